@@ -1,0 +1,31 @@
+# The two commands: `make run` (dashboard on http://127.0.0.1:8050) and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+# Starts the embedded PostgreSQL when DATABASE_URL is unset, creates the schema, loads the demo
+# data if the database is empty, then serves.
+run: install
+	$(BIN)/psad db upgrade
+	$(BIN)/psad demo load --if-empty
+	$(BIN)/psad serve
+
+test: install
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python bench/bench_summary.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -1,0 +1,158 @@
+"""The ``psad`` command line: serve, migrate, load demo data, report status.
+
+Every command resolves the database the same way as the app (``DATABASE_URL`` or the embedded
+server) and reports failures as one plain sentence and a non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+
+from app.settings import Settings
+
+
+def _database(settings: Settings):
+    from data_access.db import Database
+    from data_access.embedded import resolve_database_url
+
+    return Database(resolve_database_url(settings.database_url, settings.data_dir),
+                    settings.statement_timeout_ms, settings.row_cap)
+
+
+def cmd_serve(args, settings: Settings) -> int:
+    from app import create_app
+
+    app = create_app(settings)
+    host = args.host or settings.host
+    port = args.port or settings.port
+    print(f"Serving the dashboard on http://{host}:{port}  (Ctrl+C to stop)", flush=True)
+    app.run(host=host, port=port, debug=settings.debug)
+    return 0
+
+
+def cmd_db_upgrade(args, settings: Settings) -> int:
+    from data_access import migrate
+
+    db = _database(settings)
+    before = migrate.current_revision(db)
+    migrate.upgrade(db)
+    after = migrate.current_revision(db)
+    print(f"Database schema: {before or 'empty'} -> {after}" if before != after
+          else f"Database schema is up to date ({after}).")
+    return 0
+
+
+def cmd_demo_load(args, settings: Settings) -> int:
+    from tqdm import tqdm
+
+    from data_access import migrate
+    from data_access.loading import load_demo, serving_demo
+
+    db = _database(settings)
+    migrate.upgrade(db)
+    serving = serving_demo(db)
+    if args.if_empty and serving is not None:
+        print("Data is already loaded; nothing to do (drop --if-empty to reload the demo data).")
+        return 0
+    if serving is False and not args.replace_real_data:
+        print("This database serves real data. Loading demo data would replace it; pass "
+              "--replace-real-data if that is what you want.", file=sys.stderr)
+        return 2
+    steps = ["generating demo data", "geography", "victims", "arrests", "cases", "charges",
+             "pre-aggregating", "done"]
+    bar = tqdm(total=len(steps), desc="demo load", unit="step", file=sys.stderr)
+
+    def progress(step: str, rows: int) -> None:
+        bar.set_postfix_str(f"{step} {rows:,} rows" if rows else step)
+        bar.update(1)
+
+    summary = load_demo(db, scale=args.scale, seed=args.seed, end=args.end, progress=progress)
+    bar.close()
+    print("\n".join(summary.lines()))
+    return 0
+
+
+def cmd_status(args, settings: Settings) -> int:
+    from data_access import migrate, queries
+
+    db = _database(settings)
+    rev = migrate.current_revision(db)
+    print(f"Database:      {db!r}")
+    print(f"Schema:        {rev or 'not created (run: psad db upgrade)'}"
+          + ("" if rev in (None, migrate.head_revision(db)) else "  (out of date: run psad db upgrade)"))
+    if rev is None:
+        return 1
+    state = queries.state(db)
+    if not state["version"]:
+        print("Data:          nothing loaded (run: psad demo load)")
+        return 0
+    kind = "DEMO (synthetic)" if state["is_demo"] else "real"
+    print(f"Data:          {kind}, version {state['version']}, data as of {state['data_as_of']}")
+    print("Rows per dataset:")
+    for name, n in queries.dataset_counts(db).items():
+        print(f"  {name:<22}{n:>12,}")
+    history = queries.load_history(db, limit=5)
+    if len(history):
+        print("Recent loads:")
+        for r in history.itertuples(index=False):
+            when = r.finished_at.strftime("%Y-%m-%d %H:%M") if r.finished_at is not None else "—"
+            print(f"  #{r.id} {when} {r.dataset:<10} {r.status:<8} read {r.rows_read:,} loaded "
+                  f"{r.rows_loaded:,} rejected {r.rows_rejected:,}  {r.source}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="psad", description="Baltimore Public Safety Accountability Dashboard")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("serve", help="run the dashboard")
+    s.add_argument("--host")
+    s.add_argument("--port", type=int)
+    s.set_defaults(func=cmd_serve)
+
+    db = sub.add_parser("db", help="database schema").add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help="create or migrate the schema").set_defaults(func=cmd_db_upgrade)
+
+    demo = sub.add_parser("demo", help="synthetic demo data").add_subparsers(dest="demo_command", required=True)
+    load = demo.add_parser("load", help="generate and load the demo dataset")
+    load.add_argument("--scale", type=float, default=1.0, help="volume multiplier (1 = Baltimore's)")
+    load.add_argument("--seed", type=int, default=2021)
+    load.add_argument("--end", type=date.fromisoformat, default=None,
+                      help="last day of data (default: one week before today)")
+    load.add_argument("--if-empty", action="store_true", help="do nothing when data is already loaded")
+    load.add_argument("--replace-real-data", action="store_true")
+    load.set_defaults(func=cmd_demo_load)
+
+    sub.add_parser("status", help="what is loaded").set_defaults(func=cmd_status)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if getattr(args, "scale", 1.0) <= 0:
+        print("--scale must be positive", file=sys.stderr)
+        return 2
+    settings = Settings.from_env()
+    from data_access.db import DataError
+
+    try:
+        return args.func(args, settings)
+    except DataError as exc:
+        print(f"psad: {exc.user_message} ({exc})", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # one plain line, not a traceback
+        from sqlalchemy.exc import OperationalError
+
+        if isinstance(exc, OperationalError):
+            print(f"psad: cannot reach the database: {exc.orig}", file=sys.stderr)
+        else:
+            print(f"psad: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

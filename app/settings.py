@@ -1,0 +1,90 @@
+"""Settings: one documented table, read from the environment, with safe defaults.
+
+Every setting is a row of ``SETTINGS``; ``Settings.from_env()`` reads them and ``create_app``
+accepts overrides (tests inject their own). The README's settings table is checked against this
+list by a test, so a setting cannot exist undocumented.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str  # environment variable
+    field: str  # attribute on Settings
+    default: Any
+    kind: type
+    doc: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("DATABASE_URL", "database_url", "", str,
+            "PostgreSQL URL (`postgresql://user:pass@host:5432/db`). Empty: start and reuse the "
+            "embedded PostgreSQL under `PSAD_DATA_DIR`."),
+    Setting("PSAD_DATA_DIR", "data_dir", str(PROJECT_ROOT / ".psad"), str,
+            "Where the embedded PostgreSQL keeps its data directory (git-ignored)."),
+    Setting("REDIS_URL", "redis_url", "", str,
+            "Redis URL for the shared query cache (use it with several workers). Empty: an "
+            "in-process cache."),
+    Setting("PSAD_CACHE_TIMEOUT", "cache_timeout", 86400, int,
+            "Seconds a cached query result lives. Results are also keyed by the data version, "
+            "so a load invalidates them at once."),
+    Setting("PSAD_STATEMENT_TIMEOUT_MS", "statement_timeout_ms", 10000, int,
+            "Longest a single query may run before it is cancelled and the user told."),
+    Setting("PSAD_ROW_CAP", "row_cap", 20000, int,
+            "Most rows any one query may return (API and pages)."),
+    Setting("PSAD_HOST", "host", "127.0.0.1", str, "Address `psad serve` listens on."),
+    Setting("PSAD_PORT", "port", 8050, int, "Port `psad serve` listens on."),
+    Setting("PSAD_GOAL_BASELINE_YEAR", "goal_baseline_year", 2021, int,
+            "Baseline year of the Plan's gun-violence goal."),
+    Setting("PSAD_GOAL_ANNUAL_REDUCTION", "goal_annual_reduction", 0.15, float,
+            "Yearly reduction the goal asks for (0.15 = 15% fewer each year)."),
+    Setting("PSAD_MIN_COMPARE", "min_compare", 10, int,
+            "Below this many in both periods a change is shown as \"too few to compare\"."),
+    Setting("PSAD_DEBUG", "debug", False, bool, "Dash debug mode (developers only)."),
+)
+
+
+def _parse(kind: type, raw: str) -> Any:
+    if kind is bool:
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    return kind(raw)
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    data_dir: str
+    redis_url: str
+    cache_timeout: int
+    statement_timeout_ms: int
+    row_cap: int
+    host: str
+    port: int
+    goal_baseline_year: int
+    goal_annual_reduction: float
+    min_compare: int
+    debug: bool
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for s in SETTINGS:
+            raw = env.get(s.name)
+            if raw is None or raw == "":
+                values[s.field] = s.default
+            else:
+                try:
+                    values[s.field] = _parse(s.kind, raw)
+                except ValueError:
+                    raise SystemExit(f"Setting {s.name}={raw!r} is not a valid {s.kind.__name__}")
+        return replace(cls(**values), **overrides)
+

@@ -1,0 +1,174 @@
+"""The global filter state: URL <-> filter controls <-> the FILTER_STATE store.
+
+One callback owns the synchronisation (Dash's pattern for components that update each other):
+a changed URL (a shared link, back/forward) sets the controls; a changed control writes the
+canonical query string into the URL. Every page listens to FILTER_STATE only.
+
+Callbacks are registered on the app passed to ``register`` (not via the global ``dash.callback``
+registry) because the factory builds a fresh app per test and Dash hands the global registry to
+the first app only.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, ctx, html, no_update
+from dash.exceptions import PreventUpdate
+
+from app import ids
+from app.context import load_choices, services
+from app.urlstate import Choices, default_filters, parse, quick_ranges, to_query
+from data_access.db import DataError
+from data_access.filters import GEO_FIELDS, MULTI_FIELDS, Filters
+from layouts.shell import PAGE_BY_PATH, PAGES, option_list
+from layouts.summary import clicked_offense
+
+FIELDS = tuple(ids.FILTER_CONTROLS)
+
+
+def quick_value(f: Filters, choices: Choices) -> str | None:
+    for value, _, start, end in quick_ranges(choices):
+        if (f.start, f.end) == (start, end):
+            return value
+    return None
+
+
+def narrow_neighborhoods(options: dict, f: Filters) -> list[tuple[str, str]]:
+    """Neighborhoods inside every chosen district (police district under either map)."""
+    links = options.get("links", {})
+    chosen = {k: set(getattr(f, k)) for k in GEO_FIELDS if k != "neighborhood" and getattr(f, k)}
+    return [(code, name) for code, name in options.get("neighborhood", [])
+            if all(set(links.get(code, {}).get(k, [])) & want for k, want in chosen.items())]
+
+
+def filters_from_controls(trigger: str | None, quick: str | None, start: str | None, end: str | None,
+                          values: dict[str, list[str] | None], choices: Choices) -> tuple[Filters, list[str]]:
+    """The filters the controls describe, after the control named ``trigger`` changed."""
+    default = default_filters(choices)
+    if trigger == ids.CLEAR_FILTERS:
+        return default, []
+    if trigger == ids.QUICK_RANGE and quick:
+        pick = {v: (s, e) for v, _, s, e in quick_ranges(choices)}.get(quick)
+        if pick:
+            start, end = pick[0].isoformat(), pick[1].isoformat()
+    notices = []
+    try:
+        s = date.fromisoformat(start[:10]) if start else default.start
+        e = date.fromisoformat(end[:10]) if end else default.end
+    except ValueError:
+        s, e = default.start, default.end
+        notices.append("That date could not be read; showing the default range.")
+    if s > e:
+        s, e = e, s
+    chosen = {}
+    for field in MULTI_FIELDS:
+        codes = [choices.canonical(field, v) for v in (values.get(field) or [])]
+        chosen[field] = tuple(c for c in codes if c)
+    return Filters(start=s, end=e, **chosen), notices
+
+
+def notice_alerts(notices: list[str]) -> list:
+    if not notices:
+        return []
+    return [dbc.Alert([html.Strong("Some of the link was not understood. "), html.Ul([html.Li(n) for n in notices],
+                                                                                    className="mb-0")],
+                      color="info", dismissable=True, className="py-2 notice")]
+
+
+def sync(trigger: str | None, search: str | None, quick, start, end, values: dict, state: str | None,
+         choices: Choices, options: dict):
+    """Pure core of the synchronising callback. Returns a dict of output values."""
+    if trigger in (None, ids.URL):
+        f, notices = parse(search or "", choices)
+        canonical = to_query(f)
+        if trigger == ids.URL and canonical == state:
+            raise PreventUpdate  # our own URL write coming back: nothing changed
+        url = no_update  # never rewrite a URL the user gave us: back/forward must keep working
+    else:
+        f, notices = filters_from_controls(trigger, quick, start, end, values, choices)
+        nbhd_ok = {c for c, _ in narrow_neighborhoods(options, f)}
+        dropped = [n for n in f.neighborhood if n not in nbhd_ok]
+        if dropped:
+            f = f.replace(neighborhood=tuple(n for n in f.neighborhood if n in nbhd_ok))
+            notices.append("Removed " + ", ".join(dropped) + ": not in the chosen district.")
+        canonical = to_query(f)
+        url = canonical if canonical != (search or "") else no_update
+    nb_options = narrow_neighborhoods(options, f)
+    return {
+        "url": url,
+        "state": canonical,
+        "quick": quick_value(f, choices),
+        "start": f.start.isoformat(),
+        "end": f.end.isoformat(),
+        "values": {field: list(getattr(f, field)) for field in FIELDS},
+        "notices": notice_alerts(notices),
+        "neighborhood_options": option_list(nb_options),
+    }
+
+
+def register(app) -> None:
+    controls = [Input(ids.FILTER_CONTROLS[f], "value") for f in FIELDS]
+
+    @app.callback(
+        Output(ids.URL, "search"),
+        Output(ids.FILTER_STATE, "data"),
+        Output(ids.QUICK_RANGE, "value"),
+        Output(ids.DATE_RANGE, "start_date"),
+        Output(ids.DATE_RANGE, "end_date"),
+        [Output(ids.FILTER_CONTROLS[f], "value") for f in FIELDS],
+        Output(ids.NOTICES, "children"),
+        Output(ids.NEIGHBORHOOD, "options"),
+        Input(ids.URL, "search"),
+        Input(ids.QUICK_RANGE, "value"),
+        Input(ids.DATE_RANGE, "start_date"),
+        Input(ids.DATE_RANGE, "end_date"),
+        controls,
+        Input(ids.CLEAR_FILTERS, "n_clicks"),
+        State(ids.FILTER_STATE, "data"),
+        prevent_initial_call=False,
+    )
+    def sync_filters(search, quick, start, end, values, _clear, state):
+        try:
+            choices, options, _ = load_choices(services().db)
+        except DataError as exc:
+            return (no_update, no_update, no_update, no_update, no_update, [no_update] * len(FIELDS),
+                    notice_alerts([exc.user_message]), no_update)
+        out = sync(ctx.triggered_id, search, quick, start, end, dict(zip(FIELDS, values)), state,
+                   choices, options)
+        return (out["url"], out["state"], out["quick"], out["start"], out["end"],
+                [out["values"][f] for f in FIELDS], out["notices"], out["neighborhood_options"])
+
+    @app.callback(
+        Output(ids.OFFENSE, "value", allow_duplicate=True),
+        Input(ids.SUMMARY_OFFENSES, "clickData"),
+        State(ids.OFFENSE, "value"),
+        prevent_initial_call=True,
+    )
+    def offense_clicked(click_data, current):
+        code = clicked_offense(click_data)
+        if code is None:
+            raise PreventUpdate
+        return [] if current == [code] else [code]
+
+    @app.callback(
+        [Output(ids.page_id(name), "style") for name, _, _ in PAGES],
+        [Output(f"nav-{name}", "active") for name, _, _ in PAGES],
+        [Output(f"nav-{name}", "href") for name, _, _ in PAGES],
+        Output(ids.PATH_NOTICE, "children"),
+        Input(ids.URL, "pathname"),
+        Input(ids.URL, "search"),
+        prevent_initial_call=False,
+    )
+    def show_page(pathname, search):
+        page = PAGE_BY_PATH.get(pathname or "/")
+        notice = []
+        if page is None:
+            notice = notice_alerts([f"There is no page at “{pathname}”; showing the Summary."])
+            page = "summary"
+        styles = [{} if name == page else {"display": "none"} for name, _, _ in PAGES]
+        active = [name == page for name, _, _ in PAGES]
+        hrefs = [path + (search or "") for _, _, path in PAGES]
+        return styles, active, hrefs, notice
+

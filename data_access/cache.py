@@ -1,0 +1,58 @@
+"""The query cache at the data boundary.
+
+``cache`` is a flask-caching ``Cache`` bound to the Flask server in ``create_app``: Redis when
+``REDIS_URL`` is set (several workers share it), an in-process cache otherwise, ``NullCache``
+when a test asks for it. ``cached_query`` memoizes a query function on its arguments plus the
+loaded data version, which changes only when a load commits, so a refresh invalidates every entry
+at once without any explicit purge. If the cache backend is down, flask-caching logs it and the
+query simply runs against the database.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+
+from flask_caching import Cache
+from sqlalchemy import select
+from sqlalchemy.exc import ProgrammingError
+
+from data_access.db import Database
+from data_access.schema import data_state
+
+cache = Cache()
+log = logging.getLogger(__name__)
+
+
+def cache_config(redis_url: str, timeout: int, kind: str | None = None) -> dict:
+    if kind == "null":
+        return {"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True}
+    if redis_url:
+        return {
+            "CACHE_TYPE": "RedisCache",
+            "CACHE_REDIS_URL": redis_url,
+            "CACHE_DEFAULT_TIMEOUT": timeout,
+            "CACHE_KEY_PREFIX": "psad:",
+            "CACHE_OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    return {"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": timeout, "CACHE_THRESHOLD": 5000}
+
+
+def data_version(db: Database) -> int:
+    """The version of the data being served (0 when nothing is loaded)."""
+    try:
+        return db.execute(select(data_state.c.version).where(data_state.c.id == 1)).scalar() or 0
+    except ProgrammingError:  # table missing: the database is not migrated yet
+        return 0
+
+
+def cached_query(fn):
+    """Memoize ``fn(db, version, *args)``, exposed as ``fn(db, *args)``."""
+    memo = cache.memoize()(fn)
+
+    @functools.wraps(fn)
+    def wrapper(db: Database, *args):
+        return memo(db, data_version(db), *args)
+
+    wrapper.uncached = lambda db, *args: fn(db, data_version(db), *args)
+    return wrapper

@@ -1,0 +1,156 @@
+"""The engine and the one ``execute`` path every query goes through.
+
+``Database`` owns a lazily created SQLAlchemy engine (nothing connects at import or at
+``create_app``). ``execute`` runs a parameterized Core statement under a statement timeout and a
+row cap, and turns driver failures into two domain errors the UI can explain in plain words:
+``DataUnavailable`` (the server cannot be reached) and ``QueryTimeout``.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+
+class DataError(Exception):
+    """A failure whose message is safe and useful to show to a user."""
+
+    user_message = "The data could not be read."
+
+
+class DataUnavailable(DataError):
+    user_message = "The database is not reachable right now. Please try again in a minute."
+
+
+class QueryTimeout(DataError):
+    user_message = "This view took too long to compute. Try a shorter date range or fewer areas."
+
+
+class RowCapExceeded(DataError):
+    user_message = "This request would return too many rows. Narrow the filters."
+
+
+@dataclass(frozen=True)
+class Result:
+    columns: tuple[str, ...]
+    rows: list[tuple]
+    truncated: bool
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame.from_records(self.rows, columns=list(self.columns))
+
+    def scalar(self) -> Any:
+        return self.rows[0][0] if self.rows else None
+
+
+def sqlalchemy_url(url: str) -> str:
+    """Accept the usual ``postgresql://`` / ``postgres://`` spellings and use psycopg 3."""
+    for prefix in ("postgresql+psycopg://", "postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    raise ValueError(f"DATABASE_URL must be a PostgreSQL URL, got {url.split(':', 1)[0]}://…")
+
+
+class Database:
+    def __init__(self, url: str, statement_timeout_ms: int = 10000, row_cap: int = 20000):
+        self.url = sqlalchemy_url(url)
+        self.statement_timeout_ms = statement_timeout_ms
+        self.row_cap = row_cap
+        self._engine: Engine | None = None
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        # Part of every cache key (flask-caching memoize): stable, and without the password.
+        return f"Database({make_url(self.url).render_as_string(hide_password=True)})"
+
+    __caching_id__ = __repr__
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            with self._lock:
+                if self._engine is None:
+                    self._engine = create_engine(
+                        self.url,
+                        pool_pre_ping=True,
+                        pool_size=5,
+                        max_overflow=5,
+                        connect_args={
+                            "options": f"-c statement_timeout={int(self.statement_timeout_ms)}",
+                            "connect_timeout": 5,
+                        },
+                    )
+        return self._engine
+
+    def dispose(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    def execute(self, stmt, params: dict | None = None, *, row_cap: int | None = None,
+                on_cap: str = "raise") -> Result:
+        """Run one read statement. ``on_cap`` is ``raise`` or ``truncate``."""
+        cap = self.row_cap if row_cap is None else row_cap
+        try:
+            with self.engine.connect() as conn:
+                res = conn.execute(stmt, params or {})
+                rows = [tuple(r) for r in res.fetchmany(cap + 1)]
+                columns = tuple(res.keys())
+        except OperationalError as exc:
+            if _is_timeout(exc):
+                raise QueryTimeout(str(exc.orig)) from exc
+            raise DataUnavailable(str(exc.orig)) from exc
+        except DBAPIError as exc:
+            if _is_timeout(exc):
+                raise QueryTimeout(str(exc.orig)) from exc
+            raise
+        truncated = len(rows) > cap
+        if truncated:
+            if on_cap == "raise":
+                raise RowCapExceeded(f"more than {cap} rows")
+            rows = rows[:cap]
+        return Result(columns, rows, truncated)
+
+    def frame(self, stmt, params: dict | None = None, **kw) -> pd.DataFrame:
+        return self.execute(stmt, params, **kw).frame()
+
+    def begin(self) -> "_Tx":
+        """A write transaction with no statement timeout (loads and migrations)."""
+        return _Tx(self)
+
+    def ping(self) -> bool:
+        try:
+            self.execute(text("SELECT 1"))
+            return True
+        except DataError:
+            return False
+
+
+class _Tx:
+    def __init__(self, db: Database):
+        self.db = db
+        self._ctx = None
+
+    def __enter__(self) -> Connection:
+        try:
+            self._ctx = self.db.engine.begin()
+            conn = self._ctx.__enter__()
+        except OperationalError as exc:
+            raise DataUnavailable(str(exc.orig)) from exc
+        conn.execute(text("SET LOCAL statement_timeout = 0"))
+        return conn
+
+    def __exit__(self, *exc) -> bool | None:
+        return self._ctx.__exit__(*exc)
+
+
+def _is_timeout(exc: DBAPIError) -> bool:
+    code = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    return code == "57014"  # query_canceled: statement_timeout
+

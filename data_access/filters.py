@@ -1,0 +1,82 @@
+"""The ``Filters`` value: the one input of every query and the key of every cached result.
+
+It is frozen and hashable, and its multi-value fields are sorted tuples, so two equal views of
+the app produce equal filters and therefore share cache entries. Parsing it from a URL lives in
+``app.urlstate``; this module only knows what a filter *is*.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+MULTI_FIELDS = ("police_district", "neighborhood", "council_district", "legislative_district", "offense")
+GEO_FIELDS = MULTI_FIELDS[:4]
+
+
+def shift_years(d: date, years: int) -> date:
+    """The same calendar day ``years`` earlier (29 February becomes 28 February)."""
+    try:
+        return d.replace(year=d.year - years)
+    except ValueError:
+        return d.replace(year=d.year - years, day=28)
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: date
+    end: date
+    police_district: tuple[str, ...] = field(default=())
+    neighborhood: tuple[str, ...] = field(default=())
+    council_district: tuple[str, ...] = field(default=())
+    legislative_district: tuple[str, ...] = field(default=())
+    offense: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.start, date) or not isinstance(self.end, date):
+            raise TypeError("start and end must be dates")
+        if self.start > self.end:
+            raise ValueError(f"start {self.start} is after end {self.end}")
+        for name in MULTI_FIELDS:
+            value = getattr(self, name)
+            if isinstance(value, str):
+                value = (value,)
+            object.__setattr__(self, name, tuple(sorted(set(value))))
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def replace(self, **changes) -> "Filters":
+        return replace(self, **changes)
+
+    def prior(self) -> "Filters":
+        """The comparison span: the same days of the year, one year earlier.
+
+        Spans longer than a year move back by as many whole years as they cover, so the two
+        spans never overlap (2023-2024 compares with 2021-2022).
+        """
+        years = max(1, math.ceil(self.days / 366))
+        return self.replace(start=shift_years(self.start, years), end=shift_years(self.end, years))
+
+    def geo_only(self) -> "Filters":
+        """These filters without the offense selection (for views with a fixed offense set)."""
+        return self.replace(offense=())
+
+    def active(self) -> dict[str, tuple[str, ...]]:
+        return {f: getattr(self, f) for f in MULTI_FIELDS if getattr(self, f)}
+
+    def as_dict(self) -> dict:
+        out: dict = {"start": self.start.isoformat(), "end": self.end.isoformat()}
+        out.update({f: list(getattr(self, f)) for f in MULTI_FIELDS})
+        return out
+
+
+def span_label(f: Filters) -> str:
+    if f.start.year == f.end.year and f.start == date(f.start.year, 1, 1):
+        if f.end == date(f.end.year, 12, 31):
+            return str(f.start.year)
+        return f"1 Jan – {f.end.day} {f.end:%b} {f.end.year}"
+    return f"{f.start.day} {f.start:%b} {f.start.year} – {f.end.day} {f.end:%b} {f.end.year}"
+

@@ -1,0 +1,182 @@
+"""Writing data: COPY, the load log, the data version, and the demo load.
+
+A load runs in one transaction: the tables, the pre-aggregates and the data version change
+together or not at all, so the app keeps serving the old data until the new data is complete.
+The load log row is written in its own transactions (before and after), so a failed load is
+still recorded with its error.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from typing import Callable, Iterator
+
+import pandas as pd
+from sqlalchemy import func, insert, select, text, update
+from sqlalchemy.engine import Connection
+
+from data_access import aggregates
+from data_access.db import Database
+from data_access.offenses import OFFENSES
+from data_access.schema import (
+    area_link,
+    case_charge,
+    cvi_site,
+    data_state,
+    geography,
+    load_log,
+    offense_category,
+    sao_case,
+    victim,
+    arrest,
+)
+
+Progress = Callable[[str, int], None]  # (step description, rows) -> None
+
+
+def _noop(step: str, rows: int) -> None:
+    pass
+
+
+@dataclass
+class LoadSummary:
+    dataset: str
+    source: str
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_updated: int = 0
+    rows_rejected: int = 0
+    rejects_by_reason: dict = field(default_factory=dict)
+    data_as_of: date | None = None
+    is_demo: bool = False
+    load_id: int | None = None
+
+    def lines(self) -> list[str]:
+        out = [f"{self.dataset}: read {self.rows_read:,}, loaded {self.rows_loaded:,}, "
+               f"updated {self.rows_updated:,}, rejected {self.rows_rejected:,}"]
+        out += [f"  rejected ({reason}): {n:,}" for reason, n in sorted(self.rejects_by_reason.items())]
+        if self.data_as_of:
+            out.append(f"  data as of {self.data_as_of.isoformat()}")
+        return out
+
+
+def copy_frame(conn: Connection, table, df: pd.DataFrame) -> int:
+    """Bulk-insert ``df`` (columns named after ``table``'s columns) with COPY ... FROM STDIN."""
+    if df.empty:
+        return 0
+    cols = [c for c in df.columns if c in table.c]
+    buf = io.StringIO()
+    df[cols].to_csv(buf, index=False, header=False, date_format="%Y-%m-%d %H:%M:%S%z")
+    raw = conn.connection.driver_connection
+    col_sql = ", ".join(f'"{c}"' for c in cols)
+    with raw.cursor() as cur:
+        with cur.copy(f'COPY "{table.name}" ({col_sql}) FROM STDIN (FORMAT csv)') as cp:
+            data = buf.getvalue()
+            for i in range(0, len(data), 1 << 22):
+                cp.write(data[i:i + (1 << 22)])
+    return len(df)
+
+
+def seed_reference(conn: Connection) -> None:
+    """Canonical offense categories (upserted, so code changes reach existing databases)."""
+    conn.execute(text("DELETE FROM offense_category WHERE code <> ALL(:codes)"),
+                 {"codes": [o.code for o in OFFENSES]})
+    for i, o in enumerate(OFFENSES):
+        conn.execute(text(
+            "INSERT INTO offense_category (code, label, grp, sexual, sort) VALUES (:c, :l, :g, :s, :i) "
+            "ON CONFLICT (code) DO UPDATE SET label = :l, grp = :g, sexual = :s, sort = :i"),
+            {"c": o.code, "l": o.label, "g": o.group, "s": o.sexual, "i": i})
+
+
+def bump_version(conn: Connection, *, is_demo: bool, data_as_of: date | None) -> int:
+    now = datetime.now(timezone.utc)
+    current = conn.execute(select(data_state.c.version).where(data_state.c.id == 1)).scalar()
+    if current is None:
+        conn.execute(insert(data_state).values(id=1, version=1, is_demo=is_demo, data_as_of=data_as_of,
+                                               updated_at=now))
+        return 1
+    conn.execute(update(data_state).where(data_state.c.id == 1).values(
+        version=current + 1, is_demo=is_demo, data_as_of=data_as_of, updated_at=now))
+    return current + 1
+
+
+def serving_demo(db: Database) -> bool | None:
+    """True when demo data is served, False for real data, None when nothing is loaded."""
+    rows = db.execute(select(data_state.c.is_demo).where(data_state.c.id == 1)).rows
+    return rows[0][0] if rows else None
+
+
+@contextmanager
+def logged_load(db: Database, summary: LoadSummary) -> Iterator[Connection]:
+    """Record the load in ``load_log`` and give a transaction to load in."""
+    with db.begin() as conn:
+        summary.load_id = conn.execute(insert(load_log).values(
+            dataset=summary.dataset, source=summary.source, started_at=func.now(), status="running",
+            is_demo=summary.is_demo).returning(load_log.c.id)).scalar()
+    try:
+        with db.begin() as conn:
+            yield conn
+    except BaseException as exc:
+        with db.begin() as conn:
+            conn.execute(update(load_log).where(load_log.c.id == summary.load_id).values(
+                status="failed", finished_at=func.now(), message=str(exc)[:2000] or type(exc).__name__))
+        raise
+    with db.begin() as conn:
+        conn.execute(update(load_log).where(load_log.c.id == summary.load_id).values(
+            status="ok", finished_at=func.now(), rows_read=summary.rows_read,
+            rows_loaded=summary.rows_loaded, rows_updated=summary.rows_updated,
+            rows_rejected=summary.rows_rejected,
+            rejects_by_reason=json.loads(json.dumps(summary.rejects_by_reason)),
+            data_as_of=summary.data_as_of))
+
+
+def load_demo(db: Database, *, scale: float = 1.0, end: date | None = None, start: date | None = None,
+              seed: int = 2021, progress: Progress = _noop) -> LoadSummary:
+    """Generate the synthetic dataset and replace everything the database serves with it."""
+    from data_access.demo.generate import generate  # heavy imports only when loading
+
+    kwargs = {"scale": scale, "seed": seed}
+    if end is not None:
+        kwargs["end"] = end
+    if start is not None:
+        kwargs["start"] = start
+    progress("generating demo data", 0)
+    data = generate(**kwargs)
+    geo = data.geography
+    summary = LoadSummary(dataset="demo", source=f"demo scale={scale} seed={seed}", is_demo=True,
+                          data_as_of=data.data_as_of)
+    with logged_load(db, summary) as conn:
+        conn.execute(text("TRUNCATE victim, arrest, case_charge, sao_case, cvi_site, geography, "
+                          "area_link, rejected_row RESTART IDENTITY"))
+        seed_reference(conn)
+        areas = geo.areas.copy()
+        areas["geometry"] = areas.geometry.map(json.dumps)
+        copy_frame(conn, geography, areas)
+        copy_frame(conn, area_link, geo.links)
+        progress("geography", len(areas))
+        for name, table, df in (("victims", victim, data.victims), ("arrests", arrest, data.arrests)):
+            df = df.assign(load_id=summary.load_id)
+            summary.rows_loaded += copy_frame(conn, table, df)
+            progress(name, len(df))
+        cases = data.cases.reset_index(drop=True)
+        cases = cases.assign(id=range(1, len(cases) + 1), load_id=summary.load_id)
+        copy_frame(conn, sao_case, cases)
+        progress("cases", len(cases))
+        ids = pd.Series(cases.id.values, index=cases.case_number.values)
+        charges = data.charges.assign(case_id=data.charges.case_number.map(ids))
+        copy_frame(conn, case_charge, charges)
+        conn.execute(text("SELECT setval(pg_get_serial_sequence('sao_case', 'id'), "
+                          "(SELECT coalesce(max(id), 1) FROM sao_case))"))
+        progress("charges", len(charges))
+        copy_frame(conn, cvi_site, data.cvi_sites)
+        summary.rows_loaded += len(cases) + len(charges) + len(data.cvi_sites)
+        summary.rows_read = summary.rows_loaded
+        progress("pre-aggregating", 0)
+        aggregates.refresh(conn)
+        bump_version(conn, is_demo=True, data_as_of=data.data_as_of)
+        progress("done", 0)
+    return summary

@@ -1,0 +1,270 @@
+"""Read queries: parameterized SQLAlchemy Core over the pre-aggregated tables.
+
+Every public function takes the ``Database`` and plain values (a ``Filters``, a grain, a year) and
+returns a small DataFrame or dict. Results are memoized by ``cached_query`` on those arguments
+plus the data version. Nothing here formats for display: that is ``layouts``' job.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import Date, Integer, bindparam, case, cast, extract, func, or_, select
+from sqlalchemy.exc import ProgrammingError
+
+from data_access.cache import cached_query
+from data_access.db import Database
+from data_access.filters import GEO_FIELDS, Filters
+from data_access.schema import (
+    agg_arrest_daily,
+    agg_victim_daily,
+    agg_victim_hourly,
+    area_link,
+    arrest,
+    case_charge,
+    cvi_site,
+    data_state,
+    geography,
+    load_log,
+    offense_category,
+    sao_case,
+    victim,
+)
+
+DATASETS = ("victims", "arrests", "cases")
+BY_TIME = ("year", "month", "week")
+BY_GEO = GEO_FIELDS
+BY_VALUES = BY_TIME + ("offense",) + BY_GEO
+OPTION_LAYERS = ("police_district_2023", "neighborhood", "council_district", "legislative_district")
+
+
+def _conditions(table, f: Filters, date_col, *, dates: bool = True, offense: bool = True) -> list:
+    conds = [date_col.between(f.start, f.end)] if dates else []
+    for name in GEO_FIELDS:
+        values = getattr(f, name)
+        if values:
+            conds.append(table.c[name].in_(values))
+    if offense and f.offense:
+        conds.append(table.c.offense.in_(f.offense))
+    return conds
+
+
+# --- state and options ------------------------------------------------------------------------
+
+def state(db: Database) -> dict:
+    """What is being served: data version, demo flag, data-as-of date, first date."""
+    try:
+        row = db.execute(select(data_state.c.version, data_state.c.is_demo, data_state.c.data_as_of)
+                         .where(data_state.c.id == 1)).rows
+    except ProgrammingError:
+        row = []
+    if not row:
+        return {"version": 0, "is_demo": False, "data_as_of": None, "first_date": None}
+    version, is_demo, as_of = row[0]
+    return {"version": version, "is_demo": is_demo, "data_as_of": as_of,
+            "first_date": first_date(db)}
+
+
+@cached_query
+def first_date(db: Database, version: int) -> date | None:
+    return db.execute(select(func.min(agg_victim_daily.c.d))).scalar()
+
+
+@cached_query
+def filter_options(db: Database, version: int) -> dict:
+    """Choices for the filter bar and the links used to narrow neighborhoods by district."""
+    geo = db.frame(select(geography.c.layer, geography.c.code, geography.c.name)
+                   .where(geography.c.layer.in_(OPTION_LAYERS)))
+    links = db.frame(select(area_link.c.neighborhood, area_link.c.layer, area_link.c.code))
+    offenses = db.frame(select(offense_category.c.code, offense_category.c.label, offense_category.c.grp)
+                        .order_by(offense_category.c.sort))
+
+    def layer(name: str) -> list[tuple[str, str]]:
+        rows = geo[geo.layer == name]
+        key = rows.code.map(_natural_key)
+        return list(zip(rows.code.iloc[key.argsort()], rows.name.iloc[key.argsort()]))
+
+    return {
+        "police_district": layer("police_district_2023"),
+        "neighborhood": layer("neighborhood"),
+        "council_district": layer("council_district"),
+        "legislative_district": layer("legislative_district"),
+        "offense": list(zip(offenses.code, offenses.label)),
+        "offense_group": dict(zip(offenses.code, offenses.grp)),
+        # neighborhood -> {filter field: code}; police district uses both maps
+        "links": _links(links),
+    }
+
+
+def _links(links: pd.DataFrame) -> dict[str, dict[str, list[str]]]:
+    out: dict[str, dict[str, list[str]]] = {}
+    field_of = {"police_district_pre2023": "police_district", "police_district_2023": "police_district",
+                "council_district": "council_district", "legislative_district": "legislative_district"}
+    for nb, layer, code in links.itertuples(index=False):
+        if layer in field_of:
+            out.setdefault(nb, {}).setdefault(field_of[layer], [])
+            if code not in out[nb][field_of[layer]]:
+                out[nb][field_of[layer]].append(code)
+    return out
+
+
+def _natural_key(code: str):
+    digits = "".join(ch for ch in code if ch.isdigit())
+    return f"{int(digits):06d}{code}" if digits and code[0].isdigit() else code.lower()
+
+
+# --- Summary page -----------------------------------------------------------------------------
+
+@cached_query
+def offense_counts(db: Database, version: int, f: Filters) -> pd.DataFrame:
+    """Victims per offense and gun flag in the span and in its comparison span.
+
+    Columns: offense, gun, current, prior. One query feeds the headline cards and the offense
+    breakdown.
+    """
+    t = agg_victim_daily
+    p = f.prior()
+    cur = t.c.d.between(f.start, f.end)
+    pri = t.c.d.between(p.start, p.end)
+    stmt = (
+        select(t.c.offense, t.c.gun,
+               func.coalesce(func.sum(case((cur, t.c.n), else_=0)), 0).label("current"),
+               func.coalesce(func.sum(case((pri, t.c.n), else_=0)), 0).label("prior"))
+        .where(or_(cur, pri), *_conditions(t, f, t.c.d, dates=False))
+        .group_by(t.c.offense, t.c.gun)
+    )
+    df = db.frame(stmt)
+    return df.astype({"current": "int64", "prior": "int64"}) if len(df) else pd.DataFrame(
+        {"offense": [], "gun": [], "current": [], "prior": []})
+
+
+def trend_grain(f: Filters) -> str:
+    """Weekly for spans up to 18 months, monthly beyond."""
+    return "week" if f.days <= 549 else "month"
+
+
+@cached_query
+def trend(db: Database, version: int, f: Filters, grain: str) -> pd.DataFrame:
+    """Victims per period. Weeks are counted back from the end date, so the last week is whole.
+
+    Columns: period_start, period_end, n, days (days of the period inside the span).
+    """
+    t = agg_victim_daily
+    if grain == "week":
+        k = (cast(bindparam("end_d", f.end, Date) - t.c.d, Integer) // 7).label("k")
+        stmt = select(k, func.sum(t.c.n).label("n")).where(*_conditions(t, f, t.c.d)).group_by(k)
+        df = db.frame(stmt)
+        n_weeks = (f.days + 6) // 7
+        full = pd.DataFrame({"k": range(n_weeks)})
+        df = full.merge(df, on="k", how="left").fillna({"n": 0})
+        end = pd.Timestamp(f.end)
+        df["period_end"] = (end - pd.to_timedelta(df.k * 7, unit="D")).dt.date
+        df["period_start"] = (end - pd.to_timedelta(df.k * 7 + 6, unit="D")).dt.date
+        df["period_start"] = df.period_start.map(lambda d: max(d, f.start))
+        df = df.sort_values("k", ascending=False)
+    elif grain == "month":
+        m = cast(func.date_trunc("month", t.c.d), Date).label("m")
+        stmt = select(m, func.sum(t.c.n).label("n")).where(*_conditions(t, f, t.c.d)).group_by(m)
+        df = db.frame(stmt)
+        months = pd.date_range(pd.Timestamp(f.start).replace(day=1), pd.Timestamp(f.end), freq="MS")
+        full = pd.DataFrame({"m": [d.date() for d in months]})
+        df = full.merge(df, on="m", how="left").fillna({"n": 0})
+        df["period_start"] = df.m.map(lambda d: max(d, f.start))
+        df["period_end"] = df.m.map(lambda d: min((pd.Timestamp(d) + pd.offsets.MonthEnd(0)).date(), f.end))
+    else:
+        raise ValueError(f"unknown grain {grain!r}")
+    df["n"] = df.n.astype("int64")
+    df["days"] = [(e - s).days + 1 for s, e in zip(df.period_start, df.period_end)]
+    return df[["period_start", "period_end", "n", "days"]].reset_index(drop=True)
+
+
+@cached_query
+def hour_by_weekday(db: Database, version: int, f: Filters) -> pd.DataFrame:
+    """Victims by ISO weekday (1 = Monday) and local hour; rows without a time are left out."""
+    t = agg_victim_hourly
+    dow = cast(extract("isodow", t.c.d), Integer).label("dow")
+    stmt = (select(dow, t.c.hour, func.sum(t.c.n).label("n"))
+            .where(*_conditions(t, f, t.c.d)).group_by(dow, t.c.hour))
+    df = db.frame(stmt)
+    return df.astype({"n": "int64"}) if len(df) else pd.DataFrame({"dow": [], "hour": [], "n": []})
+
+
+@cached_query
+def gun_violence_by_year(db: Database, version: int, f: Filters, baseline_year: int,
+                         through: date) -> pd.DataFrame:
+    """Gun violence victims (homicides by firearm + non-fatal shootings) per calendar year.
+
+    Date and offense filters do not apply (the goal is defined per year for gun violence);
+    geography filters do. ``ytd`` counts each year only through ``through``'s day of year, so a
+    partial current year can be compared with a prorated target. Columns: year, n, ytd.
+    """
+    t = agg_victim_daily
+    year = cast(extract("year", t.c.d), Integer).label("year")
+    # Same day-of-year cutoff for every year: compare month/day with the `through` date.
+    md = extract("month", t.c.d) * 100 + extract("day", t.c.d)
+    cutoff = through.month * 100 + through.day
+    stmt = (
+        select(year, func.sum(t.c.n).label("n"),
+               func.sum(case((md <= cutoff, t.c.n), else_=0)).label("ytd"))
+        .where(t.c.gun.is_(True), t.c.d.between(date(baseline_year, 1, 1), through),
+               *_conditions(t, f, t.c.d, dates=False, offense=False))
+        .group_by(year).order_by(year)
+    )
+    df = db.frame(stmt)
+    years = pd.DataFrame({"year": range(baseline_year, through.year + 1)})
+    df = years.merge(df, on="year", how="left").fillna(0)
+    return df.astype({"year": "int64", "n": "int64", "ytd": "int64"})
+
+
+# --- API --------------------------------------------------------------------------------------
+
+def counts_table(dataset: str):
+    return {"victims": (agg_victim_daily, agg_victim_daily.c.d, agg_victim_daily.c.n),
+            "arrests": (agg_arrest_daily, agg_arrest_daily.c.d, agg_arrest_daily.c.n),
+            "cases": (sao_case, sao_case.c.filed_date, None)}[dataset]
+
+
+def by_supported(dataset: str, by: str) -> bool:
+    return by in BY_TIME + BY_GEO or (by == "offense" and dataset == "victims")
+
+
+@cached_query
+def counts(db: Database, version: int, f: Filters, by: str, dataset: str) -> pd.DataFrame:
+    """Counts grouped by ``by`` for the API. Columns: key, count."""
+    if dataset not in DATASETS or not by_supported(dataset, by):
+        raise ValueError(f"cannot group {dataset} by {by}")
+    table, dcol, ncol = counts_table(dataset)
+    if by in BY_TIME:
+        trunc = cast(func.date_trunc(by, dcol), Date)
+        key = (cast(extract("year", dcol), Integer) if by == "year" else trunc).label("key")
+    else:
+        key = table.c[by].label("key")
+    total = func.sum(ncol) if ncol is not None else func.count()
+    conds = _conditions(table, f, dcol, offense=dataset == "victims")
+    stmt = select(key, total.label("count")).where(*conds).group_by(key).order_by(key)
+    df = db.frame(stmt)
+    if len(df):
+        df["count"] = df["count"].astype("int64")
+    return df
+
+
+# --- status -----------------------------------------------------------------------------------
+
+def load_history(db: Database, limit: int = 20) -> pd.DataFrame:
+    t = load_log
+    try:
+        return db.frame(select(t.c.id, t.c.dataset, t.c.source, t.c.started_at, t.c.finished_at, t.c.status,
+                               t.c.rows_read, t.c.rows_loaded, t.c.rows_updated, t.c.rows_rejected,
+                               t.c.data_as_of, t.c.is_demo, t.c.message)
+                        .order_by(t.c.id.desc()).limit(limit))
+    except ProgrammingError:
+        return pd.DataFrame()
+
+
+
+def dataset_counts(db: Database) -> dict[str, int]:
+    """Rows per dataset (exact counts: for status reports, not for pages)."""
+    tables = {"Part 1 victims": victim, "arrests": arrest, "State's Attorney cases": sao_case,
+              "case charges": case_charge, "CVI sites": cvi_site, "geographic areas": geography}
+    return {name: db.execute(select(func.count()).select_from(t)).scalar() for name, t in tables.items()}

@@ -1,0 +1,291 @@
+"""The Summary page: headline cards, trend, offense breakdown, hour x weekday, the Plan's goal.
+
+Pure functions only: each takes small DataFrames from ``data_access.queries`` and returns Dash
+components or Plotly figures, so every number on screen can be checked without a browser.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from app import ids
+from data_access.filters import Filters, span_label
+from data_access.offenses import OFFENSE_BY_CODE, offense_label
+from layouts.common import COLORS, empty_figure, fmt_int, fmt_pct, fmt_signed, graph, section, style_figure
+
+DOW_LABELS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+
+# --- headline cards ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Card:
+    key: str
+    title: str
+    current: int | None  # None: the card's offenses are outside the offense filter
+    prior: int | None  # None: no data for the comparison span
+    change: int | None
+    pct: float | None  # None: too few to compare (or no comparison)
+    note: str
+
+
+CARD_DEFS = (
+    ("homicide", "Homicides", lambda o: o == "homicide"),
+    ("shooting", "Non-fatal shootings", lambda o: o == "shooting"),
+    ("violent", "Violent crime", lambda o: OFFENSE_BY_CODE[o].group == "violent"),
+    ("property", "Property crime", lambda o: OFFENSE_BY_CODE[o].group == "property"),
+    ("all", "All Part 1 crime", lambda o: True),
+)
+
+
+def headline_cards(counts: pd.DataFrame, f: Filters, *, min_compare: int,
+                   first_date: date | None) -> list[Card]:
+    """Cards from ``queries.offense_counts`` (columns offense, gun, current, prior).
+
+    The comparison is the same span one year earlier (``Filters.prior``). Percent change is
+    shown only when the earlier count reaches ``min_compare``; below it a percentage of a
+    handful of events says more about chance than about safety.
+    """
+    p = f.prior()
+    prior_missing = first_date is None or p.end < first_date
+    prior_partial = not prior_missing and p.start < first_date
+    cards = []
+    for key, title, member in CARD_DEFS:
+        offenses = [o for o in OFFENSE_BY_CODE if member(o)]
+        if f.offense and not set(offenses) & set(f.offense):
+            cards.append(Card(key, title, None, None, None, None, "Not in the selected offenses"))
+            continue
+        rows = counts[counts.offense.isin(offenses)] if len(counts) else counts
+        cur = int(rows.current.sum()) if len(rows) else 0
+        if prior_missing:
+            cards.append(Card(key, title, cur, None, None, None, "No data for the same span a year earlier"))
+            continue
+        pri = int(rows.prior.sum()) if len(rows) else 0
+        change = cur - pri
+        if pri < min_compare:
+            pct, note = None, "Too few to compare"
+        else:
+            pct, note = 100.0 * change / pri, ""
+        if prior_partial:
+            note = "Earlier span only partly covered by the data"
+            pct = None
+        cards.append(Card(key, title, cur, pri, change, pct, note))
+    return cards
+
+
+def cards_component(cards: list[Card], f: Filters) -> html.Div:
+    p = f.prior()
+    items = []
+    for c in cards:
+        if c.current is None:
+            body = [html.Div("—", className="card-value muted"), html.Div(c.note, className="card-note")]
+        else:
+            body = [html.Div(fmt_int(c.current), className="card-value")]
+            if c.change is not None:
+                # Fewer victims is the good direction for every card.
+                tone = "down" if c.change < 0 else ("up" if c.change > 0 else "flat")
+                arrow = {"down": "▼", "up": "▲", "flat": "■"}[tone]
+                pct = f" ({fmt_pct(c.pct)})" if c.pct is not None else ""
+                body.append(html.Div(f"{arrow} {fmt_signed(c.change)}{pct} vs {fmt_int(c.prior)}",
+                                     className=f"card-change {tone}"))
+            if c.note:
+                body.append(html.Div(c.note, className="card-note"))
+        items.append(html.Div([html.Div(c.title, className="card-title")] + body,
+                              className="stat-card", id=f"card-{c.key}", **{"data-key": c.key}))
+    caption = f"{span_label(f)} compared with {span_label(p)}"
+    return html.Div([html.Div(items, className="stat-cards"), html.P(caption, className="caption")])
+
+
+# --- trend ------------------------------------------------------------------------------------
+
+def rolling_window(grain: str, n_periods: int) -> tuple[int, str]:
+    if grain == "week":
+        return 4, "4-week average"
+    return (12, "12-month average") if n_periods >= 24 else (3, "3-month average")
+
+
+def trend_figure(df: pd.DataFrame, grain: str) -> go.Figure:
+    """Counts per week (counted back from the end date) or month, with a rolling average.
+
+    Periods cut short by the span's edges are drawn hollow and left out of the average, so a
+    partial month never looks like a drop.
+    """
+    if df.empty or df.n.sum() == 0:
+        return empty_figure("No victims recorded for these filters")
+    full_days = 7 if grain == "week" else df.period_start.map(lambda d: pd.Timestamp(d).days_in_month)
+    complete = df.days >= full_days
+    window, label = rolling_window(grain, len(df))
+    avg = df.n.where(complete).rolling(window, min_periods=window).mean()
+    x = pd.to_datetime(df.period_start)
+    fmt = "%d %b %Y"
+    hover = [f"{pd.Timestamp(s):{fmt}} – {pd.Timestamp(e):{fmt}}: {n:,}" + ("" if c else " (partial)")
+             for s, e, n, c in zip(df.period_start, df.period_end, df.n, complete)]
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(
+        x=x, y=df.n, mode="lines+markers", name="Victims per " + grain,
+        line={"color": COLORS["muted"], "width": 1},
+        marker={"color": [COLORS["primary"] if c else "white" for c in complete],
+                "line": {"color": COLORS["primary"], "width": 1.5}, "size": 6},
+        hovertext=hover, hoverinfo="text"))
+    fig.add_trace(go.Scatter(x=x, y=avg, mode="lines", name=label,
+                             line={"color": COLORS["accent"], "width": 3}, hoverinfo="skip"))
+    fig.update_yaxes(title_text=f"Victims per {grain}", rangemode="tozero")
+    return style_figure(fig, legend=True)
+
+
+# --- offense breakdown ------------------------------------------------------------------------
+
+def offense_breakdown(counts: pd.DataFrame) -> pd.DataFrame:
+    """Victims per offense (current and prior), largest first."""
+    if counts.empty:
+        return pd.DataFrame({"offense": [], "current": [], "prior": []})
+    df = counts.groupby("offense", as_index=False)[["current", "prior"]].sum()
+    return df.sort_values(["current", "offense"], ascending=[False, True]).reset_index(drop=True)
+
+
+def offense_figure(counts: pd.DataFrame, selected: tuple[str, ...]) -> go.Figure:
+    df = offense_breakdown(counts)
+    df = df[df.current + df.prior > 0]
+    if df.empty:
+        return empty_figure("No victims recorded for these filters")
+    df = df.iloc[::-1]  # largest at the top of a horizontal bar chart
+    labels = [offense_label(o) for o in df.offense]
+    colors = [COLORS[OFFENSE_BY_CODE[o].group] for o in df.offense]
+    if selected:
+        colors = [c if o in selected else COLORS["muted"] for o, c in zip(df.offense, colors)]
+    fig = go.Figure()
+    fig.add_trace(go.Bar(
+        x=df.current, y=labels, orientation="h", name="This span", marker={"color": colors},
+        customdata=df.offense, text=[f"{n:,}" for n in df.current], textposition="auto",
+        hovertemplate="%{y}: %{x:,}<extra>Click to filter</extra>"))
+    fig.add_trace(go.Scatter(
+        x=df.prior, y=labels, mode="markers", name="Same span a year earlier",
+        marker={"symbol": "line-ns-open", "size": 16, "color": "#222", "line": {"width": 2}},
+        customdata=df.offense, hovertemplate="A year earlier: %{x:,}<extra></extra>"))
+    fig.update_layout(clickmode="event", bargap=0.25)
+    fig.update_xaxes(title_text="Victims", rangemode="tozero")
+    return style_figure(fig, height=max(320, 28 * len(df) + 80), legend=True)
+
+
+def clicked_offense(click_data: dict | None) -> str | None:
+    """The offense code of a clicked bar, or None for anything else."""
+    try:
+        code = click_data["points"][0]["customdata"]
+    except (TypeError, KeyError, IndexError):
+        return None
+    return code if code in OFFENSE_BY_CODE else None
+
+
+# --- hour x weekday ---------------------------------------------------------------------------
+
+def heatmap_grid(df: pd.DataFrame) -> pd.DataFrame:
+    """A 7 x 24 grid (rows Monday..Sunday, columns hours 0..23) of victim counts."""
+    grid = pd.DataFrame(0, index=range(1, 8), columns=range(24), dtype="int64")
+    for dow, hour, n in df[["dow", "hour", "n"]].itertuples(index=False):
+        grid.loc[int(dow), int(hour)] += int(n)
+    return grid
+
+
+def heatmap_figure(df: pd.DataFrame) -> go.Figure:
+    grid = heatmap_grid(df)
+    if grid.values.sum() == 0:
+        return empty_figure("No victims with a recorded time for these filters")
+    hours = [f"{h:02d}:00" for h in range(24)]
+    fig = go.Figure(go.Heatmap(
+        z=grid.values, x=hours, y=DOW_LABELS, colorscale="Reds", colorbar={"title": {"text": "Victims"}},
+        hovertemplate="%{y} %{x}: %{z:,} victims<extra></extra>", xgap=1, ygap=1))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(tickvals=hours[::3])
+    return style_figure(fig, height=300)
+
+
+# --- the Plan's goal --------------------------------------------------------------------------
+
+def goal_rows(df: pd.DataFrame, *, baseline_year: int, reduction: float, through: date) -> pd.DataFrame:
+    """Actual gun violence per year against a path of ``reduction`` fewer each year.
+
+    The baseline year's actual count anchors the path: target(y) = base * (1 - reduction)^(y - b).
+    The current, partial year is compared through the same day of year: its target is prorated
+    by the share of the baseline year's gun violence that had happened by that day.
+    Columns: year, actual, target, partial, vs_target_pct.
+    """
+    df = df.set_index("year")
+    if baseline_year not in df.index or df.loc[baseline_year, "n"] == 0:
+        return pd.DataFrame(columns=["year", "actual", "target", "partial", "vs_target_pct"])
+    base = float(df.loc[baseline_year, "n"])
+    share = float(df.loc[baseline_year, "ytd"]) / base
+    year_complete = through == date(through.year, 12, 31)
+    rows = []
+    for year, r in df.iterrows():
+        partial = year == through.year and not year_complete
+        target = base * (1 - reduction) ** (year - baseline_year)
+        if partial:
+            target *= share
+        actual = int(r["ytd"] if partial else r["n"])
+        rows.append({"year": int(year), "actual": actual, "target": round(target, 1), "partial": partial,
+                     "vs_target_pct": (100.0 * (actual - target) / target) if target else None})
+    return pd.DataFrame(rows)
+
+
+def goal_figure(rows: pd.DataFrame, *, baseline_year: int, reduction: float) -> go.Figure:
+    if rows.empty:
+        return empty_figure(f"No gun violence recorded in {baseline_year}, the goal's baseline year")
+    labels = [f"{y} (to date)" if p else str(y) for y, p in zip(rows.year, rows.partial)]
+    met = rows.actual <= rows.target
+    fig = go.Figure()
+    fig.add_trace(go.Bar(
+        x=labels, y=rows.actual, name="Actual", text=[f"{a:,}" for a in rows.actual], textposition="auto",
+        marker={"color": [COLORS["good"] if m else COLORS["bad"] for m in met]},
+        hovertemplate="%{x}: %{y:,} victims of gun violence<extra></extra>"))
+    fig.add_trace(go.Scatter(
+        x=labels, y=rows.target, mode="lines+markers", name=f"Target ({reduction:.0%} fewer each year)",
+        line={"color": "#222", "dash": "dash"},
+        hovertemplate="%{x}: target %{y:,.0f}<extra></extra>"))
+    fig.update_yaxes(title_text="Homicides by firearm + non-fatal shootings", rangemode="tozero")
+    return style_figure(fig, height=320, legend=True)
+
+
+def goal_status(rows: pd.DataFrame) -> str:
+    if rows.empty:
+        return ""
+    last = rows.iloc[-1]
+    word = "below" if last.actual <= last.target else "above"
+    span = f"{last.year} to date" if last.partial else str(last.year)
+    pct = abs(last.vs_target_pct) if last.vs_target_pct is not None else 0
+    return (f"{span}: {int(last.actual):,} victims of gun violence against a target of "
+            f"{last.target:,.0f} — {pct:.0f}% {word} the path.")
+
+
+# --- page -------------------------------------------------------------------------------------
+
+def summary_page(reduction: float) -> html.Div:
+    return html.Div([
+        html.Div(id=ids.SUMMARY_ERROR),
+        dcc.Loading(html.Div(id=ids.SUMMARY_CARDS, className="cards-holder"), type="dot",
+                    delay_show=150),
+        html.Div([
+            section("Trend", dcc.Loading(graph(ids.SUMMARY_TREND), type="circle", delay_show=150),
+                    "Victims of Part 1 crime per period, with a rolling average. Hollow points are "
+                    "periods cut short by the date range.", width_class="span-8"),
+            section("By offense", dcc.Loading(graph(ids.SUMMARY_OFFENSES), type="circle", delay_show=150),
+                    "Bars: this span. Ticks: the same span a year earlier. Click a bar to filter "
+                    "every view to that offense.", width_class="span-4"),
+        ], className="panel-row"),
+        html.Div([
+            section("When it happens", dcc.Loading(graph(ids.SUMMARY_HEATMAP, 300), type="circle",
+                                                   delay_show=150),
+                    "Victims by hour of day and day of week (local time).", width_class="span-6"),
+            section(f"The Plan's goal: gun violence down {reduction:.0%} a year",
+                    html.Div([html.P(id=ids.SUMMARY_CAPTION, className="goal-status"),
+                              dcc.Loading(graph(ids.SUMMARY_GOAL), type="circle", delay_show=150)]),
+                    "Homicides by firearm plus non-fatal shootings per year, against the "
+                    "Comprehensive Violence Prevention Plan's path. Geography filters apply; date "
+                    "and offense filters do not.", width_class="span-6"),
+        ], className="panel-row"),
+    ])
+

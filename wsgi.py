@@ -1,0 +1,5 @@
+"""Entry point for gunicorn: ``gunicorn wsgi:application``."""
+
+from app import create_app
+
+application = create_app().server
