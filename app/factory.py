@@ -39,6 +39,7 @@ def create_app(config: Settings | dict[str, Any] | None = None, *, cache_type: s
                     "intervention in Baltimore, filtered by neighborhood, district and time."}],
     )
     server = app.server
+    server.json.ensure_ascii = False  # API messages keep their typographic quotes readable
     server.extensions[EXTENSION] = Services(db=db, settings=settings)
     cache.init_app(server, config=cache_config(settings.redis_url, settings.cache_timeout, cache_type))
     app.layout = serve_layout

@@ -112,33 +112,37 @@ def register(app) -> None:
     controls = [Input(ids.FILTER_CONTROLS[f], "value") for f in FIELDS]
 
     @app.callback(
-        Output(ids.URL, "search"),
-        Output(ids.FILTER_STATE, "data"),
-        Output(ids.QUICK_RANGE, "value"),
-        Output(ids.DATE_RANGE, "start_date"),
-        Output(ids.DATE_RANGE, "end_date"),
-        [Output(ids.FILTER_CONTROLS[f], "value") for f in FIELDS],
-        Output(ids.NOTICES, "children"),
-        Output(ids.NEIGHBORHOOD, "options"),
-        Input(ids.URL, "search"),
-        Input(ids.QUICK_RANGE, "value"),
-        Input(ids.DATE_RANGE, "start_date"),
-        Input(ids.DATE_RANGE, "end_date"),
-        controls,
-        Input(ids.CLEAR_FILTERS, "n_clicks"),
-        State(ids.FILTER_STATE, "data"),
+        output={
+            "url": Output(ids.URL, "search"),
+            "state": Output(ids.FILTER_STATE, "data"),
+            "quick": Output(ids.QUICK_RANGE, "value"),
+            "start": Output(ids.DATE_RANGE, "start_date"),
+            "end": Output(ids.DATE_RANGE, "end_date"),
+            "values": {f: Output(ids.FILTER_CONTROLS[f], "value") for f in FIELDS},
+            "notices": Output(ids.NOTICES, "children"),
+            "neighborhood_options": Output(ids.NEIGHBORHOOD, "options"),
+        },
+        inputs={
+            "search": Input(ids.URL, "search"),
+            "quick": Input(ids.QUICK_RANGE, "value"),
+            "start": Input(ids.DATE_RANGE, "start_date"),
+            "end": Input(ids.DATE_RANGE, "end_date"),
+            "values": {f: Input(ids.FILTER_CONTROLS[f], "value") for f in FIELDS},
+            "clear": Input(ids.CLEAR_FILTERS, "n_clicks"),
+            "state": State(ids.FILTER_STATE, "data"),
+        },
         prevent_initial_call=False,
     )
-    def sync_filters(search, quick, start, end, values, _clear, state):
+    def sync_filters(search, quick, start, end, values, clear, state):
         try:
             choices, options, _ = load_choices(services().db)
         except DataError as exc:
-            return (no_update, no_update, no_update, no_update, no_update, [no_update] * len(FIELDS),
-                    notice_alerts([exc.user_message]), no_update)
-        out = sync(ctx.triggered_id, search, quick, start, end, dict(zip(FIELDS, values)), state,
-                   choices, options)
-        return (out["url"], out["state"], out["quick"], out["start"], out["end"],
-                [out["values"][f] for f in FIELDS], out["notices"], out["neighborhood_options"])
+            return {"url": no_update, "state": no_update, "quick": no_update, "start": no_update,
+                    "end": no_update, "values": {f: no_update for f in FIELDS},
+                    "notices": notice_alerts([exc.user_message]), "neighborhood_options": no_update}
+        out = sync(ctx.triggered_id, search, quick, start, end, values, state, choices, options)
+        out["values"] = {f: out["values"][f] for f in FIELDS}
+        return out
 
     @app.callback(
         Output(ids.OFFENSE, "value", allow_duplicate=True),
@@ -153,12 +157,13 @@ def register(app) -> None:
         return [] if current == [code] else [code]
 
     @app.callback(
-        [Output(ids.page_id(name), "style") for name, _, _ in PAGES],
-        [Output(f"nav-{name}", "active") for name, _, _ in PAGES],
-        [Output(f"nav-{name}", "href") for name, _, _ in PAGES],
-        Output(ids.PATH_NOTICE, "children"),
-        Input(ids.URL, "pathname"),
-        Input(ids.URL, "search"),
+        output=(
+            [Output(ids.page_id(name), "style") for name, _, _ in PAGES],
+            [Output(f"nav-{name}", "active") for name, _, _ in PAGES],
+            [Output(f"nav-{name}", "href") for name, _, _ in PAGES],
+            Output(ids.PATH_NOTICE, "children"),
+        ),
+        inputs=(Input(ids.URL, "pathname"), Input(ids.URL, "search")),
         prevent_initial_call=False,
     )
     def show_page(pathname, search):

@@ -1,0 +1,131 @@
+"""Shared fixtures: a real PostgreSQL database with a small demo load, and fresh apps per test.
+
+The server is the one named by ``TEST_DATABASE_URL`` (or ``DATABASE_URL``) when set; otherwise
+the embedded pgserver, exactly as on a user's fresh machine. Each test session works in its own
+newly created database and drops it at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from datetime import date
+
+import psycopg
+import pytest
+from sqlalchemy import make_url
+
+from app import create_app
+from app.settings import PROJECT_ROOT
+from data_access import migrate
+from data_access.db import Database
+from data_access.embedded import embedded_url
+from data_access.loading import load_demo
+
+# The demo slice the database tests run on: small, but crossing a year boundary, the 2023
+# district map change and the goal's 2021 baseline.
+DEMO_START = date(2020, 1, 1)
+DEMO_END = date(2026, 10, 31)
+DEMO_SCALE = 0.08
+
+
+def _server_url() -> str:
+    url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    return embedded_url(os.environ.get("PSAD_DATA_DIR", str(PROJECT_ROOT / ".psad")), "postgres")
+
+
+def _admin(url: str):
+    u = make_url(url.replace("postgresql+psycopg://", "postgresql://"))
+    return psycopg.connect(u.set(drivername="postgresql").render_as_string(hide_password=False), autocommit=True)
+
+
+@pytest.fixture(scope="session")
+def server_url() -> str:
+    return _server_url()
+
+
+@pytest.fixture(scope="session")
+def make_database(server_url):
+    """Factory: a fresh, empty database on the test server; all are dropped at session end."""
+    created: list[str] = []
+
+    def make() -> str:
+        name = f"psad_test_{uuid.uuid4().hex[:10]}"
+        with _admin(server_url) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        created.append(name)
+        u = make_url(server_url.replace("postgresql+psycopg://", "postgresql://"))
+        return u.set(database=name).render_as_string(hide_password=False)
+
+    yield make
+    with _admin(server_url) as conn:
+        for name in created:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def demo_url(make_database) -> str:
+    """A database migrated and loaded with the small demo slice (shared, read-only for tests)."""
+    url = make_database()
+    db = Database(url)
+    migrate.upgrade(db)
+    load_demo(db, scale=DEMO_SCALE, start=DEMO_START, end=DEMO_END)
+    db.dispose()
+    return url
+
+
+@pytest.fixture()
+def db(demo_url):
+    database = Database(demo_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture()
+def app(demo_url):
+    """A fresh Dash app on the demo database with caching off (tests see the query path)."""
+    return create_app({"database_url": demo_url}, cache_type="null")
+
+
+@pytest.fixture()
+def client(app):
+    return app.server.test_client()
+
+
+@pytest.fixture()
+def app_ctx(app):
+    with app.server.app_context():
+        yield app
+
+
+# --- browser tests (dash_duo) -----------------------------------------------------------------
+
+CHROMIUM_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage",
+                  "--window-size=1400,1000"]
+
+
+def pytest_setup_options():
+    """dash[testing] hook: the Chromium options every dash_duo browser starts with."""
+    from selenium.webdriver.chrome.options import Options
+
+    options = Options()
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    if shutil.which("chromium"):
+        options.binary_location = shutil.which("chromium")
+    return options
+
+
+def pytest_collection_modifyitems(config, items):
+    if shutil.which("chromedriver") and (shutil.which("chromium") or shutil.which("google-chrome")):
+        return
+    skip = pytest.mark.skip(reason="Chromium and chromedriver are not installed "
+                                   "(apt-get install chromium chromium-driver)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+

@@ -1,0 +1,121 @@
+"""Browser tests in real headless Chromium (dash_duo): the Summary page, the filters, the URL."""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from app import create_app
+
+pytestmark = pytest.mark.browser
+
+
+def card_value(dash_duo, key: str) -> str:
+    return dash_duo.find_element(f"#card-{key} .card-value").text
+
+
+def wait_for(predicate, timeout=15, message="condition"):
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            value = predicate()
+            if value:
+                return value
+        except Exception:  # element re-rendered while we looked
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {message}")
+
+
+def query(dash_duo) -> dict:
+    return parse_qs(urlparse(dash_duo.driver.current_url).query)
+
+
+def choose(dash_duo, control_id: str, text: str) -> None:
+    """Type into a searchable dcc.Dropdown and pick the first match, as a user would."""
+    box = dash_duo.find_element(f"#{control_id}")
+    box.click()
+    field = wait_for(lambda: dash_duo.driver.switch_to.active_element, message="dropdown focus")
+    field.send_keys(text)
+    time.sleep(0.3)
+    field.send_keys(Keys.ENTER)
+    field.send_keys(Keys.ESCAPE)
+
+
+@pytest.fixture()
+def started(dash_duo, demo_url):
+    app = create_app({"database_url": demo_url})
+    dash_duo.start_server(app, port=8071)
+    wait_for(lambda: card_value(dash_duo, "all") not in ("", "—"), message="summary cards")
+    return dash_duo
+
+
+def test_summary_page_renders_everything(started):
+    dash_duo = started
+    for key in ("homicide", "shooting", "violent", "property", "all"):
+        assert card_value(dash_duo, key).replace(",", "").isdigit()
+    assert "Demo data." in dash_duo.find_element("#demo-banner").text
+    for graph in ("summary-trend", "summary-offenses", "summary-heatmap", "summary-goal"):
+        wait_for(lambda: dash_duo.find_elements(f"#{graph} .main-svg"), message=graph)
+    assert "victims of gun violence" in dash_duo.find_element("#summary-caption").text
+    dash_duo.driver.save_screenshot("/tmp/psad-summary.png")
+    assert dash_duo.get_logs() == []
+
+
+def test_district_filter_changes_cards_and_url_and_survives_reload(started):
+    dash_duo = started
+    citywide = card_value(dash_duo, "all")
+    choose(dash_duo, "police-district", "Western")
+    wait_for(lambda: query(dash_duo).get("police_district") == ["Western"], message="URL update")
+    western = wait_for(lambda: (v := card_value(dash_duo, "all")) != citywide and v, message="cards change")
+    assert int(western.replace(",", "")) < int(citywide.replace(",", ""))
+    url = dash_duo.driver.current_url
+    assert "start=" in url and "end=" in url
+
+    dash_duo.driver.get(url)  # reload the shared link: the same view
+    wait_for(lambda: card_value(dash_duo, "all") == western, message="same view after reload")
+    assert "Western" in dash_duo.find_element("#police-district").text
+
+    dash_duo.driver.back()  # back to the citywide view
+    wait_for(lambda: "police_district" not in query(dash_duo), message="back navigation")
+    wait_for(lambda: card_value(dash_duo, "all") == citywide, message="citywide after back")
+    assert dash_duo.get_logs() == []
+
+
+def test_clicking_an_offense_bar_filters_everything(started):
+    dash_duo = started
+    before = card_value(dash_duo, "all")
+    bars = wait_for(lambda: dash_duo.find_elements("#summary-offenses .bars .point path"), message="bars")
+    bars[-1].click()  # the largest offense is drawn last (top)
+    wait_for(lambda: len(query(dash_duo).get("offense", [])) == 1, message="offense in URL")
+    after = wait_for(lambda: (v := card_value(dash_duo, "all")) != before and v, message="cards follow")
+    assert int(after.replace(",", "")) < int(before.replace(",", ""))
+    assert dash_duo.get_logs() == []
+
+
+def test_bad_link_shows_a_notice_not_an_error(dash_duo, demo_url):
+    app = create_app({"database_url": demo_url})
+    dash_duo.start_server(app, port=8072)
+    dash_duo.driver.get(dash_duo.server_url + "/?start=2025-02-30&police_district=Atlantis&color=red")
+    notice = wait_for(lambda: dash_duo.find_element("#notices").text, message="notice")
+    assert "not a date" in notice and "Atlantis" in notice and "color" in notice
+    wait_for(lambda: card_value(dash_duo, "all").replace(",", "").isdigit(), message="cards still render")
+    assert dash_duo.get_logs() == []
+
+
+def test_about_page_through_the_nav_keeps_filters(started):
+    dash_duo = started
+    choose(dash_duo, "council-district", "7")
+    wait_for(lambda: query(dash_duo).get("council_district") == ["7"], message="URL update")
+    dash_duo.find_element("#nav-about").click()
+    wait_for(lambda: urlparse(dash_duo.driver.current_url).path == "/about", message="about path")
+    status = wait_for(lambda: dash_duo.find_element("#about-status").text, message="about status")
+    assert "data as of" in status and "demo" in status
+    assert query(dash_duo).get("council_district") == ["7"]
+    assert not dash_duo.find_element("#page-summary").is_displayed()
+    dash_duo.driver.save_screenshot("/tmp/psad-about.png")
+    assert dash_duo.get_logs() == []

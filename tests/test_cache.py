@@ -1,0 +1,91 @@
+"""The query cache: keyed by filters and data version, shared through a real Redis, and never
+in the way when its backend is down."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+import pytest
+from sqlalchemy import event
+
+from app import create_app
+from data_access import queries
+from data_access.filters import Filters
+from data_access.loading import bump_version
+
+F = Filters(date(2025, 1, 1), date(2025, 12, 31), police_district=("Northern",))
+REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+
+
+def statement_counter(db):
+    seen = []
+    event.listen(db.engine, "before_cursor_execute", lambda *a, **k: seen.append(a[2]))
+    return seen
+
+
+def redis_or_skip():
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip(f"no Redis at {REDIS_URL}")
+    return client
+
+
+def test_memoized_until_the_data_version_changes(make_database):
+    from data_access import migrate
+    from data_access.loading import load_demo
+
+    url = make_database()
+    app = create_app({"database_url": url})  # default in-process cache
+    db = app.server.extensions["psad"].db
+    migrate.upgrade(db)
+    load_demo(db, scale=0.02, start=date(2024, 1, 1), end=date(2025, 12, 31))
+    with app.server.app_context():
+        seen = statement_counter(db)
+        first = queries.offense_counts(db, F)
+        n_first = len(seen)
+        again = queries.offense_counts(db, F)
+        assert again.equals(first)
+        assert len(seen) == n_first + 1  # only the data-version lookup
+        other = queries.offense_counts(db, F.replace(police_district=("Southern",)))
+        assert len(seen) == n_first + 3  # a different key runs the query
+        assert not other.equals(first)
+        with db.begin() as conn:
+            bump_version(conn, is_demo=True, data_as_of=date(2025, 12, 31))
+        queries.offense_counts(db, F)
+        assert len(seen) == n_first + 5  # new version: cache miss
+    db.dispose()
+
+
+@pytest.mark.redis
+def test_redis_cache_is_shared_between_apps(demo_url):
+    client = redis_or_skip()
+    for key in client.scan_iter("psad:*"):
+        client.delete(key)
+    app1 = create_app({"database_url": demo_url, "redis_url": REDIS_URL})
+    app2 = create_app({"database_url": demo_url, "redis_url": REDIS_URL})
+    db1 = app1.server.extensions["psad"].db
+    db2 = app2.server.extensions["psad"].db
+    with app1.server.app_context():
+        first = queries.offense_counts(db1, F)
+    assert any(True for _ in client.scan_iter("psad:*"))
+    with app2.server.app_context():
+        seen = statement_counter(db2)
+        second = queries.offense_counts(db2, F)
+    assert second.equals(first)
+    assert len(seen) == 1  # the second "worker" only asked for the data version
+    db1.dispose()
+    db2.dispose()
+
+
+@pytest.mark.redis
+def test_redis_down_falls_back_to_the_database(demo_url):
+    app = create_app({"database_url": demo_url, "redis_url": "redis://127.0.0.1:1/0"})
+    client = app.server.test_client()
+    r = client.get("/api/v1/counts?start=2025-01-01&end=2025-12-31")
+    assert r.status_code == 200 and r.get_json()["rows"]
+    app.server.extensions["psad"].db.dispose()

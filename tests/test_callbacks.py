@@ -1,0 +1,120 @@
+"""Callbacks: the URL/filter synchronisation as a pure function, and the Summary callback driven
+through Dash's own HTTP endpoint exactly as the browser calls it."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from dash import no_update
+from dash.exceptions import PreventUpdate
+
+from app import ids
+from app.context import load_choices
+from app.urlstate import to_query
+from callbacks.filters import narrow_neighborhoods, sync
+from data_access.filters import Filters
+
+
+@pytest.fixture()
+def loaded(db, app_ctx):
+    choices, options, _ = load_choices(db)
+    return choices, options
+
+
+def no_controls():
+    return {f: None for f in ids.FILTER_CONTROLS}
+
+
+def test_url_sets_controls_without_rewriting_the_url(loaded):
+    choices, options = loaded
+    out = sync(ids.URL, "?start=2025-01-01&end=2025-12-31&police_district=western&bogus=1", None, None, None,
+               no_controls(), None, choices, options)
+    assert out["url"] is no_update
+    assert out["values"]["police_district"] == ["Western"]
+    assert (out["start"], out["end"], out["quick"]) == ("2025-01-01", "2025-12-31", "2025")
+    assert out["state"] == "?start=2025-01-01&end=2025-12-31&police_district=Western"
+    assert "bogus" in json.dumps(out["notices"], default=str)
+    # neighborhoods narrowed to the Western district
+    western = {o["value"] for o in out["neighborhood_options"]}
+    assert 0 < len(western) < len(options["neighborhood"])
+
+
+def test_our_own_url_write_does_not_loop(loaded):
+    choices, options = loaded
+    state = "?start=2025-01-01&end=2025-12-31"
+    with pytest.raises(PreventUpdate):
+        sync(ids.URL, state, None, None, None, no_controls(), state, choices, options)
+
+
+def test_control_change_writes_the_canonical_url(loaded):
+    choices, options = loaded
+    values = no_controls() | {"council_district": ["7"], "offense": ["shooting", "homicide"]}
+    out = sync(ids.COUNCIL_DISTRICT, "", "ytd", "2026-01-01", "2026-10-31", values, None, choices, options)
+    assert out["url"] == "?start=2026-01-01&end=2026-10-31&council_district=7&offense=homicide&offense=shooting"
+    assert out["state"] == out["url"] and out["quick"] == "ytd"
+
+
+def test_quick_range_and_clear(loaded):
+    choices, options = loaded
+    out = sync(ids.QUICK_RANGE, "", "28d", "2020-01-01", "2020-02-01", no_controls(), None, choices, options)
+    assert (out["start"], out["end"]) == ("2026-10-04", "2026-10-31")
+    values = no_controls() | {"police_district": ["Central"]}
+    out = sync(ids.CLEAR_FILTERS, "?x", None, "2021-01-01", "2021-02-01", values, None, choices, options)
+    assert out["values"]["police_district"] == [] and out["start"] == "2026-01-01"
+
+
+def test_choosing_a_district_drops_neighborhoods_outside_it(loaded):
+    choices, options = loaded
+    f = Filters(date(2026, 1, 1), date(2026, 10, 31), police_district=("Southern",))
+    southern = {c for c, _ in narrow_neighborhoods(options, f)}
+    outside = next(c for c, _ in options["neighborhood"] if c not in southern)
+    inside = next(iter(southern))
+    values = no_controls() | {"police_district": ["Southern"], "neighborhood": [outside, inside]}
+    out = sync(ids.POLICE_DISTRICT, "", None, "2026-01-01", "2026-10-31", values, None, choices, options)
+    assert out["values"]["neighborhood"] == [inside]
+    assert outside in json.dumps(out["notices"], default=str)
+
+
+def call_callback(client, app, output_prefix: str, inputs: list[dict]):
+    """POST to /_dash-update-component as the Dash renderer does."""
+    key = next(k for k in app.callback_map if output_prefix in k)
+    outputs = [{"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]}
+               for part in key.strip(".").split("...")]
+    payload = {"output": key, "outputs": outputs, "inputs": inputs, "state": [],
+               "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"]}
+    return client.post("/_dash-update-component", json=payload)
+
+
+def test_summary_callback_over_http(app, client):
+    client.get("/")  # first request sets the app up
+    state = to_query(Filters(date(2025, 1, 1), date(2025, 12, 31), police_district=("Western",)))
+    r = call_callback(client, app, ids.SUMMARY_CARDS, [
+        {"id": ids.FILTER_STATE, "property": "data", "value": state},
+        {"id": ids.URL, "property": "pathname", "value": "/"}])
+    assert r.status_code == 200, r.data[:500]
+    body = r.get_json()["response"]
+    cards = json.dumps(body[ids.SUMMARY_CARDS]["children"])
+    for title in ("Homicides", "Non-fatal shootings", "Violent crime", "Property crime", "All Part 1 crime"):
+        assert title in cards
+    assert "2025 compared with 2024" in cards
+    trend = body[ids.SUMMARY_TREND]["figure"]
+    assert trend["data"][0]["type"] == "scatter"
+    assert body[ids.SUMMARY_ERROR]["children"] is None
+
+
+def test_summary_callback_skips_hidden_page(app, client):
+    client.get("/")
+    r = call_callback(client, app, ids.SUMMARY_CARDS, [
+        {"id": ids.FILTER_STATE, "property": "data", "value": "?start=2025-01-01&end=2025-12-31"},
+        {"id": ids.URL, "property": "pathname", "value": "/about"}])
+    assert r.status_code == 204  # PreventUpdate
+
+
+def test_layout_has_banner_filters_and_pages(client):
+    layout = json.dumps(client.get("/_dash-layout").get_json())
+    assert "Demo data." in layout
+    for control in ids.FILTER_CONTROLS.values():
+        assert f'"{control}"' in layout
+    assert ids.page_id("summary") in layout and ids.page_id("about") in layout

@@ -1,0 +1,49 @@
+"""The psad command line and the embedded PostgreSQL a fresh machine runs on."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+
+from app.cli import main
+from data_access.embedded import embedded_url
+
+
+def test_embedded_server_starts_and_is_reused(tmp_path):
+    url = embedded_url(tmp_path / "data")
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
+        pid = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+        assert conn.execute("SELECT current_database()").fetchone()[0] == "psad"
+        assert pid > 0
+    assert embedded_url(tmp_path / "data") == url  # second call reuses the running server
+    postmaster = Path(tmp_path / "data" / "pgdata" / "postmaster.pid").read_text().split()[0]
+    subprocess.run(["kill", postmaster], check=False)
+
+
+def test_status_upgrade_and_demo_load(monkeypatch, capsys, make_database):
+    url = make_database()
+    monkeypatch.setenv("DATABASE_URL", url)
+    assert main(["status"]) == 1
+    assert "not created" in capsys.readouterr().out
+    assert main(["db", "upgrade"]) == 0
+    assert "empty -> 0001" in capsys.readouterr().out
+    assert main(["demo", "load", "--scale", "0.01", "--end", "2024-12-31"]) == 0
+    out = capsys.readouterr().out
+    assert "demo: read" in out and "data as of 2024-12-31" in out
+    assert main(["demo", "load", "--if-empty"]) == 0
+    assert "nothing to do" in capsys.readouterr().out
+    assert main(["status"]) == 0
+    out = capsys.readouterr().out
+    assert "DEMO (synthetic)" in out and "Part 1 victims" in out and "data as of 2024-12-31" in out
+
+
+def test_unreachable_database_is_one_plain_line(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
+    proc = subprocess.run([sys.executable, "-m", "app.cli", "status"], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parent.parent)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr and "database" in proc.stderr.lower()
+    assert len(proc.stderr.strip().splitlines()) == 1
