@@ -80,3 +80,9 @@ def health():
         return jsonify({"database": "unavailable", "error": exc.user_message}), 503
     return jsonify({"database": "ok", "data_version": state["version"],
                     "data_as_of": state["data_as_of"].isoformat() if state["data_as_of"] else None})
+
+
+@blueprint.route("/<path:rest>")
+def not_found(rest: str):
+    # Without this, Dash's catch-all page route would answer unknown API paths with the app's HTML.
+    return jsonify({"error": f"There is no API endpoint /api/v1/{rest}. Try /api/v1/counts."}), 404

@@ -60,8 +60,7 @@ def cmd_demo_load(args, settings: Settings) -> int:
         print("This database serves real data. Loading demo data would replace it; pass "
               "--replace-real-data if that is what you want.", file=sys.stderr)
         return 2
-    steps = ["generating demo data", "geography", "victims", "arrests", "cases", "charges",
-             "pre-aggregating", "done"]
+    steps = ["generated", "geography", "victims", "arrests", "cases", "charges", "pre-aggregated", "committed"]
     bar = tqdm(total=len(steps), desc="demo load", unit="step", file=sys.stderr)
 
     def progress(step: str, rows: int) -> None:
@@ -137,21 +136,22 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings.from_env()
     from data_access.db import DataError
 
+    def fail(message: str) -> int:
+        print("psad: " + " ".join(message.split()), file=sys.stderr)  # one line, never a traceback
+        return 1
+
     try:
         return args.func(args, settings)
     except DataError as exc:
-        print(f"psad: {exc.user_message} ({exc})", file=sys.stderr)
-        return 1
+        return fail(f"{exc.user_message} ({exc})")
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # one plain line, not a traceback
+    except Exception as exc:
         from sqlalchemy.exc import OperationalError
 
         if isinstance(exc, OperationalError):
-            print(f"psad: cannot reach the database: {exc.orig}", file=sys.stderr)
-        else:
-            print(f"psad: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 1
+            return fail(f"cannot reach the database: {exc.orig}")
+        return fail(f"{type(exc).__name__}: {exc}")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import time
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
@@ -35,15 +36,14 @@ def query(dash_duo) -> dict:
     return parse_qs(urlparse(dash_duo.driver.current_url).query)
 
 
-def choose(dash_duo, control_id: str, text: str) -> None:
-    """Type into a searchable dcc.Dropdown and pick the first match, as a user would."""
-    box = dash_duo.find_element(f"#{control_id}")
-    box.click()
-    field = wait_for(lambda: dash_duo.driver.switch_to.active_element, message="dropdown focus")
-    field.send_keys(text)
-    time.sleep(0.3)
-    field.send_keys(Keys.ENTER)
-    field.send_keys(Keys.ESCAPE)
+def choose(dash_duo, control_id: str, label: str) -> None:
+    """Open a dcc.Dropdown, type to search, and click the option labelled exactly ``label``."""
+    dash_duo.find_element(f"#{control_id}").click()
+    wait_for(lambda: dash_duo.driver.switch_to.active_element, message="dropdown focus").send_keys(label)
+    option = wait_for(lambda: dash_duo.driver.find_element(
+        By.XPATH, f"//*[@role='option'][normalize-space()='{label}']"), message=f"option {label}")
+    option.click()
+    dash_duo.driver.switch_to.active_element.send_keys(Keys.ESCAPE)
 
 
 @pytest.fixture()
@@ -90,7 +90,8 @@ def test_clicking_an_offense_bar_filters_everything(started):
     dash_duo = started
     before = card_value(dash_duo, "all")
     bars = wait_for(lambda: dash_duo.find_elements("#summary-offenses .bars .point path"), message="bars")
-    bars[-1].click()  # the largest offense is drawn last (top)
+    # Plotly's drag layer sits over the bars: click at the bar's position, as a mouse would.
+    ActionChains(dash_duo.driver).move_to_element(bars[-1]).click().perform()  # largest: drawn last
     wait_for(lambda: len(query(dash_duo).get("offense", [])) == 1, message="offense in URL")
     after = wait_for(lambda: (v := card_value(dash_duo, "all")) != before and v, message="cards follow")
     assert int(after.replace(",", "")) < int(before.replace(",", ""))
@@ -109,7 +110,7 @@ def test_bad_link_shows_a_notice_not_an_error(dash_duo, demo_url):
 
 def test_about_page_through_the_nav_keeps_filters(started):
     dash_duo = started
-    choose(dash_duo, "council-district", "7")
+    choose(dash_duo, "council-district", "District 7")
     wait_for(lambda: query(dash_duo).get("council_district") == ["7"], message="URL update")
     dash_duo.find_element("#nav-about").click()
     wait_for(lambda: urlparse(dash_duo.driver.current_url).path == "/about", message="about path")

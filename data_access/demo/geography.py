@@ -32,7 +32,7 @@ CITY_AREA_KM2 = 210.0
 CITY_POPULATION = 585_708  # 2020 census count for Baltimore City
 POPULATION_YEAR = 2020
 GRID_DEG = 0.001  # geomasking grid: ~86 m x 111 m, about one city block
-N_SEEDS = 274  # a few are merged away as slivers, leaving ~270 neighborhoods
+N_SEEDS = 272  # a few may be merged away as slivers, leaving ~270 neighborhoods
 
 # Counter-clockwise from east: the order of the 8 outer police sectors around Central.
 POLICE_SECTORS = (
@@ -65,6 +65,7 @@ _NAME_FIRST = (
     "Clearview", "Highland", "Woodland", "Eastgate", "Westgate", "Northwood", "Southwood",
     "Oakland", "Ashland", "Glendale", "Rosedale", "Belmont", "Edgewood", "Greenfield",
 )  # fmt: skip
+_COMPOUND_ENDINGS = ("side", "view", "land", "dale", "mont", "wood", "gate", "field")
 _NAME_SECOND = (
     "Hill", "Heights", "Park", "Village", "Grove", "Manor", "Ridge", "Terrace", "Square",
     "Point", "Gardens", "Crossing", "Court", "Field", "Wood", "Dale", "Hollow", "Run",
@@ -116,10 +117,6 @@ def to_lonlat(x, y):
     return LON0 + np.asarray(x) / KM_PER_DEG_LON, LAT0 + np.asarray(y) / KM_PER_DEG_LAT
 
 
-def to_km(lon, lat):
-    return (np.asarray(lon) - LON0) * KM_PER_DEG_LON, (np.asarray(lat) - LAT0) * KM_PER_DEG_LAT
-
-
 def _geom_to_lonlat(geoms):
     """km-plane geometries -> lon/lat on a 1e-6 degree grid (snap-rounding keeps them valid and
     keeps shared edges identical, so neighbors still tile after rounding)."""
@@ -144,6 +141,12 @@ def geojson(geom) -> dict:
     return json.loads(shapely.to_geojson(geom))
 
 
+def _natural(code: str):
+    """Sort key putting "2" before "10" and "43A" after "41"."""
+    digits = code[: len(code) - len(code.lstrip("0123456789"))]
+    return (int(digits) if digits else -1, code)
+
+
 def _label_point(geom):
     c = shapely.centroid(geom)
     return c if geom.contains(c) else geom.representative_point()
@@ -162,7 +165,7 @@ def _outline_km(rng: np.random.Generator) -> Polygon:
     # A superellipse-ish factor squares the shape like the real city's county lines.
     p = 3.0
     sq = (np.abs(np.cos(t)) ** p + np.abs(np.sin(t)) ** p) ** (-1 / p)
-    x, y = 1.08 * r * sq * np.cos(t), 0.95 * r * sq * np.sin(t)
+    x, y = r * sq * np.cos(t), 1.12 * r * sq * np.sin(t)
     city = Polygon(np.column_stack([x, y]) * 8.0).buffer(0)
     # Harbor: a tapering channel from outside the south-east edge to the Inner Harbor, with
     # a shorter Middle Branch forking south-west.
@@ -217,9 +220,9 @@ def _voronoi_cells(points, outline):
 
 def _merge_into_neighbor(cells: list, part, skip: int) -> None:
     """Give ``part`` to the cell sharing the longest border with it (keeps cells whole)."""
+    edge = part.boundary
     shared = [
-        -1.0 if i == skip or c is None else shapely.length(shapely.intersection(c, part.boundary,
-                                                                                grid_size=1e-6))
+        -1.0 if i == skip or c is None else shapely.intersection(c, edge, grid_size=1e-6).length
         for i, c in enumerate(cells)
     ]
     j = int(np.argmax(shared))
@@ -257,8 +260,8 @@ def _names(n, rng) -> list[str]:
         a = _NAME_FIRST[rng.integers(len(_NAME_FIRST))]
         b = _NAME_SECOND[rng.integers(len(_NAME_SECOND))]
         u = rng.random()
-        if a.endswith(("side", "view", "land", "dale", "mont", "wood", "gate", "field")) and u < 0.5:
-            name = a
+        if u < 0.5 and a.endswith(_COMPOUND_ENDINGS):
+            name = a  # compound words stand alone: "Riverside", "Fairview"
         elif u < 0.07:
             name = f"{a} {b} " + ("North", "South", "East", "West")[rng.integers(4)]
         elif u < 0.12:
@@ -299,15 +302,64 @@ def _kmeans(xy, k, rng, weight=None, balance=0.0, iters=80) -> np.ndarray:
     return lab
 
 
-def _police(xy, core_centre, core_r, shifts) -> np.ndarray:
-    """Central is a core around downtown; the rest are 8 compass sectors around it."""
+# Where each outer sector ends, counter-clockwise (degrees, 0 = east), from Eastern to
+# Southern; Southeastern runs from 321 round to 355, where Eastern starts. The
+# Southern/Southeastern border follows the harbor channel, so Southeastern lies north of the
+# harbor mouth as in the real city.
+SECTOR_ENDS_PRE2023 = (40, 75, 110, 150, 200, 250, 321)
+# The 2023 redistricting turns most borders a few degrees (not the harbor one) and widens
+# Central; build_geography scales these shifts so that ~15% of neighborhoods move.
+SECTOR_SHIFTS_2023 = (6, 8, 5, 7, 4, 6, 0)
+
+
+def _police(xy, core_centre, core_r, ends) -> np.ndarray:
+    """Central is a core around downtown; the rest are 8 angular sectors around it."""
     rel = xy - np.asarray(core_centre)
-    ang = np.degrees(np.arctan2(rel[:, 1], rel[:, 0])) % 360
-    bounds = np.arange(22.5, 360, 45) + np.asarray(shifts)
-    sector = np.searchsorted(bounds, ang, side="right") % 8
-    out = np.asarray(POLICE_SECTORS, dtype=object)[sector]
+    a = (np.degrees(np.arctan2(rel[:, 1], rel[:, 0])) - 355.0) % 360
+    bounds = (np.asarray(ends, float) - 355.0) % 360
+    out = np.asarray(POLICE_SECTORS, dtype=object)[np.searchsorted(bounds, a, side="right")]
     out[np.hypot(rel[:, 0], rel[:, 1]) < core_r] = "Central"
     return out
+
+
+def _adjacency(cells) -> list[set[int]]:
+    """Neighborhoods sharing a border (not just a corner; the harbor separates)."""
+    a, b = shapely.STRtree(cells).query(cells, predicate="intersects")
+    keep = a < b
+    a, b = a[keep], b[keep]
+    shared = shapely.length(shapely.intersection(np.take(cells, a), np.take(cells, b)))
+    adj: list[set[int]] = [set() for _ in cells]
+    for i, j in zip(a[shared > 1e-3], b[shared > 1e-3]):
+        adj[i].add(int(j))
+        adj[j].add(int(i))
+    return adj
+
+
+def _contiguous(labels, adj) -> np.ndarray:
+    """Hand each stray piece of a district to the neighboring district it borders most, so
+    every district is one connected area."""
+    labels = labels.copy()
+    for _ in range(20):
+        moved = False
+        for lab in sorted(set(labels)):
+            todo, comps = set(np.flatnonzero(labels == lab).tolist()), []
+            while todo:
+                stack, comp = [todo.pop()], set()
+                while stack:
+                    i = stack.pop()
+                    comp.add(i)
+                    nxt = (adj[i] & todo) - comp
+                    todo -= nxt
+                    stack.extend(nxt)
+                comps.append(sorted(comp))
+            for comp in sorted(comps, key=len)[:-1]:
+                near = [labels[j] for i in comp for j in adj[i] if labels[j] != lab]
+                if near:
+                    labels[comp] = max(sorted(set(near)), key=near.count)
+                    moved = True
+        if not moved:
+            break
+    return labels
 
 
 def _posts(district, xy) -> np.ndarray:
@@ -362,7 +414,7 @@ def build_geography(seed: int = 2021) -> DemoGeography:
                 ((-4.2, -3.8), 1.3, 1.5), ((0.3, -6.0), 1.0, 1.6), ((1.2, 2.6), 0.9, 1.2)]
     risk = 0.25 + sum(a * np.exp(-((cent - c) ** 2).sum(1) / (2 * s * s)) for c, s, a in hotspots)
     risk *= rng.lognormal(0.0, 0.3, n)
-    commerce = 0.2 + 3.0 * np.exp(-((cent - (0.0, -1.0)) ** 2).sum(1) / (2 * 1.4**2))
+    commerce = 0.2 + 2.0 * np.exp(-((cent - (0.0, -1.0)) ** 2).sum(1) / (2 * 1.4**2))
     commerce *= rng.lognormal(0.0, 0.5, n)
     black_share = np.clip(0.08 + 0.9 * (1 - np.exp(-risk / 0.9)) + rng.normal(0, 0.08, n),
                           0.03, 0.97)
@@ -378,24 +430,25 @@ def build_geography(seed: int = 2021) -> DemoGeography:
     base[np.argsort(-(share - base))[:short]] += 1
     pop[~tiny] = base
 
-    # Police districts. The 2023 map moves the borders a little and widens Central.
-    pre = _police(cent, (0.0, -0.6), 2.4, [0, 0, 0, 0, 0, 0, 0, 0])
-    for k in (1.0, 0.8, 1.25, 0.6, 1.5):
-        new = _police(cent, (0.2, -0.5), 2.4 * (1 + 0.1 * k),
-                      k * np.array([9, -8, 10, -7, 9, -10, 8, -9]))
-        if 0.10 <= (new != pre).mean() <= 0.20:
-            break
+    # Police districts under both maps; the 2023 map moves border neighborhoods.
+    adj = _adjacency(cells)
+    pre = _contiguous(_police(cent, (0.0, -0.6), 2.0, SECTOR_ENDS_PRE2023), adj)
+    ends = np.array(SECTOR_ENDS_PRE2023), np.array(SECTOR_SHIFTS_2023)
+    maps = [_contiguous(_police(cent, (0.2, -0.5), 2.0 + 0.2 * k, ends[0] + k * ends[1]), adj)
+            for k in np.linspace(0.5, 2.0, 7)]
+    new = min(maps, key=lambda m: abs((m != pre).mean() - 0.15))
     weights = pop + 200.0  # empty areas still count a little, so clusters stay compact
-    council = _order_by_angle(_kmeans(cent, 14, rng, weights, balance=0.4), cent, 300) + 1
+    council = _kmeans(cent, 14, rng, weights, balance=0.4)
+    council = _order_by_angle(_contiguous(council, adj), cent, 300) + 1
     council = np.array([str(c) for c in council], dtype=object)
-    leg_lab = _kmeans(cent, 6, rng, weights, balance=0.4)
+    leg_lab = _contiguous(_kmeans(cent, 6, rng, weights, balance=0.4), adj)
     leg_cx = np.array([cent[leg_lab == j].mean(axis=0) for j in range(6)])
     codes = list(LEGISLATIVE_ANCHORS)
     anchors = np.array(list(LEGISLATIVE_ANCHORS.values()))
     best = min(permutations(range(6)),
                key=lambda p: sum(np.hypot(*(leg_cx[j] - anchors[p[j]])) for j in range(6)))
     legislative = np.array([codes[best[j]] for j in leg_lab], dtype=object)
-    csa_lab = _kmeans(cent, round(n / 5), rng, balance=0.3)
+    csa_lab = _contiguous(_kmeans(cent, round(n / 5), rng, balance=0.3), adj)
     csa = np.empty(n, dtype=object)
     for j in np.unique(csa_lab):
         members = np.flatnonzero(csa_lab == j)
@@ -431,7 +484,7 @@ def build_geography(seed: int = 2021) -> DemoGeography:
     labels = {"council_district": "District {}", "legislative_district": "Legislative District {}"}
     for layer in LINK_LAYERS:
         col = nb[layer].to_numpy()
-        for code in sorted(set(col), key=lambda c: (len(c) if c[0].isdigit() else 0, c)):
+        for code in sorted(set(col), key=_natural):
             m = col == code
             geom = shapely.union_all(polys[m], grid_size=1e-6)
             add(layer, code, labels.get(layer, "{}").format(code), pop[m].sum(), geom)
@@ -459,7 +512,8 @@ def _block_grid(polys, rng) -> pd.DataFrame:
     ix = np.arange(math.ceil(minx / GRID_DEG), math.floor(maxx / GRID_DEG) + 1)
     iy = np.arange(math.ceil(miny / GRID_DEG), math.floor(maxy / GRID_DEG) + 1)
     gx, gy = (a.ravel() for a in np.meshgrid(ix, iy))
-    lon, lat = gx * GRID_DEG, gy * GRID_DEG
+    per_deg = round(1 / GRID_DEG)
+    lon, lat = gx / per_deg, gy / per_deg  # division rounds exactly to e.g. -76.612
     tree = shapely.STRtree(polys)
     pt_idx, poly_idx = tree.query(shapely.points(lon, lat), predicate="within")
     pt_idx, first = np.unique(pt_idx, return_index=True)
@@ -489,11 +543,11 @@ def _block_labels(gx, gy) -> np.ndarray:
     out = []
     for x, y in zip(bx.tolist(), by.tolist()):
         if (x * 7 + y * 13) % 3:  # on an east-west street: numbered by distance east/west
-            name = _STREETS[(y * 11 + 5) % len(_STREETS)]
-            suffix = _SUFFIXES[y % len(_SUFFIXES)]
-            out.append(f"{(abs(x) + (x >= 0)) * 100} BLOCK {'E' if x >= 0 else 'W'} {name} {suffix}")
+            num, side = (abs(x) + (x >= 0)) * 100, "E" if x >= 0 else "W"
+            street = f"{_STREETS[(y * 11 + 5) % len(_STREETS)]} {_SUFFIXES[y % len(_SUFFIXES)]}"
         else:
-            name = _STREETS[(x * 7 + 3) % len(_STREETS)]
-            suffix = _SUFFIXES[(x + 4) % len(_SUFFIXES)]
-            out.append(f"{(abs(y) + (y >= 0)) * 100} BLOCK {'N' if y >= 0 else 'S'} {name} {suffix}")
+            num, side = (abs(y) + (y >= 0)) * 100, "N" if y >= 0 else "S"
+            street = _STREETS[(x * 7 + 3) % len(_STREETS)]
+            street = f"{street} {_SUFFIXES[(x + 4) % len(_SUFFIXES)]}"
+        out.append(f"{num} BLOCK {side} {street}")
     return np.asarray(out, dtype=object)
