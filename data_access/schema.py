@@ -204,6 +204,7 @@ cvi_site = Table(
     Column("url", Text),
     Column("started", Date),
     Column("address", Text),  # a program's public street address (organizations, not people)
+    Column("area_served", Text),  # plain words: "Citywide", "McElderry Park and nearby blocks", …
     Column("lon", Float),
     Column("lat", Float),
     Column("police_district", Text),

@@ -16,8 +16,8 @@ COLORS = {
     "property": "#1f4e79",
     "other": "#6c757d",
 }
-GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
-                "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"]}
+# Residents need the picture, not zoom tools: the mode bar offers only "download as PNG".
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtons": [["toImage"]]}
 
 
 def fmt_int(n: int | float | None) -> str:
@@ -29,7 +29,7 @@ def fmt_signed(n: int) -> str:
 
 
 def fmt_pct(p: float) -> str:
-    s = f"{abs(p):.0f}%"
+    s = f"{abs(p):.1f}%" if abs(p) < 1 else f"{abs(p):.0f}%"  # never a misleading "−0%"
     return f"+{s}" if p > 0 else (f"−{s}" if p < 0 else "0%")
 
 

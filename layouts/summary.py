@@ -19,6 +19,7 @@ from data_access.offenses import OFFENSE_BY_CODE, offense_label
 from layouts.common import COLORS, empty_figure, fmt_int, fmt_pct, fmt_signed, graph, section, style_figure
 
 DOW_LABELS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+TOP_ROW_HEIGHT = 480  # trend and offense breakdown: room for all 14 offense labels
 
 
 # --- headline cards ---------------------------------------------------------------------------
@@ -135,7 +136,7 @@ def trend_figure(df: pd.DataFrame, grain: str) -> go.Figure:
     fig.add_trace(go.Scatter(x=x, y=avg, mode="lines", name=label,
                              line={"color": COLORS["accent"], "width": 3}, hoverinfo="skip"))
     fig.update_yaxes(title_text=f"Victims per {grain}", rangemode="tozero")
-    return style_figure(fig, legend=True)
+    return style_figure(fig, height=TOP_ROW_HEIGHT, legend=True)
 
 
 # --- offense breakdown ------------------------------------------------------------------------
@@ -167,9 +168,11 @@ def offense_figure(counts: pd.DataFrame, selected: tuple[str, ...]) -> go.Figure
         x=df.prior, y=labels, mode="markers", name="Same span a year earlier",
         marker={"symbol": "line-ns-open", "size": 16, "color": "#222", "line": {"width": 2}},
         customdata=df.offense, hovertemplate="A year earlier: %{x:,}<extra></extra>"))
-    fig.update_layout(clickmode="event", bargap=0.25)
-    fig.update_xaxes(title_text="Victims", rangemode="tozero")
-    return style_figure(fig, height=max(320, 28 * len(df) + 80), legend=True)
+    fig.update_layout(clickmode="event", bargap=0.25,
+                      legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0})
+    fig.update_xaxes(title_text=None, rangemode="tozero")
+    fig.update_yaxes(tickmode="array", tickvals=labels, automargin=True)  # every label, never skipped
+    return style_figure(fig, height=TOP_ROW_HEIGHT, legend=True)
 
 
 def clicked_offense(click_data: dict | None) -> str | None:
@@ -246,7 +249,7 @@ def goal_figure(rows: pd.DataFrame, *, baseline_year: int, reduction: float) -> 
         x=labels, y=rows.target, mode="lines+markers", name=f"Target ({reduction:.0%} fewer each year)",
         line={"color": "#222", "dash": "dash"},
         hovertemplate="%{x}: target %{y:,.0f}<extra></extra>"))
-    fig.update_yaxes(title_text="Homicides by firearm + non-fatal shootings", rangemode="tozero")
+    fig.update_yaxes(title_text="Victims of gun violence", rangemode="tozero")
     return style_figure(fig, height=320, legend=True)
 
 
@@ -269,12 +272,14 @@ def summary_page(reduction: float) -> html.Div:
         dcc.Loading(html.Div(id=ids.SUMMARY_CARDS, className="cards-holder"), type="dot",
                     delay_show=150),
         html.Div([
-            section("Trend", dcc.Loading(graph(ids.SUMMARY_TREND), type="circle", delay_show=150),
+            section("Trend", dcc.Loading(graph(ids.SUMMARY_TREND, TOP_ROW_HEIGHT), type="circle",
+                                         delay_show=150),
                     "Victims of Part 1 crime per period, with a rolling average. Hollow points are "
-                    "periods cut short by the date range.", width_class="span-8"),
-            section("By offense", dcc.Loading(graph(ids.SUMMARY_OFFENSES), type="circle", delay_show=150),
+                    "periods cut short by the date range.", width_class="span-7"),
+            section("By offense", dcc.Loading(graph(ids.SUMMARY_OFFENSES, TOP_ROW_HEIGHT), type="circle",
+                                              delay_show=150),
                     "Bars: this span. Ticks: the same span a year earlier. Click a bar to filter "
-                    "every view to that offense.", width_class="span-4"),
+                    "every view to that offense.", width_class="span-5"),
         ], className="panel-row"),
         html.Div([
             section("When it happens", dcc.Loading(graph(ids.SUMMARY_HEATMAP, 300), type="circle",

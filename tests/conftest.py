@@ -108,6 +108,16 @@ CHROMIUM_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-
                   "--window-size=1400,1000"]
 
 
+def free_port() -> int:
+    """A port nobody is listening on, so browser tests can run beside a served app or another
+    test run on the same machine."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def pytest_setup_options():
     """dash[testing] hook: the Chromium options every dash_duo browser starts with."""
     from selenium.webdriver.chrome.options import Options

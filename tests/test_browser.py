@@ -11,6 +11,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from app import create_app
+from tests.conftest import free_port
 
 pytestmark = pytest.mark.browser
 
@@ -49,7 +50,7 @@ def choose(dash_duo, control_id: str, label: str) -> None:
 @pytest.fixture()
 def started(dash_duo, demo_url):
     app = create_app({"database_url": demo_url})
-    dash_duo.start_server(app, port=8071)
+    dash_duo.start_server(app, port=free_port())
     wait_for(lambda: card_value(dash_duo, "all") not in ("", "—"), message="summary cards")
     return dash_duo
 
@@ -100,7 +101,7 @@ def test_clicking_an_offense_bar_filters_everything(started):
 
 def test_bad_link_shows_a_notice_not_an_error(dash_duo, demo_url):
     app = create_app({"database_url": demo_url})
-    dash_duo.start_server(app, port=8072)
+    dash_duo.start_server(app, port=free_port())
     dash_duo.driver.get(dash_duo.server_url + "/?start=2025-02-30&police_district=Atlantis&color=red")
     notice = wait_for(lambda: dash_duo.find_element("#notices").text, message="notice")
     assert "not a date" in notice and "Atlantis" in notice and "color" in notice

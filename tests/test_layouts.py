@@ -73,3 +73,12 @@ def test_goal_rows_path_and_prorated_partial_year():
     assert rows.actual.tolist() == [1000, 900, 600]
     assert "2023 to date" in L.goal_status(rows)
     assert L.goal_rows(df.iloc[1:], baseline_year=2021, reduction=0.15, through=date(2023, 10, 31)).empty
+
+
+def test_percent_format_never_rounds_a_change_to_zero():
+    from layouts.common import fmt_pct
+
+    assert fmt_pct(-0.17) == "−0.2%"
+    assert fmt_pct(12.4) == "+12%"
+    assert fmt_pct(-35.6) == "−36%"
+    assert fmt_pct(0) == "0%"

@@ -832,6 +832,14 @@ def _cases(rng, arrests, tmpl_all, end):
 # --- CVI sites ------------------------------------------------------------------------------
 
 
+def _area_served(program_type: str, neighborhood: str, council_district: str) -> str:
+    if program_type == "safe_streets":
+        return f"{neighborhood} and the surrounding blocks"
+    if program_type == "school_vip":
+        return f"Schools in City Council District {council_district}"
+    return "Citywide"
+
+
 def _cvi_sites(rng, geo, end) -> pd.DataFrame:
     """About 30 programs, not scaled. Safe Streets sits where shootings concentrate; hospitals
     near downtown; schools and victim services spread over the city."""
@@ -893,6 +901,8 @@ def _cvi_sites(rng, geo, end) -> pd.DataFrame:
         "url": pd.Series([None] * len(rows), dtype="str"),
         "started": started,
         "address": grid["block"].to_numpy()[g],
+        "area_served": [_area_served(r[0], t["code"].iat[r[3]], t["council_district"].iat[r[3]])
+                        for r in rows],
         "lon": grid["lon"].to_numpy()[g],
         "lat": grid["lat"].to_numpy()[g],
         "police_district": t[map_col].to_numpy()[nb],

@@ -98,6 +98,7 @@ def upgrade() -> None:
     sa.Column('url', sa.Text(), nullable=True),
     sa.Column('started', sa.Date(), nullable=True),
     sa.Column('address', sa.Text(), nullable=True),
+    sa.Column('area_served', sa.Text(), nullable=True),
     sa.Column('lon', sa.Float(), nullable=True),
     sa.Column('lat', sa.Float(), nullable=True),
     sa.Column('police_district', sa.Text(), nullable=True),
