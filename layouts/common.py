@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
 from dash import dcc, html
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
@@ -33,26 +32,43 @@ def fmt_pct(p: float) -> str:
     return f"+{s}" if p > 0 else (f"−{s}" if p < 0 else "0%")
 
 
-def style_figure(fig: go.Figure, *, height: int = 320, legend: bool = False) -> go.Figure:
-    fig.update_layout(
-        template="plotly_white",
-        font={"family": FONT, "size": 13},
-        height=height,
-        margin={"l": 48, "r": 16, "t": 16, "b": 40},
-        showlegend=legend,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        hoverlabel={"font": {"family": FONT}},
-    )
-    return fig
+def figure(data: list[dict], layout: dict | None = None) -> dict:
+    """A Plotly figure as a plain dict. dcc.Graph takes it as is; building it costs microseconds,
+    where ``plotly.graph_objects`` validation costs 30-50 ms per figure on every callback."""
+    return {"data": data, "layout": layout or {}}
 
 
-def empty_figure(message: str, height: int = 320) -> go.Figure:
-    fig = go.Figure()
-    fig.add_annotation(text=message, showarrow=False, font={"size": 15, "color": COLORS["muted"]},
-                       xref="paper", yref="paper", x=0.5, y=0.5)
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return style_figure(fig, height=height)
+def _merge(base: dict, extra: dict) -> dict:
+    out = dict(base)
+    for k, v in extra.items():
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def style_figure(fig: dict, *, height: int = 320, legend: bool = False) -> dict:
+    """The house style, applied under whatever layout the builder already set."""
+    house = {
+        "template": {"layout": {"paper_bgcolor": "white", "plot_bgcolor": "white",
+                                "xaxis": {"gridcolor": "#ebf0f8", "zerolinecolor": "#ebf0f8",
+                                          "automargin": True},
+                                "yaxis": {"gridcolor": "#ebf0f8", "zerolinecolor": "#ebf0f8",
+                                          "automargin": True}}},
+        "font": {"family": FONT, "size": 13},
+        "height": height,
+        "margin": {"l": 48, "r": 16, "t": 16, "b": 40},
+        "showlegend": legend,
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        "hoverlabel": {"font": {"family": FONT}},
+    }
+    return {"data": fig["data"], "layout": _merge(house, fig.get("layout", {}))}
+
+
+def empty_figure(message: str, height: int = 320) -> dict:
+    return style_figure(figure([], {
+        "annotations": [{"text": message, "showarrow": False, "xref": "paper", "yref": "paper",
+                         "x": 0.5, "y": 0.5, "font": {"size": 15, "color": COLORS["muted"]}}],
+        "xaxis": {"visible": False}, "yaxis": {"visible": False},
+    }), height=height)
 
 
 def graph(id_: str, height: int = 320, **kw) -> dcc.Graph:

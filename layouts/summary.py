@@ -10,13 +10,12 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-import plotly.graph_objects as go
 from dash import dcc, html
 
 from app import ids
 from data_access.filters import Filters, span_label
 from data_access.offenses import OFFENSE_BY_CODE, offense_label
-from layouts.common import COLORS, empty_figure, fmt_int, fmt_pct, fmt_signed, graph, section, style_figure
+from layouts.common import COLORS, empty_figure, figure, fmt_int, fmt_pct, fmt_signed, graph, section, style_figure
 
 DOW_LABELS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 TOP_ROW_HEIGHT = 480  # trend and offense breakdown: room for all 14 offense labels
@@ -110,7 +109,7 @@ def rolling_window(grain: str, n_periods: int) -> tuple[int, str]:
     return (12, "12-month average") if n_periods >= 24 else (3, "3-month average")
 
 
-def trend_figure(df: pd.DataFrame, grain: str) -> go.Figure:
+def trend_figure(df: pd.DataFrame, grain: str) -> dict:
     """Counts per week (counted back from the end date) or month, with a rolling average.
 
     Periods cut short by the span's edges are drawn hollow and left out of the average, so a
@@ -122,21 +121,23 @@ def trend_figure(df: pd.DataFrame, grain: str) -> go.Figure:
     complete = df.days >= full_days
     window, label = rolling_window(grain, len(df))
     avg = df.n.where(complete).rolling(window, min_periods=window).mean()
-    x = pd.to_datetime(df.period_start)
+    x = [d.isoformat() for d in df.period_start]
     fmt = "%d %b %Y"
-    hover = [f"{pd.Timestamp(s):{fmt}} – {pd.Timestamp(e):{fmt}}: {n:,}" + ("" if c else " (partial)")
-             for s, e, n, c in zip(df.period_start, df.period_end, df.n, complete)]
-    fig = go.Figure()
-    fig.add_trace(go.Scatter(
-        x=x, y=df.n, mode="lines+markers", name="Victims per " + grain,
-        line={"color": COLORS["muted"], "width": 1},
-        marker={"color": [COLORS["primary"] if c else "white" for c in complete],
-                "line": {"color": COLORS["primary"], "width": 1.5}, "size": 6},
-        hovertext=hover, hoverinfo="text"))
-    fig.add_trace(go.Scatter(x=x, y=avg, mode="lines", name=label,
-                             line={"color": COLORS["accent"], "width": 3}, hoverinfo="skip"))
-    fig.update_yaxes(title_text=f"Victims per {grain}", rangemode="tozero")
-    return style_figure(fig, height=TOP_ROW_HEIGHT, legend=True)
+    hover = [f"{s:{fmt}} – {e:{fmt}}: {n:,}" + ("" if c else " (partial)")
+             for s, e, n, c in zip(df.period_start, df.period_end, df.n.tolist(), complete)]
+    data = [
+        {"type": "scatter", "x": x, "y": df.n.tolist(), "mode": "lines+markers",
+         "name": "Victims per " + grain, "line": {"color": COLORS["muted"], "width": 1},
+         "marker": {"color": [COLORS["primary"] if c else "white" for c in complete],
+                    "line": {"color": COLORS["primary"], "width": 1.5}, "size": 6},
+         "hovertext": hover, "hoverinfo": "text"},
+        {"type": "scatter", "x": x, "y": [None if pd.isna(v) else float(v) for v in avg],
+         "mode": "lines", "name": label, "line": {"color": COLORS["accent"], "width": 3},
+         "hoverinfo": "skip"},
+    ]
+    layout = {"yaxis": {"title": {"text": f"Victims per {grain}"}, "rangemode": "tozero"},
+              "xaxis": {"type": "date"}}
+    return style_figure(figure(data, layout), height=TOP_ROW_HEIGHT, legend=True)
 
 
 # --- offense breakdown ------------------------------------------------------------------------
@@ -149,7 +150,7 @@ def offense_breakdown(counts: pd.DataFrame) -> pd.DataFrame:
     return df.sort_values(["current", "offense"], ascending=[False, True]).reset_index(drop=True)
 
 
-def offense_figure(counts: pd.DataFrame, selected: tuple[str, ...]) -> go.Figure:
+def offense_figure(counts: pd.DataFrame, selected: tuple[str, ...]) -> dict:
     df = offense_breakdown(counts)
     df = df[df.current + df.prior > 0]
     if df.empty:
@@ -159,20 +160,21 @@ def offense_figure(counts: pd.DataFrame, selected: tuple[str, ...]) -> go.Figure
     colors = [COLORS[OFFENSE_BY_CODE[o].group] for o in df.offense]
     if selected:
         colors = [c if o in selected else COLORS["muted"] for o, c in zip(df.offense, colors)]
-    fig = go.Figure()
-    fig.add_trace(go.Bar(
-        x=df.current, y=labels, orientation="h", name="This span", marker={"color": colors},
-        customdata=df.offense, text=[f"{n:,}" for n in df.current], textposition="auto",
-        hovertemplate="%{y}: %{x:,}<extra>Click to filter</extra>"))
-    fig.add_trace(go.Scatter(
-        x=df.prior, y=labels, mode="markers", name="Same span a year earlier",
-        marker={"symbol": "line-ns-open", "size": 16, "color": "#222", "line": {"width": 2}},
-        customdata=df.offense, hovertemplate="A year earlier: %{x:,}<extra></extra>"))
-    fig.update_layout(clickmode="event", bargap=0.25,
-                      legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0})
-    fig.update_xaxes(title_text=None, rangemode="tozero")
-    fig.update_yaxes(tickmode="array", tickvals=labels, automargin=True)  # every label, never skipped
-    return style_figure(fig, height=TOP_ROW_HEIGHT, legend=True)
+    codes = df.offense.tolist()
+    data = [
+        {"type": "bar", "x": df.current.tolist(), "y": labels, "orientation": "h", "name": "This span",
+         "marker": {"color": colors}, "customdata": codes,
+         "text": [f"{n:,}" for n in df.current.tolist()], "textposition": "auto",
+         "hovertemplate": "%{y}: %{x:,}<extra>Click to filter</extra>"},
+        {"type": "scatter", "x": df.prior.tolist(), "y": labels, "mode": "markers",
+         "name": "Same span a year earlier", "customdata": codes,
+         "marker": {"symbol": "line-ns-open", "size": 16, "color": "#222", "line": {"width": 2}},
+         "hovertemplate": "A year earlier: %{x:,}<extra></extra>"},
+    ]
+    layout = {"clickmode": "event", "bargap": 0.25, "xaxis": {"rangemode": "tozero"},
+              # every label, never skipped
+              "yaxis": {"tickmode": "array", "tickvals": labels, "automargin": True}}
+    return style_figure(figure(data, layout), height=TOP_ROW_HEIGHT, legend=True)
 
 
 def clicked_offense(click_data: dict | None) -> str | None:
@@ -188,23 +190,22 @@ def clicked_offense(click_data: dict | None) -> str | None:
 
 def heatmap_grid(df: pd.DataFrame) -> pd.DataFrame:
     """A 7 x 24 grid (rows Monday..Sunday, columns hours 0..23) of victim counts."""
-    grid = pd.DataFrame(0, index=range(1, 8), columns=range(24), dtype="int64")
-    for dow, hour, n in df[["dow", "hour", "n"]].itertuples(index=False):
-        grid.loc[int(dow), int(hour)] += int(n)
-    return grid
+    grid = (df.astype({"dow": "int64", "hour": "int64", "n": "int64"})
+            .pivot_table(index="dow", columns="hour", values="n", aggfunc="sum", fill_value=0)
+            if len(df) else pd.DataFrame())
+    return grid.reindex(index=range(1, 8), columns=range(24), fill_value=0).astype("int64")
 
 
-def heatmap_figure(df: pd.DataFrame) -> go.Figure:
+def heatmap_figure(df: pd.DataFrame) -> dict:
     grid = heatmap_grid(df)
     if grid.values.sum() == 0:
         return empty_figure("No victims with a recorded time for these filters")
     hours = [f"{h:02d}:00" for h in range(24)]
-    fig = go.Figure(go.Heatmap(
-        z=grid.values, x=hours, y=DOW_LABELS, colorscale="Reds", colorbar={"title": {"text": "Victims"}},
-        hovertemplate="%{y} %{x}: %{z:,} victims<extra></extra>", xgap=1, ygap=1))
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(tickvals=hours[::3])
-    return style_figure(fig, height=300)
+    data = [{"type": "heatmap", "z": grid.values.tolist(), "x": hours, "y": DOW_LABELS,
+             "colorscale": "Reds", "colorbar": {"title": {"text": "Victims"}}, "xgap": 1, "ygap": 1,
+             "hovertemplate": "%{y} %{x}: %{z:,} victims<extra></extra>"}]
+    layout = {"yaxis": {"autorange": "reversed"}, "xaxis": {"tickvals": hours[::3]}}
+    return style_figure(figure(data, layout), height=300)
 
 
 # --- the Plan's goal --------------------------------------------------------------------------
@@ -235,22 +236,23 @@ def goal_rows(df: pd.DataFrame, *, baseline_year: int, reduction: float, through
     return pd.DataFrame(rows)
 
 
-def goal_figure(rows: pd.DataFrame, *, baseline_year: int, reduction: float) -> go.Figure:
+def goal_figure(rows: pd.DataFrame, *, baseline_year: int, reduction: float) -> dict:
     if rows.empty:
         return empty_figure(f"No gun violence recorded in {baseline_year}, the goal's baseline year")
     labels = [f"{y} (to date)" if p else str(y) for y, p in zip(rows.year, rows.partial)]
     met = rows.actual <= rows.target
-    fig = go.Figure()
-    fig.add_trace(go.Bar(
-        x=labels, y=rows.actual, name="Actual", text=[f"{a:,}" for a in rows.actual], textposition="auto",
-        marker={"color": [COLORS["good"] if m else COLORS["bad"] for m in met]},
-        hovertemplate="%{x}: %{y:,} victims of gun violence<extra></extra>"))
-    fig.add_trace(go.Scatter(
-        x=labels, y=rows.target, mode="lines+markers", name=f"Target ({reduction:.0%} fewer each year)",
-        line={"color": "#222", "dash": "dash"},
-        hovertemplate="%{x}: target %{y:,.0f}<extra></extra>"))
-    fig.update_yaxes(title_text="Victims of gun violence", rangemode="tozero")
-    return style_figure(fig, height=320, legend=True)
+    actual = [int(a) for a in rows.actual]
+    data = [
+        {"type": "bar", "x": labels, "y": actual, "name": "Actual", "text": [f"{a:,}" for a in actual],
+         "textposition": "auto", "marker": {"color": [COLORS["good"] if m else COLORS["bad"] for m in met]},
+         "hovertemplate": "%{x}: %{y:,} victims of gun violence<extra></extra>"},
+        {"type": "scatter", "x": labels, "y": [float(t) for t in rows.target], "mode": "lines+markers",
+         "name": f"Target ({reduction:.0%} fewer each year)", "line": {"color": "#222", "dash": "dash"},
+         "hovertemplate": "%{x}: target %{y:,.0f}<extra></extra>"},
+    ]
+    layout = {"yaxis": {"title": {"text": "Victims of gun violence"}, "rangemode": "tozero"},
+              "xaxis": {"type": "category"}}
+    return style_figure(figure(data, layout), height=320, legend=True)
 
 
 def goal_status(rows: pd.DataFrame) -> str:

@@ -43,16 +43,16 @@ def test_trend_marks_partial_periods_and_averages_complete_ones():
         "period_end": [date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 31), date(2026, 4, 10)],
         "n": [100, 90, 120, 30], "days": [31, 28, 31, 10]})
     fig = L.trend_figure(df, "month")
-    markers = fig.data[0].marker.color
+    markers = fig["data"][0]["marker"]["color"]
     assert markers[-1] == "white" and markers[0] != "white"
-    avg = list(fig.data[1].y)
+    avg = list(fig["data"][1]["y"])
     assert pd.isna(avg[3]) and avg[2] == (100 + 90 + 120) / 3
 
 
 def test_offense_figure_and_click():
     c = counts([("homicide", True, 10, 12), ("larceny", False, 900, 1000)])
     fig = L.offense_figure(c, ())
-    assert list(fig.data[0].customdata) == ["homicide", "larceny"]  # largest at the top (last)
+    assert list(fig["data"][0]["customdata"]) == ["homicide", "larceny"]  # largest at the top (last)
     assert L.clicked_offense({"points": [{"customdata": "larceny"}]}) == "larceny"
     assert L.clicked_offense({"points": [{"customdata": "bogus"}]}) is None
     assert L.clicked_offense(None) is None
