@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import logging
 
+from flask import g, has_request_context
 from flask_caching import Cache
 from sqlalchemy import select
 from sqlalchemy.exc import ProgrammingError
@@ -39,7 +40,21 @@ def cache_config(redis_url: str, timeout: int, kind: str | None = None) -> dict:
 
 
 def data_version(db: Database) -> int:
-    """The version of the data being served (0 when nothing is loaded)."""
+    """The version of the data being served (0 when nothing is loaded).
+
+    Looked up once per request (kept on ``flask.g``): a callback runs several cached queries, and
+    they must all see the same version anyway.
+    """
+    if has_request_context():
+        versions = g.setdefault("psad_data_versions", {})
+        key = repr(db)
+        if key not in versions:
+            versions[key] = _read_version(db)
+        return versions[key]
+    return _read_version(db)
+
+
+def _read_version(db: Database) -> int:
     try:
         return db.execute(select(data_state.c.version).where(data_state.c.id == 1)).scalar() or 0
     except ProgrammingError:  # table missing: the database is not migrated yet

@@ -18,6 +18,8 @@ from data_access.db import Database
 from data_access.filters import GEO_FIELDS, Filters
 from data_access.schema import (
     agg_arrest_daily,
+    agg_victim_city_daily,
+    agg_victim_city_hourly,
     agg_victim_daily,
     agg_victim_hourly,
     area_link,
@@ -37,6 +39,19 @@ BY_TIME = ("year", "month", "week")
 BY_GEO = GEO_FIELDS
 BY_VALUES = BY_TIME + ("offense",) + BY_GEO
 OPTION_LAYERS = ("police_district_2023", "neighborhood", "council_district", "legislative_district")
+
+
+def _has_geo(f: Filters) -> bool:
+    return any(getattr(f, name) for name in GEO_FIELDS)
+
+
+def victim_daily(f: Filters, *, need_geo: bool = False):
+    """The daily victim aggregate to read: citywide unless a geography is filtered or grouped."""
+    return agg_victim_daily if need_geo or _has_geo(f) else agg_victim_city_daily
+
+
+def victim_hourly(f: Filters):
+    return agg_victim_hourly if _has_geo(f) else agg_victim_city_hourly
 
 
 def _conditions(table, f: Filters, date_col, *, dates: bool = True, offense: bool = True) -> list:
@@ -68,7 +83,7 @@ def state(db: Database) -> dict:
 
 @cached_query
 def first_date(db: Database, version: int) -> date | None:
-    return db.execute(select(func.min(agg_victim_daily.c.d))).scalar()
+    return db.execute(select(func.min(agg_victim_city_daily.c.d))).scalar()
 
 
 @cached_query
@@ -123,7 +138,7 @@ def offense_counts(db: Database, version: int, f: Filters) -> pd.DataFrame:
     Columns: offense, gun, current, prior. One query feeds the headline cards and the offense
     breakdown.
     """
-    t = agg_victim_daily
+    t = victim_daily(f)
     p = f.prior()
     cur = t.c.d.between(f.start, f.end)
     pri = t.c.d.between(p.start, p.end)
@@ -150,7 +165,7 @@ def trend(db: Database, version: int, f: Filters, grain: str) -> pd.DataFrame:
 
     Columns: period_start, period_end, n, days (days of the period inside the span).
     """
-    t = agg_victim_daily
+    t = victim_daily(f)
     if grain == "week":
         k = (cast(bindparam("end_d", f.end, Date) - t.c.d, Integer) // 7).label("k")
         stmt = select(k, func.sum(t.c.n).label("n")).where(*_conditions(t, f, t.c.d)).group_by(k)
@@ -182,7 +197,7 @@ def trend(db: Database, version: int, f: Filters, grain: str) -> pd.DataFrame:
 @cached_query
 def hour_by_weekday(db: Database, version: int, f: Filters) -> pd.DataFrame:
     """Victims by ISO weekday (1 = Monday) and local hour; rows without a time are left out."""
-    t = agg_victim_hourly
+    t = victim_hourly(f)
     dow = cast(extract("isodow", t.c.d), Integer).label("dow")
     stmt = (select(dow, t.c.hour, func.sum(t.c.n).label("n"))
             .where(*_conditions(t, f, t.c.d)).group_by(dow, t.c.hour))
@@ -199,7 +214,7 @@ def gun_violence_by_year(db: Database, version: int, f: Filters, baseline_year: 
     geography filters do. ``ytd`` counts each year only through ``through``'s day of year, so a
     partial current year can be compared with a prorated target. Columns: year, n, ytd.
     """
-    t = agg_victim_daily
+    t = victim_daily(f)
     year = cast(extract("year", t.c.d), Integer).label("year")
     # Same day-of-year cutoff for every year: compare month/day with the `through` date.
     md = extract("month", t.c.d) * 100 + extract("day", t.c.d)
@@ -219,8 +234,9 @@ def gun_violence_by_year(db: Database, version: int, f: Filters, baseline_year: 
 
 # --- API --------------------------------------------------------------------------------------
 
-def counts_table(dataset: str):
-    return {"victims": (agg_victim_daily, agg_victim_daily.c.d, agg_victim_daily.c.n),
+def counts_table(dataset: str, f: Filters, by: str):
+    victims = victim_daily(f, need_geo=by in BY_GEO)
+    return {"victims": (victims, victims.c.d, victims.c.n),
             "arrests": (agg_arrest_daily, agg_arrest_daily.c.d, agg_arrest_daily.c.n),
             "cases": (sao_case, sao_case.c.filed_date, None)}[dataset]
 
@@ -234,7 +250,7 @@ def counts(db: Database, version: int, f: Filters, by: str, dataset: str) -> pd.
     """Counts grouped by ``by`` for the API. Columns: key, count."""
     if dataset not in DATASETS or not by_supported(dataset, by):
         raise ValueError(f"cannot group {dataset} by {by}")
-    table, dcol, ncol = counts_table(dataset)
+    table, dcol, ncol = counts_table(dataset, f, by)
     if by in BY_TIME:
         trunc = cast(func.date_trunc(by, dcol), Date)
         key = (cast(extract("year", dcol), Integer) if by == "year" else trunc).label("key")

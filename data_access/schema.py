@@ -287,6 +287,34 @@ agg_victim_hourly = Table(
 )
 Index("ix_agg_victim_hourly_d", agg_victim_hourly.c.d)
 
+# The geography columns make the two tables above almost as long as the victim table (a
+# neighborhood-day-offense cell rarely holds two victims), so a geography filter needs an index
+# that starts with its column: a district's rows, not the whole city's, are read.
+for _t in (agg_victim_daily, agg_victim_hourly):
+    for _col in ("police_district", "neighborhood", "council_district", "legislative_district"):
+        Index(f"ix_{_t.name}_{_col}_d", _t.c[_col], _t.c.d)
+
+# Citywide victims per day (no geography): what every unfiltered view reads. A few rows per day
+# at any volume, so its size does not grow with the data.
+agg_victim_city_daily = Table(
+    "agg_victim_city_daily",
+    metadata,
+    Column("d", Date, primary_key=True),
+    Column("offense", Text, primary_key=True),
+    Column("gun", Boolean, primary_key=True),
+    Column("n", Integer, nullable=False),
+)
+
+# Citywide victims per day and local hour, for the hour x weekday view without geography.
+agg_victim_city_hourly = Table(
+    "agg_victim_city_hourly",
+    metadata,
+    Column("d", Date, primary_key=True),
+    Column("hour", SmallInteger, primary_key=True),
+    Column("offense", Text, primary_key=True),
+    Column("n", Integer, nullable=False),
+)
+
 agg_arrest_daily = Table(
     "agg_arrest_daily",
     metadata,

@@ -48,6 +48,23 @@ def upgrade() -> None:
     sa.Column('n', sa.Integer(), nullable=False)
     )
     op.create_index('ix_agg_victim_hourly_d', 'agg_victim_hourly', ['d'], unique=False)
+    for table in ('agg_victim_daily', 'agg_victim_hourly'):
+        for col in ('police_district', 'neighborhood', 'council_district', 'legislative_district'):
+            op.create_index(f'ix_{table}_{col}_d', table, [col, 'd'], unique=False)
+    op.create_table('agg_victim_city_daily',
+    sa.Column('d', sa.Date(), nullable=False),
+    sa.Column('offense', sa.Text(), nullable=False),
+    sa.Column('gun', sa.Boolean(), nullable=False),
+    sa.Column('n', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('d', 'offense', 'gun')
+    )
+    op.create_table('agg_victim_city_hourly',
+    sa.Column('d', sa.Date(), nullable=False),
+    sa.Column('hour', sa.SmallInteger(), nullable=False),
+    sa.Column('offense', sa.Text(), nullable=False),
+    sa.Column('n', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('d', 'hour', 'offense')
+    )
     op.create_table('area_link',
     sa.Column('neighborhood', sa.Text(), nullable=False),
     sa.Column('layer', sa.Text(), nullable=False),
@@ -262,6 +279,8 @@ def downgrade() -> None:
     op.drop_index('ix_arrest_date', table_name='arrest')
     op.drop_table('arrest')
     op.drop_table('area_link')
+    op.drop_table('agg_victim_city_hourly')
+    op.drop_table('agg_victim_city_daily')
     op.drop_index('ix_agg_victim_hourly_d', table_name='agg_victim_hourly')
     op.drop_table('agg_victim_hourly')
     op.drop_index('ix_agg_victim_daily_d', table_name='agg_victim_daily')
