@@ -45,9 +45,9 @@ def create_app(config: Settings | dict[str, Any] | None = None, *, cache_type: s
     app.layout = serve_layout
 
     from app import api
-    from callbacks import about, filters, summary
+    from callbacks import about, filters, shell, summary
 
-    for module in (filters, summary, about):
+    for module in (shell, filters, summary, about):
         module.register(app)
     server.register_blueprint(api.blueprint)
 

@@ -16,6 +16,8 @@ COUNCIL_DISTRICT = "council-district"
 LEGISLATIVE_DISTRICT = "legislative-district"
 OFFENSE = "offense"
 CLEAR_FILTERS = "clear-filters"
+FILTER_TOGGLE = "filter-toggle"  # phones: shows and hides FILTER_PANEL
+FILTER_PANEL = "filter-panel"
 
 # Summary page
 SUMMARY_CARDS = "summary-cards"

@@ -32,6 +32,24 @@ def fmt_pct(p: float) -> str:
     return f"+{s}" if p > 0 else (f"−{s}" if p < 0 else "0%")
 
 
+def describe_filters(f) -> str:
+    """The non-date filters in plain words, for captions and shared screenshots."""
+    from data_access.offenses import offense_label
+
+    parts = []
+    if f.police_district:
+        parts.append(" or ".join(f.police_district) + " police district")
+    if f.neighborhood:
+        parts.append(" or ".join(f.neighborhood))
+    if f.council_district:
+        parts.append("Council District " + " or ".join(f.council_district))
+    if f.legislative_district:
+        parts.append("Legislative District " + " or ".join(f.legislative_district))
+    if f.offense:
+        parts.append(", ".join(offense_label(o) for o in f.offense))
+    return " · ".join(parts) if parts else "Citywide, all Part 1 offenses"
+
+
 def figure(data: list[dict], layout: dict | None = None) -> dict:
     """A Plotly figure as a plain dict. dcc.Graph takes it as is; building it costs microseconds,
     where ``plotly.graph_objects`` validation costs 30-50 ms per figure on every callback."""

@@ -105,7 +105,10 @@ def shell(options: dict, choices: Choices, is_demo: bool, pages: dict) -> html.D
         demo_banner(is_demo),
         html.Div(id=ids.NOTICES, role="status", **{"aria-live": "polite"}),
         html.Div(id=ids.PATH_NOTICE),
-        filter_bar(options, choices),
+        # On a phone the filter bar would fill the first screen: it folds behind a button there.
+        html.Button("Filters", id=ids.FILTER_TOGGLE, className="filter-toggle btn btn-outline-secondary btn-sm",
+                    **{"aria-controls": ids.FILTER_PANEL, "aria-expanded": "false"}),
+        html.Div(filter_bar(options, choices), id=ids.FILTER_PANEL, className="filter-panel"),
         nav(),
         html.Main([html.Div(layout, id=ids.page_id(name), className="page") for name, layout in pages.items()]),
         html.Footer(["Open-source dashboard. Counts are victims of Part 1 crime unless stated. ",

@@ -15,7 +15,7 @@ from dash import dcc, html
 from app import ids
 from data_access.filters import Filters, span_label
 from data_access.offenses import OFFENSE_BY_CODE, offense_label
-from layouts.common import COLORS, empty_figure, figure, fmt_int, fmt_pct, fmt_signed, graph, section, style_figure
+from layouts.common import COLORS, describe_filters, empty_figure, figure, fmt_int, fmt_pct, fmt_signed, graph, section, style_figure
 
 DOW_LABELS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 TOP_ROW_HEIGHT = 480  # trend and offense breakdown: room for all 14 offense labels
@@ -97,7 +97,7 @@ def cards_component(cards: list[Card], f: Filters) -> html.Div:
                 body.append(html.Div(c.note, className="card-note"))
         items.append(html.Div([html.Div(c.title, className="card-title")] + body,
                               className="stat-card", id=f"card-{c.key}", **{"data-key": c.key}))
-    caption = f"{span_label(f)} compared with {span_label(p)}"
+    caption = f"{describe_filters(f)}: {span_label(f)} compared with {span_label(p)}"
     return html.Div([html.Div(items, className="stat-cards"), html.P(caption, className="caption")])
 
 

@@ -121,3 +121,19 @@ def test_about_page_through_the_nav_keeps_filters(started):
     assert not dash_duo.find_element("#page-summary").is_displayed()
     dash_duo.driver.save_screenshot("/tmp/psad-about.png")
     assert dash_duo.get_logs() == []
+
+
+def test_filters_fold_behind_a_button_on_a_phone(started):
+    dash_duo = started
+    dash_duo.driver.set_window_size(390, 900)
+    panel = dash_duo.find_element("#filter-panel")
+    wait_for(lambda: not panel.is_displayed(), message="filters folded on a phone")
+    assert card_value(dash_duo, "all").replace(",", "").isdigit()  # the numbers come first
+    dash_duo.find_element("#filter-toggle").click()
+    wait_for(lambda: panel.is_displayed(), message="filters open")
+    assert dash_duo.find_element("#filter-toggle").get_attribute("aria-expanded") == "true"
+    dash_duo.find_element("#filter-toggle").click()
+    wait_for(lambda: not panel.is_displayed(), message="filters fold again")
+    dash_duo.driver.set_window_size(1400, 1000)
+    wait_for(lambda: panel.is_displayed(), message="always shown on a wide screen")
+    assert dash_duo.get_logs() == []

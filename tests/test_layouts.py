@@ -82,3 +82,12 @@ def test_percent_format_never_rounds_a_change_to_zero():
     assert fmt_pct(12.4) == "+12%"
     assert fmt_pct(-35.6) == "−36%"
     assert fmt_pct(0) == "0%"
+
+
+def test_caption_names_the_filters_in_plain_words():
+    from layouts.common import describe_filters
+
+    assert describe_filters(F) == "Citywide, all Part 1 offenses"
+    f = F.replace(police_district=("Western",), council_district=("7", "12"), offense=("shooting",))
+    assert describe_filters(f) == ("Western police district · Council District 12 or 7 · "
+                                   "Non-fatal shooting")
