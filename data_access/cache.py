@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import logging
 
-from flask import g, has_request_context
+from flask import g, has_app_context, has_request_context
 from flask_caching import Cache
 from sqlalchemy import select
 from sqlalchemy.exc import ProgrammingError
@@ -67,6 +67,8 @@ def cached_query(fn):
 
     @functools.wraps(fn)
     def wrapper(db: Database, *args):
+        if not has_app_context():  # the command line: no app, nothing to share a cache with
+            return fn(db, data_version(db), *args)
         return memo(db, data_version(db), *args)
 
     wrapper.uncached = lambda db, *args: fn(db, data_version(db), *args)

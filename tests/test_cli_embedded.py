@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -38,6 +39,11 @@ def test_status_upgrade_and_demo_load(monkeypatch, capsys, make_database):
     assert main(["status"]) == 0
     out = capsys.readouterr().out
     assert "DEMO (synthetic)" in out and "Part 1 victims" in out and "data as of 2024-12-31" in out
+    # A fresh process, as a user runs it: no app, no cache bound by an earlier test.
+    proc = subprocess.run([sys.executable, "-m", "app.cli", "status"], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parent.parent, env={**os.environ, "DATABASE_URL": url})
+    assert proc.returncode == 0, proc.stderr
+    assert "DEMO (synthetic)" in proc.stdout and "data as of 2024-12-31" in proc.stdout
 
 
 def test_unreachable_database_is_one_plain_line(monkeypatch):
