@@ -20,6 +20,7 @@ from data_access.schema import (
     agg_arrest_daily,
     agg_victim_city_daily,
     agg_victim_city_hourly,
+    agg_victim_city_hourly_all,
     agg_victim_daily,
     agg_victim_hourly,
     area_link,
@@ -51,7 +52,9 @@ def victim_daily(f: Filters, *, need_geo: bool = False):
 
 
 def victim_hourly(f: Filters):
-    return agg_victim_hourly if _has_geo(f) else agg_victim_city_hourly
+    if _has_geo(f):
+        return agg_victim_hourly
+    return agg_victim_city_hourly if f.offense else agg_victim_city_hourly_all
 
 
 def _conditions(table, f: Filters, date_col, *, dates: bool = True, offense: bool = True) -> list:

@@ -314,6 +314,16 @@ agg_victim_city_hourly = Table(
     Column("offense", Text, primary_key=True),
     Column("n", Integer, nullable=False),
 )
+Index("ix_agg_victim_city_hourly_offense_d", agg_victim_city_hourly.c.offense, agg_victim_city_hourly.c.d)
+
+# ... and without the offense: what the unfiltered heatmap reads (24 rows a day).
+agg_victim_city_hourly_all = Table(
+    "agg_victim_city_hourly_all",
+    metadata,
+    Column("d", Date, primary_key=True),
+    Column("hour", SmallInteger, primary_key=True),
+    Column("n", Integer, nullable=False),
+)
 
 agg_arrest_daily = Table(
     "agg_arrest_daily",

@@ -65,6 +65,13 @@ def upgrade() -> None:
     sa.Column('n', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('d', 'hour', 'offense')
     )
+    op.create_index('ix_agg_victim_city_hourly_offense_d', 'agg_victim_city_hourly', ['offense', 'd'], unique=False)
+    op.create_table('agg_victim_city_hourly_all',
+    sa.Column('d', sa.Date(), nullable=False),
+    sa.Column('hour', sa.SmallInteger(), nullable=False),
+    sa.Column('n', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('d', 'hour')
+    )
     op.create_table('area_link',
     sa.Column('neighborhood', sa.Text(), nullable=False),
     sa.Column('layer', sa.Text(), nullable=False),
@@ -279,6 +286,7 @@ def downgrade() -> None:
     op.drop_index('ix_arrest_date', table_name='arrest')
     op.drop_table('arrest')
     op.drop_table('area_link')
+    op.drop_table('agg_victim_city_hourly_all')
     op.drop_table('agg_victim_city_hourly')
     op.drop_table('agg_victim_city_daily')
     op.drop_index('ix_agg_victim_hourly_d', table_name='agg_victim_hourly')
