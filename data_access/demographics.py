@@ -1,0 +1,150 @@
+"""Demographics queries: victims and arrestees by age band, sex, race and ethnicity, suppressed.
+
+Reads the month-grain pre-aggregates ``agg_victim_demo`` / ``agg_arrest_demo`` and the synthetic
+or census ``population_group`` table. What leaves this module is already suppressed
+(``data_access.suppression``): raw small counts never reach a cache, a page or the API.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, func, select, true, tuple_
+
+from data_access import suppression as S
+from data_access.cache import cached_query
+from data_access.db import Database
+from data_access.filters import GEO_FIELDS, Filters
+from data_access.schema import agg_arrest_demo, agg_victim_demo, area_link, population_group
+
+DIMENSIONS = ("age_band", "sex", "race", "ethnicity")
+DIMENSION_LABELS = {"age_band": "Age", "sex": "Sex", "race": "Race", "ethnicity": "Ethnicity"}
+CATEGORIES = {
+    "age_band": ("Under 18", "18-24", "25-34", "35-44", "45-54", "55+", "Unknown"),
+    "sex": ("Male", "Female", "Unknown"),
+    "race": ("Black", "White", "Asian", "American Indian", "Unknown"),
+    "ethnicity": ("Hispanic", "Not Hispanic", "Unknown"),
+}
+DATASETS = ("victims", "arrests")
+
+
+@dataclass(frozen=True)
+class Demographics:
+    dataset: str
+    first_month: date
+    last_month: date  # first day of the last month counted
+    total: int
+    tables: dict  # dimension -> suppression.Table
+
+
+def _table(dataset: str):
+    return agg_victim_demo if dataset == "victims" else agg_arrest_demo
+
+
+def _fields(dataset: str) -> tuple[str, ...]:
+    return GEO_FIELDS + (("offense",) if dataset == "victims" else ())
+
+
+def _ok(t, f: Filters, field: str):
+    values = getattr(f, field)
+    return t.c[field].in_(values) if values else true()
+
+
+def _order(dim: str, seen) -> list[str]:
+    base = list(CATEGORIES[dim])
+    return base + sorted(c for c in seen if c not in base)
+
+
+def _grouped(db: Database, t, key, conds) -> dict:
+    """{dimension: {key value: {category: n}}} in one scan (GROUPING SETS over the dimensions)."""
+    cols = [t.c[d] for d in DIMENSIONS]
+    stmt = (select(key.label("k"), *cols, func.sum(t.c.n).label("n")).where(*conds)
+            .group_by(func.grouping_sets(*[tuple_(key, c) for c in cols])))
+    out: dict = {d: {} for d in DIMENSIONS}
+    for row in db.execute(stmt).rows:
+        k, cats, n = row[0], row[1:-1], int(row[-1])
+        for d, c in zip(DIMENSIONS, cats):
+            if c is not None:
+                out[d].setdefault(k, {})[c] = n
+    return out
+
+
+@cached_query
+def demographics(db: Database, version: int, f: Filters, dataset: str) -> Demographics:
+    """Suppressed one-way tables for the whole months the filters' dates touch."""
+    if dataset not in DATASETS:
+        raise ValueError(f"unknown dataset {dataset!r}")
+    t = _table(dataset)
+    first, last = S.month_span(f.start, f.end)
+    lo, hi = S.add_months(first, -1), S.add_months(last, 1)
+    fields = _fields(dataset)
+    all_ok = [_ok(t, f, x) for x in fields]
+    months = _grouped(db, t, t.c.m, [t.c.m.between(lo, hi), *all_ok])
+    per_field = {}
+    for x in fields:
+        others = [_ok(t, f, y) for y in fields if y != x]
+        per_field[x] = _grouped(db, t, t.c[x], [t.c.m.between(first, last), t.c[x].isnot(None), *others])
+    tables = {}
+    total = 0
+    for d in DIMENSIONS:
+        by_month = {m.isoformat(): c for m, c in months[d].items()}
+        view: dict[str, int] = {}
+        for m, counts in by_month.items():
+            if first.isoformat() <= m <= last.isoformat():
+                for c, n in counts.items():
+                    view[c] = view.get(c, 0) + n
+        diffs = S.neighbour_diffs(view, {x: per_field[x][d] for x in fields},
+                                  {x: getattr(f, x) for x in fields}, by_month,
+                                  first.isoformat(), last.isoformat())
+        tables[d] = S.suppress(view, diffs, order=_order(d, view))
+        total = sum(view.values())
+    return Demographics(dataset, first, last, total, tables)
+
+
+def matching_neighborhoods(f: Filters):
+    """Neighborhood codes inside every chosen area (police district under either map), as a
+    subquery; None when no geography is chosen (the whole city)."""
+    conds = []
+    if f.neighborhood:
+        conds.append(area_link.c.neighborhood.in_(f.neighborhood))
+    layers = {"police_district": ("police_district_pre2023", "police_district_2023"),
+              "council_district": ("council_district",), "legislative_district": ("legislative_district",)}
+    for field, lays in layers.items():
+        values = getattr(f, field)
+        if values:
+            conds.append(area_link.c.neighborhood.in_(
+                select(area_link.c.neighborhood).where(area_link.c.layer.in_(lays), area_link.c.code.in_(values))))
+    if not conds:
+        return None
+    return select(area_link.c.neighborhood).where(and_(*conds)).distinct()
+
+
+@cached_query
+def population(db: Database, version: int, f: Filters) -> dict:
+    """{dimension: {category: residents}} for the filtered area (latest year), {} when unknown."""
+    p = population_group
+    nbs = matching_neighborhoods(f.geo_only())
+    if nbs is None:
+        where = [p.c.layer == "city"]
+    else:
+        where = [p.c.layer == "neighborhood", p.c.code.in_(nbs)]
+    year = select(func.max(p.c.year)).where(*where).scalar_subquery()
+    stmt = (select(p.c.dimension, p.c.category, func.sum(p.c.population))
+            .where(*where, p.c.year == year).group_by(p.c.dimension, p.c.category))
+    out: dict = {}
+    for dim, cat, n in db.execute(stmt).rows:
+        out.setdefault(dim, {})[cat] = int(n)
+    return out
+
+
+def dataset_total(db: Database, f: Filters, dataset: str) -> int:
+    """Unsuppressed total of the whole months (the public count behind every table)."""
+    t = _table(dataset)
+    first, last = S.month_span(f.start, f.end)
+    conds = [t.c.m.between(first, last), *[_ok(t, f, x) for x in _fields(dataset)]]
+    return int(db.execute(select(func.coalesce(func.sum(t.c.n), 0)).where(*conds)).scalar())
+
+
+__all__ = ["Demographics", "demographics", "population", "matching_neighborhoods", "DIMENSIONS",
+           "CATEGORIES", "DIMENSION_LABELS", "DATASETS"]
