@@ -50,6 +50,9 @@ def create_app(config: Settings | dict[str, Any] | None = None, *, cache_type: s
 
     for module in (filters, summary, about, demographics_cb, arrests_cb, cases_cb):
         module.register(app)
+    from app import api_accountability  # issue 5
+
+    server.register_blueprint(api_accountability.blueprint)
     server.register_blueprint(api.blueprint)
 
     @server.errorhandler(Exception)

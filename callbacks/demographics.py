@@ -20,7 +20,9 @@ def demographics_outputs(db: Database, f: Filters) -> dict:
     victims = D.demographics(db, f, "victims")
     arrestees = D.demographics(db, f.replace(offense=()), "arrests")
     population = D.population(db, f.geo_only())
-    caption = (f"Whole months {victims.first_month:%B %Y} – {victims.last_month:%B %Y}. "
+    years = (str(victims.first_year) if victims.first_year == victims.last_year
+             else f"{victims.first_year}–{victims.last_year}")
+    caption = (f"Whole calendar years: {years} (through the data-as-of date). "
                + L.population_note(population))
     return {"victims": L.dataset_panel(victims, population, "victims"),
             "arrestees": L.dataset_panel(arrestees, population, "arrestees"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, func, select, true, tuple_
+from sqlalchemy import Date, and_, cast, func, select, true, tuple_
 
 from data_access import suppression as S
 from data_access.cache import cached_query
@@ -32,8 +32,8 @@ DATASETS = ("victims", "arrests")
 @dataclass(frozen=True)
 class Demographics:
     dataset: str
-    first_month: date
-    last_month: date  # first day of the last month counted
+    first_year: int
+    last_year: int
     total: int
     tables: dict  # dimension -> suppression.Table
 
@@ -72,19 +72,21 @@ def _grouped(db: Database, t, key, conds) -> dict:
 
 @cached_query
 def demographics(db: Database, version: int, f: Filters, dataset: str) -> Demographics:
-    """Suppressed one-way tables for the whole months the filters' dates touch."""
+    """Suppressed one-way tables for the whole calendar years the filters' dates touch."""
     if dataset not in DATASETS:
         raise ValueError(f"unknown dataset {dataset!r}")
     t = _table(dataset)
-    first, last = S.month_span(f.start, f.end)
-    lo, hi = S.add_months(first, -1), S.add_months(last, 1)
+    first, last = S.year_span(f.start, f.end)
+    lo, hi = S.add_years(first, -1), date(last.year + 1, 12, 1)
     fields = _fields(dataset)
     all_ok = [_ok(t, f, x) for x in fields]
-    months = _grouped(db, t, t.c.m, [t.c.m.between(lo, hi), *all_ok])
+    year = cast(func.date_trunc("year", t.c.m), Date)
+    months = _grouped(db, t, year, [t.c.m.between(lo, hi), *all_ok])
     per_field = {}
+    in_years = t.c.m.between(first, date(last.year, 12, 1))
     for x in fields:
         others = [_ok(t, f, y) for y in fields if y != x]
-        per_field[x] = _grouped(db, t, t.c[x], [t.c.m.between(first, last), t.c[x].isnot(None), *others])
+        per_field[x] = _grouped(db, t, t.c[x], [in_years, t.c[x].isnot(None), *others])
     tables = {}
     total = 0
     for d in DIMENSIONS:
@@ -99,7 +101,7 @@ def demographics(db: Database, version: int, f: Filters, dataset: str) -> Demogr
                                   first.isoformat(), last.isoformat())
         tables[d] = S.suppress(view, diffs, order=_order(d, view))
         total = sum(view.values())
-    return Demographics(dataset, first, last, total, tables)
+    return Demographics(dataset, first.year, last.year, total, tables)
 
 
 def matching_neighborhoods(f: Filters):
@@ -139,10 +141,10 @@ def population(db: Database, version: int, f: Filters) -> dict:
 
 
 def dataset_total(db: Database, f: Filters, dataset: str) -> int:
-    """Unsuppressed total of the whole months (the public count behind every table)."""
+    """Unsuppressed total of the whole years (the public count behind every table)."""
     t = _table(dataset)
-    first, last = S.month_span(f.start, f.end)
-    conds = [t.c.m.between(first, last), *[_ok(t, f, x) for x in _fields(dataset)]]
+    first, last = S.year_span(f.start, f.end)
+    conds = [t.c.m.between(first, date(last.year, 12, 1)), *[_ok(t, f, x) for x in _fields(dataset)]]
     return int(db.execute(select(func.coalesce(func.sum(t.c.n), 0)).where(*conds)).scalar())
 
 

@@ -19,8 +19,10 @@ The rule (also stated on the Demographics and About pages):
    (1-4 for "<5"; 5 or more for other withheld cells, which are never zero). If that is
    impossible the whole breakdown is withheld.
 
-Withheld cells are left out of chart heights and shares. Demographic tables count whole months,
-which keeps the neighbouring views few and their differences large (see ``month_span``).
+Withheld cells are left out of chart heights and shares. Demographic tables count whole calendar
+years (``year_span``): a narrower date range shows its years' table. That keeps the neighbouring
+views few and their differences large; with month steps most small groups (homicide victims of
+one age band, say) differ by 1-4 from one month to the next and would all be withheld.
 """
 
 from __future__ import annotations
@@ -130,9 +132,19 @@ def add_months(d: date, k: int) -> date:
 
 def month_span(start: date, end: date) -> tuple[date, date]:
     """The whole months a date range touches: (first day of the first month, first day of the
-    last month). Demographic tables count these months, so two ranges inside the same months
-    show the same table."""
+    last month)."""
     return month_start(start), month_start(end)
+
+
+def year_span(start: date, end: date) -> tuple[date, date]:
+    """The whole calendar years a date range touches: (1 January of the first, 1 January of the
+    last). Demographic tables count these years, so ranges inside the same years show the same
+    table."""
+    return date(start.year, 1, 1), date(end.year, 1, 1)
+
+
+def add_years(d: date, k: int) -> date:
+    return date(d.year + k, 1, 1)
 
 
 def neighbour_diffs(view: Mapping[str, int], per_value: Mapping[str, Mapping[str, Mapping[str, int]]],
@@ -142,9 +154,9 @@ def neighbour_diffs(view: Mapping[str, int], per_value: Mapping[str, Mapping[str
 
     ``per_value[field][value]`` are the category counts of rows that pass every filter except
     ``field``'s, with ``field`` equal to ``value``, inside the view's months; ``selected[field]``
-    the view's values for it (empty: all). ``months[m]`` the counts of each month (ISO date
-    keys) from the one before ``first`` to the one after ``last`` under all filters; ``view``
-    the view's own counts.
+    the view's values for it (empty: all). ``months[m]`` the counts of each period (ISO date
+    keys; calendar years on the pages) from the one before ``first`` to the one after ``last``
+    under all filters; ``view`` the view's own counts.
     """
     diffs: list[dict[str, int]] = []
     for field, groups in per_value.items():
@@ -166,7 +178,7 @@ def neighbour_diffs(view: Mapping[str, int], per_value: Mapping[str, Mapping[str
     month_keys = sorted(months)
     for m in month_keys:
         if m < first or m > last:
-            diffs.append(dict(months[m]))  # growing the range by that month
+            diffs.append(dict(months[m]))  # growing the range by that period
         elif (m == first or m == last) and first != last:
-            diffs.append(dict(months[m]))  # shrinking it by that month
+            diffs.append(dict(months[m]))  # shrinking it by that period
     return diffs

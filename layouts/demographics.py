@@ -16,10 +16,10 @@ from layouts.common import COLORS, GRAPH_CONFIG, empty_figure, figure, fmt_int, 
 
 RULE_TEXT = ("Privacy: groups of 1–4 people are shown as “<5”. A group is also withheld when "
              "comparing this view with one a single step away (one more or one fewer area or "
-             "offense, or one month more or less) would reveal 1–4 people, and further groups are "
+             "offense, or one calendar year more or less) would reveal 1–4 people, and further groups are "
              "withheld, smallest first, so that no withheld number can be worked out from the total. "
              "Withheld groups have no bar and no share. Demographic tables count whole calendar "
-             "months.")
+             "years: a shorter date range shows the years it falls in.")
 DATASET_TITLES = {"victims": "Victims of Part 1 crime", "arrestees": "People arrested"}
 
 
@@ -104,7 +104,7 @@ def dataset_panel(demo: Demographics, population: dict, key: str) -> html.Div:
             html.P(note, className="section-note withheld-note") if note else None,
             dimension_table(rows, dim, pop is not None),
         ], className="panel span-6 demo-block", id=f"{key}-{dim}"))
-    total = html.P([html.Strong(fmt_int(demo.total)), f" {people.lower()} in these months."], className="caption")
+    total = html.P([html.Strong(fmt_int(demo.total)), f" {people.lower()} in these years."], className="caption")
     return html.Div([total, html.Div(blocks, className="panel-row")])
 
 
