@@ -46,7 +46,8 @@ def cards(total: int, population: int | None, f: Filters) -> html.Div:
     items = [
         ("arrests-total", "Arrests", fmt_int(total), span_label(f)),
         ("arrests-rate", "Per 1,000 residents", "—" if rate is None else f"{rate:.1f}",
-         "No population figures for this area" if rate is None else f"{fmt_int(population)} residents"),
+         "No population figures for this area" if rate is None
+         else f"in this span; {fmt_int(population)} residents"),
     ]
     return html.Div([html.Div([html.Div(t, className="card-title"), html.Div(v, className="card-value"),
                                html.Div(note, className="card-note")], className="stat-card", id=i)
