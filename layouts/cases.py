@@ -6,6 +6,7 @@ their dispositions. There is no name anywhere to show.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
@@ -186,8 +187,10 @@ def results_table(page: SearchPage, filter_query: str, case: str | None, charge:
         body.append(html.Tr([
             html.Td(dcc.Link(r.case_number, href=href, className="case-link")),
             html.Td(r.filed_date.isoformat()), html.Td((r.court or "—").capitalize()), html.Td(area),
-            html.Td(str(int(r.charges)), className="num"),
-            html.Td([(r.first_charge or "—").title(), html.Span(" gun", className="badge bg-secondary ms-1") if r.gun else None]),
+            html.Td([str(int(r.charges)), html.Span("gun", className="badge bg-secondary ms-1",
+                                                    title="At least one gun charge") if r.gun else None],
+                    className="num"),
+            html.Td((r.first_charge or "—").title()),
             html.Td(r.status),
         ], className="result-row"))
     first = (page.page - 1) * PAGE_SIZE + 1
@@ -213,7 +216,8 @@ def timeline_figure(detail: dict) -> dict:
         events.append(("Arrest", detail["arrest_date"], "Arrest", COLORS["muted"]))
     events.append(("Case filed", detail["filed_date"], "Filed", COLORS["muted"]))
     for r in charges.itertuples(index=False):
-        label = f"{r.seq}. {(r.description or r.statute or 'charge').title()}"[:48]
+        label = f"{r.seq}. {(r.description or r.statute or 'charge').title()}"
+        label = label if len(label) <= 30 else label[:29] + "…"
         rows_y.append(label)
         if r.disposition_date is not None and pd.notna(r.disposition_date):
             events.append((label, r.disposition_date, DISPOSITION_LABELS.get(r.disposition, r.disposition),
@@ -235,10 +239,16 @@ def timeline_figure(detail: dict) -> dict:
                      "hovertemplate": f"{kind}: %{{x|%d %b %Y}}<extra>%{{y}}</extra>",
                      "showlegend": kind not in seen})
         seen.add(kind)
+    dates = [e[1] for e in events]
+    lo, hi = min(dates), max(dates)
+    pad = max(7, (hi - lo).days // 12)
     return style_figure(figure(data, {"yaxis": {"categoryorder": "array", "categoryarray": list(reversed(y_order)),
                                                 "type": "category"},
-                                      "xaxis": {"type": "date"}, "margin": {"l": 260}}),
-                        height=140 + 34 * len(y_order), legend=True)
+                                      "xaxis": {"type": "date", "nticks": 5, "tickformat": "%-d %b %Y",
+                                                "range": [(lo - timedelta(days=pad)).isoformat(),
+                                                          (hi + timedelta(days=pad)).isoformat()]},
+                                      "margin": {"l": 8, "r": 8}}),
+                        height=150 + 34 * len(y_order), legend=True)
 
 
 def _timeline_graph(fig: dict) -> dcc.Graph:
