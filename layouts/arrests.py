@@ -101,13 +101,13 @@ def area_figure(df: pd.DataFrame, field: str) -> dict:
 def charges_table(df: pd.DataFrame) -> html.Div:
     if df.empty:
         return html.P("No arrests recorded for these filters.")
-    return html.Table([
+    return html.Div(html.Table([
         html.Thead(html.Tr([html.Th("Category"), html.Th("Statute"), html.Th("Charge as recorded"),
                             html.Th("Arrests", className="num")])),
         html.Tbody([html.Tr([html.Td(category_label(r.charge_category)), html.Td(r.charge or "—"),
                              html.Td(r.charge_description), html.Td(f"{int(r.n):,}", className="num")])
                     for r in df.itertuples(index=False)]),
-    ], className="table table-sm charges-table")
+    ], className="table table-sm charges-table"), className="table-scroll")
 
 
 def clearance_figure(df: pd.DataFrame) -> dict:
@@ -122,7 +122,7 @@ def clearance_figure(df: pd.DataFrame) -> dict:
                         height=360, legend=True)
 
 
-def clearance_table(df: pd.DataFrame) -> html.Table:
+def clearance_table(df: pd.DataFrame) -> html.Div:
     head = ["Year", "Offense", "Incidents", "Cleared the same year", "Same-year arrests",
             "Arrests for earlier years", "Not linked"]
     body = []
@@ -133,8 +133,8 @@ def clearance_table(df: pd.DataFrame) -> html.Table:
                              html.Td(f"{int(r.same_year):,}", className="num"),
                              html.Td(f"{int(r.earlier_year):,}", className="num"),
                              html.Td(f"{int(r.unlinked):,}", className="num")]))
-    return html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(body)],
-                      className="table table-sm clearance-table")
+    return html.Div(html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(body)],
+                               className="table table-sm clearance-table"), className="table-scroll")
 
 
 def arrests_page() -> html.Div:
