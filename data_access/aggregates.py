@@ -54,7 +54,7 @@ _GUN = "('homicide', 'shooting')"
 
 DEMOGRAPHIC_SQL = (
     "TRUNCATE agg_victim_demo, agg_arrest_demo, agg_gun_incident, agg_gun_arrest, "
-    "agg_charge_outcome, agg_case_status",
+    "agg_charge_outcome, agg_case_status, case_search",
     f"""INSERT INTO agg_victim_demo (m, offense, {_GEO}, age_band, sex, race, ethnicity, n)
         SELECT date_trunc('month', occurred_date)::date, offense, {_GEO},
                {_demo('victim_age', 'victim_sex', 'victim_race', 'victim_ethnicity')}, count(*)
@@ -114,6 +114,14 @@ DEMOGRAPHIC_SQL = (
                CASE WHEN p.pending THEN NULL ELSE p.decided - arr.arrest_date END, count(*)
         FROM per_case p LEFT JOIN arr ON arr.arrest_number = p.arrest_number
         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8""",
+    f"""INSERT INTO case_search (description, filed_date, case_id, {_GEO})
+        SELECT DISTINCT ch.description, c.filed_date, c.id, {', '.join('c.' + g for g in _GEO.split(', '))}
+        FROM case_charge ch JOIN sao_case c ON c.id = ch.case_id WHERE ch.description IS NOT NULL""",
+    "ANALYZE case_search",
+    # Fresh statistics on the case tables, so a page's 25 ids are looked up by index (without
+    # them the planner scans every charge until autovacuum gets round to it).
+    "ANALYZE sao_case",
+    "ANALYZE case_charge",
     "ANALYZE agg_victim_demo",
     "ANALYZE agg_arrest_demo",
     "ANALYZE agg_charge_outcome",

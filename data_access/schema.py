@@ -418,6 +418,21 @@ agg_case_status = Table(
 )
 Index("ix_agg_case_status_d", agg_case_status.c.d)
 
+# Case lookup by charge: one row per (case, charge description) with the case's filing date and
+# place, so a charge search is one ordered index range scan that stops after a page.
+case_search = Table(
+    "case_search",
+    metadata,
+    Column("description", Text, nullable=False),
+    Column("filed_date", Date, nullable=False),
+    Column("case_id", BigInteger, nullable=False),
+    Column("police_district", Text),
+    Column("neighborhood", Text),
+    Column("council_district", Text),
+    Column("legislative_district", Text),
+)
+Index("ix_case_search", case_search.c.description, case_search.c.filed_date, case_search.c.case_id)
+
 Index("ix_case_filed_id", sao_case.c.filed_date, sao_case.c.id)
 Index("ix_charge_description", case_charge.c.description, case_charge.c.case_id)
 Index("ix_arrest_cc_number", arrest.c.cc_number)

@@ -86,10 +86,18 @@ def upgrade() -> None:
         sa.Column("n", sa.Integer(), nullable=False),
     )
     op.create_index("ix_agg_case_status_d", "agg_case_status", ["d"], unique=False)
+    op.create_table(
+        "case_search",
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("filed_date", sa.Date(), nullable=False),
+        sa.Column("case_id", sa.BigInteger(), nullable=False),
+        *_geo(),
+    )
+    op.create_index("ix_case_search", "case_search", ["description", "filed_date", "case_id"], unique=False)
 
 
 def downgrade() -> None:
-    for name in ("agg_case_status", "agg_charge_outcome", "agg_gun_arrest", "agg_gun_incident",
+    for name in ("case_search", "agg_case_status", "agg_charge_outcome", "agg_gun_arrest", "agg_gun_incident",
                  "agg_arrest_demo", "agg_victim_demo", "population_group"):
         op.drop_table(name)
     op.drop_index("ix_charge_description", table_name="case_charge")
