@@ -8,7 +8,7 @@ from dash.exceptions import PreventUpdate
 
 from app import ids
 from app.context import load_choices, services
-from app.urlstate import PAGE_PARAMS, parse
+from app.urlstate import PAGE_PARAMS, parse, to_query
 from data_access import demographics as D
 from data_access.db import Database, DataError
 from data_access.filters import Filters
@@ -24,8 +24,10 @@ def demographics_outputs(db: Database, f: Filters) -> dict:
              else f"{victims.first_year}–{victims.last_year}")
     caption = (f"Whole calendar years: {years} (through the data-as-of date). "
                + L.population_note(population))
-    return {"victims": L.dataset_panel(victims, population, "victims"),
-            "arrestees": L.dataset_panel(arrestees, population, "arrestees"),
+    q = to_query(f)
+    return {"victims": L.dataset_panel(victims, population, "victims", L.csv_href(q, "victims")),
+            "arrestees": L.dataset_panel(arrestees, population, "arrestees",
+                                         L.csv_href(to_query(f.replace(offense=())), "arrests")),
             "caption": caption, "error": None}
 
 

@@ -89,7 +89,12 @@ def dimension_table(rows: list[dict], dim: str, has_pop: bool) -> html.Table:
                       className="table table-sm demo-table", **{"data-dimension": dim})
 
 
-def dataset_panel(demo: Demographics, population: dict, key: str) -> html.Div:
+def csv_href(filter_query: str, dataset: str) -> str:
+    """The suppressed CSV of a table (the same rule as the page: see data_access.suppression)."""
+    return f"/api/v1/demographics?{filter_query.lstrip('?')}&dataset={dataset}&format=csv"
+
+
+def dataset_panel(demo: Demographics, population: dict, key: str, download: str | None = None) -> html.Div:
     people = "Victims" if key == "victims" else "Arrestees"
     blocks = []
     for dim in DIMENSIONS:
@@ -104,7 +109,9 @@ def dataset_panel(demo: Demographics, population: dict, key: str) -> html.Div:
             html.P(note, className="section-note withheld-note") if note else None,
             dimension_table(rows, dim, pop is not None),
         ], className="panel span-6 demo-block", id=f"{key}-{dim}"))
-    total = html.P([html.Strong(fmt_int(demo.total)), f" {people.lower()} in these years."], className="caption")
+    total = html.P([html.Strong(fmt_int(demo.total)), f" {people.lower()} in these years. ",
+                    html.A("Download CSV", href=download, id=f"{key}-csv", download="") if download else None],
+                   className="caption")
     return html.Div([total, html.Div(blocks, className="panel-row")])
 
 

@@ -64,6 +64,9 @@ def test_demographics_callback_shows_suppressed_tables(app, client, db):
         for cell in table.cells:
             assert json.dumps(cell.label) in text
     assert "2025" in body[ids.DEMO_CAPTION]["children"]
+    href = "/api/v1/demographics?" + state.lstrip("?") + "&dataset=victims&format=csv"
+    assert json.dumps(href) in text
+    assert client.get(href).status_code == 200
     # Hidden page: nothing is computed.
     r = call_callback(client, app, ids.DEMO_VICTIMS, [
         {"id": ids.FILTER_STATE, "property": "data", "value": state},
