@@ -56,17 +56,25 @@ def _order(dim: str, seen) -> list[str]:
     return base + sorted(c for c in seen if c not in base)
 
 
-def _grouped(db: Database, t, key, conds) -> dict:
-    """{dimension: {key value: {category: n}}} in one scan (GROUPING SETS over the dimensions)."""
+def _grouped(db: Database, t, keys: dict, conds) -> dict:
+    """{key name: {dimension: {key value: {category: n}}}} in one scan: GROUPING SETS over
+    (key, dimension) for every key and dimension; rows whose key is NULL are left out."""
     cols = [t.c[d] for d in DIMENSIONS]
-    stmt = (select(key.label("k"), *cols, func.sum(t.c.n).label("n")).where(*conds)
-            .group_by(func.grouping_sets(*[tuple_(key, c) for c in cols])))
-    out: dict = {d: {} for d in DIMENSIONS}
+    names = list(keys)
+    flags = [func.grouping(keys[k]).label(f"g_{i}") for i, k in enumerate(names)]
+    stmt = (select(*[keys[k].label(f"k_{i}") for i, k in enumerate(names)], *flags, *cols,
+                   func.sum(t.c.n).label("n")).where(*conds)
+            .group_by(func.grouping_sets(*[tuple_(keys[k], c) for k in names for c in cols])))
+    out: dict = {k: {d: {} for d in DIMENSIONS} for k in names}
+    nk = len(names)
     for row in db.execute(stmt).rows:
-        k, cats, n = row[0], row[1:-1], int(row[-1])
+        key_values, grouping, cats, n = row[:nk], row[nk:2 * nk], row[2 * nk:-1], int(row[-1])
+        i = next(j for j, g in enumerate(grouping) if g == 0)  # the key this row is grouped by
+        if key_values[i] is None:
+            continue
         for d, c in zip(DIMENSIONS, cats):
             if c is not None:
-                out[d].setdefault(k, {})[c] = n
+                out[names[i]][d].setdefault(key_values[i], {})[c] = n
     return out
 
 
@@ -81,12 +89,16 @@ def demographics(db: Database, version: int, f: Filters, dataset: str) -> Demogr
     fields = _fields(dataset)
     all_ok = [_ok(t, f, x) for x in fields]
     year = cast(func.date_trunc("year", t.c.m), Date)
-    months = _grouped(db, t, year, [t.c.m.between(lo, hi), *all_ok])
-    per_field = {}
+    months = _grouped(db, t, {"year": year}, [t.c.m.between(lo, hi), *all_ok])["year"]
     in_years = t.c.m.between(first, date(last.year, 12, 1))
+    # Fields with no selection share one WHERE (every filter), so one scan serves them all; a
+    # field with a selection is grouped without its own filter.
+    open_fields = [x for x in fields if not getattr(f, x)]
+    per_field = _grouped(db, t, {x: t.c[x] for x in open_fields}, [in_years, *all_ok]) if open_fields else {}
     for x in fields:
-        others = [_ok(t, f, y) for y in fields if y != x]
-        per_field[x] = _grouped(db, t, t.c[x], [in_years, t.c[x].isnot(None), *others])
+        if getattr(f, x):
+            others = [_ok(t, f, y) for y in fields if y != x]
+            per_field[x] = _grouped(db, t, {x: t.c[x]}, [in_years, *others])[x]
     tables = {}
     total = 0
     for d in DIMENSIONS:
