@@ -27,8 +27,10 @@ DISPOSITION_LABELS = {
     "stet": "Stet", "dismissed": "Dismissed", "acquitted": "Acquitted (not guilty)", "pending": "Pending",
 }  # fmt: skip
 PAGE_SIZE = 25
-COUNT_CAP = 10_000
-MAX_PAGE = COUNT_CAP // PAGE_SIZE
+# Counting stops here ("1,000+"): counting every match of a broad search costs more than the
+# page itself, and nobody reads a number past it. Pages go further than the count.
+COUNT_CAP = 1_000
+MAX_PAGE = 400
 CASE_NUMBER_RE = re.compile(r"^[0-9A-Z]{4,20}$")
 
 
