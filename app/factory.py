@@ -46,9 +46,13 @@ def create_app(config: Settings | dict[str, Any] | None = None, *, cache_type: s
 
     from app import api
     from callbacks import about, filters, shell, summary
+    from callbacks import arrests as arrests_cb, cases as cases_cb, demographics as demographics_cb
 
-    for module in (shell, filters, summary, about):
+    for module in (shell, filters, summary, about, demographics_cb, arrests_cb, cases_cb):
         module.register(app)
+    from app import api_accountability
+
+    server.register_blueprint(api_accountability.blueprint)
     server.register_blueprint(api.blueprint)
 
     @server.errorhandler(Exception)
@@ -71,12 +75,21 @@ def serve_layout():
     from layouts.about import about_page
     from layouts.summary import summary_page
 
+    from data_access.cases import charge_options
+    from layouts.arrests import arrests_page
+    from layouts.cases import lookup_page, outcomes_page
+    from layouts.demographics import demographics_page
+
     svc = services()
     try:
         choices, options, state = load_choices(svc.db)
+        charges = charge_options(svc.db) if state["version"] else []
     except DataError as exc:
         return shell.unavailable(exc.user_message)
-    pages = {"summary": summary_page(svc.settings.goal_annual_reduction), "about": about_page()}
+    pages = {"summary": summary_page(svc.settings.goal_annual_reduction),
+             "demographics": demographics_page(), "arrests": arrests_page(),
+             "outcomes": outcomes_page(), "lookup": lookup_page(charges),
+             "about": about_page()}
     return shell.shell(options, choices, bool(state["is_demo"]), pages)
 
 

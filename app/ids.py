@@ -45,3 +45,28 @@ def page_id(name: str) -> str:
     return f"{PAGE}-{name}"
 
 PATH_NOTICE = "path-notice"
+
+# Demographics, Arrests, Case outcomes and Case lookup pages (issue 5)
+DEMO_VICTIMS = "demo-victims"
+DEMO_ARRESTEES = "demo-arrestees"
+DEMO_CAPTION = "demo-caption"
+DEMO_ERROR = "demo-error"
+ARRESTS_CARDS = "arrests-cards"
+ARRESTS_TREND = "arrests-trend"
+ARRESTS_CATEGORY = "arrests-category"
+ARRESTS_AREA = "arrests-area"
+ARRESTS_CHARGES = "arrests-charges"
+ARRESTS_CLEARANCE = "arrests-clearance"
+ARRESTS_CLEARANCE_TABLE = "arrests-clearance-table"
+ARRESTS_ERROR = "arrests-error"
+OUTCOMES_CARDS = "outcomes-cards"
+OUTCOMES_MIX = "outcomes-mix"
+OUTCOMES_TIME = "outcomes-time"
+OUTCOMES_ERROR = "outcomes-error"
+LOOKUP_CASE = "lookup-case"  # exact case number input
+LOOKUP_CHARGE = "lookup-charge"  # charge description picker
+LOOKUP_SEARCH = "lookup-search"  # button
+LOOKUP_CLEAR = "lookup-clear"
+LOOKUP_RESULTS = "lookup-results"
+LOOKUP_DETAIL = "lookup-detail"
+LOOKUP_ERROR = "lookup-error"

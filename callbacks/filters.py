@@ -19,7 +19,7 @@ from dash.exceptions import PreventUpdate
 
 from app import ids
 from app.context import load_choices, services
-from app.urlstate import Choices, default_filters, parse, quick_ranges, to_query
+from app.urlstate import PAGE_PARAMS, Choices, default_filters, parse, quick_ranges, to_query
 from data_access.db import DataError
 from data_access.filters import GEO_FIELDS, MULTI_FIELDS, Filters
 from layouts.shell import PAGE_BY_PATH, PAGES, option_list
@@ -81,7 +81,7 @@ def sync(trigger: str | None, search: str | None, quick, start, end, values: dic
          choices: Choices, options: dict):
     """Pure core of the synchronising callback. Returns a dict of output values."""
     if trigger in (None, ids.URL):
-        f, notices = parse(search or "", choices)
+        f, notices = parse(search or "", choices, extra=PAGE_PARAMS)
         canonical = to_query(f)
         if trigger == ids.URL and canonical == state:
             raise PreventUpdate  # our own URL write coming back: nothing changed

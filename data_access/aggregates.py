@@ -50,6 +50,104 @@ REFRESH_SQL = (
 )
 
 
+# --- Demographics, arrests and case outcomes (issue 5) ------------------------------------------
+
+def _age_band(col: str) -> str:
+    # The bands of data_access.demographics.AGE_BANDS; a missing or impossible age is Unknown.
+    return (f"CASE WHEN {col} IS NULL OR {col} < 0 OR {col} > 120 THEN 'Unknown' "
+            f"WHEN {col} < 18 THEN 'Under 18' WHEN {col} < 25 THEN '18-24' "
+            f"WHEN {col} < 35 THEN '25-34' WHEN {col} < 45 THEN '35-44' "
+            f"WHEN {col} < 55 THEN '45-54' ELSE '55+' END")
+
+
+def _known(col: str) -> str:
+    return f"coalesce(nullif(btrim({col}), ''), 'Unknown')"
+
+
+def _demo(age: str, sex: str, race: str, eth: str) -> str:
+    return (f"{_age_band(age)} AS age_band, {_known(sex)} AS sex, {_known(race)} AS race, "
+            f"{_known(eth)} AS ethnicity")
+
+
+_GUN = "('homicide', 'shooting')"
+
+DEMOGRAPHIC_SQL = (
+    "TRUNCATE agg_victim_demo, agg_arrest_demo, agg_gun_incident, agg_gun_arrest, "
+    "agg_charge_outcome, agg_case_status, case_search",
+    f"""INSERT INTO agg_victim_demo (m, offense, {_GEO}, age_band, sex, race, ethnicity, n)
+        SELECT date_trunc('month', occurred_date)::date, offense, {_GEO},
+               {_demo('victim_age', 'victim_sex', 'victim_race', 'victim_ethnicity')}, count(*)
+        FROM victim GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10""",
+    f"""INSERT INTO agg_arrest_demo (m, charge_category, {_GEO}, age_band, sex, race, ethnicity, n)
+        SELECT date_trunc('month', arrest_date)::date, charge_category, {_GEO},
+               {_demo('age', 'sex', 'race', 'ethnicity')}, count(*)
+        FROM arrest GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10""",
+    # One incident per (cc_number, offense); its date and place are its first victim's.
+    f"""INSERT INTO agg_gun_incident (year, offense, {_GEO}, incidents, cleared_same_year,
+                                      cleared_by_now)
+        WITH inc AS (
+            SELECT DISTINCT ON (cc_number, offense) cc_number, offense, occurred_date, {_GEO}
+            FROM victim WHERE offense IN {_GUN} AND cc_number IS NOT NULL
+            ORDER BY cc_number, offense, occurred_date),
+        arr AS (
+            SELECT a.cc_number, bool_or(extract(year FROM a.arrest_date) = extract(year FROM i.occurred_date)
+                                        AND a.arrest_date >= i.occurred_date) AS same_year
+            FROM arrest a JOIN inc i ON i.cc_number = a.cc_number AND i.offense = a.offense
+            GROUP BY a.cc_number)
+        SELECT extract(year FROM i.occurred_date)::int, i.offense, {', '.join('i.' + c for c in _GEO.split(', '))},
+               count(*), count(*) FILTER (WHERE arr.same_year), count(arr.cc_number)
+        FROM inc i LEFT JOIN arr ON arr.cc_number = i.cc_number
+        GROUP BY 1, 2, 3, 4, 5, 6""",
+    f"""INSERT INTO agg_gun_arrest (year, offense, link, {_GEO}, n)
+        WITH inc AS (
+            SELECT cc_number, offense, min(occurred_date) AS occurred_date
+            FROM victim WHERE offense IN {_GUN} AND cc_number IS NOT NULL
+            GROUP BY cc_number, offense)
+        SELECT extract(year FROM a.arrest_date)::int, a.offense,
+               CASE WHEN i.cc_number IS NULL OR i.occurred_date > a.arrest_date THEN 'unlinked'
+                    WHEN extract(year FROM i.occurred_date) = extract(year FROM a.arrest_date)
+                    THEN 'same_year' ELSE 'earlier_year' END,
+               {', '.join('a.' + c for c in _GEO.split(', '))}, count(*)
+        FROM arrest a LEFT JOIN inc i ON i.cc_number = a.cc_number AND i.offense = a.offense
+        WHERE a.offense IN {_GUN}
+        GROUP BY 1, 2, 3, 4, 5, 6, 7""",
+    f"""INSERT INTO agg_charge_outcome (d, {_GEO}, gun, disposition, n)
+        SELECT c.filed_date, {', '.join('c.' + g for g in _GEO.split(', '))}, ch.is_gun_charge,
+               ch.disposition, count(*)
+        FROM sao_case c JOIN case_charge ch ON ch.case_id = c.id
+        GROUP BY 1, 2, 3, 4, 5, 6, 7""",
+    # A case is pending while any of its charges is; otherwise it was decided on its last
+    # disposition date, counted from the (earliest) arrest with its arrest number.
+    f"""INSERT INTO agg_case_status (d, {_GEO}, gun, pending, days, n)
+        WITH per_case AS (
+            SELECT c.id, c.filed_date, {', '.join('c.' + g for g in _GEO.split(', '))},
+                   bool_or(ch.is_gun_charge) AS gun,
+                   bool_or(ch.disposition = 'pending') AS pending,
+                   max(ch.disposition_date) AS decided,
+                   c.arrest_number
+            FROM sao_case c JOIN case_charge ch ON ch.case_id = c.id
+            GROUP BY c.id),
+        arr AS (SELECT arrest_number, min(arrest_date) AS arrest_date FROM arrest
+                WHERE arrest_number IN (SELECT arrest_number FROM sao_case) GROUP BY arrest_number)
+        SELECT p.filed_date, {', '.join('p.' + g for g in _GEO.split(', '))}, p.gun, p.pending,
+               CASE WHEN p.pending THEN NULL ELSE p.decided - arr.arrest_date END, count(*)
+        FROM per_case p LEFT JOIN arr ON arr.arrest_number = p.arrest_number
+        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8""",
+    f"""INSERT INTO case_search (description, filed_date, case_id, {_GEO})
+        SELECT DISTINCT ch.description, c.filed_date, c.id, {', '.join('c.' + g for g in _GEO.split(', '))}
+        FROM case_charge ch JOIN sao_case c ON c.id = ch.case_id WHERE ch.description IS NOT NULL""",
+    "ANALYZE case_search",
+    # Fresh statistics on the case tables, so a page's 25 ids are looked up by index (without
+    # them the planner scans every charge until autovacuum gets round to it).
+    "ANALYZE sao_case",
+    "ANALYZE case_charge",
+    "ANALYZE agg_victim_demo",
+    "ANALYZE agg_arrest_demo",
+    "ANALYZE agg_charge_outcome",
+    "ANALYZE agg_case_status",
+)
+
+
 def refresh(conn: Connection) -> None:
-    for sql in REFRESH_SQL:
+    for sql in REFRESH_SQL + DEMOGRAPHIC_SQL:
         conn.execute(text(sql))

@@ -31,6 +31,7 @@ from data_access.schema import (
     geography,
     load_log,
     offense_category,
+    population_group,
     sao_case,
     victim,
     arrest,
@@ -177,6 +178,9 @@ def load_demo(db: Database, *, scale: float = 1.0, end: date | None = None, star
                           "(SELECT coalesce(max(id), 1) FROM sao_case))"))
         progress("charges", len(charges))
         copy_frame(conn, cvi_site, data.cvi_sites)
+        conn.execute(text("DELETE FROM population_group WHERE layer IN ('neighborhood', 'city')"))
+        if data.population is not None:
+            copy_frame(conn, population_group, data.population)
         summary.rows_loaded += len(cases) + len(charges) + len(data.cvi_sites)
         summary.rows_read = summary.rows_loaded
         aggregates.refresh(conn)

@@ -145,6 +145,7 @@ arrest = Table(
     Column("post", Text),
     *_geo_columns(),
     Column("load_id", Integer),
+    Column("cc_number", Text),  # the incident (victim.cc_number) the arrest clears, when known
 )
 Index("ix_arrest_date", arrest.c.arrest_date)
 Index("ix_arrest_number", arrest.c.arrest_number)
@@ -339,3 +340,137 @@ agg_arrest_daily = Table(
 Index("ix_agg_arrest_daily_d", agg_arrest_daily.c.d)
 
 GEO_FILTER_COLUMNS = ("police_district", "neighborhood", "council_district", "legislative_district")
+
+
+# --- Demographics, arrests and case outcomes (issue 5; migration 0004) -------------------------
+
+# Residents by age band, sex, race and ethnicity per area (demo: synthetic; real: census tables).
+# ``dimension`` is age_band | sex | race | ethnicity; each dimension's categories sum to the
+# area's population.
+population_group = Table(
+    "population_group",
+    metadata,
+    Column("layer", Text, primary_key=True),
+    Column("code", Text, primary_key=True),
+    Column("year", SmallInteger, primary_key=True),
+    Column("dimension", Text, primary_key=True),
+    Column("category", Text, primary_key=True),
+    Column("population", Integer, nullable=False),
+)
+
+
+def _demo_columns() -> list[Column]:
+    return [
+        Column("police_district", Text),
+        Column("neighborhood", Text),
+        Column("council_district", Text),
+        Column("legislative_district", Text),
+        Column("age_band", Text, nullable=False),
+        Column("sex", Text, nullable=False),
+        Column("race", Text, nullable=False),
+        Column("ethnicity", Text, nullable=False),
+        Column("n", Integer, nullable=False),
+    ]
+
+
+# Victims by calendar month x offense x geography x demographics. Demographic tables count whole
+# months (see data_access.suppression), so a month grain is all they need.
+agg_victim_demo = Table(
+    "agg_victim_demo",
+    metadata,
+    Column("m", Date, nullable=False),  # first day of the month
+    Column("offense", Text, nullable=False),
+    *_demo_columns(),
+)
+Index("ix_agg_victim_demo_m", agg_victim_demo.c.m)
+
+agg_arrest_demo = Table(
+    "agg_arrest_demo",
+    metadata,
+    Column("m", Date, nullable=False),
+    Column("charge_category", Text),
+    *_demo_columns(),
+)
+Index("ix_agg_arrest_demo_m", agg_arrest_demo.c.m)
+
+# Homicide and shooting incidents per year and whether an arrest linked to them (by cc_number)
+# was made in the same calendar year / by the data-as-of date. Geography: the incident's.
+agg_gun_incident = Table(
+    "agg_gun_incident",
+    metadata,
+    Column("year", SmallInteger, nullable=False),
+    Column("offense", Text, nullable=False),
+    Column("police_district", Text),
+    Column("neighborhood", Text),
+    Column("council_district", Text),
+    Column("legislative_district", Text),
+    Column("incidents", Integer, nullable=False),
+    Column("cleared_same_year", Integer, nullable=False),
+    Column("cleared_by_now", Integer, nullable=False),
+)
+
+# Arrests for homicides and shootings per arrest year, by when the linked incident happened:
+# link = same_year | earlier_year | unlinked. Geography: where the arrest was recorded.
+agg_gun_arrest = Table(
+    "agg_gun_arrest",
+    metadata,
+    Column("year", SmallInteger, nullable=False),
+    Column("offense", Text, nullable=False),
+    Column("link", Text, nullable=False),
+    Column("police_district", Text),
+    Column("neighborhood", Text),
+    Column("council_district", Text),
+    Column("legislative_district", Text),
+    Column("n", Integer, nullable=False),
+)
+
+# Charges by filing date x geography x gun flag x disposition (the disposition mix).
+agg_charge_outcome = Table(
+    "agg_charge_outcome",
+    metadata,
+    Column("d", Date, nullable=False),
+    Column("police_district", Text),
+    Column("neighborhood", Text),
+    Column("council_district", Text),
+    Column("legislative_district", Text),
+    Column("gun", Boolean, nullable=False),
+    Column("disposition", Text, nullable=False),
+    Column("n", Integer, nullable=False),
+)
+Index("ix_agg_charge_outcome_d", agg_charge_outcome.c.d)
+
+# Cases by filing date x geography x gun flag: pending or not, and for disposed cases with a
+# linked arrest the days from arrest to the last disposition.
+agg_case_status = Table(
+    "agg_case_status",
+    metadata,
+    Column("d", Date, nullable=False),
+    Column("police_district", Text),
+    Column("neighborhood", Text),
+    Column("council_district", Text),
+    Column("legislative_district", Text),
+    Column("gun", Boolean, nullable=False),
+    Column("pending", Boolean, nullable=False),
+    Column("days", Integer),  # NULL: pending, or no linked arrest
+    Column("n", Integer, nullable=False),
+)
+Index("ix_agg_case_status_d", agg_case_status.c.d)
+
+# Case lookup by charge: one row per (case, charge description) with the case's filing date and
+# place, so a charge search is one ordered index range scan that stops after a page.
+case_search = Table(
+    "case_search",
+    metadata,
+    Column("description", Text, nullable=False),
+    Column("filed_date", Date, nullable=False),
+    Column("case_id", BigInteger, nullable=False),
+    Column("police_district", Text),
+    Column("neighborhood", Text),
+    Column("council_district", Text),
+    Column("legislative_district", Text),
+)
+Index("ix_case_search", case_search.c.description, case_search.c.filed_date, case_search.c.case_id)
+
+Index("ix_case_filed_id", sao_case.c.filed_date, sao_case.c.id)
+Index("ix_charge_description", case_charge.c.description, case_charge.c.case_id)
+Index("ix_arrest_cc_number", arrest.c.cc_number)

@@ -9,6 +9,11 @@ from app import ids
 from data_access.offenses import GROUP_LABELS, OFFENSES
 
 CHANGELOG = (
+    ("0.2.0", "Demographics (victims and arrestees by age, sex, race and ethnicity beside residents' "
+              "shares, with small-cell suppression), Arrests (over time, by charge category and area, per "
+              "1,000 residents, most common charges, homicide and shooting clearance), Case outcomes "
+              "(disposition mix, pending share, time to disposition, gun charges apart) and Case lookup "
+              "(search, pages, one case's timeline); API endpoints for each."),
     ("0.1.0", "Summary page: headline counts with same-span comparisons, trend, offense breakdown, "
               "hour-by-weekday view and the Plan's gun-violence goal; global filters in the URL; "
               "JSON counts API; demo data."),
@@ -111,12 +116,67 @@ def status_block(state: dict, history: pd.DataFrame) -> html.Div:
     ])
 
 
+# Demographics, Arrests, Case outcomes and Case lookup (issue 5).
+ACCOUNTABILITY_METHODOLOGY = """
+### Demographics and small numbers
+
+The Demographics page counts **victims of Part 1 crime** (the offense filter applies) and
+**arrests** (each arrest once, so a person arrested twice counts twice) by age band, sex, race and
+ethnicity, for the **whole calendar years** the chosen dates fall in. Residents' shares beside them
+come from population figures by group for the neighborhoods inside every chosen area (synthetic
+while demo data is loaded); they are shown only where such figures exist.
+
+To protect people in small groups:
+
+1. A group of 1–4 people is shown as **“<5”**.
+2. A group is **withheld** when comparing this view with a view one step away — one more or one
+   fewer police district, neighborhood, Council district, legislative district or offense, or one
+   calendar year more or less — would reveal 1–4 people. The rule is symmetric, so both views
+   withhold it.
+3. Because every table's total is public, further groups are withheld, smallest first, until no
+   withheld number can be worked out from the total and the rule itself; if that cannot be done
+   the whole breakdown is withheld.
+
+Withheld groups get no bar and no share, and a note under each chart names them. The API and
+CSV downloads apply exactly the same rule. Comparing views several steps apart can still narrow
+a number down; showing whole years keeps such differences large.
+
+### Arrests
+
+Arrests are counted by arrest date and the place recorded for the arrest; the offense filter does
+not apply. Charges are normalized into categories (violent, weapons, drugs, property, warrants,
+traffic, public order, other) when data is loaded; the raw charge text is kept and shown in the
+most-common-charges table. Arrests per 1,000 residents divide by the residents of the
+neighborhoods inside every chosen area (police districts by the 2023 map).
+
+### Clearance of homicides and shootings
+
+An arrest counts for a homicide or shooting when its recorded incident offense is a homicide or
+shooting. It is linked to an incident by the incident's CC number. For each calendar year:
+**same-year arrests** were made that year for incidents that happened that year; **arrests for
+earlier years** were made that year for incidents of any earlier year; **not linked** arrests have
+no CC number matching a recorded incident. **Incidents cleared the same year** is the share of
+that year's incidents (distinct CC numbers) with at least one linked arrest in the same year. This
+counts arrests, not people or convictions, and differs from the FBI clearance rate, which also
+counts exceptional clearances and credits earlier-year incidents to the year of the arrest.
+
+### Case outcomes and Case lookup
+
+State's Attorney cases are counted by filing date and the case's place. The disposition mix
+counts charges (guilty, guilty of a lesser charge, nolle prosequi, stet, dismissed, acquitted,
+pending); gun charges (firearm possession and use) are shown apart. A case is pending while any of
+its charges is. Time to disposition runs from the date of the arrest linked by arrest number to
+the last charge's disposition date, for decided cases. Case lookup shows public court-record facts
+only — case number, dates, court, area, charges and dispositions — and never a name.
+"""
+
+
 def about_page() -> html.Div:
     return html.Div([
         html.Section([html.H2("What is loaded", className="h5"), html.Div(id=ids.ABOUT_STATUS)],
                      className="panel"),
         html.Section([dcc.Markdown(METHODOLOGY), html.H3("Offense categories", className="h6"),
-                      offense_table()], className="panel about-text"),
+                      offense_table(), dcc.Markdown(ACCOUNTABILITY_METHODOLOGY)], className="panel about-text"),
         html.Section([html.H2("Change log", className="h5"),
                       html.Ul([html.Li([html.Strong(v + ": "), text]) for v, text in CHANGELOG])],
                      className="panel"),

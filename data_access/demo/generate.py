@@ -387,6 +387,7 @@ class DemoData:
     cvi_sites: pd.DataFrame
     geography: DemoGeography
     data_as_of: date
+    population: pd.DataFrame | None = None  # population_group rows (see population_groups)
 
 
 def columns(table, drop=("id", "load_id")) -> list[str]:
@@ -418,7 +419,11 @@ def generate(
     victims = _victims(r_vic, geo, scale, start, end)
     arrests, charge_template = _arrests(r_arr, geo, scale, start, end)
     cases, charges = _cases(r_case, arrests, charge_template, end)
-    return DemoData(victims, arrests, cases, charges, _cvi_sites(r_cvi, geo, end), geo, end)
+    # Own child streams, so adding them left every earlier table's draws unchanged.
+    r_link, r_pop = (np.random.default_rng(s) for s in np.random.SeedSequence([seed, 11]).spawn(2))
+    arrests["cc_number"] = _link_arrests(r_link, arrests, victims)
+    return DemoData(victims, arrests, cases, charges, _cvi_sites(r_cvi, geo, end), geo, end,
+                    population_groups(r_pop, geo))
 
 
 # --- vectorised helpers ---------------------------------------------------------------------
@@ -732,6 +737,7 @@ def _arrests(rng, geo, scale, start, end) -> tuple[pd.DataFrame, np.ndarray]:
         "post": _strs(post),
         **geo_cols,
     })
+    df["cc_number"] = pd.Series([None] * n, dtype="str")  # filled by _link_arrests
     return df[ARREST_COLUMNS], tmpl
 
 
@@ -913,3 +919,101 @@ def _cvi_sites(rng, geo, end) -> pd.DataFrame:
         if df[c].dtype == object:
             df[c] = df[c].astype("str")
     return df[CVI_COLUMNS]
+
+
+# --- the incident an arrest clears; residents by group (issue 5) ------------------------------
+
+# An arrest for a canonical offense clears an earlier incident of that offense: most within
+# weeks, some long after (cold cases), which is what separates same-year from earlier-year
+# clearances on the Arrests page.
+LINK_SOON_P = 0.8
+LINK_SOON_MEAN_DAYS = 25
+LINK_LATE_MAX_DAYS = 3 * 365
+
+
+def _link_arrests(rng, arrests: pd.DataFrame, victims: pd.DataFrame) -> pd.Series:
+    """``cc_number`` of the incident each arrest clears: an incident of the arrest's offense on
+    or before the arrest date, preferring one in the same police district. Arrests with no
+    canonical offense (or no earlier incident) stay unlinked."""
+    n = len(arrests)
+    out = np.full(n, None, dtype=object)
+    if n == 0 or len(victims) == 0:
+        return pd.Series(out, dtype="str", index=arrests.index)
+    a_off = arrests["offense"].to_numpy(dtype=object, na_value=None)
+    a_day = arrests["arrest_date"].to_numpy().astype("datetime64[D]")
+    soon = rng.random(n) < LINK_SOON_P
+    lag = np.where(soon, rng.geometric(1 / LINK_SOON_MEAN_DAYS, n) - 1,
+                   rng.integers(60, LINK_LATE_MAX_DAYS, n))
+    target = a_day - lag.astype("timedelta64[D]")
+    inc = victims.drop_duplicates("cc_number")[["cc_number", "offense", "occurred_date"]]
+    for code in pd.unique(a_off[pd.notna(a_off)]):
+        rows = inc[inc["offense"] == code].sort_values("occurred_date", kind="stable")
+        if rows.empty:
+            continue
+        days = rows["occurred_date"].to_numpy().astype("datetime64[D]")
+        ccs = rows["cc_number"].to_numpy(dtype=object)
+        m = np.flatnonzero(a_off == code)
+        j = np.searchsorted(days, target[m], side="right") - 1
+        # Jitter among the few incidents just before the target, so one incident is not
+        # cleared by every arrest that lands on the same day.
+        j = j - rng.integers(0, 3, len(m))
+        ok = j >= 0
+        out[m[ok]] = ccs[j[ok]]
+    return pd.Series(out, dtype="str", index=arrests.index)
+
+
+AGE_SHARE = (0.20, 0.10, 0.18, 0.13, 0.12, 0.27)  # Under 18 .. 55+ (2020-census-like)
+POPULATION_RACES = ("Black", "White", "Asian", "American Indian", "Other or two or more")
+POPULATION_ETHNICITIES = ("Hispanic", "Not Hispanic")
+
+
+def _apportion(total: np.ndarray, shares: np.ndarray) -> np.ndarray:
+    """Integer counts per row that sum exactly to ``total`` (largest-remainder rounding)."""
+    shares = shares / shares.sum(axis=1, keepdims=True)
+    raw = shares * total[:, None]
+    base = np.floor(raw).astype(np.int64)
+    short = total - base.sum(axis=1)
+    order = np.argsort(-(raw - base), axis=1, kind="stable")
+    rank = np.argsort(order, axis=1, kind="stable")
+    return base + (rank < short[:, None])
+
+
+def population_groups(rng, geo: DemoGeography) -> pd.DataFrame:
+    """Synthetic residents by age band, sex, race and ethnicity for every neighborhood and the
+    city: each dimension sums to the neighborhood's population, race follows the
+    neighborhood's ``black_share``, and areas with more Black residents are a little younger
+    (as in Baltimore's census tables). Columns: population_group's."""
+    from data_access.demo.geography import POPULATION_YEAR
+
+    t = geo.neighborhoods
+    pop = t["population"].to_numpy(np.int64)
+    b = t["black_share"].to_numpy(float)
+    k = len(t)
+    age = np.asarray(AGE_SHARE)[None, :] * rng.lognormal(0, 0.12, (k, len(AGE_SHARE)))
+    age[:, 0] *= 0.85 + 0.3 * b
+    age[:, 1] *= 1 + 0.8 * t["commerce"].to_numpy() / t["commerce"].max()  # students downtown
+    female = np.clip(0.53 + rng.normal(0, 0.015, k), 0.45, 0.6)
+    rest = 1 - b
+    race = np.stack([b, rest * 0.80, rest * 0.08, rest * 0.01, rest * 0.11], axis=1)
+    race = race * rng.lognormal(0, 0.1, race.shape)
+    hisp = np.clip(0.055 * rng.lognormal(0, 0.6, k), 0.005, 0.4)
+    dims = {
+        "age_band": (AGE_BANDS, age),
+        "sex": (("Male", "Female"), np.stack([1 - female, female], axis=1)),
+        "race": (POPULATION_RACES, race),
+        "ethnicity": (POPULATION_ETHNICITIES, np.stack([hisp, 1 - hisp], axis=1)),
+    }
+    frames = []
+    for dim, (cats, shares) in dims.items():
+        counts = _apportion(pop, shares)
+        nb = pd.DataFrame({"layer": "neighborhood", "code": np.repeat(t["code"].to_numpy(), len(cats)),
+                           "dimension": dim, "category": np.tile(np.asarray(cats, dtype=object), k),
+                           "population": counts.ravel()})
+        city = pd.DataFrame({"layer": "city", "code": "baltimore", "dimension": dim,
+                             "category": list(cats), "population": counts.sum(axis=0)})
+        frames += [nb, city]
+    out = pd.concat(frames, ignore_index=True)
+    out.insert(2, "year", POPULATION_YEAR)
+    for c in ("layer", "code", "dimension", "category"):
+        out[c] = out[c].astype("str")
+    return out[["layer", "code", "year", "dimension", "category", "population"]]
