@@ -46,8 +46,9 @@ def create_app(config: Settings | dict[str, Any] | None = None, *, cache_type: s
 
     from app import api
     from callbacks import about, filters, summary
+    from callbacks import cvi as cvi_callbacks, map as map_callbacks
 
-    for module in (filters, summary, about):
+    for module in (filters, summary, about, map_callbacks, cvi_callbacks):
         module.register(app)
     server.register_blueprint(api.blueprint)
 
@@ -77,7 +78,18 @@ def serve_layout():
     except DataError as exc:
         return shell.unavailable(exc.user_message)
     pages = {"summary": summary_page(svc.settings.goal_annual_reduction), "about": about_page()}
+    pages.update(_map_pages(svc.settings))
     return shell.shell(options, choices, bool(state["is_demo"]), pages)
+
+
+def _map_pages(settings: Settings) -> dict:
+    """The Map and CVI ecosystem pages (issue 4)."""
+    from data_access.map_queries import MAP_LAYERS
+    from layouts.cvi import cvi_page
+    from layouts.map import map_page
+
+    tiles = {"tile_url": settings.tile_url, "tile_attribution": settings.tile_attribution}
+    return {"map": map_page(MAP_LAYERS, **tiles), "cvi": cvi_page(**tiles)}
 
 
 __all__ = ["create_app"]

@@ -19,6 +19,7 @@ from dash.exceptions import PreventUpdate
 
 from app import ids
 from app.context import load_choices, services
+from app.pageparams import PAGE_PARAMS, with_page_params
 from app.urlstate import Choices, default_filters, parse, quick_ranges, to_query
 from data_access.db import DataError
 from data_access.filters import GEO_FIELDS, MULTI_FIELDS, Filters
@@ -81,7 +82,7 @@ def sync(trigger: str | None, search: str | None, quick, start, end, values: dic
          choices: Choices, options: dict):
     """Pure core of the synchronising callback. Returns a dict of output values."""
     if trigger in (None, ids.URL):
-        f, notices = parse(search or "", choices)
+        f, notices = parse(search or "", choices, extra=PAGE_PARAMS)  # page parameters: see app.pageparams
         canonical = to_query(f)
         if trigger == ids.URL and canonical == state:
             raise PreventUpdate  # our own URL write coming back: nothing changed
@@ -94,7 +95,8 @@ def sync(trigger: str | None, search: str | None, quick, start, end, values: dic
             f = f.replace(neighborhood=tuple(n for n in f.neighborhood if n in nbhd_ok))
             notices.append("Removed " + ", ".join(dropped) + ": not in the chosen district.")
         canonical = to_query(f)
-        url = canonical if canonical != (search or "") else no_update
+        full = with_page_params(canonical, search)  # a filter change keeps the page's own parameters
+        url = full if full != (search or "") else no_update
     nb_options = narrow_neighborhoods(options, f)
     return {
         "url": url,

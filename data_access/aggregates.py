@@ -31,6 +31,18 @@ REFRESH_SQL = (
 )
 
 
+# Map page (issue 4): every area layer the choropleth can shade, both police-district maps and CSAs.
+_AREAS = ("police_district, police_district_pre2023, police_district_2023, neighborhood, "
+          "council_district, legislative_district, csa")
+REFRESH_SQL += (
+    "TRUNCATE agg_victim_area",
+    f"""INSERT INTO agg_victim_area (d, offense, {_AREAS}, n)
+        SELECT occurred_date, offense, {_AREAS}, count(*)
+        FROM victim GROUP BY occurred_date, offense, {_AREAS}""",
+    "ANALYZE agg_victim_area",
+)
+
+
 def refresh(conn: Connection) -> None:
     for sql in REFRESH_SQL:
         conn.execute(text(sql))

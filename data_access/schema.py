@@ -301,3 +301,22 @@ agg_arrest_daily = Table(
 Index("ix_agg_arrest_daily_d", agg_arrest_daily.c.d)
 
 GEO_FILTER_COLUMNS = ("police_district", "neighborhood", "council_district", "legislative_district")
+
+# Victims per day, offense and every area layer the map shades (both police-district maps and
+# CSAs included, which agg_victim_daily leaves out). The Map page reads only this table for its
+# choropleth: current and year-earlier counts per area in one index range scan.
+agg_victim_area = Table(
+    "agg_victim_area",
+    metadata,
+    Column("d", Date, nullable=False),
+    Column("offense", Text, nullable=False),
+    Column("police_district", Text),
+    Column("police_district_pre2023", Text),
+    Column("police_district_2023", Text),
+    Column("neighborhood", Text),
+    Column("council_district", Text),
+    Column("legislative_district", Text),
+    Column("csa", Text),
+    Column("n", Integer, nullable=False),
+)
+Index("ix_agg_victim_area_d", agg_victim_area.c.d)

@@ -16,6 +16,8 @@ from app.urlstate import Choices, quick_ranges
 # (name, nav label, path). Pages appear here only once they are built.
 PAGES: tuple[tuple[str, str, str], ...] = (
     ("summary", "Summary", "/"),
+    ("map", "Map", "/map"),
+    ("cvi", "CVI ecosystem", "/cvi"),
     ("about", "About the data", "/about"),
 )
 PAGE_BY_PATH = {path: name for name, _, path in PAGES}

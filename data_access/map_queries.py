@@ -1,0 +1,209 @@
+"""Read queries for the Map and CVI ecosystem pages.
+
+Area counts come from ``agg_victim_area`` (rebuilt with every load); points, the density grid and
+the shootings near CVI sites read the ``victim`` rows, always through the same privacy rule:
+sexual offenses (``offense_category.sexual``) are never returned as a location. Geometry is read
+once per layer and data version, simplified for the wire and cached.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+import shapely
+from shapely.geometry import mapping, shape
+from sqlalchemy import Float, Integer, and_, case, cast, func, literal, or_, select
+
+from data_access.cache import cached_query
+from data_access.db import Database
+from data_access.filters import GEO_FIELDS, Filters
+from data_access.schema import agg_victim_area, area_link, cvi_site, geography, offense_category, victim
+
+# The layers the map can shade, in the order the page offers them.
+MAP_LAYERS: dict[str, str] = {
+    "neighborhood": "Neighborhoods",
+    "police_district_2023": "Police districts (2023 map)",
+    "police_district_pre2023": "Police districts (pre-2023 map)",
+    "council_district": "City Council districts",
+    "legislative_district": "State legislative districts",
+    "csa": "Community Statistical Areas",
+}
+SIMPLIFY_DEGREES = 0.0001  # about 10 m: invisible at city zoom, removes most vertices
+COORD_DECIMALS = 5  # about 1 m
+# Density grid cell, about 400 m x 400 m at Baltimore's latitude.
+CELL_LAT = 0.0036
+CELL_LON = 0.0047
+M_PER_DEG_LAT = 110_540.0
+M_PER_DEG_LON_EQUATOR = 111_320.0
+
+
+def _round(coords, nd: int = COORD_DECIMALS):
+    if isinstance(coords, (int, float)):
+        return round(float(coords), nd)
+    return [_round(c, nd) for c in coords]
+
+
+def simplify_geometry(geom: dict, tolerance: float = SIMPLIFY_DEGREES) -> dict:
+    """A GeoJSON geometry simplified (topology kept) with rounded coordinates."""
+    g = shape(geom).simplify(tolerance, preserve_topology=True)
+    if g.is_empty:
+        g = shape(geom)
+    m = mapping(g)
+    return {"type": m["type"], "coordinates": _round(json.loads(json.dumps(m["coordinates"])))}
+
+
+@cached_query
+def area_shapes(db: Database, version: int, layer: str) -> dict:
+    """The layer's areas for the wire: a FeatureCollection (properties: code, name) plus per-area
+    population, name and bounds ([[south, west], [north, east]])."""
+    if layer not in MAP_LAYERS and layer != "city":
+        raise ValueError(f"unknown map layer {layer!r}")
+    t = geography
+    df = db.frame(select(t.c.code, t.c.name, t.c.population, t.c.geometry).where(t.c.layer == layer)
+                  .order_by(t.c.code))
+    features, bounds, population, names = [], {}, {}, {}
+    for code, name, pop, geom in df.itertuples(index=False):
+        geom = geom if isinstance(geom, dict) else json.loads(geom)
+        w, s, e, n = shapely.bounds(shape(geom)).tolist()
+        bounds[code] = [[round(s, 5), round(w, 5)], [round(n, 5), round(e, 5)]]
+        population[code] = None if pd.isna(pop) else int(pop)
+        names[code] = name
+        features.append({"type": "Feature", "id": code, "properties": {"code": code, "name": name},
+                         "geometry": simplify_geometry(geom)})
+    return {"geojson": {"type": "FeatureCollection", "features": features}, "bounds": bounds,
+            "population": population, "names": names}
+
+
+@cached_query
+def area_counts(db: Database, version: int, f: Filters, layer: str) -> pd.DataFrame:
+    """Victims per area of ``layer`` in the span and the span a year earlier, under every filter.
+
+    Columns: code, current, prior. Areas with no victims in either span are absent.
+    """
+    if layer not in MAP_LAYERS:
+        raise ValueError(f"unknown map layer {layer!r}")
+    t = agg_victim_area
+    p = f.prior()
+    cur = t.c.d.between(f.start, f.end)
+    pri = t.c.d.between(p.start, p.end)
+    conds = [t.c[name].in_(getattr(f, name)) for name in GEO_FIELDS if getattr(f, name)]
+    if f.offense:
+        conds.append(t.c.offense.in_(f.offense))
+    code = t.c[layer].label("code")
+    stmt = (select(code,
+                   func.coalesce(func.sum(case((cur, t.c.n), else_=0)), 0).label("current"),
+                   func.coalesce(func.sum(case((pri, t.c.n), else_=0)), 0).label("prior"))
+            .where(or_(cur, pri), t.c[layer].is_not(None), *conds).group_by(code))
+    df = db.frame(stmt)
+    if not len(df):
+        return pd.DataFrame({"code": pd.Series([], dtype="str"), "current": pd.Series([], dtype="int64"),
+                             "prior": pd.Series([], dtype="int64")})
+    return df.astype({"current": "int64", "prior": "int64"})
+
+
+def _locatable(f: Filters) -> list:
+    """Victim rows in the filters that may be shown as a location: never a sexual offense."""
+    v = victim
+    not_sexual = select(offense_category.c.code).where(offense_category.c.sexual.is_(False))
+    conds = [v.c.occurred_date.between(f.start, f.end), v.c.offense.in_(not_sexual),
+             v.c.lon.is_not(None), v.c.lat.is_not(None)]
+    conds += [v.c[name].in_(getattr(f, name)) for name in GEO_FIELDS if getattr(f, name)]
+    if f.offense:
+        conds.append(v.c.offense.in_(f.offense))
+    return conds
+
+
+@cached_query
+def point_count(db: Database, version: int, f: Filters) -> int:
+    """How many incident points the filters select (sexual offenses excluded)."""
+    return int(db.execute(select(func.count()).select_from(victim).where(*_locatable(f))).scalar() or 0)
+
+
+@cached_query
+def points(db: Database, version: int, f: Filters, cap: int) -> pd.DataFrame:
+    """At most ``cap`` incident points, newest first: lon, lat (geomasked to the block), offense,
+    date, block, weapon. Never a sexual offense."""
+    v = victim
+    stmt = (select(v.c.lon, v.c.lat, v.c.offense, v.c.occurred_date, v.c.block, v.c.weapon)
+            .where(*_locatable(f)).order_by(v.c.occurred_date.desc(), v.c.id.desc()).limit(cap))
+    return db.frame(stmt, row_cap=cap)
+
+
+@cached_query
+def density(db: Database, version: int, f: Filters) -> pd.DataFrame:
+    """Incidents per grid cell (about 400 m square): lon, lat of the cell's centre and n.
+    Sexual offenses are left out here too, so the grid never locates one."""
+    v = victim
+    gx = func.floor(v.c.lon / CELL_LON).label("gx")
+    gy = func.floor(v.c.lat / CELL_LAT).label("gy")
+    stmt = select(gx, gy, func.count().label("n")).where(*_locatable(f)).group_by(gx, gy)
+    df = db.frame(stmt, row_cap=100_000)
+    if not len(df):
+        return pd.DataFrame({"lon": [], "lat": [], "n": []})
+    return pd.DataFrame({"lon": ((df.gx.astype(float) + 0.5) * CELL_LON).round(5),
+                         "lat": ((df.gy.astype(float) + 0.5) * CELL_LAT).round(5),
+                         "n": df.n.astype("int64")})
+
+
+@cached_query
+def csa_neighborhoods(db: Database, version: int) -> dict[str, list[str]]:
+    """CSA code -> the neighborhoods it is made of (CSAs are built from whole neighborhoods)."""
+    df = db.frame(select(area_link.c.code, area_link.c.neighborhood).where(area_link.c.layer == "csa"))
+    out: dict[str, list[str]] = {}
+    for code, nb in df.itertuples(index=False):
+        out.setdefault(code, []).append(nb)
+    return {k: sorted(v) for k, v in out.items()}
+
+
+# --- CVI ecosystem ------------------------------------------------------------------------------
+
+CVI_COLUMNS = ("id", "name", "program_type", "operator", "services", "hours", "phone", "url", "started",
+               "address", "area_served", "lon", "lat", "police_district", "neighborhood", "council_district",
+               "legislative_district", "csa")
+
+
+@cached_query
+def cvi_sites(db: Database, version: int) -> pd.DataFrame:
+    """Every CVI site (a few dozen rows), ordered by program type and name."""
+    t = cvi_site
+    return db.frame(select(*[t.c[c] for c in CVI_COLUMNS]).order_by(t.c.program_type, t.c.name))
+
+
+def filter_sites(sites: pd.DataFrame, f: Filters, programs: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Sites matching the program types (any, when empty) and every geography filter."""
+    keep = pd.Series(True, index=sites.index)
+    if programs:
+        keep &= sites.program_type.isin(programs)
+    for name in GEO_FIELDS:
+        values = getattr(f, name)
+        if values:
+            keep &= sites[name].isin(values)
+    return sites[keep]
+
+
+@cached_query
+def shootings_near_sites(db: Database, version: int, start, end, radius_m: int) -> pd.DataFrame:
+    """Victims of gun violence (non-fatal shootings and homicides by firearm) within ``radius_m``
+    of each site, between ``start`` and ``end``. Distance is equirectangular on the block-level
+    coordinates (exact to well under 1% at city scale). Columns: id, n (every site, zeros too)."""
+    s, v = cvi_site, victim
+    dlat = radius_m / M_PER_DEG_LAT
+    coslat = func.cos(func.radians(s.c.lat))
+    dlon = literal(radius_m / M_PER_DEG_LON_EQUATOR, Float) / coslat
+    dx = (v.c.lon - s.c.lon) * M_PER_DEG_LON_EQUATOR * coslat
+    dy = (v.c.lat - s.c.lat) * M_PER_DEG_LAT
+    join = and_(v.c.is_gun_violence.is_(True), v.c.occurred_date.between(start, end),
+                v.c.lat.between(s.c.lat - dlat, s.c.lat + dlat), v.c.lon.between(s.c.lon - dlon, s.c.lon + dlon),
+                dx * dx + dy * dy <= radius_m * radius_m)
+    stmt = (select(s.c.id, cast(func.count(v.c.id), Integer).label("n"))
+            .select_from(s.outerjoin(v, join)).group_by(s.c.id).order_by(s.c.id))
+    df = db.frame(stmt)
+    return df.astype({"n": "int64"}) if len(df) else pd.DataFrame({"id": [], "n": []})
+
+
+def metres_between(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """The same equirectangular distance the query uses (for tests and captions)."""
+    coslat = math.cos(math.radians(lat1))
+    return math.hypot((lon2 - lon1) * M_PER_DEG_LON_EQUATOR * coslat, (lat2 - lat1) * M_PER_DEG_LAT)

@@ -1,0 +1,40 @@
+"""map: victims per day, offense and every area layer (agg_victim_area)
+
+Revision ID: 0003
+Revises: 0001
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = '0003'
+down_revision = '0001'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table('agg_victim_area',
+    sa.Column('d', sa.Date(), nullable=False),
+    sa.Column('offense', sa.Text(), nullable=False),
+    sa.Column('police_district', sa.Text(), nullable=True),
+    sa.Column('police_district_pre2023', sa.Text(), nullable=True),
+    sa.Column('police_district_2023', sa.Text(), nullable=True),
+    sa.Column('neighborhood', sa.Text(), nullable=True),
+    sa.Column('council_district', sa.Text(), nullable=True),
+    sa.Column('legislative_district', sa.Text(), nullable=True),
+    sa.Column('csa', sa.Text(), nullable=True),
+    sa.Column('n', sa.Integer(), nullable=False)
+    )
+    op.create_index('ix_agg_victim_area_d', 'agg_victim_area', ['d'], unique=False)
+    # Fill it from whatever is already loaded, so an upgraded database needs no reload.
+    op.execute("""INSERT INTO agg_victim_area (d, offense, police_district, police_district_pre2023,
+                  police_district_2023, neighborhood, council_district, legislative_district, csa, n)
+                  SELECT occurred_date, offense, police_district, police_district_pre2023,
+                         police_district_2023, neighborhood, council_district, legislative_district,
+                         csa, count(*)
+                  FROM victim GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9""")
+
+
+def downgrade() -> None:
+    op.drop_index('ix_agg_victim_area_d', table_name='agg_victim_area')
+    op.drop_table('agg_victim_area')
