@@ -319,7 +319,7 @@ def map_page(layer_options: dict[str, str], *, tile_url: str = "", tile_attribut
         dl.GeoJSON(id=ids.MAP_DENSITY, data={"type": "FeatureCollection", "features": []},
                    pointToLayer={"variable": "psad.map.densityToLayer"}, interactive=True),
         dl.GeoJSON(id=ids.MAP_POINTS, data={"type": "FeatureCollection", "features": []}, cluster=True,
-                   superClusterOptions={"radius": 50, "maxZoom": 17},
+                   superClusterOptions={"radius": 80, "maxZoom": 17},
                    pointToLayer={"variable": "psad.map.pointToLayer"}, zoomToBoundsOnClick=True),
         sites_layer(ids.MAP_CVI),
     ], tile_url=tile_url, attribution=tile_attribution, height="100%")
