@@ -35,11 +35,17 @@ REFRESH_SQL = (
 _AREAS = ("police_district, police_district_pre2023, police_district_2023, neighborhood, "
           "council_district, legislative_district, csa")
 REFRESH_SQL += (
-    "TRUNCATE agg_victim_area",
+    "TRUNCATE agg_victim_area, agg_victim_area_month",
     f"""INSERT INTO agg_victim_area (d, offense, {_AREAS}, n)
         SELECT occurred_date, offense, {_AREAS}, count(*)
         FROM victim GROUP BY occurred_date, offense, {_AREAS}""",
+    f"""INSERT INTO agg_victim_area_month (m, offense, {_AREAS}, n)
+        SELECT date_trunc('month', d)::date, offense, {_AREAS}, sum(n)
+        FROM agg_victim_area GROUP BY date_trunc('month', d)::date, offense, {_AREAS}""",
+    f"""INSERT INTO agg_victim_area_month (m, offense, {_AREAS}, n)
+        SELECT m, '*', {_AREAS}, sum(n) FROM agg_victim_area_month GROUP BY m, {_AREAS}""",
     "ANALYZE agg_victim_area",
+    "ANALYZE agg_victim_area_month",
 )
 
 

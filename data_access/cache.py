@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import logging
 
+from flask import has_app_context
 from flask_caching import Cache
 from sqlalchemy import select
 from sqlalchemy.exc import ProgrammingError
@@ -52,6 +53,8 @@ def cached_query(fn):
 
     @functools.wraps(fn)
     def wrapper(db: Database, *args):
+        if not has_app_context():  # the command line (psad status) runs queries without an app
+            return fn(db, data_version(db), *args)
         return memo(db, data_version(db), *args)
 
     wrapper.uncached = lambda db, *args: fn(db, data_version(db), *args)

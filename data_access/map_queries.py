@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import json
 import math
+from datetime import date, timedelta
 
 import pandas as pd
 import shapely
 from shapely.geometry import mapping, shape
-from sqlalchemy import Float, Integer, and_, case, cast, func, literal, or_, select
+from sqlalchemy import Float, Integer, and_, cast, func, literal, select, union_all
 
 from data_access.cache import cached_query
 from data_access.db import Database
 from data_access.filters import GEO_FIELDS, Filters
-from data_access.schema import agg_victim_area, area_link, cvi_site, geography, offense_category, victim
+from data_access.schema import agg_victim_area, agg_victim_area_month, area_link, cvi_site, geography, offense_category, victim
 
 # The layers the map can shade, in the order the page offers them.
 MAP_LAYERS: dict[str, str] = {
@@ -76,31 +77,62 @@ def area_shapes(db: Database, version: int, layer: str) -> dict:
             "population": population, "names": names}
 
 
+def month_split(start: date, end: date) -> tuple[tuple[date, date] | None, list[tuple[date, date]]]:
+    """Split a span into whole calendar months (first-of-month of the first and of the last) and
+    the ragged days before and after them."""
+    first = start if start.day == 1 else (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    after_end = end + timedelta(days=1)
+    last_excl = after_end if after_end.day == 1 else end.replace(day=1)  # first day after the whole months
+    if first >= last_excl:
+        return None, [(start, end)]
+    days = []
+    if start < first:
+        days.append((start, first - timedelta(days=1)))
+    if last_excl <= end:
+        days.append((last_excl, end))
+    last_month = (last_excl - timedelta(days=1)).replace(day=1)
+    return (first, last_month), days
+
+
 @cached_query
 def area_counts(db: Database, version: int, f: Filters, layer: str) -> pd.DataFrame:
     """Victims per area of ``layer`` in the span and the span a year earlier, under every filter.
 
+    Whole months come from ``agg_victim_area_month`` (its "*" roll-up rows when no offense is
+    chosen), the ragged ends from the daily ``agg_victim_area``: one statement, a few thousand rows.
     Columns: code, current, prior. Areas with no victims in either span are absent.
     """
     if layer not in MAP_LAYERS:
         raise ValueError(f"unknown map layer {layer!r}")
-    t = agg_victim_area
-    p = f.prior()
-    cur = t.c.d.between(f.start, f.end)
-    pri = t.c.d.between(p.start, p.end)
-    conds = [t.c[name].in_(getattr(f, name)) for name in GEO_FIELDS if getattr(f, name)]
-    if f.offense:
-        conds.append(t.c.offense.in_(f.offense))
-    code = t.c[layer].label("code")
-    stmt = (select(code,
-                   func.coalesce(func.sum(case((cur, t.c.n), else_=0)), 0).label("current"),
-                   func.coalesce(func.sum(case((pri, t.c.n), else_=0)), 0).label("prior"))
-            .where(or_(cur, pri), t.c[layer].is_not(None), *conds).group_by(code))
-    df = db.frame(stmt)
+    parts = []
+    for tag, span in (("current", f), ("prior", f.prior())):
+        months, days = month_split(span.start, span.end)
+        if months:
+            t = agg_victim_area_month
+            off = t.c.offense.in_(f.offense) if f.offense else t.c.offense == "*"
+            parts.append(select(t.c[layer].label("code"), literal(tag).label("span"), func.sum(t.c.n).label("n"))
+                         .where(t.c.m.between(*months), off, t.c[layer].is_not(None), *_geo(t, f))
+                         .group_by(t.c[layer]))
+        for a, b in days:
+            t = agg_victim_area
+            conds = [t.c.d.between(a, b), t.c[layer].is_not(None), *_geo(t, f)]
+            if f.offense:
+                conds.append(t.c.offense.in_(f.offense))
+            parts.append(select(t.c[layer].label("code"), literal(tag).label("span"), func.sum(t.c.n).label("n"))
+                         .where(*conds).group_by(t.c[layer]))
+    df = db.frame(union_all(*parts))
     if not len(df):
         return pd.DataFrame({"code": pd.Series([], dtype="str"), "current": pd.Series([], dtype="int64"),
                              "prior": pd.Series([], dtype="int64")})
-    return df.astype({"current": "int64", "prior": "int64"})
+    df["n"] = df.n.astype("int64")
+    wide = df.pivot_table(index="code", columns="span", values="n", aggfunc="sum", fill_value=0)
+    wide = wide.reindex(columns=["current", "prior"], fill_value=0).astype("int64").reset_index()
+    wide.columns.name = None
+    return wide[(wide.current > 0) | (wide.prior > 0)].reset_index(drop=True)
+
+
+def _geo(t, f: Filters) -> list:
+    return [t.c[name].in_(getattr(f, name)) for name in GEO_FIELDS if getattr(f, name)]
 
 
 def _locatable(f: Filters) -> list:

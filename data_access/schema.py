@@ -320,3 +320,22 @@ agg_victim_area = Table(
     Column("n", Integer, nullable=False),
 )
 Index("ix_agg_victim_area_d", agg_victim_area.c.d)
+
+# The same by calendar month, plus one roll-up row per month and area with offense "*" (all
+# offenses). A span is answered from whole months here and its ragged ends from agg_victim_area,
+# so a year-long span reads a few thousand rows instead of one per victim.
+agg_victim_area_month = Table(
+    "agg_victim_area_month",
+    metadata,
+    Column("m", Date, nullable=False),  # first day of the month
+    Column("offense", Text, nullable=False),  # an offense code, or "*" for all offenses
+    Column("police_district", Text),
+    Column("police_district_pre2023", Text),
+    Column("police_district_2023", Text),
+    Column("neighborhood", Text),
+    Column("council_district", Text),
+    Column("legislative_district", Text),
+    Column("csa", Text),
+    Column("n", Integer, nullable=False),
+)
+Index("ix_agg_victim_area_month_offense_m", agg_victim_area_month.c.offense, agg_victim_area_month.c.m)

@@ -265,3 +265,23 @@ def test_cvi_update_over_http_lists_every_site(app, client, db):
     body = call(client, app, ids.CVI_LIST, values, f"{ids.CVI_PROGRAM}.value").get_json()["response"]
     assert len(body[ids.CVI_SITES]["data"]["features"]) == (sites.program_type == "hospital_vip").sum()
     assert ids.CVI_AREAS not in body  # outlines are sent once
+
+
+def test_month_split_covers_every_day_exactly_once():
+    import random
+    from datetime import timedelta
+
+    rng = random.Random(4)
+    for _ in range(500):
+        start = date(2019, 1, 1) + timedelta(days=rng.randrange(0, 2500))
+        end = start + timedelta(days=rng.choice([0, 1, 27, 28, 30, 31, 45, 59, 90, 364, 365, 800, rng.randrange(0, 1200)]))
+        months, days = Q.month_split(start, end)
+        covered = [a + timedelta(days=i) for a, b in days for i in range((b - a).days + 1)]
+        if months:
+            m = months[0]
+            while m <= months[1]:
+                assert m.day == 1
+                nxt = (m.replace(day=28) + timedelta(days=4)).replace(day=1)
+                covered += [m + timedelta(days=i) for i in range((nxt - m).days)]
+                m = nxt
+        assert sorted(covered) == [start + timedelta(days=i) for i in range((end - start).days + 1)], (start, end)

@@ -34,7 +34,37 @@ def upgrade() -> None:
                          csa, count(*)
                   FROM victim GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9""")
 
+    op.create_table('agg_victim_area_month',
+    sa.Column('m', sa.Date(), nullable=False),
+    sa.Column('offense', sa.Text(), nullable=False),
+    sa.Column('police_district', sa.Text(), nullable=True),
+    sa.Column('police_district_pre2023', sa.Text(), nullable=True),
+    sa.Column('police_district_2023', sa.Text(), nullable=True),
+    sa.Column('neighborhood', sa.Text(), nullable=True),
+    sa.Column('council_district', sa.Text(), nullable=True),
+    sa.Column('legislative_district', sa.Text(), nullable=True),
+    sa.Column('csa', sa.Text(), nullable=True),
+    sa.Column('n', sa.Integer(), nullable=False)
+    )
+    op.create_index('ix_agg_victim_area_month_offense_m', 'agg_victim_area_month', ['offense', 'm'], unique=False)
+    for sql in MONTH_SQL:
+        op.execute(sql)
+
+
+AREAS = ("police_district, police_district_pre2023, police_district_2023, neighborhood, council_district, "
+         "legislative_district, csa")
+MONTH_SQL = (
+    f"""INSERT INTO agg_victim_area_month (m, offense, {AREAS}, n)
+        SELECT date_trunc('month', d)::date, offense, {AREAS}, sum(n)
+        FROM agg_victim_area GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9""",
+    f"""INSERT INTO agg_victim_area_month (m, offense, {AREAS}, n)
+        SELECT m, '*', {AREAS}, sum(n) FROM agg_victim_area_month
+        GROUP BY m, {AREAS}""",
+)
+
 
 def downgrade() -> None:
+    op.drop_index('ix_agg_victim_area_month_offense_m', table_name='agg_victim_area_month')
+    op.drop_table('agg_victim_area_month')
     op.drop_index('ix_agg_victim_area_d', table_name='agg_victim_area')
     op.drop_table('agg_victim_area')
