@@ -20,7 +20,7 @@ from sqlalchemy import Float, Integer, and_, cast, func, literal, select, union_
 from data_access.cache import cached_query
 from data_access.db import Database
 from data_access.filters import GEO_FIELDS, Filters
-from data_access.schema import agg_victim_area, agg_victim_area_month, area_link, cvi_site, geography, offense_category, victim
+from data_access.schema import agg_victim_area, agg_victim_area_month, agg_victim_cell_month, area_link, cvi_site, geography, offense_category, victim
 
 # The layers the map can shade, in the order the page offers them.
 MAP_LAYERS: dict[str, str] = {
@@ -147,10 +147,11 @@ def _locatable(f: Filters) -> list:
     return conds
 
 
-@cached_query
-def point_count(db: Database, version: int, f: Filters) -> int:
-    """How many incident points the filters select (sexual offenses excluded)."""
-    return int(db.execute(select(func.count()).select_from(victim).where(*_locatable(f))).scalar() or 0)
+def point_count(db: Database, f: Filters) -> int:
+    """How many incident points the filters select (sexual offenses excluded): the density grid's
+    total, so deciding between points and density costs no scan of the victim rows."""
+    df = density(db, f)
+    return int(df.n.sum()) if len(df) else 0
 
 
 @cached_query
@@ -166,16 +167,27 @@ def points(db: Database, version: int, f: Filters, cap: int) -> pd.DataFrame:
 @cached_query
 def density(db: Database, version: int, f: Filters) -> pd.DataFrame:
     """Incidents per grid cell (about 400 m square): lon, lat of the cell's centre and n.
-    Sexual offenses are left out here too, so the grid never locates one."""
+    Sexual offenses are left out here too, so the grid never locates one. Whole months come from
+    ``agg_victim_cell_month``, the ragged days from the victim rows."""
+    months, days = month_split(f.start, f.end)
+    parts = []
+    if months:
+        t = agg_victim_cell_month
+        off = t.c.offense.in_(f.offense) if f.offense else t.c.offense == "*"
+        parts.append(select(t.c.gx, t.c.gy, func.sum(t.c.n).label("n"))
+                     .where(t.c.m.between(*months), off, *_geo(t, f)).group_by(t.c.gx, t.c.gy))
     v = victim
-    gx = func.floor(v.c.lon / CELL_LON).label("gx")
-    gy = func.floor(v.c.lat / CELL_LAT).label("gy")
-    stmt = select(gx, gy, func.count().label("n")).where(*_locatable(f)).group_by(gx, gy)
-    df = db.frame(stmt, row_cap=100_000)
+    gx = cast(func.floor(v.c.lon / CELL_LON), Integer).label("gx")
+    gy = cast(func.floor(v.c.lat / CELL_LAT), Integer).label("gy")
+    for a, b in days:
+        parts.append(select(gx, gy, func.count().label("n"))
+                     .where(*_locatable(f.replace(start=a, end=b))).group_by(gx, gy))
+    df = db.frame(union_all(*parts) if len(parts) > 1 else parts[0], row_cap=200_000)
     if not len(df):
         return pd.DataFrame({"lon": [], "lat": [], "n": []})
-    return pd.DataFrame({"lon": ((df.gx.astype(float) + 0.5) * CELL_LON).round(5),
-                         "lat": ((df.gy.astype(float) + 0.5) * CELL_LAT).round(5),
+    df = df.astype({"gx": "int64", "gy": "int64", "n": "int64"}).groupby(["gx", "gy"], as_index=False).n.sum()
+    return pd.DataFrame({"lon": ((df.gx + 0.5) * CELL_LON).round(5),
+                         "lat": ((df.gy + 0.5) * CELL_LAT).round(5),
                          "n": df.n.astype("int64")})
 
 

@@ -339,3 +339,22 @@ agg_victim_area_month = Table(
     Column("n", Integer, nullable=False),
 )
 Index("ix_agg_victim_area_month_offense_m", agg_victim_area_month.c.offense, agg_victim_area_month.c.m)
+
+# Locatable victims (never a sexual offense; coordinates present) per calendar month and density
+# grid cell (cell = floor(lon / 0.0047), floor(lat / 0.0036), about 400 m square), with an "*"
+# all-offenses roll-up like agg_victim_area_month. The map's density layer and its point count
+# read whole months here and the ragged days from the victim rows.
+agg_victim_cell_month = Table(
+    "agg_victim_cell_month",
+    metadata,
+    Column("m", Date, nullable=False),
+    Column("offense", Text, nullable=False),
+    Column("gx", Integer, nullable=False),
+    Column("gy", Integer, nullable=False),
+    Column("police_district", Text),
+    Column("neighborhood", Text),
+    Column("council_district", Text),
+    Column("legislative_district", Text),
+    Column("n", Integer, nullable=False),
+)
+Index("ix_agg_victim_cell_month_offense_m", agg_victim_cell_month.c.offense, agg_victim_cell_month.c.m)

@@ -49,6 +49,20 @@ def upgrade() -> None:
     op.create_index('ix_agg_victim_area_month_offense_m', 'agg_victim_area_month', ['offense', 'm'], unique=False)
     for sql in MONTH_SQL:
         op.execute(sql)
+    op.create_table('agg_victim_cell_month',
+    sa.Column('m', sa.Date(), nullable=False),
+    sa.Column('offense', sa.Text(), nullable=False),
+    sa.Column('gx', sa.Integer(), nullable=False),
+    sa.Column('gy', sa.Integer(), nullable=False),
+    sa.Column('police_district', sa.Text(), nullable=True),
+    sa.Column('neighborhood', sa.Text(), nullable=True),
+    sa.Column('council_district', sa.Text(), nullable=True),
+    sa.Column('legislative_district', sa.Text(), nullable=True),
+    sa.Column('n', sa.Integer(), nullable=False)
+    )
+    op.create_index('ix_agg_victim_cell_month_offense_m', 'agg_victim_cell_month', ['offense', 'm'], unique=False)
+    for sql in CELL_SQL[1:]:
+        op.execute(sql)
 
 
 AREAS = ("police_district, police_district_pre2023, police_district_2023, neighborhood, council_district, "
@@ -63,7 +77,25 @@ MONTH_SQL = (
 )
 
 
+GEO4 = "police_district, neighborhood, council_district, legislative_district"
+CELL_SQL = (
+    None,
+    f"""INSERT INTO agg_victim_cell_month (m, offense, gx, gy, {GEO4}, n)
+        SELECT date_trunc('month', occurred_date)::date, offense, floor(lon / 0.0047)::int,
+               floor(lat / 0.0036)::int, {GEO4}, count(*)
+        FROM victim
+        WHERE lon IS NOT NULL AND lat IS NOT NULL
+          AND offense IN (SELECT code FROM offense_category WHERE NOT sexual)
+        GROUP BY 1, 2, 3, 4, {GEO4}""",
+    f"""INSERT INTO agg_victim_cell_month (m, offense, gx, gy, {GEO4}, n)
+        SELECT m, '*', gx, gy, {GEO4}, sum(n) FROM agg_victim_cell_month
+        GROUP BY m, gx, gy, {GEO4}""",
+)
+
+
 def downgrade() -> None:
+    op.drop_index('ix_agg_victim_cell_month_offense_m', table_name='agg_victim_cell_month')
+    op.drop_table('agg_victim_cell_month')
     op.drop_index('ix_agg_victim_area_month_offense_m', table_name='agg_victim_area_month')
     op.drop_table('agg_victim_area_month')
     op.drop_index('ix_agg_victim_area_d', table_name='agg_victim_area')
