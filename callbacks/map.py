@@ -196,7 +196,10 @@ def register(app) -> None:
             viewport = no_update
             if key != view_key:  # zoom only when the chosen areas change, not on every filter change
                 box = bounds_for(svc.db, f)
-                viewport = {"bounds": box, "transition": "flyToBounds"} if box else no_update
+                # first view: jump (an animation would race the size check); later: fly, so people
+                # see where the area is
+                move = {"transition": "flyToBounds"} if view_key is not None else {}
+                viewport = {"bounds": box, **move} if box else no_update
         except DataError as exc:
             message = exc.args[0] if type(exc) is DataError and exc.args else exc.user_message
             return {"hideout": no_update, "legend": None, "points": EMPTY, "density": EMPTY, "sites": EMPTY,

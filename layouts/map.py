@@ -283,7 +283,7 @@ def tile_layer(tile_url: str, attribution: str) -> list:
 
 def base_map(map_id: str, children: list, *, tile_url: str, attribution: str, height: str) -> dl.Map:
     return dl.Map(tile_layer(tile_url, attribution) + children, id=map_id, center=list(BALTIMORE), zoom=11,
-                  zoomSnap=0.25, scrollWheelZoom=False, style={"height": height},
+                  zoomSnap=0.25, scrollWheelZoom=False,
                   className="psad-map" + ("" if tile_url else " no-tiles"),
                   attributionControl=bool(tile_url))
 
