@@ -13,6 +13,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # Filling the aggregates from already-loaded data can outlast the app's statement timeout.
+    op.execute("SET LOCAL statement_timeout = 0")
     op.create_table('agg_victim_area',
     sa.Column('d', sa.Date(), nullable=False),
     sa.Column('offense', sa.Text(), nullable=False),
@@ -63,6 +65,9 @@ def upgrade() -> None:
     op.create_index('ix_agg_victim_cell_month_offense_m', 'agg_victim_cell_month', ['offense', 'm'], unique=False)
     for sql in CELL_SQL[1:]:
         op.execute(sql)
+    op.execute("ANALYZE agg_victim_area")
+    op.execute("ANALYZE agg_victim_area_month")
+    op.execute("ANALYZE agg_victim_cell_month")
 
 
 AREAS = ("police_district, police_district_pre2023, police_district_2023, neighborhood, council_district, "
