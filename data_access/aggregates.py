@@ -52,7 +52,7 @@ CELL_SQL = (
 _AREAS = ("police_district, police_district_pre2023, police_district_2023, neighborhood, "
           "council_district, legislative_district, csa")
 REFRESH_SQL += (
-    "TRUNCATE agg_victim_area, agg_victim_area_month",
+    "TRUNCATE agg_victim_area, agg_victim_area_month, agg_victim_area_year",
     f"""INSERT INTO agg_victim_area (d, offense, {_AREAS}, n)
         SELECT occurred_date, offense, {_AREAS}, count(*)
         FROM victim GROUP BY occurred_date, offense, {_AREAS}""",
@@ -61,8 +61,12 @@ REFRESH_SQL += (
         FROM agg_victim_area GROUP BY date_trunc('month', d)::date, offense, {_AREAS}""",
     f"""INSERT INTO agg_victim_area_month (m, offense, {_AREAS}, n)
         SELECT m, '*', {_AREAS}, sum(n) FROM agg_victim_area_month GROUP BY m, {_AREAS}""",
+    f"""INSERT INTO agg_victim_area_year (y, offense, {_AREAS}, n)
+        SELECT date_trunc('year', m)::date, offense, {_AREAS}, sum(n)
+        FROM agg_victim_area_month GROUP BY date_trunc('year', m)::date, offense, {_AREAS}""",
     "ANALYZE agg_victim_area",
     "ANALYZE agg_victim_area_month",
+    "ANALYZE agg_victim_area_year",
     *CELL_SQL,
 )
 

@@ -20,7 +20,7 @@ from sqlalchemy import Float, Integer, and_, case, cast, func, literal, select, 
 from data_access.cache import cached_query
 from data_access.db import Database
 from data_access.filters import GEO_FIELDS, Filters
-from data_access.schema import agg_victim_area, agg_victim_area_month, agg_victim_cell_month, area_link, cvi_site, geography, offense_category, victim
+from data_access.schema import agg_victim_area, agg_victim_area_month, agg_victim_area_year, agg_victim_cell_month, area_link, cvi_site, geography, offense_category, victim
 
 # The layers the map can shade, in the order the page offers them.
 MAP_LAYERS: dict[str, str] = {
@@ -102,24 +102,46 @@ def month_split(start: date, end: date) -> tuple[tuple[date, date] | None, list[
     return (first, last_month), days
 
 
+def calendar_split(start: date, end: date) -> tuple[tuple[date, date] | None, list[tuple[date, date]],
+                                                  list[tuple[date, date]]]:
+    """Split a span into whole years (first days of the first and last), whole months outside
+    them (ranges of first-of-month dates) and ragged days."""
+    months, days = month_split(start, end)
+    if not months:
+        return None, [], days
+    m0, m1 = months
+    y0 = m0 if m0.month == 1 else date(m0.year + 1, 1, 1)
+    y1 = date(m1.year, 1, 1) if m1.month == 12 else date(m1.year - 1, 1, 1)
+    if y0 > y1:
+        return None, [months], days
+    month_parts = []
+    if m0 < y0:
+        month_parts.append((m0, date(y0.year - 1, 12, 1)))
+    if m1 > date(y1.year, 12, 1):
+        month_parts.append((date(y1.year + 1, 1, 1), m1))
+    return (y0, y1), month_parts, days
+
+
 @cached_query
 def area_counts(db: Database, version: int, f: Filters, layer: str) -> pd.DataFrame:
     """Victims per area of ``layer`` in the span and the span a year earlier, under every filter.
 
-    Whole months come from ``agg_victim_area_month`` (its "*" roll-up rows when no offense is
-    chosen), the ragged ends from the daily ``agg_victim_area``: one statement, a few thousand rows.
+    Whole years come from ``agg_victim_area_year``, whole months from ``agg_victim_area_month``
+    (their "*" roll-up rows when no offense is chosen), the ragged ends from the daily
+    ``agg_victim_area``: one statement, a few thousand rows whatever the span.
     Columns: code, current, prior. Areas with no victims in either span are absent.
     """
     if layer not in MAP_LAYERS:
         raise ValueError(f"unknown map layer {layer!r}")
     parts = []
     for tag, span in (("current", f), ("prior", f.prior())):
-        months, days = month_split(span.start, span.end)
-        if months:
-            t = agg_victim_area_month
+        years, months, days = calendar_split(span.start, span.end)
+        grains = ([(agg_victim_area_year, agg_victim_area_year.c.y, years)] if years else []) + \
+                 [(agg_victim_area_month, agg_victim_area_month.c.m, m) for m in months]
+        for t, when, rng in grains:
             off = t.c.offense.in_(f.offense) if f.offense else t.c.offense == "*"
             parts.append(select(t.c[layer].label("code"), literal(tag).label("span"), func.sum(t.c.n).label("n"))
-                         .where(t.c.m.between(*months), off, t.c[layer].is_not(None), *_geo(t, f))
+                         .where(when.between(*rng), off, t.c[layer].is_not(None), *_geo(t, f))
                          .group_by(t.c[layer]))
         for a, b in days:
             t = agg_victim_area

@@ -358,3 +358,20 @@ agg_victim_cell_month = Table(
     Column("n", Integer, nullable=False),
 )
 Index("ix_agg_victim_cell_month_offense_m", agg_victim_cell_month.c.offense, agg_victim_cell_month.c.m)
+
+# The same by calendar year (first day of the year), for the whole years of long spans.
+agg_victim_area_year = Table(
+    "agg_victim_area_year",
+    metadata,
+    Column("y", Date, nullable=False),
+    Column("offense", Text, nullable=False),  # an offense code, or "*" for all offenses
+    Column("police_district", Text),
+    Column("police_district_pre2023", Text),
+    Column("police_district_2023", Text),
+    Column("neighborhood", Text),
+    Column("council_district", Text),
+    Column("legislative_district", Text),
+    Column("csa", Text),
+    Column("n", Integer, nullable=False),
+)
+Index("ix_agg_victim_area_year_offense_y", agg_victim_area_year.c.offense, agg_victim_area_year.c.y)

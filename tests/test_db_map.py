@@ -56,6 +56,8 @@ def some_filters(v: pd.DataFrame) -> list[Filters]:
         Filters(start=date(2025, 1, 1), end=date(2025, 12, 31), offense=("shooting", "homicide")),
         Filters(start=date(2024, 1, 1), end=date(2024, 12, 31), neighborhood=(busiest,), offense=("rape",)),
         Filters(start=date(2022, 7, 1), end=date(2023, 6, 30), council_district=("7",)),
+        Filters(start=date(2020, 1, 1), end=DEMO_END),  # whole years, whole months and ragged days
+        Filters(start=date(2020, 2, 17), end=date(2025, 11, 3), offense=("burglary", "larceny")),
     ]
 
 

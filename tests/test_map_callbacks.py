@@ -285,3 +285,30 @@ def test_month_split_covers_every_day_exactly_once():
                 covered += [m + timedelta(days=i) for i in range((nxt - m).days)]
                 m = nxt
         assert sorted(covered) == [start + timedelta(days=i) for i in range((end - start).days + 1)], (start, end)
+
+
+def test_calendar_split_covers_every_day_exactly_once():
+    import random
+    from datetime import timedelta
+
+    def month_days(m0, m1):
+        out, m = [], m0
+        while m <= m1:
+            nxt = (m.replace(day=28) + timedelta(days=4)).replace(day=1)
+            out += [m + timedelta(days=i) for i in range((nxt - m).days)]
+            m = nxt
+        return out
+
+    rng = random.Random(7)
+    for _ in range(500):
+        start = date(2012, 1, 1) + timedelta(days=rng.randrange(0, 4000))
+        end = start + timedelta(days=rng.choice([0, 30, 364, 365, 366, 730, 1500, rng.randrange(0, 5000)]))
+        years, months, days = Q.calendar_split(start, end)
+        covered = [a + timedelta(days=i) for a, b in days for i in range((b - a).days + 1)]
+        for m0, m1 in months:
+            covered += month_days(m0, m1)
+        if years:
+            assert years[0].month == years[0].day == 1 == years[1].month == years[1].day
+            covered += [years[0] + timedelta(days=i) for i in range((date(years[1].year, 12, 31) - years[0]).days + 1)]
+        assert sorted(covered) == [start + timedelta(days=i) for i in range((end - start).days + 1)], (start, end)
+    assert Q.calendar_split(date(2013, 1, 1), date(2026, 11, 15))[0] == (date(2013, 1, 1), date(2025, 1, 1))

@@ -65,6 +65,23 @@ def upgrade() -> None:
     op.create_index('ix_agg_victim_cell_month_offense_m', 'agg_victim_cell_month', ['offense', 'm'], unique=False)
     for sql in CELL_SQL[1:]:
         op.execute(sql)
+    op.create_table('agg_victim_area_year',
+    sa.Column('y', sa.Date(), nullable=False),
+    sa.Column('offense', sa.Text(), nullable=False),
+    sa.Column('police_district', sa.Text(), nullable=True),
+    sa.Column('police_district_pre2023', sa.Text(), nullable=True),
+    sa.Column('police_district_2023', sa.Text(), nullable=True),
+    sa.Column('neighborhood', sa.Text(), nullable=True),
+    sa.Column('council_district', sa.Text(), nullable=True),
+    sa.Column('legislative_district', sa.Text(), nullable=True),
+    sa.Column('csa', sa.Text(), nullable=True),
+    sa.Column('n', sa.Integer(), nullable=False)
+    )
+    op.create_index('ix_agg_victim_area_year_offense_y', 'agg_victim_area_year', ['offense', 'y'], unique=False)
+    op.execute(f"""INSERT INTO agg_victim_area_year (y, offense, {AREAS}, n)
+                   SELECT date_trunc('year', m)::date, offense, {AREAS}, sum(n)
+                   FROM agg_victim_area_month GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9""")
+    op.execute("ANALYZE agg_victim_area_year")
     op.execute("ANALYZE agg_victim_area")
     op.execute("ANALYZE agg_victim_area_month")
     op.execute("ANALYZE agg_victim_cell_month")
@@ -99,6 +116,8 @@ CELL_SQL = (
 
 
 def downgrade() -> None:
+    op.drop_index('ix_agg_victim_area_year_offense_y', table_name='agg_victim_area_year')
+    op.drop_table('agg_victim_area_year')
     op.drop_index('ix_agg_victim_cell_month_offense_m', table_name='agg_victim_cell_month')
     op.drop_table('agg_victim_cell_month')
     op.drop_index('ix_agg_victim_area_month_offense_m', table_name='agg_victim_area_month')
