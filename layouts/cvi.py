@@ -35,7 +35,9 @@ def cvi_page(*, tile_url: str = "", tile_attribution: str = "") -> html.Div:
                       dcc.Dropdown(id=ids.CVI_PROGRAM, multi=True, placeholder="All program types",
                                    options=[{"label": v, "value": k} for k, v in PROGRAM_LABELS.items()])],
                      className="filter"),
-        ], className="map-controls"),
+            html.Ul([html.Li([html.Span(className=f"cvi-dot cvi-dot-{k}"), v]) for k, v in PROGRAM_LABELS.items()],
+                    className="cvi-key", **{"aria-label": "Map key: colour per program type"}),
+        ], className="map-controls cvi-controls"),
         html.P(id=ids.CVI_CAPTION, className="caption"),
         html.Div([
             html.Div(the_map, className="map-frame"),
