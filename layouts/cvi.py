@@ -56,6 +56,17 @@ def _text(value, missing: str = "Not recorded") -> str:
     return value if isinstance(value, str) and value.strip() else missing
 
 
+def located_in(site) -> str:
+    parts = []
+    for field, fmt in (("neighborhood", "{}"), ("council_district", "Council District {}"),
+                       ("police_district", "{} police district"), ("legislative_district", "Legislative District {}"),
+                       ("csa", "CSA {}")):
+        value = getattr(site, field, None)
+        if isinstance(value, str) and value.strip():
+            parts.append(fmt.format(value))
+    return " · ".join(parts) or "Not recorded"
+
+
 def site_card(site, near: int, radius_m: int, f: Filters) -> html.Article:
     url = site.url if isinstance(site.url, str) and site.url.strip() else None
     link = (html.A("Website", href=url, target="_blank", rel="noopener noreferrer") if url
@@ -67,6 +78,7 @@ def site_card(site, near: int, radius_m: int, f: Filters) -> html.Article:
         ("Phone", _text(site.phone)),
         ("Address", _text(site.address)),
         ("Area served", _text(site.area_served)),
+        ("Located in", located_in(site)),
         ("Since", _fmt_started(site.started)),
         ("Link", link),
     ]

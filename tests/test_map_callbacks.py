@@ -102,11 +102,14 @@ def test_site_list_shows_every_field():
                            "operator": "Neighbors United", "services": "Violence interruption",
                            "hours": "Mon-Fri 10-10", "phone": "410-555-0100", "url": "https://example.org/ss",
                            "started": date(2012, 5, 1), "address": "1200 BLOCK N CHARLES ST",
-                           "area_served": "Oak Hill and nearby blocks", "lon": -76.6, "lat": 39.3}])
+                           "area_served": "Oak Hill and nearby blocks", "lon": -76.6, "lat": 39.3,
+                           "neighborhood": "Oak Hill", "council_district": "7", "police_district": "Western",
+                           "legislative_district": "40", "csa": "Oak Hill/Elm Park"}])
     text = json.dumps(site_list(sites, {1: 7}, 400, Filters(date(2025, 1, 1), date(2025, 12, 31))), default=str)
     for value in ("Safe Streets Oak Hill", "Safe Streets site", "Neighbors United", "Violence interruption",
                   "Mon-Fri 10-10", "410-555-0100", "https://example.org/ss", "May 2012",
-                  "1200 BLOCK N CHARLES ST", "Oak Hill and nearby blocks", "within 400 m", "context, not effect"):
+                  "1200 BLOCK N CHARLES ST", "Oak Hill and nearby blocks", "within 400 m", "context, not effect",
+                  "Council District 7", "Western police district", "Legislative District 40", "CSA Oak Hill/Elm Park"):
         assert value in text, value
 
 
