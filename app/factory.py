@@ -47,8 +47,10 @@ def create_app(config: Settings | dict[str, Any] | None = None, *, cache_type: s
     from app import api
     from callbacks import about, filters, shell, summary
     from callbacks import arrests as arrests_cb, cases as cases_cb, demographics as demographics_cb
+    from callbacks import cvi as cvi_callbacks, map as map_callbacks
 
-    for module in (shell, filters, summary, about, demographics_cb, arrests_cb, cases_cb):
+    for module in (shell, filters, summary, about, map_callbacks, demographics_cb, arrests_cb, cases_cb,
+                   cvi_callbacks):
         module.register(app)
     from app import api_accountability
 
@@ -90,7 +92,18 @@ def serve_layout():
              "demographics": demographics_page(), "arrests": arrests_page(),
              "outcomes": outcomes_page(), "lookup": lookup_page(charges),
              "about": about_page()}
+    pages.update(_map_pages(svc.settings))
     return shell.shell(options, choices, bool(state["is_demo"]), pages)
+
+
+def _map_pages(settings: Settings) -> dict:
+    """The Map and CVI ecosystem pages (issue 4)."""
+    from data_access.map_queries import MAP_LAYERS
+    from layouts.cvi import cvi_page
+    from layouts.map import map_page
+
+    tiles = {"tile_url": settings.tile_url, "tile_attribution": settings.tile_attribution}
+    return {"map": map_page(MAP_LAYERS, **tiles), "cvi": cvi_page(**tiles)}
 
 
 __all__ = ["create_app"]

@@ -46,6 +46,36 @@ def page_id(name: str) -> str:
 
 PATH_NOTICE = "path-notice"
 
+# Map page
+MAP = "map"
+MAP_AREAS = "map-areas"
+MAP_POINTS = "map-points"
+MAP_DENSITY = "map-density"
+MAP_CVI = "map-cvi"
+MAP_LAYER = "map-layer"
+MAP_MEASURE = "map-measure"
+MAP_SHOW_POINTS = "map-show-points"
+MAP_SHOW_CVI = "map-show-cvi"
+MAP_CLEAR_AREA = "map-clear-area"
+MAP_LEGEND = "map-legend"
+MAP_NOTES = "map-notes"
+MAP_CAPTION = "map-caption"
+MAP_ERROR = "map-error"
+MAP_NOTICES = "map-notices"
+MAP_SHAPES_KEY = "map-shapes-key"  # dcc.Store: which layer's geometry the browser holds
+
+# CVI ecosystem page
+CVI_MAP = "cvi-map"
+CVI_AREAS = "cvi-areas"
+CVI_SITES = "cvi-sites"
+CVI_PROGRAM = "cvi-program"
+CVI_LIST = "cvi-list"
+CVI_CAPTION = "cvi-caption"
+CVI_ERROR = "cvi-error"
+CVI_NOTICES = "cvi-notices"
+MAP_VIEW_KEY = "map-view-key"  # dcc.Store: the chosen areas the map last zoomed to
+CVI_SHAPES_KEY = "cvi-shapes-key"  # dcc.Store: whether the browser holds the outlines
+
 # Demographics, Arrests, Case outcomes and Case lookup pages (issue 5)
 DEMO_VICTIMS = "demo-victims"
 DEMO_ARRESTEES = "demo-arrestees"

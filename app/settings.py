@@ -49,6 +49,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PSAD_MIN_COMPARE", "min_compare", 10, int,
             "Below this many in both periods a change is shown as \"too few to compare\"."),
     Setting("PSAD_DEBUG", "debug", False, bool, "Dash debug mode (developers only)."),
+    # Map and CVI pages
+    Setting("PSAD_TILE_URL", "tile_url", "", str,
+            "Base-map tile URL template (`https://tiles.example.org/{z}/{x}/{y}.png`). Empty: no "
+            "base map; boundaries and data are drawn on a plain background."),
+    Setting("PSAD_TILE_ATTRIBUTION", "tile_attribution", "", str,
+            "Attribution shown for the tiles (required by most tile providers)."),
+    Setting("PSAD_MAP_POINT_CAP", "map_point_cap", 4000, int,
+            "Most incident points the map draws; above it the map shows a density grid instead "
+            "and says so."),
+    Setting("PSAD_MAP_MIN_POPULATION", "map_min_population", 500, int,
+            "Areas with fewer residents are flagged, not shaded, when the map shows rates."),
+    Setting("PSAD_CVI_RADIUS_M", "cvi_radius_m", 400, int,
+            "Radius in metres around each CVI site within which shootings are counted as context."),
 )
 
 
@@ -72,6 +85,11 @@ class Settings:
     goal_annual_reduction: float
     min_compare: int
     debug: bool
+    tile_url: str = ""
+    tile_attribution: str = ""
+    map_point_cap: int = 4000
+    map_min_population: int = 500
+    cvi_radius_m: int = 400
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":

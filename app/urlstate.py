@@ -13,12 +13,10 @@ from datetime import date, timedelta
 from typing import Iterable, Mapping
 from urllib.parse import parse_qsl, urlencode
 
+from app.pageparams import PAGE_PARAMS  # noqa: F401  (re-exported: pages parse with it)
 from data_access.filters import MULTI_FIELDS, Filters, shift_years
 
 FILTER_PARAMS = ("start", "end") + MULTI_FIELDS
-# Page-specific parameters (not filters): accepted in any page's URL without a notice, read by
-# the page that owns them. Case lookup: exact case number, charge, results page, opened case.
-PAGE_PARAMS = ("case", "charge", "page", "open")
 EARLIEST = date(2000, 1, 1)
 LATEST = date(2099, 12, 31)
 

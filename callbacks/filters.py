@@ -19,7 +19,8 @@ from dash.exceptions import PreventUpdate
 
 from app import ids
 from app.context import load_choices, services
-from app.urlstate import PAGE_PARAMS, Choices, default_filters, parse, quick_ranges, to_query
+from app.pageparams import PAGE_PARAMS, with_page_params
+from app.urlstate import Choices, default_filters, parse, quick_ranges, to_query
 from data_access.db import DataError
 from data_access.filters import GEO_FIELDS, MULTI_FIELDS, Filters
 from layouts.shell import PAGE_BY_PATH, PAGES, option_list
@@ -94,7 +95,8 @@ def sync(trigger: str | None, search: str | None, quick, start, end, values: dic
             f = f.replace(neighborhood=tuple(n for n in f.neighborhood if n in nbhd_ok))
             notices.append("Removed " + ", ".join(dropped) + ": not in the chosen district.")
         canonical = to_query(f)
-        url = canonical if canonical != (search or "") else no_update
+        full = with_page_params(canonical, search)  # a filter change keeps the page's own parameters
+        url = full if full != (search or "") else no_update
     nb_options = narrow_neighborhoods(options, f)
     return {
         "url": url,

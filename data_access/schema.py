@@ -474,3 +474,77 @@ Index("ix_case_search", case_search.c.description, case_search.c.filed_date, cas
 Index("ix_case_filed_id", sao_case.c.filed_date, sao_case.c.id)
 Index("ix_charge_description", case_charge.c.description, case_charge.c.case_id)
 Index("ix_arrest_cc_number", arrest.c.cc_number)
+
+# Victims per day, offense and every area layer the map shades (both police-district maps and
+# CSAs included, which agg_victim_daily leaves out). The Map page reads only this table for its
+# choropleth: current and year-earlier counts per area in one index range scan.
+agg_victim_area = Table(
+    "agg_victim_area",
+    metadata,
+    Column("d", Date, nullable=False),
+    Column("offense", Text, nullable=False),
+    Column("police_district", Text),
+    Column("police_district_pre2023", Text),
+    Column("police_district_2023", Text),
+    Column("neighborhood", Text),
+    Column("council_district", Text),
+    Column("legislative_district", Text),
+    Column("csa", Text),
+    Column("n", Integer, nullable=False),
+)
+Index("ix_agg_victim_area_d", agg_victim_area.c.d)
+
+# The same by calendar month, plus one roll-up row per month and area with offense "*" (all
+# offenses). A span is answered from whole months here and its ragged ends from agg_victim_area,
+# so a year-long span reads a few thousand rows instead of one per victim.
+agg_victim_area_month = Table(
+    "agg_victim_area_month",
+    metadata,
+    Column("m", Date, nullable=False),  # first day of the month
+    Column("offense", Text, nullable=False),  # an offense code, or "*" for all offenses
+    Column("police_district", Text),
+    Column("police_district_pre2023", Text),
+    Column("police_district_2023", Text),
+    Column("neighborhood", Text),
+    Column("council_district", Text),
+    Column("legislative_district", Text),
+    Column("csa", Text),
+    Column("n", Integer, nullable=False),
+)
+Index("ix_agg_victim_area_month_offense_m", agg_victim_area_month.c.offense, agg_victim_area_month.c.m)
+
+# Locatable victims (never a sexual offense; coordinates present) per calendar month and density
+# grid cell (cell = floor(lon / 0.0047), floor(lat / 0.0036), about 400 m square), with an "*"
+# all-offenses roll-up like agg_victim_area_month. The map's density layer and its point count
+# read whole months here and the ragged days from the victim rows.
+agg_victim_cell_month = Table(
+    "agg_victim_cell_month",
+    metadata,
+    Column("m", Date, nullable=False),
+    Column("offense", Text, nullable=False),
+    Column("gx", Integer, nullable=False),
+    Column("gy", Integer, nullable=False),
+    Column("police_district", Text),
+    Column("neighborhood", Text),
+    Column("council_district", Text),
+    Column("legislative_district", Text),
+    Column("n", Integer, nullable=False),
+)
+Index("ix_agg_victim_cell_month_offense_m", agg_victim_cell_month.c.offense, agg_victim_cell_month.c.m)
+
+# The same by calendar year (first day of the year), for the whole years of long spans.
+agg_victim_area_year = Table(
+    "agg_victim_area_year",
+    metadata,
+    Column("y", Date, nullable=False),
+    Column("offense", Text, nullable=False),  # an offense code, or "*" for all offenses
+    Column("police_district", Text),
+    Column("police_district_pre2023", Text),
+    Column("police_district_2023", Text),
+    Column("neighborhood", Text),
+    Column("council_district", Text),
+    Column("legislative_district", Text),
+    Column("csa", Text),
+    Column("n", Integer, nullable=False),
+)
+Index("ix_agg_victim_area_year_offense_y", agg_victim_area_year.c.offense, agg_victim_area_year.c.y)

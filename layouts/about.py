@@ -17,6 +17,10 @@ CHANGELOG = (
     ("0.1.0", "Summary page: headline counts with same-span comparisons, trend, offense breakdown, "
               "hour-by-weekday view and the Plan's gun-violence goal; global filters in the URL; "
               "JSON counts API; demo data."),
+    ("0.2.0", "Map page: choropleth by neighborhood, police district (either map), Council district, legislative "
+              "district or CSA, by count or rate per 1,000 residents; click an area to filter everything; "
+              "block-level incident points or a density grid; CVI ecosystem page with program details and "
+              "gun violence near each site as context."),
 )
 
 METHODOLOGY = f"""
@@ -69,6 +73,34 @@ district are assigned from each record's location when data is loaded.
 No names of victims or defendants are stored or shown. Locations are kept only at block level.
 Rape and other sexual offenses are never shown as points on a map, only in area totals.
 Demographic counts of 1–4 people are shown as "<5".
+
+### The map
+
+Areas are shaded by the number of victims in the chosen span, or by the **rate per 1,000
+residents** (victims in the span ÷ 2020 population × 1,000; the rate is for the whole span, not per
+year). An area with fewer residents than a threshold (500 by default) is greyed with a dashed
+outline instead of shaded, because a handful of incidents there would look like an extreme rate.
+Colour classes are quantiles of the areas' values, rounded to plain numbers; areas with none get
+their own class. Each area's tooltip compares the span with the same span a year earlier. Victims
+are placed in areas when data is loaded (police districts under both the pre-2023 and the 2023 map).
+
+Clicking an area makes it the filter for every page. A Community Statistical Area has no filter of
+its own: clicking one chooses its neighborhoods.
+
+**Points are geomasked**: each incident is drawn at its block (the coordinates BPD publishes
+for the block), never at an address, and rape and other sexual offenses are never drawn as points
+or counted in the density grid; they appear only in area totals. When the filters select more
+incidents than the map can draw, it shows a **density grid** instead: the number of incidents in
+each square of about 400 m, drawn at the square's centre.
+
+### CVI ecosystem
+
+Each program's listing comes from the city's published list of violence-intervention programs
+(the demo shows invented ones). The number beside each site counts victims of gun violence
+(non-fatal shootings and homicides by firearm) within a stated radius (400 m by default) of the
+site's address, over the chosen dates, whatever the geography filters. It describes the place a
+program works in. It is **not** a measure of the program's effect: programs are placed where
+violence is highest, and many things change shooting counts.
 
 ### Getting the numbers
 

@@ -16,12 +16,12 @@ from app.urlstate import Choices, quick_ranges
 # (name, nav label, path). Pages appear here only once they are built.
 PAGES: tuple[tuple[str, str, str], ...] = (
     ("summary", "Summary", "/"),
-    # issue 5: Demographics, Arrests, Case outcomes, Case lookup (DESIGN.md order; Map goes before
-    # Demographics and CVI ecosystem after Case lookup)
+    ("map", "Map", "/map"),
     ("demographics", "Demographics", "/demographics"),
     ("arrests", "Arrests", "/arrests"),
     ("outcomes", "Case outcomes", "/outcomes"),
     ("lookup", "Case lookup", "/lookup"),
+    ("cvi", "CVI ecosystem", "/cvi"),
     ("about", "About the data", "/about"),
 )
 PAGE_BY_PATH = {path: name for name, _, path in PAGES}

@@ -1,0 +1,104 @@
+"""Page-specific URL parameters (not filters): the Map page's view, the CVI page's program types
+and the Case lookup's search.
+
+They live in the same query string as the global filters, so a link reopens the same view. Only
+values that differ from the defaults are written. Bad values are ignored with a plain-language
+notice, like bad filter values (``app.urlstate``).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlencode
+
+MAP_LAYERS = ("neighborhood", "police_district_2023", "police_district_pre2023", "council_district",
+              "legislative_district", "csa")
+MAP_DEFAULTS = {"layer": "neighborhood", "measure": "count", "points": True, "cvi": False}
+MAP_PARAMS = tuple(MAP_DEFAULTS)
+CVI_PARAMS = ("program",)
+# Case lookup: exact case number, charge, results page, opened case (read in callbacks.cases).
+LOOKUP_PARAMS = ("case", "charge", "page", "open")
+PAGE_PARAMS = MAP_PARAMS + CVI_PARAMS + LOOKUP_PARAMS
+# A filter change keeps the page's parameters, except the results page: new filters, new results.
+KEPT_ON_FILTER_CHANGE = tuple(p for p in PAGE_PARAMS if p != "page")
+ON_OFF = {"on": True, "off": False}
+
+
+def _pairs(search: str | None) -> list[tuple[str, str]]:
+    return parse_qsl((search or "").lstrip("?"), keep_blank_values=True)
+
+
+def parse_map(search: str | None) -> tuple[dict, list[str]]:
+    """The Map page's view from the query string: layer, measure, points, cvi."""
+    out, notices, seen = dict(MAP_DEFAULTS), [], set()
+    for key, raw in _pairs(search):
+        if key not in MAP_PARAMS:
+            continue
+        if key in seen:
+            notices.append(f"“{key}” was given more than once; used the first.")
+            continue
+        seen.add(key)
+        value = raw.strip().lower()
+        if key == "layer":
+            if value in MAP_LAYERS:
+                out["layer"] = value
+            else:
+                notices.append(f"Ignored layer=“{raw}”: use one of {', '.join(MAP_LAYERS)}.")
+        elif key == "measure":
+            if value in ("count", "rate"):
+                out["measure"] = value
+            else:
+                notices.append(f"Ignored measure=“{raw}”: use count or rate.")
+        elif value in ON_OFF:
+            out[key] = ON_OFF[value]
+        else:
+            notices.append(f"Ignored {key}=“{raw}”: use on or off.")
+    return out, notices
+
+
+def parse_cvi(search: str | None, program_types) -> tuple[tuple[str, ...], list[str]]:
+    """The program types chosen on the CVI page (empty: all)."""
+    known = {p.lower(): p for p in program_types}
+    chosen, notices = [], []
+    for key, raw in _pairs(search):
+        if key != "program" or raw == "":
+            continue
+        code = known.get(raw.strip().lower())
+        if code is None:
+            notices.append(f"Ignored program=“{raw}”: there is no such program type.")
+        elif code not in chosen:
+            chosen.append(code)
+    return tuple(sorted(chosen)), notices
+
+
+def page_pairs(map_view: dict, programs) -> list[tuple[str, str]]:
+    """The page parameters that differ from the defaults, in a fixed order."""
+    pairs = []
+    for key in MAP_PARAMS:
+        value = map_view.get(key, MAP_DEFAULTS[key])
+        if value != MAP_DEFAULTS[key]:
+            pairs.append((key, ("on" if value else "off") if isinstance(value, bool) else str(value)))
+    pairs += [("program", p) for p in sorted(programs or ())]
+    return pairs
+
+
+def kept_pairs(search: str | None) -> list[tuple[str, str]]:
+    """The page parameters present in ``search``, as given (filter changes keep them)."""
+    return [(k, v) for k, v in _pairs(search) if k in KEPT_ON_FILTER_CHANGE]
+
+
+def with_page_params(filter_query: str, search: str | None, pairs: list[tuple[str, str]] | None = None) -> str:
+    """``filter_query`` (canonical, starting with "?") followed by the page parameters: ``pairs``
+    when given, else those already in ``search``."""
+    extra = kept_pairs(search) if pairs is None else pairs
+    return filter_query + ("&" + urlencode(extra) if extra else "")
+
+
+def filter_part(search: str | None) -> str:
+    """``search`` without the page parameters (what the filter parser should see)."""
+    return "?" + urlencode([(k, v) for k, v in _pairs(search) if k not in PAGE_PARAMS])
+
+
+def replace_page_params(search: str | None, pairs: list[tuple[str, str]]) -> str:
+    """``search`` with its page parameters replaced by ``pairs`` (filters untouched)."""
+    rest = [(k, v) for k, v in _pairs(search) if k not in PAGE_PARAMS]
+    return "?" + urlencode(rest + pairs)

@@ -1,0 +1,71 @@
+/* Map functions for dash-leaflet, referenced from Python as {"variable": "psad.map.<name>"}.
+   dash-leaflet calls them with the GeoJSON component's props (hideout included) as last argument.
+   Everything here is local: no tiles, icons or fonts come from another server. */
+window.psad = window.psad || {};
+(function () {
+  function esc(s) {
+    return String(s == null ? "" : s).replace(/[&<>"']/g, function (c) {
+      return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
+    });
+  }
+  // One inline SVG per program type (shape and colour both differ, so the icons survive
+  // colour-vision deficiencies and greyscale printing).
+  var ICONS = {
+    safe_streets: ["#1f4e79", '<path d="M12 3l8 4v5c0 5-3.5 8-8 9-4.5-1-8-4-8-9V7z"/>'],
+    hospital_vip: ["#b23b3b", '<path d="M9 3h6v6h6v6h-6v6H9v-6H3V9h6z"/>'],
+    school_vip: ["#2e7d32", '<path d="M12 4l10 5-10 5L2 9zM6 12v4c2 2 10 2 12 0v-4l-6 3z"/>'],
+    victim_services: ["#7b3fa0", '<path d="M12 21s-8-5-8-11a4.5 4.5 0 0 1 8-2.8A4.5 4.5 0 0 1 20 10c0 6-8 11-8 11z"/>'],
+    reentry: ["#a0620f", '<path d="M4 11h11l-4-4 1.5-1.5L19 12l-6.5 6.5L11 17l4-4H4z"/>'],
+    mediation: ["#00796b", '<circle cx="8" cy="10" r="4"/><circle cx="16" cy="14" r="4"/>']
+  };
+  var OTHER = ["#5f6b7a", '<circle cx="12" cy="12" r="7"/>'];
+
+  function siteIcon(type) {
+    var spec = ICONS[type] || OTHER;
+    var svg = '<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" fill="#fff">' + spec[1] + '</svg>';
+    return L.divIcon({className: "cvi-icon cvi-" + esc(type), iconSize: [30, 30], iconAnchor: [15, 15],
+                      popupAnchor: [0, -14],
+                      html: '<span class="cvi-pin" style="background:' + spec[0] + '">' + svg + '</span>'});
+  }
+
+  window.psad.map = {
+    areaStyle: function (feature, context) {
+      var h = (context && context.hideout) || {};
+      var code = feature.properties.code;
+      var fill = (h.fill || {})[code];
+      var chosen = (h.sel || []).indexOf(code) >= 0;
+      var flagged = (h.flag || []).indexOf(code) >= 0;
+      var style = {weight: chosen ? 3.5 : 0.8, color: chosen ? "#111" : "#58606b", opacity: 1,
+                   fillColor: fill && fill !== "none" ? fill : "#ffffff",
+                   fillOpacity: fill === "none" ? 0.15 : (fill ? 0.78 : 0.1)};
+      if (flagged) { style.dashArray = "3 3"; }
+      return style;
+    },
+    areaEach: function (feature, layer, context) {
+      var h = (context && context.hideout) || {};
+      var tip = (h.tip || {})[feature.properties.code] || esc(feature.properties.name);
+      layer.bindTooltip(tip, {sticky: true, direction: "top", className: "area-tip"});
+    },
+    pointToLayer: function (feature, latlng) {
+      var p = feature.properties;
+      var m = L.circleMarker(latlng, {radius: 5, weight: 1, color: "#fff", fillColor: "#1f4e79", fillOpacity: 0.9});
+      m.bindPopup("<strong>" + esc(p.o) + "</strong><br>" + esc(p.d) + "<br>" + esc(p.b) +
+                  "<br>Weapon: " + esc(p.w));
+      return m;
+    },
+    densityToLayer: function (feature, latlng) {
+      var p = feature.properties;
+      var m = L.circleMarker(latlng, {radius: p.r, weight: 0.5, color: "#1f4e79", fillColor: "#1f4e79",
+                                      fillOpacity: 0.35});
+      m.bindTooltip(esc(p.n) + " incidents in this ~400 m square", {direction: "top"});
+      return m;
+    },
+    siteToLayer: function (feature, latlng) {
+      var p = feature.properties;
+      var m = L.marker(latlng, {icon: siteIcon(p.t), title: p.name, keyboard: true, riseOnHover: true});
+      var near = p.near == null ? "" : "<br>" + esc(p.near) + " shooting victims nearby (context, not effect)";
+      m.bindPopup("<strong>" + esc(p.name) + "</strong><br>" + esc(p.type) + "<br>" + esc(p.address) + near);
+      return m;
+    }
+  };
+})();

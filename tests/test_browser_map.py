@@ -1,0 +1,106 @@
+"""Browser tests in real headless Chromium for the Map and CVI ecosystem pages."""
+
+from __future__ import annotations
+
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+
+from app import create_app
+from layouts import map as L
+from tests.conftest import free_port
+from tests.test_browser import card_value, query, wait_for
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture()
+def server(dash_duo, demo_url):
+    # A low point cap would hide the points on the default view; this one shows them for an area.
+    app = create_app({"database_url": demo_url, "map_point_cap": 2000})
+    dash_duo.start_server(app, port=free_port())
+    return dash_duo
+
+
+def areas(dash_duo):
+    """The shaded area paths (density circles and points share the overlay pane, in another colour)."""
+    shades = {c.lower() for c in L.PALETTE + (L.ZERO_COLOR, L.FLAG_COLOR, "#ffffff")}
+    return [p for p in dash_duo.find_elements("#map .leaflet-overlay-pane path.leaflet-interactive")
+            if (p.get_attribute("fill") or "").lower() in shades]
+
+
+def test_map_renders_areas_and_points_and_clicking_an_area_filters_everything(server):
+    dash_duo = server
+    dash_duo.wait_for_element("#nav-map").click()
+    wait_for(lambda: len(areas(dash_duo)) > 50, message="areas drawn")
+    wait_for(lambda: dash_duo.find_element("#map-legend").text.startswith("Victims"), message="legend")
+    wait_for(lambda: "Too many incidents" in dash_duo.find_element("#map-notes").text, message="density note")
+    dash_duo.driver.save_screenshot("/tmp/psad-map.png")
+
+    # the filled area nearest the middle of the map: click it as a mouse would
+    def middle_area():
+        big = [p for p in areas(dash_duo) if p.size["width"] > 15 and p.size["height"] > 15]
+        return big[len(big) // 2] if big else None
+
+    target = wait_for(middle_area, message="an area")
+    ActionChains(dash_duo.driver).move_to_element(target).click().perform()
+    chosen = wait_for(lambda: query(dash_duo).get("neighborhood"), message="neighborhood in the URL")
+    assert len(chosen) == 1
+    # points for one neighborhood, clustered or single
+    wait_for(lambda: dash_duo.find_elements("#map .leaflet-marker-icon, #map path.leaflet-interactive[stroke='#fff']"),
+             message="incident points")
+    assert chosen[0] in dash_duo.find_element("#neighborhood").text
+
+    # the Summary cards follow the filter
+    url = dash_duo.driver.current_url
+    dash_duo.find_element("#nav-summary").click()
+    wait_for(lambda: card_value(dash_duo, "all").replace(",", "").isdigit(), message="summary cards")
+    one = int(card_value(dash_duo, "all").replace(",", ""))
+    assert query(dash_duo).get("neighborhood") == chosen
+
+    # reloading the link reopens the same map view
+    dash_duo.driver.get(url.replace("/map?", "/map?layer=neighborhood&measure=rate&") if "/map?" in url else url)
+    wait_for(lambda: len(areas(dash_duo)) > 50, message="areas after reload")
+    wait_for(lambda: query(dash_duo).get("neighborhood") == chosen, message="same filter after reload")
+    wait_for(lambda: "per 1,000" in dash_duo.find_element("#map-legend").text, message="rate view after reload")
+    assert chosen[0] in dash_duo.find_element("#neighborhood").text
+    assert dash_duo.find_element("#map-measure input[value='rate']").is_selected()
+
+    # clicking "Clear chosen area" removes the filter; the Summary goes back to citywide
+    dash_duo.find_element("#map-clear-area").click()
+    wait_for(lambda: "neighborhood" not in query(dash_duo), message="filter removed")
+    dash_duo.find_element("#nav-summary").click()
+    wait_for(lambda: int(card_value(dash_duo, "all").replace(",", "") or 0) > one, message="citywide cards")
+    assert dash_duo.get_logs() == []
+
+
+def test_map_view_parameters_survive_reload_and_bad_ones_get_a_notice(server):
+    dash_duo = server
+    dash_duo.driver.get(dash_duo.server_url + "/map?start=2025-01-01&end=2025-12-31&council_district=7"
+                                              "&layer=council_district&points=off&cvi=on&measure=loud")
+    wait_for(lambda: len(areas(dash_duo)) >= 14, message="council districts drawn")
+    notice = wait_for(lambda: dash_duo.find_element("#map-notices").text, message="notice")
+    assert "loud" in notice
+    wait_for(lambda: dash_duo.find_elements("#map .cvi-icon"), message="CVI icons on the map")
+    assert not dash_duo.find_elements("#map-points-note") and not dash_duo.find_elements("#map-density-note")
+    assert query(dash_duo).get("council_district") == ["7"]
+    # toggling a layer writes the URL and keeps the filters
+    dash_duo.find_element("#map-measure input[value='rate']").click()
+    wait_for(lambda: query(dash_duo).get("measure") == ["rate"], message="measure in URL")
+    assert query(dash_duo).get("council_district") == ["7"] and query(dash_duo).get("cvi") == ["on"]
+    assert dash_duo.get_logs() == []
+
+
+def test_cvi_page_lists_and_maps_the_sites(server):
+    dash_duo = server
+    dash_duo.driver.get(dash_duo.server_url + "/cvi?start=2025-01-01&end=2025-12-31")
+    cards = wait_for(lambda: dash_duo.find_elements("#cvi-list .cvi-site"), message="site list")
+    icons = wait_for(lambda: dash_duo.find_elements("#cvi-map .cvi-icon"), message="site icons")
+    assert len(cards) == len(icons) >= 20
+    assert "within 400 m" in cards[0].text and "context, not effect" in cards[0].text
+    dash_duo.driver.save_screenshot("/tmp/psad-cvi.png")
+    dash_duo.driver.get(dash_duo.server_url + "/cvi?start=2025-01-01&end=2025-12-31&program=hospital_vip")
+    wait_for(lambda: 0 < len(dash_duo.find_elements("#cvi-list .cvi-site")) < len(cards), message="filtered list")
+    wait_for(lambda: len(dash_duo.find_elements("#cvi-map .cvi-icon"))
+             == len(dash_duo.find_elements("#cvi-list .cvi-site")), message="map follows the list")
+    assert all("hospital" in c.text.lower() for c in dash_duo.find_elements("#cvi-list .cvi-type"))
+    assert dash_duo.get_logs() == []

@@ -1,0 +1,317 @@
+"""Map and CVI pages: pure builders (styles, legend bins, payload), page parameters in the URL, and
+the callbacks driven through Dash's own HTTP endpoint as the browser calls them."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import date
+
+import pandas as pd
+import pytest
+from dash import no_update
+from dash.exceptions import PreventUpdate
+
+from app import ids
+from app.context import load_choices
+from app.pageparams import page_pairs, parse_cvi, parse_map, replace_page_params, with_page_params
+from app.urlstate import to_query
+from callbacks.filters import sync
+from callbacks.map import page_params_sync
+from data_access import map_queries as Q
+from data_access.filters import Filters
+from layouts import map as L
+from layouts.cvi import program_codes, site_list
+
+# --- pure builders ------------------------------------------------------------------------------
+
+
+def test_legend_bins_are_increasing_nice_and_cover_the_maximum():
+    values = [0, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144]
+    bounds = L.legend_bins(values)
+    assert bounds == sorted(set(bounds)) and bounds[-1] == 144 and all(b == int(b) for b in bounds)
+    assert L.class_of(0, bounds) == -1 and L.class_of(144, bounds) == len(bounds) - 1
+    assert L.class_of(1, bounds) == 0
+    rates = L.legend_bins([0.123, 0.5, 2.71828, 9.87], integer=False)
+    assert rates[-1] >= 9.87 and rates == sorted(set(rates))
+    assert L.legend_bins([]) == [] and L.legend_bins([0, 0]) == []
+    assert L.legend_bins([7, 7, 7]) == [7]
+    assert L.palette_for([7]) == [L.PALETTE[-1]]
+    assert L.palette_for([1, 2, 3, 4, 5]) == list(L.PALETTE)
+
+
+def shapes_fixture():
+    names = {"A": "Alpha", "B": "Beta", "C": "Gamma <&>", "D": "Delta"}
+    return {"names": names, "population": {"A": 10_000, "B": 2_000, "C": 120, "D": 5_000},
+            "bounds": {"A": [[0, 0], [1, 1]], "B": [[1, 1], [2, 2]], "C": [[0, 2], [1, 3]], "D": [[2, 2], [3, 3]]}}
+
+
+def test_choropleth_counts_rates_flags_and_tooltips():
+    counts = pd.DataFrame({"code": ["A", "B", "C"], "current": [100, 10, 6], "prior": [50, 10, 0]})
+    out = L.choropleth(shapes_fixture(), counts, measure="rate", min_population=500, min_compare=10,
+                       selected=("B",))
+    h = out["hideout"]
+    assert h["flag"] == ["C"] and h["fill"]["C"] == L.FLAG_COLOR  # 120 residents: 50 per 1,000 not shaded
+    assert h["fill"]["D"] == L.ZERO_COLOR and h["sel"] == ["B"]
+    assert out["values"]["A"]["rate"] == pytest.approx(10.0) and out["values"]["B"]["rate"] == pytest.approx(5.0)
+    assert "Gamma &lt;&amp;&gt;" in h["tip"]["C"] and "too few for a rate" in h["tip"]["C"]
+    assert "+100%" in h["tip"]["A"] and "too few to compare" not in h["tip"]["A"]
+    assert any(it["kind"] == "flag" for it in out["legend"])
+    counted = L.choropleth(shapes_fixture(), counts, measure="count", min_population=500, min_compare=10)
+    assert counted["hideout"]["flag"] == [] and counted["hideout"]["fill"]["A"] == L.PALETTE[-1]
+    # with a geography filter, areas without any victims in either span are drawn as outlines
+    filtered = L.choropleth(shapes_fixture(), counts, measure="count", min_population=500, min_compare=10,
+                            geo_filtered=True)
+    assert filtered["hideout"]["fill"]["D"] == L.NO_DATA and "No victims" in filtered["hideout"]["tip"]["D"]
+
+
+def test_view_bounds_union_within_a_filter_and_intersection_across():
+    b = shapes_fixture()["bounds"]
+    f = Filters(date(2025, 1, 1), date(2025, 2, 1), neighborhood=("A", "B"))
+    assert L.view_bounds({"neighborhood": b}, f) == [[0, 0], [2, 2]]
+    f2 = f.replace(council_district=("X",))
+    assert L.view_bounds({"neighborhood": b, "council_district": {"X": [[0.5, 0.5], [5, 5]]}}, f2) == \
+        [[0.5, 0.5], [2, 2]]
+    assert L.view_bounds({"neighborhood": b, "council_district": {"X": [[8, 8], [9, 9]]}}, f2) is None
+    assert L.view_bounds({"neighborhood": b}, f.replace(neighborhood=())) is None
+
+
+def test_clicks_toggle_and_bad_click_data_is_ignored():
+    feature = {"type": "Feature", "properties": {"code": "Oak Hill", "name": "Oak Hill"}}
+    assert L.clicked_area(feature, "neighborhood") == "Oak Hill"
+    assert L.clicked_area({"properties": {"code": 5}}, "neighborhood") is None
+    assert L.clicked_area("junk", "neighborhood") is None and L.clicked_area(feature, "nope") is None
+    assert L.toggle_area([], ["Oak Hill"]) == ["Oak Hill"]
+    assert L.toggle_area(["Oak Hill"], ["Oak Hill"]) == []
+    assert L.toggle_area(["B", "A"], ["A", "B"]) == []
+    assert L.toggle_area(["X"], ["A", "B"]) == ["A", "B"]
+
+
+def test_point_features_carry_only_what_the_popup_shows():
+    df = pd.DataFrame({"lon": [-76.612345678], "lat": [39.2987654], "offense": ["robbery_street"],
+                       "occurred_date": [date(2025, 3, 1)], "block": ["1200 BLOCK N CHARLES ST"],
+                       "weapon": ["firearm"]})
+    feat = L.points_geojson(df)["features"][0]
+    assert feat["geometry"]["coordinates"] == [-76.61235, 39.29877]
+    assert feat["properties"] == {"o": "Robbery (street)", "d": "2025-03-01", "b": "1200 BLOCK N CHARLES ST",
+                                  "w": "Firearm"}
+
+
+def test_site_list_shows_every_field():
+    sites = pd.DataFrame([{"id": 1, "name": "Safe Streets Oak Hill", "program_type": "safe_streets",
+                           "operator": "Neighbors United", "services": "Violence interruption",
+                           "hours": "Mon-Fri 10-10", "phone": "410-555-0100", "url": "https://example.org/ss",
+                           "started": date(2012, 5, 1), "address": "1200 BLOCK N CHARLES ST",
+                           "area_served": "Oak Hill and nearby blocks", "lon": -76.6, "lat": 39.3,
+                           "neighborhood": "Oak Hill", "council_district": "7", "police_district": "Western",
+                           "legislative_district": "40", "csa": "Oak Hill/Elm Park"}])
+    text = json.dumps(site_list(sites, {1: 7}, 400, Filters(date(2025, 1, 1), date(2025, 12, 31))), default=str)
+    for value in ("Safe Streets Oak Hill", "Safe Streets site", "Neighbors United", "Violence interruption",
+                  "Mon-Fri 10-10", "410-555-0100", "https://example.org/ss", "May 2012",
+                  "1200 BLOCK N CHARLES ST", "Oak Hill and nearby blocks", "within 400 m", "context, not effect",
+                  "Council District 7", "Western police district", "Legislative District 40", "CSA Oak Hill/Elm Park"):
+        assert value in text, value
+
+
+# --- page parameters ----------------------------------------------------------------------------
+
+def test_map_params_parse_with_notices_and_round_trip():
+    view, notes = parse_map("?start=2025-01-01&layer=CSA&measure=rate&points=off&cvi=on")
+    assert view == {"layer": "csa", "measure": "rate", "points": False, "cvi": True} and notes == []
+    view, notes = parse_map("?layer=galaxy&measure=loud&points=maybe&layer=csa")
+    assert view == {"layer": "neighborhood", "measure": "count", "points": True, "cvi": False}
+    text = " ".join(notes)
+    assert "galaxy" in text and "loud" in text and "maybe" in text and "more than once" in text
+    assert page_pairs(view, ()) == []
+    pairs = page_pairs({"layer": "csa", "measure": "rate", "points": False, "cvi": True}, ("school_vip",))
+    assert parse_map("?" + "&".join(f"{k}={v}" for k, v in pairs))[0]["layer"] == "csa"
+    assert parse_cvi("?program=SAFE_STREETS&program=bogus", program_codes()) == (
+        ("safe_streets",), ["Ignored program=“bogus”: there is no such program type."])
+
+
+def test_page_params_survive_filter_changes_and_filters_survive_page_changes():
+    search = "?start=2025-01-01&end=2025-12-31&layer=csa&program=school_vip"
+    assert with_page_params("?start=2025-02-01&end=2025-03-01", search) == \
+        "?start=2025-02-01&end=2025-03-01&layer=csa&program=school_vip"
+    assert replace_page_params(search, [("measure", "rate")]) == "?start=2025-01-01&end=2025-12-31&measure=rate"
+
+
+@pytest.fixture()
+def loaded(db, app_ctx):
+    choices, options, _ = load_choices(db)
+    return choices, options
+
+
+def test_filter_sync_keeps_page_params_and_does_not_complain(loaded):
+    choices, options = loaded
+    out = sync(ids.URL, "?start=2025-01-01&end=2025-12-31&layer=csa&measure=rate", None, None, None,
+               {f: None for f in ids.FILTER_CONTROLS}, None, choices, options)
+    assert out["notices"] == []
+    values = {f: None for f in ids.FILTER_CONTROLS} | {"council_district": ["7"]}
+    out = sync(ids.COUNCIL_DISTRICT, "?start=2025-01-01&end=2025-12-31&layer=csa", None, "2025-01-01",
+               "2025-12-31", values, None, choices, options)
+    assert out["url"] == "?start=2025-01-01&end=2025-12-31&council_district=7&layer=csa"
+    assert out["state"] == "?start=2025-01-01&end=2025-12-31&council_district=7"
+
+
+def test_page_params_sync_both_ways():
+    controls = {"layer": "neighborhood", "measure": "count", "points": True, "cvi": False}
+    out = page_params_sync(ids.URL, "?start=2025-01-01&end=2025-12-31&layer=council_district&cvi=on&program=x",
+                           controls, [])
+    assert out["layer"] == "council_district" and out["cvi"] is True and out["measure"] is no_update
+    assert out["url"] is no_update and "program" in json.dumps(out["cvi_notices"], default=str)
+    out = page_params_sync(ids.MAP_MEASURE, "?start=2025-01-01&end=2025-12-31&council_district=7",
+                           controls | {"measure": "rate"}, ["hospital_vip"])
+    assert out["url"] == "?start=2025-01-01&end=2025-12-31&council_district=7&measure=rate&program=hospital_vip"
+    with pytest.raises(PreventUpdate):  # nothing to change
+        page_params_sync(ids.MAP_LAYER, "?start=2025-01-01&end=2025-12-31", controls, [])
+
+
+# --- over HTTP ----------------------------------------------------------------------------------
+
+def call(client, app, output_id: str, values: dict, changed: str):
+    """POST to /_dash-update-component as the Dash renderer does, for the callback that outputs
+    ``output_id``; ``values`` maps "id.prop" to the value of each input and state."""
+    changed_id = changed.rsplit(".", 1)[0]
+    key = next(k for k, spec in app.callback_map.items() if f"{output_id}." in k
+               and any(i["id"] == changed_id for i in spec["inputs"]))
+    spec = app.callback_map[key]
+    outputs = [{"id": part.rsplit(".", 1)[0].split("@")[0], "property": part.rsplit(".", 1)[1].split("@")[0]}
+               for part in key.strip(".").split("...")]
+
+    def fill(items):
+        return [{"id": it["id"], "property": it["property"], "value": values.get(f"{it['id']}.{it['property']}")}
+                for it in items]
+
+    payload = {"output": key, "outputs": outputs, "inputs": fill(spec["inputs"]), "state": fill(spec["state"]),
+               "changedPropIds": [changed]}
+    return client.post("/_dash-update-component", json=payload)
+
+
+def map_values(state: str, **extra):
+    values = {f"{ids.FILTER_STATE}.data": state, f"{ids.page_id('map')}.style": {},
+              f"{ids.MAP_LAYER}.value": "neighborhood", f"{ids.MAP_MEASURE}.value": "count",
+              f"{ids.MAP_SHOW_POINTS}.value": True, f"{ids.MAP_SHOW_CVI}.value": True,
+              f"{ids.CVI_PROGRAM}.value": [], f"{ids.MAP_VIEW_KEY}.data": None}
+    values.update(extra)
+    return values
+
+
+def test_map_update_over_http_is_small_and_complete(app, client, db):
+    client.get("/")
+    state = to_query(Filters(date(2026, 1, 1), date(2026, 10, 31)))
+    r = call(client, app, ids.MAP_LEGEND, map_values(state), f"{ids.FILTER_STATE}.data")
+    assert r.status_code == 200, r.data[:500]
+    body = r.get_json()["response"]
+    hideout = body[ids.MAP_AREAS]["hideout"]
+    with app.server.app_context():
+        codes = set(Q.area_shapes(db, "neighborhood")["names"])
+    assert set(hideout["fill"]) == codes == set(hideout["tip"])
+    assert body[ids.MAP_CVI]["data"]["features"]
+    assert body[ids.MAP]["viewport"]["bounds"]
+    assert len(gzip.compress(r.data)) < 300_000
+    assert set(body[ids.MAP_AREAS]) == {"hideout"}  # a filter change never re-sends the geometry
+
+
+def test_map_update_skips_hidden_page_and_reports_bad_state(app, client):
+    client.get("/")
+    r = call(client, app, ids.MAP_LEGEND, map_values("?start=2026-01-01&end=2026-10-31",
+                                                     **{f"{ids.page_id('map')}.style": {"display": "none"}}),
+             f"{ids.FILTER_STATE}.data")
+    assert r.status_code == 204
+
+
+def test_clicking_areas_sets_and_removes_filters_over_http(app, client, db):
+    client.get("/")
+    with app.server.app_context():
+        nb = sorted(Q.area_shapes(db, "neighborhood")["names"])[3]
+        csa, members = next(iter(Q.csa_neighborhoods(db).items()))
+    feature = {"type": "Feature", "properties": {"code": nb, "name": nb}}
+    base = {f"{ids.MAP_LAYER}.value": "neighborhood", f"{ids.MAP_AREAS}.clickData": feature}
+    r = call(client, app, ids.LEGISLATIVE_DISTRICT, base, f"{ids.MAP_AREAS}.clickData")
+    assert r.status_code == 200
+    assert r.get_json()["response"][ids.NEIGHBORHOOD]["value"] == [nb]
+    again = base | {f"{ids.NEIGHBORHOOD}.value": [nb]}
+    assert call(client, app, ids.LEGISLATIVE_DISTRICT, again, f"{ids.MAP_AREAS}.clickData") \
+        .get_json()["response"][ids.NEIGHBORHOOD]["value"] == []
+    csa_click = {f"{ids.MAP_LAYER}.value": "csa",
+                 f"{ids.MAP_AREAS}.clickData": {"properties": {"code": csa, "name": csa}}}
+    got = call(client, app, ids.LEGISLATIVE_DISTRICT, csa_click, f"{ids.MAP_AREAS}.clickData")
+    assert sorted(got.get_json()["response"][ids.NEIGHBORHOOD]["value"]) == sorted(members)
+    district = {f"{ids.MAP_LAYER}.value": "police_district_2023",
+                f"{ids.MAP_AREAS}.clickData": {"properties": {"code": "Western", "name": "Western"}}}
+    got = call(client, app, ids.LEGISLATIVE_DISTRICT, district, f"{ids.MAP_AREAS}.clickData")
+    assert got.get_json()["response"][ids.POLICE_DISTRICT]["value"] == ["Western"]
+    clear = {f"{ids.MAP_LAYER}.value": "council_district", f"{ids.MAP_CLEAR_AREA}.n_clicks": 1,
+             f"{ids.COUNCIL_DISTRICT}.value": ["7"]}
+    got = call(client, app, ids.LEGISLATIVE_DISTRICT, clear, f"{ids.MAP_CLEAR_AREA}.n_clicks")
+    assert got.get_json()["response"][ids.COUNCIL_DISTRICT]["value"] == []
+    junk = {f"{ids.MAP_LAYER}.value": "neighborhood", f"{ids.MAP_AREAS}.clickData": {"oops": 1}}
+    assert call(client, app, ids.LEGISLATIVE_DISTRICT, junk, f"{ids.MAP_AREAS}.clickData").status_code == 204
+
+
+def test_cvi_update_over_http_lists_every_site(app, client, db):
+    client.get("/")
+    values = {f"{ids.FILTER_STATE}.data": "?start=2025-01-01&end=2025-12-31", f"{ids.page_id('cvi')}.style": {},
+              f"{ids.CVI_PROGRAM}.value": [], f"{ids.CVI_SHAPES_KEY}.data": None}
+    r = call(client, app, ids.CVI_LIST, values, f"{ids.FILTER_STATE}.data")
+    assert r.status_code == 200, r.data[:500]
+    body = r.get_json()["response"]
+    with app.server.app_context():
+        sites = Q.cvi_sites(db)
+    assert len(body[ids.CVI_SITES]["data"]["features"]) == len(sites)
+    listing = json.dumps(body[ids.CVI_LIST]["children"])
+    assert all(name in listing for name in sites.name)
+    assert body[ids.CVI_AREAS]["data"]["features"]
+    values[f"{ids.CVI_PROGRAM}.value"] = ["hospital_vip"]
+    values[f"{ids.CVI_SHAPES_KEY}.data"] = body[ids.CVI_SHAPES_KEY]["data"]
+    body = call(client, app, ids.CVI_LIST, values, f"{ids.CVI_PROGRAM}.value").get_json()["response"]
+    assert len(body[ids.CVI_SITES]["data"]["features"]) == (sites.program_type == "hospital_vip").sum()
+    assert ids.CVI_AREAS not in body  # outlines are sent once
+
+
+def test_month_split_covers_every_day_exactly_once():
+    import random
+    from datetime import timedelta
+
+    rng = random.Random(4)
+    for _ in range(500):
+        start = date(2019, 1, 1) + timedelta(days=rng.randrange(0, 2500))
+        end = start + timedelta(days=rng.choice([0, 1, 27, 28, 30, 31, 45, 59, 90, 364, 365, 800, rng.randrange(0, 1200)]))
+        months, days = Q.month_split(start, end)
+        covered = [a + timedelta(days=i) for a, b in days for i in range((b - a).days + 1)]
+        if months:
+            m = months[0]
+            while m <= months[1]:
+                assert m.day == 1
+                nxt = (m.replace(day=28) + timedelta(days=4)).replace(day=1)
+                covered += [m + timedelta(days=i) for i in range((nxt - m).days)]
+                m = nxt
+        assert sorted(covered) == [start + timedelta(days=i) for i in range((end - start).days + 1)], (start, end)
+
+
+def test_calendar_split_covers_every_day_exactly_once():
+    import random
+    from datetime import timedelta
+
+    def month_days(m0, m1):
+        out, m = [], m0
+        while m <= m1:
+            nxt = (m.replace(day=28) + timedelta(days=4)).replace(day=1)
+            out += [m + timedelta(days=i) for i in range((nxt - m).days)]
+            m = nxt
+        return out
+
+    rng = random.Random(7)
+    for _ in range(500):
+        start = date(2012, 1, 1) + timedelta(days=rng.randrange(0, 4000))
+        end = start + timedelta(days=rng.choice([0, 30, 364, 365, 366, 730, 1500, rng.randrange(0, 5000)]))
+        years, months, days = Q.calendar_split(start, end)
+        covered = [a + timedelta(days=i) for a, b in days for i in range((b - a).days + 1)]
+        for m0, m1 in months:
+            covered += month_days(m0, m1)
+        if years:
+            assert years[0].month == years[0].day == 1 == years[1].month == years[1].day
+            covered += [years[0] + timedelta(days=i) for i in range((date(years[1].year, 12, 31) - years[0]).days + 1)]
+        assert sorted(covered) == [start + timedelta(days=i) for i in range((end - start).days + 1)], (start, end)
+    assert Q.calendar_split(date(2013, 1, 1), date(2026, 11, 15))[0] == (date(2013, 1, 1), date(2025, 1, 1))
