@@ -16,6 +16,7 @@ from app.context import load_choices, services
 from app.settings import Settings
 from app.urlstate import Choices, parse
 from data_access import queries
+from data_access.concurrent import gather
 from data_access.db import Database, DataError
 from data_access.filters import Filters
 from layouts import summary as L
@@ -24,12 +25,13 @@ from layouts.shell import PAGE_BY_PATH
 
 
 def summary_outputs(db: Database, settings: Settings, f: Filters, choices: Choices) -> dict:
-    counts = queries.offense_counts(db, f)
     grain = queries.trend_grain(f)
-    trend = queries.trend(db, f, grain)
-    hours = queries.hour_by_weekday(db, f)
     through = choices.today
-    gun = queries.gun_violence_by_year(db, f.geo_only(), settings.goal_baseline_year, through)
+    counts, trend, hours, gun = gather(
+        lambda: queries.offense_counts(db, f),
+        lambda: queries.trend(db, f, grain),
+        lambda: queries.hour_by_weekday(db, f),
+        lambda: queries.gun_violence_by_year(db, f.geo_only(), settings.goal_baseline_year, through))
     goal = L.goal_rows(gun, baseline_year=settings.goal_baseline_year,
                        reduction=settings.goal_annual_reduction, through=through)
     cards = L.headline_cards(counts, f, min_compare=settings.min_compare, first_date=choices.first_date)

@@ -20,7 +20,7 @@ _GEO = "police_district, neighborhood, council_district, legislative_district"
 
 REFRESH_SQL = (
     "TRUNCATE agg_victim_daily, agg_victim_hourly, agg_victim_city_daily, agg_victim_city_hourly, "
-    "agg_victim_city_hourly_all, agg_arrest_daily",
+    "agg_victim_city_hourly_all, agg_victim_gun_daily, agg_arrest_daily",
     f"""INSERT INTO agg_victim_daily (d, offense, gun, {_GEO}, n)
         SELECT occurred_date, offense, is_gun_violence, {_GEO}, count(*)
         FROM victim GROUP BY occurred_date, offense, is_gun_violence, {_GEO}
@@ -39,12 +39,15 @@ REFRESH_SQL = (
         SELECT d, offense, gun, sum(n) FROM agg_victim_daily GROUP BY d, offense, gun""",
     """INSERT INTO agg_victim_city_hourly (d, hour, offense, n)
         SELECT d, hour, offense, sum(n) FROM agg_victim_hourly GROUP BY d, hour, offense""",
+    f"""INSERT INTO agg_victim_gun_daily (d, {_GEO}, n)
+        SELECT d, {_GEO}, sum(n) FROM agg_victim_daily WHERE gun GROUP BY d, {_GEO}""",
     """INSERT INTO agg_victim_city_hourly_all (d, hour, n)
         SELECT d, hour, sum(n) FROM agg_victim_city_hourly GROUP BY d, hour""",
     "ANALYZE agg_victim_daily",
     "ANALYZE agg_victim_city_daily",
     "ANALYZE agg_victim_city_hourly",
     "ANALYZE agg_victim_city_hourly_all",
+    "ANALYZE agg_victim_gun_daily",
     "ANALYZE agg_victim_hourly",
     "ANALYZE agg_arrest_daily",
 )

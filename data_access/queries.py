@@ -22,6 +22,7 @@ from data_access.schema import (
     agg_victim_city_hourly,
     agg_victim_city_hourly_all,
     agg_victim_daily,
+    agg_victim_gun_daily,
     agg_victim_hourly,
     area_link,
     arrest,
@@ -217,7 +218,8 @@ def gun_violence_by_year(db: Database, version: int, f: Filters, baseline_year: 
     geography filters do. ``ytd`` counts each year only through ``through``'s day of year, so a
     partial current year can be compared with a prorated target. Columns: year, n, ytd.
     """
-    t = victim_daily(f)
+    t = agg_victim_gun_daily if _has_geo(f) else agg_victim_city_daily
+    gun = [] if t is agg_victim_gun_daily else [t.c.gun.is_(True)]
     year = cast(extract("year", t.c.d), Integer).label("year")
     # Same day-of-year cutoff for every year: compare month/day with the `through` date.
     md = extract("month", t.c.d) * 100 + extract("day", t.c.d)
@@ -225,7 +227,7 @@ def gun_violence_by_year(db: Database, version: int, f: Filters, baseline_year: 
     stmt = (
         select(year, func.sum(t.c.n).label("n"),
                func.sum(case((md <= cutoff, t.c.n), else_=0)).label("ytd"))
-        .where(t.c.gun.is_(True), t.c.d.between(date(baseline_year, 1, 1), through),
+        .where(*gun, t.c.d.between(date(baseline_year, 1, 1), through),
                *_conditions(t, f, t.c.d, dates=False, offense=False))
         .group_by(year).order_by(year)
     )

@@ -317,6 +317,20 @@ agg_victim_city_hourly = Table(
 )
 Index("ix_agg_victim_city_hourly_offense_d", agg_victim_city_hourly.c.offense, agg_victim_city_hourly.c.d)
 
+# Gun violence only (homicides by firearm + non-fatal shootings), by day and geography: the
+# Plan's goal chart reads six years of it for one area, which is ~2% of agg_victim_daily's rows.
+agg_victim_gun_daily = Table(
+    "agg_victim_gun_daily",
+    metadata,
+    Column("d", Date, nullable=False),
+    Column("police_district", Text),
+    Column("neighborhood", Text),
+    Column("council_district", Text),
+    Column("legislative_district", Text),
+    Column("n", Integer, nullable=False),
+)
+Index("ix_agg_victim_gun_daily_d", agg_victim_gun_daily.c.d)
+
 # ... and without the offense: what the unfiltered heatmap reads (24 rows a day).
 agg_victim_city_hourly_all = Table(
     "agg_victim_city_hourly_all",

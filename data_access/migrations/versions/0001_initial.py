@@ -66,6 +66,15 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('d', 'hour', 'offense')
     )
     op.create_index('ix_agg_victim_city_hourly_offense_d', 'agg_victim_city_hourly', ['offense', 'd'], unique=False)
+    op.create_table('agg_victim_gun_daily',
+    sa.Column('d', sa.Date(), nullable=False),
+    sa.Column('police_district', sa.Text(), nullable=True),
+    sa.Column('neighborhood', sa.Text(), nullable=True),
+    sa.Column('council_district', sa.Text(), nullable=True),
+    sa.Column('legislative_district', sa.Text(), nullable=True),
+    sa.Column('n', sa.Integer(), nullable=False)
+    )
+    op.create_index('ix_agg_victim_gun_daily_d', 'agg_victim_gun_daily', ['d'], unique=False)
     op.create_table('agg_victim_city_hourly_all',
     sa.Column('d', sa.Date(), nullable=False),
     sa.Column('hour', sa.SmallInteger(), nullable=False),
@@ -287,6 +296,8 @@ def downgrade() -> None:
     op.drop_table('arrest')
     op.drop_table('area_link')
     op.drop_table('agg_victim_city_hourly_all')
+    op.drop_index('ix_agg_victim_gun_daily_d', table_name='agg_victim_gun_daily')
+    op.drop_table('agg_victim_gun_daily')
     op.drop_table('agg_victim_city_hourly')
     op.drop_table('agg_victim_city_daily')
     op.drop_index('ix_agg_victim_hourly_d', table_name='agg_victim_hourly')

@@ -1,0 +1,45 @@
+"""Running a page's independent queries at the same time.
+
+A page update asks several questions of the database (cards, trend, heatmap, goal). Asked one
+after another, their latencies add up; asked from a few threads, each on its own pooled
+connection, the update takes as long as the slowest one. The threads carry the Flask app context,
+so the query cache works in them as in the request.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable
+
+from flask import current_app, has_app_context
+
+_pool: ThreadPoolExecutor | None = None
+_lock = threading.Lock()
+MAX_WORKERS = 4  # per process; the engine's pool (5 + 5 overflow) has room for them
+
+
+def _executor() -> ThreadPoolExecutor:
+    global _pool
+    if _pool is None:  # created on first use, never at import
+        with _lock:
+            if _pool is None:
+                _pool = ThreadPoolExecutor(max_workers=MAX_WORKERS, thread_name_prefix="psad-query")
+    return _pool
+
+
+def gather(*calls: Callable[[], Any]) -> list[Any]:
+    """Run the zero-argument ``calls`` concurrently; their results in order. The first exception
+    (a DataError, say) is raised here, as if the calls had run in sequence."""
+    if len(calls) < 2:
+        return [c() for c in calls]
+    app = current_app._get_current_object() if has_app_context() else None
+
+    def run(call):
+        if app is None:
+            return call()
+        with app.app_context():
+            return call()
+
+    futures = [_executor().submit(run, c) for c in calls]
+    return [f.result() for f in futures]
