@@ -49,6 +49,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PSAD_MIN_COMPARE", "min_compare", 10, int,
             "Below this many in both periods a change is shown as \"too few to compare\"."),
     Setting("PSAD_DEBUG", "debug", False, bool, "Dash debug mode (developers only)."),
+    # --- real data (issue 3) ---
+    Setting("PSAD_INGEST_MIN_DATE", "ingest_min_date", "2000-01-01", str,
+            "Earliest plausible record date; older (and future) dates are rejected with the reason kept."),
+    Setting("PSAD_ARCGIS_CRIME_URL", "arcgis_crime_url",
+            "https://services1.arcgis.com/UWYHeuuJISiGmgXx/arcgis/rest/services/Part1_Crime_Beta/FeatureServer/0",
+            str, "ArcGIS FeatureServer layer `psad refresh` reads Part 1 crime from."),
+    Setting("PSAD_ARCGIS_ARRESTS_URL", "arcgis_arrests_url",
+            "https://services1.arcgis.com/UWYHeuuJISiGmgXx/arcgis/rest/services/BPD_Arrests/FeatureServer/0",
+            str, "ArcGIS FeatureServer layer `psad refresh` reads arrests from."),
+    Setting("PSAD_REFRESH_OVERLAP_DAYS", "refresh_overlap_days", 14, int,
+            "`psad refresh` re-fetches this many days before the last loaded date, so late corrections arrive."),
+    Setting("PSAD_ARCGIS_TIMEOUT", "arcgis_timeout", 60.0, float, "Seconds one ArcGIS request may take."),
+    Setting("PSAD_ARCGIS_RETRIES", "arcgis_retries", 5, int,
+            "Attempts per ArcGIS request (exponential backoff between them) before a refresh gives up."),
 )
 
 
@@ -72,6 +86,12 @@ class Settings:
     goal_annual_reduction: float
     min_compare: int
     debug: bool
+    ingest_min_date: str
+    arcgis_crime_url: str
+    arcgis_arrests_url: str
+    refresh_overlap_days: int
+    arcgis_timeout: float
+    arcgis_retries: int
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
