@@ -98,11 +98,13 @@ DESCRIPTION_OFFENSE = {
 
 
 def offense(code: pd.Series, description: pd.Series | None) -> pd.Series:
-    """Canonical offense: from the crime code; from the description when the code is unknown."""
+    """Canonical offense: from BPD's description when it is one of the Part 1 descriptions
+    (they agree with the codes in every sample), else from the crime code (exports without a
+    description column, or odd descriptions)."""
     out = map_unique(code, offense_from_code)
     if description is not None:
         by_desc = description.astype("str").str.strip().str.upper().map(DESCRIPTION_OFFENSE)
-        out = out.fillna(by_desc)
+        out = by_desc.where(by_desc.notna(), out)
     return out
 
 
