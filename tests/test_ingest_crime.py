@@ -269,10 +269,12 @@ def test_failed_load_leaves_everything_as_before(synth_db, demo_small, tmp_path,
     before = snapshot(synth_db)
     p2 = write_csv(crime_frame(demo_small.victims.iloc[400:900], "part1_2021"), tmp_path / "b.csv")
 
-    def boom(conn):
+    def boom(conn, *args):
         raise RuntimeError("disk full (simulated)")
 
+    # fails after the rows are written, while the pre-aggregates are rebuilt
     monkeypatch.setattr(aggregates, "refresh", boom)
+    monkeypatch.setattr(aggregates, "refresh_days", boom)
     with pytest.raises(RuntimeError):
         load_crime_file(synth_db, str(p2))
     assert snapshot(synth_db) == before

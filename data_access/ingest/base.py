@@ -41,6 +41,9 @@ def _noop(step: str, n: int) -> None:
 
 
 DEMO_TABLES = "victim, arrest, case_charge, sao_case, cvi_site"
+# Loads up to this size rebuild the pre-aggregates only for the days they touch.
+INCREMENTAL_ROWS = 200_000
+INCREMENTAL_DAYS = 400
 
 
 @dataclass
@@ -101,10 +104,15 @@ def data_as_of(conn: Connection) -> date | None:
     )).scalar()
 
 
-def finish(conn: Connection, summary: LoadSummary) -> None:
-    """Pre-aggregates, data version and data-as-of, inside the load's transaction."""
+def finish(conn: Connection, summary: LoadSummary, days: dict | None = None, *, records: bool = True) -> None:
+    """Pre-aggregates, data version and data-as-of, inside the load's transaction. ``days``
+    ({"victim": [...], "arrest": [...]}) limits the aggregate rebuild to those days; with
+    ``records=False`` (cases, CVI sites, population) victims and arrests did not change."""
     seed_reference(conn)
-    aggregates.refresh(conn)
+    if days is not None:
+        aggregates.refresh_days(conn, days.get("victim", ()), days.get("arrest", ()))
+    elif records:
+        aggregates.refresh(conn)
     summary.data_as_of = data_as_of(conn)
     bump_version(conn, is_demo=False, data_as_of=summary.data_as_of)
 
@@ -164,15 +172,24 @@ def occurrence_keys(prefix: str, parts: pd.DataFrame) -> pd.Series:
 def commit_records(db: Database, summary: LoadSummary, *, table: Table, frame: pd.DataFrame,
                    rejects: Rejects, dataset: str, progress: Progress = _noop,
                    after: Callable[[Connection], None] | None = None) -> LoadSummary:
+    date_col = {"victim": "occurred_date", "arrest": "arrest_date"}[table.name]
     with logged_load(db, summary) as conn:
         require_real_boundaries(conn)
         frame = frame.assign(load_id=summary.load_id)
+        days = None
+        new_days = set(frame[date_col].dropna())
+        if len(frame) <= INCREMENTAL_ROWS and len(new_days) <= INCREMENTAL_DAYS:
+            # the days the incoming rows fall on, and the days their stored versions were on
+            old_days = {r[0] for r in conn.execute(text(
+                f'SELECT DISTINCT "{date_col}" FROM "{table.name}" WHERE source_key = ANY(:k)'),
+                {"k": frame["source_key"].dropna().tolist()})}
+            days = {table.name: new_days | old_days}
         summary.rows_loaded, summary.rows_updated = upsert(conn, table, frame)
         progress("upserted", summary.rows_loaded + summary.rows_updated)
         if after is not None:
             after(conn)
         write_rejects(conn, summary, dataset, rejects)
-        finish(conn, summary)
+        finish(conn, summary, days)
         progress("committed", 0)
     return summary
 

@@ -282,7 +282,7 @@ def load_population(db: Database, path: str, *, indicator: str = "total_populati
         summary.rows_rejected = 0
         if unmatched:
             summary.rejects_by_reason = {"CSA name not in the loaded CSA layer": len(unmatched)}
-        finish(conn, summary)
+        finish(conn, summary, records=False)
     summary.notes = [f"population year {year}", f"{len(pops)} of {len(csa_codes)} CSAs matched"]
     return summary
 

@@ -209,7 +209,7 @@ def load_cases_file(db: Database, path: str, *, settings=None, progress: Progres
         summary.rows_loaded = int(per_case.reindex(new_nums).sum()) if new_nums else 0
         summary.rows_updated = int(per_case.reindex(changed_nums).sum()) if changed_nums else 0
         write_rejects(conn, summary, "cases", rejects)
-        finish(conn, summary)
+        finish(conn, summary, records=False)
     summary.notes = [f"cases: {len(new_nums):,} new, {len(changed_nums):,} changed, "
                      f"{len(cases) - len(new_nums) - len(changed_nums):,} unchanged (rows are charges)"]
     return summary

@@ -61,8 +61,9 @@ def coords(df: pd.DataFrame, lon_names=("longitude", "lon"), lat_names=("latitud
     lon = pd.to_numeric(col(df, *lon_names) if col(df, *lon_names) is not None else empty(df), errors="coerce")
     lat = pd.to_numeric(col(df, *lat_names) if col(df, *lat_names) is not None else empty(df), errors="coerce")
     p = col(df, *packed)
-    if p is not None:
-        m = p.str.extract(r"\(\s*(-?\d+\.?\d*)\s*,\s*(-?\d+\.?\d*)\s*\)")
+    need = lon.isna() | lat.isna()
+    if p is not None and need.any():  # "(lat, lon)" only where the plain columns are empty
+        m = p[need].str.extract(r"\(\s*(-?\d+\.?\d*)\s*,\s*(-?\d+\.?\d*)\s*\)")
         plat, plon = pd.to_numeric(m[0], errors="coerce"), pd.to_numeric(m[1], errors="coerce")
         lon, lat = lon.fillna(plon), lat.fillna(plat)
     return lon, lat

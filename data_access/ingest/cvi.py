@@ -120,6 +120,6 @@ def load_cvi_file(db: Database, path: str, *, progress: Progress = _noop) -> Loa
             copy_frame(conn, cvi_site, frame.assign(source="cvi_csv"))
         summary.rows_loaded, summary.rows_updated = len(added), len(changed)
         write_rejects(conn, summary, "cvi", rejects)
-        finish(conn, summary)
+        finish(conn, summary, records=False)
     summary.notes = [f"sites listed: {len(frame)}; no longer listed, removed: {len(removed)}"]
     return summary

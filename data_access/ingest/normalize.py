@@ -135,8 +135,7 @@ for _d, _extra in (
 def district(s: pd.Series) -> pd.Series:
     """Any spelling in the samples (``NORTHEASTERN``, ``NORTHEAST``, ``Northeast``, ``NE``,
     ``NED``, …) -> the canonical name; anything else (``UNKNOWN``, ``??``, blank) -> missing."""
-    key = s.astype("str").str.strip().str.upper().str.replace(r"\s+", " ", regex=True)
-    return key.map(DISTRICT_ALIASES)
+    return map_unique(s, lambda v: DISTRICT_ALIASES.get(re.sub(r"\s+", " ", v.strip().upper())))
 
 
 # --- categorical columns -------------------------------------------------------------------
@@ -271,7 +270,10 @@ _TZ_SUFFIX = re.compile(r"\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}(?::?
 def _parse_naive(u: pd.Series) -> pd.Series:
     out = pd.Series(pd.NaT, index=u.index, dtype="datetime64[ns]")
     todo = u.notna()
-    for fmt in _DATE_FORMATS:
+    # Formats that fit a sample go first: a failing format costs as much as a parse.
+    sample = u[todo].head(200)
+    hits = {f: pd.to_datetime(sample, format=f, errors="coerce").notna().sum() for f in _DATE_FORMATS}
+    for fmt in sorted(_DATE_FORMATS, key=lambda f: -hits[f]):
         if not todo.any():
             break
         got = pd.to_datetime(u[todo], format=fmt, errors="coerce")
@@ -287,12 +289,19 @@ def parse_datetimes(s: pd.Series) -> pd.Series:
     s = s.astype("str").str.strip()
     uniq = pd.Series(s.dropna().unique(), dtype="str")
     uniq = uniq[uniq != ""]
-    aware_mask = uniq.str.contains(_TZ_SUFFIX, regex=True)
+    # The common UTC spellings are cut off and parsed with the naive formats (fast); anything else
+    # with an offset goes through the ISO 8601 parser.
+    utc_suffix = uniq.str.endswith("+00") | uniq.str.endswith("Z") | uniq.str.endswith("+00:00")
+    aware_mask = utc_suffix | (uniq.str.contains(_TZ_SUFFIX, regex=True) & ~utc_suffix)
     res = pd.Series(pd.NaT, index=uniq.index, dtype=f"datetime64[ns, {TZ}]")
-    if aware_mask.any():
-        a = uniq[aware_mask].str.replace(r"([+-]\d{2})$", r"\1:00", regex=True)
+    if utc_suffix.any():
+        u = uniq[utc_suffix].str.replace(r"(Z|\+00(:00)?)$", "", regex=True)
+        res[utc_suffix] = _parse_naive(u).dt.tz_localize("UTC").dt.tz_convert(TZ)
+    other = aware_mask & ~utc_suffix
+    if other.any():
+        a = uniq[other].str.replace(r"([+-]\d{2})$", r"\1:00", regex=True)
         a = a.str.replace("/", "-", regex=False)
-        res[aware_mask] = pd.to_datetime(a, utc=True, errors="coerce", format="ISO8601").dt.tz_convert(TZ)
+        res[other] = pd.to_datetime(a, utc=True, errors="coerce", format="ISO8601").dt.tz_convert(TZ)
     if (~aware_mask).any():
         naive = _parse_naive(uniq[~aware_mask])
         loc = naive.dt.tz_localize(TZ, ambiguous=np.ones(len(naive), bool), nonexistent="shift_forward")
