@@ -145,15 +145,17 @@ def upsert(conn: Connection, table: Table, df: pd.DataFrame, *, key: str = "sour
     conn.execute(text(f'CREATE INDEX ON "{tmp}" ("{key}")'))
     conn.execute(text(f'ANALYZE "{tmp}"'))
     compare = [c for c in (compare or cols) if c not in (key, "load_id", "source")]
+    # the unique key indexes are partial (real records only): say so, or they cannot be used
+    real = "x.source <> 'demo'" if "source" in table.c else "TRUE"
     sets = ", ".join(f'"{c}" = t."{c}"' for c in cols if c != key)
     differs = " OR ".join(f'x."{c}" IS DISTINCT FROM t."{c}"' for c in compare)
     updated = conn.execute(text(
-        f'UPDATE "{table.name}" x SET {sets} FROM "{tmp}" t WHERE x."{key}" = t."{key}" AND ({differs})'
+        f'UPDATE "{table.name}" x SET {sets} FROM "{tmp}" t WHERE x."{key}" = t."{key}" AND {real} AND ({differs})'
     )).rowcount
     col_sql = ", ".join(f'"{c}"' for c in cols)
     inserted = conn.execute(text(
         f'INSERT INTO "{table.name}" ({col_sql}) SELECT {col_sql} FROM "{tmp}" t '
-        f'WHERE NOT EXISTS (SELECT 1 FROM "{table.name}" x WHERE x."{key}" = t."{key}")'
+        f'WHERE NOT EXISTS (SELECT 1 FROM "{table.name}" x WHERE x."{key}" = t."{key}" AND {real})'
     )).rowcount
     conn.execute(text(f'DROP TABLE "{tmp}"'))
     return inserted, updated
@@ -181,7 +183,7 @@ def commit_records(db: Database, summary: LoadSummary, *, table: Table, frame: p
         if len(frame) <= INCREMENTAL_ROWS and len(new_days) <= INCREMENTAL_DAYS:
             # the days the incoming rows fall on, and the days their stored versions were on
             old_days = {r[0] for r in conn.execute(text(
-                f'SELECT DISTINCT "{date_col}" FROM "{table.name}" WHERE source_key = ANY(:k)'),
+                f'SELECT DISTINCT "{date_col}" FROM "{table.name}" WHERE source_key = ANY(:k) AND source <> \'demo\''),
                 {"k": frame["source_key"].dropna().tolist()})}
             days = {table.name: new_days | old_days}
         summary.rows_loaded, summary.rows_updated = upsert(conn, table, frame)
