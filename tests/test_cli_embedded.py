@@ -29,7 +29,10 @@ def test_status_upgrade_and_demo_load(monkeypatch, capsys, make_database):
     assert main(["status"]) == 1
     assert "not created" in capsys.readouterr().out
     assert main(["db", "upgrade"]) == 0
-    assert "empty -> 0001" in capsys.readouterr().out
+    from data_access import migrate
+    from data_access.db import Database
+
+    assert f"empty -> {migrate.head_revision(Database(url))}" in capsys.readouterr().out
     assert main(["demo", "load", "--scale", "0.01", "--end", "2024-12-31"]) == 0
     out = capsys.readouterr().out
     assert "demo: read" in out and "data as of 2024-12-31" in out
