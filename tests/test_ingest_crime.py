@@ -283,3 +283,16 @@ def test_failed_load_leaves_everything_as_before(synth_db, demo_small, tmp_path,
     monkeypatch.undo()
     s = load_crime_file(synth_db, str(p2))
     assert s.rows_loaded == 400  # the 100 overlapping rows match by CCNumber
+
+
+def test_bulk_load_rebuilds_the_same_indexes(synth_db, demo_small, tmp_path, monkeypatch):
+    from data_access.ingest import base
+
+    monkeypatch.setattr(base, "BULK_ROWS", 10)  # take the drop-COPY-recreate path
+    q = text("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'victim' ORDER BY 1")
+    before = synth_db.execute(q).rows
+    s = load_crime_file(synth_db, str(write_csv(crime_frame(demo_small.victims.head(300)), tmp_path / "a.csv")))
+    assert s.rows_loaded == 300
+    assert synth_db.execute(q).rows == before
+    s2 = load_crime_file(synth_db, str(tmp_path / "a.csv"))  # the unique key index works again
+    assert (s2.rows_loaded, s2.rows_updated) == (0, 0)
