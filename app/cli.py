@@ -74,6 +74,18 @@ def cmd_demo_load(args, settings: Settings) -> int:
 
 
 def cmd_status(args, settings: Settings) -> int:
+    from flask import Flask
+
+    from data_access.cache import cache, cache_config
+
+    # The queries memoize through flask-caching, which needs an app context: give it a null one.
+    app = Flask("psad-status")
+    cache.init_app(app, config=cache_config("", 0, "null"))
+    with app.app_context():
+        return _status(args, settings)
+
+
+def _status(args, settings: Settings) -> int:
     from data_access import migrate, queries
 
     db = _database(settings)
@@ -102,6 +114,61 @@ def cmd_status(args, settings: Settings) -> int:
     return 0
 
 
+# --- real data (issue 3): psad ingest KIND FILE, psad refresh ----------------------------------
+
+def _progress_bar(desc: str):
+    from tqdm import tqdm
+
+    bar = tqdm(desc=desc, unit="step", file=sys.stderr, leave=False, disable=None)  # None: off when not a terminal
+
+    def progress(step: str, rows: int) -> None:
+        bar.set_postfix_str(f"{step} {rows:,} rows" if rows else step)
+        bar.update(1)
+
+    return bar, progress
+
+
+def _print_summary(summary) -> None:
+    print("\n".join(summary.lines()))
+    for note in getattr(summary, "notes", []):
+        print(f"  {note}")
+
+
+def cmd_ingest(args, settings: Settings) -> int:
+    from data_access import migrate
+    from data_access.ingest import IngestError, run
+
+    db = _database(settings)
+    migrate.upgrade(db)
+    bar, progress = _progress_bar(f"ingest {args.kind}")
+    try:
+        summary = run.ingest(db, args.kind, args.paths, settings=settings, layer=args.layer, progress=progress)
+    except IngestError as exc:
+        bar.close()
+        print(f"psad: {args.kind}: {exc}", file=sys.stderr)
+        return 1
+    bar.close()
+    _print_summary(summary)
+    return 0
+
+
+def cmd_refresh(args, settings: Settings) -> int:
+    from data_access import migrate
+    from data_access.ingest import IngestError
+    from data_access.ingest.arcgis import refresh
+
+    db = _database(settings)
+    migrate.upgrade(db)
+    try:
+        summaries = refresh(db, settings, datasets=args.dataset or None, since=args.since, progress_bar=True)
+    except IngestError as exc:
+        print(f"psad: refresh: {exc}", file=sys.stderr)
+        return 1
+    for s in summaries:
+        _print_summary(s)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="psad", description="Baltimore Public Safety Accountability Dashboard")
     sub = p.add_subparsers(dest="command", required=True)
@@ -125,6 +192,20 @@ def parser() -> argparse.ArgumentParser:
     load.set_defaults(func=cmd_demo_load)
 
     sub.add_parser("status", help="what is loaded").set_defaults(func=cmd_status)
+
+    ing = sub.add_parser("ingest", help="load real data files (see the README for layouts)")
+    ing.add_argument("kind", choices=("boundaries", "population", "crime", "arrests", "cvi", "cases"))
+    ing.add_argument("paths", nargs="+", metavar="FILE", help="CSV (plain or gzip) or, for boundaries, "
+                     "GeoJSON files or a directory of them")
+    ing.add_argument("--layer", help="boundaries: the layer a single file holds (e.g. csa)")
+    ing.set_defaults(func=cmd_ingest)
+
+    ref = sub.add_parser("refresh", help="pull new records from Open Baltimore's ArcGIS layers")
+    ref.add_argument("--dataset", action="append", choices=("crime", "arrests"),
+                     help="only this dataset (repeatable; default: both)")
+    ref.add_argument("--since", type=date.fromisoformat, default=None,
+                     help="fetch records from this date (default: last loaded date minus the overlap window)")
+    ref.set_defaults(func=cmd_refresh)
     return p
 
 

@@ -62,6 +62,20 @@ SETTINGS: tuple[Setting, ...] = (
             "Areas with fewer residents are flagged, not shaded, when the map shows rates."),
     Setting("PSAD_CVI_RADIUS_M", "cvi_radius_m", 400, int,
             "Radius in metres around each CVI site within which shootings are counted as context."),
+    # Real data: ingest and refresh
+    Setting("PSAD_INGEST_MIN_DATE", "ingest_min_date", "2000-01-01", str,
+            "Earliest plausible record date; older (and future) dates are rejected with the reason kept."),
+    Setting("PSAD_ARCGIS_CRIME_URL", "arcgis_crime_url",
+            "https://services1.arcgis.com/UWYHeuuJISiGmgXx/arcgis/rest/services/Part1_Crime_Beta/FeatureServer/0",
+            str, "ArcGIS FeatureServer layer `psad refresh` reads Part 1 crime from."),
+    Setting("PSAD_ARCGIS_ARRESTS_URL", "arcgis_arrests_url",
+            "https://services1.arcgis.com/UWYHeuuJISiGmgXx/arcgis/rest/services/BPD_Arrests/FeatureServer/0",
+            str, "ArcGIS FeatureServer layer `psad refresh` reads arrests from."),
+    Setting("PSAD_REFRESH_OVERLAP_DAYS", "refresh_overlap_days", 14, int,
+            "`psad refresh` re-fetches this many days before the last loaded date, so late corrections arrive."),
+    Setting("PSAD_ARCGIS_TIMEOUT", "arcgis_timeout", 60.0, float, "Seconds one ArcGIS request may take."),
+    Setting("PSAD_ARCGIS_RETRIES", "arcgis_retries", 5, int,
+            "Attempts per ArcGIS request (exponential backoff between them) before a refresh gives up."),
 )
 
 
@@ -85,6 +99,12 @@ class Settings:
     goal_annual_reduction: float
     min_compare: int
     debug: bool
+    ingest_min_date: str
+    arcgis_crime_url: str
+    arcgis_arrests_url: str
+    refresh_overlap_days: int
+    arcgis_timeout: float
+    arcgis_retries: int
     tile_url: str = ""
     tile_attribution: str = ""
     map_point_cap: int = 4000

@@ -13,44 +13,16 @@ the old data or the new with the new, never a mix.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, timedelta
+
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 _GEO = "police_district, neighborhood, council_district, legislative_district"
-
-REFRESH_SQL = (
-    "TRUNCATE agg_victim_daily, agg_victim_hourly, agg_victim_city_daily, agg_victim_city_hourly, "
-    "agg_victim_city_hourly_all, agg_victim_gun_daily, agg_arrest_daily",
-    f"""INSERT INTO agg_victim_daily (d, offense, gun, {_GEO}, n)
-        SELECT occurred_date, offense, is_gun_violence, {_GEO}, count(*)
-        FROM victim GROUP BY occurred_date, offense, is_gun_violence, {_GEO}
-        ORDER BY neighborhood, occurred_date""",
-    f"""INSERT INTO agg_victim_hourly (d, hour, offense, {_GEO}, n)
-        SELECT occurred_date, occurred_hour, offense, {_GEO}, count(*)
-        FROM victim WHERE occurred_hour IS NOT NULL
-        GROUP BY occurred_date, occurred_hour, offense, {_GEO}
-        ORDER BY neighborhood, occurred_date""",
-    f"""INSERT INTO agg_arrest_daily (d, charge_category, {_GEO}, n)
-        SELECT arrest_date, charge_category, {_GEO}, count(*)
-        FROM arrest GROUP BY arrest_date, charge_category, {_GEO}
-        ORDER BY neighborhood, arrest_date""",
-    # The citywide tables roll up the geography tables, not the victim rows: half the work.
-    """INSERT INTO agg_victim_city_daily (d, offense, gun, n)
-        SELECT d, offense, gun, sum(n) FROM agg_victim_daily GROUP BY d, offense, gun""",
-    """INSERT INTO agg_victim_city_hourly (d, hour, offense, n)
-        SELECT d, hour, offense, sum(n) FROM agg_victim_hourly GROUP BY d, hour, offense""",
-    f"""INSERT INTO agg_victim_gun_daily (d, {_GEO}, n)
-        SELECT d, {_GEO}, sum(n) FROM agg_victim_daily WHERE gun GROUP BY d, {_GEO}""",
-    """INSERT INTO agg_victim_city_hourly_all (d, hour, n)
-        SELECT d, hour, sum(n) FROM agg_victim_city_hourly GROUP BY d, hour""",
-    "ANALYZE agg_victim_daily",
-    "ANALYZE agg_victim_city_daily",
-    "ANALYZE agg_victim_city_hourly",
-    "ANALYZE agg_victim_city_hourly_all",
-    "ANALYZE agg_victim_gun_daily",
-    "ANALYZE agg_victim_hourly",
-    "ANALYZE agg_arrest_daily",
-)
+_AREAS = ("police_district, police_district_pre2023, police_district_2023, neighborhood, "
+          "council_district, legislative_district, csa")
+_GUN = "('homicide', 'shooting')"
 
 
 # --- Demographics, arrests and case outcomes (issue 5) ------------------------------------------
@@ -72,125 +44,232 @@ def _demo(age: str, sex: str, race: str, eth: str) -> str:
             f"{_known(eth)} AS ethnicity")
 
 
-_GUN = "('homicide', 'shooting')"
+@dataclass(frozen=True)
+class Agg:
+    """One statement of the rebuild.
 
-DEMOGRAPHIC_SQL = (
-    "TRUNCATE agg_victim_demo, agg_arrest_demo, agg_gun_incident, agg_gun_arrest, "
-    "agg_charge_outcome, agg_case_status, case_search",
-    f"""INSERT INTO agg_victim_demo (m, offense, {_GEO}, age_band, sex, race, ethnicity, n)
-        SELECT date_trunc('month', occurred_date)::date, offense, {_GEO},
-               {_demo('victim_age', 'victim_sex', 'victim_race', 'victim_ethnicity')}, count(*)
-        FROM victim GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10""",
-    f"""INSERT INTO agg_arrest_demo (m, charge_category, {_GEO}, age_band, sex, race, ethnicity, n)
-        SELECT date_trunc('month', arrest_date)::date, charge_category, {_GEO},
-               {_demo('age', 'sex', 'race', 'ethnicity')}, count(*)
-        FROM arrest GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10""",
-    # One incident per (cc_number, offense); its date and place are its first victim's.
-    f"""INSERT INTO agg_gun_incident (year, offense, {_GEO}, incidents, cleared_same_year,
-                                      cleared_by_now)
-        WITH inc AS (
-            SELECT DISTINCT ON (cc_number, offense) cc_number, offense, occurred_date, {_GEO}
-            FROM victim WHERE offense IN {_GUN} AND cc_number IS NOT NULL
-            ORDER BY cc_number, offense, occurred_date),
-        arr AS (
-            SELECT a.cc_number, bool_or(extract(year FROM a.arrest_date) = extract(year FROM i.occurred_date)
-                                        AND a.arrest_date >= i.occurred_date) AS same_year
-            FROM arrest a JOIN inc i ON i.cc_number = a.cc_number AND i.offense = a.offense
-            GROUP BY a.cc_number)
-        SELECT extract(year FROM i.occurred_date)::int, i.offense, {', '.join('i.' + c for c in _GEO.split(', '))},
-               count(*), count(*) FILTER (WHERE arr.same_year), count(arr.cc_number)
-        FROM inc i LEFT JOIN arr ON arr.cc_number = i.cc_number
-        GROUP BY 1, 2, 3, 4, 5, 6""",
-    f"""INSERT INTO agg_gun_arrest (year, offense, link, {_GEO}, n)
-        WITH inc AS (
-            SELECT cc_number, offense, min(occurred_date) AS occurred_date
-            FROM victim WHERE offense IN {_GUN} AND cc_number IS NOT NULL
-            GROUP BY cc_number, offense)
-        SELECT extract(year FROM a.arrest_date)::int, a.offense,
-               CASE WHEN i.cc_number IS NULL OR i.occurred_date > a.arrest_date THEN 'unlinked'
-                    WHEN extract(year FROM i.occurred_date) = extract(year FROM a.arrest_date)
-                    THEN 'same_year' ELSE 'earlier_year' END,
-               {', '.join('a.' + c for c in _GEO.split(', '))}, count(*)
-        FROM arrest a LEFT JOIN inc i ON i.cc_number = a.cc_number AND i.offense = a.offense
-        WHERE a.offense IN {_GUN}
-        GROUP BY 1, 2, 3, 4, 5, 6, 7""",
-    f"""INSERT INTO agg_charge_outcome (d, {_GEO}, gun, disposition, n)
-        SELECT c.filed_date, {', '.join('c.' + g for g in _GEO.split(', '))}, ch.is_gun_charge,
-               ch.disposition, count(*)
-        FROM sao_case c JOIN case_charge ch ON ch.case_id = c.id
-        GROUP BY 1, 2, 3, 4, 5, 6, 7""",
-    # A case is pending while any of its charges is; otherwise it was decided on its last
-    # disposition date, counted from the (earliest) arrest with its arrest number.
-    f"""INSERT INTO agg_case_status (d, {_GEO}, gun, pending, days, n)
-        WITH per_case AS (
-            SELECT c.id, c.filed_date, {', '.join('c.' + g for g in _GEO.split(', '))},
-                   bool_or(ch.is_gun_charge) AS gun,
-                   bool_or(ch.disposition = 'pending') AS pending,
-                   max(ch.disposition_date) AS decided,
-                   c.arrest_number
-            FROM sao_case c JOIN case_charge ch ON ch.case_id = c.id
-            GROUP BY c.id),
-        arr AS (SELECT arrest_number, min(arrest_date) AS arrest_date FROM arrest
-                WHERE arrest_number IN (SELECT arrest_number FROM sao_case) GROUP BY arrest_number)
-        SELECT p.filed_date, {', '.join('p.' + g for g in _GEO.split(', '))}, p.gun, p.pending,
-               CASE WHEN p.pending THEN NULL ELSE p.decided - arr.arrest_date END, count(*)
-        FROM per_case p LEFT JOIN arr ON arr.arrest_number = p.arrest_number
-        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8""",
-    f"""INSERT INTO case_search (description, filed_date, case_id, {_GEO})
-        SELECT DISTINCT ch.description, c.filed_date, c.id, {', '.join('c.' + g for g in _GEO.split(', '))}
-        FROM case_charge ch JOIN sao_case c ON c.id = ch.case_id WHERE ch.description IS NOT NULL""",
-    "ANALYZE case_search",
-    # Fresh statistics on the case tables, so a page's 25 ids are looked up by index (without
-    # them the planner scans every charge until autovacuum gets round to it).
-    "ANALYZE sao_case",
-    "ANALYZE case_charge",
-    "ANALYZE agg_victim_demo",
-    "ANALYZE agg_arrest_demo",
-    "ANALYZE agg_charge_outcome",
-    "ANALYZE agg_case_status",
-)
+    ``grain`` says which changed keys restrict it: ``vday``/``vmonth``/``vyear`` (victim days,
+    months, years), ``aday``/``amonth`` (arrests), ``gun`` (rebuilt whole whenever victims or
+    arrests change: clearance links incidents and arrests across years), ``cases`` (rebuilt whole
+    when cases or arrests change). ``sql`` has a ``{where}`` slot: TRUE in a full rebuild, the
+    key restriction in a partial one. ``clear`` empties the table's affected keys first (``None``:
+    the statement adds to rows an earlier one of the same table cleared).
+    """
+
+    table: str
+    grain: str
+    sql: str
+    clear: str | None = ""  # "" = the grain's default key column
 
 
-# Map page (issue 4): density grid cells per month (sexual offenses never enter it).
-_GEO4 = "police_district, neighborhood, council_district, legislative_district"
-CELL_SQL = (
-    "TRUNCATE agg_victim_cell_month",
-    f"""INSERT INTO agg_victim_cell_month (m, offense, gx, gy, {_GEO4}, n)
+_KEY = {"vday": "d", "aday": "d", "vmonth": "m", "amonth": "m", "vyear": "y"}
+_PARAM = {"vday": ":vdays", "aday": ":adays", "vmonth": ":vmonths", "amonth": ":amonths",
+          "vyear": ":vyears"}
+# Restrictions on the source rows. Month restrictions go through the date index first.
+_VDAYS = "occurred_date = ANY(:vdays)"
+_VMONTHS = ("occurred_date BETWEEN :vmin AND :vmax "
+            "AND date_trunc('month', occurred_date)::date = ANY(:vmonths)")
+_AMONTHS = ("arrest_date BETWEEN :amin AND :amax "
+            "AND date_trunc('month', arrest_date)::date = ANY(:amonths)")
+
+AGGREGATES: tuple[Agg, ...] = (
+    # Day x offense x geography, written in (neighborhood, day) order (see the module doc).
+    Agg("agg_victim_daily", "vday", f"""
+        INSERT INTO agg_victim_daily (d, offense, gun, {_GEO}, n)
+        SELECT occurred_date, offense, is_gun_violence, {_GEO}, count(*)
+        FROM victim WHERE {{where_vday}}
+        GROUP BY occurred_date, offense, is_gun_violence, {_GEO}
+        ORDER BY neighborhood, occurred_date"""),
+    Agg("agg_victim_hourly", "vday", f"""
+        INSERT INTO agg_victim_hourly (d, hour, offense, {_GEO}, n)
+        SELECT occurred_date, occurred_hour, offense, {_GEO}, count(*)
+        FROM victim WHERE occurred_hour IS NOT NULL AND {{where_vday}}
+        GROUP BY occurred_date, occurred_hour, offense, {_GEO}
+        ORDER BY neighborhood, occurred_date"""),
+    Agg("agg_arrest_daily", "aday", f"""
+        INSERT INTO agg_arrest_daily (d, charge_category, {_GEO}, n)
+        SELECT arrest_date, charge_category, {_GEO}, count(*)
+        FROM arrest WHERE {{where_aday}}
+        GROUP BY arrest_date, charge_category, {_GEO}
+        ORDER BY neighborhood, arrest_date"""),
+    # Citywide roll-ups of the geography tables (the Summary without a geography filter).
+    Agg("agg_victim_city_daily", "vday", """
+        INSERT INTO agg_victim_city_daily (d, offense, gun, n)
+        SELECT d, offense, gun, sum(n) FROM agg_victim_daily WHERE {where_d}
+        GROUP BY d, offense, gun"""),
+    Agg("agg_victim_city_hourly", "vday", """
+        INSERT INTO agg_victim_city_hourly (d, hour, offense, n)
+        SELECT d, hour, offense, sum(n) FROM agg_victim_hourly WHERE {where_d}
+        GROUP BY d, hour, offense"""),
+    Agg("agg_victim_city_hourly_all", "vday", """
+        INSERT INTO agg_victim_city_hourly_all (d, hour, n)
+        SELECT d, hour, sum(n) FROM agg_victim_city_hourly WHERE {where_d} GROUP BY d, hour"""),
+    Agg("agg_victim_gun_daily", "vday", f"""
+        INSERT INTO agg_victim_gun_daily (d, {_GEO}, n)
+        SELECT d, {_GEO}, sum(n) FROM agg_victim_daily WHERE gun AND {{where_d}}
+        GROUP BY d, {_GEO}"""),
+    # Map: every area layer by day, month (with an all-offenses "*" row) and year.
+    Agg("agg_victim_area", "vday", f"""
+        INSERT INTO agg_victim_area (d, offense, {_AREAS}, n)
+        SELECT occurred_date, offense, {_AREAS}, count(*)
+        FROM victim WHERE {{where_vday}} GROUP BY occurred_date, offense, {_AREAS}"""),
+    Agg("agg_victim_area_month", "vmonth", f"""
+        INSERT INTO agg_victim_area_month (m, offense, {_AREAS}, n)
+        SELECT date_trunc('month', d)::date, offense, {_AREAS}, sum(n)
+        FROM agg_victim_area WHERE {{where_month_of_d}}
+        GROUP BY date_trunc('month', d)::date, offense, {_AREAS}"""),
+    Agg("agg_victim_area_month", "vmonth", f"""
+        INSERT INTO agg_victim_area_month (m, offense, {_AREAS}, n)
+        SELECT m, '*', {_AREAS}, sum(n) FROM agg_victim_area_month
+        WHERE offense <> '*' AND {{where_m}} GROUP BY m, {_AREAS}""", clear=None),
+    Agg("agg_victim_area_year", "vyear", f"""
+        INSERT INTO agg_victim_area_year (y, offense, {_AREAS}, n)
+        SELECT date_trunc('year', m)::date, offense, {_AREAS}, sum(n)
+        FROM agg_victim_area_month WHERE {{where_year_of_m}}
+        GROUP BY date_trunc('year', m)::date, offense, {_AREAS}"""),
+    # Map density grid (~400 m cells) by month; sexual offenses never enter it.
+    Agg("agg_victim_cell_month", "vmonth", f"""
+        INSERT INTO agg_victim_cell_month (m, offense, gx, gy, {_GEO}, n)
         SELECT date_trunc('month', occurred_date)::date, offense, floor(lon / 0.0047)::int,
-               floor(lat / 0.0036)::int, {_GEO4}, count(*)
+               floor(lat / 0.0036)::int, {_GEO}, count(*)
         FROM victim
         WHERE lon IS NOT NULL AND lat IS NOT NULL
-          AND offense IN (SELECT code FROM offense_category WHERE NOT sexual)
-        GROUP BY 1, 2, 3, 4, {_GEO4}""",
-    f"""INSERT INTO agg_victim_cell_month (m, offense, gx, gy, {_GEO4}, n)
-        SELECT m, '*', gx, gy, {_GEO4}, sum(n) FROM agg_victim_cell_month
-        GROUP BY m, gx, gy, {_GEO4}""",
-    "ANALYZE agg_victim_cell_month",
+          AND offense IN (SELECT code FROM offense_category WHERE NOT sexual) AND {{where_vmonth}}
+        GROUP BY 1, 2, 3, 4, {_GEO}"""),
+    Agg("agg_victim_cell_month", "vmonth", f"""
+        INSERT INTO agg_victim_cell_month (m, offense, gx, gy, {_GEO}, n)
+        SELECT m, '*', gx, gy, {_GEO}, sum(n) FROM agg_victim_cell_month
+        WHERE offense <> '*' AND {{where_m}} GROUP BY m, gx, gy, {_GEO}""", clear=None),
+    # Demographics: victims and arrestees by month x offense/charge x geography x group.
+    Agg("agg_victim_demo", "vmonth", f"""
+        INSERT INTO agg_victim_demo (m, offense, {_GEO}, age_band, sex, race, ethnicity, n)
+        SELECT date_trunc('month', occurred_date)::date, offense, {_GEO},
+               {{demo_victim}}, count(*)
+        FROM victim WHERE {{where_vmonth}} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10"""),
+    Agg("agg_arrest_demo", "amonth", f"""
+        INSERT INTO agg_arrest_demo (m, charge_category, {_GEO}, age_band, sex, race, ethnicity, n)
+        SELECT date_trunc('month', arrest_date)::date, charge_category, {_GEO},
+               {{demo_arrest}}, count(*)
+        FROM arrest WHERE {{where_amonth}} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10"""),
+    # Clearance of homicides and shootings (small: gun offenses only).
+    Agg("agg_gun_incident", "gun", f"""INSERT INTO agg_gun_incident (year, offense, {_GEO}, incidents, cleared_same_year,
+                                          cleared_by_now)
+            WITH inc AS (
+                SELECT DISTINCT ON (cc_number, offense) cc_number, offense, occurred_date, {_GEO}
+                FROM victim WHERE offense IN {_GUN} AND cc_number IS NOT NULL
+                ORDER BY cc_number, offense, occurred_date),
+            arr AS (
+                SELECT a.cc_number, bool_or(extract(year FROM a.arrest_date) = extract(year FROM i.occurred_date)
+                                            AND a.arrest_date >= i.occurred_date) AS same_year
+                FROM arrest a JOIN inc i ON i.cc_number = a.cc_number AND i.offense = a.offense
+                GROUP BY a.cc_number)
+            SELECT extract(year FROM i.occurred_date)::int, i.offense, {', '.join('i.' + c for c in _GEO.split(', '))},
+                   count(*), count(*) FILTER (WHERE arr.same_year), count(arr.cc_number)
+            FROM inc i LEFT JOIN arr ON arr.cc_number = i.cc_number
+            GROUP BY 1, 2, 3, 4, 5, 6"""),
+    Agg("agg_gun_arrest", "gun", f"""INSERT INTO agg_gun_arrest (year, offense, link, {_GEO}, n)
+            WITH inc AS (
+                SELECT cc_number, offense, min(occurred_date) AS occurred_date
+                FROM victim WHERE offense IN {_GUN} AND cc_number IS NOT NULL
+                GROUP BY cc_number, offense)
+            SELECT extract(year FROM a.arrest_date)::int, a.offense,
+                   CASE WHEN i.cc_number IS NULL OR i.occurred_date > a.arrest_date THEN 'unlinked'
+                        WHEN extract(year FROM i.occurred_date) = extract(year FROM a.arrest_date)
+                        THEN 'same_year' ELSE 'earlier_year' END,
+                   {', '.join('a.' + c for c in _GEO.split(', '))}, count(*)
+            FROM arrest a LEFT JOIN inc i ON i.cc_number = a.cc_number AND i.offense = a.offense
+            WHERE a.offense IN {_GUN}
+            GROUP BY 1, 2, 3, 4, 5, 6, 7"""),
+    # State's Attorney cases.
+    Agg("agg_charge_outcome", "cases", f"""INSERT INTO agg_charge_outcome (d, {_GEO}, gun, disposition, n)
+            SELECT c.filed_date, {', '.join('c.' + g for g in _GEO.split(', '))}, ch.is_gun_charge,
+                   ch.disposition, count(*)
+            FROM sao_case c JOIN case_charge ch ON ch.case_id = c.id
+            GROUP BY 1, 2, 3, 4, 5, 6, 7"""),
+    Agg("agg_case_status", "cases", f"""INSERT INTO agg_case_status (d, {_GEO}, gun, pending, days, n)
+            WITH per_case AS (
+                SELECT c.id, c.filed_date, {', '.join('c.' + g for g in _GEO.split(', '))},
+                       bool_or(ch.is_gun_charge) AS gun,
+                       bool_or(ch.disposition = 'pending') AS pending,
+                       max(ch.disposition_date) AS decided,
+                       c.arrest_number
+                FROM sao_case c JOIN case_charge ch ON ch.case_id = c.id
+                GROUP BY c.id),
+            arr AS (SELECT arrest_number, min(arrest_date) AS arrest_date FROM arrest
+                    WHERE arrest_number IN (SELECT arrest_number FROM sao_case) GROUP BY arrest_number)
+            SELECT p.filed_date, {', '.join('p.' + g for g in _GEO.split(', '))}, p.gun, p.pending,
+                   CASE WHEN p.pending THEN NULL ELSE p.decided - arr.arrest_date END, count(*)
+            FROM per_case p LEFT JOIN arr ON arr.arrest_number = p.arrest_number
+            GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"""),
+    Agg("case_search", "cases", f"""INSERT INTO case_search (description, filed_date, case_id, {_GEO})
+            SELECT DISTINCT ch.description, c.filed_date, c.id, {', '.join('c.' + g for g in _GEO.split(', '))}
+            FROM case_charge ch JOIN sao_case c ON c.id = ch.case_id WHERE ch.description IS NOT NULL"""),
 )
 
-# Map page (issue 4): every area layer the choropleth can shade, both police-district maps and CSAs.
-_AREAS = ("police_district, police_district_pre2023, police_district_2023, neighborhood, "
-          "council_district, legislative_district, csa")
-REFRESH_SQL += (
-    "TRUNCATE agg_victim_area, agg_victim_area_month, agg_victim_area_year",
-    f"""INSERT INTO agg_victim_area (d, offense, {_AREAS}, n)
-        SELECT occurred_date, offense, {_AREAS}, count(*)
-        FROM victim GROUP BY occurred_date, offense, {_AREAS}""",
-    f"""INSERT INTO agg_victim_area_month (m, offense, {_AREAS}, n)
-        SELECT date_trunc('month', d)::date, offense, {_AREAS}, sum(n)
-        FROM agg_victim_area GROUP BY date_trunc('month', d)::date, offense, {_AREAS}""",
-    f"""INSERT INTO agg_victim_area_month (m, offense, {_AREAS}, n)
-        SELECT m, '*', {_AREAS}, sum(n) FROM agg_victim_area_month GROUP BY m, {_AREAS}""",
-    f"""INSERT INTO agg_victim_area_year (y, offense, {_AREAS}, n)
-        SELECT date_trunc('year', m)::date, offense, {_AREAS}, sum(n)
-        FROM agg_victim_area_month GROUP BY date_trunc('year', m)::date, offense, {_AREAS}""",
-    "ANALYZE agg_victim_area",
-    "ANALYZE agg_victim_area_month",
-    "ANALYZE agg_victim_area_year",
-    *CELL_SQL,
-)
+# Fresh statistics after a full rebuild; on the case tables too, so a Case lookup page's 25 ids
+# are looked up by index (without them the planner scans every charge until autovacuum runs).
+ANALYZE = sorted({a.table for a in AGGREGATES}) + ["sao_case", "case_charge"]
+
+
+def _months(days) -> list[date]:
+    return sorted({d.replace(day=1) for d in days})
+
+
+def _run(conn: Connection, aggs, where: dict, params: dict, full: bool) -> None:
+    cleared: set[str] = set()
+    for a in aggs:
+        if a.clear is not None and a.table not in cleared:
+            if full or a.grain in ("gun", "cases"):
+                conn.execute(text(f"TRUNCATE {a.table}"))
+            else:
+                conn.execute(text(f"DELETE FROM {a.table} WHERE {_KEY[a.grain]} = ANY({_PARAM[a.grain]})"),
+                             params)
+            cleared.add(a.table)
+        conn.execute(text(a.sql.format(**where)), params)
+
+
+_SLOTS = {
+    "demo_victim": _demo("victim_age", "victim_sex", "victim_race", "victim_ethnicity"),
+    "demo_arrest": _demo("age", "sex", "race", "ethnicity"),
+}
 
 
 def refresh(conn: Connection) -> None:
-    for sql in REFRESH_SQL + DEMOGRAPHIC_SQL:
-        conn.execute(text(sql))
+    """Rebuild every pre-aggregate from the row tables (demo loads, first real loads)."""
+    everything = {k: "TRUE" for k in ("where_vday", "where_aday", "where_d", "where_m",
+                                       "where_month_of_d", "where_year_of_m", "where_vmonth",
+                                       "where_amonth")}
+    _run(conn, AGGREGATES, {**everything, **_SLOTS}, {}, full=True)
+    for table in ANALYZE:
+        conn.execute(text(f"ANALYZE {table}"))
+
+
+def refresh_days(conn: Connection, victim_days, arrest_days) -> None:
+    """Rebuild the pre-aggregates for the local days a load inserted, updated or moved records
+    from (and the months and years holding them): the same statements restricted by key, so the
+    result equals a full rebuild; a weekly refresh touches a few weeks instead of 15 years."""
+    v, a = sorted(set(victim_days)), sorted(set(arrest_days))
+    vm, am = _months(v), _months(a)
+    params = {"vdays": v, "adays": a, "vmonths": vm, "amonths": am,
+              "vyears": sorted({d.replace(month=1, day=1) for d in v}),
+              "vmin": vm[0] if vm else None, "vmax": v[-1] + timedelta(days=31) if v else None,
+              "amin": am[0] if am else None, "amax": a[-1] + timedelta(days=31) if a else None}
+    where = {
+        "where_vday": _VDAYS, "where_aday": "arrest_date = ANY(:adays)", "where_d": "d = ANY(:vdays)",
+        "where_m": "m = ANY(:vmonths)",
+        "where_month_of_d": ("d BETWEEN :vmin AND :vmax "
+                             "AND date_trunc('month', d)::date = ANY(:vmonths)"),
+        "where_year_of_m": "date_trunc('year', m)::date = ANY(:vyears)",
+        "where_vmonth": _VMONTHS, "where_amonth": _AMONTHS, **_SLOTS,
+    }
+    todo = [g for g in AGGREGATES
+            if (g.grain.startswith("v") and v) or (g.grain.startswith("a") and a)
+            or (g.grain == "gun" and (v or a)) or (g.grain == "cases" and a)]
+    _run(conn, todo, where, params, full=False)
+
+
+def refresh_cases(conn: Connection) -> None:
+    """Rebuild what is built from State's Attorney cases (after a cases load)."""
+    _run(conn, [g for g in AGGREGATES if g.grain == "cases"], {}, {}, full=True)
+    for table in ("agg_charge_outcome", "agg_case_status", "case_search", "sao_case", "case_charge"):
+        conn.execute(text(f"ANALYZE {table}"))

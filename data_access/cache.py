@@ -22,6 +22,7 @@ from data_access.db import Database
 from data_access.schema import data_state
 
 cache = Cache()
+VERSIONS = "psad_data_versions"
 log = logging.getLogger(__name__)
 
 
@@ -42,16 +43,27 @@ def cache_config(redis_url: str, timeout: int, kind: str | None = None) -> dict:
 def data_version(db: Database) -> int:
     """The version of the data being served (0 when nothing is loaded).
 
-    Looked up once per request (kept on ``flask.g``): a callback runs several cached queries, and
-    they must all see the same version anyway.
+    Looked up once per request (kept on ``flask.g``; ``data_access.concurrent.gather`` hands the
+    same memo to its threads): a callback runs several cached queries, and they must all see the
+    same version anyway. Outside a request (scripts, tests holding an app context across loads)
+    it is read every time.
     """
-    if has_request_context():
-        versions = g.setdefault("psad_data_versions", {})
+    versions = request_versions()
+    if versions is not None:
         key = repr(db)
         if key not in versions:
             versions[key] = _read_version(db)
         return versions[key]
     return _read_version(db)
+
+
+def request_versions() -> dict | None:
+    """This request's memo of data versions (None outside a request)."""
+    if has_request_context():
+        return g.setdefault(VERSIONS, {})
+    if has_app_context():
+        return g.get(VERSIONS)  # a gather() thread working for a request
+    return None
 
 
 def _read_version(db: Database) -> int:

@@ -12,7 +12,9 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable
 
-from flask import current_app, has_app_context
+from flask import current_app, g, has_app_context
+
+from data_access.cache import VERSIONS, request_versions
 
 _pool: ThreadPoolExecutor | None = None
 _lock = threading.Lock()
@@ -34,11 +36,14 @@ def gather(*calls: Callable[[], Any]) -> list[Any]:
     if len(calls) < 2:
         return [c() for c in calls]
     app = current_app._get_current_object() if has_app_context() else None
+    versions = request_versions() if app is not None else None
 
     def run(call):
         if app is None:
             return call()
         with app.app_context():
+            if versions is not None:
+                g.setdefault(VERSIONS, versions)  # one data-version lookup per request
             return call()
 
     futures = [_executor().submit(run, c) for c in calls]

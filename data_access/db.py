@@ -78,7 +78,10 @@ class Database:
                 if self._engine is None:
                     self._engine = create_engine(
                         self.url,
-                        pool_pre_ping=True,
+                        # A dead pooled connection (server restart) is replaced on first use
+                        # instead of pinging before every checkout: a round trip per query saved.
+                        pool_pre_ping=False,
+                        pool_recycle=300,
                         pool_size=5,
                         max_overflow=5,
                         connect_args={
@@ -102,10 +105,14 @@ class Database:
         """Run one read statement. ``on_cap`` is ``raise`` or ``truncate``."""
         cap = self.row_cap if row_cap is None else row_cap
         try:
-            with self.engine.connect() as conn:
-                res = conn.execute(stmt, params or {})
-                rows = [tuple(r) for r in res.fetchmany(cap + 1)]
-                columns = tuple(res.keys())
+            try:
+                columns, rows = self._fetch(stmt, params, cap)
+            except DBAPIError as exc:
+                if not exc.connection_invalidated:
+                    raise
+                # A pooled connection died (the server restarted); SQLAlchemy has dropped the
+                # pool, so one retry runs on a fresh connection.
+                columns, rows = self._fetch(stmt, params, cap)
         except OperationalError as exc:
             if _is_timeout(exc):
                 raise QueryTimeout(str(exc.orig)) from exc
@@ -120,6 +127,11 @@ class Database:
                 raise RowCapExceeded(f"more than {cap} rows")
             rows = rows[:cap]
         return Result(columns, rows, truncated)
+
+    def _fetch(self, stmt, params, cap: int):
+        with self.engine.connect() as conn:
+            res = conn.execute(stmt, params or {})
+            return tuple(res.keys()), [tuple(r) for r in res.fetchmany(cap + 1)]
 
     def frame(self, stmt, params: dict | None = None, **kw) -> pd.DataFrame:
         return self.execute(stmt, params, **kw).frame()

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -123,6 +124,8 @@ victim = Table(
 )
 Index("ix_victim_date", victim.c.occurred_date)
 Index("ix_victim_source_key", victim.c.source, victim.c.source_key)
+# issue 3 (migration 0002): real records are matched on reload/refresh by a unique key.
+Index("ux_victim_key", victim.c.source_key, unique=True, postgresql_where=text("source <> 'demo'"))
 
 arrest = Table(
     "arrest",
@@ -149,6 +152,9 @@ arrest = Table(
 )
 Index("ix_arrest_date", arrest.c.arrest_date)
 Index("ix_arrest_number", arrest.c.arrest_number)
+# issue 3 (migration 0002): ArrestNumber + occurrence, or a content key (data_access.ingest).
+arrest.append_column(Column("source_key", Text))
+Index("ux_arrest_key", arrest.c.source_key, unique=True, postgresql_where=text("source <> 'demo'"))
 
 # State's Attorney's Office cases. Defendants appear only as age band, sex and race.
 sao_case = Table(

@@ -110,6 +110,48 @@ See the project README for every parameter.
 """
 
 
+# issue 3: how real data is loaded and normalized (the rules data_access.ingest applies).
+INGEST_METHODOLOGY = """
+### Where the numbers come from
+
+Part 1 crime and arrests come from the Baltimore Police Department's exports on Open Baltimore
+(CSV files in every published layout, or the ArcGIS FeatureServer layers, refreshed weekly);
+boundaries from the City, BNIA and MD iMap; population from BNIA Vital Signs. State's Attorney
+case outcomes and the CVI program list are loaded from CSV files in layouts this project
+documents (see the README). Each load is recorded below with what was read, loaded, updated and
+set aside.
+
+### How records are normalized when they are loaded
+
+* **Offense**: from BPD's description when it is one of the Part 1 descriptions, otherwise from
+  the crime code (1x homicide, 2A/2B rape, 3AJ/3BJ carjacking, 3A/3B/3N/3P street robbery,
+  3C-3H/3L/3M commercial robbery, 3J/3K residence robbery, 4A-4D aggravated assault, 4E/4F common
+  assault, 5x burglary, 6D larceny from auto, other 6x larceny, 7x auto theft, 8x arson, 9S
+  non-fatal shooting). Gun violence is a shooting, or a homicide whose weapon is a firearm (or
+  code 1F).
+* **Time**: dates and times without a time zone are Baltimore local time; timestamps in UTC (newer
+  exports, the ArcGIS layers) are converted to America/New_York before the day and hour are taken.
+* **Police district**: every spelling (NORTHEASTERN, NORTHEAST, Northeast, NE, NED, …) maps to one
+  of the nine districts. A record keeps the district it was coded under, for the map in force on
+  its date (pre-2023 map until 31 December 2022, the redrawn map from 1 January 2023); where the
+  export has no district, it comes from the record's location, else its neighborhood.
+* **Neighborhood, City Council district, legislative district, CSA**: by the record's point when
+  that point lies inside the city outline; otherwise by the neighborhood name in the export
+  (ignoring case and punctuation, matching names cut to 20 characters, and following renamings),
+  with the other areas following from the neighborhood; otherwise "unknown". Records without a
+  usable location still count in citywide totals.
+* **Victims and duplicates**: one row is one victim, so identical rows in old exports are kept as
+  separate victims. Identical arrest rows are one arrest. Re-loading a file changes nothing, and a
+  newer export that overlaps an older one updates records instead of counting them twice (records
+  are matched by CCNumber, RowID or arrest number, or — in old exports without them — by their
+  content and their place among identical rows).
+* **Rows set aside**: a row without a date, with an unreadable date, a date before 2000 or in the
+  future, or an offense that cannot be recognized is kept aside with the reason, never dropped
+  silently; the count of rows set aside is shown for each load.
+* **All or nothing**: a load either completes or changes nothing the dashboard shows.
+"""
+
+
 def offense_table() -> html.Table:
     return html.Table([
         html.Thead(html.Tr([html.Th("Category"), html.Th("Group"), html.Th("Code in links")])),
@@ -127,12 +169,13 @@ def load_table(history: pd.DataFrame) -> html.Div:
         rows.append(html.Tr([
             html.Td(r.dataset), html.Td(r.source), html.Td(finished), html.Td(r.status),
             html.Td(f"{int(r.rows_read):,}"), html.Td(f"{int(r.rows_loaded):,}"),
+            html.Td(f"{int(getattr(r, 'rows_updated', 0) or 0):,}"),
             html.Td(f"{int(r.rows_rejected):,}"),
             html.Td(r.data_as_of.isoformat() if pd.notna(r.data_as_of) else "—"),
         ]))
     return html.Table([
         html.Thead(html.Tr([html.Th(h) for h in ("Dataset", "Source", "Finished", "Status", "Read", "Loaded",
-                                                 "Rejected", "Data as of")])),
+                                                 "Updated", "Rejected", "Data as of")])),
         html.Tbody(rows),
     ], className="table table-sm about-table")
 
@@ -209,6 +252,7 @@ def about_page() -> html.Div:
                      className="panel"),
         html.Section([dcc.Markdown(METHODOLOGY), html.H3("Offense categories", className="h6"),
                       offense_table(), dcc.Markdown(ACCOUNTABILITY_METHODOLOGY)], className="panel about-text"),
+        html.Section([dcc.Markdown(INGEST_METHODOLOGY)], className="panel about-text"),
         html.Section([html.H2("Change log", className="h5"),
                       html.Ul([html.Li([html.Strong(v + ": "), text]) for v, text in CHANGELOG])],
                      className="panel"),

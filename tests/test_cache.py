@@ -11,6 +11,7 @@ from sqlalchemy import event
 
 from app import create_app
 from data_access import queries
+from data_access.db import Database
 from data_access.filters import Filters
 from data_access.loading import bump_version
 
@@ -91,3 +92,18 @@ def test_redis_down_falls_back_to_the_database(demo_url):
     r = client.get("/api/v1/counts?start=2025-01-01&end=2025-12-31")
     assert r.status_code == 200 and r.get_json()["rows"]
     app.server.extensions["psad"].db.dispose()
+
+
+def test_a_restarted_server_costs_no_failed_request(make_database):
+    """Pooled connections are not pinged before use; one killed under the pool is replaced on
+    the spot and the query still answers."""
+    from sqlalchemy import text
+
+    db = Database(make_database())
+    assert db.execute(text("SELECT 1")).scalar() == 1
+    pid = db.execute(text("SELECT pg_backend_pid()")).scalar()
+    other = Database(db.url)
+    other.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid})
+    assert db.execute(text("SELECT 2")).scalar() == 2
+    db.dispose()
+    other.dispose()

@@ -722,6 +722,7 @@ def _arrests(rng, geo, scale, start, end) -> tuple[pd.DataFrame, np.ndarray]:
     df = pd.DataFrame({
         "source": _strs(np.full(n, SOURCE, dtype=object)),
         "arrest_number": _strs(_join(11_000_001 + np.arange(n))),
+        "source_key": _strs(_join("demo:", 11_000_001 + np.arange(n))),
         "arrested_at": aware,
         "arrest_date": local_date,
         "arrest_hour": hours,
