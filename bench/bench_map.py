@@ -40,47 +40,16 @@ from sqlalchemy import text  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.context import load_choices  # noqa: E402
-from app.settings import Settings  # noqa: E402
 from callbacks.map import map_outputs  # noqa: E402
 from data_access import map_queries as Q  # noqa: E402
-from data_access import migrate  # noqa: E402
 from data_access.cache import cache  # noqa: E402
 from data_access.db import Database  # noqa: E402
-from data_access.embedded import embedded_url  # noqa: E402
 from data_access.filters import GEO_FIELDS, Filters  # noqa: E402
-from data_access.loading import load_demo  # noqa: E402
 from data_access.offenses import OFFENSES  # noqa: E402
 from layouts import map as L  # noqa: E402
+from bench.bench_summary import database_for, ensure_loaded  # noqa: E402  (one demo database per scale)
 
 SEXUAL = {o.code for o in OFFENSES if o.sexual}
-
-
-def database_for(scale: float) -> str:
-    import psycopg
-    from sqlalchemy import make_url
-
-    settings = Settings.from_env()
-    name = f"psad_map_bench_s{str(scale).replace('.', '_')}"
-    server = settings.database_url or embedded_url(settings.data_dir, "postgres")
-    u = make_url(server.replace("postgresql+psycopg://", "postgresql://"))
-    with psycopg.connect(u.set(drivername="postgresql").render_as_string(hide_password=False),
-                         autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-    return u.set(database=name).render_as_string(hide_password=False)
-
-
-def ensure_loaded(url: str, scale: float) -> None:
-    db = Database(url)
-    migrate.upgrade(db)
-    with db.engine.connect() as conn:
-        src = conn.execute(text("SELECT source FROM load_log WHERE status = 'ok' ORDER BY id DESC LIMIT 1")).scalar()
-    if src != f"demo scale={scale} seed=2021":
-        t0 = time.perf_counter()
-        print(f"  loading demo data at scale {scale} …", flush=True)
-        load_demo(db, scale=scale)
-        print(f"  loaded in {time.perf_counter() - t0:.1f} s", flush=True)
-    db.dispose()
 
 
 def cases(choices, options) -> list[tuple[str, Filters, dict]]:

@@ -111,7 +111,6 @@ def sync(trigger: str | None, search: str | None, quick, start, end, values: dic
 
 
 def register(app) -> None:
-    controls = [Input(ids.FILTER_CONTROLS[f], "value") for f in FIELDS]
 
     @app.callback(
         output={

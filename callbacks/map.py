@@ -23,7 +23,7 @@ from app import ids
 from app.context import load_choices, services
 from app.pageparams import MAP_PARAMS, page_pairs, parse_cvi, parse_map, replace_page_params
 from app.settings import Settings
-from app.urlstate import Choices, parse
+from app.urlstate import parse
 from data_access import map_queries as Q
 from data_access.db import Database, DataError
 from data_access.filters import Filters

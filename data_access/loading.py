@@ -30,7 +30,6 @@ from data_access.schema import (
     data_state,
     geography,
     load_log,
-    offense_category,
     population_group,
     sao_case,
     victim,

@@ -20,7 +20,6 @@ same file changes nothing.
 
 from __future__ import annotations
 
-from datetime import date
 
 import pandas as pd
 from sqlalchemy import text
