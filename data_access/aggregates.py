@@ -13,11 +13,14 @@ the old data or the new with the new, never a mix.
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
+
+from data_access.db import indexes_rebuilt_after
 
 _GEO = "police_district, neighborhood, council_district, legislative_district"
 _AREAS = ("police_district, police_district_pre2023, police_district_2023, neighborhood, "
@@ -216,16 +219,21 @@ def _months(days) -> list[date]:
 
 
 def _run(conn: Connection, aggs, where: dict, params: dict, full: bool) -> None:
+    aggs = list(aggs)
     cleared: set[str] = set()
-    for a in aggs:
-        if a.clear is not None and a.table not in cleared:
-            if full or a.grain in ("gun", "cases"):
-                conn.execute(text(f"TRUNCATE {a.table}"))
-            else:
-                conn.execute(text(f"DELETE FROM {a.table} WHERE {_KEY[a.grain]} = ANY({_PARAM[a.grain]})"),
-                             params)
-            cleared.add(a.table)
-        conn.execute(text(a.sql.format(**where)), params)
+    with ExitStack() as deferred:
+        for i, a in enumerate(aggs):
+            if a.clear is not None and a.table not in cleared:
+                if full or a.grain in ("gun", "cases"):
+                    conn.execute(text(f"TRUNCATE {a.table}"))
+                    # An emptied table is refilled whole: its indexes are built once, when the
+                    # rebuild ends (the statements in between read whole tables, not by index).
+                    deferred.enter_context(indexes_rebuilt_after(conn, a.table))
+                else:
+                    conn.execute(text(f"DELETE FROM {a.table} WHERE {_KEY[a.grain]} = ANY({_PARAM[a.grain]})"),
+                                 params)
+                cleared.add(a.table)
+            conn.execute(text(a.sql.format(**where)), params)
 
 
 _SLOTS = {

@@ -21,7 +21,7 @@ from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.engine import Connection
 
 from data_access import aggregates
-from data_access.db import Database
+from data_access.db import Database, indexes_rebuilt_after
 from data_access.offenses import OFFENSES
 from data_access.schema import (
     area_link,
@@ -164,7 +164,8 @@ def load_demo(db: Database, *, scale: float = 1.0, end: date | None = None, star
         progress("geography", len(areas))
         for name, table, df in (("victims", victim, data.victims), ("arrests", arrest, data.arrests)):
             df = df.assign(load_id=summary.load_id)
-            summary.rows_loaded += copy_frame(conn, table, df)
+            with indexes_rebuilt_after(conn, table.name):
+                summary.rows_loaded += copy_frame(conn, table, df)
             progress(name, len(df))
         cases = data.cases.reset_index(drop=True)
         cases = cases.assign(id=range(1, len(cases) + 1), load_id=summary.load_id)

@@ -28,7 +28,7 @@ from sqlalchemy import Table, select, text
 from sqlalchemy.engine import Connection
 
 from data_access import aggregates
-from data_access.db import Database
+from data_access.db import Database, indexes_rebuilt_after
 from data_access.ingest.reader import IngestError
 from data_access.loading import LoadSummary, bump_version, copy_frame, logged_load, seed_reference
 from data_access.schema import data_state, load_log, rejected_row
@@ -149,14 +149,8 @@ def upsert(conn: Connection, table: Table, df: pd.DataFrame, *, key: str = "sour
         # Into an empty table, building the secondary indexes once after COPY is much cheaper
         # than maintaining them row by row; the exact definitions are read back from the catalog
         # and re-run, inside the load's transaction.
-        defs = conn.execute(text(
-            "SELECT indexname, indexdef FROM pg_indexes i WHERE tablename = :t AND NOT EXISTS "
-            "(SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)"), {"t": table.name}).all()
-        for name, _ in defs:
-            conn.execute(text(f'DROP INDEX "{name}"'))
-        n = copy_frame(conn, table, df[cols])
-        for _, ddl in defs:
-            conn.execute(text(ddl))
+        with indexes_rebuilt_after(conn, table.name):
+            n = copy_frame(conn, table, df[cols])
         return n, 0
     tmp = f"tmp_{table.name}"
     conn.execute(text(f'CREATE TEMP TABLE "{tmp}" ON COMMIT DROP AS SELECT * FROM "{table.name}" WITH NO DATA'))
