@@ -204,6 +204,8 @@ def commit_records(db: Database, summary: LoadSummary, *, table: Table, frame: p
         if after is not None:
             after(conn)
         write_rejects(conn, summary, dataset, rejects)
+        if not (summary.rows_loaded or summary.rows_updated) and after is None:
+            days = {}  # nothing changed (a re-load): no aggregate to rebuild
         finish(conn, summary, days)
         progress("committed", 0)
     return summary
