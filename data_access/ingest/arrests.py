@@ -25,8 +25,8 @@ import pandas as pd
 
 from data_access.db import Database
 from data_access.ingest import normalize as N
-from data_access.ingest.base import Progress, Rejects, _noop, commit_records, occurrence_keys, require_real_boundaries
-from data_access.ingest.crime import DEFAULT_MIN_DATE, col, coords, empty
+from data_access.ingest.base import DEFAULT_MIN_DATE, Progress, Rejects, _noop, load_records, occurrence_keys
+from data_access.ingest.crime import col, coords, empty
 from data_access.ingest.geo import Locator, place
 from data_access.ingest.reader import Table, read_csv_file
 from data_access.loading import LoadSummary
@@ -135,16 +135,5 @@ def load_arrests_file(db: Database, path: str, *, settings=None, progress: Progr
 
 def load_arrests_table(db: Database, table: Table, layout: str, *, source: str, label: str, settings=None,
                        progress: Progress = _noop) -> LoadSummary:
-    min_date = getattr(settings, "ingest_min_date", None) or DEFAULT_MIN_DATE
-    if isinstance(min_date, str):
-        min_date = date.fromisoformat(min_date)
-    with db.begin() as conn:
-        require_real_boundaries(conn)
-        loc = Locator(conn)
-    frame, rejects = normalize_arrests(table, layout, loc, source=source, min_date=min_date)
-    progress("normalized", len(frame))
-    summary = LoadSummary(dataset="arrests", source=label)
-    summary.rows_read = len(table.frame) + len(table.bad_rows)
-    summary.notes = [f"layout: {layout}"]
-    return commit_records(db, summary, table=arrest, frame=frame, rejects=rejects, dataset="arrests",
-                          progress=progress)
+    return load_records(db, table, layout, normalize=normalize_arrests, target=arrest, dataset="arrests",
+                        source=source, label=label, settings=settings, progress=progress)

@@ -29,6 +29,7 @@ from sqlalchemy.engine import Connection
 
 from data_access import aggregates
 from data_access.db import Database, indexes_rebuilt_after
+from data_access.ingest.geo import Locator
 from data_access.ingest.reader import IngestError
 from data_access.loading import LoadSummary, bump_version, copy_frame, logged_load, seed_reference
 from data_access.schema import data_state, load_log, rejected_row
@@ -216,3 +217,25 @@ def last_loaded(conn_or_db, dataset: str):
     stmt = select(load_log.c.data_as_of).where(load_log.c.dataset == dataset, load_log.c.status == "ok") \
         .order_by(load_log.c.id.desc()).limit(1)
     return conn_or_db.execute(stmt).scalar()
+
+
+DEFAULT_MIN_DATE = date(2000, 1, 1)
+
+
+def load_records(db: Database, table, layout: str, *, normalize: Callable, target: Table, dataset: str,
+                 source: str, label: str, settings=None, progress: Progress = _noop) -> LoadSummary:
+    """Normalize a read file of victim or arrest rows against the loaded boundaries and commit
+    it: the common path of ``psad ingest crime``, ``psad ingest arrests`` and ``psad refresh``."""
+    min_date = getattr(settings, "ingest_min_date", None) or DEFAULT_MIN_DATE
+    if isinstance(min_date, str):
+        min_date = date.fromisoformat(min_date)
+    with db.begin() as conn:
+        require_real_boundaries(conn)
+        loc = Locator(conn)
+    frame, rejects = normalize(table, layout, loc, source=source, min_date=min_date)
+    progress("normalized", len(frame))
+    summary = LoadSummary(dataset=dataset, source=label)
+    summary.rows_read = len(table.frame) + len(table.bad_rows)
+    summary.notes = [f"layout: {layout}"]
+    return commit_records(db, summary, table=target, frame=frame, rejects=rejects, dataset=dataset,
+                          progress=progress)

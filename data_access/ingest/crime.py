@@ -30,7 +30,7 @@ import pandas as pd
 
 from data_access.db import Database
 from data_access.ingest import normalize as N
-from data_access.ingest.base import Progress, Rejects, _noop, commit_records, occurrence_keys
+from data_access.ingest.base import DEFAULT_MIN_DATE, Progress, Rejects, _noop, load_records, occurrence_keys
 from data_access.ingest.geo import Locator, place
 from data_access.ingest.reader import IngestError, Table, read_csv_file
 from data_access.loading import LoadSummary
@@ -41,7 +41,6 @@ LAYOUTS = {
     "part1_2021": {"crimedatetime"},
     "part1_legacy": {"crimedate"},
 }
-DEFAULT_MIN_DATE = date(2000, 1, 1)
 VICTIM_COLUMNS = [c.name for c in victim.columns if c.name not in ("id", "load_id")]
 
 
@@ -201,17 +200,5 @@ def load_crime_file(db: Database, path: str, *, settings=None, progress: Progres
 
 def load_crime_table(db: Database, table: Table, layout: str, *, source: str, label: str, settings=None,
                      progress: Progress = _noop) -> LoadSummary:
-    min_date = getattr(settings, "ingest_min_date", None) or DEFAULT_MIN_DATE
-    if isinstance(min_date, str):
-        min_date = date.fromisoformat(min_date)
-    with db.begin() as conn:
-        from data_access.ingest.base import require_real_boundaries
-        require_real_boundaries(conn)
-        loc = Locator(conn)
-    frame, rejects = normalize_crime(table, layout, loc, source=source, min_date=min_date)
-    progress("normalized", len(frame))
-    summary = LoadSummary(dataset="crime", source=label)
-    summary.rows_read = len(table.frame) + len(table.bad_rows)
-    summary.notes = [f"layout: {layout}"]
-    return commit_records(db, summary, table=victim, frame=frame, rejects=rejects, dataset="crime",
-                          progress=progress)
+    return load_records(db, table, layout, normalize=normalize_crime, target=victim, dataset="crime",
+                        source=source, label=label, settings=settings, progress=progress)
