@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 from dash import Input, Output
-from dash.exceptions import PreventUpdate
 
 from app import ids
-from app.context import load_choices, services
-from app.urlstate import parse
+from callbacks.common import page_update
 from data_access import arrests as A
-from data_access.db import Database, DataError
+from data_access.db import Database
 from data_access.filters import Filters
 from layouts import arrests as L
 from layouts.common import empty_figure
-from layouts.shell import PAGE_BY_PATH
 
 
 def arrests_outputs(db: Database, f: Filters) -> dict:
@@ -59,16 +56,4 @@ def register(app) -> None:
         prevent_initial_call=True,
     )
     def update_arrests(state, pathname):
-        if state is None or PAGE_BY_PATH.get(pathname or "/") != "arrests":
-            raise PreventUpdate
-        svc = services()
-        try:
-            choices, _, data = load_choices(svc.db)
-            if not data["version"]:
-                out = error_outputs("No data is loaded yet. Run `psad demo load` or load real data.")
-            else:
-                f, _ = parse(state, choices)
-                out = arrests_outputs(svc.db, f)
-        except DataError as exc:
-            out = error_outputs(exc.user_message)
-        return tuple(out[k] for k in KEYS)
+        return page_update("arrests", state, pathname, lambda svc, f, _: arrests_outputs(svc.db, f), error_outputs, KEYS)

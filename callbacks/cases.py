@@ -15,6 +15,7 @@ from dash.exceptions import PreventUpdate
 from app import ids
 from app.context import load_choices, services
 from app.urlstate import PAGE_PARAMS, Choices, extra_values, parse, to_query
+from callbacks.common import page_update
 from data_access import cases as C
 from data_access.db import Database, DataError
 from data_access.filters import Filters
@@ -93,19 +94,7 @@ def register(app) -> None:
         prevent_initial_call=True,
     )
     def update_outcomes(state, pathname):
-        if state is None or PAGE_BY_PATH.get(pathname or "/") != "outcomes":
-            raise PreventUpdate
-        svc = services()
-        try:
-            choices, _, data = load_choices(svc.db)
-            if not data["version"]:
-                out = outcomes_error("No data is loaded yet. Run `psad demo load` or load real data.")
-            else:
-                f, _ = parse(state, choices)
-                out = outcomes_outputs(svc.db, f)
-        except DataError as exc:
-            out = outcomes_error(exc.user_message)
-        return tuple(out[k] for k in OUTCOME_KEYS)
+        return page_update("outcomes", state, pathname, lambda svc, f, _: outcomes_outputs(svc.db, f), outcomes_error, OUTCOME_KEYS)
 
     @app.callback(
         Output(ids.LOOKUP_RESULTS, "children"),

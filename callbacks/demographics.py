@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 from dash import Input, Output
-from dash.exceptions import PreventUpdate
 
 from app import ids
-from app.context import load_choices, services
-from app.urlstate import PAGE_PARAMS, parse, to_query
+from app.urlstate import to_query
+from callbacks.common import page_update
 from data_access import demographics as D
-from data_access.db import Database, DataError
+from data_access.db import Database
 from data_access.filters import Filters
 from layouts import demographics as L
-from layouts.shell import PAGE_BY_PATH
 
 
 def demographics_outputs(db: Database, f: Filters) -> dict:
@@ -49,16 +47,4 @@ def register(app) -> None:
         prevent_initial_call=True,
     )
     def update_demographics(state, pathname):
-        if state is None or PAGE_BY_PATH.get(pathname or "/") != "demographics":
-            raise PreventUpdate
-        svc = services()
-        try:
-            choices, _, data = load_choices(svc.db)
-            if not data["version"]:
-                out = error_outputs("No data is loaded yet. Run `psad demo load` or load real data.")
-            else:
-                f, _ = parse(state, choices, extra=PAGE_PARAMS)
-                out = demographics_outputs(svc.db, f)
-        except DataError as exc:
-            out = error_outputs(exc.user_message)
-        return tuple(out[k] for k in KEYS)
+        return page_update("demographics", state, pathname, lambda svc, f, _: demographics_outputs(svc.db, f), error_outputs, KEYS)

@@ -7,21 +7,19 @@ tests run exactly what the browser runs.
 from __future__ import annotations
 
 from dash import Input, Output
-from dash.exceptions import PreventUpdate
 
 import dash_bootstrap_components as dbc
 
 from app import ids
-from app.context import load_choices, services
 from app.settings import Settings
-from app.urlstate import Choices, parse
+from app.urlstate import Choices
+from callbacks.common import page_update
 from data_access import queries
 from data_access.concurrent import gather
-from data_access.db import Database, DataError
+from data_access.db import Database
 from data_access.filters import Filters
 from layouts import summary as L
 from layouts.common import empty_figure
-from layouts.shell import PAGE_BY_PATH
 
 
 def summary_outputs(db: Database, settings: Settings, f: Filters, choices: Choices) -> dict:
@@ -70,16 +68,4 @@ def register(app) -> None:
         prevent_initial_call=True,
     )
     def update_summary(state, pathname):
-        if state is None or PAGE_BY_PATH.get(pathname or "/", "summary") != "summary":
-            raise PreventUpdate
-        svc = services()
-        try:
-            choices, _, data = load_choices(svc.db)
-            if not data["version"]:
-                out = error_outputs("No data is loaded yet. Run `psad demo load` or load real data.")
-            else:
-                f, _ = parse(state, choices)
-                out = summary_outputs(svc.db, svc.settings, f, choices)
-        except DataError as exc:
-            out = error_outputs(exc.user_message)
-        return tuple(out[k] for k in KEYS)
+        return page_update("summary", state, pathname, lambda svc, f, choices: summary_outputs(svc.db, svc.settings, f, choices), error_outputs, KEYS)
