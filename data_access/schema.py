@@ -94,6 +94,19 @@ def _geo_columns() -> list[Column]:
     ]
 
 
+def _filter_columns() -> list[Column]:
+    """The four areas the global filter bar offers (aggregate tables group by them)."""
+    return [Column(name, Text) for name in
+            ("police_district", "neighborhood", "council_district", "legislative_district")]
+
+
+def _area_columns() -> list[Column]:
+    """Every area layer the map shades, both police-district maps and CSAs included."""
+    return [Column(name, Text) for name in
+            ("police_district", "police_district_pre2023", "police_district_2023", "neighborhood",
+             "council_district", "legislative_district", "csa")]
+
+
 # One row per victim of a Part 1 crime (BPD publishes victim-based rows).
 victim = Table(
     "victim",
@@ -169,10 +182,7 @@ sao_case = Table(
     Column("defendant_age_band", Text),
     Column("defendant_sex", Text),
     Column("defendant_race", Text),
-    Column("police_district", Text),
-    Column("neighborhood", Text),
-    Column("council_district", Text),
-    Column("legislative_district", Text),
+    *_filter_columns(),
     Column("csa", Text),
     Column("load_id", Integer),
 )
@@ -214,10 +224,7 @@ cvi_site = Table(
     Column("area_served", Text),  # plain words: "Citywide", "McElderry Park and nearby blocks", …
     Column("lon", Float),
     Column("lat", Float),
-    Column("police_district", Text),
-    Column("neighborhood", Text),
-    Column("council_district", Text),
-    Column("legislative_district", Text),
+    *_filter_columns(),
     Column("csa", Text),
 )
 
@@ -271,10 +278,7 @@ agg_victim_daily = Table(
     Column("d", Date, nullable=False),
     Column("offense", Text, nullable=False),
     Column("gun", Boolean, nullable=False),
-    Column("police_district", Text),
-    Column("neighborhood", Text),
-    Column("council_district", Text),
-    Column("legislative_district", Text),
+    *_filter_columns(),
     Column("n", Integer, nullable=False),
 )
 Index("ix_agg_victim_daily_d", agg_victim_daily.c.d)
@@ -286,10 +290,7 @@ agg_victim_hourly = Table(
     Column("d", Date, nullable=False),
     Column("hour", SmallInteger, nullable=False),
     Column("offense", Text, nullable=False),
-    Column("police_district", Text),
-    Column("neighborhood", Text),
-    Column("council_district", Text),
-    Column("legislative_district", Text),
+    *_filter_columns(),
     Column("n", Integer, nullable=False),
 )
 Index("ix_agg_victim_hourly_d", agg_victim_hourly.c.d)
@@ -329,10 +330,7 @@ agg_victim_gun_daily = Table(
     "agg_victim_gun_daily",
     metadata,
     Column("d", Date, nullable=False),
-    Column("police_district", Text),
-    Column("neighborhood", Text),
-    Column("council_district", Text),
-    Column("legislative_district", Text),
+    *_filter_columns(),
     Column("n", Integer, nullable=False),
 )
 Index("ix_agg_victim_gun_daily_d", agg_victim_gun_daily.c.d)
@@ -351,10 +349,7 @@ agg_arrest_daily = Table(
     metadata,
     Column("d", Date, nullable=False),
     Column("charge_category", Text),
-    Column("police_district", Text),
-    Column("neighborhood", Text),
-    Column("council_district", Text),
-    Column("legislative_district", Text),
+    *_filter_columns(),
     Column("n", Integer, nullable=False),
 )
 Index("ix_agg_arrest_daily_d", agg_arrest_daily.c.d)
@@ -420,10 +415,7 @@ agg_gun_incident = Table(
     metadata,
     Column("year", SmallInteger, nullable=False),
     Column("offense", Text, nullable=False),
-    Column("police_district", Text),
-    Column("neighborhood", Text),
-    Column("council_district", Text),
-    Column("legislative_district", Text),
+    *_filter_columns(),
     Column("incidents", Integer, nullable=False),
     Column("cleared_same_year", Integer, nullable=False),
     Column("cleared_by_now", Integer, nullable=False),
@@ -437,10 +429,7 @@ agg_gun_arrest = Table(
     Column("year", SmallInteger, nullable=False),
     Column("offense", Text, nullable=False),
     Column("link", Text, nullable=False),
-    Column("police_district", Text),
-    Column("neighborhood", Text),
-    Column("council_district", Text),
-    Column("legislative_district", Text),
+    *_filter_columns(),
     Column("n", Integer, nullable=False),
 )
 
@@ -449,10 +438,7 @@ agg_charge_outcome = Table(
     "agg_charge_outcome",
     metadata,
     Column("d", Date, nullable=False),
-    Column("police_district", Text),
-    Column("neighborhood", Text),
-    Column("council_district", Text),
-    Column("legislative_district", Text),
+    *_filter_columns(),
     Column("gun", Boolean, nullable=False),
     Column("disposition", Text, nullable=False),
     Column("n", Integer, nullable=False),
@@ -465,10 +451,7 @@ agg_case_status = Table(
     "agg_case_status",
     metadata,
     Column("d", Date, nullable=False),
-    Column("police_district", Text),
-    Column("neighborhood", Text),
-    Column("council_district", Text),
-    Column("legislative_district", Text),
+    *_filter_columns(),
     Column("gun", Boolean, nullable=False),
     Column("pending", Boolean, nullable=False),
     Column("days", Integer),  # NULL: pending, or no linked arrest
@@ -484,10 +467,7 @@ case_search = Table(
     Column("description", Text, nullable=False),
     Column("filed_date", Date, nullable=False),
     Column("case_id", BigInteger, nullable=False),
-    Column("police_district", Text),
-    Column("neighborhood", Text),
-    Column("council_district", Text),
-    Column("legislative_district", Text),
+    *_filter_columns(),
 )
 Index("ix_case_search", case_search.c.description, case_search.c.filed_date, case_search.c.case_id)
 
@@ -503,13 +483,7 @@ agg_victim_area = Table(
     metadata,
     Column("d", Date, nullable=False),
     Column("offense", Text, nullable=False),
-    Column("police_district", Text),
-    Column("police_district_pre2023", Text),
-    Column("police_district_2023", Text),
-    Column("neighborhood", Text),
-    Column("council_district", Text),
-    Column("legislative_district", Text),
-    Column("csa", Text),
+    *_area_columns(),
     Column("n", Integer, nullable=False),
 )
 Index("ix_agg_victim_area_d", agg_victim_area.c.d)
@@ -522,13 +496,7 @@ agg_victim_area_month = Table(
     metadata,
     Column("m", Date, nullable=False),  # first day of the month
     Column("offense", Text, nullable=False),  # an offense code, or "*" for all offenses
-    Column("police_district", Text),
-    Column("police_district_pre2023", Text),
-    Column("police_district_2023", Text),
-    Column("neighborhood", Text),
-    Column("council_district", Text),
-    Column("legislative_district", Text),
-    Column("csa", Text),
+    *_area_columns(),
     Column("n", Integer, nullable=False),
 )
 Index("ix_agg_victim_area_month_offense_m", agg_victim_area_month.c.offense, agg_victim_area_month.c.m)
@@ -544,10 +512,7 @@ agg_victim_cell_month = Table(
     Column("offense", Text, nullable=False),
     Column("gx", Integer, nullable=False),
     Column("gy", Integer, nullable=False),
-    Column("police_district", Text),
-    Column("neighborhood", Text),
-    Column("council_district", Text),
-    Column("legislative_district", Text),
+    *_filter_columns(),
     Column("n", Integer, nullable=False),
 )
 Index("ix_agg_victim_cell_month_offense_m", agg_victim_cell_month.c.offense, agg_victim_cell_month.c.m)
@@ -558,13 +523,7 @@ agg_victim_area_year = Table(
     metadata,
     Column("y", Date, nullable=False),
     Column("offense", Text, nullable=False),  # an offense code, or "*" for all offenses
-    Column("police_district", Text),
-    Column("police_district_pre2023", Text),
-    Column("police_district_2023", Text),
-    Column("neighborhood", Text),
-    Column("council_district", Text),
-    Column("legislative_district", Text),
-    Column("csa", Text),
+    *_area_columns(),
     Column("n", Integer, nullable=False),
 )
 Index("ix_agg_victim_area_year_offense_y", agg_victim_area_year.c.offense, agg_victim_area_year.c.y)
