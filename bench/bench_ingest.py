@@ -1,7 +1,7 @@
 """Benchmark: ``psad ingest`` rows per second for crime and arrests at demo scale 1 and 10, and an
 incremental ``psad refresh`` of one week through a local ArcGIS replay server.
 
-    .venv/bin/python bench/bench_ingest.py [--scales 1 10] [--years10 2] [--refresh-repeat 5]
+    .venv/bin/python bench/bench_ingest.py [--scales 1 10] [--years10 3] [--refresh-repeat 5]
 
 For each scale the demo generator's victims and arrests are written as CSV files in the
 published 2021+ layouts (UTC timestamps) into a temporary folder, the synthetic city's layers as
@@ -10,7 +10,8 @@ server) gets the boundaries, then ``psad ingest crime FILE`` and ``psad ingest a
 as subprocesses (wall time, process start included): a first load (all rows new) and a reload of
 the same file (every row matched and compared, nothing changes). Scale 10 covers the last
 ``--years10`` calendar years only (the full 15 years at 10x would be ~6.6 million victims and
-several GB of CSV on this 2-core machine).
+several GB of CSV on this 2-core machine); the default 3 years make about a million victims, the
+size the goal names. The server is ``DATABASE_URL``'s, else the embedded one.
 
 Refresh: the scale-1 database as loaded above; the replay server holds every victim from the
 last ``overlap + 7`` days plus one new week; ``refresh`` runs ``--refresh-repeat`` times (the
@@ -48,9 +49,10 @@ def fresh_database(name: str) -> str:
     import psycopg
     from sqlalchemy import make_url
 
-    server = os.environ.get("DATABASE_URL")
-    if not server:
-        sys.exit("set DATABASE_URL to a PostgreSQL server (the benchmark creates its own databases)")
+    from data_access.embedded import embedded_url
+
+    # DATABASE_URL's server, else the embedded one `make run` uses (as tuned there).
+    server = os.environ.get("DATABASE_URL") or embedded_url(Settings.from_env().data_dir, "postgres")
     u = make_url(server)
     admin = u.set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(admin, autocommit=True) as conn:
@@ -138,7 +140,7 @@ def bench_refresh(url: str, data, repeat: int) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--scales", type=float, nargs="+", default=[1, 10])
-    ap.add_argument("--years10", type=int, default=2, help="calendar years generated at scale >= 10")
+    ap.add_argument("--years10", type=int, default=3, help="calendar years generated at scale >= 10")
     ap.add_argument("--refresh-repeat", type=int, default=5)
     args = ap.parse_args()
     keep: dict = {}

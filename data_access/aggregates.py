@@ -4,7 +4,7 @@ The pages and the API read these, never the row tables, for counts. A day x offe
 cell rarely holds more than one victim, so the geography tables are nearly as long as the victim
 table and are read through (geography column, day) indexes when a geography filter is set; every
 view without one reads the citywide tables, a few hundred rows per day whatever the volume.
-The geography tables are written in (neighborhood, day) order: every district is a union of
+The geography tables are written in (neighborhood, day or month) order: every district is a union of
 neighborhoods, so a district's rows for a span lie in a few dozen runs of adjacent pages instead
 of one row per page (8x fewer pages read for a police district's year at demo scale 10).
 Because the rebuild happens in the load's transaction, readers see either the old aggregates with
@@ -120,7 +120,8 @@ AGGREGATES: tuple[Agg, ...] = (
         INSERT INTO agg_victim_area_month (m, offense, {_AREAS}, n)
         SELECT date_trunc('month', d)::date, offense, {_AREAS}, sum(n)
         FROM agg_victim_area WHERE {{where_month_of_d}}
-        GROUP BY date_trunc('month', d)::date, offense, {_AREAS}"""),
+        GROUP BY date_trunc('month', d)::date, offense, {_AREAS}
+        ORDER BY neighborhood, 1"""),
     Agg("agg_victim_area_month", "vmonth", f"""
         INSERT INTO agg_victim_area_month (m, offense, {_AREAS}, n)
         SELECT m, '*', {_AREAS}, sum(n) FROM agg_victim_area_month
@@ -209,10 +210,6 @@ AGGREGATES: tuple[Agg, ...] = (
             FROM case_charge ch JOIN sao_case c ON c.id = ch.case_id WHERE ch.description IS NOT NULL"""),
 )
 
-# Fresh statistics after a full rebuild; on the case tables too, so a Case lookup page's 25 ids
-# are looked up by index (without them the planner scans every charge until autovacuum runs).
-ANALYZE = sorted({a.table for a in AGGREGATES}) + ["sao_case", "case_charge"]
-
 
 def _months(days) -> list[date]:
     return sorted({d.replace(day=1) for d in days})
@@ -242,13 +239,21 @@ _SLOTS = {
 }
 
 
-def refresh(conn: Connection) -> None:
-    """Rebuild every pre-aggregate from the row tables (demo loads, first real loads)."""
+# Which row tables each grain is built from: a load rebuilds only what its table feeds.
+SOURCES = {"vday": {"victim"}, "vmonth": {"victim"}, "vyear": {"victim"}, "aday": {"arrest"},
+           "amonth": {"arrest"}, "gun": {"victim", "arrest"}, "cases": {"cases", "arrest"}}
+ROW_TABLES = frozenset({"victim", "arrest", "cases"})
+
+
+def refresh(conn: Connection, changed=ROW_TABLES) -> None:
+    """Rebuild, whole, every pre-aggregate built from the ``changed`` row tables (``victim``,
+    ``arrest``, ``cases``; all of them for a demo load or new boundaries)."""
     everything = {k: "TRUE" for k in ("where_vday", "where_aday", "where_d", "where_m",
                                        "where_month_of_d", "where_year_of_m", "where_vmonth",
                                        "where_amonth")}
-    _run(conn, AGGREGATES, {**everything, **_SLOTS}, {}, full=True)
-    for table in ANALYZE:
+    todo = [a for a in AGGREGATES if SOURCES[a.grain] & set(changed)]
+    _run(conn, todo, {**everything, **_SLOTS}, {}, full=True)
+    for table in sorted({a.table for a in todo}) + ["sao_case", "case_charge"]:
         conn.execute(text(f"ANALYZE {table}"))
 
 

@@ -4,6 +4,12 @@
 The data directory lives under ``PSAD_DATA_DIR`` and the server keeps running between commands,
 so ``psad serve`` and ``psad status`` share it. Running as root works: pgserver starts the
 server as a dedicated system user, because PostgreSQL refuses to run as root.
+
+The embedded server is tuned once, on its first start, for what it does: bulk loads that
+rebuild whole tables, and reads of pre-aggregates (``SERVER_SETTINGS``). With ``wal_level =
+minimal`` a table emptied and refilled inside a load's transaction is written once, not also to
+the write-ahead log, which is most of the I/O of a full load; it serves one machine, with no
+replicas to feed, so nothing needs that log.
 """
 
 from __future__ import annotations
@@ -13,6 +19,16 @@ import warnings
 from pathlib import Path
 
 DB_NAME = "psad"
+# ALTER SYSTEM settings applied (with one restart) the first time the server starts.
+SERVER_SETTINGS = {
+    "wal_level": "minimal",
+    "max_wal_senders": "0",
+    "max_wal_size": "4GB",
+    "checkpoint_timeout": "15min",
+    "shared_buffers": "512MB",
+    "effective_cache_size": "4GB",
+    "random_page_cost": "1.5",
+}
 
 
 def embedded_url(data_dir: str | Path, database: str = DB_NAME) -> str:
@@ -27,11 +43,29 @@ def embedded_url(data_dir: str | Path, database: str = DB_NAME) -> str:
         logging.getLogger("pgserver").setLevel(logging.WARNING)
         server = pgserver.get_server(data_dir / "pgdata", cleanup_mode=None)
         admin_uri = server.get_uri()
+    _tune(server, admin_uri)
     with psycopg.connect(admin_uri, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,)).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{database}"')
     return server.get_uri(database)
+
+
+def _tune(server, admin_uri: str) -> None:
+    """Apply ``SERVER_SETTINGS`` and restart once, when the running server lacks any of them."""
+    import psycopg
+    from pgserver._commands import pg_ctl
+
+    with psycopg.connect(admin_uri, autocommit=True) as conn:
+        current = dict(conn.execute("SELECT name, setting || coalesce(unit, '') FROM pg_settings "
+                                    "WHERE name = ANY(%s)", (list(SERVER_SETTINGS),)).fetchall())
+        applied = conn.execute("SELECT count(*) FROM pg_file_settings WHERE applied AND name = ANY(%s)",
+                               (list(SERVER_SETTINGS),)).fetchone()[0]
+        if applied == len(SERVER_SETTINGS) and current.get("wal_level") == "minimal":
+            return
+        for name, value in SERVER_SETTINGS.items():
+            conn.execute(f"ALTER SYSTEM SET {name} = '{value}'")
+    pg_ctl(["-w", "-m", "fast", "restart"], pgdata=server.pgdata, user=server.system_user, timeout=60)
 
 
 def resolve_database_url(database_url: str, data_dir: str | Path) -> str:

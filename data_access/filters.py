@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 
 MULTI_FIELDS = ("police_district", "neighborhood", "council_district", "legislative_district", "offense")
 GEO_FIELDS = MULTI_FIELDS[:4]
@@ -80,3 +80,39 @@ def span_label(f: Filters) -> str:
         return f"1 Jan – {f.end.day} {f.end:%b} {f.end.year}"
     return f"{f.start.day} {f.start:%b} {f.start.year} – {f.end.day} {f.end:%b} {f.end.year}"
 
+
+def month_split(start: date, end: date) -> tuple[tuple[date, date] | None, list[tuple[date, date]]]:
+    """Split a span into whole calendar months (first-of-month of the first and of the last) and
+    the ragged days before and after them."""
+    first = start if start.day == 1 else (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    after_end = end + timedelta(days=1)
+    last_excl = after_end if after_end.day == 1 else end.replace(day=1)  # first day after the whole months
+    if first >= last_excl:
+        return None, [(start, end)]
+    days = []
+    if start < first:
+        days.append((start, first - timedelta(days=1)))
+    if last_excl <= end:
+        days.append((last_excl, end))
+    last_month = (last_excl - timedelta(days=1)).replace(day=1)
+    return (first, last_month), days
+
+
+def calendar_split(start: date, end: date) -> tuple[tuple[date, date] | None, list[tuple[date, date]],
+                                                  list[tuple[date, date]]]:
+    """Split a span into whole years (first days of the first and last), whole months outside
+    them (ranges of first-of-month dates) and ragged days."""
+    months, days = month_split(start, end)
+    if not months:
+        return None, [], days
+    m0, m1 = months
+    y0 = m0 if m0.month == 1 else date(m0.year + 1, 1, 1)
+    y1 = date(m1.year, 1, 1) if m1.month == 12 else date(m1.year - 1, 1, 1)
+    if y0 > y1:
+        return None, [months], days
+    month_parts = []
+    if m0 < y0:
+        month_parts.append((m0, date(y0.year - 1, 12, 1)))
+    if m1 > date(y1.year, 12, 1):
+        month_parts.append((date(y1.year + 1, 1, 1), m1))
+    return (y0, y1), month_parts, days

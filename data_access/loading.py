@@ -169,11 +169,13 @@ def load_demo(db: Database, *, scale: float = 1.0, end: date | None = None, star
             progress(name, len(df))
         cases = data.cases.reset_index(drop=True)
         cases = cases.assign(id=range(1, len(cases) + 1), load_id=summary.load_id)
-        copy_frame(conn, sao_case, cases)
+        with indexes_rebuilt_after(conn, sao_case.name):
+            copy_frame(conn, sao_case, cases)
         progress("cases", len(cases))
         ids = pd.Series(cases.id.values, index=cases.case_number.values)
         charges = data.charges.assign(case_id=data.charges.case_number.map(ids))
-        copy_frame(conn, case_charge, charges)
+        with indexes_rebuilt_after(conn, case_charge.name):
+            copy_frame(conn, case_charge, charges)
         conn.execute(text("SELECT setval(pg_get_serial_sequence('sao_case', 'id'), "
                           "(SELECT coalesce(max(id), 1) FROM sao_case))"))
         progress("charges", len(charges))

@@ -19,7 +19,7 @@ from sqlalchemy import Float, Integer, and_, case, cast, func, literal, select, 
 
 from data_access.cache import cached_query
 from data_access.db import Database
-from data_access.filters import GEO_FIELDS, Filters
+from data_access.filters import GEO_FIELDS, Filters, calendar_split, month_split  # noqa: F401 (re-exported)
 from data_access.schema import agg_victim_area, agg_victim_area_month, agg_victim_area_year, agg_victim_cell_month, area_link, cvi_site, geography, offense_category, victim
 
 # The layers the map can shade, in the order the page offers them.
@@ -75,43 +75,6 @@ def area_shapes(db: Database, version: int, layer: str) -> dict:
                          "geometry": simplify_geometry(geom)})
     return {"geojson": {"type": "FeatureCollection", "features": features}, "bounds": bounds,
             "population": population, "names": names}
-
-
-def month_split(start: date, end: date) -> tuple[tuple[date, date] | None, list[tuple[date, date]]]:
-    """Split a span into whole calendar months (first-of-month of the first and of the last) and
-    the ragged days before and after them."""
-    first = start if start.day == 1 else (start.replace(day=28) + timedelta(days=4)).replace(day=1)
-    after_end = end + timedelta(days=1)
-    last_excl = after_end if after_end.day == 1 else end.replace(day=1)  # first day after the whole months
-    if first >= last_excl:
-        return None, [(start, end)]
-    days = []
-    if start < first:
-        days.append((start, first - timedelta(days=1)))
-    if last_excl <= end:
-        days.append((last_excl, end))
-    last_month = (last_excl - timedelta(days=1)).replace(day=1)
-    return (first, last_month), days
-
-
-def calendar_split(start: date, end: date) -> tuple[tuple[date, date] | None, list[tuple[date, date]],
-                                                  list[tuple[date, date]]]:
-    """Split a span into whole years (first days of the first and last), whole months outside
-    them (ranges of first-of-month dates) and ragged days."""
-    months, days = month_split(start, end)
-    if not months:
-        return None, [], days
-    m0, m1 = months
-    y0 = m0 if m0.month == 1 else date(m0.year + 1, 1, 1)
-    y1 = date(m1.year, 1, 1) if m1.month == 12 else date(m1.year - 1, 1, 1)
-    if y0 > y1:
-        return None, [months], days
-    month_parts = []
-    if m0 < y0:
-        month_parts.append((m0, date(y0.year - 1, 12, 1)))
-    if m1 > date(y1.year, 12, 1):
-        month_parts.append((date(y1.year + 1, 1, 1), m1))
-    return (y0, y1), month_parts, days
 
 
 @cached_query

@@ -7,17 +7,18 @@ plus the data version. Nothing here formats for display: that is ``layouts``' jo
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import Date, Integer, bindparam, case, cast, extract, func, or_, select
+from sqlalchemy import Date, Integer, bindparam, case, cast, extract, func, literal, or_, select
 from sqlalchemy.exc import ProgrammingError
 
 from data_access.cache import cached_query
 from data_access.db import Database
-from data_access.filters import GEO_FIELDS, Filters
+from data_access.filters import GEO_FIELDS, Filters, month_split
 from data_access.schema import (
     agg_arrest_daily,
+    agg_victim_area_month,
     agg_victim_city_daily,
     agg_victim_city_hourly,
     agg_victim_city_hourly_all,
@@ -137,25 +138,39 @@ def _natural_key(code: str):
 
 @cached_query
 def offense_counts(db: Database, version: int, f: Filters) -> pd.DataFrame:
-    """Victims per offense and gun flag in the span and in its comparison span.
+    """Victims per offense in the span and in its comparison span.
 
-    Columns: offense, gun, current, prior. One query feeds the headline cards and the offense
-    breakdown.
+    Columns: offense, current, prior. One query feeds the headline cards and the offense
+    breakdown. Without a geography filter it reads the citywide daily table; with one, whole
+    calendar months come from ``agg_victim_area_month`` and only the ragged days at the spans'
+    edges from ``agg_victim_daily`` (a district's year: ~12 rows per neighborhood and offense
+    instead of one per victim).
     """
-    t = victim_daily(f)
-    p = f.prior()
-    cur = t.c.d.between(f.start, f.end)
-    pri = t.c.d.between(p.start, p.end)
-    stmt = (
-        select(t.c.offense, t.c.gun,
-               func.coalesce(func.sum(case((cur, t.c.n), else_=0)), 0).label("current"),
-               func.coalesce(func.sum(case((pri, t.c.n), else_=0)), 0).label("prior"))
-        .where(or_(cur, pri), *_conditions(t, f, t.c.d, dates=False))
-        .group_by(t.c.offense, t.c.gun)
-    )
-    df = db.frame(stmt)
-    return df.astype({"current": "int64", "prior": "int64"}) if len(df) else pd.DataFrame(
-        {"offense": [], "gun": [], "current": [], "prior": []})
+    spans = {"current": (f.start, f.end), "prior": (f.prior().start, f.prior().end)}
+    if not _has_geo(f):
+        t = agg_victim_city_daily
+        parts = [(t, t.c.d, {k: [v] for k, v in spans.items()}, [])]
+    else:
+        split = {k: month_split(*v) for k, v in spans.items()}
+        am, t = agg_victim_area_month, agg_victim_daily
+        parts = [(am, am.c.m, {k: [m] for k, (m, _) in split.items() if m}, [am.c.offense != "*"]),
+                 (t, t.c.d, {k: days for k, (_, days) in split.items() if days}, [])]
+    out: dict[str, list[int]] = {}
+    for table, col, ranges, extra in parts:
+        if not ranges:
+            continue
+        within = {k: or_(*[col.between(a, b) for a, b in rs]) for k, rs in ranges.items()}
+        sums = [func.coalesce(func.sum(case((within[k], table.c.n), else_=0)), 0).label(k)
+                if k in within else literal(0).label(k) for k in spans]
+        stmt = (select(table.c.offense, *sums)
+                .where(or_(*within.values()), *extra, *_conditions(table, f, col, dates=False))
+                .group_by(table.c.offense))
+        for offense, cur, pri in db.execute(stmt).rows:
+            acc = out.setdefault(offense, [0, 0])
+            acc[0] += int(cur)
+            acc[1] += int(pri)
+    return pd.DataFrame({"offense": list(out), "current": pd.array([v[0] for v in out.values()], dtype="int64"),
+                         "prior": pd.array([v[1] for v in out.values()], dtype="int64")})
 
 
 def trend_grain(f: Filters) -> str:
@@ -171,42 +186,49 @@ def trend(db: Database, version: int, f: Filters, grain: str) -> pd.DataFrame:
     """
     t = victim_daily(f)
     if grain == "week":
-        k = (cast(bindparam("end_d", f.end, Date) - t.c.d, Integer) // 7).label("k")
-        stmt = select(k, func.sum(t.c.n).label("n")).where(*_conditions(t, f, t.c.d)).group_by(k)
-        df = db.frame(stmt)
-        n_weeks = (f.days + 6) // 7
-        full = pd.DataFrame({"k": range(n_weeks)})
-        df = full.merge(df, on="k", how="left").fillna({"n": 0})
-        end = pd.Timestamp(f.end)
-        df["period_end"] = (end - pd.to_timedelta(df.k * 7, unit="D")).dt.date
-        df["period_start"] = (end - pd.to_timedelta(df.k * 7 + 6, unit="D")).dt.date
-        df["period_start"] = df.period_start.map(lambda d: max(d, f.start))
-        df = df.sort_values("k", ascending=False)
+        key = (cast(bindparam("end_d", f.end, Date) - t.c.d, Integer) // 7).label("k")
     elif grain == "month":
-        m = cast(func.date_trunc("month", t.c.d), Date).label("m")
-        stmt = select(m, func.sum(t.c.n).label("n")).where(*_conditions(t, f, t.c.d)).group_by(m)
-        df = db.frame(stmt)
-        months = pd.date_range(pd.Timestamp(f.start).replace(day=1), pd.Timestamp(f.end), freq="MS")
-        full = pd.DataFrame({"m": [d.date() for d in months]})
-        df = full.merge(df, on="m", how="left").fillna({"n": 0})
-        df["period_start"] = df.m.map(lambda d: max(d, f.start))
-        df["period_end"] = df.m.map(lambda d: min((pd.Timestamp(d) + pd.offsets.MonthEnd(0)).date(), f.end))
+        key = cast(func.date_trunc("month", t.c.d), Date).label("m")
     else:
         raise ValueError(f"unknown grain {grain!r}")
-    df["n"] = df.n.astype("int64")
-    df["days"] = [(e - s).days + 1 for s, e in zip(df.period_start, df.period_end)]
-    return df[["period_start", "period_end", "n", "days"]].reset_index(drop=True)
+    got = dict(db.execute(select(key, func.sum(t.c.n)).where(*_conditions(t, f, t.c.d)).group_by(key)).rows)
+    return period_frame(f, grain, got)
+
+
+def period_frame(f: Filters, grain: str, got: dict) -> pd.DataFrame:
+    """Every period of the span in order, with its count from ``got`` (week index counted back
+    from the end date, or first day of the month -> n) and the days it has inside the span."""
+    starts, ends, ns = [], [], []
+    if grain == "week":
+        for k in range((f.days + 6) // 7 - 1, -1, -1):
+            end = f.end - timedelta(days=7 * k)
+            starts.append(max(end - timedelta(days=6), f.start))
+            ends.append(end)
+            ns.append(int(got.get(k, 0)))
+    else:
+        m = f.start.replace(day=1)
+        while m <= f.end:
+            nxt = (m + timedelta(days=32)).replace(day=1)
+            starts.append(max(m, f.start))
+            ends.append(min(nxt - timedelta(days=1), f.end))
+            ns.append(int(got.get(m, 0)))
+            m = nxt
+    return pd.DataFrame({"period_start": starts, "period_end": ends, "n": pd.array(ns, dtype="int64"),
+                         "days": [(e - s).days + 1 for s, e in zip(starts, ends)]})
 
 
 @cached_query
 def hour_by_weekday(db: Database, version: int, f: Filters) -> pd.DataFrame:
     """Victims by ISO weekday (1 = Monday) and local hour; rows without a time are left out."""
     t = victim_hourly(f)
-    dow = cast(extract("isodow", t.c.d), Integer).label("dow")
+    # date_part (double precision), not EXTRACT (numeric since PostgreSQL 14): a third cheaper
+    # over the tens of thousands of rows a district's year has.
+    dow = cast(func.date_part("isodow", t.c.d), Integer).label("dow")
     stmt = (select(dow, t.c.hour, func.sum(t.c.n).label("n"))
             .where(*_conditions(t, f, t.c.d)).group_by(dow, t.c.hour))
-    df = db.frame(stmt)
-    return df.astype({"n": "int64"}) if len(df) else pd.DataFrame({"dow": [], "hour": [], "n": []})
+    rows = db.execute(stmt).rows
+    return pd.DataFrame({"dow": [r[0] for r in rows], "hour": [int(r[1]) for r in rows],
+                         "n": pd.array([int(r[2]) for r in rows], dtype="int64")})
 
 
 @cached_query
@@ -219,22 +241,22 @@ def gun_violence_by_year(db: Database, version: int, f: Filters, baseline_year: 
     partial current year can be compared with a prorated target. Columns: year, n, ytd.
     """
     t = agg_victim_gun_daily if _has_geo(f) else agg_victim_city_daily
-    gun = [] if t is agg_victim_gun_daily else [t.c.gun.is_(True)]
-    year = cast(extract("year", t.c.d), Integer).label("year")
+    gun = [] if t is agg_victim_gun_daily else [t.c.gun]  # plain "gun": the partial index's predicate
+    year = cast(func.date_part("year", t.c.d), Integer).label("year")
     # Same day-of-year cutoff for every year: compare month/day with the `through` date.
-    md = extract("month", t.c.d) * 100 + extract("day", t.c.d)
-    cutoff = through.month * 100 + through.day
+    md = func.to_char(t.c.d, "MMDD")
     stmt = (
         select(year, func.sum(t.c.n).label("n"),
-               func.sum(case((md <= cutoff, t.c.n), else_=0)).label("ytd"))
+               func.sum(case((md <= f"{through:%m%d}", t.c.n), else_=0)).label("ytd"))
         .where(*gun, t.c.d.between(date(baseline_year, 1, 1), through),
                *_conditions(t, f, t.c.d, dates=False, offense=False))
-        .group_by(year).order_by(year)
+        .group_by(year)
     )
-    df = db.frame(stmt)
-    years = pd.DataFrame({"year": range(baseline_year, through.year + 1)})
-    df = years.merge(df, on="year", how="left").fillna(0)
-    return df.astype({"year": "int64", "n": "int64", "ytd": "int64"})
+    got = {y: (int(n), int(ytd)) for y, n, ytd in db.execute(stmt).rows}
+    years = list(range(baseline_year, through.year + 1))
+    return pd.DataFrame({"year": pd.array(years, dtype="int64"),
+                         "n": pd.array([got.get(y, (0, 0))[0] for y in years], dtype="int64"),
+                         "ytd": pd.array([got.get(y, (0, 0))[1] for y in years], dtype="int64")})
 
 
 # --- API --------------------------------------------------------------------------------------

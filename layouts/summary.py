@@ -6,6 +6,7 @@ components or Plotly figures, so every number on screen can be checked without a
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from datetime import date
 
@@ -54,18 +55,19 @@ def headline_cards(counts: pd.DataFrame, f: Filters, *, min_compare: int,
     p = f.prior()
     prior_missing = first_date is None or p.end < first_date
     prior_partial = not prior_missing and p.start < first_date
+    # Plain Python over a few dozen rows: pandas' per-call overhead would be most of the time.
+    totals = _by_offense(counts)
     cards = []
     for key, title, member in CARD_DEFS:
         offenses = [o for o in OFFENSE_BY_CODE if member(o)]
         if f.offense and not set(offenses) & set(f.offense):
             cards.append(Card(key, title, None, None, None, None, "Not in the selected offenses"))
             continue
-        rows = counts[counts.offense.isin(offenses)] if len(counts) else counts
-        cur = int(rows.current.sum()) if len(rows) else 0
+        cur = sum(totals[o][0] for o in offenses if o in totals)
         if prior_missing:
             cards.append(Card(key, title, cur, None, None, None, "No data for the same span a year earlier"))
             continue
-        pri = int(rows.prior.sum()) if len(rows) else 0
+        pri = sum(totals[o][1] for o in offenses if o in totals)
         change = cur - pri
         if pri < min_compare:
             pct, note = None, "Too few to compare"
@@ -76,6 +78,16 @@ def headline_cards(counts: pd.DataFrame, f: Filters, *, min_compare: int,
             pct = None
         cards.append(Card(key, title, cur, pri, change, pct, note))
     return cards
+
+
+def _by_offense(counts: pd.DataFrame) -> dict[str, tuple[int, int]]:
+    """offense -> (current, prior), gun and other rows added together."""
+    out: dict[str, tuple[int, int]] = {}
+    if len(counts):
+        for o, c, p in zip(counts.offense.tolist(), counts.current.tolist(), counts.prior.tolist()):
+            c0, p0 = out.get(o, (0, 0))
+            out[o] = (c0 + int(c), p0 + int(p))
+    return out
 
 
 def cards_component(cards: list[Card], f: Filters) -> html.Div:
@@ -115,23 +127,31 @@ def trend_figure(df: pd.DataFrame, grain: str) -> dict:
     Periods cut short by the span's edges are drawn hollow and left out of the average, so a
     partial month never looks like a drop.
     """
-    if df.empty or df.n.sum() == 0:
+    counts = [int(n) for n in df.n.tolist()]
+    if not any(counts):
         return empty_figure("No victims recorded for these filters")
-    full_days = 7 if grain == "week" else df.period_start.map(lambda d: pd.Timestamp(d).days_in_month)
-    complete = df.days >= full_days
-    window, label = rolling_window(grain, len(df))
-    avg = df.n.where(complete).rolling(window, min_periods=window).mean()
-    x = [d.isoformat() for d in df.period_start]
+    starts, ends = df.period_start.tolist(), df.period_end.tolist()
+    full_days = ([7] * len(starts) if grain == "week"
+                 else [calendar.monthrange(d.year, d.month)[1] for d in starts])
+    complete = [d >= full for d, full in zip(df.days.tolist(), full_days)]
+    window, label = rolling_window(grain, len(counts))
+    kept = [n if c else None for n, c in zip(counts, complete)]
+    avg = [None] * len(kept)
+    for i in range(window - 1, len(kept)):
+        part = kept[i - window + 1:i + 1]
+        if None not in part:
+            avg[i] = sum(part) / window
+    x = [d.isoformat() for d in starts]
     fmt = "%d %b %Y"
     hover = [f"{s:{fmt}} – {e:{fmt}}: {n:,}" + ("" if c else " (partial)")
-             for s, e, n, c in zip(df.period_start, df.period_end, df.n.tolist(), complete)]
+             for s, e, n, c in zip(starts, ends, counts, complete)]
     data = [
-        {"type": "scatter", "x": x, "y": df.n.tolist(), "mode": "lines+markers",
+        {"type": "scatter", "x": x, "y": counts, "mode": "lines+markers",
          "name": "Victims per " + grain, "line": {"color": COLORS["muted"], "width": 1},
          "marker": {"color": [COLORS["primary"] if c else "white" for c in complete],
                     "line": {"color": COLORS["primary"], "width": 1.5}, "size": 6},
          "hovertext": hover, "hoverinfo": "text"},
-        {"type": "scatter", "x": x, "y": [None if pd.isna(v) else float(v) for v in avg],
+        {"type": "scatter", "x": x, "y": avg,
          "mode": "lines", "name": label, "line": {"color": COLORS["accent"], "width": 3},
          "hoverinfo": "skip"},
     ]
@@ -144,29 +164,32 @@ def trend_figure(df: pd.DataFrame, grain: str) -> dict:
 
 def offense_breakdown(counts: pd.DataFrame) -> pd.DataFrame:
     """Victims per offense (current and prior), largest first."""
-    if counts.empty:
-        return pd.DataFrame({"offense": [], "current": [], "prior": []})
-    df = counts.groupby("offense", as_index=False)[["current", "prior"]].sum()
-    return df.sort_values(["current", "offense"], ascending=[False, True]).reset_index(drop=True)
+    rows = _breakdown_rows(counts)
+    return pd.DataFrame({"offense": [r[0] for r in rows], "current": [r[1] for r in rows],
+                         "prior": [r[2] for r in rows]}).astype({"current": "int64", "prior": "int64"})
+
+
+def _breakdown_rows(counts: pd.DataFrame) -> list[tuple[str, int, int]]:
+    return sorted(((o, c, p) for o, (c, p) in _by_offense(counts).items()), key=lambda r: (-r[1], r[0]))
 
 
 def offense_figure(counts: pd.DataFrame, selected: tuple[str, ...]) -> dict:
-    df = offense_breakdown(counts)
-    df = df[df.current + df.prior > 0]
-    if df.empty:
+    rows = [r for r in _breakdown_rows(counts) if r[1] + r[2] > 0]
+    if not rows:
         return empty_figure("No victims recorded for these filters")
-    df = df.iloc[::-1]  # largest at the top of a horizontal bar chart
-    labels = [offense_label(o) for o in df.offense]
-    colors = [COLORS[OFFENSE_BY_CODE[o].group] for o in df.offense]
+    rows.reverse()  # largest at the top of a horizontal bar chart
+    codes = [r[0] for r in rows]
+    current = [r[1] for r in rows]
+    labels = [offense_label(o) for o in codes]
+    colors = [COLORS[OFFENSE_BY_CODE[o].group] for o in codes]
     if selected:
-        colors = [c if o in selected else COLORS["muted"] for o, c in zip(df.offense, colors)]
-    codes = df.offense.tolist()
+        colors = [c if o in selected else COLORS["muted"] for o, c in zip(codes, colors)]
     data = [
-        {"type": "bar", "x": df.current.tolist(), "y": labels, "orientation": "h", "name": "This span",
+        {"type": "bar", "x": current, "y": labels, "orientation": "h", "name": "This span",
          "marker": {"color": colors}, "customdata": codes,
-         "text": [f"{n:,}" for n in df.current.tolist()], "textposition": "auto",
+         "text": [f"{n:,}" for n in current], "textposition": "auto",
          "hovertemplate": "%{y}: %{x:,}<extra>Click to filter</extra>"},
-        {"type": "scatter", "x": df.prior.tolist(), "y": labels, "mode": "markers",
+        {"type": "scatter", "x": [r[2] for r in rows], "y": labels, "mode": "markers",
          "name": "Same span a year earlier", "customdata": codes,
          "marker": {"symbol": "line-ns-open", "size": 16, "color": "#222", "line": {"width": 2}},
          "hovertemplate": "A year earlier: %{x:,}<extra></extra>"},
@@ -190,18 +213,23 @@ def clicked_offense(click_data: dict | None) -> str | None:
 
 def heatmap_grid(df: pd.DataFrame) -> pd.DataFrame:
     """A 7 x 24 grid (rows Monday..Sunday, columns hours 0..23) of victim counts."""
-    grid = (df.astype({"dow": "int64", "hour": "int64", "n": "int64"})
-            .pivot_table(index="dow", columns="hour", values="n", aggfunc="sum", fill_value=0)
-            if len(df) else pd.DataFrame())
-    return grid.reindex(index=range(1, 8), columns=range(24), fill_value=0).astype("int64")
+    return pd.DataFrame(_grid(df), index=range(1, 8), columns=range(24), dtype="int64")
+
+
+def _grid(df: pd.DataFrame) -> list[list[int]]:
+    grid = [[0] * 24 for _ in range(7)]
+    if len(df):
+        for d, h, n in zip(df.dow.tolist(), df.hour.tolist(), df.n.tolist()):
+            grid[int(d) - 1][int(h)] += int(n)
+    return grid
 
 
 def heatmap_figure(df: pd.DataFrame) -> dict:
-    grid = heatmap_grid(df)
-    if grid.values.sum() == 0:
+    grid = _grid(df)
+    if not any(any(row) for row in grid):
         return empty_figure("No victims with a recorded time for these filters")
     hours = [f"{h:02d}:00" for h in range(24)]
-    data = [{"type": "heatmap", "z": grid.values.tolist(), "x": hours, "y": DOW_LABELS,
+    data = [{"type": "heatmap", "z": grid, "x": hours, "y": DOW_LABELS,
              "colorscale": "Reds", "colorbar": {"title": {"text": "Victims"}}, "xgap": 1, "ygap": 1,
              "hovertemplate": "%{y} %{x}: %{z:,} victims<extra></extra>"}]
     layout = {"yaxis": {"autorange": "reversed"}, "xaxis": {"tickvals": hours[::3]}}
@@ -218,19 +246,19 @@ def goal_rows(df: pd.DataFrame, *, baseline_year: int, reduction: float, through
     by the share of the baseline year's gun violence that had happened by that day.
     Columns: year, actual, target, partial, vs_target_pct.
     """
-    df = df.set_index("year")
-    if baseline_year not in df.index or df.loc[baseline_year, "n"] == 0:
+    by_year = {int(y): (int(n), int(t)) for y, n, t in zip(df.year.tolist(), df.n.tolist(), df.ytd.tolist())}
+    if not by_year.get(baseline_year, (0, 0))[0]:
         return pd.DataFrame(columns=["year", "actual", "target", "partial", "vs_target_pct"])
-    base = float(df.loc[baseline_year, "n"])
-    share = float(df.loc[baseline_year, "ytd"]) / base
+    base = float(by_year[baseline_year][0])
+    share = by_year[baseline_year][1] / base
     year_complete = through == date(through.year, 12, 31)
     rows = []
-    for year, r in df.iterrows():
+    for year, (n, ytd) in by_year.items():
         partial = year == through.year and not year_complete
         target = base * (1 - reduction) ** (year - baseline_year)
         if partial:
             target *= share
-        actual = int(r["ytd"] if partial else r["n"])
+        actual = ytd if partial else n
         rows.append({"year": int(year), "actual": actual, "target": round(target, 1), "partial": partial,
                      "vs_target_pct": (100.0 * (actual - target) / target) if target else None})
     return pd.DataFrame(rows)

@@ -108,16 +108,17 @@ def data_as_of(conn: Connection) -> date | None:
 
 
 def finish(conn: Connection, summary: LoadSummary, days: dict | None = None, *, records: bool = True,
-           cases: bool = False) -> None:
+           cases: bool = False, changed=aggregates.ROW_TABLES) -> None:
     """Pre-aggregates, data version and data-as-of, inside the load's transaction. ``days``
-    ({"victim": [...], "arrest": [...]}) limits the aggregate rebuild to those days; with
+    ({"victim": [...], "arrest": [...]}) limits the aggregate rebuild to those days; otherwise
+    the aggregates built from the ``changed`` row tables are rebuilt whole. With
     ``records=False`` (cases, CVI sites, population) victims and arrests did not change, and
     ``cases=True`` rebuilds what is built from the State's Attorney cases."""
     seed_reference(conn)
     if days is not None:
         aggregates.refresh_days(conn, days.get("victim", ()), days.get("arrest", ()))
     elif records:
-        aggregates.refresh(conn)
+        aggregates.refresh(conn, changed)
     if cases:
         aggregates.refresh_cases(conn)
     summary.data_as_of = data_as_of(conn)
@@ -207,7 +208,7 @@ def commit_records(db: Database, summary: LoadSummary, *, table: Table, frame: p
         write_rejects(conn, summary, dataset, rejects)
         if not (summary.rows_loaded or summary.rows_updated) and after is None:
             days = {}  # nothing changed (a re-load): no aggregate to rebuild
-        finish(conn, summary, days)
+        finish(conn, summary, days, changed={table.name})
         progress("committed", 0)
     return summary
 
