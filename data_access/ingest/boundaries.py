@@ -180,10 +180,14 @@ def load_boundaries(db: Database, paths: list[str], *, layer: str | None = None,
         _rebuild_links(conn)
         summary.rows_loaded = len(geo)
         summary.rejects_by_reason = {}
+        kept = conn.execute(text("SELECT (SELECT count(*) FROM victim) + (SELECT count(*) FROM arrest)")).scalar()
         finish(conn, summary)
     summary.notes = [f"layers: {', '.join(sorted(found))}",
                      f"invalid polygons repaired: {repaired}"] + (
-        ["demo data replaced (the database now serves real data only)"] if replaced_demo else [])
+        ["demo data replaced (the database now serves real data only)"] if replaced_demo else []) + (
+        [f"{kept:,} loaded victims and arrests keep the areas they were given when loaded; ingest "
+         "their files again to place them on these boundaries (unchanged rows are matched by key, "
+         "only their areas are updated)"] if kept else [])
     return summary
 
 
