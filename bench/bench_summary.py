@@ -86,6 +86,10 @@ def filter_set(choices, options) -> list[Filters]:
     out += [ytd.replace(neighborhood=(n,)) for n in nbhds[::45]]
     out += [ytd.replace(council_district=(str(c),)) for c in (1, 7, 12)]
     out += [ytd.replace(offense=("homicide", "shooting")), ytd.replace(offense=("larceny",), police_district=("Central",))]
+    # long spans under a geography filter: a Council office's or a district's whole history
+    out += [Filters(choices.first_date, end, police_district=(d,)) for d in districts[:3]]
+    out += [Filters(date(end.year - 2, 1, 1), end, council_district=("7",)),
+            Filters(date(end.year - 4, 1, 1), end, neighborhood=(nbhds[10],), offense=("burglary",))]
     return out
 
 

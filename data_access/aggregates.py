@@ -1,10 +1,11 @@
 """Pre-aggregated tables, rebuilt inside the transaction of every load.
 
 The pages and the API read these, never the row tables, for counts. A day x offense x geography
-cell rarely holds more than one victim, so the geography tables are nearly as long as the victim
-table and are read through (geography column, day) indexes when a geography filter is set; every
-view without one reads the citywide tables, a few hundred rows per day whatever the volume.
-The geography tables are written in (neighborhood, day or month) order: every district is a union of
+cell rarely holds more than one victim, so the finest table (``agg_victim_detail``: day, hour,
+offense, gun flag, every area) is nearly as long as the victim table; there is one such table, not
+one per page, and it is read through (geography column, day) indexes when a geography filter is
+set; every view without one reads the citywide tables, a few hundred rows per day whatever the
+volume. The geography tables are written in (neighborhood, day or month) order: every district is a union of
 neighborhoods, so a district's rows for a span lie in a few dozen runs of adjacent pages instead
 of one row per page (8x fewer pages read for a police district's year at demo scale 10).
 Because the rebuild happens in the load's transaction, readers see either the old aggregates with
@@ -76,18 +77,13 @@ _AMONTHS = ("arrest_date BETWEEN :amin AND :amax "
             "AND date_trunc('month', arrest_date)::date = ANY(:amonths)")
 
 AGGREGATES: tuple[Agg, ...] = (
-    # Day x offense x geography, written in (neighborhood, day) order (see the module doc).
-    Agg("agg_victim_daily", "vday", f"""
-        INSERT INTO agg_victim_daily (d, offense, gun, {_GEO}, n)
-        SELECT occurred_date, offense, is_gun_violence, {_GEO}, count(*)
+    # Day x hour x offense x every area: the finest table, in (neighborhood, day) order (see the
+    # module doc); every victim table below but the grid and the demographics rolls up from it.
+    Agg("agg_victim_detail", "vday", f"""
+        INSERT INTO agg_victim_detail (d, hour, offense, gun, {_AREAS}, n)
+        SELECT occurred_date, occurred_hour, offense, is_gun_violence, {_AREAS}, count(*)
         FROM victim WHERE {{where_vday}}
-        GROUP BY occurred_date, offense, is_gun_violence, {_GEO}
-        ORDER BY neighborhood, occurred_date"""),
-    Agg("agg_victim_hourly", "vday", f"""
-        INSERT INTO agg_victim_hourly (d, hour, offense, {_GEO}, n)
-        SELECT occurred_date, occurred_hour, offense, {_GEO}, count(*)
-        FROM victim WHERE occurred_hour IS NOT NULL AND {{where_vday}}
-        GROUP BY occurred_date, occurred_hour, offense, {_GEO}
+        GROUP BY occurred_date, occurred_hour, offense, is_gun_violence, {_AREAS}
         ORDER BY neighborhood, occurred_date"""),
     Agg("agg_arrest_daily", "aday", f"""
         INSERT INTO agg_arrest_daily (d, charge_category, {_GEO}, n)
@@ -95,31 +91,42 @@ AGGREGATES: tuple[Agg, ...] = (
         FROM arrest WHERE {{where_aday}}
         GROUP BY arrest_date, charge_category, {_GEO}
         ORDER BY neighborhood, arrest_date"""),
-    # Citywide roll-ups of the geography tables (the Summary without a geography filter).
+    # Citywide roll-ups (the Summary without a geography filter).
     Agg("agg_victim_city_daily", "vday", """
         INSERT INTO agg_victim_city_daily (d, offense, gun, n)
-        SELECT d, offense, gun, sum(n) FROM agg_victim_daily WHERE {where_d}
+        SELECT d, offense, gun, sum(n) FROM agg_victim_detail WHERE {where_d}
         GROUP BY d, offense, gun"""),
     Agg("agg_victim_city_hourly", "vday", """
         INSERT INTO agg_victim_city_hourly (d, hour, offense, n)
-        SELECT d, hour, offense, sum(n) FROM agg_victim_hourly WHERE {where_d}
+        SELECT d, hour, offense, sum(n) FROM agg_victim_detail WHERE hour IS NOT NULL AND {where_d}
         GROUP BY d, hour, offense"""),
     Agg("agg_victim_city_hourly_all", "vday", """
         INSERT INTO agg_victim_city_hourly_all (d, hour, n)
         SELECT d, hour, sum(n) FROM agg_victim_city_hourly WHERE {where_d} GROUP BY d, hour"""),
     Agg("agg_victim_gun_daily", "vday", f"""
         INSERT INTO agg_victim_gun_daily (d, {_GEO}, n)
-        SELECT d, {_GEO}, sum(n) FROM agg_victim_daily WHERE gun AND {{where_d}}
+        SELECT d, {_GEO}, sum(n) FROM agg_victim_detail WHERE gun AND {{where_d}}
         GROUP BY d, {_GEO}"""),
-    # Map: every area layer by day, month (with an all-offenses "*" row) and year.
-    Agg("agg_victim_area", "vday", f"""
-        INSERT INTO agg_victim_area (d, offense, {_AREAS}, n)
-        SELECT occurred_date, offense, {_AREAS}, count(*)
-        FROM victim WHERE {{where_vday}} GROUP BY occurred_date, offense, {_AREAS}"""),
+    # Hour x weekday of all offenses per year, citywide and per district (one pass, grouping sets).
+    Agg("agg_victim_hourly_year", "vyear", """
+        INSERT INTO agg_victim_hourly_year (field, value, y, dow, hour, n)
+        SELECT CASE WHEN GROUPING(police_district) = 0 THEN 'police_district'
+                    WHEN GROUPING(council_district) = 0 THEN 'council_district'
+                    WHEN GROUPING(legislative_district) = 0 THEN 'legislative_district' ELSE 'city' END,
+               coalesce(police_district, council_district, legislative_district, ''), y, dow, hour, sum(n)
+        FROM (SELECT date_trunc('year', d)::date AS y, date_part('isodow', d)::smallint AS dow, hour,
+                     police_district, council_district, legislative_district, n
+              FROM agg_victim_detail WHERE hour IS NOT NULL AND {where_year_of_d}) h
+        GROUP BY GROUPING SETS ((y, dow, hour), (police_district, y, dow, hour),
+                                (council_district, y, dow, hour), (legislative_district, y, dow, hour))
+        HAVING (GROUPING(police_district) + GROUPING(council_district) + GROUPING(legislative_district) = 3)
+            OR coalesce(police_district, council_district, legislative_district) IS NOT NULL"""),
+    # Map (and the Summary's whole months): every area layer by month (with an all-offenses "*"
+    # row) and year.
     Agg("agg_victim_area_month", "vmonth", f"""
         INSERT INTO agg_victim_area_month (m, offense, {_AREAS}, n)
         SELECT date_trunc('month', d)::date, offense, {_AREAS}, sum(n)
-        FROM agg_victim_area WHERE {{where_month_of_d}}
+        FROM agg_victim_detail WHERE {{where_month_of_d}}
         GROUP BY date_trunc('month', d)::date, offense, {_AREAS}
         ORDER BY neighborhood, 1"""),
     Agg("agg_victim_area_month", "vmonth", f"""
@@ -225,7 +232,7 @@ def _run(conn: Connection, aggs, where: dict, params: dict, full: bool) -> None:
                     conn.execute(text(f"TRUNCATE {a.table}"))
                     # An emptied table is refilled whole: its indexes are built once, when the
                     # rebuild ends (the statements in between read whole tables, not by index).
-                    deferred.enter_context(indexes_rebuilt_after(conn, a.table))
+                    deferred.enter_context(indexes_rebuilt_after(conn, a.table, keys=True))
                 else:
                     conn.execute(text(f"DELETE FROM {a.table} WHERE {_KEY[a.grain]} = ANY({_PARAM[a.grain]})"),
                                  params)
@@ -249,8 +256,8 @@ def refresh(conn: Connection, changed=ROW_TABLES) -> None:
     """Rebuild, whole, every pre-aggregate built from the ``changed`` row tables (``victim``,
     ``arrest``, ``cases``; all of them for a demo load or new boundaries)."""
     everything = {k: "TRUE" for k in ("where_vday", "where_aday", "where_d", "where_m",
-                                       "where_month_of_d", "where_year_of_m", "where_vmonth",
-                                       "where_amonth")}
+                                       "where_month_of_d", "where_year_of_m", "where_year_of_d",
+                                       "where_vmonth", "where_amonth")}
     todo = [a for a in AGGREGATES if SOURCES[a.grain] & set(changed)]
     _run(conn, todo, {**everything, **_SLOTS}, {}, full=True)
     for table in sorted({a.table for a in todo}) + ["sao_case", "case_charge"]:
@@ -265,6 +272,7 @@ def refresh_days(conn: Connection, victim_days, arrest_days) -> None:
     vm, am = _months(v), _months(a)
     params = {"vdays": v, "adays": a, "vmonths": vm, "amonths": am,
               "vyears": sorted({d.replace(month=1, day=1) for d in v}),
+              "ymin": date(v[0].year, 1, 1) if v else None, "ymax": date(v[-1].year, 12, 31) if v else None,
               "vmin": vm[0] if vm else None, "vmax": v[-1] + timedelta(days=31) if v else None,
               "amin": am[0] if am else None, "amax": a[-1] + timedelta(days=31) if a else None}
     where = {
@@ -273,6 +281,8 @@ def refresh_days(conn: Connection, victim_days, arrest_days) -> None:
         "where_month_of_d": ("d BETWEEN :vmin AND :vmax "
                              "AND date_trunc('month', d)::date = ANY(:vmonths)"),
         "where_year_of_m": "date_trunc('year', m)::date = ANY(:vyears)",
+        "where_year_of_d": ("d BETWEEN :ymin AND :ymax "
+                            "AND date_trunc('year', d)::date = ANY(:vyears)"),
         "where_vmonth": _VMONTHS, "where_amonth": _AMONTHS, **_SLOTS,
     }
     todo = [g for g in AGGREGATES

@@ -178,24 +178,28 @@ def _is_timeout(exc: DBAPIError) -> bool:
 
 
 @contextmanager
-def indexes_rebuilt_after(conn: Connection, table: str) -> Iterator[None]:
-    """Drop ``table``'s secondary indexes (not primary keys or unique constraints) and its
-    foreign keys, and rebuild them, from their exact definitions, when the block ends: filling an
-    empty table and then building each index once (and checking each foreign key in one join) is
-    several times faster than maintaining them row by row. Runs inside the load's transaction, so
-    readers never see the table without them."""
+def indexes_rebuilt_after(conn: Connection, table: str, *, keys: bool = False) -> Iterator[None]:
+    """Drop ``table``'s secondary indexes and its foreign keys (with ``keys=True`` its primary key
+    and unique constraints too) and rebuild them, from their exact definitions, when the block
+    ends: filling an empty table and then building each index once (and checking each constraint
+    in one pass) is several times faster than maintaining them row by row, above all for keys
+    that rows arrive in no order of (an aggregate's hash-grouped output). Runs inside the load's
+    transaction, so readers never see the table without them."""
     defs = conn.execute(text(
         "SELECT indexname, indexdef FROM pg_indexes i WHERE tablename = :t AND NOT EXISTS "
         "(SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)"), {"t": table}).all()
-    fks = conn.execute(text(
+    kinds = ["f", "p", "u"] if keys else ["f"]
+    # primary and unique keys first when re-added: a foreign key may rest on them
+    cons = conn.execute(text(
         "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE conrelid = CAST(:t AS regclass) AND contype = 'f'"), {"t": table}).all()
+        "WHERE conrelid = CAST(:t AS regclass) AND contype = ANY(:k) ORDER BY contype = 'f', conname"),
+        {"t": table, "k": kinds}).all()
     for name, _ in defs:
         conn.execute(text(f'DROP INDEX "{name}"'))
-    for name, _ in fks:
+    for name, _ in reversed(cons):
         conn.execute(text(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"'))
     yield
     for _, ddl in defs:
         conn.execute(text(ddl))
-    for name, ddl in fks:
+    for name, ddl in cons:
         conn.execute(text(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {ddl}'))

@@ -47,7 +47,10 @@ def embedded_url(data_dir: str | Path, database: str = DB_NAME) -> str:
     with psycopg.connect(admin_uri, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,)).fetchone()
         if not exists:
-            conn.execute(f'CREATE DATABASE "{database}"')
+            # Byte-order text collation whatever the machine's locale: the loads sort and index
+            # millions of area names, and a locale collation (en_US.UTF-8 and the like) makes
+            # every such comparison several times dearer. Display order is decided in Python.
+            conn.execute(f'CREATE DATABASE "{database}" TEMPLATE template0 LC_COLLATE \'C\'')
     return server.get_uri(database)
 
 

@@ -1,6 +1,6 @@
 """Read queries for the Map and CVI ecosystem pages.
 
-Area counts come from ``agg_victim_area`` (rebuilt with every load); points, the density grid and
+Area counts come from the area aggregates (rebuilt with every load); points, the density grid and
 the shootings near CVI sites read the ``victim`` rows, always through the same privacy rule:
 sexual offenses (``offense_category.sexual``) are never returned as a location. Geometry is read
 once per layer and data version, simplified for the wire and cached.
@@ -20,7 +20,7 @@ from sqlalchemy import Float, Integer, and_, case, cast, func, literal, select, 
 from data_access.cache import cached_query
 from data_access.db import Database
 from data_access.filters import GEO_FIELDS, Filters, calendar_split, month_split  # noqa: F401 (re-exported)
-from data_access.schema import agg_victim_area, agg_victim_area_month, agg_victim_area_year, agg_victim_cell_month, area_link, cvi_site, geography, offense_category, victim
+from data_access.schema import agg_victim_area_month, agg_victim_detail, agg_victim_area_year, agg_victim_cell_month, area_link, cvi_site, geography, offense_category, victim
 
 # The layers the map can shade, in the order the page offers them.
 MAP_LAYERS: dict[str, str] = {
@@ -83,7 +83,7 @@ def area_counts(db: Database, version: int, f: Filters, layer: str) -> pd.DataFr
 
     Whole years come from ``agg_victim_area_year``, whole months from ``agg_victim_area_month``
     (their "*" roll-up rows when no offense is chosen), the ragged ends from the daily
-    ``agg_victim_area``: one statement, a few thousand rows whatever the span.
+    ``agg_victim_detail``: one statement, a few thousand rows whatever the span.
     Columns: code, current, prior. Areas with no victims in either span are absent.
     """
     if layer not in MAP_LAYERS:
@@ -99,7 +99,7 @@ def area_counts(db: Database, version: int, f: Filters, layer: str) -> pd.DataFr
                          .where(when.between(*rng), off, t.c[layer].is_not(None), *_geo(t, f))
                          .group_by(t.c[layer]))
         for a, b in days:
-            t = agg_victim_area
+            t = agg_victim_detail
             conds = [t.c.d.between(a, b), t.c[layer].is_not(None), *_geo(t, f)]
             if f.offense:
                 conds.append(t.c.offense.in_(f.offense))

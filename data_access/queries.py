@@ -15,16 +15,17 @@ from sqlalchemy.exc import ProgrammingError
 
 from data_access.cache import cached_query
 from data_access.db import Database
-from data_access.filters import GEO_FIELDS, Filters, month_split
+from data_access.filters import GEO_FIELDS, Filters, calendar_split, month_split
 from data_access.schema import (
+    HOURLY_YEAR_FIELDS,
     agg_arrest_daily,
     agg_victim_area_month,
     agg_victim_city_daily,
     agg_victim_city_hourly,
     agg_victim_city_hourly_all,
-    agg_victim_daily,
+    agg_victim_detail,
     agg_victim_gun_daily,
-    agg_victim_hourly,
+    agg_victim_hourly_year,
     area_link,
     arrest,
     case_charge,
@@ -50,13 +51,15 @@ def _has_geo(f: Filters) -> bool:
 
 def victim_daily(f: Filters, *, need_geo: bool = False):
     """The daily victim aggregate to read: citywide unless a geography is filtered or grouped."""
-    return agg_victim_daily if need_geo or _has_geo(f) else agg_victim_city_daily
+    return agg_victim_detail if need_geo or _has_geo(f) else agg_victim_city_daily
 
 
-def victim_hourly(f: Filters):
+def victim_hourly(f: Filters) -> tuple:
+    """The hourly victim aggregate to read and the conditions it needs (the detail table also
+    holds victims with no recorded time, whose hour is NULL)."""
     if _has_geo(f):
-        return agg_victim_hourly
-    return agg_victim_city_hourly if f.offense else agg_victim_city_hourly_all
+        return agg_victim_detail, [agg_victim_detail.c.hour.is_not(None)]
+    return (agg_victim_city_hourly if f.offense else agg_victim_city_hourly_all), []
 
 
 def _conditions(table, f: Filters, date_col, *, dates: bool = True, offense: bool = True) -> list:
@@ -143,7 +146,7 @@ def offense_counts(db: Database, version: int, f: Filters) -> pd.DataFrame:
     Columns: offense, current, prior. One query feeds the headline cards and the offense
     breakdown. Without a geography filter it reads the citywide daily table; with one, whole
     calendar months come from ``agg_victim_area_month`` and only the ragged days at the spans'
-    edges from ``agg_victim_daily`` (a district's year: ~12 rows per neighborhood and offense
+    edges from ``agg_victim_detail`` (a district's year: ~12 rows per neighborhood and offense
     instead of one per victim).
     """
     spans = {"current": (f.start, f.end), "prior": (f.prior().start, f.prior().end)}
@@ -152,7 +155,7 @@ def offense_counts(db: Database, version: int, f: Filters) -> pd.DataFrame:
         parts = [(t, t.c.d, {k: [v] for k, v in spans.items()}, [])]
     else:
         split = {k: month_split(*v) for k, v in spans.items()}
-        am, t = agg_victim_area_month, agg_victim_daily
+        am, t = agg_victim_area_month, agg_victim_detail
         parts = [(am, am.c.m, {k: [m] for k, (m, _) in split.items() if m}, [am.c.offense != "*"]),
                  (t, t.c.d, {k: days for k, (_, days) in split.items() if days}, [])]
     out: dict[str, list[int]] = {}
@@ -191,8 +194,34 @@ def trend(db: Database, version: int, f: Filters, grain: str) -> pd.DataFrame:
         key = cast(func.date_trunc("month", t.c.d), Date).label("m")
     else:
         raise ValueError(f"unknown grain {grain!r}")
+    if grain == "month" and _has_geo(f):
+        return period_frame(f, grain, _months_with_geo(db, f))
     got = dict(db.execute(select(key, func.sum(t.c.n)).where(*_conditions(t, f, t.c.d)).group_by(key)).rows)
     return period_frame(f, grain, got)
+
+
+def _months_with_geo(db: Database, f: Filters) -> dict:
+    """Victims per month under a geography filter: whole months from ``agg_victim_area_month``
+    (its all-offenses "*" rows when no offense is chosen), ragged days from ``agg_victim_detail``.
+    A district's fifteen years read ~6,000 rows instead of one per victim."""
+    months, days = month_split(f.start, f.end)
+    got: dict = {}
+    if months:
+        am = agg_victim_area_month
+        offense = [] if f.offense else [am.c.offense == "*"]
+        stmt = (select(am.c.m, func.sum(am.c.n)).where(am.c.m.between(*months), *offense,
+                                                         *_conditions(am, f, am.c.m, dates=False))
+                .group_by(am.c.m))
+        got.update(db.execute(stmt).rows)
+    if days:
+        t = agg_victim_detail
+        m = cast(func.date_trunc("month", t.c.d), Date)
+        stmt = (select(m, func.sum(t.c.n)).where(or_(*[t.c.d.between(a, b) for a, b in days]),
+                                                  *_conditions(t, f, t.c.d, dates=False))
+                .group_by(m))
+        for k, n in db.execute(stmt).rows:
+            got[k] = got.get(k, 0) + n
+    return got
 
 
 def period_frame(f: Filters, grain: str, got: dict) -> pd.DataFrame:
@@ -217,18 +246,50 @@ def period_frame(f: Filters, grain: str, got: dict) -> pd.DataFrame:
                          "days": [(e - s).days + 1 for s, e in zip(starts, ends)]})
 
 
+def _year_field(f: Filters) -> str | None:
+    """The ``agg_victim_hourly_year`` field that answers ``f``'s whole years: "city" with no
+    geography filter, the one district field when only it is set; None with an offense or
+    neighborhood filter or several district fields."""
+    if f.offense or f.neighborhood:
+        return None
+    fields = [name for name in HOURLY_YEAR_FIELDS if getattr(f, name)]
+    return "city" if not fields else (fields[0] if len(fields) == 1 else None)
+
+
 @cached_query
 def hour_by_weekday(db: Database, version: int, f: Filters) -> pd.DataFrame:
-    """Victims by ISO weekday (1 = Monday) and local hour; rows without a time are left out."""
-    t = victim_hourly(f)
-    # date_part (double precision), not EXTRACT (numeric since PostgreSQL 14): a third cheaper
-    # over the tens of thousands of rows a district's year has.
-    dow = cast(func.date_part("isodow", t.c.d), Integer).label("dow")
-    stmt = (select(dow, t.c.hour, func.sum(t.c.n).label("n"))
-            .where(*_conditions(t, f, t.c.d)).group_by(dow, t.c.hour))
-    rows = db.execute(stmt).rows
-    return pd.DataFrame({"dow": [r[0] for r in rows], "hour": [int(r[1]) for r in rows],
-                         "n": pd.array([int(r[2]) for r in rows], dtype="int64")})
+    """Victims by ISO weekday (1 = Monday) and local hour; rows without a time are left out.
+
+    The span's whole calendar years come from ``agg_victim_hourly_year`` when it can answer the
+    filters (see ``_year_field``), the rest from the daily hourly tables."""
+    field = _year_field(f)
+    years = calendar_split(f.start, f.end)[0] if field else None
+    got: dict[tuple[int, int], int] = {}
+    rest = [(f.start, f.end)]
+    if years:
+        y = agg_victim_hourly_year
+        values = [""] if field == "city" else list(getattr(f, field))
+        stmt = (select(y.c.dow, y.c.hour, func.sum(y.c.n))
+                .where(y.c.field == field, y.c.value.in_(values), y.c.y.between(*years))
+                .group_by(y.c.dow, y.c.hour))
+        got.update(((int(d), int(h)), int(n)) for d, h, n in db.execute(stmt).rows)
+        after = date(years[1].year + 1, 1, 1)
+        rest = ([(f.start, years[0] - timedelta(days=1))] if f.start < years[0] else []) + (
+            [(after, f.end)] if f.end >= after else [])
+    if rest:
+        t, timed = victim_hourly(f)
+        # date_part (double precision), not EXTRACT (numeric since PostgreSQL 14): a third cheaper
+        # over the tens of thousands of rows a district's year has.
+        dow = cast(func.date_part("isodow", t.c.d), Integer).label("dow")
+        stmt = (select(dow, t.c.hour, func.sum(t.c.n))
+                .where(or_(*[t.c.d.between(a, b) for a, b in rest]), *timed,
+                       *_conditions(t, f, t.c.d, dates=False))
+                .group_by(dow, t.c.hour))
+        for d, h, n in db.execute(stmt).rows:
+            got[(int(d), int(h))] = got.get((int(d), int(h)), 0) + int(n)
+    keys = sorted(got)
+    return pd.DataFrame({"dow": [k[0] for k in keys], "hour": [k[1] for k in keys],
+                         "n": pd.array([got[k] for k in keys], dtype="int64")})
 
 
 @cached_query

@@ -269,38 +269,26 @@ data_state = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
-# Pre-aggregated daily counts of victims: what the Summary page and the counts API read.
-# Rebuilt inside the same transaction as every load (see data_access.aggregates).
-agg_victim_daily = Table(
-    "agg_victim_daily",
+# The finest pre-aggregate: victims per local day, local hour (NULL: the source gave no time),
+# offense, gun-violence flag and every area column. Everything else rolls up from it; the Summary
+# (with a geography filter), the counts API and the Map's ragged days read it. A cell rarely holds
+# two victims, so it is almost as long as the victim table; it is written in (neighborhood, day)
+# order, and a geography filter reads it through an index that starts with its column: a
+# district's rows lie in a few dozen runs of adjacent pages, not one row per page.
+agg_victim_detail = Table(
+    "agg_victim_detail",
     metadata,
     Column("d", Date, nullable=False),
+    Column("hour", SmallInteger),
     Column("offense", Text, nullable=False),
     Column("gun", Boolean, nullable=False),
-    *_filter_columns(),
+    *_area_columns(),
     Column("n", Integer, nullable=False),
 )
-Index("ix_agg_victim_daily_d", agg_victim_daily.c.d)
-
-# Victims by local day and hour for the hour-of-day x day-of-week view.
-agg_victim_hourly = Table(
-    "agg_victim_hourly",
-    metadata,
-    Column("d", Date, nullable=False),
-    Column("hour", SmallInteger, nullable=False),
-    Column("offense", Text, nullable=False),
-    *_filter_columns(),
-    Column("n", Integer, nullable=False),
-)
-Index("ix_agg_victim_hourly_d", agg_victim_hourly.c.d)
-
-# The geography columns make the two tables above almost as long as the victim table (a
-# neighborhood-day-offense cell rarely holds two victims), so a geography filter needs an index
-# that starts with its column: a district's rows, not the whole city's, are read.
+Index("ix_agg_victim_detail_d", agg_victim_detail.c.d)
 GEO_INDEXED = ("police_district", "neighborhood", "council_district", "legislative_district")
-for _t in (agg_victim_daily, agg_victim_hourly):
-    for _col in GEO_INDEXED:
-        Index(f"ix_{_t.name}_{_col}_d", _t.c[_col], _t.c.d)
+for _col in GEO_INDEXED:
+    Index(f"ix_agg_victim_detail_{_col}_d", agg_victim_detail.c[_col], agg_victim_detail.c.d)
 
 # Citywide victims per day (no geography): what every unfiltered view reads. A few rows per day
 # at any volume, so its size does not grow with the data.
@@ -327,7 +315,7 @@ agg_victim_city_hourly = Table(
 Index("ix_agg_victim_city_hourly_offense_d", agg_victim_city_hourly.c.offense, agg_victim_city_hourly.c.d)
 
 # Gun violence only (homicides by firearm + non-fatal shootings), by day and geography: the
-# Plan's goal chart reads six years of it for one area, which is ~2% of agg_victim_daily's rows.
+# Plan's goal chart reads six years of it for one area, which is ~2% of agg_victim_detail's rows.
 agg_victim_gun_daily = Table(
     "agg_victim_gun_daily",
     metadata,
@@ -344,6 +332,23 @@ agg_victim_city_hourly_all = Table(
     "agg_victim_city_hourly_all",
     metadata,
     Column("d", Date, primary_key=True),
+    Column("hour", SmallInteger, primary_key=True),
+    Column("n", Integer, nullable=False),
+)
+
+# Victims of all offenses per calendar year, ISO weekday and local hour, citywide (field "city",
+# value "") and per police district (map in force), Council district and legislative district:
+# at most 168 rows per area and year at any volume. The hour x weekday view with one of those
+# filters (or none) and no offense filter reads a span's whole years here and only the rest from
+# the daily tables: a district's fifteen years are ~2,500 rows instead of one per victim.
+HOURLY_YEAR_FIELDS = ("police_district", "council_district", "legislative_district")
+agg_victim_hourly_year = Table(
+    "agg_victim_hourly_year",
+    metadata,
+    Column("field", Text, primary_key=True),  # "city" or one of HOURLY_YEAR_FIELDS
+    Column("value", Text, primary_key=True),  # the area's code ("" for the city)
+    Column("y", Date, primary_key=True),  # 1 January of the year
+    Column("dow", SmallInteger, primary_key=True),  # ISO: 1 = Monday
     Column("hour", SmallInteger, primary_key=True),
     Column("n", Integer, nullable=False),
 )
@@ -479,22 +484,10 @@ Index("ix_case_filed_id", sao_case.c.filed_date, sao_case.c.id)
 Index("ix_charge_description", case_charge.c.description, case_charge.c.case_id)
 Index("ix_arrest_cc_number", arrest.c.cc_number)
 
-# Victims per day, offense and every area layer the map shades (both police-district maps and
-# CSAs included, which agg_victim_daily leaves out). The Map page reads only this table for its
-# choropleth: current and year-earlier counts per area in one index range scan.
-agg_victim_area = Table(
-    "agg_victim_area",
-    metadata,
-    Column("d", Date, nullable=False),
-    Column("offense", Text, nullable=False),
-    *_area_columns(),
-    Column("n", Integer, nullable=False),
-)
-Index("ix_agg_victim_area_d", agg_victim_area.c.d)
-
-# The same by calendar month, plus one roll-up row per month and area with offense "*" (all
-# offenses). A span is answered from whole months here and its ragged ends from agg_victim_area,
-# so a year-long span reads a few thousand rows instead of one per victim.
+# Victims per calendar month, offense and every area layer the map shades (both police-district
+# maps and CSAs included), plus one roll-up row per month and area with offense "*" (all
+# offenses). A span is answered from whole months here and its ragged ends from
+# agg_victim_detail, so a year-long span reads a few thousand rows instead of one per victim.
 agg_victim_area_month = Table(
     "agg_victim_area_month",
     metadata,
@@ -505,7 +498,7 @@ agg_victim_area_month = Table(
 )
 Index("ix_agg_victim_area_month_offense_m", agg_victim_area_month.c.offense, agg_victim_area_month.c.m)
 # The Summary's counts with a geography filter read whole months here (the ragged days from
-# agg_victim_daily): a district's year is a few thousand rows instead of tens of thousands.
+# agg_victim_detail): a district's year is a few thousand rows instead of tens of thousands.
 for _col in GEO_INDEXED:
     Index(f"ix_agg_victim_area_month_{_col}_m", agg_victim_area_month.c[_col], agg_victim_area_month.c.m)
 

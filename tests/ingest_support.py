@@ -107,7 +107,7 @@ def snapshot(db: Database) -> dict:
     out = {}
     with db.engine.connect() as conn:
         for t in ("victim", "arrest", "sao_case", "case_charge", "cvi_site", "geography", "rejected_row",
-                  "agg_victim_daily", "agg_arrest_daily"):
+                  "agg_victim_detail", "agg_arrest_daily"):
             out[t] = conn.execute(text(f"SELECT count(*), md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) "
                                        f"FROM {t} x")).one()
         out["state"] = conn.execute(text("SELECT version, is_demo, data_as_of FROM data_state")).all()

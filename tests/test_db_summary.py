@@ -56,6 +56,13 @@ def some_filters(rows) -> list[Filters]:
         Filters(date(2021, 1, 1), date(2023, 6, 30), council_district=("7",), offense=("homicide", "shooting")),
         Filters(date(2020, 1, 1), DEMO_END, legislative_district=(rows.legislative_district.dropna().iloc[0],)),
         Filters(DEMO_END - timedelta(days=27), DEMO_END, offense=("larceny",)),
+        # monthly grain with a geography filter and ragged days at both ends (whole months from
+        # the month roll-up, the edges from the daily table)
+        Filters(date(2021, 3, 17), date(2023, 8, 9), police_district=("Western",)),
+        Filters(date(2020, 2, 2), date(2025, 12, 30), neighborhood=(top_nb,), offense=("larceny", "burglary")),
+        # whole years of the hour x weekday view from its yearly roll-up, citywide and per district
+        Filters(date(2020, 6, 1), DEMO_END),
+        Filters(date(2021, 1, 1), date(2024, 12, 31), council_district=("3", "7")),
     ]
 
 

@@ -144,7 +144,7 @@ def check(db, exp, summary, n_rows):
     diff = got["district"].sub(exp["district"], fill_value=0)
     assert (diff >= 0).all() and diff.sum() <= exp["district_unknown"]
     # The pre-aggregates the pages read agree with the rows.
-    agg = db.execute(text("SELECT sum(n) FROM agg_victim_daily")).scalar()
+    agg = db.execute(text("SELECT sum(n) FROM agg_victim_detail")).scalar()
     assert agg == summary.rows_loaded
 
 

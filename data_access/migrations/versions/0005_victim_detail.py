@@ -1,0 +1,113 @@
+"""one finest victim aggregate (agg_victim_detail: day, hour, offense, gun flag, every area) in
+place of agg_victim_daily, agg_victim_hourly and agg_victim_area, three near copies of the
+victim table; hour x weekday per year (agg_victim_hourly_year); geography indexes for whole months
+(agg_victim_area_month) and the gun-violence goal; no case-charge index that the (case_id, seq)
+unique constraint already covers
+
+Revision ID: 0005
+Revises: 0004
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "0005"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+GEO = ("police_district", "neighborhood", "council_district", "legislative_district")
+AREAS = ("police_district", "police_district_pre2023", "police_district_2023", "neighborhood",
+         "council_district", "legislative_district", "csa")
+
+
+def upgrade() -> None:
+    # Filling the new tables from already-loaded data can outlast the app's statement timeout.
+    op.execute("SET LOCAL statement_timeout = 0")
+    op.create_table(
+        "agg_victim_detail",
+        sa.Column("d", sa.Date(), nullable=False),
+        sa.Column("hour", sa.SmallInteger(), nullable=True),
+        sa.Column("offense", sa.Text(), nullable=False),
+        sa.Column("gun", sa.Boolean(), nullable=False),
+        *[sa.Column(c, sa.Text(), nullable=True) for c in AREAS],
+        sa.Column("n", sa.Integer(), nullable=False),
+    )
+    # Filled from what is already loaded, so an upgraded database needs no reload.
+    areas = ", ".join(AREAS)
+    op.execute(f"""INSERT INTO agg_victim_detail (d, hour, offense, gun, {areas}, n)
+                   SELECT occurred_date, occurred_hour, offense, is_gun_violence, {areas}, count(*)
+                   FROM victim GROUP BY occurred_date, occurred_hour, offense, is_gun_violence, {areas}
+                   ORDER BY neighborhood, occurred_date""")
+    op.create_index("ix_agg_victim_detail_d", "agg_victim_detail", ["d"], unique=False)
+    for col in GEO:
+        op.create_index(f"ix_agg_victim_detail_{col}_d", "agg_victim_detail", [col, "d"], unique=False)
+    for table in ("agg_victim_daily", "agg_victim_hourly", "agg_victim_area"):
+        op.drop_table(table)
+
+    op.create_table(
+        "agg_victim_hourly_year",
+        sa.Column("field", sa.Text(), nullable=False),
+        sa.Column("value", sa.Text(), nullable=False),
+        sa.Column("y", sa.Date(), nullable=False),
+        sa.Column("dow", sa.SmallInteger(), nullable=False),
+        sa.Column("hour", sa.SmallInteger(), nullable=False),
+        sa.Column("n", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("field", "value", "y", "dow", "hour"),
+    )
+    op.execute("""
+        INSERT INTO agg_victim_hourly_year (field, value, y, dow, hour, n)
+        SELECT CASE WHEN GROUPING(police_district) = 0 THEN 'police_district'
+                    WHEN GROUPING(council_district) = 0 THEN 'council_district'
+                    WHEN GROUPING(legislative_district) = 0 THEN 'legislative_district' ELSE 'city' END,
+               coalesce(police_district, council_district, legislative_district, ''), y, dow, hour, sum(n)
+        FROM (SELECT date_trunc('year', d)::date AS y, date_part('isodow', d)::smallint AS dow, hour,
+                     police_district, council_district, legislative_district, n
+              FROM agg_victim_detail WHERE hour IS NOT NULL) h
+        GROUP BY GROUPING SETS ((y, dow, hour), (police_district, y, dow, hour),
+                                (council_district, y, dow, hour), (legislative_district, y, dow, hour))
+        HAVING (GROUPING(police_district) + GROUPING(council_district) + GROUPING(legislative_district) = 3)
+            OR coalesce(police_district, council_district, legislative_district) IS NOT NULL""")
+
+    for col in GEO:
+        op.create_index(f"ix_agg_victim_area_month_{col}_m", "agg_victim_area_month", [col, "m"], unique=False)
+        op.create_index(f"ix_agg_victim_gun_daily_{col}_d", "agg_victim_gun_daily", [col, "d"], unique=False)
+    op.create_index("ix_agg_victim_city_daily_gun_d", "agg_victim_city_daily", ["d"], unique=False,
+                    postgresql_where="gun")
+    op.drop_index("ix_charge_case", table_name="case_charge")
+    for table in ("agg_victim_detail", "agg_victim_hourly_year"):
+        op.execute(f"ANALYZE {table}")
+
+
+def downgrade() -> None:
+    op.execute("SET LOCAL statement_timeout = 0")
+    op.create_index("ix_charge_case", "case_charge", ["case_id"], unique=False)
+    op.drop_index("ix_agg_victim_city_daily_gun_d", table_name="agg_victim_city_daily")
+    for col in GEO:
+        op.drop_index(f"ix_agg_victim_gun_daily_{col}_d", table_name="agg_victim_gun_daily")
+        op.drop_index(f"ix_agg_victim_area_month_{col}_m", table_name="agg_victim_area_month")
+    op.drop_table("agg_victim_hourly_year")
+
+    geo = [sa.Column(c, sa.Text(), nullable=True) for c in GEO]
+    op.create_table("agg_victim_daily", sa.Column("d", sa.Date(), nullable=False),
+                    sa.Column("offense", sa.Text(), nullable=False), sa.Column("gun", sa.Boolean(), nullable=False),
+                    *geo, sa.Column("n", sa.Integer(), nullable=False))
+    op.create_table("agg_victim_hourly", sa.Column("d", sa.Date(), nullable=False),
+                    sa.Column("hour", sa.SmallInteger(), nullable=False), sa.Column("offense", sa.Text(), nullable=False),
+                    *[sa.Column(c, sa.Text(), nullable=True) for c in GEO], sa.Column("n", sa.Integer(), nullable=False))
+    op.create_table("agg_victim_area", sa.Column("d", sa.Date(), nullable=False),
+                    sa.Column("offense", sa.Text(), nullable=False),
+                    *[sa.Column(c, sa.Text(), nullable=True) for c in AREAS], sa.Column("n", sa.Integer(), nullable=False))
+    g, areas = ", ".join(GEO), ", ".join(AREAS)
+    op.execute(f"""INSERT INTO agg_victim_daily (d, offense, gun, {g}, n) SELECT d, offense, gun, {g}, sum(n)
+                   FROM agg_victim_detail GROUP BY d, offense, gun, {g} ORDER BY neighborhood, d""")
+    op.execute(f"""INSERT INTO agg_victim_hourly (d, hour, offense, {g}, n) SELECT d, hour, offense, {g}, sum(n)
+                   FROM agg_victim_detail WHERE hour IS NOT NULL GROUP BY d, hour, offense, {g}
+                   ORDER BY neighborhood, d""")
+    op.execute(f"""INSERT INTO agg_victim_area (d, offense, {areas}, n) SELECT d, offense, {areas}, sum(n)
+                   FROM agg_victim_detail GROUP BY d, offense, {areas}""")
+    op.create_index("ix_agg_victim_area_d", "agg_victim_area", ["d"], unique=False)
+    for table in ("agg_victim_daily", "agg_victim_hourly"):
+        op.create_index(f"ix_{table}_d", table, ["d"], unique=False)
+        for col in GEO:
+            op.create_index(f"ix_{table}_{col}_d", table, [col, "d"], unique=False)
+    op.drop_table("agg_victim_detail")
