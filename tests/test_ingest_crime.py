@@ -296,3 +296,40 @@ def test_bulk_load_rebuilds_the_same_indexes(synth_db, demo_small, tmp_path, mon
     assert synth_db.execute(q).rows == before
     s2 = load_crime_file(synth_db, str(tmp_path / "a.csv"))  # the unique key index works again
     assert (s2.rows_loaded, s2.rows_updated) == (0, 0)
+
+
+def test_new_boundaries_then_reingest_moves_records_without_double_counting(synth_db, demo_small,
+                                                                            synthetic_boundaries, tmp_path):
+    """Loaded records keep their areas when boundaries are reloaded (the load says so), and
+    ingesting their file again places them on the new boundaries: same rows, areas updated."""
+    import shutil
+
+    from data_access.ingest.boundaries import load_boundaries
+
+    v = demo_small.victims
+    path = write_csv(crime_frame(v, "part1_2021"), tmp_path / "crime.csv")
+    first = load_crime_file(synth_db, str(path))
+    top = synth_db.execute(text(
+        "SELECT neighborhood, count(*) FROM victim WHERE lon IS NOT NULL GROUP BY 1 ORDER BY 2 DESC LIMIT 1")).rows[0]
+    # the same city, one neighborhood renamed
+    folder = tmp_path / "renamed"
+    shutil.copytree(synthetic_boundaries, folder)
+    nb_file = folder / "neighborhoods_2020.geojson"
+    layer = json.loads(nb_file.read_text())
+    for feat in layer["features"]:
+        if feat["properties"]["name"] == top[0]:
+            feat["properties"]["name"] = feat["properties"]["id"] = "Renamed Place"
+    nb_file.write_text(json.dumps(layer))
+    b = load_boundaries(synth_db, [str(folder)])
+    assert any("keep the areas" in note for note in b.notes)
+    assert synth_db.execute(text("SELECT count(*) FROM victim WHERE neighborhood = 'Renamed Place'")).scalar() == 0
+
+    again = load_crime_file(synth_db, str(path))
+    assert again.rows_loaded == 0 and again.rows_updated >= top[1]
+    assert synth_db.execute(text("SELECT count(*) FROM victim")).scalar() == first.rows_loaded
+    moved = synth_db.execute(text("SELECT count(*) FROM victim WHERE neighborhood = 'Renamed Place'")).scalar()
+    assert moved >= top[1]
+    assert synth_db.execute(text("SELECT count(*) FROM victim WHERE neighborhood = :n"), {"n": top[0]}).scalar() == 0
+    # the aggregates follow
+    assert synth_db.execute(text(
+        "SELECT sum(n) FROM agg_victim_detail WHERE neighborhood = 'Renamed Place'")).scalar() == moved
