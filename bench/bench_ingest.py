@@ -141,7 +141,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--scales", type=float, nargs="+", default=[1, 10])
     ap.add_argument("--years10", type=int, default=3, help="calendar years generated at scale >= 10")
-    ap.add_argument("--refresh-repeat", type=int, default=5)
+    ap.add_argument("--refresh-repeat", type=int, default=5, help="0 skips the refresh benchmark")
     args = ap.parse_args()
     keep: dict = {}
     with tempfile.TemporaryDirectory(prefix="psad_bench_ingest_") as tmp:
@@ -150,7 +150,7 @@ def main() -> None:
             if scale in keep and scale != min(args.scales):
                 keep.pop(scale)  # free memory; refresh runs on the smallest scale
         first = min(args.scales)
-        if first in keep:
+        if first in keep and args.refresh_repeat > 0:
             print(f"\nrefresh (scale {first:g} database, replay server on 127.0.0.1)")
             bench_refresh(keep[first][0], keep[first][1], args.refresh_repeat)
 

@@ -8,7 +8,16 @@ from dash import dcc, html
 from app import ids
 from data_access.offenses import GROUP_LABELS, OFFENSES
 
-CHANGELOG = (
+CHANGELOG = (  # newest first
+    ("0.3.0", "Faster everywhere a geography filter is set: whole months and whole years are read from "
+              "roll-ups instead of one row per victim (a police district's full history on the Summary "
+              "in a few tens of milliseconds); loads rebuild only the tables the loaded data feeds, and a "
+              "full demo or million-row crime load takes well under a minute. Reloading boundaries "
+              "now says that loaded records keep their areas until their files are loaded again."),
+    ("0.2.1", "Map page: choropleth by neighborhood, police district (either map), Council district, legislative "
+              "district or CSA, by count or rate per 1,000 residents; click an area to filter everything; "
+              "block-level incident points or a density grid; CVI ecosystem page with program details and "
+              "gun violence near each site as context."),
     ("0.2.0", "Demographics (victims and arrestees by age, sex, race and ethnicity beside residents' "
               "shares, with small-cell suppression), Arrests (over time, by charge category and area, per "
               "1,000 residents, most common charges, homicide and shooting clearance), Case outcomes "
@@ -17,10 +26,6 @@ CHANGELOG = (
     ("0.1.0", "Summary page: headline counts with same-span comparisons, trend, offense breakdown, "
               "hour-by-weekday view and the Plan's gun-violence goal; global filters in the URL; "
               "JSON counts API; demo data."),
-    ("0.2.0", "Map page: choropleth by neighborhood, police district (either map), Council district, legislative "
-              "district or CSA, by count or rate per 1,000 residents; click an area to filter everything; "
-              "block-level incident points or a density grid; CVI ecosystem page with program details and "
-              "gun violence near each site as context."),
 )
 
 METHODOLOGY = f"""
@@ -139,7 +144,9 @@ set aside.
   that point lies inside the city outline; otherwise by the neighborhood name in the export
   (ignoring case and punctuation, matching names cut to 20 characters, and following renamings),
   with the other areas following from the neighborhood; otherwise "unknown". Records without a
-  usable location still count in citywide totals.
+  usable location still count in citywide totals. Areas are assigned when a record is loaded: after
+  new boundaries are loaded, records keep their areas until their files are loaded again (which
+  updates only what changed).
 * **Victims and duplicates**: one row is one victim, so identical rows in old exports are kept as
   separate victims. Identical arrest rows are one arrest. Re-loading a file changes nothing, and a
   newer export that overlaps an older one updates records instead of counting them twice (records

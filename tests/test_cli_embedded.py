@@ -57,3 +57,20 @@ def test_unreachable_database_is_one_plain_line(monkeypatch):
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr and "database" in proc.stderr.lower()
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_embedded_server_is_tuned_for_loads(tmp_path):
+    """The first start applies SERVER_SETTINGS (one restart); later starts find them in force."""
+    from data_access.embedded import SERVER_SETTINGS
+
+    url = embedded_url(tmp_path / "data")
+    with psycopg.connect(url) as conn:
+        got = dict(conn.execute("SELECT name, current_setting(name) FROM pg_settings WHERE name = ANY(%s)",
+                                (list(SERVER_SETTINGS),)).fetchall())
+        collate = conn.execute("SELECT datcollate FROM pg_database WHERE datname = current_database()").fetchone()[0]
+    assert got["wal_level"] == "minimal" and got["max_wal_senders"] == "0"
+    assert got["shared_buffers"] == "512MB" and got["max_wal_size"] == "4GB"
+    assert collate == "C"
+    assert embedded_url(tmp_path / "data") == url
+    postmaster = Path(tmp_path / "data" / "pgdata" / "postmaster.pid").read_text().split()[0]
+    subprocess.run(["kill", postmaster], check=False)
