@@ -96,6 +96,10 @@ AGGREGATES: tuple[Agg, ...] = (
         INSERT INTO agg_victim_city_daily (d, offense, gun, n)
         SELECT d, offense, gun, sum(n) FROM agg_victim_detail WHERE {where_d}
         GROUP BY d, offense, gun"""),
+    Agg("agg_victim_city_month", "vmonth", """
+        INSERT INTO agg_victim_city_month (m, offense, gun, n)
+        SELECT date_trunc('month', d)::date, offense, gun, sum(n) FROM agg_victim_city_daily
+        WHERE {where_month_of_d} GROUP BY 1, 2, 3"""),
     Agg("agg_victim_city_hourly", "vday", """
         INSERT INTO agg_victim_city_hourly (d, hour, offense, n)
         SELECT d, hour, offense, sum(n) FROM agg_victim_detail WHERE hour IS NOT NULL AND {where_d}

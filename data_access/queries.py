@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import Date, Integer, bindparam, case, cast, extract, func, literal, or_, select
+from sqlalchemy import Date, Integer, bindparam, case, cast, extract, func, literal, or_, select, union_all
 from sqlalchemy.exc import ProgrammingError
 
 from data_access.cache import cached_query
@@ -20,7 +20,9 @@ from data_access.schema import (
     HOURLY_YEAR_FIELDS,
     agg_arrest_daily,
     agg_victim_area_month,
+    agg_victim_area_year,
     agg_victim_city_daily,
+    agg_victim_city_month,
     agg_victim_city_hourly,
     agg_victim_city_hourly_all,
     agg_victim_detail,
@@ -139,39 +141,49 @@ def _natural_key(code: str):
 
 # --- Summary page -----------------------------------------------------------------------------
 
+def _pieces(start: date, end: date, *, years: bool) -> list[tuple[str, date, date]]:
+    """``[start, end]`` as (grain, first, last) pieces: "y" whole calendar years and "m" whole
+    months (first days of the first and last), "d" the ragged days left over."""
+    if years:
+        y, months, days = calendar_split(start, end)
+        return ([("y", *y)] if y else []) + [("m", *m) for m in months] + [("d", *d) for d in days]
+    months, days = month_split(start, end)
+    return ([("m", *months)] if months else []) + [("d", *d) for d in days]
+
+
+def _counted(grain: str, f: Filters, *, per_offense: bool):
+    """The victim table holding ``grain`` counts for ``f``'s kind of view, its date column and the
+    conditions it needs: citywide tables without a geography filter; with one, the area roll-ups
+    (their "*" rows are every offense together) and the detail table for days."""
+    if not _has_geo(f):
+        t = {"m": agg_victim_city_month, "d": agg_victim_city_daily}[grain]
+        return t, t.c[{"m": "m", "d": "d"}[grain]], []
+    if grain == "d":
+        return agg_victim_detail, agg_victim_detail.c.d, []
+    t = agg_victim_area_year if grain == "y" else agg_victim_area_month
+    star = [] if f.offense else [t.c.offense != "*" if per_offense else t.c.offense == "*"]
+    return t, t.c[grain], star
+
+
 @cached_query
 def offense_counts(db: Database, version: int, f: Filters) -> pd.DataFrame:
     """Victims per offense in the span and in its comparison span.
 
     Columns: offense, current, prior. One query feeds the headline cards and the offense
-    breakdown. Without a geography filter it reads the citywide daily table; with one, whole
-    calendar months come from ``agg_victim_area_month`` and only the ragged days at the spans'
-    edges from ``agg_victim_detail`` (a district's year: ~12 rows per neighborhood and offense
-    instead of one per victim).
+    breakdown. Whole calendar years and months are read from roll-ups and only the ragged days
+    at the spans' edges from a daily table (citywide, or the detail table under a geography
+    filter): a district's fifteen years are a few thousand rows, not one per victim.
     """
-    spans = {"current": (f.start, f.end), "prior": (f.prior().start, f.prior().end)}
-    if not _has_geo(f):
-        t = agg_victim_city_daily
-        parts = [(t, t.c.d, {k: [v] for k, v in spans.items()}, [])]
-    else:
-        split = {k: month_split(*v) for k, v in spans.items()}
-        am, t = agg_victim_area_month, agg_victim_detail
-        parts = [(am, am.c.m, {k: [m] for k, (m, _) in split.items() if m}, [am.c.offense != "*"]),
-                 (t, t.c.d, {k: days for k, (_, days) in split.items() if days}, [])]
+    parts = []
+    for tag, span in (("current", f), ("prior", f.prior())):
+        for grain, a, b in _pieces(span.start, span.end, years=_has_geo(f)):
+            t, col, extra = _counted(grain, f, per_offense=True)
+            parts.append(select(t.c.offense, literal(tag).label("span"), func.sum(t.c.n).label("n"))
+                         .where(col.between(a, b), *extra, *_conditions(t, f, col, dates=False))
+                         .group_by(t.c.offense))
     out: dict[str, list[int]] = {}
-    for table, col, ranges, extra in parts:
-        if not ranges:
-            continue
-        within = {k: or_(*[col.between(a, b) for a, b in rs]) for k, rs in ranges.items()}
-        sums = [func.coalesce(func.sum(case((within[k], table.c.n), else_=0)), 0).label(k)
-                if k in within else literal(0).label(k) for k in spans]
-        stmt = (select(table.c.offense, *sums)
-                .where(or_(*within.values()), *extra, *_conditions(table, f, col, dates=False))
-                .group_by(table.c.offense))
-        for offense, cur, pri in db.execute(stmt).rows:
-            acc = out.setdefault(offense, [0, 0])
-            acc[0] += int(cur)
-            acc[1] += int(pri)
+    for offense, tag, n in db.execute(union_all(*parts)).rows:
+        out.setdefault(offense, [0, 0])[tag == "prior"] += int(n)
     return pd.DataFrame({"offense": list(out), "current": pd.array([v[0] for v in out.values()], dtype="int64"),
                          "prior": pd.array([v[1] for v in out.values()], dtype="int64")})
 
@@ -187,40 +199,28 @@ def trend(db: Database, version: int, f: Filters, grain: str) -> pd.DataFrame:
 
     Columns: period_start, period_end, n, days (days of the period inside the span).
     """
-    t = victim_daily(f)
-    if grain == "week":
-        key = (cast(bindparam("end_d", f.end, Date) - t.c.d, Integer) // 7).label("k")
-    elif grain == "month":
-        key = cast(func.date_trunc("month", t.c.d), Date).label("m")
-    else:
+    if grain == "month":
+        return period_frame(f, grain, _monthly(db, f))
+    if grain != "week":
         raise ValueError(f"unknown grain {grain!r}")
-    if grain == "month" and _has_geo(f):
-        return period_frame(f, grain, _months_with_geo(db, f))
+    t = victim_daily(f)
+    key = (cast(bindparam("end_d", f.end, Date) - t.c.d, Integer) // 7).label("k")
     got = dict(db.execute(select(key, func.sum(t.c.n)).where(*_conditions(t, f, t.c.d)).group_by(key)).rows)
     return period_frame(f, grain, got)
 
 
-def _months_with_geo(db: Database, f: Filters) -> dict:
-    """Victims per month under a geography filter: whole months from ``agg_victim_area_month``
-    (its all-offenses "*" rows when no offense is chosen), ragged days from ``agg_victim_detail``.
-    A district's fifteen years read ~6,000 rows instead of one per victim."""
-    months, days = month_split(f.start, f.end)
+def _monthly(db: Database, f: Filters) -> dict:
+    """Victims per month (first day -> n): whole months from a month roll-up, ragged days from a
+    daily table. A district's fifteen years read ~6,000 rows instead of one per victim."""
+    parts = []
+    for grain, a, b in _pieces(f.start, f.end, years=False):
+        t, col, extra = _counted(grain, f, per_offense=False)
+        m = col if grain == "m" else cast(func.date_trunc("month", col), Date)
+        parts.append(select(m.label("m"), func.sum(t.c.n).label("n"))
+                     .where(col.between(a, b), *extra, *_conditions(t, f, col, dates=False)).group_by(m))
     got: dict = {}
-    if months:
-        am = agg_victim_area_month
-        offense = [] if f.offense else [am.c.offense == "*"]
-        stmt = (select(am.c.m, func.sum(am.c.n)).where(am.c.m.between(*months), *offense,
-                                                         *_conditions(am, f, am.c.m, dates=False))
-                .group_by(am.c.m))
-        got.update(db.execute(stmt).rows)
-    if days:
-        t = agg_victim_detail
-        m = cast(func.date_trunc("month", t.c.d), Date)
-        stmt = (select(m, func.sum(t.c.n)).where(or_(*[t.c.d.between(a, b) for a, b in days]),
-                                                  *_conditions(t, f, t.c.d, dates=False))
-                .group_by(m))
-        for k, n in db.execute(stmt).rows:
-            got[k] = got.get(k, 0) + n
+    for m, n in db.execute(union_all(*parts)).rows:
+        got[m] = got.get(m, 0) + n
     return got
 
 

@@ -303,6 +303,16 @@ agg_victim_city_daily = Table(
 # The Plan's goal reads only the gun rows, a twentieth of the table.
 Index("ix_agg_victim_city_daily_gun_d", agg_victim_city_daily.c.d, postgresql_where=text("gun"))
 
+# ... and per calendar month (first day): the citywide Summary's whole months, ~30 rows a month.
+agg_victim_city_month = Table(
+    "agg_victim_city_month",
+    metadata,
+    Column("m", Date, primary_key=True),
+    Column("offense", Text, primary_key=True),
+    Column("gun", Boolean, primary_key=True),
+    Column("n", Integer, nullable=False),
+)
+
 # Citywide victims per day and local hour, for the hour x weekday view without geography.
 agg_victim_city_hourly = Table(
     "agg_victim_city_hourly",
@@ -528,3 +538,5 @@ agg_victim_area_year = Table(
     Column("n", Integer, nullable=False),
 )
 Index("ix_agg_victim_area_year_offense_y", agg_victim_area_year.c.offense, agg_victim_area_year.c.y)
+for _col in GEO_INDEXED:  # the Summary's whole years under a geography filter
+    Index(f"ix_agg_victim_area_year_{_col}_y", agg_victim_area_year.c[_col], agg_victim_area_year.c.y)

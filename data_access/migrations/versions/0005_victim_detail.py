@@ -1,7 +1,8 @@
 """one finest victim aggregate (agg_victim_detail: day, hour, offense, gun flag, every area) in
 place of agg_victim_daily, agg_victim_hourly and agg_victim_area, three near copies of the
 victim table; hour x weekday per year (agg_victim_hourly_year); geography indexes for whole months
-(agg_victim_area_month) and the gun-violence goal; no case-charge index that the (case_id, seq)
+(agg_victim_area_month, agg_victim_area_year) and the gun-violence goal; citywide victims per
+month (agg_victim_city_month); no case-charge index that the (case_id, seq)
 unique constraint already covers
 
 Revision ID: 0005
@@ -74,12 +75,28 @@ def upgrade() -> None:
     op.create_index("ix_agg_victim_city_daily_gun_d", "agg_victim_city_daily", ["d"], unique=False,
                     postgresql_where="gun")
     op.drop_index("ix_charge_case", table_name="case_charge")
-    for table in ("agg_victim_detail", "agg_victim_hourly_year"):
+    for col in GEO:
+        op.create_index(f"ix_agg_victim_area_year_{col}_y", "agg_victim_area_year", [col, "y"], unique=False)
+    op.create_table(
+        "agg_victim_city_month",
+        sa.Column("m", sa.Date(), nullable=False),
+        sa.Column("offense", sa.Text(), nullable=False),
+        sa.Column("gun", sa.Boolean(), nullable=False),
+        sa.Column("n", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("m", "offense", "gun"),
+    )
+    op.execute("""INSERT INTO agg_victim_city_month (m, offense, gun, n)
+                  SELECT date_trunc('month', d)::date, offense, gun, sum(n) FROM agg_victim_city_daily
+                  GROUP BY 1, 2, 3""")
+    for table in ("agg_victim_detail", "agg_victim_hourly_year", "agg_victim_city_month"):
         op.execute(f"ANALYZE {table}")
 
 
 def downgrade() -> None:
     op.execute("SET LOCAL statement_timeout = 0")
+    op.drop_table("agg_victim_city_month")
+    for col in GEO:
+        op.drop_index(f"ix_agg_victim_area_year_{col}_y", table_name="agg_victim_area_year")
     op.create_index("ix_charge_case", "case_charge", ["case_id"], unique=False)
     op.drop_index("ix_agg_victim_city_daily_gun_d", table_name="agg_victim_city_daily")
     for col in GEO:
