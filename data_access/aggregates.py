@@ -76,6 +76,27 @@ _VMONTHS = ("occurred_date BETWEEN :vmin AND :vmax "
 _AMONTHS = ("arrest_date BETWEEN :amin AND :amax "
             "AND date_trunc('month', arrest_date)::date = ANY(:amonths)")
 
+_FIELDS = "police_district, council_district, legislative_district"  # schema.ROLLUP_FIELDS
+
+
+def _per_field(table: str, keys: str, source: str) -> str:
+    """INSERT into a per-area roll-up (field, value, ``keys``, n): the "city" row and one per
+    district field, from ``source`` (a SELECT of ``keys``, the district fields and n, with
+    ``{geo}`` for the fields) in one pass with grouping sets; unknown areas are left out."""
+    src = source.format(geo=_FIELDS)
+    return f"""
+        INSERT INTO {table} (field, value, {keys}, n)
+        SELECT CASE WHEN GROUPING(police_district) = 0 THEN 'police_district'
+                    WHEN GROUPING(council_district) = 0 THEN 'council_district'
+                    WHEN GROUPING(legislative_district) = 0 THEN 'legislative_district' ELSE 'city' END,
+               coalesce(police_district, council_district, legislative_district, ''), {keys}, sum(n)
+        FROM ({src}) s
+        GROUP BY GROUPING SETS (({keys}), (police_district, {keys}), (council_district, {keys}),
+                                (legislative_district, {keys}))
+        HAVING GROUPING(police_district) + GROUPING(council_district) + GROUPING(legislative_district) = 3
+            OR coalesce(police_district, council_district, legislative_district) IS NOT NULL"""
+
+
 AGGREGATES: tuple[Agg, ...] = (
     # Day x hour x offense x every area: the finest table, in (neighborhood, day) order (see the
     # module doc); every victim table below but the grid and the demographics rolls up from it.
@@ -111,20 +132,15 @@ AGGREGATES: tuple[Agg, ...] = (
         INSERT INTO agg_victim_gun_daily (d, {_GEO}, n)
         SELECT d, {_GEO}, sum(n) FROM agg_victim_detail WHERE gun AND {{where_d}}
         GROUP BY d, {_GEO}"""),
-    # Hour x weekday of all offenses per year, citywide and per district (one pass, grouping sets).
-    Agg("agg_victim_hourly_year", "vyear", """
-        INSERT INTO agg_victim_hourly_year (field, value, y, dow, hour, n)
-        SELECT CASE WHEN GROUPING(police_district) = 0 THEN 'police_district'
-                    WHEN GROUPING(council_district) = 0 THEN 'council_district'
-                    WHEN GROUPING(legislative_district) = 0 THEN 'legislative_district' ELSE 'city' END,
-               coalesce(police_district, council_district, legislative_district, ''), y, dow, hour, sum(n)
-        FROM (SELECT date_trunc('year', d)::date AS y, date_part('isodow', d)::smallint AS dow, hour,
-                     police_district, council_district, legislative_district, n
-              FROM agg_victim_detail WHERE hour IS NOT NULL AND {where_year_of_d}) h
-        GROUP BY GROUPING SETS ((y, dow, hour), (police_district, y, dow, hour),
-                                (council_district, y, dow, hour), (legislative_district, y, dow, hour))
-        HAVING (GROUPING(police_district) + GROUPING(council_district) + GROUPING(legislative_district) = 3)
-            OR coalesce(police_district, council_district, legislative_district) IS NOT NULL"""),
+    # All offenses per area, citywide and per district field: by day, and by year x weekday x
+    # hour (one pass each, grouping sets). A month x weekday x hour table would hold as many rows
+    # as there are victims at demo scale 1: its rebuild would cost more than it saves.
+    Agg("agg_victim_field_daily", "vday", _per_field(
+        "agg_victim_field_daily", "d", "SELECT d, {geo}, n FROM agg_victim_detail WHERE {{where_d}}")),
+    Agg("agg_victim_hourly_year", "vyear", _per_field(
+        "agg_victim_hourly_year", "y, dow, hour",
+        "SELECT date_trunc('year', d)::date AS y, date_part('isodow', d)::smallint AS dow, hour, {geo}, n "
+        "FROM agg_victim_detail WHERE hour IS NOT NULL AND {{where_year_of_d}}")),
     # Map (and the Summary's whole months): every area layer by month (with an all-offenses "*"
     # row) and year.
     Agg("agg_victim_area_month", "vmonth", f"""

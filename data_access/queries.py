@@ -17,7 +17,7 @@ from data_access.cache import cached_query
 from data_access.db import Database
 from data_access.filters import GEO_FIELDS, Filters, calendar_split, month_split
 from data_access.schema import (
-    HOURLY_YEAR_FIELDS,
+    ROLLUP_FIELDS,
     agg_arrest_daily,
     agg_victim_area_month,
     agg_victim_area_year,
@@ -26,6 +26,7 @@ from data_access.schema import (
     agg_victim_city_hourly,
     agg_victim_city_hourly_all,
     agg_victim_detail,
+    agg_victim_field_daily,
     agg_victim_gun_daily,
     agg_victim_hourly_year,
     area_link,
@@ -151,18 +152,39 @@ def _pieces(start: date, end: date, *, years: bool) -> list[tuple[str, date, dat
     return ([("m", *months)] if months else []) + [("d", *d) for d in days]
 
 
+def _rollup_field(f: Filters) -> str | None:
+    """The per-area roll-up field (``agg_victim_field_daily``, ``agg_victim_hourly_year``) that answers ``f`` for all offenses together: "city" with no
+    geography filter, the one district field when only it is set; None with an offense or
+    neighborhood filter or several district fields."""
+    if f.offense or f.neighborhood:
+        return None
+    fields = [name for name in ROLLUP_FIELDS if getattr(f, name)]
+    return "city" if not fields else (fields[0] if len(fields) == 1 else None)
+
+
+def _field_conditions(t, field: str, f: Filters) -> list:
+    return [t.c.field == field, t.c.value.in_([""] if field == "city" else list(getattr(f, field)))]
+
+
 def _counted(grain: str, f: Filters, *, per_offense: bool):
-    """The victim table holding ``grain`` counts for ``f``'s kind of view, its date column and the
-    conditions it needs: citywide tables without a geography filter; with one, the area roll-ups
-    (their "*" rows are every offense together) and the detail table for days."""
+    """The victim table holding ``grain`` counts for ``f``, its date column and every condition
+    ``f`` puts on it (but the dates): citywide tables without a geography filter; with one, the
+    area roll-ups (their "*" rows are every offense together) and the detail table for days; the
+    per-area daily roll-up when all offenses are counted together and it can answer ``f``."""
+    field = None if per_offense else _rollup_field(f)
+    if grain == "d" and field:
+        t = agg_victim_field_daily
+        return t, t.c.d, _field_conditions(t, field, f)
     if not _has_geo(f):
         t = {"m": agg_victim_city_month, "d": agg_victim_city_daily}[grain]
-        return t, t.c[{"m": "m", "d": "d"}[grain]], []
+        col = t.c[grain]
+        return t, col, _conditions(t, f, col, dates=False)
     if grain == "d":
-        return agg_victim_detail, agg_victim_detail.c.d, []
+        t = agg_victim_detail
+        return t, t.c.d, _conditions(t, f, t.c.d, dates=False)
     t = agg_victim_area_year if grain == "y" else agg_victim_area_month
     star = [] if f.offense else [t.c.offense != "*" if per_offense else t.c.offense == "*"]
-    return t, t.c[grain], star
+    return t, t.c[grain], star + _conditions(t, f, t.c[grain], dates=False)
 
 
 @cached_query
@@ -177,10 +199,9 @@ def offense_counts(db: Database, version: int, f: Filters) -> pd.DataFrame:
     parts = []
     for tag, span in (("current", f), ("prior", f.prior())):
         for grain, a, b in _pieces(span.start, span.end, years=_has_geo(f)):
-            t, col, extra = _counted(grain, f, per_offense=True)
+            t, col, conds = _counted(grain, f, per_offense=True)
             parts.append(select(t.c.offense, literal(tag).label("span"), func.sum(t.c.n).label("n"))
-                         .where(col.between(a, b), *extra, *_conditions(t, f, col, dates=False))
-                         .group_by(t.c.offense))
+                         .where(col.between(a, b), *conds).group_by(t.c.offense))
     out: dict[str, list[int]] = {}
     for offense, tag, n in db.execute(union_all(*parts)).rows:
         out.setdefault(offense, [0, 0])[tag == "prior"] += int(n)
@@ -203,9 +224,10 @@ def trend(db: Database, version: int, f: Filters, grain: str) -> pd.DataFrame:
         return period_frame(f, grain, _monthly(db, f))
     if grain != "week":
         raise ValueError(f"unknown grain {grain!r}")
-    t = victim_daily(f)
-    key = (cast(bindparam("end_d", f.end, Date) - t.c.d, Integer) // 7).label("k")
-    got = dict(db.execute(select(key, func.sum(t.c.n)).where(*_conditions(t, f, t.c.d)).group_by(key)).rows)
+    t, col, conds = _counted("d", f, per_offense=False)
+    key = (cast(bindparam("end_d", f.end, Date) - col, Integer) // 7).label("k")
+    got = dict(db.execute(select(key, func.sum(t.c.n)).where(col.between(f.start, f.end), *conds)
+                          .group_by(key)).rows)
     return period_frame(f, grain, got)
 
 
@@ -214,10 +236,9 @@ def _monthly(db: Database, f: Filters) -> dict:
     daily table. A district's fifteen years read ~6,000 rows instead of one per victim."""
     parts = []
     for grain, a, b in _pieces(f.start, f.end, years=False):
-        t, col, extra = _counted(grain, f, per_offense=False)
+        t, col, conds = _counted(grain, f, per_offense=False)
         m = col if grain == "m" else cast(func.date_trunc("month", col), Date)
-        parts.append(select(m.label("m"), func.sum(t.c.n).label("n"))
-                     .where(col.between(a, b), *extra, *_conditions(t, f, col, dates=False)).group_by(m))
+        parts.append(select(m.label("m"), func.sum(t.c.n).label("n")).where(col.between(a, b), *conds).group_by(m))
     got: dict = {}
     for m, n in db.execute(union_all(*parts)).rows:
         got[m] = got.get(m, 0) + n
@@ -246,47 +267,37 @@ def period_frame(f: Filters, grain: str, got: dict) -> pd.DataFrame:
                          "days": [(e - s).days + 1 for s, e in zip(starts, ends)]})
 
 
-def _year_field(f: Filters) -> str | None:
-    """The ``agg_victim_hourly_year`` field that answers ``f``'s whole years: "city" with no
-    geography filter, the one district field when only it is set; None with an offense or
-    neighborhood filter or several district fields."""
-    if f.offense or f.neighborhood:
-        return None
-    fields = [name for name in HOURLY_YEAR_FIELDS if getattr(f, name)]
-    return "city" if not fields else (fields[0] if len(fields) == 1 else None)
-
-
 @cached_query
 def hour_by_weekday(db: Database, version: int, f: Filters) -> pd.DataFrame:
     """Victims by ISO weekday (1 = Monday) and local hour; rows without a time are left out.
 
-    The span's whole calendar years come from ``agg_victim_hourly_year`` when it can answer the
-    filters (see ``_year_field``), the rest from the daily hourly tables."""
-    field = _year_field(f)
+    When the per-area roll-up can answer the filters (``_rollup_field``), whole years come from
+    ``agg_victim_hourly_year`` and only the rest from the daily hourly tables."""
+    field = _rollup_field(f)
     years = calendar_split(f.start, f.end)[0] if field else None
-    got: dict[tuple[int, int], int] = {}
-    rest = [(f.start, f.end)]
+    pieces = [("d", f.start, f.end)]
     if years:
-        y = agg_victim_hourly_year
-        values = [""] if field == "city" else list(getattr(f, field))
-        stmt = (select(y.c.dow, y.c.hour, func.sum(y.c.n))
-                .where(y.c.field == field, y.c.value.in_(values), y.c.y.between(*years))
-                .group_by(y.c.dow, y.c.hour))
-        got.update(((int(d), int(h)), int(n)) for d, h, n in db.execute(stmt).rows)
         after = date(years[1].year + 1, 1, 1)
-        rest = ([(f.start, years[0] - timedelta(days=1))] if f.start < years[0] else []) + (
-            [(after, f.end)] if f.end >= after else [])
-    if rest:
+        pieces = [("y", *years)] + ([("d", f.start, years[0] - timedelta(days=1))] if f.start < years[0] else []) + (
+            [("d", after, f.end)] if f.end >= after else [])
+    parts = []
+    for grain, a, b in pieces:
+        if grain == "y":
+            t = agg_victim_hourly_year
+            parts.append(select(t.c.dow, t.c.hour, func.sum(t.c.n).label("n"))
+                         .where(t.c.y.between(a, b), *_field_conditions(t, field, f))
+                         .group_by(t.c.dow, t.c.hour))
+            continue
         t, timed = victim_hourly(f)
         # date_part (double precision), not EXTRACT (numeric since PostgreSQL 14): a third cheaper
         # over the tens of thousands of rows a district's year has.
         dow = cast(func.date_part("isodow", t.c.d), Integer).label("dow")
-        stmt = (select(dow, t.c.hour, func.sum(t.c.n))
-                .where(or_(*[t.c.d.between(a, b) for a, b in rest]), *timed,
-                       *_conditions(t, f, t.c.d, dates=False))
-                .group_by(dow, t.c.hour))
-        for d, h, n in db.execute(stmt).rows:
-            got[(int(d), int(h))] = got.get((int(d), int(h)), 0) + int(n)
+        parts.append(select(dow, t.c.hour, func.sum(t.c.n).label("n"))
+                     .where(t.c.d.between(a, b), *timed, *_conditions(t, f, t.c.d, dates=False))
+                     .group_by(dow, t.c.hour))
+    got: dict[tuple[int, int], int] = {}
+    for d, h, n in db.execute(union_all(*parts)).rows:
+        got[(int(d), int(h))] = got.get((int(d), int(h)), 0) + int(n)
     keys = sorted(got)
     return pd.DataFrame({"dow": [k[0] for k in keys], "hour": [k[1] for k in keys],
                          "n": pd.array([got[k] for k in keys], dtype="int64")})

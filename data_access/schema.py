@@ -346,19 +346,32 @@ agg_victim_city_hourly_all = Table(
     Column("n", Integer, nullable=False),
 )
 
-# Victims of all offenses per calendar year, ISO weekday and local hour, citywide (field "city",
-# value "") and per police district (map in force), Council district and legislative district:
-# at most 168 rows per area and year at any volume. The hour x weekday view with one of those
-# filters (or none) and no offense filter reads a span's whole years here and only the rest from
-# the daily tables: a district's fifteen years are ~2,500 rows instead of one per victim.
-HOURLY_YEAR_FIELDS = ("police_district", "council_district", "legislative_district")
+# Per-area roll-ups of all offenses, citywide (field "city", value "") and per police district
+# (map in force), Council district and legislative district: a few rows per area and period at
+# any volume. A view whose only filter is one of those fields (or none) reads these for its trend
+# and the whole years of its hour x weekday grid instead of one row per victim (a district's year
+# of days: 365 rows, not 40k).
+ROLLUP_FIELDS = ("police_district", "council_district", "legislative_district")
+
+
+def _field_columns() -> list[Column]:
+    return [Column("field", Text, primary_key=True),  # "city" or one of ROLLUP_FIELDS
+            Column("value", Text, primary_key=True)]  # the area's code ("" for the city)
+
+
+agg_victim_field_daily = Table(
+    "agg_victim_field_daily",
+    metadata,
+    *_field_columns(),
+    Column("d", Date, primary_key=True),
+    Column("n", Integer, nullable=False),
+)
 agg_victim_hourly_year = Table(
     "agg_victim_hourly_year",
     metadata,
-    Column("field", Text, primary_key=True),  # "city" or one of HOURLY_YEAR_FIELDS
-    Column("value", Text, primary_key=True),  # the area's code ("" for the city)
+    *_field_columns(),
     Column("y", Date, primary_key=True),  # 1 January of the year
-    Column("dow", SmallInteger, primary_key=True),  # ISO: 1 = Monday
+    Column("dow", SmallInteger, primary_key=True),
     Column("hour", SmallInteger, primary_key=True),
     Column("n", Integer, nullable=False),
 )

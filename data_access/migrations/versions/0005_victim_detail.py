@@ -1,6 +1,7 @@
 """one finest victim aggregate (agg_victim_detail: day, hour, offense, gun flag, every area) in
 place of agg_victim_daily, agg_victim_hourly and agg_victim_area, three near copies of the
-victim table; hour x weekday per year (agg_victim_hourly_year); geography indexes for whole months
+victim table; all offenses per area field by day and by year x weekday x hour
+(agg_victim_field_daily, agg_victim_hourly_year); geography indexes for whole months
 (agg_victim_area_month, agg_victim_area_year) and the gun-violence goal; citywide victims per
 month (agg_victim_city_month); no case-charge index that the (case_id, seq)
 unique constraint already covers
@@ -19,6 +20,21 @@ depends_on = None
 GEO = ("police_district", "neighborhood", "council_district", "legislative_district")
 AREAS = ("police_district", "police_district_pre2023", "police_district_2023", "neighborhood",
          "council_district", "legislative_district", "csa")
+
+
+def _per_field(table: str, keys: str, source: str) -> str:
+    # A frozen copy of data_access.aggregates._per_field, as of this revision.
+    return f"""
+        INSERT INTO {table} (field, value, {keys}, n)
+        SELECT CASE WHEN GROUPING(police_district) = 0 THEN 'police_district'
+                    WHEN GROUPING(council_district) = 0 THEN 'council_district'
+                    WHEN GROUPING(legislative_district) = 0 THEN 'legislative_district' ELSE 'city' END,
+               coalesce(police_district, council_district, legislative_district, ''), {keys}, sum(n)
+        FROM ({source}) s
+        GROUP BY GROUPING SETS (({keys}), (police_district, {keys}), (council_district, {keys}),
+                                (legislative_district, {keys}))
+        HAVING GROUPING(police_district) + GROUPING(council_district) + GROUPING(legislative_district) = 3
+            OR coalesce(police_district, council_district, legislative_district) IS NOT NULL"""
 
 
 def upgrade() -> None:
@@ -45,29 +61,22 @@ def upgrade() -> None:
     for table in ("agg_victim_daily", "agg_victim_hourly", "agg_victim_area"):
         op.drop_table(table)
 
-    op.create_table(
-        "agg_victim_hourly_year",
-        sa.Column("field", sa.Text(), nullable=False),
-        sa.Column("value", sa.Text(), nullable=False),
-        sa.Column("y", sa.Date(), nullable=False),
-        sa.Column("dow", sa.SmallInteger(), nullable=False),
-        sa.Column("hour", sa.SmallInteger(), nullable=False),
-        sa.Column("n", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("field", "value", "y", "dow", "hour"),
-    )
-    op.execute("""
-        INSERT INTO agg_victim_hourly_year (field, value, y, dow, hour, n)
-        SELECT CASE WHEN GROUPING(police_district) = 0 THEN 'police_district'
-                    WHEN GROUPING(council_district) = 0 THEN 'council_district'
-                    WHEN GROUPING(legislative_district) = 0 THEN 'legislative_district' ELSE 'city' END,
-               coalesce(police_district, council_district, legislative_district, ''), y, dow, hour, sum(n)
-        FROM (SELECT date_trunc('year', d)::date AS y, date_part('isodow', d)::smallint AS dow, hour,
-                     police_district, council_district, legislative_district, n
-              FROM agg_victim_detail WHERE hour IS NOT NULL) h
-        GROUP BY GROUPING SETS ((y, dow, hour), (police_district, y, dow, hour),
-                                (council_district, y, dow, hour), (legislative_district, y, dow, hour))
-        HAVING (GROUPING(police_district) + GROUPING(council_district) + GROUPING(legislative_district) = 3)
-            OR coalesce(police_district, council_district, legislative_district) IS NOT NULL""")
+    fields = [sa.Column("field", sa.Text(), nullable=False), sa.Column("value", sa.Text(), nullable=False)]
+    op.create_table("agg_victim_field_daily", *fields, sa.Column("d", sa.Date(), nullable=False),
+                    sa.Column("n", sa.Integer(), nullable=False),
+                    sa.PrimaryKeyConstraint("field", "value", "d"))
+    op.create_table("agg_victim_hourly_year", sa.Column("field", sa.Text(), nullable=False),
+                    sa.Column("value", sa.Text(), nullable=False), sa.Column("y", sa.Date(), nullable=False),
+                    sa.Column("dow", sa.SmallInteger(), nullable=False),
+                    sa.Column("hour", sa.SmallInteger(), nullable=False),
+                    sa.Column("n", sa.Integer(), nullable=False),
+                    sa.PrimaryKeyConstraint("field", "value", "y", "dow", "hour"))
+    op.execute(_per_field("agg_victim_field_daily", "d",
+                          "SELECT d, police_district, council_district, legislative_district, n FROM agg_victim_detail"))
+    op.execute(_per_field("agg_victim_hourly_year", "y, dow, hour",
+                          "SELECT date_trunc('year', d)::date AS y, date_part('isodow', d)::smallint AS dow, hour, "
+                          "police_district, council_district, legislative_district, n "
+                          "FROM agg_victim_detail WHERE hour IS NOT NULL"))
 
     for col in GEO:
         op.create_index(f"ix_agg_victim_area_month_{col}_m", "agg_victim_area_month", [col, "m"], unique=False)
@@ -88,7 +97,8 @@ def upgrade() -> None:
     op.execute("""INSERT INTO agg_victim_city_month (m, offense, gun, n)
                   SELECT date_trunc('month', d)::date, offense, gun, sum(n) FROM agg_victim_city_daily
                   GROUP BY 1, 2, 3""")
-    for table in ("agg_victim_detail", "agg_victim_hourly_year", "agg_victim_city_month"):
+    for table in ("agg_victim_detail", "agg_victim_field_daily", "agg_victim_hourly_year",
+                  "agg_victim_city_month"):
         op.execute(f"ANALYZE {table}")
 
 
@@ -102,7 +112,8 @@ def downgrade() -> None:
     for col in GEO:
         op.drop_index(f"ix_agg_victim_gun_daily_{col}_d", table_name="agg_victim_gun_daily")
         op.drop_index(f"ix_agg_victim_area_month_{col}_m", table_name="agg_victim_area_month")
-    op.drop_table("agg_victim_hourly_year")
+    for table in ("agg_victim_field_daily", "agg_victim_hourly_year"):
+        op.drop_table(table)
 
     geo = [sa.Column(c, sa.Text(), nullable=True) for c in GEO]
     op.create_table("agg_victim_daily", sa.Column("d", sa.Date(), nullable=False),
