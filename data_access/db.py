@@ -188,6 +188,10 @@ def indexes_rebuilt_after(conn: Connection, table: str, *, keys: bool = False) -
     defs = conn.execute(text(
         "SELECT indexname, indexdef FROM pg_indexes i WHERE tablename = :t AND NOT EXISTS "
         "(SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)"), {"t": table}).all()
+    if keys and conn.execute(text("SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE contype = 'f' "
+                                  "AND confrelid = CAST(:t AS regclass) AND conrelid <> confrelid)"),
+                             {"t": table}).scalar():
+        raise RuntimeError(f"{table}'s keys cannot be dropped: another table's foreign key rests on them")
     kinds = ["f", "p", "u"] if keys else ["f"]
     # primary and unique keys first when re-added: a foreign key may rest on them
     cons = conn.execute(text(

@@ -9,23 +9,42 @@ The embedded server is tuned once, on its first start, for what it does: bulk lo
 rebuild whole tables, and reads of pre-aggregates (``SERVER_SETTINGS``). With ``wal_level =
 minimal`` a table emptied and refilled inside a load's transaction is written once, not also to
 the write-ahead log, which is most of the I/O of a full load; it serves one machine, with no
-replicas to feed, so nothing needs that log.
+replicas to feed, so nothing needs that log. The restart happens only while no other client is
+connected (a load or a server running elsewhere is never cut off; the settings then wait for the
+next start), under a lock so that two processes starting at once do not both restart, and if the
+server will not start with the settings they are removed again and it starts as before.
 """
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import os
 import warnings
 from pathlib import Path
 
+log = logging.getLogger(__name__)
+
 DB_NAME = "psad"
-# ALTER SYSTEM settings applied (with one restart) the first time the server starts.
+
+
+def _shared_buffers() -> str:
+    """512MB, or an eighth of the machine's memory when that is less (never under 128MB)."""
+    try:
+        mem_mb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    except (ValueError, OSError, AttributeError):
+        mem_mb = 4096
+    return f"{max(128, min(512, mem_mb // 8))}MB"
+
+
+# ALTER SYSTEM settings applied (with one restart) the first time the server starts. The values
+# are written as PostgreSQL's current_setting() prints them, which is how they are compared.
 SERVER_SETTINGS = {
     "wal_level": "minimal",
     "max_wal_senders": "0",
     "max_wal_size": "4GB",
     "checkpoint_timeout": "15min",
-    "shared_buffers": "512MB",
+    "shared_buffers": _shared_buffers(),
     "effective_cache_size": "4GB",
     "random_page_cost": "1.5",
 }
@@ -43,32 +62,48 @@ def embedded_url(data_dir: str | Path, database: str = DB_NAME) -> str:
         logging.getLogger("pgserver").setLevel(logging.WARNING)
         server = pgserver.get_server(data_dir / "pgdata", cleanup_mode=None)
         admin_uri = server.get_uri()
-    _tune(server, admin_uri)
+    with open(data_dir / ".tune.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one process at a time checks, and maybe restarts
+        _tune(server, admin_uri)
     with psycopg.connect(admin_uri, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,)).fetchone()
         if not exists:
-            # Byte-order text collation whatever the machine's locale: the loads sort and index
-            # millions of area names, and a locale collation (en_US.UTF-8 and the like) makes
-            # every such comparison several times dearer. Display order is decided in Python.
-            conn.execute(f'CREATE DATABASE "{database}" TEMPLATE template0 LC_COLLATE \'C\'')
+            conn.execute(f'CREATE DATABASE "{database}"')
     return server.get_uri(database)
 
 
 def _tune(server, admin_uri: str) -> None:
-    """Apply ``SERVER_SETTINGS`` and restart once, when the running server lacks any of them."""
+    """Apply ``SERVER_SETTINGS`` and restart once, when the running server lacks any of them and
+    no other client is connected."""
     import psycopg
     from pgserver._commands import pg_ctl
 
     with psycopg.connect(admin_uri, autocommit=True) as conn:
-        current = dict(conn.execute("SELECT name, setting || coalesce(unit, '') FROM pg_settings "
-                                    "WHERE name = ANY(%s)", (list(SERVER_SETTINGS),)).fetchall())
-        applied = conn.execute("SELECT count(*) FROM pg_file_settings WHERE applied AND name = ANY(%s)",
-                               (list(SERVER_SETTINGS),)).fetchone()[0]
-        if applied == len(SERVER_SETTINGS) and current.get("wal_level") == "minimal":
+        current = dict(conn.execute("SELECT name, current_setting(name) FROM pg_settings WHERE name = ANY(%s)",
+                                    (list(SERVER_SETTINGS),)).fetchall())
+        if all(current.get(k) == v for k, v in SERVER_SETTINGS.items()):
+            return
+        others = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' "
+                              "AND pid <> pg_backend_pid()").fetchone()[0]
+        if others:
+            log.warning("the embedded PostgreSQL is not tuned yet; it will be when it is next started "
+                        "with no client connected")
             return
         for name, value in SERVER_SETTINGS.items():
             conn.execute(f"ALTER SYSTEM SET {name} = '{value}'")
-    pg_ctl(["-w", "-m", "fast", "restart"], pgdata=server.pgdata, user=server.system_user, timeout=60)
+    # Stop, then start the way pgserver does (its socket and log options).
+    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=server.pgdata, user=server.system_user, timeout=60)
+    try:
+        server.ensure_postgres_running()
+    except Exception:
+        # The server will not start with these settings (too little memory, say): take them back.
+        auto = Path(server.pgdata) / "postgresql.auto.conf"
+        kept = [line for line in auto.read_text().splitlines()
+                if line.split("=", 1)[0].strip() not in SERVER_SETTINGS]
+        auto.write_text("\n".join(kept) + "\n")
+        server.ensure_postgres_running()
+        log.warning("the embedded PostgreSQL did not start with its load settings; it runs with the "
+                    "defaults (see %s)", server.log)
 
 
 def resolve_database_url(database_url: str, data_dir: str | Path) -> str:

@@ -46,7 +46,8 @@ CARD_DEFS = (
 
 def headline_cards(counts: pd.DataFrame, f: Filters, *, min_compare: int,
                    first_date: date | None) -> list[Card]:
-    """Cards from ``queries.offense_counts`` (columns offense, gun, current, prior).
+    """Cards from ``queries.offense_counts`` (columns offense, current, prior; further columns,
+    such as a gun flag, are ignored).
 
     The comparison is the same span one year earlier (``Filters.prior``). Percent change is
     shown only when the earlier count reaches ``min_compare``; below it a percentage of a

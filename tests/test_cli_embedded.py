@@ -60,17 +60,51 @@ def test_unreachable_database_is_one_plain_line(monkeypatch):
 
 
 def test_embedded_server_is_tuned_for_loads(tmp_path):
-    """The first start applies SERVER_SETTINGS (one restart); later starts find them in force."""
+    """The first start applies SERVER_SETTINGS (one restart); later starts find them in force and
+    do not restart (the same postmaster keeps running); the server's log keeps being written."""
     from data_access.embedded import SERVER_SETTINGS
 
     url = embedded_url(tmp_path / "data")
     with psycopg.connect(url) as conn:
         got = dict(conn.execute("SELECT name, current_setting(name) FROM pg_settings WHERE name = ANY(%s)",
                                 (list(SERVER_SETTINGS),)).fetchall())
-        collate = conn.execute("SELECT datcollate FROM pg_database WHERE datname = current_database()").fetchone()[0]
     assert got["wal_level"] == "minimal" and got["max_wal_senders"] == "0"
-    assert got["shared_buffers"] == "512MB" and got["max_wal_size"] == "4GB"
-    assert collate == "C"
-    assert embedded_url(tmp_path / "data") == url
+    assert got == SERVER_SETTINGS  # every value in force, as current_setting() prints it
     postmaster = Path(tmp_path / "data" / "pgdata" / "postmaster.pid").read_text().split()[0]
+    assert embedded_url(tmp_path / "data") == url
+    assert Path(tmp_path / "data" / "pgdata" / "postmaster.pid").read_text().split()[0] == postmaster
+    assert "database system is ready" in (tmp_path / "data" / "pgdata" / "log").read_text().split("shutting down")[-1]
     subprocess.run(["kill", postmaster], check=False)
+
+
+def _pid(data: Path) -> str:
+    return (data / "pgdata" / "postmaster.pid").read_text().split()[0]
+
+
+def test_embedded_tuning_never_cuts_off_a_connected_client(tmp_path):
+    from data_access.embedded import SERVER_SETTINGS
+
+    data = tmp_path / "data"
+    url = embedded_url(data)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("ALTER SYSTEM SET random_page_cost = '4'")
+        conn.execute("SELECT pg_reload_conf()")
+        before = _pid(data)
+        assert embedded_url(data) == url  # a client is connected: no restart, the work goes on
+        assert _pid(data) == before and conn.execute("SELECT 1").fetchone() == (1,)
+    assert embedded_url(data) == url  # nobody connected: tuned again
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT current_setting('random_page_cost')").fetchone()[0] == SERVER_SETTINGS["random_page_cost"]
+    subprocess.run(["kill", _pid(data)], check=False)
+
+
+def test_embedded_settings_the_server_refuses_are_taken_back(tmp_path, monkeypatch):
+    from data_access import embedded
+
+    monkeypatch.setitem(embedded.SERVER_SETTINGS, "shared_buffers", "4000GB")  # no machine has it
+    data = tmp_path / "data"
+    url = embedded_url(data)
+    with psycopg.connect(url) as conn:  # running, on the defaults for what it refused
+        assert conn.execute("SELECT current_setting('shared_buffers')").fetchone()[0] != "4000GB"
+    assert "shared_buffers" not in (data / "pgdata" / "postgresql.auto.conf").read_text()
+    subprocess.run(["kill", _pid(data)], check=False)
