@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import Date, Integer, bindparam, case, cast, extract, func, literal, or_, select, union_all
+from sqlalchemy import Date, Integer, bindparam, case, cast, extract, func, literal, select, union_all
 from sqlalchemy.exc import ProgrammingError
 
 from data_access.cache import cached_query
@@ -152,9 +152,13 @@ def _pieces(start: date, end: date, *, years: bool) -> list[tuple[str, date, dat
     return ([("m", *months)] if months else []) + [("d", *d) for d in days]
 
 
+def _month_end(first: date) -> date:
+    return (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+
+
 def _rollup_field(f: Filters) -> str | None:
-    """The per-area roll-up field (``agg_victim_field_daily``, ``agg_victim_hourly_year``) that answers ``f`` for all offenses together: "city" with no
-    geography filter, the one district field when only it is set; None with an offense or
+    """The per-area roll-up field (``agg_victim_field_daily``, ``agg_victim_hourly_year``) that
+    answers ``f`` for all offenses together: "city" with no geography filter, the one district field when only it is set; None with an offense or
     neighborhood filter or several district fields."""
     if f.offense or f.neighborhood:
         return None
@@ -170,7 +174,8 @@ def _counted(grain: str, f: Filters, *, per_offense: bool):
     """The victim table holding ``grain`` counts for ``f``, its date column and every condition
     ``f`` puts on it (but the dates): citywide tables without a geography filter; with one, the
     area roll-ups (their "*" rows are every offense together) and the detail table for days; the
-    per-area daily roll-up when all offenses are counted together and it can answer ``f``."""
+    per-area daily roll-up when all offenses are counted together and it can answer ``f``.
+    Citywide there is no year grain (``_pieces(years=False)``): a year is twelve month rows."""
     field = None if per_offense else _rollup_field(f)
     if grain == "d" and field:
         t = agg_victim_field_daily
@@ -258,11 +263,10 @@ def period_frame(f: Filters, grain: str, got: dict) -> pd.DataFrame:
     else:
         m = f.start.replace(day=1)
         while m <= f.end:
-            nxt = (m + timedelta(days=32)).replace(day=1)
             starts.append(max(m, f.start))
-            ends.append(min(nxt - timedelta(days=1), f.end))
+            ends.append(min(_month_end(m), f.end))
             ns.append(int(got.get(m, 0)))
-            m = nxt
+            m = _month_end(m) + timedelta(days=1)
     return pd.DataFrame({"period_start": starts, "period_end": ends, "n": pd.array(ns, dtype="int64"),
                          "days": [(e - s).days + 1 for s, e in zip(starts, ends)]})
 
@@ -274,12 +278,9 @@ def hour_by_weekday(db: Database, version: int, f: Filters) -> pd.DataFrame:
     When the per-area roll-up can answer the filters (``_rollup_field``), whole years come from
     ``agg_victim_hourly_year`` and only the rest from the daily hourly tables."""
     field = _rollup_field(f)
-    years = calendar_split(f.start, f.end)[0] if field else None
-    pieces = [("d", f.start, f.end)]
-    if years:
-        after = date(years[1].year + 1, 1, 1)
-        pieces = [("y", *years)] + ([("d", f.start, years[0] - timedelta(days=1))] if f.start < years[0] else []) + (
-            [("d", after, f.end)] if f.end >= after else [])
+    # whole years from the roll-up; whole months are read as days (there is no month roll-up)
+    pieces = [("y", a, b) if g == "y" else ("d", a, _month_end(b) if g == "m" else b)
+              for g, a, b in _pieces(f.start, f.end, years=True)] if field else [("d", f.start, f.end)]
     parts = []
     for grain, a, b in pieces:
         if grain == "y":

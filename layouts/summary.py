@@ -163,14 +163,8 @@ def trend_figure(df: pd.DataFrame, grain: str) -> dict:
 
 # --- offense breakdown ------------------------------------------------------------------------
 
-def offense_breakdown(counts: pd.DataFrame) -> pd.DataFrame:
-    """Victims per offense (current and prior), largest first."""
-    rows = _breakdown_rows(counts)
-    return pd.DataFrame({"offense": [r[0] for r in rows], "current": [r[1] for r in rows],
-                         "prior": [r[2] for r in rows]}).astype({"current": "int64", "prior": "int64"})
-
-
 def _breakdown_rows(counts: pd.DataFrame) -> list[tuple[str, int, int]]:
+    """(offense, current, prior) per offense, largest first."""
     return sorted(((o, c, p) for o, (c, p) in _by_offense(counts).items()), key=lambda r: (-r[1], r[0]))
 
 

@@ -18,6 +18,7 @@ from app.pageparams import page_pairs, parse_cvi, parse_map, replace_page_params
 from app.urlstate import to_query
 from callbacks.filters import sync
 from callbacks.map import page_params_sync
+from data_access import filters as F
 from data_access import map_queries as Q
 from data_access.filters import Filters
 from layouts import map as L
@@ -278,7 +279,7 @@ def test_month_split_covers_every_day_exactly_once():
     for _ in range(500):
         start = date(2019, 1, 1) + timedelta(days=rng.randrange(0, 2500))
         end = start + timedelta(days=rng.choice([0, 1, 27, 28, 30, 31, 45, 59, 90, 364, 365, 800, rng.randrange(0, 1200)]))
-        months, days = Q.month_split(start, end)
+        months, days = F.month_split(start, end)
         covered = [a + timedelta(days=i) for a, b in days for i in range((b - a).days + 1)]
         if months:
             m = months[0]
@@ -306,7 +307,7 @@ def test_calendar_split_covers_every_day_exactly_once():
     for _ in range(500):
         start = date(2012, 1, 1) + timedelta(days=rng.randrange(0, 4000))
         end = start + timedelta(days=rng.choice([0, 30, 364, 365, 366, 730, 1500, rng.randrange(0, 5000)]))
-        years, months, days = Q.calendar_split(start, end)
+        years, months, days = F.calendar_split(start, end)
         covered = [a + timedelta(days=i) for a, b in days for i in range((b - a).days + 1)]
         for m0, m1 in months:
             covered += month_days(m0, m1)
@@ -314,4 +315,4 @@ def test_calendar_split_covers_every_day_exactly_once():
             assert years[0].month == years[0].day == 1 == years[1].month == years[1].day
             covered += [years[0] + timedelta(days=i) for i in range((date(years[1].year, 12, 31) - years[0]).days + 1)]
         assert sorted(covered) == [start + timedelta(days=i) for i in range((end - start).days + 1)], (start, end)
-    assert Q.calendar_split(date(2013, 1, 1), date(2026, 11, 15))[0] == (date(2013, 1, 1), date(2025, 1, 1))
+    assert F.calendar_split(date(2013, 1, 1), date(2026, 11, 15))[0] == (date(2013, 1, 1), date(2025, 1, 1))
