@@ -13,7 +13,8 @@ from flask import Blueprint, jsonify, request
 
 from app.context import load_choices, services
 from app.urlstate import BadParameter, parse
-from data_access import queries
+from data_access import counts as queries
+from data_access import status
 from data_access.db import DataError
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -75,7 +76,7 @@ def counts():
 def health():
     db = services().db
     try:
-        state = queries.state(db)
+        state = status.state(db)
     except DataError as exc:
         return jsonify({"database": "unavailable", "error": exc.user_message}), 503
     return jsonify({"database": "ok", "data_version": state["version"],

@@ -22,9 +22,9 @@ def _database(settings: Settings):
 
 
 def cmd_serve(args, settings: Settings) -> int:
-    from app import create_app
+    from app.factory import create_app, resolved_settings
 
-    app = create_app(settings)
+    app = create_app(resolved_settings(settings))
     host = args.host or settings.host
     port = args.port or settings.port
     print(f"Serving the dashboard on http://{host}:{port}  (Ctrl+C to stop)", flush=True)
@@ -86,7 +86,7 @@ def cmd_status(args, settings: Settings) -> int:
 
 
 def _status(args, settings: Settings) -> int:
-    from data_access import migrate, queries
+    from data_access import migrate, status
 
     db = _database(settings)
     rev = migrate.current_revision(db)
@@ -95,16 +95,16 @@ def _status(args, settings: Settings) -> int:
           + ("" if rev in (None, migrate.head_revision(db)) else "  (out of date: run psad db upgrade)"))
     if rev is None:
         return 1
-    state = queries.state(db)
+    state = status.state(db)
     if not state["version"]:
         print("Data:          nothing loaded (run: psad demo load)")
         return 0
     kind = "DEMO (synthetic)" if state["is_demo"] else "real"
     print(f"Data:          {kind}, version {state['version']}, data as of {state['data_as_of']}")
     print("Rows per dataset:")
-    for name, n in queries.dataset_counts(db).items():
+    for name, n in status.dataset_counts(db).items():
         print(f"  {name:<22}{n:>12,}")
-    history = queries.load_history(db, limit=5)
+    history = status.load_history(db, limit=5)
     if len(history):
         print("Recent loads:")
         for r in history.itertuples(index=False):

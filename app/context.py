@@ -12,8 +12,10 @@ from flask import current_app
 
 from app.settings import Settings
 from app.urlstate import Choices
-from data_access import queries
+from data_access import options as opts
+from data_access import status
 from data_access.db import Database
+from data_access.filters import MULTI_FIELDS
 
 EXTENSION = "psad"
 
@@ -30,9 +32,8 @@ def services() -> Services:
 
 def load_choices(db: Database) -> tuple[Choices, dict, dict]:
     """(choices for URL parsing, filter options, data state) — all cached by data version."""
-    state = queries.state(db)
-    options = queries.filter_options(db) if state["version"] else {}
-    values = {k: [code for code, _ in options.get(k, [])]
-              for k in ("police_district", "neighborhood", "council_district", "legislative_district", "offense")}
+    state = status.state(db)
+    options = opts.filter_options(db) if state["version"] else {}
+    values = {k: [code for code, _ in options.get(k, [])] for k in MULTI_FIELDS}
     choices = Choices(values=values, data_as_of=state["data_as_of"], first_date=state["first_date"])
     return choices, options, state

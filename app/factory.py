@@ -3,35 +3,45 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 import dash
+from dash import html
+from dash.development.base_component import Component
 from flask import jsonify, request
 
 from app.context import EXTENSION, Services, load_choices, services
+from app.pages import PAGES, LayoutInputs
 from app.settings import PROJECT_ROOT, Settings
+from app.urlstate import Choices
 from data_access.cache import cache, cache_config
 from data_access.db import Database, DataError
 from data_access.embedded import resolve_database_url
+from layouts import shell
 
 log = logging.getLogger(__name__)
 
 
 def create_app(config: Settings | dict[str, Any] | None = None, *, cache_type: str | None = None) -> dash.Dash:
     """A new app. ``config`` is a Settings or overrides of the environment's settings;
-    ``cache_type="null"`` disables caching (tests of the query path)."""
+    ``cache_type="null"`` disables caching (tests of the query path).
+
+    Nothing here connects or starts anything: the database URL must already be resolved (``psad
+    serve`` and ``wsgi.py`` start the embedded server first, ``resolved_settings``)."""
     if isinstance(config, Settings):
         settings = config
     else:
         settings = Settings.from_env(**(config or {}))
-    url = resolve_database_url(settings.database_url, settings.data_dir)
-    db = Database(url, settings.statement_timeout_ms, settings.row_cap)
+    if not settings.database_url:
+        raise ValueError("create_app needs a database URL: set DATABASE_URL, or start the embedded "
+                         "server first with app.factory.resolved_settings()")
+    db = Database(settings.database_url, settings.statement_timeout_ms, settings.row_cap)
 
     app = dash.Dash(
         __name__,
         title="Baltimore Public Safety Accountability Dashboard",
         assets_folder=str(PROJECT_ROOT / "assets"),
-        suppress_callback_exceptions=True,
         serve_locally=True,
         update_title=None,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},
@@ -42,17 +52,20 @@ def create_app(config: Settings | dict[str, Any] | None = None, *, cache_type: s
     server.json.ensure_ascii = False  # API messages keep their typographic quotes readable
     server.extensions[EXTENSION] = Services(db=db, settings=settings)
     cache.init_app(server, config=cache_config(settings.redis_url, settings.cache_timeout, cache_type))
+    # Every page's layout, built without data: Dash checks each callback's ids against it, so a
+    # callback writing an id no page holds is an error, not silence. Set before ``layout`` (a layout
+    # function would otherwise be called here, at creation, to stand in for it).
+    app.validation_layout = validation_layout(settings)
     app.layout = serve_layout
 
-    from app import api
-    from callbacks import about, filters, shell, summary
-    from callbacks import arrests as arrests_cb, cases as cases_cb, demographics as demographics_cb
-    from callbacks import cvi as cvi_callbacks, map as map_callbacks
+    from callbacks import filters, shell
 
-    for module in (shell, filters, summary, about, map_callbacks, demographics_cb, arrests_cb, cases_cb,
-                   cvi_callbacks):
-        module.register(app)
-    from app import api_accountability
+    shell.register(app)
+    filters.register(app)
+    for page in PAGES:
+        page.register(app)
+
+    from app import api, api_accountability
 
     server.register_blueprint(api_accountability.blueprint)
     server.register_blueprint(api.blueprint)
@@ -71,39 +84,34 @@ def create_app(config: Settings | dict[str, Any] | None = None, *, cache_type: s
     return app
 
 
+def resolved_settings(settings: Settings | None = None) -> Settings:
+    """``settings`` (from the environment by default) with the database URL resolved: the
+    embedded PostgreSQL is started (or reused) when ``DATABASE_URL`` is empty."""
+    settings = settings or Settings.from_env()
+    return replace(settings, database_url=resolve_database_url(settings.database_url, settings.data_dir))
+
+
 def serve_layout():
-    """The layout, built per page load from the (cached) filter options and data state."""
-    from layouts import shell
-    from layouts.about import about_page
-    from layouts.summary import summary_page
-
-    from data_access.cases import charge_options
-    from layouts.arrests import arrests_page
-    from layouts.cases import lookup_page, outcomes_page
-    from layouts.demographics import demographics_page
-
+    """The shell, built per page load from the (cached) filter options and data state. The shown
+    page is filled in by ``callbacks.shell``."""
     svc = services()
     try:
         choices, options, state = load_choices(svc.db)
-        charges = charge_options(svc.db) if state["version"] else []
     except DataError as exc:
         return shell.unavailable(exc.user_message)
-    pages = {"summary": summary_page(svc.settings.goal_annual_reduction),
-             "demographics": demographics_page(), "arrests": arrests_page(),
-             "outcomes": outcomes_page(), "lookup": lookup_page(charges),
-             "about": about_page()}
-    pages.update(_map_pages(svc.settings))
-    return shell.shell(options, choices, bool(state["is_demo"]), pages)
+    return shell.shell(options, choices, bool(state["is_demo"]), PAGES)
 
 
-def _map_pages(settings: Settings) -> dict:
-    """The Map and CVI ecosystem pages (issue 4)."""
-    from data_access.map_queries import MAP_LAYERS
-    from layouts.cvi import cvi_page
-    from layouts.map import map_page
+def validation_layout(settings: Settings) -> html.Div:
+    """Every component with an id in the shell and in every page's layout (built without data),
+    bare: the browser checks each callback's ids and properties against their types, and this goes
+    into every page's HTML, so it carries no children or other properties."""
+    inputs = LayoutInputs(settings=settings)
+    full = html.Div([shell.shell({}, Choices(), False, PAGES),
+                     *[shell.page_frame(p.name, p.layout(inputs)) for p in PAGES]])
+    bare = [{"type": c._type, "namespace": c._namespace, "props": {"id": c.id}}
+            for c in full._traverse() if isinstance(c, Component) and getattr(c, "id", None)]
+    return html.Div(bare)
 
-    tiles = {"tile_url": settings.tile_url, "tile_attribution": settings.tile_attribution}
-    return {"map": map_page(MAP_LAYERS, **tiles), "cvi": cvi_page(**tiles)}
 
-
-__all__ = ["create_app"]
+__all__ = ["create_app", "resolved_settings"]

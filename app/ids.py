@@ -1,20 +1,18 @@
 """Component ids, defined once. Layouts and callbacks import these; no id is spelled twice."""
 
+from data_access.filters import FILTER_FIELDS
+
 URL = "url"
 FILTER_STATE = "filter-state"  # dcc.Store: the canonical query string of the current filters
 NOTICES = "notices"
 DEMO_BANNER = "demo-banner"
 DATA_AS_OF = "data-as-of"
 NAV = "nav"
-PAGE = "page"  # prefix: f"{PAGE}-{name}" is a page's container
+PAGE = "page"  # prefix: f"{PAGE}-{name}" is a page's root
+PAGE_CONTENT = "page-content"  # the <main> that holds the page shown
 
 QUICK_RANGE = "quick-range"
 DATE_RANGE = "date-range"
-POLICE_DISTRICT = "police-district"
-NEIGHBORHOOD = "neighborhood"
-COUNCIL_DISTRICT = "council-district"
-LEGISLATIVE_DISTRICT = "legislative-district"
-OFFENSE = "offense"
 CLEAR_FILTERS = "clear-filters"
 FILTER_TOGGLE = "filter-toggle"  # phones: shows and hides FILTER_PANEL
 FILTER_PANEL = "filter-panel"
@@ -32,17 +30,21 @@ SUMMARY_CAPTION = "summary-caption"
 ABOUT_STATUS = "about-status"
 
 # Filter field -> control id (the URL parameter names are the field names).
-FILTER_CONTROLS = {
-    "police_district": POLICE_DISTRICT,
-    "neighborhood": NEIGHBORHOOD,
-    "council_district": COUNCIL_DISTRICT,
-    "legislative_district": LEGISLATIVE_DISTRICT,
-    "offense": OFFENSE,
-}
+FILTER_CONTROLS = {f.name: f.name.replace("_", "-") for f in FILTER_FIELDS}
+POLICE_DISTRICT = FILTER_CONTROLS["police_district"]
+NEIGHBORHOOD = FILTER_CONTROLS["neighborhood"]
+COUNCIL_DISTRICT = FILTER_CONTROLS["council_district"]
+LEGISLATIVE_DISTRICT = FILTER_CONTROLS["legislative_district"]
+OFFENSE = FILTER_CONTROLS["offense"]
+
+
+def nav_id(name: str) -> str:
+    return f"nav-{name}"
 
 
 def page_id(name: str) -> str:
     return f"{PAGE}-{name}"
+
 
 PATH_NOTICE = "path-notice"
 
@@ -76,7 +78,7 @@ CVI_NOTICES = "cvi-notices"
 MAP_VIEW_KEY = "map-view-key"  # dcc.Store: the chosen areas the map last zoomed to
 CVI_SHAPES_KEY = "cvi-shapes-key"  # dcc.Store: whether the browser holds the outlines
 
-# Demographics, Arrests, Case outcomes and Case lookup pages (issue 5)
+# Demographics, Arrests, Case outcomes and Case lookup pages
 DEMO_VICTIMS = "demo-victims"
 DEMO_ARRESTEES = "demo-arrestees"
 DEMO_CAPTION = "demo-caption"

@@ -10,16 +10,13 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode
 
-MAP_LAYERS = ("neighborhood", "police_district_2023", "police_district_pre2023", "council_district",
-              "legislative_district", "csa")
+from app.pages import KEPT_ON_FILTER_CHANGE, PAGE_BY_NAME, PAGE_PARAMS
+from data_access.map_queries import MAP_LAYERS
+
+# The Map page's parameters (``app.pages``) and their defaults; the Case lookup's are read in
+# ``callbacks.lookup``.
+MAP_PARAMS = PAGE_BY_NAME["map"].params
 MAP_DEFAULTS = {"layer": "neighborhood", "measure": "count", "points": True, "cvi": False}
-MAP_PARAMS = tuple(MAP_DEFAULTS)
-CVI_PARAMS = ("program",)
-# Case lookup: exact case number, charge, results page, opened case (read in callbacks.cases).
-LOOKUP_PARAMS = ("case", "charge", "page", "open")
-PAGE_PARAMS = MAP_PARAMS + CVI_PARAMS + LOOKUP_PARAMS
-# A filter change keeps the page's parameters, except the results page: new filters, new results.
-KEPT_ON_FILTER_CHANGE = tuple(p for p in PAGE_PARAMS if p != "page")
 ON_OFF = {"on": True, "off": False}
 
 
@@ -91,11 +88,6 @@ def with_page_params(filter_query: str, search: str | None, pairs: list[tuple[st
     when given, else those already in ``search``."""
     extra = kept_pairs(search) if pairs is None else pairs
     return filter_query + ("&" + urlencode(extra) if extra else "")
-
-
-def filter_part(search: str | None) -> str:
-    """``search`` without the page parameters (what the filter parser should see)."""
-    return "?" + urlencode([(k, v) for k, v in _pairs(search) if k not in PAGE_PARAMS])
 
 
 def replace_page_params(search: str | None, pairs: list[tuple[str, str]]) -> str:

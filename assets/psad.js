@@ -5,5 +5,12 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       var open = (className || "").split(" ").indexOf("open") === -1;
       return [open ? "filter-panel open" : "filter-panel", open ? "true" : "false"];
     },
+    // Each nav link: its page's path followed by the current query string (the filters).
+    navHrefs: function (search) {
+      var hrefs = Array.prototype.slice.call(arguments, 1);
+      return hrefs.map(function (href) {
+        return String(href || "/").split("?")[0] + (search || "");
+      });
+    },
   }),
 });

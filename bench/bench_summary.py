@@ -40,7 +40,7 @@ from data_access.db import Database  # noqa: E402
 from data_access.embedded import embedded_url  # noqa: E402
 from data_access.filters import GEO_FIELDS, Filters  # noqa: E402
 from data_access.loading import load_demo  # noqa: E402
-from data_access.queries import trend_grain  # noqa: E402
+from data_access.summary import trend_grain  # noqa: E402
 from layouts import summary as L  # noqa: E402
 
 

@@ -1,26 +1,28 @@
-"""About page callback: shows what is loaded when the page is opened."""
+"""About page: definitions and methodology, and what is loaded, read when the page is shown."""
 
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 from dash import Input, Output
-from dash.exceptions import PreventUpdate
 
 from app import ids
 from app.context import services
-from data_access import queries
+from app.pages import LayoutInputs, Page
+from data_access import status
 from data_access.db import DataError
-from layouts.about import status_block
-from layouts.shell import PAGE_BY_PATH
+from layouts.about import about_page, status_block
 
 
-def register(app) -> None:
-    @app.callback(Output(ids.ABOUT_STATUS, "children"), Input(ids.URL, "pathname"), prevent_initial_call=False)
-    def update_about(pathname):
-        if PAGE_BY_PATH.get(pathname or "/") != "about":
-            raise PreventUpdate
+def layout(inputs: LayoutInputs):
+    return about_page()
+
+
+def register(app, page: Page) -> None:
+    @app.callback(Output(ids.ABOUT_STATUS, "children"), Input(ids.ABOUT_STATUS, "id"),
+                  prevent_initial_call=False)
+    def update_about(_):
         db = services().db
         try:
-            return status_block(queries.state(db), queries.load_history(db))
+            return status_block(status.state(db), status.load_history(db))
         except DataError as exc:
             return dbc.Alert(exc.user_message, color="danger")

@@ -1,12 +1,13 @@
-"""Arrests page callback: filter state -> arrest queries -> figures and tables."""
+"""Arrests page: filter state -> arrest queries -> figures and tables."""
 
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output
+from dash import Output
 
 from app import ids
-from callbacks.common import page_update
+from app.pages import LayoutInputs, Page
+from callbacks.common import page_callback
 from data_access import arrests as A
 from data_access.db import Database
 from data_access.filters import Filters
@@ -38,22 +39,20 @@ def error_outputs(message: str) -> dict:
             "clearance_table": None, "error": dbc.Alert(message, color="danger")}
 
 
-KEYS = ("cards", "trend", "category", "area", "charges", "clearance", "clearance_table", "error")
+def layout(inputs: LayoutInputs):
+    return L.arrests_page()
 
 
-def register(app) -> None:
-    @app.callback(
-        Output(ids.ARRESTS_CARDS, "children"),
-        Output(ids.ARRESTS_TREND, "figure"),
-        Output(ids.ARRESTS_CATEGORY, "figure"),
-        Output(ids.ARRESTS_AREA, "figure"),
-        Output(ids.ARRESTS_CHARGES, "children"),
-        Output(ids.ARRESTS_CLEARANCE, "figure"),
-        Output(ids.ARRESTS_CLEARANCE_TABLE, "children"),
-        Output(ids.ARRESTS_ERROR, "children"),
-        Input(ids.FILTER_STATE, "data"),
-        Input(ids.URL, "pathname"),
-        prevent_initial_call=True,
-    )
-    def update_arrests(state, pathname):
-        return page_update("arrests", state, pathname, lambda svc, f, _: arrests_outputs(svc.db, f), error_outputs, KEYS)
+def register(app, page: Page) -> None:
+    page_callback(
+        app, page,
+        output={"cards": Output(ids.ARRESTS_CARDS, "children"),
+                "trend": Output(ids.ARRESTS_TREND, "figure"),
+                "category": Output(ids.ARRESTS_CATEGORY, "figure"),
+                "area": Output(ids.ARRESTS_AREA, "figure"),
+                "charges": Output(ids.ARRESTS_CHARGES, "children"),
+                "clearance": Output(ids.ARRESTS_CLEARANCE, "figure"),
+                "clearance_table": Output(ids.ARRESTS_CLEARANCE_TABLE, "children"),
+                "error": Output(ids.ARRESTS_ERROR, "children")},
+        compute=lambda r: arrests_outputs(r.svc.db, r.filters),
+        error=error_outputs)

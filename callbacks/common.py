@@ -1,36 +1,70 @@
-"""The adapter every filtered page's update shares: the filter state -> its outputs, or a plain
-message in place of them when no data is loaded or the database fails."""
+"""The one adapter every filtered page's update goes through: the filter state -> the page's named
+outputs, or a plain message in their place when no data is loaded or the database fails.
+
+``page_callback`` registers it: the filter state as the first input, the page's own inputs and
+states by name, and the path as a state, so an update meant for a page that is no longer shown
+(a response racing a page switch) is skipped.
+"""
 
 from __future__ import annotations
 
-from typing import Callable
+from dataclasses import dataclass, field
+from typing import Any, Callable
 
+from dash import Input, State
 from dash.exceptions import PreventUpdate
 
-from app.context import load_choices, services
-from app.pageparams import PAGE_PARAMS
-from app.urlstate import parse
-from layouts.shell import PAGE_BY_PATH
+from app import ids
+from app.context import Services, load_choices, services
+from app.pages import PAGE_PARAMS, Page, shown_page
+from app.urlstate import Choices, parse
+from data_access.db import DataError
+from data_access.filters import Filters
 
 NO_DATA = "No data is loaded yet. Run `psad demo load` or load real data."
 
 
-def page_update(page: str, state: str | None, pathname: str | None, compute: Callable,
-                error_outputs: Callable[[str], dict], keys: tuple[str, ...]) -> tuple:
-    """``compute(services, filters, choices) -> dict`` for ``page`` when it is the page shown
-    (an unknown path shows the Summary); ``keys`` orders the dict into the callback's outputs."""
-    from data_access.db import DataError
+@dataclass(frozen=True)
+class PageRequest:
+    """What a page's ``compute`` gets: services, the parsed filters, and its other inputs by name."""
 
-    if state is None or PAGE_BY_PATH.get(pathname or "/", "summary") != page:
+    svc: Services
+    filters: Filters
+    choices: Choices
+    data: dict  # the data state (version, demo flag, data as of)
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+def page_update(page: Page, filter_state: str | None, pathname: str | None, values: dict,
+                compute: Callable[[PageRequest], dict], error: Callable[[str], dict]) -> dict:
+    """``compute(request) -> outputs`` when ``page`` is the page shown, ``error(message)`` when
+    there is no data or the database fails."""
+    if filter_state is None or shown_page(pathname).name != page.name:
         raise PreventUpdate
     svc = services()
     try:
         choices, _, data = load_choices(svc.db)
         if not data["version"]:
-            out = error_outputs(NO_DATA)
-        else:
-            f, _ = parse(state, choices, extra=PAGE_PARAMS)
-            out = compute(svc, f, choices)
+            return error(NO_DATA)
+        f, _ = parse(filter_state, choices, extra=PAGE_PARAMS)
+        return compute(PageRequest(svc, f, choices, data, values))
     except DataError as exc:
-        out = error_outputs(exc.user_message)
-    return tuple(out[k] for k in keys)
+        return error(exc.user_message)
+
+
+def page_callback(app, page: Page, *, output: dict, compute: Callable[[PageRequest], dict],
+                  error: Callable[[str], dict], inputs: dict | None = None, state: dict | None = None) -> None:
+    """Register ``page``'s update: named ``output``s from ``compute``. It runs when the page's
+    layout is inserted (the page is shown) and on every filter change while it is shown."""
+    extra_inputs, extra_state = dict(inputs or {}), dict(state or {})
+
+    @app.callback(
+        output=output,
+        inputs={"filter_state": Input(ids.FILTER_STATE, "data"), **extra_inputs},
+        state={**extra_state, "pathname": State(ids.URL, "pathname")},
+        prevent_initial_call=False,
+    )
+    def update(filter_state, pathname, **values):
+        return page_update(page, filter_state, pathname, values, compute, error)
+
+    update.__name__ = f"update_{page.name}"

@@ -1,13 +1,14 @@
-"""Demographics page callback: filter state -> suppressed tables -> figures and tables."""
+"""Demographics page: filter state -> suppressed tables -> figures and tables."""
 
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output
+from dash import Output
 
 from app import ids
+from app.pages import LayoutInputs, Page
 from app.urlstate import to_query
-from callbacks.common import page_update
+from callbacks.common import page_callback
 from data_access import demographics as D
 from data_access.db import Database
 from data_access.filters import Filters
@@ -33,18 +34,16 @@ def error_outputs(message: str) -> dict:
     return {"victims": None, "arrestees": None, "caption": "", "error": dbc.Alert(message, color="danger")}
 
 
-KEYS = ("victims", "arrestees", "caption", "error")
+def layout(inputs: LayoutInputs):
+    return L.demographics_page()
 
 
-def register(app) -> None:
-    @app.callback(
-        Output(ids.DEMO_VICTIMS, "children"),
-        Output(ids.DEMO_ARRESTEES, "children"),
-        Output(ids.DEMO_CAPTION, "children"),
-        Output(ids.DEMO_ERROR, "children"),
-        Input(ids.FILTER_STATE, "data"),
-        Input(ids.URL, "pathname"),
-        prevent_initial_call=True,
-    )
-    def update_demographics(state, pathname):
-        return page_update("demographics", state, pathname, lambda svc, f, _: demographics_outputs(svc.db, f), error_outputs, KEYS)
+def register(app, page: Page) -> None:
+    page_callback(
+        app, page,
+        output={"victims": Output(ids.DEMO_VICTIMS, "children"),
+                "arrestees": Output(ids.DEMO_ARRESTEES, "children"),
+                "caption": Output(ids.DEMO_CAPTION, "children"),
+                "error": Output(ids.DEMO_ERROR, "children")},
+        compute=lambda r: demographics_outputs(r.svc.db, r.filters),
+        error=error_outputs)

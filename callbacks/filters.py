@@ -19,14 +19,14 @@ from dash.exceptions import PreventUpdate
 
 from app import ids
 from app.context import load_choices, services
-from app.pageparams import PAGE_PARAMS, with_page_params
+from app.pageparams import with_page_params
+from app.pages import PAGE_PARAMS
 from app.urlstate import Choices, default_filters, parse, quick_ranges, to_query
 from data_access.db import DataError
 from data_access.filters import GEO_FIELDS, MULTI_FIELDS, Filters
-from layouts.shell import PAGE_BY_PATH, PAGES, option_list
-from layouts.summary import clicked_offense
+from layouts.shell import option_list
 
-FIELDS = tuple(ids.FILTER_CONTROLS)
+FIELDS = MULTI_FIELDS
 
 
 def quick_value(f: Filters, choices: Choices) -> str | None:
@@ -64,7 +64,7 @@ def filters_from_controls(trigger: str | None, quick: str | None, start: str | N
     if s > e:
         s, e = e, s
     chosen = {}
-    for field in MULTI_FIELDS:
+    for field in FIELDS:
         codes = [choices.canonical(field, v) for v in (values.get(field) or [])]
         chosen[field] = tuple(c for c in codes if c)
     return Filters(start=s, end=e, **chosen), notices
@@ -144,37 +144,3 @@ def register(app) -> None:
         out = sync(ctx.triggered_id, search, quick, start, end, values, state, choices, options)
         out["values"] = {f: out["values"][f] for f in FIELDS}
         return out
-
-    @app.callback(
-        Output(ids.OFFENSE, "value", allow_duplicate=True),
-        Input(ids.SUMMARY_OFFENSES, "clickData"),
-        State(ids.OFFENSE, "value"),
-        prevent_initial_call=True,
-    )
-    def offense_clicked(click_data, current):
-        code = clicked_offense(click_data)
-        if code is None:
-            raise PreventUpdate
-        return [] if current == [code] else [code]
-
-    @app.callback(
-        output=(
-            [Output(ids.page_id(name), "style") for name, _, _ in PAGES],
-            [Output(f"nav-{name}", "active") for name, _, _ in PAGES],
-            [Output(f"nav-{name}", "href") for name, _, _ in PAGES],
-            Output(ids.PATH_NOTICE, "children"),
-        ),
-        inputs=(Input(ids.URL, "pathname"), Input(ids.URL, "search")),
-        prevent_initial_call=False,
-    )
-    def show_page(pathname, search):
-        page = PAGE_BY_PATH.get(pathname or "/")
-        notice = []
-        if page is None:
-            notice = notice_alerts([f"There is no page at “{pathname}”; showing the Summary."])
-            page = "summary"
-        styles = [{} if name == page else {"display": "none"} for name, _, _ in PAGES]
-        active = [name == page for name, _, _ in PAGES]
-        hrefs = [path + (search or "") for _, _, path in PAGES]
-        return styles, active, hrefs, notice
-

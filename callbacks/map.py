@@ -1,8 +1,8 @@
-"""Map page callbacks: filter state and view -> map_queries -> layouts.map builders -> the map.
+"""Map page: filter state and view -> map_queries -> layouts.map builders -> the map.
 
 Four adapters:
-* ``sync_page_params``: the Map and CVI pages' own URL parameters <-> their controls (the same
-  two-way pattern as the global filters in callbacks/filters.py);
+* ``sync_page_params``: the Map page's own URL parameters <-> its controls (the same two-way
+  pattern as the global filters in callbacks/filters.py);
 * ``send_geometry``: the chosen layer's simplified boundaries, sent once per layer;
 * ``update_map``: colours and tooltips (``hideout``), points or density, CVI sites, legend, view;
 * ``area_clicked``: a click on an area sets (or removes) the matching global filter.
@@ -20,34 +20,31 @@ from dash import Input, Output, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
 from app import ids
-from app.context import load_choices, services
+from app.context import services
 from app.pageparams import MAP_PARAMS, page_pairs, parse_cvi, parse_map, replace_page_params
+from app.pages import LayoutInputs, Page
 from app.settings import Settings
-from app.urlstate import parse
+from callbacks.common import PageRequest, page_callback
+from callbacks.filters import notice_alerts
 from data_access import map_queries as Q
 from data_access.db import Database, DataError
-from data_access.filters import Filters
+from data_access.filters import FIELD_BY_NAME, GEO_FIELDS, LAYER_FIELD, Filters
 from data_access.offenses import OFFENSE_BY_CODE
 from layouts import map as L
 from layouts.cvi import program_codes
 
 EMPTY = {"type": "FeatureCollection", "features": []}
-BOUNDS_LAYERS = {"neighborhood": "neighborhood", "police_district": "police_district_2023",
-                 "council_district": "council_district", "legislative_district": "legislative_district"}
-
-
-def visible(style) -> bool:
-    return isinstance(style, dict) and style.get("display") != "none"
 
 
 def geo_key(f: Filters) -> str:
-    return repr([list(getattr(f, k)) for k in BOUNDS_LAYERS])
+    return repr([list(getattr(f, k)) for k in GEO_FIELDS])
 
 
 def bounds_for(db: Database, f: Filters) -> list | None:
     """Where to zoom for the geography filters; the whole city when there are none."""
-    if any(getattr(f, k) for k in BOUNDS_LAYERS):
-        by_field = {k: Q.area_shapes(db, layer)["bounds"] for k, layer in BOUNDS_LAYERS.items() if getattr(f, k)}
+    if any(getattr(f, k) for k in GEO_FIELDS):
+        by_field = {k: Q.area_shapes(db, FIELD_BY_NAME[k].options_layer)["bounds"]
+                    for k in GEO_FIELDS if getattr(f, k)}
         box = L.view_bounds(by_field, f)
         if box:
             return box
@@ -60,12 +57,12 @@ def map_outputs(db: Database, settings: Settings, f: Filters, view: dict, *, pro
     layer, measure = view["layer"], view["measure"]
     shapes = Q.area_shapes(db, layer)
     counts = Q.area_counts(db, f, layer)
-    field = L.LAYER_FILTER[layer]
+    field = LAYER_FIELD[layer]
     selected = tuple(getattr(f, field))
     if layer == "csa":  # a CSA is chosen when exactly its neighborhoods are
         members = Q.csa_neighborhoods(db)
         selected = tuple(c for c, nbs in members.items() if f.neighborhood and set(nbs) <= set(f.neighborhood))
-    geo_filtered = any(getattr(f, k) for k in BOUNDS_LAYERS)
+    geo_filtered = any(getattr(f, k) for k in GEO_FIELDS)
     chor = L.choropleth(shapes, counts, measure=measure, min_population=settings.map_min_population,
                         min_compare=settings.min_compare, selected=selected, geo_filtered=geo_filtered)
     notes: list = []
@@ -108,17 +105,47 @@ def map_outputs(db: Database, settings: Settings, f: Filters, view: dict, *, pro
     }
 
 
-def register(app) -> None:
+def layout(inputs: LayoutInputs):
+    s = inputs.settings
+    return L.map_page(Q.MAP_LAYERS, tile_url=s.tile_url, tile_attribution=s.tile_attribution)
+
+
+def map_error(message: str) -> dict:
+    return {"hideout": no_update, "legend": None, "points": EMPTY, "density": EMPTY, "sites": EMPTY,
+            "notes": None, "caption": "", "error": dbc.Alert(message, color="danger"),
+            "viewport": no_update, "invalidate": no_update, "view_key": no_update}
+
+
+def compute(r: PageRequest) -> dict:
+    v = r.values
+    if v["layer"] not in Q.MAP_LAYERS:
+        raise PreventUpdate
+    db, f = r.svc.db, r.filters
+    view = {"layer": v["layer"], "measure": v["measure"] if v["measure"] in ("count", "rate") else "count",
+            "points": bool(v["points"]), "cvi": bool(v["cvi"])}
+    programs, _ = parse_cvi(v["search"], program_codes())
+    out = map_outputs(db, r.svc.settings, f, view, programs=programs)
+    key = geo_key(f)
+    viewport = no_update
+    if key != v["view_key"]:  # zoom only when the chosen areas change, not on every filter change
+        box = bounds_for(db, f)
+        # first view: jump (an animation would race the size check); later: fly, so people see
+        # where the area is
+        move = {"transition": "flyToBounds"} if v["view_key"] is not None else {}
+        viewport = {"bounds": box, **move} if box else no_update
+    out.pop("values")
+    return {**out, "error": None, "viewport": viewport, "invalidate": str(time.monotonic()), "view_key": key}
+
+
+def register(app, page: Page) -> None:
     @app.callback(
         output={
             "layer": Output(ids.MAP_LAYER, "value"),
             "measure": Output(ids.MAP_MEASURE, "value"),
             "points": Output(ids.MAP_SHOW_POINTS, "value"),
             "cvi": Output(ids.MAP_SHOW_CVI, "value"),
-            "program": Output(ids.CVI_PROGRAM, "value"),
             "url": Output(ids.URL, "search", allow_duplicate=True),
-            "map_notices": Output(ids.MAP_NOTICES, "children"),
-            "cvi_notices": Output(ids.CVI_NOTICES, "children"),
+            "notices": Output(ids.MAP_NOTICES, "children"),
         },
         inputs={
             "search": Input(ids.URL, "search"),
@@ -126,35 +153,30 @@ def register(app) -> None:
             "measure": Input(ids.MAP_MEASURE, "value"),
             "points": Input(ids.MAP_SHOW_POINTS, "value"),
             "cvi": Input(ids.MAP_SHOW_CVI, "value"),
-            "program": Input(ids.CVI_PROGRAM, "value"),
         },
         prevent_initial_call="initial_duplicate",
     )
-    def sync_page_params(search, layer, measure, points, cvi, program):
-        out = page_params_sync(ctx.triggered_id, search, {"layer": layer, "measure": measure, "points": points,
-                                                          "cvi": cvi}, program)
-        return out
+    def sync_page_params(search, layer, measure, points, cvi):
+        return page_params_sync(ctx.triggered_id, search, {"layer": layer, "measure": measure, "points": points,
+                                                          "cvi": cvi})
 
     @app.callback(
         Output(ids.MAP_AREAS, "data"),
         Output(ids.MAP_SHAPES_KEY, "data"),
         Input(ids.MAP_LAYER, "value"),
-        Input(ids.page_id("map"), "style"),
         State(ids.MAP_SHAPES_KEY, "data"),
-        prevent_initial_call=True,
+        prevent_initial_call=False,
     )
-    def send_geometry(layer, style, sent):
-        if not visible(style) or layer not in Q.MAP_LAYERS:
-            raise PreventUpdate
-        key = layer
-        if sent == key:
-            raise PreventUpdate  # the browser already holds this layer
+    def send_geometry(layer, sent):
+        if layer not in Q.MAP_LAYERS or sent == layer:
+            raise PreventUpdate  # unknown, or the browser already holds this layer
         try:
-            return Q.area_shapes(services().db, layer)["geojson"], key
+            return Q.area_shapes(services().db, layer)["geojson"], layer
         except DataError:
-            raise PreventUpdate  # update_map reports the problem
+            raise PreventUpdate  # the page's update reports the problem
 
-    @app.callback(
+    page_callback(
+        app, page,
         output={
             "hideout": Output(ids.MAP_AREAS, "hideout"),
             "legend": Output(ids.MAP_LEGEND, "children"),
@@ -169,58 +191,26 @@ def register(app) -> None:
             "view_key": Output(ids.MAP_VIEW_KEY, "data"),
         },
         inputs={
-            "state": Input(ids.FILTER_STATE, "data"),
-            "style": Input(ids.page_id("map"), "style"),
             "layer": Input(ids.MAP_LAYER, "value"),
             "measure": Input(ids.MAP_MEASURE, "value"),
             "points": Input(ids.MAP_SHOW_POINTS, "value"),
             "cvi": Input(ids.MAP_SHOW_CVI, "value"),
-            "program": Input(ids.CVI_PROGRAM, "value"),
-            "view_key": State(ids.MAP_VIEW_KEY, "data"),
         },
-        prevent_initial_call=True,
-    )
-    def update_map(state, style, layer, measure, points, cvi, program, view_key):
-        if state is None or not visible(style) or layer not in Q.MAP_LAYERS:
-            raise PreventUpdate
-        svc = services()
-        view = {"layer": layer, "measure": measure if measure in ("count", "rate") else "count",
-                "points": bool(points), "cvi": bool(cvi)}
-        try:
-            choices, _, data = load_choices(svc.db)
-            if not data["version"]:
-                raise DataError("No data is loaded yet. Run `psad demo load` or load real data.")
-            f, _ = parse(state, choices)
-            out = map_outputs(svc.db, svc.settings, f, view, programs=tuple(program or ()))
-            key = geo_key(f)
-            viewport = no_update
-            if key != view_key:  # zoom only when the chosen areas change, not on every filter change
-                box = bounds_for(svc.db, f)
-                # first view: jump (an animation would race the size check); later: fly, so people
-                # see where the area is
-                move = {"transition": "flyToBounds"} if view_key is not None else {}
-                viewport = {"bounds": box, **move} if box else no_update
-        except DataError as exc:
-            message = exc.args[0] if type(exc) is DataError and exc.args else exc.user_message
-            return {"hideout": no_update, "legend": None, "points": EMPTY, "density": EMPTY, "sites": EMPTY,
-                    "notes": None, "caption": "", "error": dbc.Alert(message, color="danger"),
-                    "viewport": no_update, "invalidate": no_update, "view_key": no_update}
-        out.pop("values")
-        return {**out, "error": None, "viewport": viewport, "invalidate": str(time.monotonic()),
-                "view_key": key}
+        state={"view_key": State(ids.MAP_VIEW_KEY, "data"), "search": State(ids.URL, "search")},
+        compute=compute, error=map_error)
 
     @app.callback(
-        output={f: Output(ids.FILTER_CONTROLS[f], "value", allow_duplicate=True) for f in BOUNDS_LAYERS},
+        output={f: Output(ids.FILTER_CONTROLS[f], "value", allow_duplicate=True) for f in GEO_FIELDS},
         inputs={"click": Input(ids.MAP_AREAS, "clickData"), "clear": Input(ids.MAP_CLEAR_AREA, "n_clicks"),
                 "layer": State(ids.MAP_LAYER, "value"),
-                "current": {f: State(ids.FILTER_CONTROLS[f], "value") for f in BOUNDS_LAYERS}},
+                "current": {f: State(ids.FILTER_CONTROLS[f], "value") for f in GEO_FIELDS}},
         prevent_initial_call=True,
     )
     def area_clicked(click, clear, layer, current):
-        if layer not in L.LAYER_FILTER:
+        if layer not in LAYER_FIELD:
             raise PreventUpdate
-        field = L.LAYER_FILTER[layer]
-        out = {f: no_update for f in BOUNDS_LAYERS}
+        field = LAYER_FIELD[layer]
+        out = {f: no_update for f in GEO_FIELDS}
         if ctx.triggered_id == ids.MAP_CLEAR_AREA:
             if not current.get(field):
                 raise PreventUpdate
@@ -241,35 +231,20 @@ def register(app) -> None:
         return out
 
 
-def page_params_sync(trigger, search: str | None, controls: dict, program) -> dict:
+def page_params_sync(trigger, search: str | None, controls: dict) -> dict:
     """Pure core of ``sync_page_params``: a URL sets the controls; a control writes the URL."""
     keep = {"layer": no_update, "measure": no_update, "points": no_update, "cvi": no_update,
-            "program": no_update, "url": no_update, "map_notices": no_update, "cvi_notices": no_update}
+            "url": no_update, "notices": no_update}
     if trigger in (None, ids.URL):
-        view, map_notes = parse_map(search)
-        programs, cvi_notes = parse_cvi(search, program_codes())
+        view, notes = parse_map(search)
         out = dict(keep)
         for k in MAP_PARAMS:
             if controls.get(k) != view[k]:
                 out[k] = view[k]
-        if sorted(program or []) != list(programs):
-            out["program"] = list(programs)
-        out["map_notices"] = _notice(map_notes)
-        out["cvi_notices"] = _notice(cvi_notes)
+        out["notices"] = notice_alerts(notes)
         return out
     view = {k: controls.get(k) for k in MAP_PARAMS}
-    url = replace_page_params(search, page_pairs(view, program or ()))
-    out = dict(keep)
-    if url != (search or ""):
-        out["url"] = url
-    else:
+    url = replace_page_params(search, page_pairs(view, parse_cvi(search, program_codes())[0]))
+    if url == (search or ""):
         raise PreventUpdate
-    return out
-
-
-def _notice(notes: list[str]):
-    if not notes:
-        return []
-    return [dbc.Alert([html.Strong("Some of the link was not understood. "),
-                       html.Ul([html.Li(n) for n in notes], className="mb-0")],
-                      color="info", dismissable=True, className="py-2 notice")]
+    return keep | {"url": url}

@@ -1,13 +1,58 @@
-"""Callbacks of the app shell itself (not of a page): folding the filter bar on phones."""
+"""Callbacks of the app shell itself (not of a page): which page is shown, the nav links, and
+folding the filter bar on phones.
+
+``show_page`` builds the shown page's layout from the registry when the path changes, so only that
+page's components (and so only its callbacks) exist in the browser.
+"""
 
 from __future__ import annotations
 
 from dash import ClientsideFunction, Input, Output, State
 
 from app import ids
+from app.context import load_choices, services
+from app.pages import PAGES, LayoutInputs, page_for_path, shown_page
+from callbacks.filters import notice_alerts
+from data_access.db import DataError
+from layouts.shell import page_frame, unavailable_notice
+
+
+def page_content(pathname: str | None) -> dict:
+    """Pure-ish core of ``show_page``: the layout of the page at ``pathname`` and the nav state."""
+    page = shown_page(pathname)
+    notice = [] if page_for_path(pathname) else notice_alerts(
+        [f"There is no page at “{pathname}”; showing the {page.label}."])
+    svc = services()
+    try:
+        _, _, data = load_choices(svc.db)
+        inputs = LayoutInputs(settings=svc.settings, db=svc.db if data["version"] else None)
+        content = page_frame(page.name, page.layout(inputs))
+    except DataError as exc:
+        content = page_frame(page.name, unavailable_notice(exc.user_message))
+    return {"content": content, "active": [p.name == page.name for p in PAGES], "notice": notice}
 
 
 def register(app) -> None:
+    @app.callback(
+        output={"content": Output(ids.PAGE_CONTENT, "children"),
+                "active": [Output(ids.nav_id(p.name), "active") for p in PAGES],
+                "notice": Output(ids.PATH_NOTICE, "children")},
+        inputs={"pathname": Input(ids.URL, "pathname")},
+        prevent_initial_call=False,
+    )
+    def show_page(pathname):
+        return page_content(pathname)
+
+    # In the browser: the nav links carry the current query string, so switching pages keeps the
+    # filters; a round trip to the server per filter change for that would be waste.
+    app.clientside_callback(
+        ClientsideFunction(namespace="psad", function_name="navHrefs"),
+        [Output(ids.nav_id(p.name), "href") for p in PAGES],
+        Input(ids.URL, "search"),
+        [State(ids.nav_id(p.name), "href") for p in PAGES],
+        prevent_initial_call=False,
+    )
+
     # In the browser: a round trip to the server to fold a panel would make phones feel slow.
     app.clientside_callback(
         ClientsideFunction(namespace="psad", function_name="toggleFilters"),

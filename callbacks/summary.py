@@ -1,4 +1,5 @@
-"""Summary page callback: filter state -> queries -> figure builders -> components.
+"""Summary page: filter state -> queries -> figure builders -> components; a bar click filters
+every page by that offense.
 
 ``summary_outputs`` is the whole adapter as a plain function, so the benchmark and the callback
 tests run exactly what the browser runs.
@@ -6,15 +7,16 @@ tests run exactly what the browser runs.
 
 from __future__ import annotations
 
-from dash import Input, Output
-
 import dash_bootstrap_components as dbc
+from dash import Input, Output, State
+from dash.exceptions import PreventUpdate
 
 from app import ids
+from app.pages import LayoutInputs, Page
 from app.settings import Settings
 from app.urlstate import Choices
-from callbacks.common import page_update
-from data_access import queries
+from callbacks.common import page_callback
+from data_access import summary as Q
 from data_access.concurrent import gather
 from data_access.db import Database
 from data_access.filters import Filters
@@ -23,13 +25,13 @@ from layouts.common import empty_figure
 
 
 def summary_outputs(db: Database, settings: Settings, f: Filters, choices: Choices) -> dict:
-    grain = queries.trend_grain(f)
+    grain = Q.trend_grain(f)
     through = choices.today
     counts, trend, hours, gun = gather(
-        lambda: queries.offense_counts(db, f),
-        lambda: queries.trend(db, f, grain),
-        lambda: queries.hour_by_weekday(db, f),
-        lambda: queries.gun_violence_by_year(db, f.geo_only(), settings.goal_baseline_year, through))
+        lambda: Q.offense_counts(db, f),
+        lambda: Q.trend(db, f, grain),
+        lambda: Q.hour_by_weekday(db, f),
+        lambda: Q.gun_violence_by_year(db, f.geo_only(), settings.goal_baseline_year, through))
     goal = L.goal_rows(gun, baseline_year=settings.goal_baseline_year,
                        reduction=settings.goal_annual_reduction, through=through)
     cards = L.headline_cards(counts, f, min_compare=settings.min_compare, first_date=choices.first_date)
@@ -51,21 +53,31 @@ def error_outputs(message: str) -> dict:
             "error": dbc.Alert(message, color="danger")}
 
 
-KEYS = ("cards", "trend", "offenses", "heatmap", "goal", "goal_status", "error")
+def layout(inputs: LayoutInputs):
+    return L.summary_page(inputs.settings.goal_annual_reduction)
 
 
-def register(app) -> None:
+def register(app, page: Page) -> None:
+    page_callback(
+        app, page,
+        output={"cards": Output(ids.SUMMARY_CARDS, "children"),
+                "trend": Output(ids.SUMMARY_TREND, "figure"),
+                "offenses": Output(ids.SUMMARY_OFFENSES, "figure"),
+                "heatmap": Output(ids.SUMMARY_HEATMAP, "figure"),
+                "goal": Output(ids.SUMMARY_GOAL, "figure"),
+                "goal_status": Output(ids.SUMMARY_CAPTION, "children"),
+                "error": Output(ids.SUMMARY_ERROR, "children")},
+        compute=lambda r: summary_outputs(r.svc.db, r.svc.settings, r.filters, r.choices),
+        error=error_outputs)
+
     @app.callback(
-        Output(ids.SUMMARY_CARDS, "children"),
-        Output(ids.SUMMARY_TREND, "figure"),
-        Output(ids.SUMMARY_OFFENSES, "figure"),
-        Output(ids.SUMMARY_HEATMAP, "figure"),
-        Output(ids.SUMMARY_GOAL, "figure"),
-        Output(ids.SUMMARY_CAPTION, "children"),
-        Output(ids.SUMMARY_ERROR, "children"),
-        Input(ids.FILTER_STATE, "data"),
-        Input(ids.URL, "pathname"),
+        Output(ids.OFFENSE, "value", allow_duplicate=True),
+        Input(ids.SUMMARY_OFFENSES, "clickData"),
+        State(ids.OFFENSE, "value"),
         prevent_initial_call=True,
     )
-    def update_summary(state, pathname):
-        return page_update("summary", state, pathname, lambda svc, f, choices: summary_outputs(svc.db, svc.settings, f, choices), error_outputs, KEYS)
+    def offense_clicked(click_data, current):
+        code = L.clicked_offense(click_data)
+        if code is None:
+            raise PreventUpdate
+        return [] if current == [code] else [code]

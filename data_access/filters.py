@@ -11,8 +11,43 @@ import math
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-MULTI_FIELDS = ("police_district", "neighborhood", "council_district", "legislative_district", "offense")
-GEO_FIELDS = MULTI_FIELDS[:4]
+
+@dataclass(frozen=True)
+class FilterField:
+    """One multi-value filter. The filter bar, the URL, the cache key (the ``Filters`` attribute),
+    captions and query conditions all derive from this table."""
+
+    name: str  # the Filters attribute, the URL parameter and the column in every table it filters
+    label: str  # the filter bar's label
+    placeholder: str  # the filter bar's text when nothing is chosen
+    noun: str  # in messages: "there is no such {noun}"
+    caption: str  # one chosen value in a caption, e.g. "Council District {}"
+    options_layer: str | None  # the geography layer its choices come from (None: offense categories)
+    area_layers: tuple[str, ...] = ()  # boundary layers whose areas it chooses (map clicks, area links)
+
+    @property
+    def geo(self) -> bool:
+        return self.options_layer is not None
+
+
+FILTER_FIELDS: tuple[FilterField, ...] = (
+    FilterField("police_district", "Police district", "All police districts", "police district",
+                "{} police district", "police_district_2023", ("police_district_2023", "police_district_pre2023")),
+    # a Community Statistical Area is chosen as the neighborhoods it is made of
+    FilterField("neighborhood", "Neighborhood", "All neighborhoods", "neighborhood", "{}", "neighborhood",
+                ("neighborhood", "csa")),
+    FilterField("council_district", "City Council district", "All Council districts", "City Council district",
+                "Council District {}", "council_district", ("council_district",)),
+    FilterField("legislative_district", "State legislative district", "All legislative districts",
+                "State legislative district", "Legislative District {}", "legislative_district",
+                ("legislative_district",)),
+    FilterField("offense", "Offense", "All offenses", "offense category", "{}", None),
+)
+FIELD_BY_NAME = {f.name: f for f in FILTER_FIELDS}
+MULTI_FIELDS = tuple(f.name for f in FILTER_FIELDS)
+GEO_FIELDS = tuple(f.name for f in FILTER_FIELDS if f.geo)
+# boundary layer -> the filter its areas set
+LAYER_FIELD = {layer: f.name for f in FILTER_FIELDS for layer in f.area_layers}
 
 
 def shift_years(d: date, years: int) -> date:

@@ -17,7 +17,7 @@ import pandas as pd
 from dash import dcc, html
 
 from app import ids
-from data_access.filters import Filters, span_label
+from data_access.filters import LAYER_FIELD, Filters, span_label
 from data_access.offenses import CVI_PROGRAM_TYPES, offense_label
 from layouts.common import fmt_int, fmt_pct
 
@@ -32,17 +32,6 @@ WEAPON_LABELS = {"firearm": "Firearm", "knife": "Knife or cutting instrument", "
 MEASURES = {"count": "Count", "rate": "Rate per 1,000 residents"}
 PROGRAM_LABELS = dict(CVI_PROGRAM_TYPES) | {"reentry": "Re-entry services", "mediation": "Mediation services"}
 BALTIMORE = (39.2992, -76.6094)
-
-# Clicking an area of a layer sets this global filter (a CSA sets its neighborhoods).
-LAYER_FILTER = {
-    "neighborhood": "neighborhood",
-    "police_district_2023": "police_district",
-    "police_district_pre2023": "police_district",
-    "council_district": "council_district",
-    "legislative_district": "legislative_district",
-    "csa": "neighborhood",
-}
-
 
 def program_label(code: str) -> str:
     return PROGRAM_LABELS.get(code, code.replace("_", " ").capitalize())
@@ -258,7 +247,7 @@ def clicked_area(click_data, layer: str) -> str | None:
         return None
     props = click_data.get("properties")
     code = props.get("code") if isinstance(props, dict) else None
-    return code if isinstance(code, str) and layer in LAYER_FILTER else None
+    return code if isinstance(code, str) and layer in LAYER_FIELD else None
 
 
 def toggle_area(current: list | None, codes: list[str]) -> list[str]:

@@ -16,7 +16,18 @@ from dash import dcc, html
 from app import ids
 from data_access.filters import Filters, span_label
 from data_access.offenses import OFFENSE_BY_CODE, offense_label
-from layouts.common import COLORS, describe_filters, empty_figure, figure, fmt_int, fmt_pct, fmt_signed, graph, section, style_figure
+from layouts.common import (
+    COLORS,
+    describe_filters,
+    empty_figure,
+    figure,
+    fmt_int,
+    fmt_pct,
+    fmt_signed,
+    graph,
+    section,
+    style_figure,
+)
 
 DOW_LABELS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 TOP_ROW_HEIGHT = 480  # trend and offense breakdown: room for all 14 offense labels

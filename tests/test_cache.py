@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import event
 
 from app import create_app
-from data_access import queries
+from data_access import summary as queries
 from data_access.db import Database
 from data_access.filters import Filters
 from data_access.loading import bump_version

@@ -12,6 +12,7 @@ from dash.exceptions import PreventUpdate
 
 from app import ids
 from app.context import load_choices
+from app.pages import PAGES
 from app.urlstate import to_query
 from callbacks.filters import narrow_neighborhoods, sync
 from data_access.filters import Filters
@@ -112,9 +113,26 @@ def test_summary_callback_skips_hidden_page(app, client):
     assert r.status_code == 204  # PreventUpdate
 
 
-def test_layout_has_banner_filters_and_pages(client):
+def test_layout_has_banner_filters_and_nav_but_no_page(client):
     layout = json.dumps(client.get("/_dash-layout").get_json())
     assert "Demo data." in layout
     for control in ids.FILTER_CONTROLS.values():
         assert f'"{control}"' in layout
-    assert ids.page_id("summary") in layout and ids.page_id("about") in layout
+    for page in PAGES:
+        assert f'"{ids.nav_id(page.name)}"' in layout
+        assert f'"{ids.page_id(page.name)}"' not in layout  # built when shown, not on every load
+    assert f'"{ids.PAGE_CONTENT}"' in layout
+    assert ids.LOOKUP_CHARGE not in layout  # the lookup's long charge list is not downloaded by everyone
+
+
+def test_the_shown_page_is_built_over_http(app, client):
+    client.get("/")
+    for path, name in (("/", "summary"), ("/about", "about"), ("/lookup", "lookup"), ("/nope", "summary")):
+        r = call_callback(client, app, ids.PAGE_CONTENT, [{"id": ids.URL, "property": "pathname", "value": path}])
+        assert r.status_code == 200, r.data[:300]
+        body = r.get_json()["response"]
+        content = body[ids.PAGE_CONTENT]["children"]
+        assert content["props"]["id"] == ids.page_id(name)
+        assert body[ids.nav_id(name)]["active"] is True
+        notice = json.dumps(body[ids.PATH_NOTICE]["children"])
+        assert ("no page at" in notice) == (path == "/nope")

@@ -13,7 +13,7 @@ import pytest
 from app import ids
 from app.context import load_choices
 from app.urlstate import to_query
-from callbacks.cases import lookup_state
+from callbacks.lookup import lookup_state
 from callbacks.filters import sync
 from data_access import cases as C
 from data_access import demographics as D
@@ -100,8 +100,9 @@ def test_lookup_callback_renders_page_and_opened_case(app, client, db):
     number = first.rows.case_number[0]
     search = STATE_2025 + f"&charge=HANDGUN+ON+PERSON&page=2&open={number}"
     r = call_callback(client, app, ids.LOOKUP_RESULTS, [
-        {"id": ids.URL, "property": "pathname", "value": "/lookup"},
-        {"id": ids.URL, "property": "search", "value": search}])
+        {"id": ids.FILTER_STATE, "property": "data", "value": STATE_2025},
+        {"id": ids.URL, "property": "search", "value": search},
+        {"id": ids.URL, "property": "pathname", "value": "/lookup"}])
     assert r.status_code == 200
     body = r.get_json()["response"]
     results = json.dumps(body[ids.LOOKUP_RESULTS]["children"])
@@ -112,8 +113,9 @@ def test_lookup_callback_renders_page_and_opened_case(app, client, db):
     assert f"Case {number}" in detail and "case-timeline" in detail
     assert body[ids.LOOKUP_CHARGE]["value"] == "HANDGUN ON PERSON"
     r = call_callback(client, app, ids.LOOKUP_RESULTS, [
-        {"id": ids.URL, "property": "pathname", "value": "/lookup"},
-        {"id": ids.URL, "property": "search", "value": STATE_2025 + "&open=999999999&page=zz"}])
+        {"id": ids.FILTER_STATE, "property": "data", "value": STATE_2025},
+        {"id": ids.URL, "property": "search", "value": STATE_2025 + "&open=999999999&page=zz"},
+        {"id": ids.URL, "property": "pathname", "value": "/lookup"}])
     body = r.get_json()["response"]
     assert "no case numbered" in json.dumps(body[ids.LOOKUP_DETAIL]["children"])
     assert "not a page number" in json.dumps(body[ids.LOOKUP_ERROR]["children"])

@@ -17,6 +17,7 @@ from app.context import load_choices
 from app.pageparams import page_pairs, parse_cvi, parse_map, replace_page_params, with_page_params
 from app.urlstate import to_query
 from callbacks.filters import sync
+from callbacks.cvi import program_sync
 from callbacks.map import page_params_sync
 from data_access import filters as F
 from data_access import map_queries as Q
@@ -158,14 +159,19 @@ def test_filter_sync_keeps_page_params_and_does_not_complain(loaded):
 def test_page_params_sync_both_ways():
     controls = {"layer": "neighborhood", "measure": "count", "points": True, "cvi": False}
     out = page_params_sync(ids.URL, "?start=2025-01-01&end=2025-12-31&layer=council_district&cvi=on&program=x",
-                           controls, [])
+                           controls)
     assert out["layer"] == "council_district" and out["cvi"] is True and out["measure"] is no_update
-    assert out["url"] is no_update and "program" in json.dumps(out["cvi_notices"], default=str)
-    out = page_params_sync(ids.MAP_MEASURE, "?start=2025-01-01&end=2025-12-31&council_district=7",
-                           controls | {"measure": "rate"}, ["hospital_vip"])
+    assert out["url"] is no_update and out["notices"] == []
+    out = program_sync(ids.URL, "?start=2025-01-01&end=2025-12-31&layer=council_district&cvi=on&program=x", [])
+    assert out["url"] is no_update and "program" in json.dumps(out["notices"], default=str)
+    out = page_params_sync(ids.MAP_MEASURE, "?start=2025-01-01&end=2025-12-31&council_district=7&program=hospital_vip",
+                           controls | {"measure": "rate"})
+    assert out["url"] == "?start=2025-01-01&end=2025-12-31&council_district=7&measure=rate&program=hospital_vip"
+    out = program_sync(ids.CVI_PROGRAM, "?start=2025-01-01&end=2025-12-31&council_district=7&measure=rate",
+                       ["hospital_vip"])
     assert out["url"] == "?start=2025-01-01&end=2025-12-31&council_district=7&measure=rate&program=hospital_vip"
     with pytest.raises(PreventUpdate):  # nothing to change
-        page_params_sync(ids.MAP_LAYER, "?start=2025-01-01&end=2025-12-31", controls, [])
+        page_params_sync(ids.MAP_LAYER, "?start=2025-01-01&end=2025-12-31", controls)
 
 
 # --- over HTTP ----------------------------------------------------------------------------------
@@ -190,7 +196,7 @@ def call(client, app, output_id: str, values: dict, changed: str):
 
 
 def map_values(state: str, **extra):
-    values = {f"{ids.FILTER_STATE}.data": state, f"{ids.page_id('map')}.style": {},
+    values = {f"{ids.FILTER_STATE}.data": state, f"{ids.URL}.pathname": "/map",
               f"{ids.MAP_LAYER}.value": "neighborhood", f"{ids.MAP_MEASURE}.value": "count",
               f"{ids.MAP_SHOW_POINTS}.value": True, f"{ids.MAP_SHOW_CVI}.value": True,
               f"{ids.CVI_PROGRAM}.value": [], f"{ids.MAP_VIEW_KEY}.data": None}
@@ -217,7 +223,7 @@ def test_map_update_over_http_is_small_and_complete(app, client, db):
 def test_map_update_skips_hidden_page_and_reports_bad_state(app, client):
     client.get("/")
     r = call(client, app, ids.MAP_LEGEND, map_values("?start=2026-01-01&end=2026-10-31",
-                                                     **{f"{ids.page_id('map')}.style": {"display": "none"}}),
+                                                     **{f"{ids.URL}.pathname": "/"}),
              f"{ids.FILTER_STATE}.data")
     assert r.status_code == 204
 
@@ -253,7 +259,7 @@ def test_clicking_areas_sets_and_removes_filters_over_http(app, client, db):
 
 def test_cvi_update_over_http_lists_every_site(app, client, db):
     client.get("/")
-    values = {f"{ids.FILTER_STATE}.data": "?start=2025-01-01&end=2025-12-31", f"{ids.page_id('cvi')}.style": {},
+    values = {f"{ids.FILTER_STATE}.data": "?start=2025-01-01&end=2025-12-31", f"{ids.URL}.pathname": "/cvi",
               f"{ids.CVI_PROGRAM}.value": [], f"{ids.CVI_SHAPES_KEY}.data": None}
     r = call(client, app, ids.CVI_LIST, values, f"{ids.FILTER_STATE}.data")
     assert r.status_code == 200, r.data[:500]

@@ -1,8 +1,9 @@
-"""Read queries: parameterized SQLAlchemy Core over the pre-aggregated tables.
+"""The Summary page's reads: offense counts against the comparison span, the trend, the hour x
+weekday grid and gun violence by year against the Plan's goal.
 
 Every public function takes the ``Database`` and plain values (a ``Filters``, a grain, a year) and
-returns a small DataFrame or dict. Results are memoized by ``cached_query`` on those arguments
-plus the data version. Nothing here formats for display: that is ``layouts``' job.
+returns a small DataFrame. Whole calendar years and months come from roll-ups, only the ragged days
+at a span's ends from daily tables. Results are memoized by ``cached_query``.
 """
 
 from __future__ import annotations
@@ -10,137 +11,39 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import Date, Integer, bindparam, case, cast, extract, func, literal, select, union_all
-from sqlalchemy.exc import ProgrammingError
+from sqlalchemy import Date, Integer, bindparam, case, cast, func, literal, select, union_all
 
 from data_access.cache import cached_query
+from data_access.conditions import filter_conditions, has_geo
 from data_access.db import Database
-from data_access.filters import GEO_FIELDS, Filters, calendar_split, month_split
+from data_access.filters import Filters, calendar_split, month_split
 from data_access.schema import (
     ROLLUP_FIELDS,
-    agg_arrest_daily,
     agg_victim_area_month,
     agg_victim_area_year,
     agg_victim_city_daily,
-    agg_victim_city_month,
     agg_victim_city_hourly,
     agg_victim_city_hourly_all,
+    agg_victim_city_month,
     agg_victim_detail,
     agg_victim_field_daily,
     agg_victim_gun_daily,
     agg_victim_hourly_year,
-    area_link,
-    arrest,
-    case_charge,
-    cvi_site,
-    data_state,
-    geography,
-    load_log,
-    offense_category,
-    sao_case,
-    victim,
 )
-
-DATASETS = ("victims", "arrests", "cases")
-BY_TIME = ("year", "month", "week")
-BY_GEO = GEO_FIELDS
-BY_VALUES = BY_TIME + ("offense",) + BY_GEO
-OPTION_LAYERS = ("police_district_2023", "neighborhood", "council_district", "legislative_district")
-
-
-def _has_geo(f: Filters) -> bool:
-    return any(getattr(f, name) for name in GEO_FIELDS)
 
 
 def victim_daily(f: Filters, *, need_geo: bool = False):
     """The daily victim aggregate to read: citywide unless a geography is filtered or grouped."""
-    return agg_victim_detail if need_geo or _has_geo(f) else agg_victim_city_daily
+    return agg_victim_detail if need_geo or has_geo(f) else agg_victim_city_daily
 
 
 def victim_hourly(f: Filters) -> tuple:
     """The hourly victim aggregate to read and the conditions it needs (the detail table also
     holds victims with no recorded time, whose hour is NULL)."""
-    if _has_geo(f):
+    if has_geo(f):
         return agg_victim_detail, [agg_victim_detail.c.hour.is_not(None)]
     return (agg_victim_city_hourly if f.offense else agg_victim_city_hourly_all), []
 
-
-def _conditions(table, f: Filters, date_col, *, dates: bool = True, offense: bool = True) -> list:
-    conds = [date_col.between(f.start, f.end)] if dates else []
-    for name in GEO_FIELDS:
-        values = getattr(f, name)
-        if values:
-            conds.append(table.c[name].in_(values))
-    if offense and f.offense:
-        conds.append(table.c.offense.in_(f.offense))
-    return conds
-
-
-# --- state and options ------------------------------------------------------------------------
-
-def state(db: Database) -> dict:
-    """What is being served: data version, demo flag, data-as-of date, first date."""
-    try:
-        row = db.execute(select(data_state.c.version, data_state.c.is_demo, data_state.c.data_as_of)
-                         .where(data_state.c.id == 1)).rows
-    except ProgrammingError:
-        row = []
-    if not row:
-        return {"version": 0, "is_demo": False, "data_as_of": None, "first_date": None}
-    version, is_demo, as_of = row[0]
-    return {"version": version, "is_demo": is_demo, "data_as_of": as_of,
-            "first_date": first_date(db)}
-
-
-@cached_query
-def first_date(db: Database, version: int) -> date | None:
-    return db.execute(select(func.min(agg_victim_city_daily.c.d))).scalar()
-
-
-@cached_query
-def filter_options(db: Database, version: int) -> dict:
-    """Choices for the filter bar and the links used to narrow neighborhoods by district."""
-    geo = db.frame(select(geography.c.layer, geography.c.code, geography.c.name)
-                   .where(geography.c.layer.in_(OPTION_LAYERS)))
-    links = db.frame(select(area_link.c.neighborhood, area_link.c.layer, area_link.c.code))
-    offenses = db.frame(select(offense_category.c.code, offense_category.c.label, offense_category.c.grp)
-                        .order_by(offense_category.c.sort))
-
-    def layer(name: str) -> list[tuple[str, str]]:
-        rows = geo[geo.layer == name]
-        key = rows.code.map(_natural_key)
-        return list(zip(rows.code.iloc[key.argsort()], rows.name.iloc[key.argsort()]))
-
-    return {
-        "police_district": layer("police_district_2023"),
-        "neighborhood": layer("neighborhood"),
-        "council_district": layer("council_district"),
-        "legislative_district": layer("legislative_district"),
-        "offense": list(zip(offenses.code, offenses.label)),
-        "offense_group": dict(zip(offenses.code, offenses.grp)),
-        # neighborhood -> {filter field: code}; police district uses both maps
-        "links": _links(links),
-    }
-
-
-def _links(links: pd.DataFrame) -> dict[str, dict[str, list[str]]]:
-    out: dict[str, dict[str, list[str]]] = {}
-    field_of = {"police_district_pre2023": "police_district", "police_district_2023": "police_district",
-                "council_district": "council_district", "legislative_district": "legislative_district"}
-    for nb, layer, code in links.itertuples(index=False):
-        if layer in field_of:
-            out.setdefault(nb, {}).setdefault(field_of[layer], [])
-            if code not in out[nb][field_of[layer]]:
-                out[nb][field_of[layer]].append(code)
-    return out
-
-
-def _natural_key(code: str):
-    digits = "".join(ch for ch in code if ch.isdigit())
-    return f"{int(digits):06d}{code}" if digits and code[0].isdigit() else code.lower()
-
-
-# --- Summary page -----------------------------------------------------------------------------
 
 def _pieces(start: date, end: date, *, years: bool) -> list[tuple[str, date, date]]:
     """``[start, end]`` as (grain, first, last) pieces: "y" whole calendar years and "m" whole
@@ -180,16 +83,16 @@ def _counted(grain: str, f: Filters, *, per_offense: bool):
     if grain == "d" and field:
         t = agg_victim_field_daily
         return t, t.c.d, _field_conditions(t, field, f)
-    if not _has_geo(f):
+    if not has_geo(f):
         t = {"m": agg_victim_city_month, "d": agg_victim_city_daily}[grain]
         col = t.c[grain]
-        return t, col, _conditions(t, f, col, dates=False)
+        return t, col, filter_conditions(t, f, col, dates=False)
     if grain == "d":
         t = agg_victim_detail
-        return t, t.c.d, _conditions(t, f, t.c.d, dates=False)
+        return t, t.c.d, filter_conditions(t, f, t.c.d, dates=False)
     t = agg_victim_area_year if grain == "y" else agg_victim_area_month
     star = [] if f.offense else [t.c.offense != "*" if per_offense else t.c.offense == "*"]
-    return t, t.c[grain], star + _conditions(t, f, t.c[grain], dates=False)
+    return t, t.c[grain], star + filter_conditions(t, f, t.c[grain], dates=False)
 
 
 @cached_query
@@ -203,7 +106,7 @@ def offense_counts(db: Database, version: int, f: Filters) -> pd.DataFrame:
     """
     parts = []
     for tag, span in (("current", f), ("prior", f.prior())):
-        for grain, a, b in _pieces(span.start, span.end, years=_has_geo(f)):
+        for grain, a, b in _pieces(span.start, span.end, years=has_geo(f)):
             t, col, conds = _counted(grain, f, per_offense=True)
             parts.append(select(t.c.offense, literal(tag).label("span"), func.sum(t.c.n).label("n"))
                          .where(col.between(a, b), *conds).group_by(t.c.offense))
@@ -294,7 +197,7 @@ def hour_by_weekday(db: Database, version: int, f: Filters) -> pd.DataFrame:
         # over the tens of thousands of rows a district's year has.
         dow = cast(func.date_part("isodow", t.c.d), Integer).label("dow")
         parts.append(select(dow, t.c.hour, func.sum(t.c.n).label("n"))
-                     .where(t.c.d.between(a, b), *timed, *_conditions(t, f, t.c.d, dates=False))
+                     .where(t.c.d.between(a, b), *timed, *filter_conditions(t, f, t.c.d, dates=False))
                      .group_by(dow, t.c.hour))
     got: dict[tuple[int, int], int] = {}
     for d, h, n in db.execute(union_all(*parts)).rows:
@@ -313,7 +216,7 @@ def gun_violence_by_year(db: Database, version: int, f: Filters, baseline_year: 
     geography filters do. ``ytd`` counts each year only through ``through``'s day of year, so a
     partial current year can be compared with a prorated target. Columns: year, n, ytd.
     """
-    t = agg_victim_gun_daily if _has_geo(f) else agg_victim_city_daily
+    t = agg_victim_gun_daily if has_geo(f) else agg_victim_city_daily
     gun = [] if t is agg_victim_gun_daily else [t.c.gun]  # plain "gun": the partial index's predicate
     year = cast(func.date_part("year", t.c.d), Integer).label("year")
     # Same day-of-year cutoff for every year: compare month/day with the `through` date.
@@ -322,7 +225,7 @@ def gun_violence_by_year(db: Database, version: int, f: Filters, baseline_year: 
         select(year, func.sum(t.c.n).label("n"),
                func.sum(case((md <= f"{through:%m%d}", t.c.n), else_=0)).label("ytd"))
         .where(*gun, t.c.d.between(date(baseline_year, 1, 1), through),
-               *_conditions(t, f, t.c.d, dates=False, offense=False))
+               *filter_conditions(t, f, t.c.d, dates=False, offense=False))
         .group_by(year)
     )
     got = {y: (int(n), int(ytd)) for y, n, ytd in db.execute(stmt).rows}
@@ -330,57 +233,3 @@ def gun_violence_by_year(db: Database, version: int, f: Filters, baseline_year: 
     return pd.DataFrame({"year": pd.array(years, dtype="int64"),
                          "n": pd.array([got.get(y, (0, 0))[0] for y in years], dtype="int64"),
                          "ytd": pd.array([got.get(y, (0, 0))[1] for y in years], dtype="int64")})
-
-
-# --- API --------------------------------------------------------------------------------------
-
-def counts_table(dataset: str, f: Filters, by: str):
-    victims = victim_daily(f, need_geo=by in BY_GEO)
-    return {"victims": (victims, victims.c.d, victims.c.n),
-            "arrests": (agg_arrest_daily, agg_arrest_daily.c.d, agg_arrest_daily.c.n),
-            "cases": (sao_case, sao_case.c.filed_date, None)}[dataset]
-
-
-def by_supported(dataset: str, by: str) -> bool:
-    return by in BY_TIME + BY_GEO or (by == "offense" and dataset == "victims")
-
-
-@cached_query
-def counts(db: Database, version: int, f: Filters, by: str, dataset: str) -> pd.DataFrame:
-    """Counts grouped by ``by`` for the API. Columns: key, count."""
-    if dataset not in DATASETS or not by_supported(dataset, by):
-        raise ValueError(f"cannot group {dataset} by {by}")
-    table, dcol, ncol = counts_table(dataset, f, by)
-    if by in BY_TIME:
-        trunc = cast(func.date_trunc(by, dcol), Date)
-        key = (cast(extract("year", dcol), Integer) if by == "year" else trunc).label("key")
-    else:
-        key = table.c[by].label("key")
-    total = func.sum(ncol) if ncol is not None else func.count()
-    conds = _conditions(table, f, dcol, offense=dataset == "victims")
-    stmt = select(key, total.label("count")).where(*conds).group_by(key).order_by(key)
-    df = db.frame(stmt)
-    if len(df):
-        df["count"] = df["count"].astype("int64")
-    return df
-
-
-# --- status -----------------------------------------------------------------------------------
-
-def load_history(db: Database, limit: int = 20) -> pd.DataFrame:
-    t = load_log
-    try:
-        return db.frame(select(t.c.id, t.c.dataset, t.c.source, t.c.started_at, t.c.finished_at, t.c.status,
-                               t.c.rows_read, t.c.rows_loaded, t.c.rows_updated, t.c.rows_rejected,
-                               t.c.data_as_of, t.c.is_demo, t.c.message)
-                        .order_by(t.c.id.desc()).limit(limit))
-    except ProgrammingError:
-        return pd.DataFrame()
-
-
-
-def dataset_counts(db: Database) -> dict[str, int]:
-    """Rows per dataset (exact counts: for status reports, not for pages)."""
-    tables = {"Part 1 victims": victim, "arrests": arrest, "State's Attorney cases": sao_case,
-              "case charges": case_charge, "CVI sites": cvi_site, "geographic areas": geography}
-    return {name: db.execute(select(func.count()).select_from(t)).scalar() for name, t in tables.items()}

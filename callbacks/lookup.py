@@ -1,6 +1,6 @@
-"""Case outcomes and Case lookup callbacks.
+"""Case lookup page.
 
-Case lookup keeps its state in the URL (``case``, ``charge``, ``page``, ``open``; see the
+It keeps its state in the URL (``case``, ``charge``, ``page``, ``open``; see the
 README): the search form writes the URL, links in the results change it, and one callback reads
 it and renders the results page and the opened case. So a search, a page or an opened case can
 be bookmarked and shared, and back/forward work.
@@ -13,30 +13,12 @@ from dash import Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from app import ids
-from app.context import load_choices, services
-from app.urlstate import PAGE_PARAMS, Choices, extra_values, parse, to_query
-from callbacks.common import page_update
+from app.pages import PAGE_PARAMS, LayoutInputs, Page
+from app.urlstate import Choices, extra_values, parse, to_query
+from callbacks.common import PageRequest, page_callback
 from data_access import cases as C
-from data_access.db import Database, DataError
-from data_access.filters import Filters
+from data_access.db import Database
 from layouts import cases as L
-from layouts.common import empty_figure
-from layouts.shell import PAGE_BY_PATH
-
-
-def outcomes_outputs(db: Database, f: Filters) -> dict:
-    f = f.replace(offense=())
-    status = C.case_status(db, f)
-    return {"cards": L.outcome_cards(L.outcome_summary(status)), "mix": L.mix_figure(C.disposition_mix(db, f)),
-            "time": L.time_figure(status), "error": None}
-
-
-def outcomes_error(message: str) -> dict:
-    fig = empty_figure("Not available")
-    return {"cards": None, "mix": fig, "time": fig, "error": dbc.Alert(message, color="danger")}
-
-
-OUTCOME_KEYS = ("cards", "mix", "time", "error")
 
 
 def lookup_state(search: str | None, choices: Choices) -> dict:
@@ -80,50 +62,33 @@ def lookup_outputs(db: Database, search: str | None, choices: Choices) -> dict:
             "case": st["case"] or "", "charge": st["charge"]}
 
 
-LOOKUP_KEYS = ("results", "detail", "detail_style", "error", "case", "charge")
+def lookup_error(message: str, color: str = "danger") -> dict:
+    return {"results": None, "detail": None, "detail_style": {"display": "none"},
+            "error": dbc.Alert(message, color=color), "case": no_update, "charge": no_update}
 
 
-def register(app) -> None:
-    @app.callback(
-        Output(ids.OUTCOMES_CARDS, "children"),
-        Output(ids.OUTCOMES_MIX, "figure"),
-        Output(ids.OUTCOMES_TIME, "figure"),
-        Output(ids.OUTCOMES_ERROR, "children"),
-        Input(ids.FILTER_STATE, "data"),
-        Input(ids.URL, "pathname"),
-        prevent_initial_call=True,
-    )
-    def update_outcomes(state, pathname):
-        return page_update("outcomes", state, pathname, lambda svc, f, _: outcomes_outputs(svc.db, f), outcomes_error, OUTCOME_KEYS)
+def compute(r: PageRequest) -> dict:
+    try:
+        return lookup_outputs(r.svc.db, r.values["search"], r.choices)
+    except C.BadCaseQuery as exc:
+        return lookup_error(str(exc), color="info")
 
-    @app.callback(
-        Output(ids.LOOKUP_RESULTS, "children"),
-        Output(ids.LOOKUP_DETAIL, "children"),
-        Output(ids.LOOKUP_DETAIL, "style"),
-        Output(ids.LOOKUP_ERROR, "children"),
-        Output(ids.LOOKUP_CASE, "value"),
-        Output(ids.LOOKUP_CHARGE, "value"),
-        Input(ids.URL, "pathname"),
-        Input(ids.URL, "search"),
-        prevent_initial_call=False,
-    )
-    def update_lookup(pathname, search):
-        if PAGE_BY_PATH.get(pathname or "/") != "lookup":
-            raise PreventUpdate
-        svc = services()
-        try:
-            choices, _, data = load_choices(svc.db)
-            if not data["version"]:
-                raise DataError("No data is loaded yet. Run `psad demo load` or load real data.")
-            out = lookup_outputs(svc.db, search, choices)
-        except C.BadCaseQuery as exc:
-            out = {"results": None, "detail": None, "detail_style": {"display": "none"},
-                   "error": dbc.Alert(str(exc), color="info"), "case": no_update, "charge": no_update}
-        except DataError as exc:
-            message = exc.user_message if type(exc) is not DataError else str(exc)
-            out = {"results": None, "detail": None, "detail_style": {"display": "none"},
-                   "error": dbc.Alert(message, color="danger"), "case": no_update, "charge": no_update}
-        return tuple(out[k] for k in LOOKUP_KEYS)
+
+def layout(inputs: LayoutInputs):
+    return L.lookup_page(C.charge_options(inputs.db) if inputs.db else [])
+
+
+def register(app, page: Page) -> None:
+    page_callback(
+        app, page,
+        output={"results": Output(ids.LOOKUP_RESULTS, "children"),
+                "detail": Output(ids.LOOKUP_DETAIL, "children"),
+                "detail_style": Output(ids.LOOKUP_DETAIL, "style"),
+                "error": Output(ids.LOOKUP_ERROR, "children"),
+                "case": Output(ids.LOOKUP_CASE, "value"),
+                "charge": Output(ids.LOOKUP_CHARGE, "value")},
+        inputs={"search": Input(ids.URL, "search")},
+        compute=compute, error=lookup_error)
 
     @app.callback(
         Output(ids.URL, "search", allow_duplicate=True),
@@ -141,4 +106,4 @@ def register(app) -> None:
         if ctx.triggered_id == ids.LOOKUP_CLEAR:
             case, charge = None, None
         href = L.lookup_href(state, case=(case or "").strip() or None, charge=charge or None)
-        return href[len("/lookup"):]
+        return href[len(page.path):]

@@ -1,0 +1,95 @@
+"""The page registry: every page of the single-page app, once.
+
+A ``Page`` names a page's label, path, URL parameters and the ``callbacks`` module that is its
+adapter. That module exposes two functions:
+
+* ``layout(inputs: LayoutInputs) -> component``: fetches what the page's layout needs (through
+  ``data_access``) and calls its pure builder in ``layouts/``; called when the page is shown,
+  never for a page nobody opened;
+* ``register(app, page)``: the page's callbacks (most through ``callbacks.common.page_callback``).
+
+The nav, the page switching, the validation layout and the factory all read ``PAGES``; the README's
+URL table reads the page parameters from it. Adding a page is one layout module, one callbacks
+module and one line here.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.settings import Settings
+    from data_access.db import Database
+
+
+@dataclass(frozen=True)
+class LayoutInputs:
+    """What a page's ``layout`` may read. ``db`` is None when the layout is built without data
+    (the validation layout, and a database with nothing loaded)."""
+
+    settings: "Settings"
+    db: "Database | None" = None
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    label: str  # in the nav
+    path: str
+    adapter: str  # dotted name of the callbacks module: layout(inputs) and register(app, page)
+    params: tuple[str, ...] = ()  # the page's own URL parameters (not filters)
+    reset_on_filter_change: tuple[str, ...] = ()  # of those, the ones a filter change drops
+
+    @property
+    def module(self) -> ModuleType:
+        return importlib.import_module(self.adapter)
+
+    @property
+    def container_id(self) -> str:
+        from app import ids
+
+        return ids.page_id(self.name)
+
+    def layout(self, inputs: LayoutInputs):
+        return self.module.layout(inputs)
+
+    def register(self, app) -> None:
+        self.module.register(app, self)
+
+
+PAGES: tuple[Page, ...] = (
+    Page("summary", "Summary", "/", "callbacks.summary"),
+    Page("map", "Map", "/map", "callbacks.map", params=("layer", "measure", "points", "cvi")),
+    Page("demographics", "Demographics", "/demographics", "callbacks.demographics"),
+    Page("arrests", "Arrests", "/arrests", "callbacks.arrests"),
+    Page("outcomes", "Case outcomes", "/outcomes", "callbacks.outcomes"),
+    Page("lookup", "Case lookup", "/lookup", "callbacks.lookup", params=("case", "charge", "page", "open"),
+         reset_on_filter_change=("page",)),
+    Page("cvi", "CVI ecosystem", "/cvi", "callbacks.cvi", params=("program",)),
+    Page("about", "About the data", "/about", "callbacks.about"),
+)
+PAGE_BY_NAME = {p.name: p for p in PAGES}
+PAGE_BY_PATH = {p.path: p for p in PAGES}
+HOME = PAGES[0]
+
+# Every page's own URL parameters; a filter change keeps them, except those a page resets.
+PAGE_PARAMS: tuple[str, ...] = tuple(n for p in PAGES for n in p.params)
+KEPT_ON_FILTER_CHANGE: tuple[str, ...] = tuple(n for p in PAGES for n in p.params
+                                               if n not in p.reset_on_filter_change)
+
+
+def page_for_path(pathname: str | None) -> Page | None:
+    """The page at ``pathname`` (None for an unknown path)."""
+    return PAGE_BY_PATH.get(pathname or "/")
+
+
+def shown_page(pathname: str | None) -> Page:
+    """The page shown for ``pathname``: an unknown path shows the home page."""
+    return page_for_path(pathname) or HOME
+
+
+__all__ = ["Page", "LayoutInputs", "PAGES", "PAGE_BY_NAME", "PAGE_BY_PATH", "PAGE_PARAMS",
+           "KEPT_ON_FILTER_CHANGE", "page_for_path", "shown_page"]
