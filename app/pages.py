@@ -28,10 +28,12 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class LayoutInputs:
     """What a page's ``layout`` may read. ``db`` is None when the layout is built without data
-    (the validation layout, and a database with nothing loaded)."""
+    (the validation layout, and a database with nothing loaded); ``search`` is the URL's query
+    string, so the page's controls start as the link says."""
 
     settings: "Settings"
     db: "Database | None" = None
+    search: str = ""
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, ctx, no_update
+from dash import Input, Output, State, no_update
 from dash.exceptions import PreventUpdate
 
 from app import ids
@@ -38,7 +38,9 @@ def cvi_outputs(db: Database, settings: Settings, f: Filters, programs: tuple[st
 
 def layout(inputs: LayoutInputs):
     s = inputs.settings
-    return L.cvi_page(tile_url=s.tile_url, tile_attribution=s.tile_attribution)
+    programs, notes = parse_cvi(inputs.search, L.program_codes())
+    return L.cvi_page(programs=programs, notices=notice_alerts(notes), tile_url=s.tile_url,
+                      tile_attribution=s.tile_attribution)
 
 
 def cvi_error(message: str) -> dict:
@@ -62,15 +64,25 @@ def compute(r: PageRequest) -> dict:
 
 
 def register(app, page: Page) -> None:
+    # Two callbacks, not one: see callbacks.map (a callback writing the URL takes only page inputs).
     @app.callback(
-        output={"program": Output(ids.CVI_PROGRAM, "value"),
-                "url": Output(ids.URL, "search", allow_duplicate=True),
-                "notices": Output(ids.CVI_NOTICES, "children")},
-        inputs={"search": Input(ids.URL, "search"), "program": Input(ids.CVI_PROGRAM, "value")},
-        prevent_initial_call="initial_duplicate",
+        Output(ids.CVI_PROGRAM, "value"),
+        Output(ids.CVI_NOTICES, "children"),
+        Input(ids.URL, "search"),
+        State(ids.CVI_PROGRAM, "value"),
+        prevent_initial_call=True,  # the layout starts with the link's values
     )
-    def sync_page_params(search, program):
-        return program_sync(ctx.triggered_id, search, program)
+    def url_to_programs(search, program):
+        return programs_from_url(search, program)
+
+    @app.callback(
+        Output(ids.URL, "search", allow_duplicate=True),
+        Input(ids.CVI_PROGRAM, "value"),
+        State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )
+    def programs_to_url(program, search):
+        return url_from_programs(search, program)
 
     page_callback(
         app, page,
@@ -89,18 +101,18 @@ def register(app, page: Page) -> None:
         compute=compute, error=cvi_error)
 
 
-def program_sync(trigger, search: str | None, program) -> dict:
-    """Pure core of the CVI page's ``sync_page_params``: a URL sets the program picker; the picker
-    writes the URL (the Map page's parameters kept)."""
-    keep = {"program": no_update, "url": no_update, "notices": no_update}
-    if trigger in (None, ids.URL):
-        programs, notes = parse_cvi(search, L.program_codes())
-        out = dict(keep, notices=notice_alerts(notes))
-        if sorted(program or []) != list(programs):
-            out["program"] = list(programs)
-        return out
+def programs_from_url(search: str | None, program) -> tuple:
+    """The program picker's value from the URL (back/forward, a link), and notices."""
+    programs, notes = parse_cvi(search, L.program_codes())
+    if sorted(program or []) == list(programs) and not notes:
+        raise PreventUpdate
+    return (list(programs) if sorted(program or []) != list(programs) else no_update), notice_alerts(notes)
+
+
+def url_from_programs(search: str | None, program) -> str:
+    """The URL with the chosen program types (the filters and the Map page's parameters kept)."""
     view, _ = parse_map(search)
     url = replace_page_params(search, page_pairs(view, program or ()))
     if url == (search or ""):
         raise PreventUpdate
-    return keep | {"url": url}
+    return url

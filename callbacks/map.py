@@ -107,7 +107,9 @@ def map_outputs(db: Database, settings: Settings, f: Filters, view: dict, *, pro
 
 def layout(inputs: LayoutInputs):
     s = inputs.settings
-    return L.map_page(Q.MAP_LAYERS, tile_url=s.tile_url, tile_attribution=s.tile_attribution)
+    view, notes = parse_map(inputs.search)
+    return L.map_page(Q.MAP_LAYERS, view=view, notices=notice_alerts(notes), tile_url=s.tile_url,
+                      tile_attribution=s.tile_attribution)
 
 
 def map_error(message: str) -> dict:
@@ -138,27 +140,26 @@ def compute(r: PageRequest) -> dict:
 
 
 def register(app, page: Page) -> None:
+    # The controls and the URL follow each other in two callbacks, not one: a callback that
+    # writes the shell (the URL) must not mix the shell's inputs with the page's, or it would fire
+    # with half its inputs missing while another page is shown.
     @app.callback(
-        output={
-            "layer": Output(ids.MAP_LAYER, "value"),
-            "measure": Output(ids.MAP_MEASURE, "value"),
-            "points": Output(ids.MAP_SHOW_POINTS, "value"),
-            "cvi": Output(ids.MAP_SHOW_CVI, "value"),
-            "url": Output(ids.URL, "search", allow_duplicate=True),
-            "notices": Output(ids.MAP_NOTICES, "children"),
-        },
-        inputs={
-            "search": Input(ids.URL, "search"),
-            "layer": Input(ids.MAP_LAYER, "value"),
-            "measure": Input(ids.MAP_MEASURE, "value"),
-            "points": Input(ids.MAP_SHOW_POINTS, "value"),
-            "cvi": Input(ids.MAP_SHOW_CVI, "value"),
-        },
-        prevent_initial_call="initial_duplicate",
+        output={k: Output(i, "value") for k, i in CONTROLS.items()} | {"notices": Output(ids.MAP_NOTICES, "children")},
+        inputs={"search": Input(ids.URL, "search")},
+        state={k: State(i, "value") for k, i in CONTROLS.items()},
+        prevent_initial_call=True,  # the layout starts with the link's values
     )
-    def sync_page_params(search, layer, measure, points, cvi):
-        return page_params_sync(ctx.triggered_id, search, {"layer": layer, "measure": measure, "points": points,
-                                                          "cvi": cvi})
+    def url_to_controls(search, **controls):
+        return controls_from_url(search, controls)
+
+    @app.callback(
+        Output(ids.URL, "search", allow_duplicate=True),
+        inputs={k: Input(i, "value") for k, i in CONTROLS.items()},
+        state={"search": State(ids.URL, "search")},
+        prevent_initial_call=True,
+    )
+    def controls_to_url(search, **controls):
+        return url_from_controls(search, controls)
 
     @app.callback(
         Output(ids.MAP_AREAS, "data"),
@@ -231,20 +232,23 @@ def register(app, page: Page) -> None:
         return out
 
 
-def page_params_sync(trigger, search: str | None, controls: dict) -> dict:
-    """Pure core of ``sync_page_params``: a URL sets the controls; a control writes the URL."""
-    keep = {"layer": no_update, "measure": no_update, "points": no_update, "cvi": no_update,
-            "url": no_update, "notices": no_update}
-    if trigger in (None, ids.URL):
-        view, notes = parse_map(search)
-        out = dict(keep)
-        for k in MAP_PARAMS:
-            if controls.get(k) != view[k]:
-                out[k] = view[k]
-        out["notices"] = notice_alerts(notes)
-        return out
+CONTROLS = {"layer": ids.MAP_LAYER, "measure": ids.MAP_MEASURE, "points": ids.MAP_SHOW_POINTS,
+            "cvi": ids.MAP_SHOW_CVI}
+
+
+def controls_from_url(search: str | None, controls: dict) -> dict:
+    """The controls' values from the URL (back/forward, a link): only those that differ change."""
+    view, notes = parse_map(search)
+    out = {k: (view[k] if controls.get(k) != view[k] else no_update) for k in MAP_PARAMS}
+    if all(v is no_update for v in out.values()) and not notes:
+        raise PreventUpdate
+    return out | {"notices": notice_alerts(notes)}
+
+
+def url_from_controls(search: str | None, controls: dict) -> str:
+    """The URL with the controls' values (the filters and the other pages' parameters kept)."""
     view = {k: controls.get(k) for k in MAP_PARAMS}
     url = replace_page_params(search, page_pairs(view, parse_cvi(search, program_codes())[0]))
     if url == (search or ""):
         raise PreventUpdate
-    return keep | {"url": url}
+    return url

@@ -17,7 +17,7 @@ from data_access.db import DataError
 from layouts.shell import page_frame, unavailable_notice
 
 
-def page_content(pathname: str | None) -> dict:
+def page_content(pathname: str | None, search: str | None = None) -> dict:
     """Pure-ish core of ``show_page``: the layout of the page at ``pathname`` and the nav state."""
     page = shown_page(pathname)
     notice = [] if page_for_path(pathname) else notice_alerts(
@@ -25,7 +25,7 @@ def page_content(pathname: str | None) -> dict:
     svc = services()
     try:
         _, _, data = load_choices(svc.db)
-        inputs = LayoutInputs(settings=svc.settings, db=svc.db if data["version"] else None)
+        inputs = LayoutInputs(settings=svc.settings, db=svc.db if data["version"] else None, search=search or "")
         content = page_frame(page.name, page.layout(inputs))
     except DataError as exc:
         content = page_frame(page.name, unavailable_notice(exc.user_message))
@@ -38,10 +38,11 @@ def register(app) -> None:
                 "active": [Output(ids.nav_id(p.name), "active") for p in PAGES],
                 "notice": Output(ids.PATH_NOTICE, "children")},
         inputs={"pathname": Input(ids.URL, "pathname")},
+        state={"search": State(ids.URL, "search")},
         prevent_initial_call=False,
     )
-    def show_page(pathname):
-        return page_content(pathname)
+    def show_page(pathname, search):
+        return page_content(pathname, search)
 
     # In the browser: the nav links carry the current query string, so switching pages keeps the
     # filters; a round trip to the server per filter change for that would be waste.

@@ -23,16 +23,18 @@ def program_codes() -> tuple[str, ...]:
     return tuple(PROGRAM_LABELS)
 
 
-def cvi_page(*, tile_url: str = "", tile_attribution: str = "") -> html.Div:
+def cvi_page(*, programs: tuple[str, ...] = (), notices=None, tile_url: str = "",
+             tile_attribution: str = "") -> html.Div:
+    """``programs``: the program types chosen in the URL."""
     the_map = base_map(ids.CVI_MAP, [area_layer(ids.CVI_AREAS, interactive=False), sites_layer(ids.CVI_SITES)],
                        tile_url=tile_url, attribution=tile_attribution, height="100%")
     return html.Div([
         dcc.Store(id=ids.CVI_SHAPES_KEY),
-        html.Div(id=ids.CVI_NOTICES),
+        html.Div(notices, id=ids.CVI_NOTICES),
         html.Div(id=ids.CVI_ERROR),
         html.Div([
             html.Div([html.Label("Program type", htmlFor=ids.CVI_PROGRAM, className="form-label"),
-                      dcc.Dropdown(id=ids.CVI_PROGRAM, multi=True, placeholder="All program types",
+                      dcc.Dropdown(id=ids.CVI_PROGRAM, multi=True, placeholder="All program types", value=list(programs),
                                    options=[{"label": v, "value": k} for k, v in PROGRAM_LABELS.items()])],
                      className="filter"),
             html.Ul([html.Li([html.Span(className=f"cvi-dot cvi-dot-{k}"), v]) for k, v in PROGRAM_LABELS.items()],

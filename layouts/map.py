@@ -289,17 +289,20 @@ def sites_layer(layer_id: str) -> dl.GeoJSON:
                       pointToLayer={"variable": "psad.map.siteToLayer"})
 
 
-def map_page(layer_options: dict[str, str], *, tile_url: str = "", tile_attribution: str = "") -> html.Div:
+def map_page(layer_options: dict[str, str], *, view: dict | None = None, notices=None, tile_url: str = "",
+             tile_attribution: str = "") -> html.Div:
+    """``view``: the controls' values (layer, measure, points, cvi) read from the URL."""
+    view = view or {"layer": "neighborhood", "measure": "count", "points": True, "cvi": False}
     controls = html.Div([
         html.Div([html.Label("Areas", htmlFor=ids.MAP_LAYER, className="form-label"),
                   dcc.Dropdown(id=ids.MAP_LAYER, options=[{"label": v, "value": k} for k, v in layer_options.items()],
-                               value="neighborhood", clearable=False, searchable=False)], className="filter"),
+                               value=view["layer"], clearable=False, searchable=False)], className="filter"),
         html.Div([html.Label("Shade by", className="form-label"),
                   dbc.RadioItems(id=ids.MAP_MEASURE, options=[{"label": v, "value": k} for k, v in MEASURES.items()],
-                                 value="count", inline=True)], className="filter"),
+                                 value=view["measure"], inline=True)], className="filter"),
         html.Div([html.Label("Layers", className="form-label"),
-                  dbc.Switch(id=ids.MAP_SHOW_POINTS, label="Incidents", value=True),
-                  dbc.Switch(id=ids.MAP_SHOW_CVI, label="CVI sites", value=False)], className="filter map-switches"),
+                  dbc.Switch(id=ids.MAP_SHOW_POINTS, label="Incidents", value=view["points"]),
+                  dbc.Switch(id=ids.MAP_SHOW_CVI, label="CVI sites", value=view["cvi"])], className="filter map-switches"),
         html.Div(dbc.Button("Clear chosen area", id=ids.MAP_CLEAR_AREA, color="secondary", outline=True, size="sm"),
                  className="filter filter-clear"),
     ], className="map-controls")
@@ -315,7 +318,7 @@ def map_page(layer_options: dict[str, str], *, tile_url: str = "", tile_attribut
     return html.Div([
         dcc.Store(id=ids.MAP_SHAPES_KEY),
         dcc.Store(id=ids.MAP_VIEW_KEY),
-        html.Div(id=ids.MAP_NOTICES),
+        html.Div(notices, id=ids.MAP_NOTICES),
         html.Div(id=ids.MAP_ERROR),
         controls,
         html.P(id=ids.MAP_CAPTION, className="caption"),

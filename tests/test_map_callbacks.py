@@ -17,8 +17,8 @@ from app.context import load_choices
 from app.pageparams import page_pairs, parse_cvi, parse_map, replace_page_params, with_page_params
 from app.urlstate import to_query
 from callbacks.filters import sync
-from callbacks.cvi import program_sync
-from callbacks.map import page_params_sync
+from callbacks.cvi import programs_from_url, url_from_programs
+from callbacks.map import controls_from_url, url_from_controls
 from data_access import filters as F
 from data_access import map_queries as Q
 from data_access.filters import Filters
@@ -158,20 +158,20 @@ def test_filter_sync_keeps_page_params_and_does_not_complain(loaded):
 
 def test_page_params_sync_both_ways():
     controls = {"layer": "neighborhood", "measure": "count", "points": True, "cvi": False}
-    out = page_params_sync(ids.URL, "?start=2025-01-01&end=2025-12-31&layer=council_district&cvi=on&program=x",
-                           controls)
+    out = controls_from_url("?start=2025-01-01&end=2025-12-31&layer=council_district&cvi=on&program=x", controls)
     assert out["layer"] == "council_district" and out["cvi"] is True and out["measure"] is no_update
-    assert out["url"] is no_update and out["notices"] == []
-    out = program_sync(ids.URL, "?start=2025-01-01&end=2025-12-31&layer=council_district&cvi=on&program=x", [])
-    assert out["url"] is no_update and "program" in json.dumps(out["notices"], default=str)
-    out = page_params_sync(ids.MAP_MEASURE, "?start=2025-01-01&end=2025-12-31&council_district=7&program=hospital_vip",
-                           controls | {"measure": "rate"})
-    assert out["url"] == "?start=2025-01-01&end=2025-12-31&council_district=7&measure=rate&program=hospital_vip"
-    out = program_sync(ids.CVI_PROGRAM, "?start=2025-01-01&end=2025-12-31&council_district=7&measure=rate",
-                       ["hospital_vip"])
-    assert out["url"] == "?start=2025-01-01&end=2025-12-31&council_district=7&measure=rate&program=hospital_vip"
+    assert out["notices"] == []
+    program, notices = programs_from_url("?start=2025-01-01&end=2025-12-31&layer=council_district&program=x", [])
+    assert program is no_update and "program" in json.dumps(notices, default=str)
+    url = url_from_controls("?start=2025-01-01&end=2025-12-31&council_district=7&program=hospital_vip",
+                            controls | {"measure": "rate"})
+    assert url == "?start=2025-01-01&end=2025-12-31&council_district=7&measure=rate&program=hospital_vip"
+    url = url_from_programs("?start=2025-01-01&end=2025-12-31&council_district=7&measure=rate", ["hospital_vip"])
+    assert url == "?start=2025-01-01&end=2025-12-31&council_district=7&measure=rate&program=hospital_vip"
     with pytest.raises(PreventUpdate):  # nothing to change
-        page_params_sync(ids.MAP_LAYER, "?start=2025-01-01&end=2025-12-31", controls)
+        url_from_controls("?start=2025-01-01&end=2025-12-31", controls)
+    with pytest.raises(PreventUpdate):  # our own URL write coming back
+        controls_from_url("?start=2025-01-01&end=2025-12-31", controls)
 
 
 # --- over HTTP ----------------------------------------------------------------------------------

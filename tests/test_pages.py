@@ -32,6 +32,14 @@ def page_ids(page) -> set[str]:
     return component_ids(shell.page_frame(page.name, page.layout(LayoutInputs(settings=SETTINGS))))
 
 
+def callbacks_of(register) -> list[tuple[set[str], set[str]]]:
+    """(output ids, input ids) of each callback ``register(app)`` adds."""
+    app = dash.Dash(__name__)
+    register(app)
+    return [({p.rsplit(".", 1)[0].split("@")[0] for p in cb["output"].strip(".").split("...")},
+             {i["id"] for i in cb["inputs"]}) for cb in app._callback_list]
+
+
 def callback_ids(register) -> set[tuple[str, str]]:
     """(kind, id) of every output, input and state of the callbacks ``register(app)`` adds."""
     app = dash.Dash(__name__)
@@ -54,6 +62,16 @@ def test_a_pages_callbacks_touch_only_its_layout_and_the_shell(page):
     assert used, f"{page.name} registers no callback"
     missing = sorted(f"{kind} {i}" for kind, i in used if i not in allowed)
     assert not missing, f"{page.name}'s callbacks use ids that neither its layout nor the shell holds: {missing}"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
+def test_a_callback_writing_the_shell_takes_inputs_from_one_side(page):
+    """The browser fires a callback when an input changes and one of its outputs exists; if its
+    other inputs are on a page that is not shown it fails ("a nonexistent object was used")."""
+    shell_side, page_side = shell_ids(), page_ids(page)
+    for outputs, inputs in callbacks_of(page.register):
+        if outputs & shell_side:
+            assert inputs <= shell_side or inputs <= page_side, (outputs, inputs)
 
 
 def test_shell_callbacks_touch_only_the_shell():
