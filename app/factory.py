@@ -52,10 +52,7 @@ def create_app(config: Settings | dict[str, Any] | None = None, *, cache_type: s
     for module in (shell, filters, summary, about, map_callbacks, demographics_cb, arrests_cb, cases_cb,
                    cvi_callbacks):
         module.register(app)
-    from app import api_accountability
-
-    server.register_blueprint(api_accountability.blueprint)
-    server.register_blueprint(api.blueprint)
+    api.register(server)
 
     @server.errorhandler(Exception)
     def _unexpected(exc):  # no stack trace reaches a user
