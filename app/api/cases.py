@@ -22,11 +22,12 @@ OUTCOMES = Endpoint(
 SEARCH = Endpoint(
     "/cases",
     f"One page ({C.PAGE_SIZE}) of cases, newest filing first: `rows`, `page`, `page_size`, `has_next`, "
-    "`total` (stops counting at 1,000: `total_is_lower_bound`).",
+    f"`total` (stops counting at {C.COUNT_CAP:,}: `total_is_lower_bound`).",
     params=(
-        Param("case", "An exact case number (spaces and dashes are ignored)."),
+        Param("case", "An exact case number (spaces and dashes are ignored); the other filters are then "
+                      "ignored."),
         Param("charge", "A charge description exactly as listed in the Case lookup's Charge picker."),
-        Param("page", "Results page.", default="1", kind=PAGE_NUMBER),
+        Param("page", f"Results page, 1 … {C.MAX_PAGE}.", default="1", kind=PAGE_NUMBER),
     ),
     offense="never",
 )
