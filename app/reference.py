@@ -32,6 +32,7 @@ import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -180,6 +181,7 @@ def write(path: Path | None = None) -> list[str]:
 
 # --- version and change log ------------------------------------------------------------------
 
+@cache  # the installed version does not change while the process runs
 def version() -> str:
     """The version of the installed package; from pyproject.toml when it is not installed."""
     try:

@@ -70,3 +70,48 @@ def test_psad_docs_check_exits_1_naming_the_section(tmp_path, monkeypatch, capsy
     assert "settings" in capsys.readouterr().err
     assert main(["docs"]) == 0 and "rewrote settings" in capsys.readouterr().out
     assert main(["docs", "--check"]) == 0
+
+
+def _walk(component):
+    yield component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, (list, tuple)) else [children]:
+        if child is not None and not isinstance(child, str):
+            yield from _walk(child)
+
+
+def test_one_version_in_pyproject_the_package_and_the_about_page():
+    import tomllib
+    from importlib.metadata import version
+
+    from layouts.about import about_page
+
+    with open(PROJECT_ROOT / "pyproject.toml", "rb") as fh:
+        declared = tomllib.load(fh)["project"]["version"]
+    installed = version("psad")
+    assert installed == declared, "the installed metadata is stale: run `make install`"
+    assert reference.version() == declared
+    shown = [c.children for c in _walk(about_page()) if getattr(c, "className", None) == "about-version"]
+    assert shown == [declared]
+
+
+def test_about_page_change_log_is_changelog_md_newest_first():
+    from layouts.about import about_page
+
+    releases = reference.changelog()
+    assert releases and releases[0].version == reference.version()
+    assert [r.version for r in releases] == sorted((r.version for r in releases),
+                                                  key=lambda v: tuple(map(int, v.split("."))), reverse=True)
+    assert all(r.items for r in releases)
+    headings = [c.children for c in _walk(about_page()) if type(c).__name__ == "H3"]
+    assert [h for h in headings if h.split(" — ")[0] in {r.version for r in releases}] == [
+        f"{r.version} — {r.date}" for r in releases]
+
+
+def test_changelog_parsing():
+    text = ("# Change log\n\nIntro.\n\n## 1.2.0 — 2027-01-02\n\n* one\n  continued\n- two\n\n"
+            "## 1.1.0\n* three\n\n# Other\n* not a release item\n")
+    assert reference.parse_changelog(text) == [
+        reference.Release("1.2.0", "2027-01-02", ("one continued", "two")),
+        reference.Release("1.1.0", "", ("three",))]
+    assert reference.changelog(PROJECT_ROOT / "no-such-file.md") == []
