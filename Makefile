@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench clean
+.PHONY: install run test bench docs clean
 
 install: $(STAMP)
 
@@ -26,6 +26,10 @@ test: install
 
 bench: install
 	$(BIN)/python bench/bench_summary.py
+
+# Regenerates the README's reference tables (settings, API) from the code; tests fail when they differ.
+docs: install
+	$(BIN)/psad docs
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

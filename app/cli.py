@@ -169,6 +169,26 @@ def cmd_refresh(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_docs(args, settings: Settings) -> int:
+    from app import reference
+
+    if args.check:
+        drifted = reference.check()
+        if drifted:
+            print(f"README.md differs from the code in: {', '.join(drifted)}. Run `psad docs` "
+                  "(or `make docs`) and commit the result.", file=sys.stderr)
+            return 1
+        print("README.md's reference sections match the code.")
+        return 0
+    try:
+        changed = reference.write()
+    except reference.MissingMarkers as exc:
+        print(f"psad: {exc}", file=sys.stderr)
+        return 1
+    print(f"README.md: rewrote {', '.join(changed)}." if changed else "README.md is up to date.")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="psad", description="Baltimore Public Safety Accountability Dashboard")
     sub = p.add_subparsers(dest="command", required=True)
@@ -206,6 +226,11 @@ def parser() -> argparse.ArgumentParser:
     ref.add_argument("--since", type=date.fromisoformat, default=None,
                      help="fetch records from this date (default: last loaded date minus the overlap window)")
     ref.set_defaults(func=cmd_refresh)
+
+    docs = sub.add_parser("docs", help="regenerate the README's reference tables from the code")
+    docs.add_argument("--check", action="store_true",
+                      help="change nothing; exit 1 naming the sections that differ")
+    docs.set_defaults(func=cmd_docs)
     return p
 
 

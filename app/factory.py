@@ -65,10 +65,9 @@ def create_app(config: Settings | dict[str, Any] | None = None, *, cache_type: s
     for page in PAGES:
         page.register(app)
 
-    from app import api, api_accountability
+    from app import api
 
-    server.register_blueprint(api_accountability.blueprint)
-    server.register_blueprint(api.blueprint)
+    api.register(server)
 
     @server.errorhandler(Exception)
     def _unexpected(exc):  # no stack trace reaches a user

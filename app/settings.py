@@ -1,8 +1,9 @@
 """Settings: one documented table, read from the environment, with safe defaults.
 
 Every setting is a row of ``SETTINGS``; ``Settings.from_env()`` reads them and ``create_app``
-accepts overrides (tests inject their own). The README's settings table is checked against this
-list by a test, so a setting cannot exist undocumented.
+accepts overrides (tests inject their own). The README's settings table is generated from this
+list (``psad docs``, ``app.reference``) and a test fails when it differs, so the doc strings here
+are the documentation: a setting cannot exist undocumented or be documented twice.
 """
 
 from __future__ import annotations
@@ -47,7 +48,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PSAD_GOAL_ANNUAL_REDUCTION", "goal_annual_reduction", 0.15, float,
             "Yearly reduction the goal asks for (0.15 = 15% fewer each year)."),
     Setting("PSAD_MIN_COMPARE", "min_compare", 10, int,
-            "Below this many in both periods a change is shown as \"too few to compare\"."),
+            "Fewest events a percentage change is computed from; below it the change is shown as "
+            "\"too few to compare\". The Summary's headline cards test the earlier span, the Map's "
+            "tooltips both spans (shown when either reaches it)."),
     Setting("PSAD_DEBUG", "debug", False, bool, "Dash debug mode (developers only)."),
     # Map and CVI pages
     Setting("PSAD_TILE_URL", "tile_url", "", str,
@@ -56,12 +59,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PSAD_TILE_ATTRIBUTION", "tile_attribution", "", str,
             "Attribution shown for the tiles (required by most tile providers)."),
     Setting("PSAD_MAP_POINT_CAP", "map_point_cap", 4000, int,
-            "Most incident points the map draws; above it the map shows a density grid instead "
-            "and says so."),
+            "Most incident points the map draws; above it the map shows a density grid (about "
+            "400 m squares) instead and says so."),
     Setting("PSAD_MAP_MIN_POPULATION", "map_min_population", 500, int,
-            "Areas with fewer residents are flagged, not shaded, when the map shows rates."),
+            "Areas with fewer residents are flagged (grey, dashed outline), not shaded, when the map "
+            "shows rates."),
     Setting("PSAD_CVI_RADIUS_M", "cvi_radius_m", 400, int,
-            "Radius in metres around each CVI site within which shootings are counted as context."),
+            "Radius in metres around each CVI site within which gun-violence victims (non-fatal "
+            "shootings and homicides by firearm) are counted as context."),
     # Real data: ingest and refresh
     Setting("PSAD_INGEST_MIN_DATE", "ingest_min_date", "2000-01-01", str,
             "Earliest plausible record date; older (and future) dates are rejected with the reason kept."),
@@ -70,9 +75,11 @@ SETTINGS: tuple[Setting, ...] = (
             str, "ArcGIS FeatureServer layer `psad refresh` reads Part 1 crime from."),
     Setting("PSAD_ARCGIS_ARRESTS_URL", "arcgis_arrests_url",
             "https://services1.arcgis.com/UWYHeuuJISiGmgXx/arcgis/rest/services/BPD_Arrests/FeatureServer/0",
-            str, "ArcGIS FeatureServer layer `psad refresh` reads arrests from."),
+            str, "ArcGIS FeatureServer layer `psad refresh` reads arrests from (check the current layer "
+                 "name on Open Baltimore)."),
     Setting("PSAD_REFRESH_OVERLAP_DAYS", "refresh_overlap_days", 14, int,
-            "`psad refresh` re-fetches this many days before the last loaded date, so late corrections arrive."),
+            "`psad refresh` re-fetches this many days before the last loaded date, so late additions "
+            "and corrections arrive."),
     Setting("PSAD_ARCGIS_TIMEOUT", "arcgis_timeout", 60.0, float, "Seconds one ArcGIS request may take."),
     Setting("PSAD_ARCGIS_RETRIES", "arcgis_retries", 5, int,
             "Attempts per ArcGIS request (exponential backoff between them) before a refresh gives up."),

@@ -1,4 +1,8 @@
-"""The About page: definitions, methodology, sources, what is loaded, and the change log."""
+"""The About page: definitions, methodology, sources, what is loaded, the version and the change log.
+
+The change log is ``CHANGELOG.md`` at the project root, read (through ``app.reference``) when the
+page is built, never at import; ``changelog_section`` itself is a pure function of the releases.
+"""
 
 from __future__ import annotations
 
@@ -6,27 +10,8 @@ import pandas as pd
 from dash import dcc, html
 
 from app import ids
+from app.reference import Release, changelog, version
 from data_access.offenses import GROUP_LABELS, OFFENSES
-
-CHANGELOG = (  # newest first
-    ("0.3.0", "Faster everywhere a geography filter is set: whole months and whole years are read from "
-              "roll-ups instead of one row per victim (a police district's full history on the Summary "
-              "in a few tens of milliseconds); loads rebuild only the tables the loaded data feeds, and a "
-              "full demo or million-row crime load takes well under a minute. Reloading boundaries "
-              "now says that loaded records keep their areas until their files are loaded again."),
-    ("0.2.1", "Map page: choropleth by neighborhood, police district (either map), Council district, legislative "
-              "district or CSA, by count or rate per 1,000 residents; click an area to filter everything; "
-              "block-level incident points or a density grid; CVI ecosystem page with program details and "
-              "gun violence near each site as context."),
-    ("0.2.0", "Demographics (victims and arrestees by age, sex, race and ethnicity beside residents' "
-              "shares, with small-cell suppression), Arrests (over time, by charge category and area, per "
-              "1,000 residents, most common charges, homicide and shooting clearance), Case outcomes "
-              "(disposition mix, pending share, time to disposition, gun charges apart) and Case lookup "
-              "(search, pages, one case's timeline); API endpoints for each."),
-    ("0.1.0", "Summary page: headline counts with same-span comparisons, trend, offense breakdown, "
-              "hour-by-weekday view and the Plan's gun-violence goal; global filters in the URL; "
-              "JSON counts API; demo data."),
-)
 
 METHODOLOGY = f"""
 ### What is counted
@@ -253,6 +238,18 @@ only — case number, dates, court, area, charges and dispositions — and never
 """
 
 
+def changelog_section(releases: list[Release], current: str) -> html.Section:
+    """The version being served and the change log, newest release first."""
+    body: list = [html.H2("Change log", className="h5"),
+                  html.P(["This is version ", html.Strong(current, className="about-version"), "."])]
+    for r in releases:
+        body.append(html.H3(f"{r.version} — {r.date}" if r.date else r.version, className="h6"))
+        body.append(html.Ul([html.Li(item) for item in r.items]))
+    if not releases:
+        body.append(html.P("The change log is in CHANGELOG.md in the project's repository."))
+    return html.Section(body, className="panel")
+
+
 def about_page() -> html.Div:
     return html.Div([
         html.Section([html.H2("What is loaded", className="h5"), html.Div(id=ids.ABOUT_STATUS)],
@@ -260,7 +257,5 @@ def about_page() -> html.Div:
         html.Section([dcc.Markdown(METHODOLOGY), html.H3("Offense categories", className="h6"),
                       offense_table(), dcc.Markdown(ACCOUNTABILITY_METHODOLOGY)], className="panel about-text"),
         html.Section([dcc.Markdown(INGEST_METHODOLOGY)], className="panel about-text"),
-        html.Section([html.H2("Change log", className="h5"),
-                      html.Ul([html.Li([html.Strong(v + ": "), text]) for v, text in CHANGELOG])],
-                     className="panel"),
+        changelog_section(changelog(), version()),
     ])

@@ -106,3 +106,35 @@ def test_health(client):
 
 def test_unknown_route_is_404(client):
     assert client.get("/api/v1/nothing").status_code == 404
+
+
+def test_every_declared_choice_is_what_the_endpoint_validates(client):
+    """The declarations the README is generated from are the ones the views check."""
+    from app.api import endpoints
+
+    checked = 0
+    for spec in endpoints():
+        for p in spec.params:
+            if p.allowed is None:
+                continue
+            r = client.get(f"{spec.url}?{p.name}=nonsense")
+            assert r.status_code == 400, (spec.url, p.name)
+            assert r.get_json() == {"parameter": p.name,
+                                    "error": f"{p.name}=“nonsense” is not one of: {', '.join(p.allowed)}."}
+            ok = client.get(f"{spec.url}?{p.name}={p.default}")
+            assert ok.status_code == 200, (spec.url, p.name, ok.get_json())
+            checked += 1
+    assert checked >= 4
+
+
+def test_every_served_endpoint_is_declared_once():
+    from app.api import endpoints
+    from app.api.params import ENDPOINTS
+
+    listed = endpoints()
+    assert len(set(listed)) == len(listed) and set(listed) == set(ENDPOINTS)
+
+
+def test_page_number_that_is_a_digit_but_not_a_number_is_400(client):
+    r = client.get("/api/v1/cases?page=%C2%B2")  # "²": str.isdigit() but not int()
+    assert r.status_code == 400 and r.get_json()["parameter"] == "page"

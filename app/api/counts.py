@@ -1,0 +1,71 @@
+"""``/counts`` (the numbers behind every chart, grouped) and ``/health``.
+
+It is how journalists get the numbers behind a chart and how tests check them. Nothing here
+knows SQL.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import jsonify, request
+
+from app.api.params import Endpoint, Param, endpoint, filters, meta, read
+from app.context import load_choices, services
+from app.urlstate import BadParameter
+from data_access import counts as queries
+from data_access import status
+from data_access.db import DataError
+
+COUNTS = Endpoint(
+    "/counts",
+    "`rows` of `key` and `count`: victims, arrests or cases per period or area. `week` and `month` "
+    "keys are the first day of the period (weeks start on Monday), `year` keys are integers.",
+    params=(
+        Param("dataset", "`victims` (victims of Part 1 crime), `arrests`, or `cases` (State's Attorney "
+                         "cases, by filing date).", default="victims", allowed=queries.DATASETS),
+        Param("by", "How rows are grouped; `offense` only with `dataset=victims`.", default="year",
+              allowed=queries.BY_VALUES),
+    ),
+    offense="only with `dataset=victims`",
+)
+
+HEALTH = Endpoint(
+    "/health",
+    "`database` (`ok` or `unavailable`, then HTTP 503), `data_version` and `data_as_of`.",
+    filters=False, offense="never",
+)
+
+
+def _json_key(key):
+    if isinstance(key, date):
+        return key.isoformat()
+    if hasattr(key, "item"):
+        return key.item()
+    return key
+
+
+@endpoint(COUNTS)
+def counts():
+    db = services().db
+    choices, _, state = load_choices(db)  # first: a database that is down is a 503 whatever was asked
+    args = read(COUNTS)
+    dataset, by = args["dataset"], args["by"]
+    if not queries.by_supported(dataset, by):
+        raise BadParameter("by", f"by={by} is not available for dataset={dataset}.")
+    if dataset != "victims" and request.args.getlist("offense"):
+        raise BadParameter("offense", f"offense filters apply only to dataset=victims, not {dataset}.")
+    f, state = filters(COUNTS, loaded=(choices, state))
+    df = queries.counts(db, f, by, dataset)
+    rows = [{"key": _json_key(k), "count": int(c)} for k, c in zip(df["key"], df["count"])] if len(df) else []
+    return jsonify({"rows": rows, "dataset": dataset, "by": by, **meta(f, state)})
+
+
+@endpoint(HEALTH)
+def health():
+    try:
+        state = status.state(services().db)
+    except DataError as exc:
+        return jsonify({"database": "unavailable", "error": exc.user_message}), 503
+    return jsonify({"database": "ok", "data_version": state["version"],
+                    "data_as_of": state["data_as_of"].isoformat() if state["data_as_of"] else None})

@@ -1,0 +1,50 @@
+"""``/demographics``: victims or arrests by age band, sex, race and ethnicity, as JSON or CSV.
+
+Every number passes through the same suppression as the page (``data_access.suppression``), in
+JSON and in CSV alike.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Response, jsonify
+
+from app.api.params import Endpoint, Param, endpoint, filters, meta, read
+from app.context import services
+from data_access import demographics as D
+
+DEMOGRAPHICS = Endpoint(
+    "/demographics",
+    "One row per dimension (`age_band`, `sex`, `race`, `ethnicity`) and category: `count` (null when "
+    "withheld), `label` (`\"<5\"`, `\"withheld\"` or the number) and `withheld` (`small`, `neighbour`, "
+    "`complement`, `table` or null), for the whole calendar years of the range, with `years` and "
+    "`total`. The same suppression as the page.",
+    params=(
+        Param("dataset", "`victims` (of Part 1 crime) or `arrests`.", default="victims", allowed=D.DATASETS),
+        Param("format", "`csv` gives the same rows as a CSV download.", default="json", allowed=("json", "csv")),
+    ),
+    offense="only with `dataset=victims`",
+)
+
+CSV_FIELDS = ["dimension", "category", "count", "label", "withheld"]
+
+
+@endpoint(DEMOGRAPHICS)
+def demographics():
+    args = read(DEMOGRAPHICS)
+    dataset = args["dataset"]
+    f, state = filters(DEMOGRAPHICS, offense_ok=dataset == "victims")
+    demo = D.demographics(services().db, f, dataset)
+    rows = [{"dimension": dim, "category": c.category, "count": c.value, "label": c.label,
+             "withheld": c.reason} for dim, t in demo.tables.items() for c in t.cells]
+    if args["format"] == "csv":
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=CSV_FIELDS)
+        w.writeheader()
+        w.writerows(rows)
+        return Response(buf.getvalue(), mimetype="text/csv",
+                        headers={"Content-Disposition": f"attachment; filename={dataset}-demographics.csv"})
+    return jsonify({"dataset": dataset, "years": [demo.first_year, demo.last_year],
+                    "total": demo.total, "rows": rows, **meta(f, state)})

@@ -1,0 +1,133 @@
+"""How an API endpoint declares its parameters, and the one helper that reads them.
+
+Each endpoint is an ``Endpoint`` value: its path, what it returns, whether it takes the page
+URL's filter parameters (and when ``offense`` applies), and its own parameters as ``Param``
+rows (name, allowed values or kind, default, meaning). ``read`` validates the query string
+against those rows, ``filters`` parses the filter parameters with the declared names allowed,
+and ``endpoint`` registers a view on the one blueprint behind the guard that turns bad input
+into HTTP 400 and a database problem into HTTP 503. ``app.reference`` builds the README's API
+table from the same values, so the documentation cannot drift from what is validated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, jsonify, request
+
+from app.context import load_choices, services
+from app.urlstate import BadParameter, Choices, Filters, parse
+from data_access.cases import BadCaseQuery
+from data_access.db import DataError
+
+PREFIX = "/api/v1"
+blueprint = Blueprint("api", __name__, url_prefix=PREFIX)
+
+TEXT = "text"
+PAGE_NUMBER = "page number"
+
+
+@dataclass(frozen=True)
+class Param:
+    """One query parameter of one endpoint (given at most once)."""
+
+    name: str
+    doc: str  # what it means, for the README (Markdown)
+    default: str | None = None
+    allowed: tuple[str, ...] | None = None  # the values it may take; None: any value of ``kind``
+    kind: str = TEXT  # TEXT (any string) or PAGE_NUMBER (digits; read as an int)
+
+    def value(self, raw: str | None) -> Any:
+        value = self.default if raw is None else raw
+        if self.allowed is not None and value not in self.allowed:
+            raise BadParameter(self.name, f"{self.name}=“{value}” is not one of: {', '.join(self.allowed)}.")
+        if self.kind == PAGE_NUMBER:
+            # isdecimal, not isdigit: "²" is a digit that int() cannot read.
+            if not value.isdecimal():
+                raise BadParameter(self.name, f"{self.name}=“{value}” is not a {PAGE_NUMBER}.")
+            return int(value)
+        return value
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One ``GET`` endpoint under ``/api/v1``, as the code serves it and the README lists it."""
+
+    path: str  # Flask rule under the prefix, e.g. "/cases/<number>"
+    returns: str  # what the answer holds, for the README (Markdown)
+    params: tuple[Param, ...] = ()
+    filters: bool = True  # takes the page URL's filter parameters
+    offense: str = "always"  # when ``offense`` filters apply: "always", "never" or a condition
+
+    @property
+    def url(self) -> str:
+        return PREFIX + self.path
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.params)
+
+
+ENDPOINTS: list[Endpoint] = []  # every endpoint served; tests check each is documented
+
+
+def one(name: str) -> str | None:
+    """The single value of query parameter ``name`` (None when absent)."""
+    values = request.args.getlist(name)
+    if len(values) > 1:
+        raise BadParameter(name, f"“{name}” may be given only once.")
+    return values[0] if values else None
+
+
+def read(spec: Endpoint) -> dict[str, Any]:
+    """The endpoint's own parameters, validated in the order they are declared."""
+    return {p.name: p.value(one(p.name)) for p in spec.params}
+
+
+def filters(spec: Endpoint, *, offense_ok: bool = True,
+            loaded: tuple[Choices, dict] | None = None) -> tuple[Filters, dict]:
+    """(filters, data state) from the page URL's parameters; the endpoint's own names are allowed
+    beside them. ``loaded`` is (choices, state) when the view has already read them."""
+    if loaded is None:
+        choices, _, state = load_choices(services().db)
+    else:
+        choices, state = loaded
+    if not offense_ok and request.args.getlist("offense"):
+        raise BadParameter("offense", "offense filters do not apply here (arrests and cases are not "
+                                      "Part 1 offense categories).")
+    f, _ = parse(request.args.to_dict(flat=False), choices, strict=True, extra=spec.names)
+    return f, state
+
+
+def meta(f: Filters, state: dict) -> dict:
+    """What every filtered answer says besides its rows: the filters applied and the data served."""
+    as_of = state["data_as_of"]
+    return {"filters": f.as_dict(), "data_as_of": as_of.isoformat() if as_of else None,
+            "is_demo": bool(state["is_demo"])}
+
+
+def guard(view: Callable) -> Callable:
+    """Bad input is a 400 naming the parameter; a database problem a 503; never a traceback."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except BadParameter as exc:
+            return jsonify({"error": exc.message, "parameter": exc.param}), 400
+        except BadCaseQuery as exc:
+            return jsonify({"error": str(exc)}), 400
+        except DataError as exc:
+            return jsonify({"error": exc.user_message}), 503
+    return wrapped
+
+
+def endpoint(spec: Endpoint) -> Callable[[Callable], Callable]:
+    """Declare ``spec`` and serve the decorated view at its path, behind ``guard``."""
+    def register(view: Callable) -> Callable:
+        ENDPOINTS.append(spec)
+        blueprint.get(spec.path)(guard(view))
+        return view
+    return register
