@@ -13,7 +13,7 @@ from flask import jsonify, request
 from app.api.params import Endpoint, Param, endpoint, filters, meta, read
 from app.context import load_choices, services
 from app.urlstate import BadParameter
-from data_access import counts as queries
+from data_access import counts as Q
 from data_access import status
 from data_access.db import DataError
 
@@ -23,9 +23,9 @@ COUNTS = Endpoint(
     "keys are the first day of the period (weeks start on Monday), `year` keys are integers.",
     params=(
         Param("dataset", "`victims` (victims of Part 1 crime), `arrests`, or `cases` (State's Attorney "
-                         "cases, by filing date).", default="victims", allowed=queries.DATASETS),
+                         "cases, by filing date).", default="victims", allowed=Q.DATASETS),
         Param("by", "How rows are grouped; `offense` only with `dataset=victims`.", default="year",
-              allowed=queries.BY_VALUES),
+              allowed=Q.BY_VALUES),
     ),
     offense="only with `dataset=victims`",
 )
@@ -51,12 +51,12 @@ def counts():
     choices, _, state = load_choices(db)  # first: a database that is down is a 503 whatever was asked
     args = read(COUNTS)
     dataset, by = args["dataset"], args["by"]
-    if not queries.by_supported(dataset, by):
+    if not Q.by_supported(dataset, by):
         raise BadParameter("by", f"by={by} is not available for dataset={dataset}.")
     if dataset != "victims" and request.args.getlist("offense"):
         raise BadParameter("offense", f"offense filters apply only to dataset=victims, not {dataset}.")
     f, state = filters(COUNTS, loaded=(choices, state))
-    df = queries.counts(db, f, by, dataset)
+    df = Q.counts(db, f, by, dataset)
     rows = [{"key": _json_key(k), "count": int(c)} for k, c in zip(df["key"], df["count"])] if len(df) else []
     return jsonify({"rows": rows, "dataset": dataset, "by": by, **meta(f, state)})
 
