@@ -15,9 +15,9 @@ from data_access.map_queries import MAP_LAYERS
 
 # The Map page's parameters (``app.pages``) and their defaults; the Case lookup's are read in
 # ``callbacks.lookup``.
-MAP_PARAMS = PAGE_BY_NAME["map"].params
-MAP_DEFAULTS = {"layer": "neighborhood", "measure": "count", "points": True, "cvi": False}
 ON_OFF = {"on": True, "off": False}
+MAP_PARAMS = PAGE_BY_NAME["map"].param_names
+MAP_DEFAULTS = {p.name: ON_OFF.get(p.default, p.default) for p in PAGE_BY_NAME["map"].params}
 
 
 def _pairs(search: str | None) -> list[tuple[str, str]]:

@@ -37,13 +37,27 @@ class LayoutInputs:
 
 
 @dataclass(frozen=True)
+class PageParam:
+    """One of a page's own URL parameters (not a filter): written only when it differs from the
+    default, kept when the filters change unless ``reset_on_filter_change``."""
+
+    name: str
+    values: str  # what it takes, for the README
+    default: str = ""
+    reset_on_filter_change: bool = False
+
+
+@dataclass(frozen=True)
 class Page:
     name: str
     label: str  # in the nav
     path: str
     adapter: str  # dotted name of the callbacks module: layout(inputs) and register(app, page)
-    params: tuple[str, ...] = ()  # the page's own URL parameters (not filters)
-    reset_on_filter_change: tuple[str, ...] = ()  # of those, the ones a filter change drops
+    params: tuple[PageParam, ...] = ()  # the page's own URL parameters
+
+    @property
+    def param_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.params)
 
     @property
     def module(self) -> ModuleType:
@@ -62,15 +76,31 @@ class Page:
         self.module.register(app, self)
 
 
+ON_OFF = "`on` or `off`"
 PAGES: tuple[Page, ...] = (
     Page("summary", "Summary", "/", "callbacks.summary"),
-    Page("map", "Map", "/map", "callbacks.map", params=("layer", "measure", "points", "cvi")),
+    Page("map", "Map", "/map", "callbacks.map", params=(
+        PageParam("layer", "`neighborhood`, `police_district_2023`, `police_district_pre2023`, `council_district`, "
+                           "`legislative_district`, `csa`: the areas shaded", "neighborhood"),
+        PageParam("measure", "`count` or `rate` (victims per 1,000 residents)", "count"),
+        PageParam("points", f"{ON_OFF}: incident points (or the density grid)", "on"),
+        PageParam("cvi", f"{ON_OFF}: the CVI sites layer", "off"),
+    )),
     Page("demographics", "Demographics", "/demographics", "callbacks.demographics"),
     Page("arrests", "Arrests", "/arrests", "callbacks.arrests"),
     Page("outcomes", "Case outcomes", "/outcomes", "callbacks.outcomes"),
-    Page("lookup", "Case lookup", "/lookup", "callbacks.lookup", params=("case", "charge", "page", "open"),
-         reset_on_filter_change=("page",)),
-    Page("cvi", "CVI ecosystem", "/cvi", "callbacks.cvi", params=("program",)),
+    Page("lookup", "Case lookup", "/lookup", "callbacks.lookup", params=(
+        PageParam("case", "an exact case number (letters and digits; spaces and dashes are ignored); other "
+                          "filters are then ignored"),
+        PageParam("charge", "a charge description exactly as listed in the Charge picker, e.g. `HANDGUN ON PERSON`"),
+        PageParam("page", "results page, `1` … `400` (25 cases a page, newest filing first); a filter change "
+                          "goes back to 1", "1", reset_on_filter_change=True),
+        PageParam("open", "the case number whose charges and timeline are shown"),
+    )),
+    Page("cvi", "CVI ecosystem", "/cvi", "callbacks.cvi", params=(
+        PageParam("program", "a program type code (listed below), repeatable; also filters the Map's CVI layer",
+                  "all"),
+    )),
     Page("about", "About the data", "/about", "callbacks.about"),
 )
 PAGE_BY_NAME = {p.name: p for p in PAGES}
@@ -78,9 +108,9 @@ PAGE_BY_PATH = {p.path: p for p in PAGES}
 HOME = PAGES[0]
 
 # Every page's own URL parameters; a filter change keeps them, except those a page resets.
-PAGE_PARAMS: tuple[str, ...] = tuple(n for p in PAGES for n in p.params)
-KEPT_ON_FILTER_CHANGE: tuple[str, ...] = tuple(n for p in PAGES for n in p.params
-                                               if n not in p.reset_on_filter_change)
+PAGE_PARAMS: tuple[str, ...] = tuple(q.name for p in PAGES for q in p.params)
+KEPT_ON_FILTER_CHANGE: tuple[str, ...] = tuple(q.name for p in PAGES for q in p.params
+                                               if not q.reset_on_filter_change)
 
 
 def page_for_path(pathname: str | None) -> Page | None:
@@ -93,5 +123,5 @@ def shown_page(pathname: str | None) -> Page:
     return page_for_path(pathname) or HOME
 
 
-__all__ = ["Page", "LayoutInputs", "PAGES", "PAGE_BY_NAME", "PAGE_BY_PATH", "PAGE_PARAMS",
+__all__ = ["Page", "PageParam", "LayoutInputs", "PAGES", "PAGE_BY_NAME", "PAGE_BY_PATH", "PAGE_PARAMS",
            "KEPT_ON_FILTER_CHANGE", "page_for_path", "shown_page"]

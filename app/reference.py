@@ -10,12 +10,12 @@ The README holds generated sections between marker pairs::
 returns the names of the sections whose text differs (``psad docs --check``, and
 ``tests/test_docs.py`` fails on any). Everything outside the markers is hand-written.
 
-Sections today: ``settings`` (from ``app.settings.SETTINGS``) and ``api`` (from the endpoints
-``app.api`` declares). To add one, for example ``url`` for the URL parameters:
+Sections today: ``settings`` (from ``app.settings.SETTINGS``), ``api`` (from the endpoints
+``app.api`` declares) and ``url`` (the filter-field table and the page registry). To add one:
 
 1. write a function here that returns the Markdown from the table in the code, decorated with
-   ``@section("url")``;
-2. put ``<!-- reference:url -->`` and ``<!-- /reference:url -->`` on their own lines where the
+   ``@section("name")``;
+2. put ``<!-- reference:name -->`` and ``<!-- /reference:name -->`` on their own lines where the
    table belongs in README.md;
 3. run ``psad docs``.
 
@@ -125,6 +125,29 @@ def api_section() -> str:
                      code(p.default) if p.default is not None else "—", p.doc)
                     for s in specs for p in s.params])
     return f"{listing}\n\nTheir own parameters (each at most once):\n\n{params}"
+
+
+@section("url")
+def url_section() -> str:
+    # Imported here: the registry imports nothing heavy, but the vocabularies live in data_access.
+    from app.pages import PAGES
+    from data_access.filters import FILTER_FIELDS
+    from data_access.offenses import CVI_PROGRAM_TYPES, OFFENSES
+
+    filters = table(("parameter", "value", "repeatable"), [
+        ("`start`, `end`", "ISO dates `YYYY-MM-DD` (inclusive). Default: 1 January of the latest data year to "
+                           "the data-as-of date", "no"),
+        *[(code(f.name), f.values, "yes") for f in FILTER_FIELDS]])
+    pages = table(("path", "page", "its own parameters"), [
+        (code(p.path), p.label, ", ".join(code(q.name) for q in p.params) or "—") for p in PAGES])
+    params = table(("parameter", "page", "value", "default"), [
+        (code(q.name), p.label, q.values, code(q.default) if q.default else "—") for p in PAGES for q in p.params])
+    offenses = ", ".join(code(o.code) for o in OFFENSES)
+    programs = ", ".join(code(c) for c, _ in CVI_PROGRAM_TYPES)
+    return (f"Filters (every page):\n\n{filters}\n\nOffense category codes: {offenses}.\n\n"
+            f"Pages, chosen by the path:\n\n{pages}\n\n"
+            f"Page parameters (not filters; ignored by other pages, never a notice; written only when they differ "
+            f"from the default):\n\n{params}\n\nProgram type codes: {programs}.")
 
 
 # --- README sections: write and check --------------------------------------------------------

@@ -24,6 +24,7 @@ class FilterField:
     caption: str  # one chosen value in a caption, e.g. "Council District {}"
     options_layer: str | None  # the geography layer its choices come from (None: offense categories)
     area_layers: tuple[str, ...] = ()  # boundary layers whose areas it chooses (map clicks, area links)
+    values: str = ""  # what the URL parameter takes, for the README
 
     @property
     def geo(self) -> bool:
@@ -32,16 +33,19 @@ class FilterField:
 
 FILTER_FIELDS: tuple[FilterField, ...] = (
     FilterField("police_district", "Police district", "All police districts", "police district",
-                "{} police district", "police_district_2023", ("police_district_2023", "police_district_pre2023")),
+                "{} police district", "police_district_2023", ("police_district_2023", "police_district_pre2023"),
+                "`Central`, `Eastern`, `Northeastern`, `Northern`, `Northwestern`, `Southeastern`, `Southern`, "
+                "`Southwestern`, `Western` (the district under the map in force on each record's date)"),
     # a Community Statistical Area is chosen as the neighborhoods it is made of
     FilterField("neighborhood", "Neighborhood", "All neighborhoods", "neighborhood", "{}", "neighborhood",
-                ("neighborhood", "csa")),
+                ("neighborhood", "csa"), "a neighborhood name, e.g. `Oak Hill`"),
     FilterField("council_district", "City Council district", "All Council districts", "City Council district",
-                "Council District {}", "council_district", ("council_district",)),
+                "Council District {}", "council_district", ("council_district",), "`1` … `14`"),
     FilterField("legislative_district", "State legislative district", "All legislative districts",
                 "State legislative district", "Legislative District {}", "legislative_district",
-                ("legislative_district",)),
-    FilterField("offense", "Offense", "All offenses", "offense category", "{}", None),
+                ("legislative_district",), "a State legislative district, e.g. `40`, `43A`"),
+    FilterField("offense", "Offense", "All offenses", "offense category", "{}", None, (),
+                "an offense category code (listed below)"),
 )
 FIELD_BY_NAME = {f.name: f for f in FILTER_FIELDS}
 MULTI_FIELDS = tuple(f.name for f in FILTER_FIELDS)

@@ -128,7 +128,8 @@ def test_layout_has_banner_filters_and_nav_but_no_page(client):
 def test_the_shown_page_is_built_over_http(app, client):
     client.get("/")
     for path, name in (("/", "summary"), ("/about", "about"), ("/lookup", "lookup"), ("/nope", "summary")):
-        r = call_callback(client, app, ids.PAGE_CONTENT, [{"id": ids.URL, "property": "pathname", "value": path}])
+        r = call_callback(client, app, ids.PAGE_CONTENT, [{"id": ids.URL, "property": "pathname", "value": path},
+                                                          {"id": ids.URL, "property": "search", "value": ""}])
         assert r.status_code == 200, r.data[:300]
         body = r.get_json()["response"]
         content = body[ids.PAGE_CONTENT]["children"]

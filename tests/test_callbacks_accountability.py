@@ -26,7 +26,8 @@ STATE_2025 = to_query(Filters(date(2025, 1, 1), date(2025, 12, 31)))
 def _post(client, app, key, inputs, state=()):
     """POST to a single-output callback whose output key is ``key`` (allow_duplicate keys
     carry an ``@hash`` suffix)."""
-    key = next(k for k in app.callback_map if k.split("@")[0] == key and "@" in k)
+    key = next(k for k, spec in app.callback_map.items() if k.split("@")[0] == key and "@" in k
+               and spec["inputs"][0]["id"] == inputs[0]["id"])
     outputs = {"id": key.rsplit(".", 1)[0], "property": key.rsplit(".", 1)[1]}
     payload = {"output": key, "outputs": outputs, "inputs": inputs, "state": list(state),
                "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"]}

@@ -12,7 +12,8 @@ from app.factory import validation_layout
 from app.pages import KEPT_ON_FILTER_CHANGE, PAGE_PARAMS, PAGES, LayoutInputs, page_for_path, shown_page
 from app.settings import Settings
 from app.urlstate import Choices
-from callbacks import filters, shell as shell_callbacks
+from callbacks import filters
+from callbacks import shell as shell_callbacks
 from data_access.filters import FILTER_FIELDS, MULTI_FIELDS, Filters
 from layouts import shell
 
@@ -112,3 +113,10 @@ def test_the_filter_table_is_the_filters_value():
     assert tuple(f.name for f in dataclasses.fields(Filters))[2:] == tuple(f.name for f in FILTER_FIELDS)
     bar = component_ids(shell.filter_bar({}, Choices()))
     assert {ids.FILTER_CONTROLS[f.name] for f in FILTER_FIELDS} <= bar
+
+
+def test_the_registry_documents_what_the_map_accepts():
+    from data_access.map_queries import MAP_LAYERS
+
+    layer = next(q for q in PAGES[1].params if q.name == "layer")
+    assert all(f"`{code}`" in layer.values for code in MAP_LAYERS)
