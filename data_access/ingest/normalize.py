@@ -289,6 +289,8 @@ def parse_datetimes(s: pd.Series) -> pd.Series:
     s = s.astype("str").str.strip()
     uniq = pd.Series(s.dropna().unique(), dtype="str")
     uniq = uniq[uniq != ""]
+    if uniq.empty:  # nothing to parse (an optional date column left out or blank): all missing
+        return pd.Series(pd.NaT, index=s.index, dtype=f"datetime64[ns, {TZ}]")
     # The common UTC spellings are cut off and parsed with the naive formats (fast); anything else
     # with an offset goes through the ISO 8601 parser.
     utc_suffix = uniq.str.endswith("+00") | uniq.str.endswith("Z") | uniq.str.endswith("+00:00")
