@@ -27,7 +27,7 @@ from app.urlstate import parse
 from data_access import map_queries as Q
 from data_access.db import Database, DataError
 from data_access.filters import Filters
-from data_access.offenses import OFFENSE_BY_CODE
+from data_access.vocabulary import OFFENSE_BY_CODE
 from layouts import map as L
 from layouts.cvi import program_codes
 

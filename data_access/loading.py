@@ -22,7 +22,6 @@ from sqlalchemy.engine import Connection
 
 from data_access import aggregates
 from data_access.db import Database, indexes_rebuilt_after
-from data_access.offenses import OFFENSES
 from data_access.schema import (
     area_link,
     case_charge,
@@ -35,6 +34,7 @@ from data_access.schema import (
     victim,
     arrest,
 )
+from data_access.vocabulary import OFFENSES
 
 Progress = Callable[[str, int], None]  # (step description, rows) -> None
 

@@ -6,7 +6,7 @@ import pandas as pd
 from dash import dcc, html
 
 from app import ids
-from data_access.offenses import GROUP_LABELS, OFFENSES
+from data_access.vocabulary import GROUP_LABELS, OFFENSES
 
 CHANGELOG = (  # newest first
     ("0.3.0", "Faster everywhere a geography filter is set: whole months and whole years are read from "
