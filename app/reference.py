@@ -132,7 +132,7 @@ def url_section() -> str:
     # Imported here: the registry imports nothing heavy, but the vocabularies live in data_access.
     from app.pages import PAGES
     from data_access.filters import FILTER_FIELDS
-    from data_access.offenses import CVI_PROGRAM_TYPES, OFFENSES
+    from data_access.vocabulary import CVI_PROGRAM_TYPES, OFFENSES
 
     filters = table(("parameter", "value", "repeatable"), [
         ("`start`, `end`", "ISO dates `YYYY-MM-DD` (inclusive). Default: 1 January of the latest data year to "

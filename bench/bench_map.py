@@ -40,14 +40,14 @@ from sqlalchemy import text  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.context import load_choices  # noqa: E402
+from bench.bench_summary import database_for, ensure_loaded  # noqa: E402  (one demo database per scale)
 from callbacks.map import map_outputs  # noqa: E402
 from data_access import map_queries as Q  # noqa: E402
 from data_access.cache import cache  # noqa: E402
 from data_access.db import Database  # noqa: E402
 from data_access.filters import GEO_FIELDS, Filters  # noqa: E402
-from data_access.offenses import OFFENSES  # noqa: E402
+from data_access.vocabulary import OFFENSES  # noqa: E402
 from layouts import map as L  # noqa: E402
-from bench.bench_summary import database_for, ensure_loaded  # noqa: E402  (one demo database per scale)
 
 SEXUAL = {o.code for o in OFFENSES if o.sexual}
 

@@ -29,7 +29,7 @@ from callbacks.filters import notice_alerts
 from data_access import map_queries as Q
 from data_access.db import Database, DataError
 from data_access.filters import FIELD_BY_NAME, GEO_FIELDS, LAYER_FIELD, Filters
-from data_access.offenses import OFFENSE_BY_CODE
+from data_access.vocabulary import OFFENSE_BY_CODE
 from layouts import map as L
 from layouts.cvi import program_codes
 

@@ -32,7 +32,7 @@ _GUN = "('homicide', 'shooting')"
 # --- Demographics, arrests and case outcomes (issue 5) ------------------------------------------
 
 def _age_band(col: str) -> str:
-    # The bands of data_access.demographics.AGE_BANDS; a missing or impossible age is Unknown.
+    # The bands of data_access.vocabulary.AGE_BANDS; a missing or impossible age is Unknown.
     return (f"CASE WHEN {col} IS NULL OR {col} < 0 OR {col} > 120 THEN 'Unknown' "
             f"WHEN {col} < 18 THEN 'Under 18' WHEN {col} < 25 THEN '18-24' "
             f"WHEN {col} < 35 THEN '25-34' WHEN {col} < 45 THEN '35-44' "

@@ -15,13 +15,10 @@ from data_access.db import Database
 from data_access.demographics import matching_neighborhoods
 from data_access.filters import GEO_FIELDS, Filters
 from data_access.schema import agg_arrest_daily, agg_gun_arrest, agg_gun_incident, arrest, geography
+from data_access.vocabulary import ARREST_LINKS
 
-CATEGORY_LABELS = {
-    "violent": "Violent", "weapons": "Weapons", "drugs": "Drugs", "property": "Property",
-    "warrant": "Warrants", "traffic": "Traffic", "public_order": "Public order", "other": "Other",
-}  # fmt: skip
 CLEARANCE_OFFENSES = ("homicide", "shooting")
-LINKS = ("same_year", "earlier_year", "unlinked")
+LINKS = ARREST_LINKS.codes  # the clearance columns
 
 
 def _geo(t, f: Filters) -> list:
@@ -134,4 +131,4 @@ def clearance(db: Database, version: int, f: Filters) -> pd.DataFrame:
 
 
 __all__ = ["over_time", "by_category", "by_area", "residents", "top_charges", "clearance",
-           "arrest_grain", "area_field", "CATEGORY_LABELS"]
+           "arrest_grain", "area_field"]

@@ -21,11 +21,6 @@ from data_access.db import Database
 from data_access.filters import GEO_FIELDS, Filters
 from data_access.schema import agg_case_status, agg_charge_outcome, arrest, case_charge, case_search, sao_case
 
-DISPOSITIONS = ("guilty", "guilty_lesser", "nolle_prosequi", "stet", "dismissed", "acquitted", "pending")
-DISPOSITION_LABELS = {
-    "guilty": "Guilty", "guilty_lesser": "Guilty of a lesser charge", "nolle_prosequi": "Nolle prosequi",
-    "stet": "Stet", "dismissed": "Dismissed", "acquitted": "Acquitted (not guilty)", "pending": "Pending",
-}  # fmt: skip
 PAGE_SIZE = 25
 # Counting stops here ("1,000+"): counting every match of a broad search costs more than the
 # page itself, and nobody reads a number past it. Pages go further than the count.

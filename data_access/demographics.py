@@ -17,15 +17,9 @@ from data_access.cache import cached_query
 from data_access.db import Database
 from data_access.filters import GEO_FIELDS, Filters
 from data_access.schema import agg_arrest_demo, agg_victim_demo, area_link, population_group
+from data_access.vocabulary import DEMOGRAPHIC_CATEGORIES, DEMOGRAPHIC_DIMENSIONS
 
-DIMENSIONS = ("age_band", "sex", "race", "ethnicity")
-DIMENSION_LABELS = {"age_band": "Age", "sex": "Sex", "race": "Race", "ethnicity": "Ethnicity"}
-CATEGORIES = {
-    "age_band": ("Under 18", "18-24", "25-34", "35-44", "45-54", "55+", "Unknown"),
-    "sex": ("Male", "Female", "Unknown"),
-    "race": ("Black", "White", "Asian", "American Indian", "Unknown"),
-    "ethnicity": ("Hispanic", "Not Hispanic", "Unknown"),
-}
+DIMENSIONS = DEMOGRAPHIC_DIMENSIONS.codes  # the demographic columns of the aggregates
 DATASETS = ("victims", "arrests")
 
 
@@ -52,7 +46,7 @@ def _ok(t, f: Filters, field: str):
 
 
 def _order(dim: str, seen) -> list[str]:
-    base = list(CATEGORIES[dim])
+    base = list(DEMOGRAPHIC_CATEGORIES[dim])
     return base + sorted(c for c in seen if c not in base)
 
 
@@ -161,4 +155,4 @@ def dataset_total(db: Database, f: Filters, dataset: str) -> int:
 
 
 __all__ = ["Demographics", "demographics", "population", "matching_neighborhoods", "DIMENSIONS",
-           "CATEGORIES", "DIMENSION_LABELS", "DATASETS"]
+           "DATASETS"]

@@ -22,9 +22,9 @@ from sqlalchemy.engine import Connection
 
 from data_access import aggregates
 from data_access.db import Database, indexes_rebuilt_after
-from data_access.offenses import OFFENSES
 from data_access.schema import (
     area_link,
+    arrest,
     case_charge,
     cvi_site,
     data_state,
@@ -33,8 +33,8 @@ from data_access.schema import (
     population_group,
     sao_case,
     victim,
-    arrest,
 )
+from data_access.vocabulary import OFFENSES
 
 Progress = Callable[[str, int], None]  # (step description, rows) -> None
 

@@ -19,7 +19,17 @@ from sqlalchemy import Float, Integer, and_, case, cast, func, literal, select, 
 from data_access.cache import cached_query
 from data_access.db import Database
 from data_access.filters import GEO_FIELDS, Filters, calendar_split, month_split
-from data_access.schema import agg_victim_area_month, agg_victim_detail, agg_victim_area_year, agg_victim_cell_month, area_link, cvi_site, geography, offense_category, victim
+from data_access.schema import (
+    agg_victim_area_month,
+    agg_victim_area_year,
+    agg_victim_cell_month,
+    agg_victim_detail,
+    area_link,
+    cvi_site,
+    geography,
+    offense_category,
+    victim,
+)
 
 # The layers the map can shade, in the order the page offers them.
 MAP_LAYERS: dict[str, str] = {

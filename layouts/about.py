@@ -11,7 +11,7 @@ from dash import dcc, html
 
 from app import ids
 from app.reference import Release, changelog, version
-from data_access.offenses import GROUP_LABELS, OFFENSES
+from data_access.vocabulary import GROUP_LABELS, OFFENSES
 
 METHODOLOGY = f"""
 ### What is counted

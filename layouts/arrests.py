@@ -7,8 +7,8 @@ import pandas as pd
 from dash import dcc, html
 
 from app import ids
-from data_access.arrests import CATEGORY_LABELS
 from data_access.filters import Filters, span_label
+from data_access.vocabulary import ARREST_LINKS, CHARGE_CATEGORIES
 from layouts.common import COLORS, empty_figure, figure, fmt_int, graph, section, style_figure
 
 CATEGORY_COLORS = {
@@ -16,9 +16,6 @@ CATEGORY_COLORS = {
     "warrant": "#6c757d", "traffic": "#2e7d32", "public_order": "#d4a017", "other": "#9aa5b1",
 }  # fmt: skip
 OFFENSE_TITLES = {"homicide": "Homicides", "shooting": "Non-fatal shootings"}
-LINK_LABELS = {"same_year": "Arrests for that year's incidents",
-               "earlier_year": "Arrests for earlier years' incidents",
-               "unlinked": "Arrests not linked to an incident"}
 
 CLEARANCE_DEFINITION = (
     "How this is measured: an arrest counts for a homicide or shooting when its recorded incident "
@@ -34,7 +31,7 @@ CLEARANCE_DEFINITION = (
 
 
 def category_label(code: str) -> str:
-    return CATEGORY_LABELS.get(code, str(code).replace("_", " ").capitalize())
+    return CHARGE_CATEGORIES.label(code)
 
 
 def rate_per_1000(n: int, population: int | None) -> float | None:
@@ -58,7 +55,7 @@ def trend_figure(df: pd.DataFrame, grain: str) -> dict:
     if df.empty or df.n.sum() == 0:
         return empty_figure("No arrests recorded for these filters")
     data = []
-    for cat in CATEGORY_LABELS:
+    for cat in CHARGE_CATEGORIES.codes:
         rows = df[df.charge_category == cat]
         if rows.empty:
             continue
@@ -115,8 +112,8 @@ def clearance_figure(df: pd.DataFrame) -> dict:
         return empty_figure("No homicides or shootings for these filters")
     x = [[str(y) for y in df.year], [OFFENSE_TITLES[o] for o in df.offense]]
     colors = {"same_year": COLORS["primary"], "earlier_year": COLORS["accent"], "unlinked": "#b8c4d4"}
-    data = [{"type": "bar", "name": LINK_LABELS[k], "x": x, "y": [int(v) for v in df[k]],
-             "marker": {"color": colors[k]}, "hovertemplate": f"{LINK_LABELS[k]}: %{{y:,}}<extra></extra>"}
+    data = [{"type": "bar", "name": ARREST_LINKS.labels[k], "x": x, "y": [int(v) for v in df[k]],
+             "marker": {"color": colors[k]}, "hovertemplate": f"{ARREST_LINKS.labels[k]}: %{{y:,}}<extra></extra>"}
             for k in ("same_year", "earlier_year", "unlinked")]
     return style_figure(figure(data, {"barmode": "stack", "yaxis": {"title": {"text": "Arrests"}}}),
                         height=360, legend=True)

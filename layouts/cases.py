@@ -14,7 +14,8 @@ import pandas as pd
 from dash import dcc, html
 
 from app import ids
-from data_access.cases import DISPOSITION_LABELS, DISPOSITIONS, PAGE_SIZE, SearchPage
+from data_access.cases import PAGE_SIZE, SearchPage
+from data_access.vocabulary import DISPOSITIONS
 from layouts.common import COLORS, empty_figure, figure, fmt_int, graph, section, style_figure
 
 DISPOSITION_COLORS = {
@@ -90,7 +91,7 @@ def mix_rows(mix: pd.DataFrame) -> pd.DataFrame:
     for key, _ in GROUPS:
         part = mix[mix.gun == (key == "gun")] if len(mix) else mix
         total = int(part.n.sum()) if len(part) else 0
-        for d in DISPOSITIONS:
+        for d in DISPOSITIONS.codes:
             n = int(part[part.disposition == d].n.sum()) if len(part) else 0
             rows.append((key, d, n, n / total if total else 0.0))
     return pd.DataFrame(rows, columns=["group", "disposition", "n", "share"])
@@ -102,12 +103,12 @@ def mix_figure(mix: pd.DataFrame) -> dict:
         return empty_figure("No cases filed for these filters")
     labels = [label for _, label in GROUPS]
     data = []
-    for d in DISPOSITIONS:
+    for d in DISPOSITIONS.codes:
         part = rows[rows.disposition == d]
-        data.append({"type": "bar", "orientation": "h", "name": DISPOSITION_LABELS[d], "y": labels,
+        data.append({"type": "bar", "orientation": "h", "name": DISPOSITIONS.labels[d], "y": labels,
                      "x": [round(100 * s, 2) for s in part.share], "marker": {"color": DISPOSITION_COLORS[d]},
                      "customdata": [int(n) for n in part.n],
-                     "hovertemplate": f"{DISPOSITION_LABELS[d]}: %{{x:.1f}}%% (%{{customdata:,}} charges)<extra>%{{y}}</extra>"})
+                     "hovertemplate": f"{DISPOSITIONS.labels[d]}: %{{x:.1f}}%% (%{{customdata:,}} charges)<extra>%{{y}}</extra>"})
     return style_figure(figure(data, {"barmode": "stack", "xaxis": {"ticksuffix": "%", "range": [0, 100]},
                                       "yaxis": {"autorange": "reversed"}, "margin": {"l": 110}}),
                         height=260, legend=True)
@@ -220,7 +221,7 @@ def timeline_figure(detail: dict) -> dict:
         label = label if len(label) <= 30 else label[:29] + "…"
         rows_y.append(label)
         if r.disposition_date is not None and pd.notna(r.disposition_date):
-            events.append((label, r.disposition_date, DISPOSITION_LABELS.get(r.disposition, r.disposition),
+            events.append((label, r.disposition_date, DISPOSITIONS.label(r.disposition),
                            DISPOSITION_COLORS.get(r.disposition, COLORS["muted"])))
     y_order = (["Arrest"] if detail.get("arrest_date") else []) + ["Case filed"] + rows_y
     data = []
@@ -271,7 +272,7 @@ def case_detail_view(detail: dict | None, number: str, back_href: str) -> html.D
         when = r.disposition_date.isoformat() if r.disposition_date is not None and pd.notna(r.disposition_date) else "—"
         rows.append(html.Tr([html.Td(str(r.seq)), html.Td(r.statute or "—"), html.Td((r.description or "—").title()),
                              html.Td((r.severity or "—").capitalize()), html.Td("Yes" if r.is_gun_charge else ""),
-                             html.Td(DISPOSITION_LABELS.get(r.disposition, r.disposition)), html.Td(when),
+                             html.Td(DISPOSITIONS.label(r.disposition)), html.Td(when),
                              html.Td(r.sentence_summary or "")]))
     return html.Div([
         html.Div([html.H2(f"Case {detail['case_number']}", className="h5 d-inline me-3"),

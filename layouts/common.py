@@ -34,7 +34,7 @@ def fmt_pct(p: float) -> str:
 
 def describe_filters(f) -> str:
     """The non-date filters in plain words, for captions and shared screenshots."""
-    from data_access.offenses import offense_label
+    from data_access.vocabulary import offense_label
 
     parts = []
     if f.police_district:

@@ -12,7 +12,8 @@ from dash import dcc, html
 
 from app import ids
 from data_access.filters import Filters, span_label
-from layouts.map import PROGRAM_LABELS, area_layer, base_map, program_label, sites_layer
+from data_access.vocabulary import CVI_PROGRAM_TYPES
+from layouts.map import area_layer, base_map, program_label, sites_layer
 
 CONTEXT_NOTE = ("Shootings near a site describe the place a program works in. They do not measure "
                 "whether the program works: programs are placed where violence is highest, and many "
@@ -20,7 +21,8 @@ CONTEXT_NOTE = ("Shootings near a site describe the place a program works in. Th
 
 
 def program_codes() -> tuple[str, ...]:
-    return tuple(PROGRAM_LABELS)
+    """The program types ``program=`` in the URL accepts: the vocabulary's, as ingest."""
+    return CVI_PROGRAM_TYPES.codes
 
 
 def cvi_page(*, programs: tuple[str, ...] = (), notices=None, tile_url: str = "",
@@ -35,9 +37,9 @@ def cvi_page(*, programs: tuple[str, ...] = (), notices=None, tile_url: str = ""
         html.Div([
             html.Div([html.Label("Program type", htmlFor=ids.CVI_PROGRAM, className="form-label"),
                       dcc.Dropdown(id=ids.CVI_PROGRAM, multi=True, placeholder="All program types", value=list(programs),
-                                   options=[{"label": v, "value": k} for k, v in PROGRAM_LABELS.items()])],
+                                   options=[{"label": v, "value": k} for k, v in CVI_PROGRAM_TYPES])],
                      className="filter"),
-            html.Ul([html.Li([html.Span(className=f"cvi-dot cvi-dot-{k}"), v]) for k, v in PROGRAM_LABELS.items()],
+            html.Ul([html.Li([html.Span(className=f"cvi-dot cvi-dot-{k}"), v]) for k, v in CVI_PROGRAM_TYPES],
                     className="cvi-key", **{"aria-label": "Map key: colour per program type"}),
         ], className="map-controls cvi-controls"),
         html.P(id=ids.CVI_CAPTION, className="caption"),

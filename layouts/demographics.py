@@ -10,8 +10,9 @@ from __future__ import annotations
 from dash import dcc, html
 
 from app import ids
-from data_access.demographics import DIMENSION_LABELS, DIMENSIONS, Demographics
+from data_access.demographics import Demographics
 from data_access.suppression import Table
+from data_access.vocabulary import DEMOGRAPHIC_DIMENSIONS
 from layouts.common import COLORS, GRAPH_CONFIG, empty_figure, figure, fmt_int, section, style_figure
 
 RULE_TEXT = ("Privacy: groups of 1–4 people are shown as “<5”. A group is also withheld when "
@@ -97,13 +98,13 @@ def csv_href(filter_query: str, dataset: str) -> str:
 def dataset_panel(demo: Demographics, population: dict, key: str, download: str | None = None) -> html.Div:
     people = "Victims" if key == "victims" else "Arrestees"
     blocks = []
-    for dim in DIMENSIONS:
+    for dim, title in DEMOGRAPHIC_DIMENSIONS:
         pop = population.get(dim) if population else None
         rows = share_rows(demo.tables[dim], pop)
         note = withheld_note(rows)
-        fig = dimension_figure(rows, DIMENSION_LABELS[dim], people)
+        fig = dimension_figure(rows, title, people)
         blocks.append(html.Div([
-            html.H3(DIMENSION_LABELS[dim], className="h6 section-title"),
+            html.H3(title, className="h6 section-title"),
             dcc.Graph(figure=fig, config=GRAPH_CONFIG, id=f"{key}-{dim}-graph",
                       style={"height": f"{fig['layout']['height']}px"}),
             html.P(note, className="section-note withheld-note") if note else None,

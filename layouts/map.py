@@ -18,7 +18,7 @@ from dash import dcc, html
 
 from app import ids
 from data_access.filters import LAYER_FIELD, Filters, span_label
-from data_access.offenses import CVI_PROGRAM_TYPES, offense_label
+from data_access.vocabulary import CVI_PROGRAM_TYPES, WEAPON_TYPES, offense_label
 from layouts.common import fmt_int, fmt_pct
 
 # Sequential reds (ColorBrewer "Reds", 5 classes): readable in print and for common colour-vision
@@ -27,14 +27,11 @@ PALETTE = ("#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15")
 ZERO_COLOR = "#f4f5f7"
 FLAG_COLOR = "#c9ced6"
 NO_DATA = "none"  # outside the chosen areas: drawn as an outline only
-WEAPON_LABELS = {"firearm": "Firearm", "knife": "Knife or cutting instrument", "other": "Other weapon",
-                 "hands": "Hands, fists, feet", "none": "No weapon recorded"}
 MEASURES = {"count": "Count", "rate": "Rate per 1,000 residents"}
-PROGRAM_LABELS = dict(CVI_PROGRAM_TYPES) | {"reentry": "Re-entry services", "mediation": "Mediation services"}
 BALTIMORE = (39.2992, -76.6094)
 
 def program_label(code: str) -> str:
-    return PROGRAM_LABELS.get(code, code.replace("_", " ").capitalize())
+    return CVI_PROGRAM_TYPES.label(code)
 
 
 # --- legend and colours -------------------------------------------------------------------------
@@ -192,7 +189,7 @@ def points_geojson(df: pd.DataFrame) -> dict:
                                                                                         round(float(lat), 5)]},
                       "properties": {"o": offense_label(offense), "d": d.isoformat(),
                                      "b": block if isinstance(block, str) else "Block not recorded",
-                                     "w": WEAPON_LABELS.get(weapon, "Not recorded") if isinstance(weapon, str)
+                                     "w": WEAPON_TYPES.labels.get(weapon, "Not recorded") if isinstance(weapon, str)
                                      else "Not recorded"}})
     return {"type": "FeatureCollection", "features": feats}
 

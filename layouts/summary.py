@@ -15,7 +15,7 @@ from dash import dcc, html
 
 from app import ids
 from data_access.filters import Filters, span_label
-from data_access.offenses import OFFENSE_BY_CODE, offense_label
+from data_access.vocabulary import OFFENSE_BY_CODE, offense_label
 from layouts.common import (
     COLORS,
     describe_filters,

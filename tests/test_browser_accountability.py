@@ -35,7 +35,7 @@ def test_demographics_page(server):
     for key in ("victims", "arrestees"):
         for dim in ("age_band", "sex", "race", "ethnicity"):
             wait_for(lambda: dash_duo.find_elements(f"#{key}-{dim}-graph .main-svg"), message=f"{key} {dim}")
-    assert "Whole calendar years: 2025" in dash_duo.find_element(f"#demo-caption").text
+    assert "Whole calendar years: 2025" in dash_duo.find_element("#demo-caption").text
     assert "Residents" in dash_duo.find_element("#victims-race .demo-table thead").text
     # A small area: small groups show "<5" and are explained.
     choose(dash_duo, "offense", "Homicide")

@@ -13,11 +13,12 @@ import pytest
 from app import ids
 from app.context import load_choices
 from app.urlstate import to_query
-from callbacks.lookup import lookup_state
 from callbacks.filters import sync
+from callbacks.lookup import lookup_state
 from data_access import cases as C
 from data_access import demographics as D
 from data_access.filters import Filters
+from data_access.vocabulary import DISPOSITIONS
 from tests.test_callbacks import call_callback
 
 STATE_2025 = to_query(Filters(date(2025, 1, 1), date(2025, 12, 31)))
@@ -90,7 +91,7 @@ def test_arrests_and_outcomes_callbacks(app, client):
         {"id": ids.URL, "property": "pathname", "value": "/outcomes"}])
     body = r.get_json()["response"]
     names = [t["name"] for t in body[ids.OUTCOMES_MIX]["figure"]["data"]]
-    assert names == [C.DISPOSITION_LABELS[d] for d in C.DISPOSITIONS]
+    assert names == [label for _, label in DISPOSITIONS]
     assert body[ids.OUTCOMES_MIX]["figure"]["data"][0]["y"] == ["Gun charges", "Other charges"]
 
 

@@ -16,7 +16,7 @@ from callbacks.map import map_outputs
 from data_access import map_queries as Q
 from data_access.db import Database
 from data_access.filters import GEO_FIELDS, Filters
-from data_access.offenses import OFFENSES
+from data_access.vocabulary import OFFENSES
 from tests.conftest import DEMO_END
 
 SEXUAL = {o.code for o in OFFENSES if o.sexual}

@@ -15,9 +15,8 @@ from sqlalchemy import text
 from app.context import load_choices
 from data_access import summary as queries
 from data_access.filters import Filters
-from data_access.offenses import OFFENSE_BY_CODE
+from data_access.vocabulary import OFFENSE_BY_CODE
 from layouts import summary as L
-
 from tests.conftest import DEMO_END
 
 

@@ -14,9 +14,9 @@ import shapely
 
 from data_access import schema
 from data_access.demo import generate as gen
-from data_access.demo.geography import LINK_LAYERS, POLICE_DISTRICTS, build_geography
 from data_access.demo.generate import generate
-from data_access.offenses import (
+from data_access.demo.geography import LINK_LAYERS, POLICE_DISTRICTS, build_geography
+from data_access.vocabulary import (
     CHARGE_CATEGORIES,
     CVI_PROGRAM_TYPES,
     DISPOSITIONS,

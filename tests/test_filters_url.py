@@ -3,7 +3,8 @@
 from datetime import date
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.urlstate import BadParameter, Choices, default_filters, parse, quick_ranges, to_query
 from data_access.filters import Filters, shift_years

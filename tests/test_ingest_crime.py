@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 
-import numpy as np
 import pandas as pd
 import pytest
 import shapely
@@ -17,7 +16,14 @@ from data_access.demo.export import crime_frame, write_csv
 from data_access.ingest.crime import load_crime_file
 from data_access.ingest.geo import NEIGHBORHOOD_RENAMES
 from tests.ingest_support import (  # noqa: F401  (fixtures)
-    _clones, demo_small, real_db, real_template, shared, snapshot, synth_db, synthetic_boundaries,
+    _clones,
+    demo_small,
+    real_db,
+    real_template,
+    shared,
+    snapshot,
+    synth_db,
+    synthetic_boundaries,
     synthetic_template,
 )
 

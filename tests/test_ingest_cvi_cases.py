@@ -11,7 +11,12 @@ from data_access.ingest.arrests import load_arrests_file
 from data_access.ingest.cases import load_cases_file
 from data_access.ingest.cvi import load_cvi_file
 from tests.ingest_support import (  # noqa: F401  (fixtures)
-    _clones, demo_small, snapshot, synth_db, synthetic_boundaries, synthetic_template,
+    _clones,
+    demo_small,
+    snapshot,
+    synth_db,
+    synthetic_boundaries,
+    synthetic_template,
 )
 
 CVI_HEADER = "name,program_type,operator,services,hours,phone,url,started,address,area_served,lon,lat"

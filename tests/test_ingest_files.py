@@ -19,7 +19,14 @@ from data_access.ingest.boundaries import load_boundaries
 from data_access.ingest.crime import load_crime_file
 from data_access.loading import load_demo
 from tests.ingest_support import (  # noqa: F401  (fixtures)
-    _clones, demo_small, real_db, real_template, shared, snapshot, synth_db, synthetic_boundaries,
+    _clones,
+    demo_small,
+    real_db,
+    real_template,
+    shared,
+    snapshot,
+    synth_db,
+    synthetic_boundaries,
     synthetic_template,
 )
 

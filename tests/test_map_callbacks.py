@@ -16,8 +16,8 @@ from app import ids
 from app.context import load_choices
 from app.pageparams import page_pairs, parse_cvi, parse_map, replace_page_params, with_page_params
 from app.urlstate import to_query
-from callbacks.filters import sync
 from callbacks.cvi import programs_from_url, url_from_programs
+from callbacks.filters import sync
 from callbacks.map import controls_from_url, url_from_controls
 from data_access import filters as F
 from data_access import map_queries as Q

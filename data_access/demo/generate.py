@@ -22,7 +22,19 @@ import pandas as pd
 
 from data_access import schema
 from data_access.demo.geography import LINK_LAYERS, PRE2023, Y2023, DemoGeography, build_geography
-from data_access.offenses import OFFENSE_BY_CODE, OFFENSES, WEAPONS
+from data_access.vocabulary import (
+    AGE_BANDS,
+    CHARGE_CATEGORIES,
+    DISPOSITIONS,
+    ETHNICITIES,
+    OFFENSE_BY_CODE,
+    OFFENSES,
+    POPULATION_ETHNICITIES,
+    POPULATION_RACES,
+    RACES,
+    SEXES,
+    WEAPONS,
+)
 
 TZ = "America/New_York"
 SOURCE = "demo"
@@ -191,18 +203,16 @@ VICTIM_DEMOGRAPHICS = {
     "auto_theft": (18, 3.0, 9.0, 0.55, 0.05, 0.58),
     "arson": (18, 3.0, 9.0, 0.50, 0.15, 0.60),
 }
-SEXES = ("Male", "Female", "Unknown")
-RACES = ("Black", "White", "Asian", "American Indian", "Unknown")
+# SEXES, RACES, ETHNICITIES, AGE_BANDS: data_access.vocabulary; the probability tuples below
+# follow the vocabulary's order.
 NON_BLACK_RACE_P = (0.78, 0.06, 0.02, 0.14)  # White, Asian, American Indian, Unknown
-ETHNICITIES = ("Hispanic", "Not Hispanic", "Unknown")
 
 # --- arrests -------------------------------------------------------------------------------
 
 ARRESTS = (40000, 38500, 36000, 29000, 26500, 25000, 23500, 21500, 15500, 16000, 16500, 17500,
            17000, 16500, 16000)  # fmt: skip
 ARREST_DOW = (1.05, 1.07, 1.07, 1.06, 1.02, 0.9, 0.8)  # Mon..Sun
-CATEGORIES = ("violent", "weapons", "drugs", "property", "warrant", "traffic", "public_order",
-              "other")  # fmt: skip
+CATEGORIES = CHARGE_CATEGORIES.codes
 _C = {c: i for i, c in enumerate(CATEGORIES)}
 # Yearly share of arrests by charge category; drug arrests fell as enforcement changed.
 CATEGORY_SHARE = {
@@ -321,14 +331,13 @@ COMPANIONS = {
     "other": {"other": 0.6, "public_order": 0.2, "violent": 0.2},
 }
 N_CHARGES_P = (0.35, 0.30, 0.20, 0.15)
-OUTCOMES = ("guilty", "guilty_lesser", "nolle_prosequi", "stet", "dismissed", "acquitted")
+OUTCOMES = tuple(d for d in DISPOSITIONS.codes if d != "pending")  # decided: OUTCOME_P follows this order
 # Case outcome by court. Further counts of a conviction are often dropped, so per charge this
 # comes to about 28% guilty, 11% lesser, 45% nolle prosequi or stet, 11% dismissed, 3% acquitted.
 OUTCOME_P = {
     "circuit": (0.42, 0.17, 0.19, 0.08, 0.09, 0.05),
     "district": (0.37, 0.145, 0.235, 0.10, 0.125, 0.025),
 }
-AGE_BANDS = ("Under 18", "18-24", "25-34", "35-44", "45-54", "55+")
 FELONY_SENTENCES = (
     "1 year", "18 months, all suspended, 2 years probation", "2 years, 1 suspended, 2 years "
     "probation", "3 years", "3 years, 2 suspended, 3 years probation", "5 years",
@@ -964,8 +973,6 @@ def _link_arrests(rng, arrests: pd.DataFrame, victims: pd.DataFrame) -> pd.Serie
 
 
 AGE_SHARE = (0.20, 0.10, 0.18, 0.13, 0.12, 0.27)  # Under 18 .. 55+ (2020-census-like)
-POPULATION_RACES = ("Black", "White", "Asian", "American Indian", "Other or two or more")
-POPULATION_ETHNICITIES = ("Hispanic", "Not Hispanic")
 
 
 def _apportion(total: np.ndarray, shares: np.ndarray) -> np.ndarray:

@@ -42,10 +42,10 @@ from data_access.ingest.crime import DEFAULT_MIN_DATE, empty
 from data_access.ingest.reader import IngestError, read_csv_file
 from data_access.loading import LoadSummary, copy_frame, logged_load
 from data_access.schema import case_charge, sao_case
+from data_access.vocabulary import AGE_BANDS
 
 LAYOUTS = {"sao_cases": {"casenumber", "fileddate"}}
 NAME_COLUMN = re.compile(r"name|^defendant$|^person$|^firstnm|^lastnm|^surname$")
-AGE_BANDS = ("Under 18", "18-24", "25-34", "35-44", "45-54", "55+")
 CASE_FIELDS = ["case_number", "filed_date", "court", "arrest_number", "defendant_age_band", "defendant_sex",
                "defendant_race"]
 CHARGE_FIELDS = ["seq", "statute", "description", "severity", "charge_category", "is_gun_charge", "disposition",

@@ -5,8 +5,9 @@ required):
 
 ``name, program_type, operator, services, hours, phone, url, started, address, area_served, lon, lat``
 
-* ``program_type``: a code of ``data_access.offenses.CVI_PROGRAM_TYPES`` (``safe_streets``,
-  ``hospital_vip``, ``school_vip``, ``victim_services``) or its label ("Safe Streets site", …).
+* ``program_type``: a code of ``data_access.vocabulary.CVI_PROGRAM_TYPES`` (``safe_streets``,
+  ``hospital_vip``, ``school_vip``, ``victim_services``, ``reentry``, ``mediation``), its label
+  ("Safe Streets site", …) or an alias of ``normalize.CVI_ALIASES`` ("HVIP", "Re-entry", …).
 * ``started``: a date (``YYYY-MM-DD`` or ``MM/DD/YYYY``), may be blank.
 * ``address``: the program's public street address (an organization, never a person).
 * ``lon``/``lat``: WGS84; areas (police district under the current map, neighborhood, council and
@@ -20,7 +21,6 @@ same file changes nothing.
 
 from __future__ import annotations
 
-
 import pandas as pd
 from sqlalchemy import text
 
@@ -32,6 +32,7 @@ from data_access.ingest.geo import Locator
 from data_access.ingest.reader import read_csv_file
 from data_access.loading import LoadSummary, copy_frame, logged_load
 from data_access.schema import cvi_site
+from data_access.vocabulary import CVI_PROGRAM_TYPES
 
 LAYOUTS = {"cvi_sites": {"name", "programtype"}}
 FIELDS = ["name", "program_type", "operator", "services", "hours", "phone", "url", "started", "address",
@@ -57,8 +58,7 @@ def normalize_cvi(table, loc: Locator) -> tuple[pd.DataFrame, Rejects]:
     inside, hits = loc.assign(lon, lat)
     checks = (
         (name.isna(), "no name"),
-        (ptype.isna() & name.notna(), "unknown program type (use one of: safe_streets, hospital_vip, school_vip, "
-                                      "victim_services)"),
+        (ptype.isna() & name.notna(), f"unknown program type (use one of: {', '.join(CVI_PROGRAM_TYPES.codes)})"),
         (started_raw.notna() & started.isna(), "unreadable start date"),
         (has_pt & ~inside, "coordinates outside Baltimore City"),
     )

@@ -1,7 +1,7 @@
 """Normalization tables and vectorised parsers shared by every loader.
 
-The reference tables here are the single place a raw spelling turns into the project's
-vocabulary: offense category from CrimeCode (or Description), district aliases, weapon
+The reference tables here are the single place a raw spelling turns into a code of the project's
+vocabulary (``data_access.vocabulary``, which owns the codes and their labels): offense category from CrimeCode (or Description), district aliases, weapon
 categories, inside/outside, sex, race and ethnicity spellings, charge categories, dispositions,
 CVI program types; and the date and time parsers (naive times are local, UTC times are converted
 to America/New_York before the day and hour are taken). The About page and the README describe
@@ -19,7 +19,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from data_access.offenses import CHARGE_CATEGORIES, CVI_PROGRAM_TYPES, DISPOSITIONS, OFFENSE_BY_CODE
+from data_access.vocabulary import CHARGE_CATEGORIES, CVI_PROGRAM_TYPES, DISPOSITIONS, OFFENSE_BY_CODE, Vocabulary
 
 TZ = "America/New_York"
 MAP_CHANGE = pd.Timestamp("2023-01-01")
@@ -217,7 +217,7 @@ CHARGE_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
                       "PROSTITUT", "SOLICIT", "DISTURB", "URINAT", "NUISANCE", "GAMBL",
                       "LIQUOR")),
 )
-assert {c for c, _ in CHARGE_RULES} | {"other"} == {c for c, _ in CHARGE_CATEGORIES}
+assert {c for c, _ in CHARGE_RULES} | {"other"} == set(CHARGE_CATEGORIES.codes)
 
 
 def charge_category_of(text: str | None) -> str | None:
@@ -236,12 +236,15 @@ def charge_category(s: pd.Series) -> pd.Series:
     return map_unique(s, charge_category_of)
 
 
-def _code_map(pairs: tuple[tuple[str, str], ...], extra: dict[str, str]) -> dict[str, str]:
+def _code_map(vocab: Vocabulary, extra: dict[str, str]) -> dict[str, str]:
+    """Upper-cased spelling -> code: each code (also with spaces for underscores), each label,
+    and the aliases in ``extra``."""
     out = {}
-    for code, label in pairs:
+    for code, label in vocab:
         out[code.upper()] = code
         out[label.upper()] = code
         out[code.upper().replace("_", " ")] = code
+    assert set(extra.values()) <= set(vocab.codes), f"{vocab.name}: an alias names no code"
     out.update({k.upper(): v for k, v in extra.items()})
     return out
 
@@ -256,6 +259,8 @@ DISPOSITION_ALIASES = _code_map(DISPOSITIONS, {
 CVI_ALIASES = _code_map(CVI_PROGRAM_TYPES, {
     "SAFE STREETS": "safe_streets", "HOSPITAL": "hospital_vip", "HVIP": "hospital_vip",
     "SCHOOL": "school_vip", "VICTIM SERVICES": "victim_services",
+    "RE-ENTRY": "reentry", "REENTRY SERVICES": "reentry", "RETURNING CITIZENS": "reentry",
+    "CONFLICT MEDIATION": "mediation", "COMMUNITY MEDIATION": "mediation",
 })
 
 
@@ -289,6 +294,8 @@ def parse_datetimes(s: pd.Series) -> pd.Series:
     s = s.astype("str").str.strip()
     uniq = pd.Series(s.dropna().unique(), dtype="str")
     uniq = uniq[uniq != ""]
+    if uniq.empty:  # nothing to parse (an optional date column left out or blank): all missing
+        return pd.Series(pd.NaT, index=s.index, dtype=f"datetime64[ns, {TZ}]")
     # The common UTC spellings are cut off and parsed with the naive formats (fast); anything else
     # with an offset goes through the ISO 8601 parser.
     utc_suffix = uniq.str.endswith("+00") | uniq.str.endswith("Z") | uniq.str.endswith("+00:00")

@@ -1,0 +1,202 @@
+"""The vocabulary: the one place that owns every code -> label table, for ingest and display.
+
+Every loader (demo, CSV, ArcGIS) turns raw spellings into the codes below
+(``data_access.ingest.normalize`` holds the raw-spelling aliases and maps them onto these codes),
+the database stores the codes, and every page, caption, legend, picker and URL parameter shows
+or accepts the labels and codes from here. A code or a label is defined nowhere else: when a
+table needs a new entry, it is added here and ingest, URL parsing and display all follow.
+
+What is here:
+
+* offenses (``OFFENSES``): BPD Part 1 victim-based categories with their group and the
+  sexual-offense flag (never shown as points), and the offense groups (``OFFENSE_GROUPS``);
+  ``data_access.loading.seed_reference`` writes them into the ``offense_category`` table;
+* weapons (``WEAPON_TYPES``);
+* charge categories of arrests and State's Attorney charges (``CHARGE_CATEGORIES``);
+* case dispositions (``DISPOSITIONS``);
+* CVI program types (``CVI_PROGRAM_TYPES``);
+* how an arrest relates to a homicide or shooting incident (``ARREST_LINKS``);
+* demographic dimensions (``DEMOGRAPHIC_DIMENSIONS``) and their categories
+  (``DEMOGRAPHIC_CATEGORIES``): for these the stored value is the label itself ("Male",
+  "18-24"), so a category list is the whole vocabulary.
+
+The offense groups follow BPD's own reporting: *violent* is homicide, non-fatal shooting, rape,
+robbery and aggravated assault; *property* is burglary, larceny, larceny from auto, auto theft and
+arson; common assault is a Part 1 victim-based row that BPD counts in neither group, so it only
+appears in "all Part 1". Gun violence, the measure of the Comprehensive Violence Prevention Plan's
+goal, is homicides committed with a firearm plus non-fatal shootings.
+
+Labels are written for residents: plain language, no agency jargon where a plain word exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """An ordered code -> label table. Iterating yields ``(code, label)`` pairs in display order,
+    so ``dict(v)`` is the mapping and ``for code, label in v`` walks the table."""
+
+    name: str
+    terms: tuple[tuple[str, str], ...]
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self.terms)
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.labels
+
+    @cached_property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(c for c, _ in self.terms)
+
+    @cached_property
+    def labels(self) -> dict[str, str]:
+        return dict(self.terms)
+
+    def label(self, code: str) -> str:
+        """The label of ``code``; a code outside the table (data loaded by an older version)
+        is shown readably rather than failing."""
+        got = self.labels.get(code)
+        return got if got is not None else str(code).replace("_", " ").capitalize()
+
+
+# --- offenses -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Offense:
+    code: str
+    label: str
+    group: str  # a code of OFFENSE_GROUPS
+    sexual: bool = False  # never shown as points (privacy)
+
+
+OFFENSES: tuple[Offense, ...] = (
+    Offense("homicide", "Homicide", "violent"),
+    Offense("shooting", "Non-fatal shooting", "violent"),
+    Offense("rape", "Rape", "violent", sexual=True),
+    Offense("robbery_street", "Robbery (street)", "violent"),
+    Offense("robbery_commercial", "Robbery (commercial)", "violent"),
+    Offense("robbery_residence", "Robbery (residence)", "violent"),
+    Offense("robbery_carjacking", "Robbery (carjacking)", "violent"),
+    Offense("agg_assault", "Aggravated assault", "violent"),
+    Offense("common_assault", "Common assault", "other"),
+    Offense("burglary", "Burglary", "property"),
+    Offense("larceny", "Larceny", "property"),
+    Offense("larceny_auto", "Larceny from auto", "property"),
+    Offense("auto_theft", "Auto theft", "property"),
+    Offense("arson", "Arson", "property"),
+)
+OFFENSE_BY_CODE: dict[str, Offense] = {o.code: o for o in OFFENSES}
+
+OFFENSE_GROUPS = Vocabulary("offense group", (
+    ("violent", "Violent crime"),
+    ("property", "Property crime"),
+    ("other", "Other Part 1"),
+))
+GROUP_LABELS = OFFENSE_GROUPS.labels
+
+
+def offense_label(code: str) -> str:
+    o = OFFENSE_BY_CODE.get(code)
+    return o.label if o else code
+
+
+# --- weapons ------------------------------------------------------------------------------------
+
+WEAPON_TYPES = Vocabulary("weapon", (
+    ("firearm", "Firearm"),
+    ("knife", "Knife or cutting instrument"),
+    ("other", "Other weapon"),
+    ("hands", "Hands, fists, feet"),
+    ("none", "No weapon recorded"),
+))
+WEAPONS: tuple[str, ...] = WEAPON_TYPES.codes  # the codes, in order (the demo generator draws from them)
+
+# --- arrests and cases --------------------------------------------------------------------------
+
+# Charge categories of arrests and State's Attorney case charges (the rules that assign them
+# from a charge's text are data_access.ingest.normalize.CHARGE_RULES).
+# The labels the Arrests page has always shown (short: they label bars and a legend).
+CHARGE_CATEGORIES = Vocabulary("charge category", (
+    ("violent", "Violent"),
+    ("weapons", "Weapons"),
+    ("drugs", "Drugs"),
+    ("property", "Property"),
+    ("warrant", "Warrants"),
+    ("traffic", "Traffic"),
+    ("public_order", "Public order"),
+    ("other", "Other"),
+))
+
+DISPOSITIONS = Vocabulary("disposition", (
+    ("guilty", "Guilty"),
+    ("guilty_lesser", "Guilty of a lesser charge"),
+    ("nolle_prosequi", "Nolle prosequi"),
+    ("stet", "Stet"),
+    ("dismissed", "Dismissed"),
+    ("acquitted", "Acquitted (not guilty)"),
+    ("pending", "Pending"),
+))
+
+# How an arrest for a homicide or shooting relates to the incidents of its calendar year
+# (data_access.arrests.clearance).
+ARREST_LINKS = Vocabulary("arrest link", (
+    ("same_year", "Arrests for that year's incidents"),
+    ("earlier_year", "Arrests for earlier years' incidents"),
+    ("unlinked", "Arrests not linked to an incident"),
+))
+
+# --- CVI ----------------------------------------------------------------------------------------
+
+# The program types ``psad ingest cvi`` accepts (code or label, plus the aliases in
+# data_access.ingest.normalize.CVI_ALIASES), the CVI page's picker and map key offer, and
+# ``program=`` in the URL accepts. assets/app.css and assets/psad_map.js colour each code.
+CVI_PROGRAM_TYPES = Vocabulary("CVI program type", (
+    ("safe_streets", "Safe Streets site"),
+    ("hospital_vip", "Hospital-based violence intervention"),
+    ("school_vip", "School-based violence intervention"),
+    ("victim_services", "Victim services provider"),
+    ("reentry", "Re-entry services"),
+    ("mediation", "Mediation services"),
+))
+
+# --- demographics -------------------------------------------------------------------------------
+
+UNKNOWN = "Unknown"  # a missing or unreadable value in any demographic dimension
+AGE_BANDS: tuple[str, ...] = ("Under 18", "18-24", "25-34", "35-44", "45-54", "55+")
+SEXES: tuple[str, ...] = ("Male", "Female", UNKNOWN)
+RACES: tuple[str, ...] = ("Black", "White", "Asian", "American Indian", UNKNOWN)
+ETHNICITIES: tuple[str, ...] = ("Hispanic", "Not Hispanic", UNKNOWN)
+
+DEMOGRAPHIC_DIMENSIONS = Vocabulary("demographic dimension", (
+    ("age_band", "Age"),
+    ("sex", "Sex"),
+    ("race", "Race"),
+    ("ethnicity", "Ethnicity"),
+))
+# Categories of people (victims, arrestees, defendants) in display order.
+DEMOGRAPHIC_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "age_band": (*AGE_BANDS, UNKNOWN),
+    "sex": SEXES,
+    "race": RACES,
+    "ethnicity": ETHNICITIES,
+}
+# Residents (census-like population table): the census has no "Unknown", and its race question
+# allows several answers.
+POPULATION_RACES: tuple[str, ...] = ("Black", "White", "Asian", "American Indian", "Other or two or more")
+POPULATION_ETHNICITIES: tuple[str, ...] = ("Hispanic", "Not Hispanic")
+
+# Every code -> label table, by name (tests check each has unique codes and labels).
+VOCABULARIES: tuple[Vocabulary, ...] = (
+    Vocabulary("offense", tuple((o.code, o.label) for o in OFFENSES)),
+    OFFENSE_GROUPS, WEAPON_TYPES, CHARGE_CATEGORIES, DISPOSITIONS, ARREST_LINKS, CVI_PROGRAM_TYPES,
+    DEMOGRAPHIC_DIMENSIONS,
+)
