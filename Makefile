@@ -21,13 +21,15 @@ run: install
 	$(BIN)/psad demo load --if-empty
 	$(BIN)/psad serve
 
+# The linter first (zero findings), then every test.
 test: install
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 bench: install
 	$(BIN)/python bench/bench_summary.py
 
-# Regenerates the README's reference tables (settings, API) from the code; tests fail when they differ.
+# Regenerates the README's reference tables (settings, URL, API) from the code; tests fail when they differ.
 docs: install
 	$(BIN)/psad docs
 

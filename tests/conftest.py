@@ -23,6 +23,9 @@ from data_access.db import Database
 from data_access.embedded import embedded_url
 from data_access.loading import load_demo
 
+# The ingest tests' fixtures (a clone of a loaded template database per test), for every test module.
+pytest_plugins = ["tests.ingest_support"]
+
 # The demo slice the database tests run on: small, but crossing a year boundary, the 2023
 # district map change and the goal's 2021 baseline.
 DEMO_START = date(2020, 1, 1)

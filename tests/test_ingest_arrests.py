@@ -8,17 +8,7 @@ from sqlalchemy import text
 
 from data_access.demo.export import arrest_frame, write_csv
 from data_access.ingest.arrests import load_arrests_file
-from tests.ingest_support import (  # noqa: F401  (fixtures)
-    _clones,
-    demo_small,
-    real_db,
-    real_template,
-    shared,
-    snapshot,
-    synth_db,
-    synthetic_boundaries,
-    synthetic_template,
-)
+from tests.ingest_support import shared
 from tests.test_ingest_crime import DISTRICT_WORDS, name_resolver, offense_of, point_in, polygons
 
 

@@ -15,17 +15,7 @@ from data_access import aggregates
 from data_access.demo.export import crime_frame, write_csv
 from data_access.ingest.crime import load_crime_file
 from data_access.ingest.geo import NEIGHBORHOOD_RENAMES
-from tests.ingest_support import (  # noqa: F401  (fixtures)
-    _clones,
-    demo_small,
-    real_db,
-    real_template,
-    shared,
-    snapshot,
-    synth_db,
-    synthetic_boundaries,
-    synthetic_template,
-)
+from tests.ingest_support import shared, snapshot
 
 # --- the documented rules, written again independently of data_access.ingest -----------------
 

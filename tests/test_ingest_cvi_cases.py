@@ -10,14 +10,7 @@ from data_access.ingest import IngestError
 from data_access.ingest.arrests import load_arrests_file
 from data_access.ingest.cases import load_cases_file
 from data_access.ingest.cvi import load_cvi_file
-from tests.ingest_support import (  # noqa: F401  (fixtures)
-    _clones,
-    demo_small,
-    snapshot,
-    synth_db,
-    synthetic_boundaries,
-    synthetic_template,
-)
+from tests.ingest_support import snapshot
 
 CVI_HEADER = "name,program_type,operator,services,hours,phone,url,started,address,area_served,lon,lat"
 

@@ -18,17 +18,7 @@ from data_access.ingest import IngestError
 from data_access.ingest.boundaries import load_boundaries
 from data_access.ingest.crime import load_crime_file
 from data_access.loading import load_demo
-from tests.ingest_support import (  # noqa: F401  (fixtures)
-    _clones,
-    demo_small,
-    real_db,
-    real_template,
-    shared,
-    snapshot,
-    synth_db,
-    synthetic_boundaries,
-    synthetic_template,
-)
+from tests.ingest_support import shared, snapshot
 
 
 @pytest.fixture()

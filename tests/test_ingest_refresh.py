@@ -13,14 +13,7 @@ from data_access import aggregates
 from data_access.ingest import IngestError
 from data_access.ingest.arcgis import refresh
 from tests.arcgis_replay import Layer, ReplayServer, arrest_features, crime_features
-from tests.ingest_support import (  # noqa: F401  (fixtures)
-    _clones,
-    demo_small,
-    snapshot,
-    synth_db,
-    synthetic_boundaries,
-    synthetic_template,
-)
+from tests.ingest_support import snapshot
 
 
 @pytest.fixture()

@@ -21,14 +21,6 @@ from layouts import arrests as LA
 from layouts import cases as LC
 from layouts import cvi as LV
 from layouts import map as LM
-from tests import ingest_support
-
-# The ingest tests' fixtures: a clone of the synthetic-boundaries database per test.
-_clones = ingest_support._clones
-demo_small = ingest_support.demo_small
-synth_db = ingest_support.synth_db
-synthetic_boundaries = ingest_support.synthetic_boundaries
-synthetic_template = ingest_support.synthetic_template
 
 
 def _texts(component) -> list[str]:
