@@ -48,9 +48,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PSAD_GOAL_ANNUAL_REDUCTION", "goal_annual_reduction", 0.15, float,
             "Yearly reduction the goal asks for (0.15 = 15% fewer each year)."),
     Setting("PSAD_MIN_COMPARE", "min_compare", 10, int,
-            "Fewest events a percentage change is computed from; below it the change is shown as "
-            "\"too few to compare\". The Summary's headline cards test the earlier span, the Map's "
-            "tooltips both spans (shown when either reaches it)."),
+            "Fewest events in the earlier span a percentage change is computed from, on every page; "
+            "below it no percentage is shown (\"too few to compare\", or the two counts where the "
+            "later span reaches it)."),
     Setting("PSAD_DEBUG", "debug", False, bool, "Dash debug mode (developers only)."),
     # Map and CVI pages
     Setting("PSAD_TILE_URL", "tile_url", "", str,

@@ -11,18 +11,16 @@ import pandas as pd
 from sqlalchemy import Date, cast, func, select
 
 from data_access.cache import cached_query
+from data_access.conditions import geo_conditions, has_geo
 from data_access.db import Database
 from data_access.demographics import matching_neighborhoods
-from data_access.filters import GEO_FIELDS, Filters
+from data_access.filters import Filters
 from data_access.schema import agg_arrest_daily, agg_gun_arrest, agg_gun_incident, arrest, geography
 from data_access.vocabulary import ARREST_LINKS
 
 CLEARANCE_OFFENSES = ("homicide", "shooting")
 LINKS = ARREST_LINKS.codes  # the clearance columns
 
-
-def _geo(t, f: Filters) -> list:
-    return [t.c[x].in_(getattr(f, x)) for x in GEO_FIELDS if getattr(f, x)]
 
 
 def arrest_grain(f: Filters) -> str:
@@ -36,7 +34,7 @@ def over_time(db: Database, version: int, f: Filters, grain: str) -> pd.DataFram
     period = cast(func.date_trunc(grain, t.c.d), Date).label("period")
     cat = func.coalesce(t.c.charge_category, "other").label("charge_category")
     stmt = (select(period, cat, func.sum(t.c.n).label("n"))
-            .where(t.c.d.between(f.start, f.end), *_geo(t, f)).group_by(period, cat).order_by(period))
+            .where(t.c.d.between(f.start, f.end), *geo_conditions(t, f)).group_by(period, cat).order_by(period))
     df = db.frame(stmt)
     return df.astype({"n": "int64"}) if len(df) else pd.DataFrame({"period": [], "charge_category": [], "n": []})
 
@@ -45,14 +43,14 @@ def over_time(db: Database, version: int, f: Filters, grain: str) -> pd.DataFram
 def by_category(db: Database, version: int, f: Filters) -> pd.DataFrame:
     t = agg_arrest_daily
     cat = func.coalesce(t.c.charge_category, "other").label("charge_category")
-    df = db.frame(select(cat, func.sum(t.c.n).label("n")).where(t.c.d.between(f.start, f.end), *_geo(t, f))
+    df = db.frame(select(cat, func.sum(t.c.n).label("n")).where(t.c.d.between(f.start, f.end), *geo_conditions(t, f))
                   .group_by(cat))
     return df.astype({"n": "int64"}) if len(df) else pd.DataFrame({"charge_category": [], "n": []})
 
 
 def area_field(f: Filters) -> str:
     """Neighborhoods once the view is inside a district or a few neighborhoods; else districts."""
-    return "neighborhood" if any(getattr(f, x) for x in GEO_FIELDS) else "police_district"
+    return "neighborhood" if has_geo(f) else "police_district"
 
 
 @cached_query
@@ -63,7 +61,7 @@ def by_area(db: Database, version: int, f: Filters, field: str) -> pd.DataFrame:
     residents are the 2023 map's (the map in force today)."""
     t = agg_arrest_daily
     df = db.frame(select(t.c[field].label("area"), func.sum(t.c.n).label("n"))
-                  .where(t.c.d.between(f.start, f.end), t.c[field].isnot(None), *_geo(t, f))
+                  .where(t.c.d.between(f.start, f.end), t.c[field].isnot(None), *geo_conditions(t, f))
                   .group_by(t.c[field]))
     layer = "police_district_2023" if field == "police_district" else field
     pop = db.frame(select(geography.c.code.label("area"), geography.c.population)
@@ -95,7 +93,7 @@ def top_charges(db: Database, version: int, f: Filters, limit: int = 15) -> pd.D
     cat = func.coalesce(t.c.charge_category, "other").label("charge_category")
     desc = func.coalesce(t.c.charge_description, "(no charge text)").label("charge_description")
     stmt = (select(cat, t.c.charge, desc, func.count().label("n"))
-            .where(t.c.arrest_date.between(f.start, f.end), *_geo(t, f))
+            .where(t.c.arrest_date.between(f.start, f.end), *geo_conditions(t, f))
             .group_by(cat, t.c.charge, desc).order_by(func.count().desc(), desc).limit(limit))
     df = db.frame(stmt)
     return df.astype({"n": "int64"}) if len(df) else pd.DataFrame(
@@ -113,9 +111,9 @@ def clearance(db: Database, version: int, f: Filters) -> pd.DataFrame:
     inc = db.frame(select(i.c.year, i.c.offense, func.sum(i.c.incidents).label("incidents"),
                           func.sum(i.c.cleared_same_year).label("cleared_same_year"),
                           func.sum(i.c.cleared_by_now).label("cleared_by_now"))
-                   .where(i.c.year.in_(years), *_geo(i, f)).group_by(i.c.year, i.c.offense))
+                   .where(i.c.year.in_(years), *geo_conditions(i, f)).group_by(i.c.year, i.c.offense))
     arr = db.frame(select(a.c.year, a.c.offense, a.c.link, func.sum(a.c.n).label("n"))
-                   .where(a.c.year.in_(years), *_geo(a, f)).group_by(a.c.year, a.c.offense, a.c.link))
+                   .where(a.c.year.in_(years), *geo_conditions(a, f)).group_by(a.c.year, a.c.offense, a.c.link))
     grid = pd.DataFrame([(y, o) for y in years for o in CLEARANCE_OFFENSES], columns=["year", "offense"])
     out = grid.merge(inc, on=["year", "offense"], how="left") if len(inc) else grid.assign(
         incidents=0, cleared_same_year=0, cleared_by_now=0)

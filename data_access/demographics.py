@@ -15,7 +15,7 @@ from sqlalchemy import Date, and_, cast, func, select, true, tuple_
 from data_access import suppression as S
 from data_access.cache import cached_query
 from data_access.db import Database
-from data_access.filters import GEO_FIELDS, Filters
+from data_access.filters import FILTER_FIELDS, GEO_FIELDS, Filters
 from data_access.schema import agg_arrest_demo, agg_victim_demo, area_link, population_group
 from data_access.vocabulary import DEMOGRAPHIC_CATEGORIES, DEMOGRAPHIC_DIMENSIONS
 
@@ -116,8 +116,7 @@ def matching_neighborhoods(f: Filters):
     conds = []
     if f.neighborhood:
         conds.append(area_link.c.neighborhood.in_(f.neighborhood))
-    layers = {"police_district": ("police_district_pre2023", "police_district_2023"),
-              "council_district": ("council_district",), "legislative_district": ("legislative_district",)}
+    layers = {f.name: f.area_layers for f in FILTER_FIELDS if f.geo and f.name != "neighborhood"}
     for field, lays in layers.items():
         values = getattr(f, field)
         if values:

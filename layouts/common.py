@@ -32,21 +32,29 @@ def fmt_pct(p: float) -> str:
     return f"+{s}" if p > 0 else (f"−{s}" if p < 0 else "0%")
 
 
+def pct_change(current: int, prior: int, min_compare: int) -> float | None:
+    """The change in percent, or None when the earlier span has fewer than ``min_compare``
+    (``PSAD_MIN_COMPARE``): a percentage of a handful says more about chance than about change.
+    Every page that shows a change asks this one function."""
+    if prior < max(min_compare, 1):
+        return None
+    return (current - prior) / prior * 100.0
+
+
 def describe_filters(f) -> str:
     """The non-date filters in plain words, for captions and shared screenshots."""
+    from data_access.filters import FILTER_FIELDS
     from data_access.vocabulary import offense_label
 
     parts = []
-    if f.police_district:
-        parts.append(" or ".join(f.police_district) + " police district")
-    if f.neighborhood:
-        parts.append(" or ".join(f.neighborhood))
-    if f.council_district:
-        parts.append("Council District " + " or ".join(f.council_district))
-    if f.legislative_district:
-        parts.append("Legislative District " + " or ".join(f.legislative_district))
-    if f.offense:
-        parts.append(", ".join(offense_label(o) for o in f.offense))
+    for field in FILTER_FIELDS:
+        values = getattr(f, field.name)
+        if not values:
+            continue
+        if field.name == "offense":
+            parts.append(", ".join(offense_label(o) for o in values))
+        else:
+            parts.append(field.caption.format(" or ".join(values)))
     return " · ".join(parts) if parts else "Citywide, all Part 1 offenses"
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 from dash import dcc, html
 
 from app import ids
-from data_access.filters import Filters, span_label
+from data_access.filters import FIELD_BY_NAME, Filters, span_label
 from data_access.vocabulary import CVI_PROGRAM_TYPES
 from layouts.map import area_layer, base_map, program_label, sites_layer
 
@@ -62,9 +62,9 @@ def _text(value, missing: str = "Not recorded") -> str:
 
 def located_in(site) -> str:
     parts = []
-    for field, fmt in (("neighborhood", "{}"), ("council_district", "Council District {}"),
-                       ("police_district", "{} police district"), ("legislative_district", "Legislative District {}"),
-                       ("csa", "CSA {}")):
+    fields = [(n, FIELD_BY_NAME[n].caption) for n in ("neighborhood", "council_district", "police_district",
+                                                      "legislative_district")]
+    for field, fmt in fields + [("csa", "CSA {}")]:
         value = getattr(site, field, None)
         if isinstance(value, str) and value.strip():
             parts.append(fmt.format(value))

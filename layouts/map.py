@@ -19,7 +19,7 @@ from dash import dcc, html
 from app import ids
 from data_access.filters import LAYER_FIELD, Filters, span_label
 from data_access.vocabulary import CVI_PROGRAM_TYPES, WEAPON_TYPES, offense_label
-from layouts.common import fmt_int, fmt_pct
+from layouts.common import fmt_int, fmt_pct, pct_change
 
 # Sequential reds (ColorBrewer "Reds", 5 classes): readable in print and for common colour-vision
 # deficiencies, because the classes differ in lightness.
@@ -107,11 +107,12 @@ def legend_items(bounds: list[float], *, integer: bool, flagged: bool, min_popul
 
 
 def change_text(current: int, prior: int, min_compare: int) -> str:
-    if prior < min_compare and current < min_compare:
+    pct = pct_change(current, prior, min_compare)
+    if pct is not None:
+        return f"{fmt_pct(pct)} vs a year earlier ({fmt_int(prior)})"
+    if current < min_compare:
         return "too few to compare"
-    if prior == 0:
-        return f"{fmt_int(current)} vs 0 a year earlier"
-    return f"{fmt_pct((current - prior) / prior * 100)} vs a year earlier ({fmt_int(prior)})"
+    return f"{fmt_int(current)} vs {fmt_int(prior)} a year earlier"  # no percentage of a handful
 
 
 def rate_per_1000(count: int, population: int | None) -> float | None:

@@ -25,6 +25,7 @@ from layouts.common import (
     fmt_pct,
     fmt_signed,
     graph,
+    pct_change,
     section,
     style_figure,
 )
@@ -81,10 +82,8 @@ def headline_cards(counts: pd.DataFrame, f: Filters, *, min_compare: int,
             continue
         pri = sum(totals[o][1] for o in offenses if o in totals)
         change = cur - pri
-        if pri < min_compare:
-            pct, note = None, "Too few to compare"
-        else:
-            pct, note = 100.0 * change / pri, ""
+        pct = pct_change(cur, pri, min_compare)
+        note = "" if pct is not None else "Too few to compare"
         if prior_partial:
             note = "Earlier span only partly covered by the data"
             pct = None

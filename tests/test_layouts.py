@@ -91,3 +91,13 @@ def test_caption_names_the_filters_in_plain_words():
     f = F.replace(police_district=("Western",), council_district=("7", "12"), offense=("shooting",))
     assert describe_filters(f) == ("Western police district · Council District 12 or 7 · "
                                    "Non-fatal shooting")
+
+
+def test_one_rule_for_a_percentage_change_on_every_page():
+    from layouts.common import pct_change
+    from layouts.map import change_text
+
+    assert pct_change(30, 9, 10) is None and pct_change(30, 10, 10) == 200.0 and pct_change(3, 0, 0) is None
+    assert "%" not in change_text(30, 9, 10) and "30 vs 9" in change_text(30, 9, 10)
+    assert change_text(3, 2, 10) == "too few to compare"
+    assert "+200%" in change_text(30, 10, 10)
