@@ -58,6 +58,17 @@ class Rejects:
     def add(self, lines, reason: str, raws) -> None:
         self.rows.extend((None if ln is None else int(ln), reason, r) for ln, r in zip(lines, raws))
 
+    def apply(self, checks, line: pd.Series, table) -> pd.Series:
+        """Reject the rows each ``(mask, reason)`` of ``checks`` marks, each row once, under the
+        first reason that marks it; returns the mask of all rejected rows."""
+        bad = pd.Series(False, index=line.index)
+        for mask, reason in checks:
+            m = mask & ~bad
+            if m.any():
+                self.add(line[m].tolist(), reason, table.raw_of(line[m].tolist()))
+            bad |= mask
+        return bad
+
     def by_reason(self) -> dict[str, int]:
         return dict(Counter(r for _, r, _ in self.rows))
 

@@ -107,12 +107,7 @@ def normalize_cases(table, *, min_date: date = DEFAULT_MIN_DATE) -> tuple[pd.Dat
         (disp.isna(), "unknown disposition"),
         (dd_raw.notna() & dd.isna(), "unreadable disposition date"),
     )
-    bad = pd.Series(False, index=df.index)
-    for mask, reason in checks:
-        m = mask & ~bad
-        if m.any():
-            rejects.add(line[m].tolist(), reason, table.raw_of(line[m].tolist()))
-        bad |= mask
+    bad = rejects.apply(checks, line, table)
     court = opt("court").str.upper().str.replace(" COURT", "", regex=False).map(
         {"CIRCUIT": "circuit", "CC": "circuit", "DISTRICT": "district", "DC": "district"})
     sev = opt("severity").str.upper().map({"FELONY": "felony", "F": "felony", "MISDEMEANOR": "misdemeanor",

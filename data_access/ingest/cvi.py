@@ -62,12 +62,7 @@ def normalize_cvi(table, loc: Locator) -> tuple[pd.DataFrame, Rejects]:
         (started_raw.notna() & started.isna(), "unreadable start date"),
         (has_pt & ~inside, "coordinates outside Baltimore City"),
     )
-    bad = pd.Series(False, index=df.index)
-    for mask, reason in checks:
-        m = mask & ~bad
-        if m.any():
-            rejects.add(line[m].tolist(), reason, table.raw_of(line[m].tolist()))
-        bad |= mask
+    bad = rejects.apply(checks, line, table)
     dup = (~bad) & pd.DataFrame({"n": name.str.upper(), "p": ptype}).duplicated()
     if dup.any():
         rejects.add(line[dup].tolist(), "duplicate site (same name and program type as an earlier row)",
