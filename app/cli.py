@@ -114,7 +114,7 @@ def _status(args, settings: Settings) -> int:
     return 0
 
 
-# --- real data (issue 3): psad ingest KIND FILE, psad refresh ----------------------------------
+# --- real data: psad ingest KIND FILE, psad refresh ---------------------------------------------
 
 def _progress_bar(desc: str):
     from tqdm import tqdm

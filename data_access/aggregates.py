@@ -29,7 +29,7 @@ _AREAS = ("police_district, police_district_pre2023, police_district_2023, neigh
 _GUN = "('homicide', 'shooting')"
 
 
-# --- Demographics, arrests and case outcomes (issue 5) ------------------------------------------
+# --- Demographics, arrests and case outcomes ----------------------------------------------------
 
 def _age_band(col: str) -> str:
     # The bands of data_access.vocabulary.AGE_BANDS; a missing or impossible age is Unknown.

@@ -137,7 +137,7 @@ victim = Table(
 )
 Index("ix_victim_date", victim.c.occurred_date)
 Index("ix_victim_source_key", victim.c.source, victim.c.source_key)
-# issue 3 (migration 0002): real records are matched on reload/refresh by a unique key.
+# Migration 0002: real records are matched on reload/refresh by a unique key.
 Index("ux_victim_key", victim.c.source_key, unique=True, postgresql_where=text("source <> 'demo'"))
 
 arrest = Table(
@@ -165,7 +165,7 @@ arrest = Table(
 )
 Index("ix_arrest_date", arrest.c.arrest_date)
 Index("ix_arrest_number", arrest.c.arrest_number)
-# issue 3 (migration 0002): ArrestNumber + occurrence, or a content key (data_access.ingest).
+# Migration 0002: ArrestNumber + occurrence, or a content key (data_access.ingest).
 arrest.append_column(Column("source_key", Text))
 Index("ux_arrest_key", arrest.c.source_key, unique=True, postgresql_where=text("source <> 'demo'"))
 
@@ -389,7 +389,7 @@ Index("ix_agg_arrest_daily_d", agg_arrest_daily.c.d)
 GEO_FILTER_COLUMNS = ("police_district", "neighborhood", "council_district", "legislative_district")
 
 
-# --- Demographics, arrests and case outcomes (issue 5; migration 0004) -------------------------
+# --- Demographics, arrests and case outcomes (migration 0004) ----------------------------------
 
 # Residents by age band, sex, race and ethnicity per area (demo: synthetic; real: census tables).
 # ``dimension`` is age_band | sex | race | ethnicity; each dimension's categories sum to the

@@ -100,7 +100,7 @@ See the project README for every parameter.
 """
 
 
-# issue 3: how real data is loaded and normalized (the rules data_access.ingest applies).
+# How real data is loaded and normalized (the rules data_access.ingest applies).
 INGEST_METHODOLOGY = """
 ### Where the numbers come from
 
@@ -183,7 +183,7 @@ def status_block(state: dict, history: pd.DataFrame) -> html.Div:
     ])
 
 
-# Demographics, Arrests, Case outcomes and Case lookup (issue 5).
+# Demographics, Arrests, Case outcomes and Case lookup.
 ACCOUNTABILITY_METHODOLOGY = """
 ### Demographics and small numbers
 

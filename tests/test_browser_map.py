@@ -8,7 +8,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from app import create_app
 from layouts import map as L
 from tests.conftest import free_port
-from tests.test_browser import card_value, query, wait_for
+from tests.test_browser_summary import card_value, query, wait_for
 
 pytestmark = pytest.mark.browser
 

@@ -931,7 +931,7 @@ def _cvi_sites(rng, geo, end) -> pd.DataFrame:
     return df[CVI_COLUMNS]
 
 
-# --- the incident an arrest clears; residents by group (issue 5) ------------------------------
+# --- the incident an arrest clears; residents by group ----------------------------------------
 
 # An arrest for a canonical offense clears an earlier incident of that offense: most within
 # weeks, some long after (cold cases), which is what separates same-year from earlier-year

@@ -19,7 +19,7 @@ from data_access import cases as C
 from data_access import demographics as D
 from data_access.filters import Filters
 from data_access.vocabulary import DISPOSITIONS
-from tests.test_callbacks import call_callback
+from tests.test_callbacks_filters_summary import call_callback
 
 STATE_2025 = to_query(Filters(date(2025, 1, 1), date(2025, 12, 31)))
 

@@ -11,7 +11,7 @@ from selenium.webdriver.common.keys import Keys
 
 from app import create_app
 from tests.conftest import free_port
-from tests.test_browser import choose, query, wait_for
+from tests.test_browser_summary import choose, query, wait_for
 
 pytestmark = pytest.mark.browser
 
