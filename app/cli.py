@@ -190,6 +190,8 @@ def cmd_docs(args, settings: Settings) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
+    from data_access.ingest.run import KINDS
+
     p = argparse.ArgumentParser(prog="psad", description="Baltimore Public Safety Accountability Dashboard")
     sub = p.add_subparsers(dest="command", required=True)
 
@@ -214,7 +216,7 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("status", help="what is loaded").set_defaults(func=cmd_status)
 
     ing = sub.add_parser("ingest", help="load real data files (see the README for layouts)")
-    ing.add_argument("kind", choices=("boundaries", "population", "crime", "arrests", "cvi", "cases"))
+    ing.add_argument("kind", choices=KINDS)
     ing.add_argument("paths", nargs="+", metavar="FILE", help="CSV (plain or gzip) or, for boundaries, "
                      "GeoJSON files or a directory of them")
     ing.add_argument("--layer", help="boundaries: the layer a single file holds (e.g. csa)")

@@ -28,6 +28,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
+from data_access.filters import GEO_FIELDS
+
 metadata = MetaData()
 
 # Geography layers. Police districts exist under two maps: the one in force until the end of
@@ -95,9 +97,8 @@ def _geo_columns() -> list[Column]:
 
 
 def _filter_columns() -> list[Column]:
-    """The four areas the global filter bar offers (aggregate tables group by them)."""
-    return [Column(name, Text) for name in
-            ("police_district", "neighborhood", "council_district", "legislative_district")]
+    """The areas the global filter bar offers (``filters.GEO_FIELDS``; aggregate tables group by them)."""
+    return [Column(name, Text) for name in GEO_FIELDS]
 
 
 def _area_columns() -> list[Column]:
@@ -286,7 +287,7 @@ agg_victim_detail = Table(
     Column("n", Integer, nullable=False),
 )
 Index("ix_agg_victim_detail_d", agg_victim_detail.c.d)
-GEO_INDEXED = ("police_district", "neighborhood", "council_district", "legislative_district")
+GEO_INDEXED = GEO_FIELDS
 for _col in GEO_INDEXED:
     Index(f"ix_agg_victim_detail_{_col}_d", agg_victim_detail.c[_col], agg_victim_detail.c.d)
 
@@ -351,7 +352,7 @@ agg_victim_city_hourly_all = Table(
 # any volume. A view whose only filter is one of those fields (or none) reads these for its trend
 # and the whole years of its hour x weekday grid instead of one row per victim (a district's year
 # of days: 365 rows, not 40k).
-ROLLUP_FIELDS = ("police_district", "council_district", "legislative_district")
+ROLLUP_FIELDS = tuple(name for name in GEO_FIELDS if name != "neighborhood")
 
 
 def _field_columns() -> list[Column]:
@@ -386,7 +387,7 @@ agg_arrest_daily = Table(
 )
 Index("ix_agg_arrest_daily_d", agg_arrest_daily.c.d)
 
-GEO_FILTER_COLUMNS = ("police_district", "neighborhood", "council_district", "legislative_district")
+GEO_FILTER_COLUMNS = GEO_FIELDS
 
 
 # --- Demographics, arrests and case outcomes (migration 0004) ----------------------------------

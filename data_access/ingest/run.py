@@ -2,33 +2,35 @@
 
 from __future__ import annotations
 
+import importlib
+
 from data_access.db import Database
 from data_access.ingest.base import Progress, _noop
 from data_access.ingest.reader import IngestError
 from data_access.loading import LoadSummary
 
+# kind -> (module under data_access.ingest, its loader, whether the loader takes settings); imported
+# on use. ``psad ingest``'s choices are these kinds.
+LOADERS = {
+    "population": ("boundaries", "load_population", False),
+    "crime": ("crime", "load_crime_file", True),
+    "arrests": ("arrests", "load_arrests_file", True),
+    "cvi": ("cvi", "load_cvi_file", False),
+    "cases": ("cases", "load_cases_file", True),
+}
+KINDS = ("boundaries", *LOADERS)
+
 
 def ingest(db: Database, kind: str, paths: list[str], *, settings=None, layer: str | None = None,
            progress: Progress = _noop) -> LoadSummary:
-    if kind == "boundaries":
+    if kind == "boundaries":  # several files at once: one per layer
         from data_access.ingest.boundaries import load_boundaries
         return load_boundaries(db, paths, layer=layer, progress=progress)
+    if kind not in LOADERS:
+        raise IngestError(f"unknown dataset {kind!r}")
     if len(paths) != 1:
         raise IngestError(f"give one file to `psad ingest {kind}` (got {len(paths)})")
-    path = paths[0]
-    if kind == "population":
-        from data_access.ingest.boundaries import load_population
-        return load_population(db, path, progress=progress)
-    if kind == "crime":
-        from data_access.ingest.crime import load_crime_file
-        return load_crime_file(db, path, settings=settings, progress=progress)
-    if kind == "arrests":
-        from data_access.ingest.arrests import load_arrests_file
-        return load_arrests_file(db, path, settings=settings, progress=progress)
-    if kind == "cvi":
-        from data_access.ingest.cvi import load_cvi_file
-        return load_cvi_file(db, path, progress=progress)
-    if kind == "cases":
-        from data_access.ingest.cases import load_cases_file
-        return load_cases_file(db, path, settings=settings, progress=progress)
-    raise IngestError(f"unknown dataset {kind!r}")
+    module, name, takes_settings = LOADERS[kind]
+    load = getattr(importlib.import_module(f"data_access.ingest.{module}"), name)
+    extra = {"settings": settings} if takes_settings else {}
+    return load(db, paths[0], progress=progress, **extra)
