@@ -35,6 +35,17 @@ class PageRequest:
     values: dict[str, Any] = field(default_factory=dict)
 
 
+def acted(*values) -> None:
+    """Stop unless a person acted (a click, a submit, a chosen value).
+
+    When a page's layout is inserted, the browser fires every callback that has an input inside
+    it and an output outside it (the URL, the filter bar), ``prevent_initial_call`` or not, with
+    the inputs' first values: for a button, ``n_clicks`` None. Such a callback must not act then,
+    or opening a page would rewrite the link it was opened with."""
+    if not any(values):
+        raise PreventUpdate
+
+
 def page_update(page: Page, filter_state: str | None, pathname: str | None, values: dict,
                 compute: Callable[[PageRequest], dict], error: Callable[[str], dict]) -> dict:
     """``compute(request) -> outputs`` when ``page`` is the page shown, ``error(message)`` when

@@ -15,7 +15,7 @@ from dash.exceptions import PreventUpdate
 from app import ids
 from app.pages import PAGE_PARAMS, LayoutInputs, Page
 from app.urlstate import Choices, extra_values, parse, to_query
-from callbacks.common import PageRequest, page_callback
+from callbacks.common import PageRequest, acted, page_callback
 from data_access import cases as C
 from data_access.db import Database
 from layouts import cases as L
@@ -100,7 +100,8 @@ def register(app, page: Page) -> None:
         State(ids.FILTER_STATE, "data"),
         prevent_initial_call=True,
     )
-    def submit_lookup(_search, _clear, _submit, case, charge, state):
+    def submit_lookup(search_clicks, clear_clicks, submits, case, charge, state):
+        acted(search_clicks, clear_clicks, submits)  # not the page opening
         if state is None:
             raise PreventUpdate
         if ctx.triggered_id == ids.LOOKUP_CLEAR:

@@ -24,7 +24,7 @@ from app.context import services
 from app.pageparams import MAP_PARAMS, page_pairs, parse_cvi, parse_map, replace_page_params
 from app.pages import LayoutInputs, Page
 from app.settings import Settings
-from callbacks.common import PageRequest, page_callback
+from callbacks.common import PageRequest, acted, page_callback
 from callbacks.filters import notice_alerts
 from data_access import map_queries as Q
 from data_access.db import Database, DataError
@@ -213,6 +213,7 @@ def register(app, page: Page) -> None:
         field = LAYER_FIELD[layer]
         out = {f: no_update for f in GEO_FIELDS}
         if ctx.triggered_id == ids.MAP_CLEAR_AREA:
+            acted(clear)  # not the page opening
             if not current.get(field):
                 raise PreventUpdate
             out[field] = []
@@ -246,8 +247,11 @@ def controls_from_url(search: str | None, controls: dict) -> dict:
 
 
 def url_from_controls(search: str | None, controls: dict) -> str:
-    """The URL with the controls' values (the filters and the other pages' parameters kept)."""
+    """The URL with the controls' values (the filters and the other pages' parameters kept);
+    nothing when the controls say what the URL says (the page opening, or our own write)."""
     view = {k: controls.get(k) for k in MAP_PARAMS}
+    if view == parse_map(search)[0]:
+        raise PreventUpdate
     url = replace_page_params(search, page_pairs(view, parse_cvi(search, program_codes())[0]))
     if url == (search or ""):
         raise PreventUpdate

@@ -77,7 +77,7 @@ def register(app, page: Page) -> None:
         prevent_initial_call=True,
     )
     def offense_clicked(click_data, current):
-        code = L.clicked_offense(click_data)
+        code = L.clicked_offense(click_data)  # None when the page opens
         if code is None:
             raise PreventUpdate
         return [] if current == [code] else [code]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 
 from app import create_app
@@ -41,8 +42,14 @@ def test_map_renders_areas_and_points_and_clicking_an_area_filters_everything(se
         big = [p for p in areas(dash_duo) if p.size["width"] > 15 and p.size["height"] > 15]
         return big[len(big) // 2] if big else None
 
-    target = wait_for(middle_area, message="an area")
-    ActionChains(dash_duo.driver).move_to_element(target).click().perform()
+    def click_middle_area():  # the areas are redrawn while the page settles: retry a stale one
+        try:
+            ActionChains(dash_duo.driver).move_to_element(middle_area()).click().perform()
+            return True
+        except StaleElementReferenceException:
+            return False
+
+    wait_for(click_middle_area, message="an area clicked")
     chosen = wait_for(lambda: query(dash_duo).get("neighborhood"), message="neighborhood in the URL")
     assert len(chosen) == 1
     # points for one neighborhood, clustered or single
