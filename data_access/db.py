@@ -13,9 +13,10 @@ benchmarks) builds its own ``Database`` with a larger cap.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import create_engine, make_url, text
@@ -151,7 +152,7 @@ class Database:
     def frame(self, stmt, params: dict | None = None, **kw) -> pd.DataFrame:
         return self.execute(stmt, params, **kw).frame()
 
-    def begin(self) -> "_Tx":
+    def begin(self) -> _Tx:
         """A write transaction with no statement timeout (loads and migrations)."""
         return _Tx(self)
 
