@@ -41,6 +41,37 @@ def table_locked(url: str, table: str):
         conn.close()
 
 
+def callback_payload(app, client, output: str, known: dict[str, object]) -> dict:
+    """The JSON the Dash renderer POSTs to ``/_dash-update-component`` for the callback whose
+    outputs include ``output`` ("component-id.property"). Every input and state of that
+    callback is filled from ``known`` ("id.property" -> value; None when not known), so the
+    payload follows the callback's signature as it changes."""
+    client.get("/")  # callbacks registered with dash.callback reach app.callback_map on first request
+
+    def parts(key: str) -> list[dict]:
+        out = []
+        for part in key.strip(".").split("..."):
+            cid, prop = part.rsplit(".", 1)
+            out.append({"id": cid, "property": prop})
+        return out
+
+    def bare(d: dict) -> str:
+        return f"{d['id']}.{d['property'].split('@', 1)[0]}"  # allow_duplicate adds "@hash"
+
+    key = next(k for k in app.callback_map if output in [bare(p) for p in parts(k)])
+    spec = app.callback_map[key]
+
+    def fill(deps: list[dict]) -> list[dict]:
+        return [{"id": d["id"], "property": d["property"], "value": known.get(f"{d['id']}.{d['property']}")}
+                for d in deps]
+
+    inputs, state = fill(spec["inputs"]), fill(spec["state"])
+    outputs = parts(key)
+    changed = [f"{d['id']}.{d['property']}" for d in inputs if f"{d['id']}.{d['property']}" in known]
+    return {"output": key, "outputs": outputs if key.startswith("..") else outputs[0], "inputs": inputs,
+            "state": state, "changedPropIds": changed[:1]}
+
+
 # --- the execute path -------------------------------------------------------------------------
 
 def test_statement_timeout_is_a_domain_error_and_prompt(demo_url):
@@ -122,14 +153,14 @@ def test_the_density_grid_fits_the_default_row_cap(db, app_ctx):
 
 
 def test_api_counts_hit_the_cap_on_their_own_query(demo_url, app_ctx):
-    from data_access import queries
+    from data_access import counts as C_
 
     db = Database(demo_url, row_cap=50)
     try:
         f = Filters(DEMO_START, DEMO_END)
-        assert len(queries.counts.uncached(db, f, "year", "victims")) == 7
+        assert len(C_.counts.uncached(db, f, "year", "victims")) == 7
         with pytest.raises(RowCapExceeded):  # 82 months
-            queries.counts.uncached(db, f, "month", "victims")
+            C_.counts.uncached(db, f, "month", "victims")
     finally:
         db.dispose()
 
@@ -157,6 +188,17 @@ def test_the_charge_picker_says_when_it_is_cut(demo_url, db, app_ctx, monkeypatc
     # The old call (a plain list) still builds the page, without a note unless told.
     assert CUT_NOTE not in json.dumps(lookup_page(list(full.options)).to_plotly_json(), default=str)
     assert CUT_NOTE in json.dumps(lookup_page(list(full.options), truncated=True).to_plotly_json(), default=str)
+
+
+def test_the_lookup_page_shows_the_cut_note(demo_url, monkeypatch):
+    """Through the page switch the browser calls: the Case lookup page says its picker is cut."""
+    monkeypatch.setattr(C, "CHARGE_OPTIONS_CAP", 10)
+    app = create_app({"database_url": demo_url}, cache_type="null")
+    client = app.server.test_client()
+    payload = callback_payload(app, client, f"{ids.PAGE_CONTENT}.children", {f"{ids.URL}.pathname": "/lookup"})
+    r = client.post("/_dash-update-component", json=payload)
+    assert r.status_code == 200, r.data[:500]
+    assert CUT_NOTE + " 10 charge descriptions" in r.get_data(as_text=True)
 
 
 # --- through the API ----------------------------------------------------------------------------
@@ -188,37 +230,6 @@ def test_api_answers_the_row_cap_message_for_a_too_broad_request(demo_url):
 
 
 # --- through a page ------------------------------------------------------------------------------
-
-def callback_payload(app, client, output: str, known: dict[str, object]) -> dict:
-    """The JSON the Dash renderer POSTs to ``/_dash-update-component`` for the callback whose
-    outputs include ``output`` ("component-id.property"). Every input and state of that
-    callback is filled from ``known`` ("id.property" -> value; None when not known), so the
-    payload follows the callback's signature as it changes."""
-    client.get("/")  # callbacks registered with dash.callback reach app.callback_map on first request
-
-    def parts(key: str) -> list[dict]:
-        out = []
-        for part in key.strip(".").split("..."):
-            cid, prop = part.rsplit(".", 1)
-            out.append({"id": cid, "property": prop})
-        return out
-
-    def bare(d: dict) -> str:
-        return f"{d['id']}.{d['property'].split('@', 1)[0]}"  # allow_duplicate adds "@hash"
-
-    key = next(k for k in app.callback_map if output in [bare(p) for p in parts(k)])
-    spec = app.callback_map[key]
-
-    def fill(deps: list[dict]) -> list[dict]:
-        return [{"id": d["id"], "property": d["property"], "value": known.get(f"{d['id']}.{d['property']}")}
-                for d in deps]
-
-    inputs, state = fill(spec["inputs"]), fill(spec["state"])
-    outputs = parts(key)
-    changed = [f"{d['id']}.{d['property']}" for d in inputs if f"{d['id']}.{d['property']}" in known]
-    return {"output": key, "outputs": outputs if key.startswith("..") else outputs[0], "inputs": inputs,
-            "state": state, "changedPropIds": changed[:1]}
-
 
 def test_summary_page_shows_the_timeout_message_while_a_table_is_locked(demo_url):
     app = create_app({"database_url": demo_url, "statement_timeout_ms": 50}, cache_type="null")
