@@ -56,7 +56,7 @@ def workloads(db: Database, n: int, rng: random.Random):
         select(sao_case.c.case_number).order_by(sao_case.c.id).limit(400000), row_cap=400001).rows]
     exact = [rng.choice(numbers) for _ in range(n - n // 10)] + [f"8{rng.randint(10**7, 10**8)}" for _ in range(n // 10)]
     last = db.execute(select(sao_case.c.filed_date).order_by(sao_case.c.filed_date.desc()).limit(1)).scalar()
-    charges = C.charge_options.uncached(db)
+    charges = list(C.charge_options.uncached(db).options)
     districts = ["Western", "Eastern", "Central", "Southern", "Northern"]
     filtered = []
     for _ in range(n):
@@ -139,9 +139,11 @@ def main() -> None:
     if not args.database_url:
         ensure_loaded(url, args.scale)
     db = Database(url, statement_timeout_ms=60000)
+    # The baselines read whole tables, past PSAD_ROW_CAP (which a call can only lower).
+    whole = Database(url, statement_timeout_ms=60000, row_cap=10**8)
     n_cases = db.execute(select(sao_case.c.id).order_by(sao_case.c.id.desc()).limit(1)).scalar()
     print(f"== Case lookup, {n_cases:,} cases ({url.rsplit('/', 1)[-1]}) ==")
-    exact, filtered = workloads(db, args.n, random.Random(args.seed))
+    exact, filtered = workloads(whole, args.n, random.Random(args.seed))
 
     def ours_exact(number):
         return C.search.uncached(db, Filters(date(2012, 1, 1), date(2030, 1, 1)), number, None, 1)
@@ -154,11 +156,11 @@ def main() -> None:
     results = {}
     results[("exact", "ours")] = time_calls(ours_exact, exact)
     results[("filtered", "ours")] = time_calls(ours_filtered, filtered)
-    sql_exact, sql_filtered = naive_sql(db)
+    sql_exact, sql_filtered = naive_sql(whole)
     results[("exact", "naive SQL")] = time_calls(sql_exact, exact)
     results[("filtered", "naive SQL")] = time_calls(sql_filtered, filtered)
     t0 = time.perf_counter()
-    pd_exact, pd_filtered = pandas_baseline(db)
+    pd_exact, pd_filtered = pandas_baseline(whole)
     print(f"(pandas baseline: loaded every case and charge into memory in {time.perf_counter() - t0:.1f} s, not timed)")
     results[("exact", "pandas in memory")] = time_calls(pd_exact, exact)
     results[("filtered", "pandas in memory")] = time_calls(pd_filtered, filtered)
@@ -177,6 +179,7 @@ def main() -> None:
             tgt = (f"p95 < {target} ms: {'met' if p95 < target else 'NOT met'}") if path == "ours" else ""
             print(f"{kind:10} {path:18} {med:10.1f} {p95:10.1f} {p95 / base_p95:11.1f}x  {tgt}")
     db.dispose()
+    whole.dispose()
 
 
 if __name__ == "__main__":

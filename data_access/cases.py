@@ -26,6 +26,9 @@ PAGE_SIZE = 25
 # page itself, and nobody reads a number past it. Pages go further than the count.
 COUNT_CAP = 1_000
 MAX_PAGE = 400
+# The charge picker lists at most this many descriptions (alphabetical); past it the list is cut
+# and the page says so. A dropdown of more is unusable, and it is in every lookup page load.
+CHARGE_OPTIONS_CAP = 5_000
 CASE_NUMBER_RE = re.compile(r"^[0-9A-Z]{4,20}$")
 
 
@@ -160,13 +163,23 @@ def case_detail(db: Database, version: int, case_number: str) -> dict | None:
             "police_district": district, "neighborhood": nbhd, "charges": charges}
 
 
+@dataclass(frozen=True)
+class ChargeOptions:
+    """The charge picker's descriptions, alphabetical; ``truncated``: more exist than are listed
+    (the first ``CHARGE_OPTIONS_CAP``, or ``PSAD_ROW_CAP`` if that is lower), and the page says so."""
+
+    options: tuple[str, ...]
+    truncated: bool
+
+
 @cached_query
-def charge_options(db: Database, version: int) -> list[str]:
+def charge_options(db: Database, version: int) -> ChargeOptions:
     """Charge descriptions that appear on cases, for the lookup's charge picker."""
     ch = case_charge
-    df = db.frame(select(ch.c.description).where(ch.c.description.isnot(None))
-                  .group_by(ch.c.description).order_by(ch.c.description), row_cap=5000, on_cap="truncate")
-    return list(df.description)
+    res = db.execute(select(ch.c.description).where(ch.c.description.isnot(None))
+                     .group_by(ch.c.description).order_by(ch.c.description),
+                     row_cap=CHARGE_OPTIONS_CAP, on_cap="truncate")
+    return ChargeOptions(tuple(r[0] for r in res.rows), res.truncated)
 
 
 def days_between(a: date | None, b: date | None) -> int | None:

@@ -2,16 +2,21 @@
 
 ``Database`` owns a lazily created SQLAlchemy engine (nothing connects at import or at
 ``create_app``). ``execute`` runs a parameterized Core statement under a statement timeout and a
-row cap, and turns driver failures into two domain errors the UI can explain in plain words:
-``DataUnavailable`` (the server cannot be reached) and ``QueryTimeout``.
+row cap, and turns failures into domain errors the UI can explain in plain words:
+``DataUnavailable`` (the server cannot be reached), ``QueryTimeout`` and ``RowCapExceeded``.
+
+The bounds are the database's own (``PSAD_STATEMENT_TIMEOUT_MS``, ``PSAD_ROW_CAP``): a call may
+ask for a lower row cap, never a higher one. Code that must read whole tables (tests,
+benchmarks) builds its own ``Database`` with a larger cap.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import create_engine, make_url, text
@@ -39,6 +44,8 @@ class RowCapExceeded(DataError):
 
 @dataclass(frozen=True)
 class Result:
+    """Rows of one read; ``truncated``: more rows matched than the cap let through."""
+
     columns: tuple[str, ...]
     rows: list[tuple]
     truncated: bool
@@ -67,8 +74,10 @@ class Database:
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
-        # Part of every cache key (flask-caching memoize): stable, and without the password.
-        return f"Database({make_url(self.url).render_as_string(hide_password=True)})"
+        # Part of every cache key (flask-caching memoize): stable, and without the password. The
+        # row cap is in it because a truncated result depends on it: a result read under one
+        # cap is never served to a database with another.
+        return f"Database({make_url(self.url).render_as_string(hide_password=True)}, row_cap={self.row_cap})"
 
     __caching_id__ = __repr__
 
@@ -103,8 +112,14 @@ class Database:
 
     def execute(self, stmt, params: dict | None = None, *, row_cap: int | None = None,
                 on_cap: str = "raise") -> Result:
-        """Run one read statement. ``on_cap`` is ``raise`` or ``truncate``."""
-        cap = self.row_cap if row_cap is None else row_cap
+        """Run one read statement under the statement timeout and the row cap.
+
+        ``row_cap`` can only lower the database's cap (``min`` of the two). Past the cap,
+        ``on_cap="raise"`` raises ``RowCapExceeded``; ``on_cap="truncate"`` returns the first
+        ``cap`` rows with ``Result.truncated`` set, which the caller must show to the user."""
+        if on_cap not in ("raise", "truncate"):
+            raise ValueError(f"on_cap must be 'raise' or 'truncate', not {on_cap!r}")
+        cap = self.row_cap if row_cap is None else min(self.row_cap, row_cap)
         try:
             try:
                 columns, rows = self._fetch(stmt, params, cap)
@@ -125,7 +140,7 @@ class Database:
         truncated = len(rows) > cap
         if truncated:
             if on_cap == "raise":
-                raise RowCapExceeded(f"more than {cap} rows")
+                raise RowCapExceeded(f"more than {cap:,} rows")
             rows = rows[:cap]
         return Result(columns, rows, truncated)
 
@@ -137,16 +152,9 @@ class Database:
     def frame(self, stmt, params: dict | None = None, **kw) -> pd.DataFrame:
         return self.execute(stmt, params, **kw).frame()
 
-    def begin(self) -> "_Tx":
+    def begin(self) -> _Tx:
         """A write transaction with no statement timeout (loads and migrations)."""
         return _Tx(self)
-
-    def ping(self) -> bool:
-        try:
-            self.execute(text("SELECT 1"))
-            return True
-        except DataError:
-            return False
 
 
 class _Tx:

@@ -153,7 +153,9 @@ def point_count(db: Database, f: Filters) -> int:
 @cached_query
 def points(db: Database, version: int, f: Filters, cap: int) -> pd.DataFrame:
     """At most ``cap`` incident points, newest first: lon, lat (geomasked to the block), offense,
-    date, block, weapon. Never a sexual offense."""
+    date, block, weapon. Never a sexual offense. ``cap`` (``PSAD_MAP_POINT_CAP``) cannot raise
+    ``PSAD_ROW_CAP``: a point cap above it makes a view with more points than the row cap fail
+    with RowCapExceeded's plain message instead of drawing them."""
     v = victim
     stmt = (select(v.c.lon, v.c.lat, v.c.offense, v.c.occurred_date, v.c.block, v.c.weapon)
             .where(*_locatable(f)).order_by(v.c.occurred_date.desc(), v.c.id.desc()).limit(cap))
@@ -164,7 +166,12 @@ def points(db: Database, version: int, f: Filters, cap: int) -> pd.DataFrame:
 def density(db: Database, version: int, f: Filters) -> pd.DataFrame:
     """Incidents per grid cell (about 400 m square): lon, lat of the cell's centre and n.
     Sexual offenses are left out here too, so the grid never locates one. Whole months come from
-    ``agg_victim_cell_month``, the ragged days from the victim rows."""
+    ``agg_victim_cell_month``, the ragged days from the victim rows.
+
+    Bounded by the city, not by the filters: only points inside the city outline keep a location
+    (ingest), and Baltimore's outline spans 40 x 49 = 1,960 cells (1,570 touch it), a tenth of
+    the default ``PSAD_ROW_CAP``; so the grid runs under the ordinary cap. A cap set below the
+    city's cell count makes the map say the view is too broad rather than draw part of a grid."""
     months, days = month_split(f.start, f.end)
     parts = []
     if months:
@@ -179,8 +186,7 @@ def density(db: Database, version: int, f: Filters) -> pd.DataFrame:
         parts.append(select(gx, gy, func.count().label("n"))
                      .where(*_locatable(f.replace(start=a, end=b))).group_by(gx, gy))
     u = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
-    df = db.frame(select(u.c.gx, u.c.gy, func.sum(u.c.n).label("n")).group_by(u.c.gx, u.c.gy),
-                  row_cap=200_000)
+    df = db.frame(select(u.c.gx, u.c.gy, func.sum(u.c.n).label("n")).group_by(u.c.gx, u.c.gy))
     if not len(df):
         return pd.DataFrame({"lon": [], "lat": [], "n": []})
     df = df.astype({"gx": "int64", "gy": "int64", "n": "int64"})

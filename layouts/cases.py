@@ -7,6 +7,7 @@ their dispositions. There is no name anywhere to show.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Sequence
 from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
@@ -14,7 +15,7 @@ import pandas as pd
 from dash import dcc, html
 
 from app import ids
-from data_access.cases import PAGE_SIZE, SearchPage
+from data_access.cases import PAGE_SIZE, ChargeOptions, SearchPage
 from data_access.vocabulary import DISPOSITIONS
 from layouts.common import COLORS, empty_figure, figure, fmt_int, graph, section, style_figure
 
@@ -163,14 +164,22 @@ def lookup_href(filter_query: str, *, case: str | None = None, charge: str | Non
     return "/lookup?" + "&".join(p for p in (base, extra) if p)
 
 
-def lookup_form(charges: list[str]) -> html.Div:
+def charges_cut_note(shown: int) -> html.P:
+    """Says the charge picker does not hold every charge, and how to reach the others."""
+    return html.P(f"The charge list shows the first {shown:,} charge descriptions in alphabetical order; "
+                  "charges later in the alphabet are not in it. To find a case with one of those, "
+                  "search by its case number.", className="note charges-cut-note")
+
+
+def lookup_form(charges: Sequence[str], truncated: bool = False) -> html.Div:
     return html.Div([
         html.Div([html.Label("Case number (exact)", htmlFor=ids.LOOKUP_CASE, className="form-label"),
                   dcc.Input(id=ids.LOOKUP_CASE, type="text", placeholder="e.g. 826000123", debounce=True,
                             className="form-control", autoComplete="off", maxLength=40)], className="filter"),
         html.Div([html.Label("Charge", htmlFor=ids.LOOKUP_CHARGE, className="form-label"),
                   dcc.Dropdown(id=ids.LOOKUP_CHARGE, options=[{"label": c.title(), "value": c} for c in charges],
-                               placeholder="Any charge", searchable=True)], className="filter lookup-charge"),
+                               placeholder="Any charge", searchable=True),
+                  charges_cut_note(len(charges)) if truncated else None], className="filter lookup-charge"),
         html.Div([dbc.Button("Search", id=ids.LOOKUP_SEARCH, color="primary", className="me-2"),
                   dbc.Button("Clear", id=ids.LOOKUP_CLEAR, color="secondary", outline=True)],
                  className="filter filter-clear"),
@@ -287,9 +296,13 @@ def case_detail_view(detail: dict | None, number: str, back_href: str) -> html.D
     ], className="case-detail", id="case-detail")
 
 
-def lookup_page(charges: list[str]) -> html.Div:
+def lookup_page(charges: ChargeOptions | Sequence[str], truncated: bool = False) -> html.Div:
+    """The Case lookup page. ``charges``: ``charge_options``' result (its ``truncated`` shows the
+    note under the picker), or a plain list with ``truncated`` given."""
+    if isinstance(charges, ChargeOptions):
+        charges, truncated = charges.options, charges.truncated
     return html.Div([
-        lookup_form(charges),
+        lookup_form(charges, truncated),
         html.P("Search by exact case number (other filters are then ignored), or by charge within the date "
                "range (filing date) and areas chosen above. Results come 25 at a time, newest filing first.",
                className="section-note"),

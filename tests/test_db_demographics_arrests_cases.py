@@ -27,20 +27,20 @@ BIG = 10**7
 def raw(demo_url):
     from data_access.db import Database
 
-    db = Database(demo_url)
+    db = Database(demo_url, row_cap=BIG)  # whole tables: past PSAD_ROW_CAP, which a call cannot raise
     out = {
         "victims": db.frame(select(victim.c.occurred_date, victim.c.offense, victim.c.police_district,
                                    victim.c.neighborhood, victim.c.council_district, victim.c.cc_number, victim.c.victim_age.label("age"),
                                    victim.c.victim_sex.label("sex"), victim.c.victim_race.label("race"),
-                                   victim.c.victim_ethnicity.label("ethnicity")), row_cap=BIG),
+                                   victim.c.victim_ethnicity.label("ethnicity"))),
         "arrests": db.frame(select(arrest.c.arrest_number, arrest.c.arrest_date, arrest.c.police_district,
                                    arrest.c.neighborhood, arrest.c.charge_category, arrest.c.charge,
                                    arrest.c.charge_description, arrest.c.offense, arrest.c.cc_number, arrest.c.age,
-                                   arrest.c.sex, arrest.c.race, arrest.c.ethnicity), row_cap=BIG),
-        "cases": db.frame(select(sao_case), row_cap=BIG),
-        "charges": db.frame(select(case_charge), row_cap=BIG),
-        "geo": db.frame(select(geography.c.layer, geography.c.code, geography.c.population), row_cap=BIG),
-        "links": db.frame(select(area_link), row_cap=BIG),
+                                   arrest.c.sex, arrest.c.race, arrest.c.ethnicity)),
+        "cases": db.frame(select(sao_case)),
+        "charges": db.frame(select(case_charge)),
+        "geo": db.frame(select(geography.c.layer, geography.c.code, geography.c.population)),
+        "links": db.frame(select(area_link)),
     }
     for name, col in (("victims", "occurred_date"), ("arrests", "arrest_date")):
         out[name][col] = pd.to_datetime(out[name][col])
