@@ -40,7 +40,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PSAD_STATEMENT_TIMEOUT_MS", "statement_timeout_ms", 10000, int,
             "Longest a single query may run before it is cancelled and the user told."),
     Setting("PSAD_ROW_CAP", "row_cap", 20000, int,
-            "Most rows any one query may return (API and pages)."),
+            "Most rows any one query may return (API and pages). A query may ask for fewer, never more; "
+            "past it the page (or the API, with HTTP 400) says to narrow the filters."),
     Setting("PSAD_HOST", "host", "127.0.0.1", str, "Address `psad serve` listens on."),
     Setting("PSAD_PORT", "port", 8050, int, "Port `psad serve` listens on."),
     Setting("PSAD_GOAL_BASELINE_YEAR", "goal_baseline_year", 2021, int,

@@ -71,14 +71,15 @@ def map_outputs(db: Database, settings: Settings, f: Filters, view: dict, *, pro
         n = Q.point_count(db, f)
         if n == 0:
             notes.append(html.P("No incidents to draw as points for these filters.", className="note"))
-        elif n <= settings.map_point_cap:
+        elif n <= min(settings.map_point_cap, settings.row_cap):  # a query never returns more than the cap
             points = L.points_geojson(Q.points(db, f, settings.map_point_cap))
             notes.append(html.P(f"{n:,} incidents drawn as points, grouped where they overlap; click a group to "
                                 f"zoom in, a point for its details.", className="note", id="map-points-note"))
         else:
             dens = L.density_geojson(Q.density(db, f))
             notes.append(html.P([html.Strong("Too many incidents to draw one by one "),
-                                 f"({n:,}; the limit is {settings.map_point_cap:,}). Circles show how many "
+                                 f"({n:,}; the limit is {min(settings.map_point_cap, settings.row_cap):,}). "
+                                 f"Circles show how many "
                                  f"happened in each square of about 400 m. Choose an area or a shorter span "
                                  f"to see individual incidents."], className="note density-note",
                                 id="map-density-note"))

@@ -17,8 +17,9 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from data_access.cache import cached_query
+from data_access.conditions import geo_conditions
 from data_access.db import Database
-from data_access.filters import GEO_FIELDS, Filters
+from data_access.filters import Filters
 from data_access.schema import agg_case_status, agg_charge_outcome, arrest, case_charge, case_search, sao_case
 
 PAGE_SIZE = 25
@@ -32,9 +33,6 @@ CHARGE_OPTIONS_CAP = 5_000
 CASE_NUMBER_RE = re.compile(r"^[0-9A-Z]{4,20}$")
 
 
-def _geo(t, f: Filters) -> list:
-    return [t.c[x].in_(getattr(f, x)) for x in GEO_FIELDS if getattr(f, x)]
-
 
 # --- outcomes ---------------------------------------------------------------------------------
 
@@ -43,7 +41,7 @@ def disposition_mix(db: Database, version: int, f: Filters) -> pd.DataFrame:
     """Charges of cases filed in the span by gun flag and disposition. Columns: gun, disposition, n."""
     t = agg_charge_outcome
     df = db.frame(select(t.c.gun, t.c.disposition, func.sum(t.c.n).label("n"))
-                  .where(t.c.d.between(f.start, f.end), *_geo(t, f)).group_by(t.c.gun, t.c.disposition))
+                  .where(t.c.d.between(f.start, f.end), *geo_conditions(t, f)).group_by(t.c.gun, t.c.disposition))
     return df.astype({"n": "int64"}) if len(df) else pd.DataFrame({"gun": [], "disposition": [], "n": []})
 
 
@@ -53,7 +51,7 @@ def case_status(db: Database, version: int, f: Filters) -> pd.DataFrame:
     disposition (None: pending or no linked arrest). Columns: gun, pending, days, n."""
     t = agg_case_status
     df = db.frame(select(t.c.gun, t.c.pending, t.c.days, func.sum(t.c.n).label("n"))
-                  .where(t.c.d.between(f.start, f.end), *_geo(t, f)).group_by(t.c.gun, t.c.pending, t.c.days))
+                  .where(t.c.d.between(f.start, f.end), *geo_conditions(t, f)).group_by(t.c.gun, t.c.pending, t.c.days))
     return df.astype({"n": "int64"}) if len(df) else pd.DataFrame({"gun": [], "pending": [], "days": [], "n": []})
 
 
@@ -91,9 +89,9 @@ def _source(f: Filters, case_number: str | None, charge: str | None):
         return sao_case, sao_case.c.id, [sao_case.c.case_number == case_number]
     if charge:
         t = case_search
-        return t, t.c.case_id, [t.c.description == charge, t.c.filed_date.between(f.start, f.end), *_geo(t, f)]
+        return t, t.c.case_id, [t.c.description == charge, t.c.filed_date.between(f.start, f.end), *geo_conditions(t, f)]
     t = sao_case
-    return t, t.c.id, [t.c.filed_date.between(f.start, f.end), *_geo(t, f)]
+    return t, t.c.id, [t.c.filed_date.between(f.start, f.end), *geo_conditions(t, f)]
 
 
 @cached_query
@@ -135,7 +133,7 @@ def _search_conditions(f: Filters, charge: str | None) -> list:
     """The search's WHERE clause over ``sao_case`` alone (the naive form; the benchmark's
     baseline and a cross-check in tests)."""
     c = sao_case
-    conds = [c.c.filed_date.between(f.start, f.end), *_geo(c, f)]
+    conds = [c.c.filed_date.between(f.start, f.end), *geo_conditions(c, f)]
     if charge:
         conds.append(c.c.id.in_(select(case_charge.c.case_id).where(case_charge.c.description == charge)))
     return conds

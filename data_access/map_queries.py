@@ -17,6 +17,7 @@ from shapely.geometry import mapping, shape
 from sqlalchemy import Float, Integer, and_, case, cast, func, literal, select, union_all
 
 from data_access.cache import cached_query
+from data_access.conditions import geo_conditions
 from data_access.db import Database
 from data_access.filters import GEO_FIELDS, Filters, calendar_split, month_split
 from data_access.schema import (
@@ -105,11 +106,11 @@ def area_counts(db: Database, version: int, f: Filters, layer: str) -> pd.DataFr
         for t, when, rng in grains:
             off = t.c.offense.in_(f.offense) if f.offense else t.c.offense == "*"
             parts.append(select(t.c[layer].label("code"), literal(tag).label("span"), func.sum(t.c.n).label("n"))
-                         .where(when.between(*rng), off, t.c[layer].is_not(None), *_geo(t, f))
+                         .where(when.between(*rng), off, t.c[layer].is_not(None), *geo_conditions(t, f))
                          .group_by(t.c[layer]))
         for a, b in days:
             t = agg_victim_detail
-            conds = [t.c.d.between(a, b), t.c[layer].is_not(None), *_geo(t, f)]
+            conds = [t.c.d.between(a, b), t.c[layer].is_not(None), *geo_conditions(t, f)]
             if f.offense:
                 conds.append(t.c.offense.in_(f.offense))
             parts.append(select(t.c[layer].label("code"), literal(tag).label("span"), func.sum(t.c.n).label("n"))
@@ -127,17 +128,13 @@ def area_counts(db: Database, version: int, f: Filters, layer: str) -> pd.DataFr
     return df[(df.current > 0) | (df.prior > 0)].reset_index(drop=True)
 
 
-def _geo(t, f: Filters) -> list:
-    return [t.c[name].in_(getattr(f, name)) for name in GEO_FIELDS if getattr(f, name)]
-
-
 def _locatable(f: Filters) -> list:
     """Victim rows in the filters that may be shown as a location: never a sexual offense."""
     v = victim
     not_sexual = select(offense_category.c.code).where(offense_category.c.sexual.is_(False))
     conds = [v.c.occurred_date.between(f.start, f.end), v.c.offense.in_(not_sexual),
              v.c.lon.is_not(None), v.c.lat.is_not(None)]
-    conds += [v.c[name].in_(getattr(f, name)) for name in GEO_FIELDS if getattr(f, name)]
+    conds += geo_conditions(v, f)
     if f.offense:
         conds.append(v.c.offense.in_(f.offense))
     return conds
@@ -178,7 +175,7 @@ def density(db: Database, version: int, f: Filters) -> pd.DataFrame:
         t = agg_victim_cell_month
         off = t.c.offense.in_(f.offense) if f.offense else t.c.offense == "*"
         parts.append(select(t.c.gx, t.c.gy, func.sum(t.c.n).label("n"))
-                     .where(t.c.m.between(*months), off, *_geo(t, f)).group_by(t.c.gx, t.c.gy))
+                     .where(t.c.m.between(*months), off, *geo_conditions(t, f)).group_by(t.c.gx, t.c.gy))
     v = victim
     gx = cast(func.floor(v.c.lon / CELL_LON), Integer).label("gx")
     gy = cast(func.floor(v.c.lat / CELL_LAT), Integer).label("gy")

@@ -21,7 +21,7 @@ from flask import Blueprint, jsonify, request
 from app.context import load_choices, services
 from app.urlstate import BadParameter, Choices, Filters, parse
 from data_access.cases import BadCaseQuery
-from data_access.db import DataError
+from data_access.db import DataError, RowCapExceeded
 
 PREFIX = "/api/v1"
 blueprint = Blueprint("api", __name__, url_prefix=PREFIX)
@@ -110,7 +110,8 @@ def meta(f: Filters, state: dict) -> dict:
 
 
 def guard(view: Callable) -> Callable:
-    """Bad input is a 400 naming the parameter; a database problem a 503; never a traceback."""
+    """Bad input is a 400 naming the parameter, and so is a request too broad to answer (the same
+    request would always fail: narrow it); a database problem a 503; never a traceback."""
     @wraps(view)
     def wrapped(*args, **kwargs):
         try:
@@ -119,6 +120,8 @@ def guard(view: Callable) -> Callable:
             return jsonify({"error": exc.message, "parameter": exc.param}), 400
         except BadCaseQuery as exc:
             return jsonify({"error": str(exc)}), 400
+        except RowCapExceeded as exc:
+            return jsonify({"error": exc.user_message}), 400
         except DataError as exc:
             return jsonify({"error": exc.user_message}), 503
     return wrapped
