@@ -63,12 +63,6 @@ class Page:
     def module(self) -> ModuleType:
         return importlib.import_module(self.adapter)
 
-    @property
-    def container_id(self) -> str:
-        from app import ids
-
-        return ids.page_id(self.name)
-
     def layout(self, inputs: LayoutInputs):
         return self.module.layout(inputs)
 

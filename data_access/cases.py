@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 
 import pandas as pd
 from sqlalchemy import func, select
@@ -31,7 +30,6 @@ MAX_PAGE = 400
 # and the page says so. A dropdown of more is unusable, and it is in every lookup page load.
 CHARGE_OPTIONS_CAP = 5_000
 CASE_NUMBER_RE = re.compile(r"^[0-9A-Z]{4,20}$")
-
 
 
 # --- outcomes ---------------------------------------------------------------------------------
@@ -179,6 +177,3 @@ def charge_options(db: Database, version: int) -> ChargeOptions:
                      row_cap=CHARGE_OPTIONS_CAP, on_cap="truncate")
     return ChargeOptions(tuple(r[0] for r in res.rows), res.truncated)
 
-
-def days_between(a: date | None, b: date | None) -> int | None:
-    return (b - a).days if a and b else None

@@ -145,13 +145,5 @@ def population(db: Database, version: int, f: Filters) -> dict:
     return out
 
 
-def dataset_total(db: Database, f: Filters, dataset: str) -> int:
-    """Unsuppressed total of the whole years (the public count behind every table)."""
-    t = _table(dataset)
-    first, last = S.year_span(f.start, f.end)
-    conds = [t.c.m.between(first, date(last.year, 12, 1)), *[_ok(t, f, x) for x in _fields(dataset)]]
-    return int(db.execute(select(func.coalesce(func.sum(t.c.n), 0)).where(*conds)).scalar())
-
-
 __all__ = ["Demographics", "demographics", "population", "matching_neighborhoods", "DIMENSIONS",
            "DATASETS"]

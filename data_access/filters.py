@@ -103,9 +103,6 @@ class Filters:
         """These filters without the offense selection (for views with a fixed offense set)."""
         return self.replace(offense=())
 
-    def active(self) -> dict[str, tuple[str, ...]]:
-        return {f: getattr(self, f) for f in MULTI_FIELDS if getattr(self, f)}
-
     def as_dict(self) -> dict:
         out: dict = {"start": self.start.isoformat(), "end": self.end.isoformat()}
         out.update({f: list(getattr(self, f)) for f in MULTI_FIELDS})

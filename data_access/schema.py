@@ -32,18 +32,8 @@ from data_access.filters import GEO_FIELDS
 
 metadata = MetaData()
 
-# Geography layers. Police districts exist under two maps: the one in force until the end of
-# 2022 and the redrawn one in force from 2023-01-01.
-LAYERS: dict[str, str] = {
-    "neighborhood": "Neighborhood",
-    "police_district": "Police district (map in force)",
-    "police_district_pre2023": "Police district (pre-2023 map)",
-    "police_district_2023": "Police district (2023 map)",
-    "council_district": "City Council district",
-    "legislative_district": "State legislative district",
-    "csa": "Community Statistical Area",
-    "city": "City outline",
-}
+# Police districts exist under two maps: the one in force until the end of 2022 and the redrawn
+# one in force from 2023-01-01.
 DISTRICT_MAP_CHANGE = "2023-01-01"
 
 geography = Table(
@@ -387,7 +377,6 @@ agg_arrest_daily = Table(
 )
 Index("ix_agg_arrest_daily_d", agg_arrest_daily.c.d)
 
-GEO_FILTER_COLUMNS = GEO_FIELDS
 
 
 # --- Demographics, arrests and case outcomes (migration 0004) ----------------------------------

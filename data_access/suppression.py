@@ -125,17 +125,6 @@ def month_start(d: date) -> date:
     return d.replace(day=1)
 
 
-def add_months(d: date, k: int) -> date:
-    y, m = divmod(d.year * 12 + d.month - 1 + k, 12)
-    return date(y, m + 1, 1)
-
-
-def month_span(start: date, end: date) -> tuple[date, date]:
-    """The whole months a date range touches: (first day of the first month, first day of the
-    last month)."""
-    return month_start(start), month_start(end)
-
-
 def year_span(start: date, end: date) -> tuple[date, date]:
     """The whole calendar years a date range touches: (1 January of the first, 1 January of the
     last). Demographic tables count these years, so ranges inside the same years show the same

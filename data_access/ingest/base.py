@@ -32,7 +32,7 @@ from data_access.db import Database, indexes_rebuilt_after
 from data_access.ingest.geo import Locator
 from data_access.ingest.reader import IngestError
 from data_access.loading import LoadSummary, bump_version, copy_frame, logged_load, seed_reference
-from data_access.schema import data_state, load_log, rejected_row
+from data_access.schema import data_state, rejected_row
 
 Progress = Callable[[str, int], None]
 
@@ -222,13 +222,6 @@ def commit_records(db: Database, summary: LoadSummary, *, table: Table, frame: p
         finish(conn, summary, days, changed={table.name})
         progress("committed", 0)
     return summary
-
-
-def last_loaded(conn_or_db, dataset: str):
-    """Most recent successful load of ``dataset`` (for incremental refresh)."""
-    stmt = select(load_log.c.data_as_of).where(load_log.c.dataset == dataset, load_log.c.status == "ok") \
-        .order_by(load_log.c.id.desc()).limit(1)
-    return conn_or_db.execute(stmt).scalar()
 
 
 DEFAULT_MIN_DATE = date(2000, 1, 1)

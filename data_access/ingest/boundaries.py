@@ -40,8 +40,6 @@ from data_access.ingest.reader import IngestError, read_bytes, read_csv_file
 from data_access.loading import LoadSummary, copy_frame, logged_load
 from data_access.schema import area_link, geography
 
-LAYER_NAMES = ("city", "neighborhood", "neighborhood_2010", "police_district_pre2023", "police_district_2023",
-               "council_district", "legislative_district", "legislative_district_2012", "csa")
 LINKED = ("police_district_pre2023", "police_district_2023", "council_district", "legislative_district", "csa")
 KM2_PER_DEG2 = 111.320 * math.cos(math.radians(39.3)) * 110.574
 

@@ -114,8 +114,6 @@ def offense_group(off: pd.Series) -> pd.Series:
 
 # --- districts ----------------------------------------------------------------------------------
 
-DISTRICTS = ("Central", "Eastern", "Northeastern", "Northern", "Northwestern", "Southeastern",
-             "Southern", "Southwestern", "Western")
 DISTRICT_ALIASES: dict[str, str] = {}
 for _d, _extra in (
     ("Central", ("C", "CD", "CENTRAL DISTRICT")),
@@ -371,7 +369,3 @@ def block_of(s: pd.Series) -> pd.Series:
         return u
     return map_unique(s, f)
 
-
-def geomask(x: pd.Series, grid: float = 0.001) -> pd.Series:
-    """Coordinates snapped to a ~100 m grid (block level): never the exact address."""
-    return (x / grid).round() * grid
