@@ -13,21 +13,11 @@ from datetime import date, timedelta
 from typing import Iterable, Mapping
 from urllib.parse import parse_qsl, urlencode
 
-from app.pageparams import PAGE_PARAMS  # noqa: F401  (re-exported: pages parse with it)
-from data_access.filters import MULTI_FIELDS, Filters, shift_years
+from data_access.filters import FIELD_BY_NAME, MULTI_FIELDS, Filters, shift_years
 
 FILTER_PARAMS = ("start", "end") + MULTI_FIELDS
 EARLIEST = date(2000, 1, 1)
 LATEST = date(2099, 12, 31)
-
-FIELD_NOUNS = {
-    "police_district": "police district",
-    "neighborhood": "neighborhood",
-    "council_district": "City Council district",
-    "legislative_district": "State legislative district",
-    "offense": "offense category",
-}
-
 
 class BadParameter(ValueError):
     def __init__(self, param: str, message: str):
@@ -127,7 +117,7 @@ def parse(query: str | Mapping[str, list[str]], choices: Choices, *, strict: boo
                 continue
             code = choices.canonical(name, raw)
             if code is None:
-                problem(name, f"Ignored {name}=“{raw}”: there is no such {FIELD_NOUNS[name]}.")
+                problem(name, f"Ignored {name}=“{raw}”: there is no such {FIELD_BY_NAME[name].noun}.")
             elif code not in chosen.setdefault(name, []):
                 chosen[name].append(code)
     return Filters(start=start, end=end, **{k: tuple(v) for k, v in chosen.items()}), notices
