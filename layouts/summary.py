@@ -1,6 +1,6 @@
 """The Summary page: headline cards, trend, offense breakdown, hour x weekday, the Plan's goal.
 
-Pure functions only: each takes small DataFrames from ``data_access.queries`` and returns Dash
+Pure functions only: each takes small DataFrames from ``data_access.summary`` and returns Dash
 components or Plotly figures, so every number on screen can be checked without a browser.
 """
 
@@ -58,7 +58,7 @@ CARD_DEFS = (
 
 def headline_cards(counts: pd.DataFrame, f: Filters, *, min_compare: int,
                    first_date: date | None) -> list[Card]:
-    """Cards from ``queries.offense_counts`` (columns offense, current, prior; further columns,
+    """Cards from ``data_access.summary.offense_counts`` (columns offense, current, prior; further columns,
     such as a gun flag, are ignored).
 
     The comparison is the same span one year earlier (``Filters.prior``). Percent change is
