@@ -244,7 +244,8 @@ def changelog_section(releases: list[Release], current: str) -> html.Section:
                   html.P(["This is version ", html.Strong(current, className="about-version"), "."])]
     for r in releases:
         body.append(html.H3(f"{r.version} — {r.date}" if r.date else r.version, className="h6"))
-        body.append(html.Ul([html.Li(item) for item in r.items]))
+        # CHANGELOG.md is Markdown: its code spans and emphasis render as such
+        body.append(dcc.Markdown("\n".join(f"* {item}" for item in r.items), className="changelog-items"))
     if not releases:
         body.append(html.P("The change log is in CHANGELOG.md in the project's repository."))
     return html.Section(body, className="panel")
