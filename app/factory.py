@@ -13,6 +13,7 @@ from flask import jsonify, request
 
 from app.context import EXTENSION, Services, load_choices, services
 from app.pages import PAGES, LayoutInputs
+from app.serving import cache_fingerprinted_assets
 from app.settings import PROJECT_ROOT, Settings
 from app.urlstate import Choices
 from data_access.cache import cache, cache_config
@@ -43,6 +44,7 @@ def create_app(config: Settings | dict[str, Any] | None = None, *, cache_type: s
         title="Baltimore Public Safety Accountability Dashboard",
         assets_folder=str(PROJECT_ROOT / "assets"),
         serve_locally=True,
+        compress=True,  # gzip/brotli for every text response (flask-compress), `psad serve` and gunicorn alike
         update_title=None,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},
                    {"name": "description", "content": "Crime, arrests, case outcomes and violence "
@@ -50,6 +52,7 @@ def create_app(config: Settings | dict[str, Any] | None = None, *, cache_type: s
     )
     server = app.server
     server.json.ensure_ascii = False  # API messages keep their typographic quotes readable
+    cache_fingerprinted_assets(server)
     server.extensions[EXTENSION] = Services(db=db, settings=settings)
     cache.init_app(server, config=cache_config(settings.redis_url, settings.cache_timeout, cache_type))
     # Every page's layout, built without data: Dash checks each callback's ids against it, so a

@@ -49,7 +49,8 @@ def database_for(scale: float) -> str:
     from sqlalchemy import make_url
 
     settings = Settings.from_env()
-    name = f"psad_bench_s{str(scale).replace('.', '_')}"
+    # one name per scale whatever its spelling (1, 1.0): every bench shares the same demo database
+    name = f"psad_bench_s{float(scale):g}".replace(".", "_")
     server = settings.database_url or embedded_url(settings.data_dir, "postgres")
     u = make_url(server.replace("postgresql+psycopg://", "postgresql://"))
     with psycopg.connect(u.set(drivername="postgresql").render_as_string(hide_password=False),

@@ -1,0 +1,49 @@
+"""What goes over the wire: every text response compressed for a client that accepts it, and the
+app's own fingerprinted files cacheable for a year."""
+
+from __future__ import annotations
+
+import gzip
+import re
+
+import pytest
+
+
+@pytest.fixture()
+def served(client):
+    page = client.get("/", headers={"Accept-Encoding": "gzip"})
+    html = gzip.decompress(page.data).decode()
+    return client, page, html
+
+
+def test_text_responses_are_compressed_for_clients_that_accept_it(served):
+    client, page, html = served
+    assert page.headers["Content-Encoding"] == "gzip" and "_dash-config" in html
+    js = re.search(r'src="(/_dash-component-suites/dash/dash-renderer/[^"]*\.js)"', html).group(1)
+    # (responses under flask-compress's 500 bytes, such as /api/v1/health, are sent as they are)
+    paths = ["/_dash-layout", "/_dash-dependencies", "/api/v1/counts?by=month", js]
+    for path in paths:
+        r = client.get(path, headers={"Accept-Encoding": "gzip"})
+        assert r.status_code == 200, path
+        assert r.headers.get("Content-Encoding") == "gzip", path
+        assert len(gzip.decompress(r.data)) > len(r.data), path
+    plain = client.get("/_dash-layout")
+    assert "Content-Encoding" not in plain.headers and plain.get_json()
+
+
+def test_brotli_when_the_client_prefers_it(client):
+    r = client.get("/_dash-layout", headers={"Accept-Encoding": "br"})
+    assert r.headers.get("Content-Encoding") == "br"
+
+
+def test_fingerprinted_assets_are_cached_for_a_year_others_revalidated(served):
+    client, _, html = served
+    css = re.search(r'href="(/assets/app\.css\?m=[^"]+)"', html).group(1)
+    r = client.get(css)
+    assert r.status_code == 200
+    cc = r.headers["Cache-Control"]
+    assert "max-age=31536000" in cc and "public" in cc and "immutable" in cc and "no-cache" not in cc
+    bare = client.get("/assets/app.css")
+    assert "no-cache" in bare.headers["Cache-Control"] and bare.headers.get("ETag")
+    again = client.get("/assets/app.css", headers={"If-None-Match": bare.headers["ETag"]})
+    assert again.status_code == 304
