@@ -42,6 +42,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PSAD_ROW_CAP", "row_cap", 20000, int,
             "Most rows any one query may return (API and pages). A query may ask for fewer, never more; "
             "past it the page (or the API, with HTTP 400) says to narrow the filters."),
+    Setting("PSAD_API_MAX_AGE", "api_max_age", 300, int,
+            "Seconds a browser, reverse proxy or CDN may reuse an API answer without asking again "
+            "(`Cache-Control: max-age`); after that it revalidates with the ETag, which changes "
+            "with every load."),
     Setting("PSAD_HOST", "host", "127.0.0.1", str, "Address `psad serve` listens on."),
     Setting("PSAD_PORT", "port", 8050, int, "Port `psad serve` listens on."),
     Setting("PSAD_GOAL_BASELINE_YEAR", "goal_baseline_year", 2021, int,
@@ -101,6 +105,7 @@ class Settings:
     cache_timeout: int
     statement_timeout_ms: int
     row_cap: int
+    api_max_age: int
     host: str
     port: int
     goal_baseline_year: int

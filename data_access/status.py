@@ -25,17 +25,18 @@ from data_access.schema import (
 
 
 def state(db: Database) -> dict:
-    """What is being served: data version, demo flag, data-as-of date, first date."""
+    """What is being served: data version, demo flag, data-as-of date, first date, and when the
+    data was last loaded (``updated_at``)."""
     try:
-        row = db.execute(select(data_state.c.version, data_state.c.is_demo, data_state.c.data_as_of)
-                         .where(data_state.c.id == 1)).rows
+        row = db.execute(select(data_state.c.version, data_state.c.is_demo, data_state.c.data_as_of,
+                                data_state.c.updated_at).where(data_state.c.id == 1)).rows
     except ProgrammingError:
         row = []
     if not row:
-        return {"version": 0, "is_demo": False, "data_as_of": None, "first_date": None}
-    version, is_demo, as_of = row[0]
+        return {"version": 0, "is_demo": False, "data_as_of": None, "first_date": None, "updated_at": None}
+    version, is_demo, as_of, updated_at = row[0]
     return {"version": version, "is_demo": is_demo, "data_as_of": as_of,
-            "first_date": first_date(db)}
+            "first_date": first_date(db), "updated_at": updated_at}
 
 
 @cached_query

@@ -47,3 +47,29 @@ def test_fingerprinted_assets_are_cached_for_a_year_others_revalidated(served):
     assert "no-cache" in bare.headers["Cache-Control"] and bare.headers.get("ETag")
     again = client.get("/assets/app.css", headers={"If-None-Match": bare.headers["ETag"]})
     assert again.status_code == 304
+
+
+def test_api_answers_carry_an_etag_that_a_load_changes(synth_db, demo_small, tmp_path):
+    from app import create_app
+    from data_access.ingest.cvi import load_cvi_file
+    from tests.test_ingest_cvi_cases import _cvi_rows
+
+    client = create_app({"database_url": synth_db.url}, cache_type="null").server.test_client()
+    url = "/api/v1/counts?by=year&start=2025-01-01&end=2025-12-31"
+    first = client.get(url)
+    assert first.status_code == 200
+    etag = first.headers["ETag"]
+    assert etag.startswith('W/"') and first.headers.get("Last-Modified")
+    cc = first.headers["Cache-Control"]
+    assert "public" in cc and "max-age=300" in cc
+    same = client.get(url, headers={"If-None-Match": etag})
+    assert same.status_code == 304 and same.data == b"" and same.headers["ETag"] == etag
+    assert "ETag" not in client.get("/api/v1/health").headers  # a health check is never cached
+    assert "ETag" not in client.get("/api/v1/counts?by=nope").headers  # nor an error
+
+    rows, _ = _cvi_rows(demo_small)
+    p = tmp_path / "cvi.csv"
+    p.write_text("\n".join(rows) + "\n")
+    load_cvi_file(synth_db, str(p))  # a load: a new data version
+    after = client.get(url, headers={"If-None-Match": etag})
+    assert after.status_code == 200 and after.headers["ETag"] != etag

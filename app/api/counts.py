@@ -33,7 +33,7 @@ COUNTS = Endpoint(
 HEALTH = Endpoint(
     "/health",
     "`database` (`ok` or `unavailable`, then HTTP 503), `data_version` and `data_as_of`.",
-    filters=False, offense="never",
+    filters=False, offense="never", http_cache=False,
 )
 
 

@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify, make_response, request
 
 from app.context import load_choices, services
+from app.reference import version
 from app.urlstate import BadParameter, Choices, Filters, parse
+from data_access import status
 from data_access.cases import BadCaseQuery
 from data_access.db import DataError, RowCapExceeded
 
@@ -61,6 +63,7 @@ class Endpoint:
     params: tuple[Param, ...] = ()
     filters: bool = True  # takes the page URL's filter parameters
     offense: str = "always"  # when ``offense`` filters apply: "always", "never" or a condition
+    http_cache: bool = True  # answers carry an ETag from the data version (not the health check)
 
     @property
     def url(self) -> str:
@@ -127,10 +130,37 @@ def guard(view: Callable) -> Callable:
     return wrapped
 
 
+def http_cached(view: Callable) -> Callable:
+    """An answer depends only on its URL and the loaded data: it carries an ETag made of the
+    package and data versions, Last-Modified (when the data was last loaded) and
+    ``Cache-Control: public, max-age=PSAD_API_MAX_AGE``, so a browser, a reverse proxy or a CDN
+    may keep it; ``If-None-Match`` with the current ETag gets a 304 without running the query. A
+    load changes the data version, and so every ETag."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        svc = services()
+        state = status.state(svc.db)
+        etag = f"{version()}-{state['version']}"
+        if request.if_none_match.contains_weak(etag):
+            response = make_response("", 304)
+        else:
+            response = make_response(view(*args, **kwargs))
+            if response.status_code != 200:
+                return response
+        response.set_etag(etag, weak=True)
+        if state.get("updated_at"):
+            response.last_modified = state["updated_at"]
+        response.cache_control.public = True
+        response.cache_control.max_age = svc.settings.api_max_age
+        return response
+    return wrapped
+
+
 def endpoint(spec: Endpoint) -> Callable[[Callable], Callable]:
-    """Declare ``spec`` and serve the decorated view at its path, behind ``guard``."""
+    """Declare ``spec`` and serve the decorated view at its path, behind ``guard`` (and
+    ``http_cached`` unless the spec says not)."""
     def register(view: Callable) -> Callable:
         ENDPOINTS.append(spec)
-        blueprint.get(spec.path)(guard(view))
+        blueprint.get(spec.path)(guard(http_cached(view) if spec.http_cache else view))
         return view
     return register
