@@ -10,7 +10,7 @@ import argparse
 import sys
 from datetime import date
 
-from app.settings import Settings
+from app.settings import PROJECT_ROOT, Settings
 
 
 def _database(settings: Settings):
@@ -24,9 +24,22 @@ def _database(settings: Settings):
 def cmd_serve(args, settings: Settings) -> int:
     from app.factory import create_app, resolved_settings
 
-    app = create_app(resolved_settings(settings))
+    settings = resolved_settings(settings)  # starts the embedded PostgreSQL when DATABASE_URL is unset
     host = args.host or settings.host
     port = args.port or settings.port
+    if args.production:
+        import os
+        import shutil
+
+        gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or shutil.which("gunicorn")
+        if not gunicorn:
+            print("psad: gunicorn is not installed (pip install gunicorn)", file=sys.stderr)
+            return 1
+        env = dict(os.environ, DATABASE_URL=settings.database_url, PSAD_HOST=host, PSAD_PORT=str(port))
+        print(f"Serving the dashboard with gunicorn on http://{host}:{port}  (Ctrl+C to stop)", flush=True)
+        os.chdir(PROJECT_ROOT)  # gunicorn.conf.py and wsgi.py live there
+        os.execve(gunicorn, [gunicorn, "--config", str(PROJECT_ROOT / "gunicorn.conf.py"), "wsgi:application"], env)
+    app = create_app(settings)
     print(f"Serving the dashboard on http://{host}:{port}  (Ctrl+C to stop)", flush=True)
     app.run(host=host, port=port, debug=settings.debug)
     return 0
@@ -198,6 +211,8 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", help="run the dashboard")
     s.add_argument("--host")
     s.add_argument("--port", type=int)
+    s.add_argument("--production", action="store_true",
+                   help="gunicorn with threaded workers and the repository's gunicorn.conf.py")
     s.set_defaults(func=cmd_serve)
 
     db = sub.add_parser("db", help="database schema").add_subparsers(dest="db_command", required=True)

@@ -93,6 +93,15 @@ def resolved_settings(settings: Settings | None = None) -> Settings:
     return replace(settings, database_url=resolve_database_url(settings.database_url, settings.data_dir))
 
 
+def warm(server) -> None:
+    """Make Dash register its bundles before real traffic (a request for the page and for its
+    dependencies), then drop any database engine so no connection is shared across a fork."""
+    client = server.test_client()
+    client.get("/")
+    client.get("/_dash-dependencies")
+    server.extensions[EXTENSION].db.dispose()
+
+
 def serve_layout():
     """The shell, built per page load from the (cached) filter options and data state. The shown
     page is filled in by ``callbacks.shell``."""
@@ -116,4 +125,4 @@ def validation_layout(settings: Settings) -> html.Div:
     return html.Div(bare)
 
 
-__all__ = ["create_app", "resolved_settings"]
+__all__ = ["create_app", "resolved_settings", "warm"]
