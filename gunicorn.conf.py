@@ -2,7 +2,8 @@
 ``gunicorn wsgi:application`` started in the project root (gunicorn reads ./gunicorn.conf.py).
 
 * Threaded workers (``gthread``): a slow client holds one thread, not a whole worker; one worker
-  per core, ``PSAD_THREADS`` threads each (``WEB_CONCURRENCY`` overrides the worker count).
+  per core, ``PSAD_THREADS`` threads each (``WEB_CONCURRENCY`` sets the worker count); both are
+  rows of the settings table (``app/settings.py``).
 * The app is loaded once in the master (``preload_app``) and warmed there before any worker is
   forked: Dash registers its JavaScript bundles on its first request, and under threads the first
   concurrent requests after a (re)start raced that registration and got HTTP 500 for the bundles
@@ -14,16 +15,15 @@ sends cache headers, so the proxy only passes requests on (or caches the API by 
 """
 
 import multiprocessing
-import os
 
 from app.settings import Settings
 
 _settings = Settings.from_env()
 
 bind = f"{_settings.host}:{_settings.port}"
-workers = int(os.environ.get("WEB_CONCURRENCY") or max(2, multiprocessing.cpu_count()))
+workers = _settings.workers or max(2, multiprocessing.cpu_count())
 worker_class = "gthread"
-threads = int(os.environ.get("PSAD_THREADS") or 8)
+threads = _settings.threads
 timeout = 30
 graceful_timeout = 20
 keepalive = 5

@@ -46,6 +46,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Seconds a browser, reverse proxy or CDN may reuse an API answer without asking again "
             "(`Cache-Control: max-age`); after that it revalidates with the ETag, which changes "
             "with every load."),
+    Setting("WEB_CONCURRENCY", "workers", 0, int,
+            "gunicorn worker processes for `psad serve --production`; 0: one per core (at least 2)."),
+    Setting("PSAD_THREADS", "threads", 8, int,
+            "Threads per gunicorn worker (`psad serve --production`): a slow client holds one thread."),
     Setting("PSAD_HOST", "host", "127.0.0.1", str, "Address `psad serve` listens on."),
     Setting("PSAD_PORT", "port", 8050, int, "Port `psad serve` listens on."),
     Setting("PSAD_GOAL_BASELINE_YEAR", "goal_baseline_year", 2021, int,
@@ -106,6 +110,8 @@ class Settings:
     statement_timeout_ms: int
     row_cap: int
     api_max_age: int
+    workers: int
+    threads: int
     host: str
     port: int
     goal_baseline_year: int
