@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
+from flask import g, has_request_context
 from sqlalchemy import func, select
 from sqlalchemy.exc import ProgrammingError
 
@@ -26,7 +27,18 @@ from data_access.schema import (
 
 def state(db: Database) -> dict:
     """What is being served: data version, demo flag, data-as-of date, first date, and when the
-    data was last loaded (``updated_at``)."""
+    data was last loaded (``updated_at``). Read once per request (kept on ``flask.g``): an API
+    view and its HTTP caching both ask, and they must see the same version anyway."""
+    if has_request_context():
+        memo = g.setdefault("psad_state", {})
+        key = repr(db)
+        if key not in memo:
+            memo[key] = _read_state(db)
+        return memo[key]
+    return _read_state(db)
+
+
+def _read_state(db: Database) -> dict:
     try:
         row = db.execute(select(data_state.c.version, data_state.c.is_demo, data_state.c.data_as_of,
                                 data_state.c.updated_at).where(data_state.c.id == 1)).rows
