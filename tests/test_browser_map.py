@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
@@ -110,4 +112,21 @@ def test_cvi_page_lists_and_maps_the_sites(server):
     wait_for(lambda: len(dash_duo.find_elements("#cvi-map .cvi-icon"))
              == len(dash_duo.find_elements("#cvi-list .cvi-site")), message="map follows the list")
     assert all("hospital" in c.text.lower() for c in dash_duo.find_elements("#cvi-list .cvi-type"))
+    assert dash_duo.get_logs() == []
+
+
+def test_opening_a_page_never_rewrites_its_link(server):
+    """The page's controls start as the link says, and nothing writes the URL until a person acts
+    (the browser fires the page's URL-writing callbacks when the page is inserted)."""
+    dash_duo = server
+    link = "/map?start=2025-01-01&end=2025-12-31&layer=CSA&cvi=on&program=safe_streets"
+    dash_duo.driver.get(dash_duo.server_url + link)
+    wait_for(lambda: len(areas(dash_duo)) > 10, message="areas drawn")
+    wait_for(lambda: "Community Statistical Areas" in dash_duo.find_element("#map-caption").text, message="CSA view")
+    time.sleep(1)  # any stray write would have landed by now
+    assert dash_duo.driver.current_url == dash_duo.server_url + link
+    dash_duo.driver.get(dash_duo.server_url + "/lookup?start=2025-01-01&end=2025-12-31&page=2&charge=X")
+    wait_for(lambda: dash_duo.find_element("#lookup-results").text, message="results")
+    time.sleep(1)
+    assert dash_duo.driver.current_url.endswith("/lookup?start=2025-01-01&end=2025-12-31&page=2&charge=X")
     assert dash_duo.get_logs() == []
