@@ -10,7 +10,7 @@ from flask import g, has_request_context
 from sqlalchemy import func, select
 from sqlalchemy.exc import ProgrammingError
 
-from data_access.cache import cached_query
+from data_access.cache import cached_query, request_versions
 from data_access.db import Database
 from data_access.schema import (
     agg_victim_city_daily,
@@ -47,6 +47,9 @@ def _read_state(db: Database) -> dict:
     if not row:
         return {"version": 0, "is_demo": False, "data_as_of": None, "first_date": None, "updated_at": None}
     version, is_demo, as_of, updated_at = row[0]
+    versions = request_versions()
+    if versions is not None:  # the cached queries of this request need not read the version again
+        versions.setdefault(repr(db), version)
     return {"version": version, "is_demo": is_demo, "data_as_of": as_of,
             "first_date": first_date(db), "updated_at": updated_at}
 
