@@ -22,6 +22,7 @@ from data_access.filters import Filters
 from data_access.schema import agg_victim_city_month, agg_victim_detail, geography
 from layouts.cases import lookup_page
 from tests.conftest import DEMO_END, DEMO_START
+from tests.dash_support import payload
 
 TEN_ROWS = text("SELECT g FROM generate_series(1, 10) AS g")
 SUMMARY_STATE = "?start=2026-01-01&end=2026-10-31"
@@ -42,48 +43,11 @@ def table_locked(url: str, table: str):
 
 
 def callback_payload(app, client, output: str, known: dict[str, object]) -> dict:
-    """The JSON the Dash renderer POSTs to ``/_dash-update-component`` for the callback whose
-    outputs include ``output`` ("component-id.property"). Every input and state of that
-    callback is filled from ``known`` ("id.property" -> value; None when not known), so the
-    payload follows the callback's signature as it changes."""
-    client.get("/")  # callbacks registered with dash.callback reach app.callback_map on first request
+    """The JSON the Dash renderer POSTs for the callback writing ``output`` ("id.property"),
+    every input and state filled from ``known``."""
+    client.get("/")
+    return payload(app, output, known)
 
-    def parts(key: str) -> list[dict]:
-        out = []
-        for part in key.strip(".").split("..."):
-            cid, prop = part.rsplit(".", 1)
-            out.append({"id": cid, "property": prop})
-        return out
-
-    def bare(d: dict) -> str:
-        return f"{d['id']}.{d['property'].split('@', 1)[0]}"  # allow_duplicate adds "@hash"
-
-    key = next(k for k in app.callback_map if output in [bare(p) for p in parts(k)])
-    spec = app.callback_map[key]
-
-    def fill(deps: list[dict]) -> list[dict]:
-        return [{"id": d["id"], "property": d["property"], "value": known.get(f"{d['id']}.{d['property']}")}
-                for d in deps]
-
-    inputs, state = fill(spec["inputs"]), fill(spec["state"])
-    outputs = parts(key)
-    changed = [f"{d['id']}.{d['property']}" for d in inputs if f"{d['id']}.{d['property']}" in known]
-    return {"output": key, "outputs": outputs if key.startswith("..") else outputs[0], "inputs": inputs,
-            "state": state, "changedPropIds": changed[:1]}
-
-
-# --- the execute path -------------------------------------------------------------------------
-
-def test_statement_timeout_is_a_domain_error_and_prompt(demo_url):
-    db = Database(demo_url, statement_timeout_ms=50)
-    try:
-        t0 = time.monotonic()
-        with pytest.raises(QueryTimeout):
-            db.execute(text("SELECT pg_sleep(1)"))
-        assert time.monotonic() - t0 < 5  # cancelled by the server, not left to finish
-        assert db.execute(text("SELECT 1")).scalar() == 1  # the connection is usable again
-    finally:
-        db.dispose()
 
 
 def test_a_tiny_row_cap_raises_or_truncates(demo_url):

@@ -19,20 +19,15 @@ from data_access import cases as C
 from data_access import demographics as D
 from data_access.filters import Filters
 from data_access.vocabulary import DISPOSITIONS
+from tests.dash_support import post, values_of
 from tests.test_callbacks_filters_summary import call_callback
 
 STATE_2025 = to_query(Filters(date(2025, 1, 1), date(2025, 12, 31)))
 
 
 def _post(client, app, key, inputs, state=()):
-    """POST to a single-output callback whose output key is ``key`` (allow_duplicate keys
-    carry an ``@hash`` suffix)."""
-    key = next(k for k, spec in app.callback_map.items() if k.split("@")[0] == key and "@" in k
-               and spec["inputs"][0]["id"] == inputs[0]["id"])
-    outputs = {"id": key.rsplit(".", 1)[0], "property": key.rsplit(".", 1)[1]}
-    payload = {"output": key, "outputs": outputs, "inputs": inputs, "state": list(state),
-               "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"]}
-    return client.post("/_dash-update-component", json=payload)
+    """POST to the callback that writes ``key`` and is triggered by the first of ``inputs``."""
+    return post(client, app, key, values_of(*inputs, *state), f"{inputs[0]['id']}.{inputs[0]['property']}")
 
 
 def test_lookup_parameters_in_a_link_raise_no_notice(db, app_ctx):

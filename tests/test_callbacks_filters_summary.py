@@ -16,6 +16,7 @@ from app.pages import PAGES
 from app.urlstate import to_query
 from callbacks.filters import narrow_neighborhoods, sync
 from data_access.filters import Filters
+from tests.dash_support import post, values_of
 
 
 @pytest.fixture()
@@ -78,14 +79,9 @@ def test_choosing_a_district_drops_neighborhoods_outside_it(loaded):
     assert outside in json.dumps(out["notices"], default=str)
 
 
-def call_callback(client, app, output_prefix: str, inputs: list[dict]):
-    """POST to /_dash-update-component as the Dash renderer does."""
-    key = next(k for k in app.callback_map if output_prefix in k)
-    outputs = [{"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]}
-               for part in key.strip(".").split("...")]
-    payload = {"output": key, "outputs": outputs, "inputs": inputs, "state": [],
-               "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"]}
-    return client.post("/_dash-update-component", json=payload)
+def call_callback(client, app, output: str, inputs: list[dict]):
+    """POST to /_dash-update-component as the Dash renderer does (the first input changed)."""
+    return post(client, app, output, values_of(*inputs), f"{inputs[0]['id']}.{inputs[0]['property']}")
 
 
 def test_summary_callback_over_http(app, client):

@@ -24,6 +24,7 @@ from data_access import map_queries as Q
 from data_access.filters import Filters
 from layouts import map as L
 from layouts.cvi import program_codes, site_list
+from tests.dash_support import post
 
 # --- pure builders ------------------------------------------------------------------------------
 
@@ -178,21 +179,8 @@ def test_page_params_sync_both_ways():
 
 def call(client, app, output_id: str, values: dict, changed: str):
     """POST to /_dash-update-component as the Dash renderer does, for the callback that outputs
-    ``output_id``; ``values`` maps "id.prop" to the value of each input and state."""
-    changed_id = changed.rsplit(".", 1)[0]
-    key = next(k for k, spec in app.callback_map.items() if f"{output_id}." in k
-               and any(i["id"] == changed_id for i in spec["inputs"]))
-    spec = app.callback_map[key]
-    outputs = [{"id": part.rsplit(".", 1)[0].split("@")[0], "property": part.rsplit(".", 1)[1].split("@")[0]}
-               for part in key.strip(".").split("...")]
-
-    def fill(items):
-        return [{"id": it["id"], "property": it["property"], "value": values.get(f"{it['id']}.{it['property']}")}
-                for it in items]
-
-    payload = {"output": key, "outputs": outputs, "inputs": fill(spec["inputs"]), "state": fill(spec["state"]),
-               "changedPropIds": [changed]}
-    return client.post("/_dash-update-component", json=payload)
+    ``output_id`` and is triggered by ``changed``; ``values`` maps "id.prop" to each input and state."""
+    return post(client, app, output_id, values, changed)
 
 
 def map_values(state: str, **extra):

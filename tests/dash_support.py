@@ -1,0 +1,54 @@
+"""Calling a callback over HTTP exactly as the Dash renderer does: one helper for every test.
+
+The callback is found by one of its outputs (``"id"`` or ``"id.property"``) and, where several
+callbacks write the same output, by the input that changed; its inputs and states are filled by
+name from ``values`` (``"id.property" -> value``, None when absent), so a test keeps working when
+a callback's signature moves an input to a state.
+"""
+
+from __future__ import annotations
+
+
+def _parts(key: str) -> list[dict]:
+    out = []
+    for part in key.strip(".").split("..."):
+        cid, prop = part.rsplit(".", 1)
+        out.append({"id": cid.split("@")[0], "property": prop.split("@")[0]})  # allow_duplicate: "@hash"
+    return out
+
+
+def callback_key(app, output: str, changed: str | None = None) -> str:
+    def writes(key: str) -> bool:
+        names = [f"{p['id']}.{p['property']}" for p in _parts(key)]
+        return output in names or any(n.startswith(output + ".") for n in names)
+
+    def triggered_by(key: str) -> bool:
+        return changed is None or any(f"{i['id']}.{i['property']}" == changed or i["id"] == changed
+                                      for i in app.callback_map[key]["inputs"])
+
+    return next(k for k in app.callback_map if writes(k) and triggered_by(k))
+
+
+def payload(app, output: str, values: dict, changed: str | None = None) -> dict:
+    key = callback_key(app, output, changed)
+    spec = app.callback_map[key]
+
+    def fill(deps: list[dict]) -> list[dict]:
+        return [{"id": d["id"], "property": d["property"], "value": values.get(f"{d['id']}.{d['property']}")}
+                for d in deps]
+
+    outputs = _parts(key)
+    inputs = fill(spec["inputs"])
+    first = next((f"{i['id']}.{i['property']}" for i in inputs if f"{i['id']}.{i['property']}" in values), None)
+    return {"output": key, "outputs": outputs if key.startswith("..") else outputs[0], "inputs": inputs,
+            "state": fill(spec["state"]), "changedPropIds": [changed if changed and "." in changed else first]}
+
+
+def post(client, app, output: str, values: dict, changed: str | None = None):
+    """POST the callback's update and return the response."""
+    return client.post("/_dash-update-component", json=payload(app, output, values, changed))
+
+
+def values_of(*deps: dict) -> dict:
+    """``{"id.property": value}`` from renderer-style ``{"id", "property", "value"}`` dicts."""
+    return {f"{d['id']}.{d['property']}": d["value"] for d in deps}
