@@ -49,6 +49,19 @@ def callback_payload(app, client, output: str, known: dict[str, object]) -> dict
     return payload(app, output, known)
 
 
+# --- the execute path -------------------------------------------------------------------------
+
+def test_statement_timeout_is_a_domain_error_and_prompt(demo_url):
+    db = Database(demo_url, statement_timeout_ms=50)
+    try:
+        t0 = time.monotonic()
+        with pytest.raises(QueryTimeout):
+            db.execute(text("SELECT pg_sleep(1)"))
+        assert time.monotonic() - t0 < 5  # cancelled by the server, not left to finish
+        assert db.execute(text("SELECT 1")).scalar() == 1  # the connection is usable again
+    finally:
+        db.dispose()
+
 
 def test_a_tiny_row_cap_raises_or_truncates(demo_url):
     db = Database(demo_url, row_cap=3)
