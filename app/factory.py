@@ -12,7 +12,7 @@ from dash.development.base_component import Component
 from flask import jsonify, request
 
 from app.context import EXTENSION, Services, load_choices, services
-from app.pages import PAGES, LayoutInputs
+from app.pages import NAV_PAGES, PAGES, LayoutInputs
 from app.serving import cache_fingerprinted_assets
 from app.settings import PROJECT_ROOT, Settings
 from app.urlstate import Choices
@@ -110,7 +110,7 @@ def serve_layout():
         choices, options, state = load_choices(svc.db)
     except DataError as exc:
         return shell.unavailable(exc.user_message)
-    return shell.shell(options, choices, bool(state["is_demo"]), PAGES)
+    return shell.shell(options, choices, bool(state["is_demo"]), NAV_PAGES)
 
 
 def validation_layout(settings: Settings) -> html.Div:
@@ -118,7 +118,7 @@ def validation_layout(settings: Settings) -> html.Div:
     bare: the browser checks each callback's ids and properties against their types, and this goes
     into every page's HTML, so it carries no children or other properties."""
     inputs = LayoutInputs(settings=settings)
-    full = html.Div([shell.shell({}, Choices(), False, PAGES),
+    full = html.Div([shell.shell({}, Choices(), False, NAV_PAGES),
                      *[shell.page_frame(p.name, p.layout(inputs)) for p in PAGES]])
     bare = [{"type": c._type, "namespace": c._namespace, "props": {"id": c.id}}
             for c in full._traverse() if isinstance(c, Component) and getattr(c, "id", None)]

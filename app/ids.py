@@ -102,3 +102,9 @@ LOOKUP_CLEAR = "lookup-clear"
 LOOKUP_RESULTS = "lookup-results"
 LOOKUP_DETAIL = "lookup-detail"
 LOOKUP_ERROR = "lookup-error"
+
+# Presentation deck
+PRESENT_LINK = "present-link"  # in the shell: opens the deck of the current view
+PRESENT_DECK = "present-deck"  # holds the deck (filled by the page's callback)
+PRESENT_DECK_ROOT = "present-deck-root"  # the deck itself, with what its script needs
+PRESENT_LIVE = "present-live"  # announces the slide to screen readers

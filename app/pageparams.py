@@ -94,3 +94,62 @@ def replace_page_params(search: str | None, pairs: list[tuple[str, str]]) -> str
     """``search`` with its page parameters replaced by ``pairs`` (filters untouched)."""
     rest = [(k, v) for k, v in _pairs(search) if k not in PAGE_PARAMS]
     return "?" + urlencode(rest + pairs)
+
+
+# --- the presentation deck -----------------------------------------------------------------------
+
+PRESENT_DEFAULTS = {"slide": 1, "compare": None, "theme": "light", "advance": 0, "from": "summary"}
+ADVANCE_RANGE = (5, 3600)
+
+
+def parse_present(search: str | None, choices) -> tuple[dict, list[str]]:
+    """The deck's view from the query string: slide (1-based), compare (None, "city" or a
+    (field, code) pair), theme, advance (seconds, 0 for off) and from (the page Escape returns to).
+    ``choices``: ``app.urlstate.Choices``, to check a compared area exists."""
+    from app.pages import NAV_PAGES
+    from data_access.filters import FIELD_BY_NAME, GEO_FIELDS
+
+    out, notices, seen = dict(PRESENT_DEFAULTS), [], set()
+    for key, raw in _pairs(search):
+        if key not in PRESENT_DEFAULTS:
+            continue
+        if key in seen:
+            notices.append(f"“{key}” was given more than once; used the first.")
+            continue
+        seen.add(key)
+        value = raw.strip()
+        if key in ("slide", "advance"):
+            if not value.isdigit():
+                notices.append(f"Ignored {key}=“{raw}”: use a whole number.")
+            elif key == "slide":
+                out["slide"] = max(1, int(value))
+            elif int(value) == 0 or ADVANCE_RANGE[0] <= int(value) <= ADVANCE_RANGE[1]:
+                out["advance"] = int(value)
+            else:
+                notices.append(f"Ignored advance={value}: use 0 (off) or {ADVANCE_RANGE[0]} … "
+                               f"{ADVANCE_RANGE[1]} seconds.")
+        elif key == "theme":
+            if value.lower() in ("light", "dark"):
+                out["theme"] = value.lower()
+            else:
+                notices.append(f"Ignored theme=“{raw}”: use light or dark.")
+        elif key == "from":
+            if value.lower() in {p.name for p in NAV_PAGES}:
+                out["from"] = value.lower()
+            else:
+                notices.append(f"Ignored from=“{raw}”: there is no such page.")
+        elif value.lower() == "city":
+            out["compare"] = "city"
+        else:
+            name, _, code = value.partition(":")
+            name = name.strip().lower()
+            if name not in GEO_FIELDS or not code.strip():
+                notices.append(f"Ignored compare=“{raw}”: use city, or an area as field:code "
+                               f"(e.g. council_district:7; fields: {', '.join(GEO_FIELDS)}).")
+                continue
+            canonical = choices.canonical(name, code)
+            if canonical is None:
+                notices.append(f"Ignored compare=“{raw}”: there is no such {FIELD_BY_NAME[name].noun}.")
+            else:
+                out["compare"] = (name, canonical)
+    return out, notices

@@ -54,6 +54,7 @@ class Page:
     path: str
     adapter: str  # dotted name of the callbacks module: layout(inputs) and register(app, page)
     params: tuple[PageParam, ...] = ()  # the page's own URL parameters
+    in_nav: bool = True  # a tab in the nav (the presentation deck is opened from its own control)
 
     @property
     def param_names(self) -> tuple[str, ...]:
@@ -96,10 +97,20 @@ PAGES: tuple[Page, ...] = (
                   "all"),
     )),
     Page("about", "About the data", "/about", "callbacks.about"),
+    Page("present", "Present", "/present", "callbacks.present", in_nav=False, params=(
+        PageParam("slide", "the slide shown, `1` … the number of slides; kept as the presenter moves", "1"),
+        PageParam("compare", "`city`, or a second area as `field:code` (e.g. `council_district:7`, "
+                             "`police_district:Southern`): every slide shows it beside the first"),
+        PageParam("theme", "`light` or `dark` (high contrast, for a dim room)", "light"),
+        PageParam("advance", "seconds per slide, `5` … `3600`, for a looping lobby screen; `0` is off", "0"),
+        PageParam("from", "the page Escape returns to (a page name, e.g. `map`)", "summary"),
+    )),
 )
 PAGE_BY_NAME = {p.name: p for p in PAGES}
 PAGE_BY_PATH = {p.path: p for p in PAGES}
 HOME = PAGES[0]
+NAV_PAGES: tuple[Page, ...] = tuple(p for p in PAGES if p.in_nav)
+PRESENT = PAGE_BY_NAME["present"]
 
 # Every page's own URL parameters; a filter change keeps them, except those a page resets.
 PAGE_PARAMS: tuple[str, ...] = tuple(q.name for p in PAGES for q in p.params)
@@ -117,5 +128,6 @@ def shown_page(pathname: str | None) -> Page:
     return page_for_path(pathname) or HOME
 
 
-__all__ = ["Page", "PageParam", "LayoutInputs", "PAGES", "PAGE_BY_NAME", "PAGE_BY_PATH", "PAGE_PARAMS",
+__all__ = ["Page", "PageParam", "LayoutInputs", "PAGES", "NAV_PAGES", "PRESENT", "PAGE_BY_NAME", "PAGE_BY_PATH",
+           "PAGE_PARAMS",
            "KEPT_ON_FILTER_CHANGE", "page_for_path", "shown_page"]

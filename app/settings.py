@@ -52,6 +52,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Threads per gunicorn worker (`psad serve --production`): a slow client holds one thread."),
     Setting("PSAD_HOST", "host", "127.0.0.1", str, "Address `psad serve` listens on."),
     Setting("PSAD_PORT", "port", 8050, int, "Port `psad serve` listens on."),
+    Setting("PSAD_PUBLIC_URL", "public_url", "", str,
+            "The address residents reach the dashboard at (e.g. `https://safety.baltimorecity.gov`), for the "
+            "QR code on the deck's last slide. Empty: the address the presenter's browser used."),
     Setting("PSAD_GOAL_BASELINE_YEAR", "goal_baseline_year", 2021, int,
             "Baseline year of the Plan's gun-violence goal."),
     Setting("PSAD_GOAL_ANNUAL_REDUCTION", "goal_annual_reduction", 0.15, float,
@@ -114,6 +117,7 @@ class Settings:
     threads: int
     host: str
     port: int
+    public_url: str
     goal_baseline_year: int
     goal_annual_reduction: float
     min_compare: int

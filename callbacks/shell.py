@@ -11,7 +11,7 @@ from dash import ClientsideFunction, Input, Output, State
 
 from app import ids
 from app.context import load_choices, services
-from app.pages import PAGES, LayoutInputs, page_for_path, shown_page
+from app.pages import NAV_PAGES, LayoutInputs, page_for_path, shown_page
 from callbacks.filters import notice_alerts
 from data_access.db import DataError
 from layouts.shell import page_frame, unavailable_notice
@@ -29,13 +29,13 @@ def page_content(pathname: str | None, search: str | None = None) -> dict:
         content = page_frame(page.name, page.layout(inputs))
     except DataError as exc:
         content = page_frame(page.name, unavailable_notice(exc.user_message))
-    return {"content": content, "active": [p.name == page.name for p in PAGES], "notice": notice}
+    return {"content": content, "active": [p.name == page.name for p in NAV_PAGES], "notice": notice}
 
 
 def register(app) -> None:
     @app.callback(
         output={"content": Output(ids.PAGE_CONTENT, "children"),
-                "active": [Output(ids.nav_id(p.name), "active") for p in PAGES],
+                "active": [Output(ids.nav_id(p.name), "active") for p in NAV_PAGES],
                 "notice": Output(ids.PATH_NOTICE, "children")},
         inputs={"pathname": Input(ids.URL, "pathname")},
         state={"search": State(ids.URL, "search")},
@@ -48,9 +48,18 @@ def register(app) -> None:
     # filters; a round trip to the server per filter change for that would be waste.
     app.clientside_callback(
         ClientsideFunction(namespace="psad", function_name="navHrefs"),
-        [Output(ids.nav_id(p.name), "href") for p in PAGES],
+        [Output(ids.nav_id(p.name), "href") for p in NAV_PAGES],
         Input(ids.URL, "search"),
-        [State(ids.nav_id(p.name), "href") for p in PAGES],
+        [State(ids.nav_id(p.name), "href") for p in NAV_PAGES],
+        prevent_initial_call=False,
+    )
+
+    # In the browser: the Present control opens the deck of the page shown, with its filters.
+    app.clientside_callback(
+        ClientsideFunction(namespace="psad", function_name="presentHref"),
+        Output(ids.PRESENT_LINK, "href"),
+        Input(ids.URL, "pathname"),
+        Input(ids.URL, "search"),
         prevent_initial_call=False,
     )
 

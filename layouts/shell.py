@@ -66,7 +66,7 @@ def filter_bar(options: dict, choices: Choices) -> html.Div:
 
 
 def nav(pages) -> html.Nav:
-    """One link per page of the registry (``app.pages.PAGES``)."""
+    """One link per page of the registry that is a tab (``app.pages.NAV_PAGES``)."""
     return html.Nav(dbc.Nav([
         dbc.NavLink(p.label, href=p.path, id=ids.nav_id(p.name), active=False) for p in pages
     ], pills=True), id=ids.NAV, className="page-nav", **{"aria-label": "Pages"})
@@ -86,7 +86,13 @@ def shell(options: dict, choices: Choices, is_demo: bool, pages, content=None) -
         html.Header([
             html.Div([
                 html.H1("Baltimore Public Safety Accountability Dashboard", className="site-title"),
-                html.Div(data_as_of_text(choices.data_as_of), id=ids.DATA_AS_OF, className="as-of"),
+                html.Div([
+                    html.Div(data_as_of_text(choices.data_as_of), id=ids.DATA_AS_OF, className="as-of"),
+                    # the deck of the view shown: same filters, full screen, for a room
+                    dcc.Link("Present", href="/present", id=ids.PRESENT_LINK,
+                             className="btn btn-outline-primary btn-sm present-link",
+                             title="Show this view as full-screen slides for a meeting"),
+                ], className="header-tools"),
             ], className="header-row"),
         ], className="site-header"),
         demo_banner(is_demo),

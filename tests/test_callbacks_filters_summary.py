@@ -115,9 +115,10 @@ def test_layout_has_banner_filters_and_nav_but_no_page(client):
     for control in ids.FILTER_CONTROLS.values():
         assert f'"{control}"' in layout
     for page in PAGES:
-        assert f'"{ids.nav_id(page.name)}"' in layout
+        assert (f'"{ids.nav_id(page.name)}"' in layout) == page.in_nav
         assert f'"{ids.page_id(page.name)}"' not in layout  # built when shown, not on every load
     assert f'"{ids.PAGE_CONTENT}"' in layout
+    assert f'"{ids.PRESENT_LINK}"' in layout  # the deck is opened from every page
     assert ids.LOOKUP_CHARGE not in layout  # the lookup's long charge list is not downloaded by everyone
 
 

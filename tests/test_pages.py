@@ -9,7 +9,15 @@ import pytest
 
 from app import ids, pageparams
 from app.factory import validation_layout
-from app.pages import KEPT_ON_FILTER_CHANGE, PAGE_PARAMS, PAGES, LayoutInputs, page_for_path, shown_page
+from app.pages import (
+    KEPT_ON_FILTER_CHANGE,
+    NAV_PAGES,
+    PAGE_PARAMS,
+    PAGES,
+    LayoutInputs,
+    page_for_path,
+    shown_page,
+)
 from app.settings import Settings
 from app.urlstate import Choices
 from callbacks import filters
@@ -26,7 +34,7 @@ def component_ids(layout) -> set[str]:
 
 
 def shell_ids() -> set[str]:
-    return component_ids(shell.shell({}, Choices(), False, PAGES))
+    return component_ids(shell.shell({}, Choices(), False, NAV_PAGES))
 
 
 def page_ids(page) -> set[str]:
@@ -103,8 +111,9 @@ def test_the_registry_is_well_formed():
     for page in PAGES:
         assert callable(page.module.layout) and callable(page.module.register)
     assert page_for_path("/nowhere") is None and shown_page("/nowhere") is PAGES[0]
-    nav = shell.nav(PAGES)
-    assert [link.href for link in nav.children.children] == paths
+    nav = shell.nav(NAV_PAGES)
+    assert [link.href for link in nav.children.children] == [p.path for p in PAGES if p.in_nav]
+    assert "/present" not in [link.href for link in nav.children.children]  # opened by its own control
 
 
 def test_the_filter_table_is_the_filters_value():

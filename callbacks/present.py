@@ -1,0 +1,190 @@
+"""The presentation deck (``/present``): the filter state and the deck's own parameters -> every
+slide's data in one request -> ``layouts.present``.
+
+Moving between slides is done in the browser (``assets/psad_deck.js``), with no round trip, so a
+deck keeps working when the venue's network drops after it loaded. ``deck_outputs`` is the whole
+adapter as a plain function (the benchmark, the cache warming and the tests call it).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlencode
+
+import pandas as pd
+from dash import Output, State
+from flask import has_request_context, request
+
+from app import ids
+from app.pageparams import PRESENT_DEFAULTS, parse_present
+from app.pages import KEPT_ON_FILTER_CHANGE, PAGE_BY_NAME, LayoutInputs, Page
+from app.settings import Settings
+from app.urlstate import Choices, to_query
+from callbacks.common import PageRequest, page_callback
+from data_access import arrests as A
+from data_access import cases as C
+from data_access import demographics as D
+from data_access import map_queries as MQ
+from data_access import summary as Q
+from data_access.concurrent import gather
+from data_access.db import Database
+from data_access.filters import FIELD_BY_NAME, GEO_FIELDS, Filters
+from layouts import cases as LC
+from layouts import present as L
+from layouts import summary as LS
+
+# The geography whose areas the map shades, most detailed first.
+MAP_FIELD_ORDER = ("neighborhood", "council_district", "legislative_district", "police_district")
+
+
+def _names(options: dict) -> dict[str, dict[str, str]]:
+    return {k: dict(options.get(k, [])) for k in GEO_FIELDS}
+
+
+def compared_filters(f: Filters, compare) -> Filters | None:
+    """The second side of a comparison deck: the same dates and offenses in another area."""
+    if compare is None:
+        return None
+    bare = f.replace(**{k: () for k in GEO_FIELDS})
+    return bare if compare == "city" else bare.replace(**{compare[0]: (compare[1],)})
+
+
+def area_data(db: Database, settings: Settings, f: Filters, label: str, choices: Choices) -> L.AreaData:
+    through = choices.today
+    grain = Q.trend_grain(f)
+    g = f.geo_only()  # arrests, cases and the goal: the offense filter does not apply
+    counts, trend, gun, demo, cats, status, mix, sites, near = gather(
+        lambda: Q.offense_counts(db, f),
+        lambda: Q.trend(db, f, grain),
+        lambda: Q.gun_violence_by_year(db, g, settings.goal_baseline_year, through),
+        lambda: D.demographics(db, f, "victims"),
+        lambda: A.by_category(db, g),
+        lambda: C.case_status(db, g),
+        lambda: C.disposition_mix(db, g),
+        lambda: MQ.cvi_sites(db),
+        lambda: MQ.shootings_near_sites(db, f.start, f.end, settings.cvi_radius_m))
+    cards = LS.headline_cards(counts, f, min_compare=settings.min_compare, first_date=choices.first_date)
+    victims = int(counts.current.sum()) if len(counts) else 0
+    goal = LS.goal_rows(gun, baseline_year=settings.goal_baseline_year, reduction=settings.goal_annual_reduction,
+                        through=through)
+    categories = cats.rename(columns={"charge_category": "category"}) if len(cats) else pd.DataFrame(
+        {"category": [], "n": []})
+    return L.AreaData(
+        label=label, filters=f, cards=cards, victims=victims, gun_goal=goal, trend=trend, grain=grain,
+        demographics=demo, arrests=int(categories.n.sum()) if len(categories) else 0,
+        arrest_categories=categories, outcomes=LC.outcome_summary(status), dispositions=all_dispositions(mix),
+        sites=MQ.filter_sites(sites, f), near=dict(zip(near.id.astype(int), near.n.astype(int))))
+
+
+def all_dispositions(mix: pd.DataFrame) -> pd.DataFrame:
+    """Charges per disposition over gun and other charges together. Columns: group ("all"),
+    disposition, n, share."""
+    rows = LC.mix_rows(mix)
+    per = rows.groupby("disposition", sort=False).n.sum()
+    total = int(per.sum())
+    return pd.DataFrame({"group": "all", "disposition": per.index, "n": per.values.astype("int64"),
+                         "share": (per.values / total) if total else 0.0})
+
+
+def map_data(db: Database, sides: list[tuple[str, Filters]], names: dict) -> L.MapData:
+    """The city shaded by the most detailed geography the deck chose, each side's area outlined."""
+    chosen = [x for x in MAP_FIELD_ORDER if any(getattr(f, x) for _, f in sides)]
+    field = chosen[0] if chosen else "neighborhood"
+    layer = FIELD_BY_NAME[field].options_layer
+    base = sides[0][1].replace(**{k: () for k in GEO_FIELDS})
+    shapes, counts = gather(lambda: MQ.area_shapes(db, layer), lambda: MQ.area_counts(db, base, layer))
+    by_code = dict(zip(counts.code, counts.current.astype(int))) if len(counts) else {}
+    noun = MQ.MAP_LAYERS[layer].split(" (")[0].lower()
+    noun = noun.replace("city council", "City Council").replace("state legislative", "State legislative")
+    outlines, ranks = [], []
+    for label, f in sides:
+        geoms = []
+        for x in GEO_FIELDS:
+            codes = set(getattr(f, x))
+            if codes:
+                feats = MQ.area_shapes(db, FIELD_BY_NAME[x].options_layer)["geojson"]["features"]
+                geoms += [ft["geometry"] for ft in feats if ft["id"] in codes]
+        if geoms:
+            outlines.append((label, geoms))
+        ranks.append(rank_sentence(label, f, field, by_code, shapes, noun, names))
+    return L.MapData(layer_noun=noun, shapes=shapes, counts=by_code, outlines=outlines, ranks=ranks)
+
+
+def rank_sentence(label: str, f: Filters, field: str, by_code: dict, shapes: dict, noun: str, names: dict) -> str:
+    codes = list(shapes["names"])
+    total = len(codes)
+    mine = getattr(f, field)
+    others = [k for k in GEO_FIELDS if k != field and getattr(f, k)]
+    if len(mine) == 1 and not others:
+        n = by_code.get(mine[0], 0)
+        rank = 1 + sum(1 for c in codes if by_code.get(c, 0) > n)
+        return f"{label}: {n:,} victims, {_ordinal(rank)} most of {total} {noun}."
+    if not any(getattr(f, k) for k in GEO_FIELDS):
+        top = sorted(codes, key=lambda c: -by_code.get(c, 0))[:2]
+        most = " and ".join(f"{shapes['names'][c]} ({by_code.get(c, 0):,})" for c in top)
+        return f"Citywide: {sum(by_code.values()):,} victims. Most: {most}."
+    return f"{label}: outlined."
+
+
+def _ordinal(n: int) -> str:
+    if n == 1:
+        return "the"
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"the {n}{suffix}"
+
+
+def view_links(f: Filters, search: str | None, view: dict, public_url: str = "") -> tuple[str, str]:
+    """(where Escape goes, the absolute URL the QR code opens): the page the deck came from, with
+    the same filters and that page's own parameters, without the deck's."""
+    page = PAGE_BY_NAME[view["from"]]
+    kept = [(k, v) for k, v in parse_qsl((search or "").lstrip("?"), keep_blank_values=True)
+            if k in KEPT_ON_FILTER_CHANGE and k not in PRESENT_DEFAULTS]
+    href = page.path + to_query(f) + ("&" + urlencode(kept) if kept else "")
+    base = public_url or (request.host_url if has_request_context() else "http://127.0.0.1:8050/")
+    return href, base.rstrip("/") + href
+
+
+def deck_data(db: Database, settings: Settings, f: Filters, choices: Choices, data: dict, options: dict,
+              search: str | None) -> tuple[L.DeckData, dict]:
+    view, notices = parse_present(search, choices)
+    names = _names(options)
+    sides = [(L.area_label(f, names), f)]
+    other = compared_filters(f, view["compare"])
+    if other is not None:
+        sides.append((L.area_label(other, names), other))
+    areas = [area_data(db, settings, sf, label, choices) for label, sf in sides]
+    exit_href, phone_url = view_links(f, search, view, settings.public_url)
+    deck = L.DeckData(
+        areas=areas, map=map_data(db, sides, names), data_as_of=data["data_as_of"], is_demo=bool(data["is_demo"]),
+        settings_reduction=settings.goal_annual_reduction, baseline_year=settings.goal_baseline_year,
+        radius_m=settings.cvi_radius_m, phone_url=phone_url, exit_href=exit_href, notices=tuple(notices))
+    return deck, view
+
+
+def deck_outputs(db: Database, settings: Settings, f: Filters, choices: Choices, data: dict, options: dict,
+                 search: str | None) -> dict:
+    deck, view = deck_data(db, settings, f, choices, data, options, search)
+    key = f"{data['version']}:{to_query(f)}:{view['compare']}"
+    return {"deck": L.deck_component(deck, theme=view["theme"], current=view["slide"], advance=view["advance"],
+                                     key=key, min_compare=settings.min_compare)}
+
+
+def compute(r: PageRequest) -> dict:
+    from app.context import load_choices
+
+    _, options, _ = load_choices(r.svc.db)
+    return deck_outputs(r.svc.db, r.svc.settings, r.filters, r.choices, r.data, options, r.values["search"])
+
+
+def error_outputs(message: str) -> dict:
+    return {"deck": L.message_deck("The slides are not available", message, exit_href="/", theme="light",
+                                   key="error")}
+
+
+def layout(inputs: LayoutInputs):
+    view, _ = parse_present(inputs.search, Choices())
+    return L.present_page(view["theme"])
+
+
+def register(app, page: Page) -> None:
+    page_callback(app, page, output={"deck": Output(ids.PRESENT_DECK, "children")}, compute=compute,
+                  error=error_outputs, state={"search": State(ids.URL, "search")})

@@ -1,0 +1,60 @@
+"""The presentation deck: every slide's data in one callback request, over the demo database."""
+
+from __future__ import annotations
+
+import json
+
+from app import ids
+from app.pageparams import parse_present
+from app.urlstate import Choices
+from layouts import present as L
+from tests.dash_support import post
+
+
+def deck_json(client, app, search: str) -> str:
+    from app.context import load_choices, services
+    from app.urlstate import parse
+
+    with app.server.test_request_context("/"):
+        choices, _, _ = load_choices(services().db)
+        f, _ = parse(search, choices, extra=("slide", "compare", "theme", "advance", "from"))
+    from app.urlstate import to_query
+
+    r = post(client, app, f"{ids.PRESENT_DECK}.children", {
+        f"{ids.FILTER_STATE}.data": to_query(f), f"{ids.URL}.pathname": "/present", f"{ids.URL}.search": search})
+    assert r.status_code == 200, r.data[:500]
+    return json.dumps(r.get_json())
+
+
+def test_one_request_holds_every_slide_with_footer_and_demo_mark(client, app):
+    body = deck_json(client, app, "?police_district=Northeastern&slide=4&from=map")
+    for n in range(1, 10):
+        assert f'"slide-{n}"' in body
+    assert body.count("Demo data") >= 9  # a mark on every slide while demo data is loaded
+    assert body.count("Data as of") >= 9
+    assert "Northeastern police district" in body
+    assert '"data-start": "4"' in body
+    assert '"data-exit": "/map?start=' in body  # Escape goes back to the page it came from
+    assert "data:image/svg+xml" in body  # the QR code and the map, made on the server
+
+
+def test_comparison_deck_shows_both_areas(client, app):
+    body = deck_json(client, app, "?council_district=7&compare=city")
+    assert "Council District 7 compared with Baltimore City" in body
+
+
+def test_parse_present_rejects_bad_values_with_notices():
+    view, notes = parse_present("?slide=x&theme=pink&advance=2&compare=ward:3&from=nowhere", Choices())
+    assert view == {"slide": 1, "compare": None, "theme": "light", "advance": 0, "from": "summary"}
+    assert len(notes) == 5
+
+
+def test_class_breaks_and_area_words():
+    assert L.class_of(0, L.class_breaks([1, 2, 3, 4, 5])) == 0
+    assert L.class_of(5, L.class_breaks([1, 2, 3, 4, 5])) == 4
+    from datetime import date
+
+    from data_access.filters import Filters
+    f = Filters(start=date(2026, 1, 1), end=date(2026, 3, 31), council_district=("7",))
+    assert L.area_label(f, {}) == "Council District 7"
+    assert L.period_words(f) == "1 January – 31 March 2026"
