@@ -24,16 +24,24 @@ def _pairs(search: str | None) -> list[tuple[str, str]]:
     return parse_qsl((search or "").lstrip("?"), keep_blank_values=True)
 
 
-def parse_map(search: str | None) -> tuple[dict, list[str]]:
-    """The Map page's view from the query string: layer, measure, points, cvi."""
-    out, notices, seen = dict(MAP_DEFAULTS), [], set()
+def _first_of_each(search: str | None, names, notices: list[str]):
+    """(key, raw value) for each of ``names`` in ``search``, the first time it appears; a repeat
+    adds a notice."""
+    seen = set()
     for key, raw in _pairs(search):
-        if key not in MAP_PARAMS:
+        if key not in names:
             continue
         if key in seen:
             notices.append(f"“{key}” was given more than once; used the first.")
             continue
         seen.add(key)
+        yield key, raw
+
+
+def parse_map(search: str | None) -> tuple[dict, list[str]]:
+    """The Map page's view from the query string: layer, measure, points, cvi."""
+    out, notices = dict(MAP_DEFAULTS), []
+    for key, raw in _first_of_each(search, MAP_PARAMS, notices):
         value = raw.strip().lower()
         if key == "layer":
             if value in MAP_LAYERS:
@@ -98,7 +106,11 @@ def replace_page_params(search: str | None, pairs: list[tuple[str, str]]) -> str
 
 # --- the presentation deck -----------------------------------------------------------------------
 
-PRESENT_DEFAULTS = {"slide": 1, "compare": None, "theme": "light", "advance": 0, "from": "summary"}
+# The deck's parameters (``app.pages``), their defaults typed: slide and advance are numbers, and no
+# comparison is None.
+_DECK_PARAMS = {p.name: p.default for p in PAGE_BY_NAME["present"].params}
+PRESENT_DEFAULTS = {**_DECK_PARAMS, "slide": int(_DECK_PARAMS["slide"]), "advance": int(_DECK_PARAMS["advance"]),
+                    "compare": None}
 ADVANCE_RANGE = (5, 3600)
 
 
@@ -109,14 +121,8 @@ def parse_present(search: str | None, choices) -> tuple[dict, list[str]]:
     from app.pages import NAV_PAGES
     from data_access.filters import FIELD_BY_NAME, GEO_FIELDS
 
-    out, notices, seen = dict(PRESENT_DEFAULTS), [], set()
-    for key, raw in _pairs(search):
-        if key not in PRESENT_DEFAULTS:
-            continue
-        if key in seen:
-            notices.append(f"“{key}” was given more than once; used the first.")
-            continue
-        seen.add(key)
+    out, notices = dict(PRESENT_DEFAULTS), []
+    for key, raw in _first_of_each(search, PRESENT_DEFAULTS, notices):
         value = raw.strip()
         if key in ("slide", "advance"):
             if not value.isdigit():

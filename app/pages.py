@@ -110,7 +110,6 @@ PAGE_BY_NAME = {p.name: p for p in PAGES}
 PAGE_BY_PATH = {p.path: p for p in PAGES}
 HOME = PAGES[0]
 NAV_PAGES: tuple[Page, ...] = tuple(p for p in PAGES if p.in_nav)
-PRESENT = PAGE_BY_NAME["present"]
 
 # Every page's own URL parameters; a filter change keeps them, except those a page resets.
 PAGE_PARAMS: tuple[str, ...] = tuple(q.name for p in PAGES for q in p.params)
@@ -128,6 +127,5 @@ def shown_page(pathname: str | None) -> Page:
     return page_for_path(pathname) or HOME
 
 
-__all__ = ["Page", "PageParam", "LayoutInputs", "PAGES", "NAV_PAGES", "PRESENT", "PAGE_BY_NAME", "PAGE_BY_PATH",
-           "PAGE_PARAMS",
+__all__ = ["Page", "PageParam", "LayoutInputs", "PAGES", "NAV_PAGES", "PAGE_BY_NAME", "PAGE_BY_PATH", "PAGE_PARAMS",
            "KEPT_ON_FILTER_CHANGE", "page_for_path", "shown_page"]

@@ -32,6 +32,7 @@ class PageRequest:
     filters: Filters
     choices: Choices
     data: dict  # the data state (version, demo flag, data as of)
+    options: dict = field(default_factory=dict)  # the filter bar's choices (area names, offense labels)
     values: dict[str, Any] = field(default_factory=dict)
 
 
@@ -54,11 +55,11 @@ def page_update(page: Page, filter_state: str | None, pathname: str | None, valu
         raise PreventUpdate
     svc = services()
     try:
-        choices, _, data = load_choices(svc.db)
+        choices, options, data = load_choices(svc.db)
         if not data["version"]:
             return error(NO_DATA)
         f, _ = parse(filter_state, choices, extra=PAGE_PARAMS)
-        return compute(PageRequest(svc, f, choices, data, values))
+        return compute(PageRequest(svc, f, choices, data, options, values))
     except DataError as exc:
         return error(exc.user_message)
 

@@ -8,15 +8,13 @@ adapter as a plain function (the benchmark, the cache warming and the tests call
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode
-
 import pandas as pd
 from dash import Output, State
 from flask import has_request_context, request
 
 from app import ids
-from app.pageparams import PRESENT_DEFAULTS, parse_present
-from app.pages import KEPT_ON_FILTER_CHANGE, PAGE_BY_NAME, LayoutInputs, Page
+from app.pageparams import PRESENT_DEFAULTS, kept_pairs, parse_present, with_page_params
+from app.pages import PAGE_BY_NAME, LayoutInputs, Page
 from app.settings import Settings
 from app.urlstate import Choices, to_query
 from callbacks.common import PageRequest, page_callback
@@ -135,10 +133,8 @@ def _ordinal(n: int) -> str:
 def view_links(f: Filters, search: str | None, view: dict, public_url: str = "") -> tuple[str, str]:
     """(where Escape goes, the absolute URL the QR code opens): the page the deck came from, with
     the same filters and that page's own parameters, without the deck's."""
-    page = PAGE_BY_NAME[view["from"]]
-    kept = [(k, v) for k, v in parse_qsl((search or "").lstrip("?"), keep_blank_values=True)
-            if k in KEPT_ON_FILTER_CHANGE and k not in PRESENT_DEFAULTS]
-    href = page.path + to_query(f) + ("&" + urlencode(kept) if kept else "")
+    kept = [(k, v) for k, v in kept_pairs(search) if k not in PRESENT_DEFAULTS]
+    href = PAGE_BY_NAME[view["from"]].path + with_page_params(to_query(f), search, kept)
     base = public_url or (request.host_url if has_request_context() else "http://127.0.0.1:8050/")
     return href, base.rstrip("/") + href
 
@@ -169,10 +165,7 @@ def deck_outputs(db: Database, settings: Settings, f: Filters, choices: Choices,
 
 
 def compute(r: PageRequest) -> dict:
-    from app.context import load_choices
-
-    _, options, _ = load_choices(r.svc.db)
-    return deck_outputs(r.svc.db, r.svc.settings, r.filters, r.choices, r.data, options, r.values["search"])
+    return deck_outputs(r.svc.db, r.svc.settings, r.filters, r.choices, r.data, r.options, r.values["search"])
 
 
 def error_outputs(message: str) -> dict:

@@ -27,14 +27,12 @@ from data_access.vocabulary import CHARGE_CATEGORIES, CVI_PROGRAM_TYPES, DISPOSI
 from layouts.common import FONT, fmt_int, fmt_pct, fmt_signed
 from layouts.summary import Card
 
-WIDTH, HEIGHT = 1280, 720  # the design canvas
 PALETTE = {  # >= 3:1 against #ffffff and #121212 both
     "primary": "#3b7dd8", "good": "#3a8a3f", "bad": "#d1495b", "target": "#b86e00", "muted": "#808080",
 }
 MAP_CLASSES = ("#dbe7f6", "#a9c6ea", "#6f9fd8", "#3b6fb6", "#1d4580")  # light to dark, five classes
 STATIC = {"staticPlot": True, "displayModeBar": False, "responsive": False}
 MIN_RECORDS = 10  # fewer victims than this in an area: the charts say so instead of drawing noise
-THEMES = ("light", "dark")
 
 
 # --- what the deck is built from ---------------------------------------------------------------
@@ -575,13 +573,16 @@ def deck_component(deck: DeckData, *, theme: str, current: int, advance: int, ke
     all_slides = slides(deck, min_compare=min_compare)
     count = len(all_slides)
     current = min(max(current, 1), count)
-    return html.Div([
-        html.Div([slide_component(s, i + 1, count, deck, current) for i, s in enumerate(all_slides)],
-                 className="deck-stage"),
-        controls(),
-    ], className=f"deck theme-{theme}", id=ids.PRESENT_DECK_ROOT,
-        **{"data-count": str(count), "data-exit": deck.exit_href, "data-advance": str(advance), "data-key": key,
-           "data-start": str(current)})
+    return _deck_root([slide_component(s, i + 1, count, deck, current) for i, s in enumerate(all_slides)],
+                      theme=theme, exit_href=deck.exit_href, advance=advance, key=key, start=current)
+
+
+def _deck_root(sections: list, *, theme: str, exit_href: str, advance: int, key: str, start: int) -> html.Div:
+    """The deck element: the slides on their stage, the controls, and what the script reads."""
+    return html.Div([html.Div(sections, className="deck-stage"), controls()], className=f"deck theme-{theme}",
+                    id=ids.PRESENT_DECK_ROOT,
+                    **{"data-count": str(len(sections)), "data-exit": exit_href, "data-advance": str(advance),
+                       "data-key": key, "data-start": str(start)})
 
 
 def message_deck(title: str, message: str, *, exit_href: str, theme: str, key: str) -> html.Div:
@@ -592,10 +593,7 @@ def message_deck(title: str, message: str, *, exit_href: str, theme: str, key: s
                     className="slide-footer"),
     ], className="slide current", id="slide-1", role="group",
         **{"aria-roledescription": "slide", "aria-label": f"Slide 1 of 1: {title}", "data-n": "1"})
-    return html.Div([html.Div([slide], className="deck-stage"), controls()], className=f"deck theme-{theme}",
-                    id=ids.PRESENT_DECK_ROOT,
-                    **{"data-count": "1", "data-exit": exit_href, "data-advance": "0", "data-key": key,
-                       "data-start": "1"})
+    return _deck_root([slide], theme=theme, exit_href=exit_href, advance=0, key=key, start=1)
 
 
 def controls() -> html.Nav:
