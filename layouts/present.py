@@ -13,6 +13,7 @@ carry their numbers as labels, and the map comes with its numbers in words.
 from __future__ import annotations
 
 import base64
+import functools
 import math
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,7 +26,7 @@ from data_access.demographics import Demographics
 from data_access.filters import FIELD_BY_NAME, GEO_FIELDS, Filters
 from data_access.vocabulary import CHARGE_CATEGORIES, CVI_PROGRAM_TYPES, DISPOSITIONS, offense_label
 from layouts.common import FONT, fmt_int, fmt_pct, fmt_signed
-from layouts.summary import Card
+from layouts.summary import Card, complete_periods
 
 PALETTE = {  # >= 3:1 against #ffffff and #121212 both
     "primary": "#3b7dd8", "good": "#3a8a3f", "bad": "#d1495b", "target": "#b86e00", "muted": "#808080",
@@ -64,6 +65,7 @@ class MapData:
     counts: dict  # code -> victims in the span, citywide
     outlines: list[tuple[str, list[dict]]]  # (area label, geometries) per side, to draw on top
     ranks: list[str]  # sentences: where each area stands among the others
+    src: str = ""  # the drawn map (``map_data_uri``) when the caller has it already (cached); else drawn here
 
 
 @dataclass(frozen=True)
@@ -128,13 +130,15 @@ def as_of_words(d: date | None) -> str:
 
 # --- the pieces of a slide -------------------------------------------------------------------------
 
-def _sides(deck: DeckData, build, *, heading: bool = True) -> html.Div:
-    """One column per area, each headed by the area's name in a comparison deck."""
+def _sides(deck: DeckData, build, *, heading=None) -> html.Div:
+    """One column per area, each headed by the area's name in a comparison deck (followed by
+    ``heading(area)`` when given)."""
     two = len(deck.areas) > 1
     cols = []
     for a in deck.areas:
         body = build(a, two)
-        cols.append(html.Div(([html.H3(a.label, className="side-title")] if two and heading else []) + _list(body),
+        title = a.label + (f" · {heading(a)}" if heading else "")
+        cols.append(html.Div(([html.H3(title, className="side-title")] if two else []) + _list(body),
                              className="side"))
     return html.Div(cols, className="sides two" if two else "sides")
 
@@ -217,49 +221,72 @@ def title_slide(deck: DeckData) -> Slide:
                  "Department, by the date the crime happened. Source: Open Baltimore.")
 
 
+COMPARED_CARDS = ("homicide", "shooting", "violent", "all")  # four rows fit beside a second area
+
+
+def card_change(c: Card, min_compare: int) -> tuple[str, str]:
+    """(the change in words, its tone: "down", "up", "flat" or "") of a headline card."""
+    if c.current is None or c.change is None:
+        return c.note, ""
+    if c.change == 0:
+        return ("none, as a year earlier" if not c.prior else "■ the same as a year earlier"), "flat"
+    arrow = "▼" if c.change < 0 else "▲"
+    pct = f", {fmt_pct(c.pct)}" if c.pct is not None else ""
+    change = f"{arrow} {fmt_signed(c.change)}{pct} from {fmt_int(c.prior)}"
+    if c.note and c.pct is None and c.prior is not None and c.prior >= min_compare:
+        change += f" · {c.note}"  # the earlier span only partly covered
+    return change, ("down" if c.change < 0 else "up" if c.change > 0 else "flat")
+
+
 def headline_slide(deck: DeckData, min_compare: int) -> Slide:
-    def card(c: Card, two: bool):
-        if c.current is None:
-            value, change = "—", c.note
-        else:
-            value = fmt_int(c.current)
-            if c.change is None:
-                change = c.note
-            else:  # no percentage below the threshold: the footer says why
-                arrow = "▼" if c.change < 0 else ("▲" if c.change > 0 else "■")
-                pct = f", {fmt_pct(c.pct)}" if c.pct is not None else ""
-                change = f"{arrow} {fmt_signed(c.change)}{pct} from {fmt_int(c.prior)}"
-                if c.note and c.pct is None and c.prior is not None and c.prior >= min_compare:
-                    change += f" · {c.note}"  # the earlier span only partly covered
-        tone = "" if c.change is None else ("down" if c.change < 0 else "up" if c.change > 0 else "flat")
-        return html.Div([html.Div(c.title, className="big-title"), html.Div(value, className="big-value"),
-                         html.Div(change, className=f"big-change {tone}".strip())],
-                        className="big-card", **{"data-key": c.key})
+    """One row per measure, one column per area: the count, and its change in words beside (one
+    area) or under it (two)."""
+    two = len(deck.areas) > 1
+    keys = [c.key for c in deck.areas[0].cards if not two or c.key in COMPARED_CARDS]
+    by_key = [{c.key: c for c in a.cards} for a in deck.areas]
 
-    def build(a: AreaData, two: bool):
-        shown = a.cards if not two else [c for c in a.cards if c.key in ("homicide", "shooting", "violent", "all")]
-        return html.Div([card(c, two) for c in shown], className="big-cards")
+    def cell(c: Card):
+        value = "—" if c.current is None else fmt_int(c.current)
+        change, tone = card_change(c, min_compare)
+        return [html.Td(value, className="big-value"), html.Td(change, className=f"big-change {tone}".strip())] \
+            if not two else [html.Td([html.Div(value, className="big-value"),
+                                      html.Div(change, className=f"big-change {tone}".strip())])]
 
+    head = [html.Th(html.Span("Measure", className="visually-hidden"), scope="col")]
+    if two:
+        head += [html.Th(a.label, scope="col", className="side-title") for a in deck.areas]
+    else:
+        head += [html.Th("Victims", scope="col", className="visually-hidden"),
+                 html.Th("Against a year earlier", scope="col", className="visually-hidden")]
+    rows = [html.Tr([html.Th(by_key[0][k].title, scope="row", className="big-title"),
+                     *[td for cards in by_key for td in cell(cards[k])]], **{"data-key": k}) for k in keys]
     f = deck.areas[0].filters
     prior = f.prior()
-    lead = html.P(f"Victims of {offense_phrase(f)}, {period_words(f)}, against the same days a year earlier.",
-                  className="slide-lead")
-    return Slide("headline", "The headline numbers", [lead, _sides(deck, build)],
-                 f"Victims, {period_words(deck.areas[0].filters)}; change against {period_words(prior)}. "
+    what = "" if not f.offense else f"Victims of {offense_phrase(f)}, "
+    words = f"{what}{period_words(f)}, against the same days a year earlier."
+    lead = html.P(words[0].upper() + words[1:], className="slide-lead")
+    return Slide("headline", "The headline numbers",
+                 [lead, html.Table([html.Thead(html.Tr(head)), html.Tbody(rows)],
+                                   className="big-table two" if two else "big-table")],
+                 f"Victims of Part 1 crime, {period_words(f)}; change against {period_words(prior)}. "
                  f"No percentage when the earlier count is under {min_compare}. Violent crime: homicide, "
                  "shooting, rape, robbery, aggravated assault.")
 
 
 def goal_figure(rows: pd.DataFrame, *, width: int, height: int, reduction: float) -> dict:
-    labels = [f"{y} to date" if p else str(y) for y, p in zip(rows.year, rows.partial)]
+    labels = [f"{y}<br>to date" if p else str(y) for y, p in zip(rows.year, rows.partial)]
     actual = [int(x) for x in rows.actual]
     met = [a <= t for a, t in zip(rows.actual, rows.target)]
+    target = [float(t) for t in rows.target]
     data = [
-        {"type": "bar", "x": labels, "y": actual, "text": [f"{n:,}" for n in actual], "textposition": "outside",
-         "cliponaxis": False, "textfont": {"size": 22},
+        {"type": "bar", "x": labels, "y": actual,
          "marker": {"color": [PALETTE["good"] if m else PALETTE["bad"] for m in met]}},
-        {"type": "scatter", "x": labels, "y": [float(t) for t in rows.target], "mode": "lines+markers",
+        {"type": "scatter", "x": labels, "y": target, "mode": "lines+markers",
          "line": {"color": PALETTE["target"], "dash": "dash", "width": 4}, "marker": {"size": 12}},
+        # each bar's number above both the bar and the path's marker, so neither covers it
+        {"type": "scatter", "x": labels, "y": [max(a, t) for a, t in zip(actual, target)], "mode": "text",
+         "text": [f"{n:,}" for n in actual], "textposition": "top center", "cliponaxis": False,
+         "textfont": {"size": 22}},
     ]
     return {"data": data, "layout": _fig_layout(width, height, xaxis={"type": "category"},
                                                    margin={"t": 40})}
@@ -268,7 +295,7 @@ def goal_figure(rows: pd.DataFrame, *, width: int, height: int, reduction: float
 def goal_slide(deck: DeckData) -> Slide:
     two = len(deck.areas) > 1
     w = 560 if two else 760
-    h = 330 if two else 430
+    h = 270 if two else 430
 
     def build(a: AreaData, two: bool):
         rows = a.gun_goal
@@ -300,12 +327,26 @@ def goal_slide(deck: DeckData) -> Slide:
                  "Prevention Plan); this year's target is prorated to date. Date and offense filters do not apply.")
 
 
-def trend_figure(df: pd.DataFrame, grain: str, *, width: int, height: int) -> dict:
+def trend_figure(df: pd.DataFrame, grain: str, *, width: int, height: int, ticks: int = 7) -> dict:
+    """Victims per period: whole periods as filled dots on a solid line; a period the dates cut
+    short (the first or last) as a hollow dot on a dotted line, so it never reads as a fall."""
     x = [d.isoformat() for d in df.period_start]
     y = [int(n) for n in df.n]
-    data = [{"type": "scatter", "x": x, "y": y, "mode": "lines+markers",
-             "line": {"color": PALETTE["primary"], "width": 4}, "marker": {"size": 10}}]
-    return {"data": data, "layout": _fig_layout(width, height, xaxis={"type": "date", "nticks": 7},
+    complete = complete_periods(df, grain)
+    whole = [n if c else None for n, c in zip(y, complete)]
+    # the dotted line joins each cut-short period to its whole neighbour
+    joins = [n if (not c or (i > 0 and not complete[i - 1]) or (i + 1 < len(y) and not complete[i + 1])) else None
+             for i, (n, c) in enumerate(zip(y, complete))]
+    data = [
+        {"type": "scatter", "x": x, "y": joins, "mode": "lines", "connectgaps": False,
+         "line": {"color": PALETTE["primary"], "width": 3, "dash": "dot"}},
+        {"type": "scatter", "x": x, "y": whole, "mode": "lines+markers", "connectgaps": False,
+         "line": {"color": PALETTE["primary"], "width": 4}, "marker": {"size": 10}},
+        {"type": "scatter", "x": [v for v, c in zip(x, complete) if not c],
+         "y": [n for n, c in zip(y, complete) if not c], "mode": "markers",
+         "marker": {"size": 14, "color": "rgba(0,0,0,0)", "line": {"color": PALETTE["primary"], "width": 3}}},
+    ]
+    return {"data": data, "layout": _fig_layout(width, height, xaxis={"type": "date", "nticks": ticks},
                                                    yaxis={"title": {"text": f"Victims per {grain}",
                                                                     "font": {"size": 20}}})}
 
@@ -315,22 +356,22 @@ def trend_slide(deck: DeckData) -> Slide:
         if too_few(a):
             return plain(f"Too few victims to draw a trend: {a.victims:,} in this period.")
         df = a.trend
-        counts = [int(n) for n in df.n]
-        hi = counts.index(max(counts))
-        lo = counts.index(min(counts))
+        complete = complete_periods(df, a.grain)
+        whole = [(int(n), s) for n, s, c in zip(df.n, df.period_start, complete) if c] or \
+            [(int(n), s) for n, s in zip(df.n, df.period_start)]
+        (hi_n, hi_s), (lo_n, lo_s) = max(whole, key=lambda r: r[0]), min(whole, key=lambda r: r[0])
         fmt = "%b %Y" if a.grain == "month" else "week of %-d %b"
-        lead = (f"Most: {df.period_start.iloc[hi]:{fmt}}, {counts[hi]:,}. "
-                f"Fewest: {df.period_start.iloc[lo]:{fmt}}, {counts[lo]:,}.")
+        lead = f"Most: {hi_s:{fmt}}, {hi_n:,}. Fewest: {lo_s:{fmt}}, {lo_n:,}."
         w = 560 if two else 1160
         h = 400
-        fig = trend_figure(df, a.grain, width=w, height=h)
+        fig = trend_figure(df, a.grain, width=w, height=h, ticks=4 if two else 7)
         return [html.P(lead, className="slide-lead"),
                 chart(fig, f"Victims per {a.grain}, {period_words(a.filters)}. {lead}", width=w, height=h)]
 
     grain = deck.areas[0].grain
     return Slide("trend", f"The trend, {grain} by {grain}", [_sides(deck, build)],
-                 f"Victims of {offense_phrase(deck.areas[0].filters)} per {grain}. The first and last "
-                 f"{grain} may be cut short by the dates chosen.")
+                 f"Victims of {offense_phrase(deck.areas[0].filters)} per {grain}. A {grain} the dates cut short "
+                 "(first or last) is a hollow dot on a dotted line, and is left out of most and fewest.")
 
 
 # --- the map (an SVG drawn here: no tiles, no network, prints as it shows) ---------------------------
@@ -351,8 +392,9 @@ def map_svg(m: MapData, *, width: int = 640, height: int = 470) -> str:
     if not pts:
         return f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}"/>'
     lons, lats = [p[0] for p in pts], [p[1] for p in pts]
-    kx = math.cos(math.radians((min(lats) + max(lats)) / 2))
-    span_x, span_y = (max(lons) - min(lons)) * kx, max(lats) - min(lats)
+    west, north = min(lons), max(lats)  # once: per point, they made drawing the 278 neighborhoods ~150 ms
+    kx = math.cos(math.radians((min(lats) + north) / 2))
+    span_x, span_y = (max(lons) - west) * kx, north - min(lats)
     pad = 12
     s = min((width - 2 * pad) / span_x, (height - 2 * pad) / span_y)
     ox = (width - span_x * s) / 2
@@ -361,7 +403,7 @@ def map_svg(m: MapData, *, width: int = 640, height: int = 470) -> str:
     def path(geom: dict) -> str:
         out = []
         for ring in _rings(geom):
-            xy = [f"{ox + (lon - min(lons)) * kx * s:.1f},{oy + (max(lats) - lat) * s:.1f}" for lon, lat in ring]
+            xy = [f"{ox + (lon - west) * kx * s:.1f},{oy + (north - lat) * s:.1f}" for lon, lat in ring]
             out.append("M" + "L".join(xy) + "Z")
         return "".join(out)
 
@@ -401,10 +443,14 @@ def class_of(n: int, breaks: list[int]) -> int:
     return 4
 
 
+def map_data_uri(m: MapData) -> str:
+    """``map_svg`` as the data URI the slide's image shows."""
+    return "data:image/svg+xml;base64," + base64.b64encode(map_svg(m).encode()).decode()
+
+
 def map_slide(deck: DeckData) -> Slide:
     m = deck.map
-    svg = map_svg(m)
-    src = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    src = m.src or map_data_uri(m)
     outlined = " and ".join(label for label, _ in m.outlines)
     alt = (f"Map of Baltimore's {m.layer_noun}, shaded by victims in the period"
            + (f", with {outlined} outlined" if outlined else "") + ". " + " ".join(m.ranks))
@@ -437,12 +483,18 @@ def who_slide(deck: DeckData) -> Slide:
             out.append((c.category, c.value if c.shown else None, text))
         return out
 
+    def years_words(d: Demographics) -> str:
+        return str(d.first_year) if d.first_year == d.last_year else f"{d.first_year}–{d.last_year}"
+
+    def total_words(d: Demographics) -> str:
+        n = "no" if d.total == 0 else "fewer than 5" if d.total < 5 else f"{d.total:,}"
+        return f"{n} victims, {years_words(d)}"
+
     def build(a: AreaData, two: bool):
         d = a.demographics
-        years = str(d.first_year) if d.first_year == d.last_year else f"{d.first_year}–{d.last_year}"
+        years = years_words(d)
         if d.total < MIN_RECORDS:
-            return plain(f"Too few victims in {years} to show who was harmed without revealing small groups: "
-                         f"{'fewer than 5' if d.total < 5 else d.total}.")
+            return plain(f"Too few victims in {years} to show who was harmed without revealing small groups.")
         blocks = []
         for dim, name in (("age_band", "By age"), ("race", "By race"), ("sex", "By sex")):
             t = d.tables[dim]
@@ -453,12 +505,13 @@ def who_slide(deck: DeckData) -> Slide:
             cells = [r for r in rows(t) if r[0] != "Unknown" or r[1]]
             blocks.append(html.Div([html.H3(name, className="chart-label"),
                                     bar_rows(cells, label=f"Victims {name.lower()}, {years}")], className="who-block"))
-        lead = html.P(f"{d.total:,} victims, {years}", className="slide-lead")
-        if two:
-            return [lead, blocks[0], blocks[1]]
-        return [lead, html.Div([blocks[0], html.Div(blocks[1:])], className="who-grid")]
+        if two:  # the side's heading carries the total
+            return [blocks[0], blocks[1]]
+        words = total_words(d)
+        return [html.P(words[0].upper() + words[1:], className="slide-lead"),
+                html.Div([blocks[0], html.Div(blocks[1:])], className="who-grid")]
 
-    return Slide("who", "Who is harmed", [_sides(deck, build)],
+    return Slide("who", "Who is harmed", [_sides(deck, build, heading=lambda a: total_words(a.demographics))],
                  "Victims of Part 1 crime in the whole calendar years of the period. Groups of 1–4 people show as "
                  "“<5”, and some groups are withheld so a small group cannot be worked out; withheld groups "
                  "have no bar.")
@@ -528,6 +581,7 @@ def programs_slide(deck: DeckData) -> Slide:
                  "not whether the program works.")
 
 
+@functools.lru_cache(maxsize=256)  # pure, ~15 ms to make, and a deck's URL repeats
 def qr_data_uri(url: str) -> str:
     """The QR code of ``url`` as an SVG data URI, made here (no service, no network)."""
     import segno

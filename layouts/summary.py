@@ -132,6 +132,14 @@ def rolling_window(grain: str, n_periods: int) -> tuple[int, str]:
     return (12, "12-month average") if n_periods >= 24 else (3, "3-month average")
 
 
+def complete_periods(df: pd.DataFrame, grain: str) -> list[bool]:
+    """Per period of ``data_access.summary.trend``: whether the span covers all of it (the first
+    and last week or month may be cut short by the dates chosen)."""
+    full = ([7] * len(df) if grain == "week"
+            else [calendar.monthrange(d.year, d.month)[1] for d in df.period_start.tolist()])
+    return [d >= n for d, n in zip(df.days.tolist(), full)]
+
+
 def trend_figure(df: pd.DataFrame, grain: str) -> dict:
     """Counts per week (counted back from the end date) or month, with a rolling average.
 
@@ -142,9 +150,7 @@ def trend_figure(df: pd.DataFrame, grain: str) -> dict:
     if not any(counts):
         return empty_figure("No victims recorded for these filters")
     starts, ends = df.period_start.tolist(), df.period_end.tolist()
-    full_days = ([7] * len(starts) if grain == "week"
-                 else [calendar.monthrange(d.year, d.month)[1] for d in starts])
-    complete = [d >= full for d, full in zip(df.days.tolist(), full_days)]
+    complete = complete_periods(df, grain)
     window, label = rolling_window(grain, len(counts))
     kept = [n if c else None for n, c in zip(counts, complete)]
     avg = [None] * len(kept)

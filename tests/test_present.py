@@ -58,3 +58,42 @@ def test_class_breaks_and_area_words():
     f = Filters(start=date(2026, 1, 1), end=date(2026, 3, 31), council_district=("7",))
     assert L.area_label(f, {}) == "Council District 7"
     assert L.period_words(f) == "1 January – 31 March 2026"
+
+
+def test_trend_draws_cut_short_periods_hollow_and_leaves_them_out_of_most_and_fewest():
+    from datetime import date
+
+    import pandas as pd
+
+    from data_access.filters import Filters
+    from data_access.summary import period_frame
+    from layouts.summary import complete_periods
+
+    f = Filters(start=date(2026, 1, 1), end=date(2026, 1, 28))  # 4 weeks counted back from the end: all whole
+    assert all(complete_periods(period_frame(f, "week", {}), "week"))
+    f = Filters(start=date(2026, 1, 1), end=date(2026, 1, 30))  # the first week has 2 days
+    df = period_frame(f, "week", {0: 50, 1: 40, 2: 45, 3: 60, 4: 3})
+    assert complete_periods(df, "week") == [False, True, True, True, True]
+    fig = L.trend_figure(df, "week", width=600, height=300)
+    dotted, whole, hollow = fig["data"]
+    assert whole["y"][0] is None and whole["y"][1:] == [60, 45, 40, 50]
+    assert dotted["y"][:2] == [3, 60] and dotted["y"][2:] == [None, None, None]  # only the cut-short join
+    assert hollow["y"] == [3] and hollow["marker"]["color"] == "rgba(0,0,0,0)"
+    assert isinstance(df, pd.DataFrame)
+
+
+def test_headline_table_rows_and_change_words():
+    from layouts.summary import Card
+
+    c = Card("homicide", "Homicides", 12, 12, 0, 0.0, "")
+    assert L.card_change(c, 10) == ("■ the same as a year earlier", "flat")
+    assert L.card_change(Card("homicide", "Homicides", 0, 0, 0, None, ""), 10)[0] == "none, as a year earlier"
+    words, tone = L.card_change(Card("all", "All", 90, 100, -10, -0.1, ""), 10)
+    assert tone == "down" and words.startswith("▼ −10") and words.endswith("from 100")
+
+
+def test_comparison_headline_is_one_table_with_a_column_per_area(client, app):
+    body = deck_json(client, app, "?council_district=7&compare=city")
+    assert '"big-table two"' in body
+    assert body.count('"data-key": "') >= 4
+    assert '"Council District 7"' in body and '"Baltimore City"' in body
