@@ -41,20 +41,38 @@ def pct_change(current: int, prior: int, min_compare: int) -> float | None:
     return (current - prior) / prior * 100.0
 
 
-def describe_filters(f) -> str:
-    """The non-date filters in plain words, for captions and shared screenshots."""
+def join_words(words: list[str], conj: str = "and") -> str:
+    """"A", "A and B", "A, B and C"."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + f" {conj} " + words[-1]
+
+
+def geo_phrases(f, names: dict[str, dict[str, str]] | None = None, conj: str = "or") -> list[str]:
+    """Each geography filter of ``f`` in words, in the filter-field table's order: "Western
+    police district", "Oak Hill and Roland Park", "Council District 12 or 7". ``names``: field ->
+    code -> name, used where the value leads the caption (a district's name, a neighborhood);
+    numbered districts keep their numbers ("Council District 7")."""
     from data_access.filters import FILTER_FIELDS
-    from data_access.vocabulary import offense_label
 
     parts = []
     for field in FILTER_FIELDS:
         values = getattr(f, field.name)
-        if not values:
+        if not field.geo or not values:
             continue
-        if field.name == "offense":
-            parts.append(", ".join(offense_label(o) for o in values))
-        else:
-            parts.append(field.caption.format(" or ".join(values)))
+        named = field.caption.startswith("{}")
+        spelled = [(names or {}).get(field.name, {}).get(v, v) if named else v for v in values]
+        phrase = field.caption.format(join_words(spelled, conj))
+        # "Western and Eastern police districts"
+        parts.append(phrase + "s" if named and len(values) > 1 and field.caption != "{}" else phrase)
+    return parts
+
+
+def describe_filters(f) -> str:
+    """The non-date filters in plain words, for captions and shared screenshots."""
+    from data_access.vocabulary import offense_label
+
+    parts = geo_phrases(f)
+    if f.offense:
+        parts.append(", ".join(offense_label(o) for o in f.offense))
     return " · ".join(parts) if parts else "Citywide, all Part 1 offenses"
 
 

@@ -23,9 +23,9 @@ from dash import dcc, html
 
 from app import ids
 from data_access.demographics import Demographics
-from data_access.filters import FIELD_BY_NAME, GEO_FIELDS, Filters
+from data_access.filters import Filters
 from data_access.vocabulary import CHARGE_CATEGORIES, CVI_PROGRAM_TYPES, DISPOSITIONS, offense_label
-from layouts.common import FONT, fmt_int, fmt_pct, fmt_signed
+from layouts.common import FONT, fmt_int, fmt_pct, fmt_signed, geo_phrases
 from layouts.summary import Card, complete_periods
 
 PALETTE = {  # >= 3:1 against #ffffff and #121212 both
@@ -87,23 +87,7 @@ class DeckData:
 def area_label(f: Filters, names: dict[str, dict[str, str]]) -> str:
     """The area the filters choose, in words: "Council District 7", "Oak Hill and Roland Park",
     "Baltimore City" when no area is chosen. ``names``: field -> code -> name."""
-    parts = []
-    for name in GEO_FIELDS:
-        codes = getattr(f, name)
-        if not codes:
-            continue
-        spelled = [names.get(name, {}).get(c, c) for c in codes]
-        if name == "police_district":
-            parts.append(_and(spelled) + (" police district" if len(spelled) == 1 else " police districts"))
-        elif name == "neighborhood":
-            parts.append(_and(spelled))
-        else:  # Council and legislative districts go by their numbers ("Council District 7")
-            parts.append(FIELD_BY_NAME[name].caption.format(_and(list(codes))))
-    return " in ".join(parts) if parts else "Baltimore City"
-
-
-def _and(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return " in ".join(geo_phrases(f, names, conj="and")) or "Baltimore City"
 
 
 def period_words(f: Filters) -> str:

@@ -97,3 +97,20 @@ def test_comparison_headline_is_one_table_with_a_column_per_area(client, app):
     assert '"big-table two"' in body
     assert body.count('"data-key": "') >= 4
     assert '"Council District 7"' in body and '"Baltimore City"' in body
+
+
+def test_area_words_and_captions_share_one_phrase_per_field():
+    from datetime import date
+
+    from data_access.filters import Filters
+    from layouts.common import describe_filters
+
+    f = Filters(start=date(2026, 1, 1), end=date(2026, 3, 31), police_district=("Western", "Eastern"),
+                neighborhood=("Oak Hill", "Roland Park", "Abell"), council_district=("7", "12"))
+    names = {"neighborhood": {"Abell": "Abell (Charles Village)"}}
+    assert L.area_label(f, names) == ("Eastern and Western police districts in Abell (Charles Village), Oak Hill "
+                                      "and Roland Park in Council District 12 and 7")
+    assert describe_filters(f) == ("Eastern or Western police districts · Abell, Oak Hill or Roland Park · "
+                                   "Council District 12 or 7")
+    assert L.area_label(f.replace(police_district=(), neighborhood=(), council_district=()), names) == \
+        "Baltimore City"
