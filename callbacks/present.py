@@ -8,6 +8,8 @@ adapter as a plain function (the benchmark, the cache warming and the tests call
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 from dash import Output, State
 from flask import has_request_context, request
@@ -23,6 +25,7 @@ from data_access import cases as C
 from data_access import demographics as D
 from data_access import map_queries as MQ
 from data_access import summary as Q
+from data_access.cache import cached_value, data_version
 from data_access.concurrent import gather
 from data_access.db import Database
 from data_access.filters import FIELD_BY_NAME, GEO_FIELDS, Filters
@@ -83,44 +86,100 @@ def all_dispositions(mix: pd.DataFrame) -> pd.DataFrame:
                          "share": (per.values / total) if total else 0.0})
 
 
-def map_data(db: Database, sides: list[tuple[str, Filters]], names: dict) -> L.MapData:
-    """The city shaded by the most detailed geography the deck chose, each side's area outlined."""
+def map_data(db: Database, sides: list[tuple[str, Filters]], names: dict,
+             totals: list[int] | None = None) -> L.MapData:
+    """The city shaded by the most detailed geography the deck chose, each side's area outlined.
+    ``names``: field -> code -> name of every area (the filter options); ``totals``: each side's
+    victims (``AreaData.victims``), for an area no single map area is.
+
+    The drawn map is kept in the cache by everything it is drawn from (data version, layer, the
+    counts' filters, the outlined areas), and the boundaries are read only to draw it: a warm deck
+    neither draws it again nor unpacks the layer's shapes (~80 KB)."""
     chosen = [x for x in MAP_FIELD_ORDER if any(getattr(f, x) for _, f in sides)]
     field = chosen[0] if chosen else "neighborhood"
     layer = FIELD_BY_NAME[field].options_layer
     base = sides[0][1].replace(**{k: () for k in GEO_FIELDS})
-    shapes, counts = gather(lambda: MQ.area_shapes(db, layer), lambda: MQ.area_counts(db, base, layer))
-    by_code = dict(zip(counts.code, counts.current.astype(int))) if len(counts) else {}
-    noun = MQ.MAP_LAYERS[layer].split(" (")[0].lower()
-    noun = noun.replace("city council", "City Council").replace("state legislative", "State legislative")
-    outlines, ranks = [], []
-    for label, f in sides:
-        geoms = []
-        for x in GEO_FIELDS:
-            codes = set(getattr(f, x))
-            if codes:
-                feats = MQ.area_shapes(db, FIELD_BY_NAME[x].options_layer)["geojson"]["features"]
-                geoms += [ft["geometry"] for ft in feats if ft["id"] in codes]
-        if geoms:
+    # A side that is one area of another field is ranked among that field's areas.
+    ranked = sorted({k for _, f in sides for k in GEO_FIELDS if k != field and _single_field(f) == k})
+    counts = gather(*[lambda k=k: MQ.area_counts(db, base, FIELD_BY_NAME[k].options_layer) for k in (field, *ranked)])
+    per_field = {k: (_by_code(c), list(names.get(k, {})), _layer_noun(FIELD_BY_NAME[k].options_layer))
+                 for k, c in zip((field, *ranked), counts)}
+    by_code, _, noun = per_field[field]
+    ranks = [rank_sentence(label, f, per_field, names.get(field, {}), names, victims=totals[i] if totals else None)
+             for i, (label, f) in enumerate(sides)]
+    outlined = [(label, f) for label, f in sides if any(getattr(f, x) for x in GEO_FIELDS)]
+    m = L.MapData(layer_noun=noun, shapes={}, counts=by_code, outlines=[(label, []) for label, _ in outlined],
+                  ranks=ranks)
+
+    def draw() -> str:
+        outlines = []
+        for label, f in outlined:
+            geoms = []
+            for x in GEO_FIELDS:
+                codes = set(getattr(f, x))
+                if codes:
+                    feats = MQ.area_shapes(db, FIELD_BY_NAME[x].options_layer)["geojson"]["features"]
+                    geoms += [ft["geometry"] for ft in feats if ft["id"] in codes]
             outlines.append((label, geoms))
-        ranks.append(rank_sentence(label, f, field, by_code, shapes, noun, names))
-    return L.MapData(layer_noun=noun, shapes=shapes, counts=by_code, outlines=outlines, ranks=ranks)
+        return L.map_data_uri(replace(m, shapes=MQ.area_shapes(db, layer), outlines=outlines))
+
+    key = (repr(db), data_version(db), layer, base, tuple(tuple(getattr(f, x) for x in GEO_FIELDS) for _, f in sides))
+    return replace(m, src=cached_value("deck-map", key, draw))
 
 
-def rank_sentence(label: str, f: Filters, field: str, by_code: dict, shapes: dict, noun: str, names: dict) -> str:
-    codes = list(shapes["names"])
-    total = len(codes)
-    mine = getattr(f, field)
-    others = [k for k in GEO_FIELDS if k != field and getattr(f, k)]
-    if len(mine) == 1 and not others:
-        n = by_code.get(mine[0], 0)
-        rank = 1 + sum(1 for c in codes if by_code.get(c, 0) > n)
-        return f"{label}: {n:,} victims, {_ordinal(rank)} most of {total} {noun}."
-    if not any(getattr(f, k) for k in GEO_FIELDS):
-        top = sorted(codes, key=lambda c: -by_code.get(c, 0))[:2]
-        most = " and ".join(f"{shapes['names'][c]} ({by_code.get(c, 0):,})" for c in top)
+def _by_code(counts: pd.DataFrame) -> dict[str, int]:
+    return dict(zip(counts.code, counts.current.astype(int))) if len(counts) else {}
+
+
+def _layer_noun(layer: str) -> str:
+    noun = MQ.MAP_LAYERS[layer].split(" (")[0].lower()
+    return noun.replace("city council", "City Council").replace("state legislative", "State legislative")
+
+
+def _single_field(f: Filters) -> str | None:
+    """The one geography field ``f`` chooses areas of (None: none, or several fields)."""
+    used = [k for k in GEO_FIELDS if getattr(f, k)]
+    return used[0] if len(used) == 1 else None
+
+
+def rank_sentence(label: str, f: Filters, per_field: dict, shaded_names: dict, names: dict,
+                  victims: int | None = None) -> str:
+    """Where the area stands, in words. ``per_field``: field -> (victims per area code, every
+    area's code, the areas' noun) for the shaded field and each field a side is one area of.
+
+    One area: its victims and rank among its field's areas. Several areas of one field: their
+    victims together and each one's rank (the busiest one's past three). Areas of several fields
+    (a district within a district): the victims where they overlap, with no rank, since no other
+    area is drawn the same way."""
+    field = _single_field(f)
+    if field is None and not any(getattr(f, k) for k in GEO_FIELDS):
+        by_code = next(iter(per_field.values()))[0]
+        top = sorted(shaded_names, key=lambda c: -by_code.get(c, 0))[:2]
+        most = " and ".join(f"{shaded_names[c]} ({by_code.get(c, 0):,})" for c in top)
         return f"Citywide: {sum(by_code.values()):,} victims. Most: {most}."
-    return f"{label}: outlined."
+    if field is None or field not in per_field:
+        n = "an unknown number of" if victims is None else f"{victims:,}"
+        return f"{label}: {n} victims where these areas overlap; not ranked, as no other area is drawn the same way."
+    by_code, codes, noun = per_field[field]
+    mine = getattr(f, field)
+
+    def rank(code: str) -> int:
+        n = by_code.get(code, 0)
+        return 1 + sum(1 for c in codes if by_code.get(c, 0) > n)
+
+    if len(mine) == 1:
+        return f"{label}: {by_code.get(mine[0], 0):,} victims, {_ordinal(rank(mine[0]))} most of {len(codes)} {noun}."
+    together = sum(by_code.get(c, 0) for c in mine)
+    spelled = {c: names.get(field, {}).get(c, c) for c in mine}
+    if field in ("council_district", "legislative_district"):  # they go by their numbers
+        spelled = {c: FIELD_BY_NAME[field].caption.format(c) for c in mine}
+    busiest = sorted(mine, key=lambda c: (rank(c), c))
+    if len(mine) <= 3:
+        each = "; ".join(f"{spelled[c]} {by_code.get(c, 0):,}, {_ordinal(rank(c))} most" for c in busiest)
+        return f"{label}: {together:,} victims together ({each} of {len(codes)} {noun})."
+    top = busiest[0]
+    return (f"{label}: {together:,} victims together in {len(mine)} {noun}; the busiest, {spelled[top]}, had "
+            f"{by_code.get(top, 0):,}, {_ordinal(rank(top))} most of {len(codes)}.")
 
 
 def _ordinal(n: int) -> str:
@@ -150,7 +209,8 @@ def deck_data(db: Database, settings: Settings, f: Filters, choices: Choices, da
     areas = [area_data(db, settings, sf, label, choices) for label, sf in sides]
     exit_href, phone_url = view_links(f, search, view, settings.public_url)
     deck = L.DeckData(
-        areas=areas, map=map_data(db, sides, names), data_as_of=data["data_as_of"], is_demo=bool(data["is_demo"]),
+        areas=areas, map=map_data(db, sides, names, [a.victims for a in areas]), data_as_of=data["data_as_of"],
+        is_demo=bool(data["is_demo"]),
         settings_reduction=settings.goal_annual_reduction, baseline_year=settings.goal_baseline_year,
         radius_m=settings.cvi_radius_m, phone_url=phone_url, exit_href=exit_href, notices=tuple(notices))
     return deck, view

@@ -11,7 +11,9 @@ query simply runs against the database.
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
+from typing import Callable, TypeVar
 
 from flask import g, has_app_context, has_request_context
 from flask_caching import Cache
@@ -24,6 +26,7 @@ from data_access.schema import data_state
 cache = Cache()
 VERSIONS = "psad_data_versions"
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def cache_config(redis_url: str, timeout: int, kind: str | None = None) -> dict:
@@ -85,3 +88,26 @@ def cached_query(fn):
 
     wrapper.uncached = lambda db, *args: fn(db, data_version(db), *args)
     return wrapper
+
+
+def cached_value(name: str, key: tuple, make: Callable[[], T]) -> T:
+    """A value derived from cached query results by pure code (a drawn map, say), kept in the same
+    cache under ``name`` and ``key``. ``key`` must hold everything the value depends on, the data
+    version among them, so a load invalidates it like the queries. Outside an app, or when the
+    cache backend fails, the value is simply made."""
+    if not has_app_context():
+        return make()
+    k = f"{name}:{hashlib.sha1(repr(key).encode()).hexdigest()}"
+    try:
+        hit = cache.get(k)
+    except Exception as exc:  # the backend is down: serve without it, as cached_query does
+        log.warning("cache get failed for %s: %s", name, exc)
+        return make()
+    if hit is not None:
+        return hit
+    value = make()
+    try:
+        cache.set(k, value)
+    except Exception as exc:
+        log.warning("cache set failed for %s: %s", name, exc)
+    return value

@@ -61,7 +61,7 @@ class AreaData:
 @dataclass(frozen=True)
 class MapData:
     layer_noun: str  # "neighborhoods"
-    shapes: dict  # map_queries.area_shapes of the shaded layer
+    shapes: dict  # map_queries.area_shapes of the shaded layer (needed only to draw: may be {} with src)
     counts: dict  # code -> victims in the span, citywide
     outlines: list[tuple[str, list[dict]]]  # (area label, geometries) per side, to draw on top
     ranks: list[str]  # sentences: where each area stands among the others
