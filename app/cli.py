@@ -21,6 +21,36 @@ def _database(settings: Settings):
                     settings.statement_timeout_ms, settings.row_cap)
 
 
+def warm_shared_cache(settings: Settings) -> None:
+    """After a load commits: with a shared (Redis) cache, compute every district's default deck now,
+    so a deck's first opening is warm on every worker and host. Without Redis the cache lives in
+    each server process, and the server warms its own when it sees the new data version. A
+    failure here is reported in one line and leaves the load (and the exit code) as they are."""
+    if not settings.redis_url or not settings.warm_decks:
+        return
+    from app.factory import create_app, resolved_settings
+    from callbacks.present import claim_warm, warm_decks
+    from data_access import status
+
+    try:
+        app = create_app(resolved_settings(settings))
+        db = app.server.extensions["psad"].db
+        with app.server.app_context():
+            version = status.state(db)["version"]
+            if not version:
+                return
+            if not claim_warm(db, version):
+                print(f"Decks for data version {version}: already warmed by a server.")
+                return
+        report = warm_decks(app)
+        db.dispose()
+        print(f"Warmed the shared cache: {report.decks} default decks for data version {report.version} "
+              f"in {report.seconds:.1f} s.")
+    except Exception as exc:
+        print(f"psad: the load is committed, but warming the decks failed ({type(exc).__name__}: "
+              f"{' '.join(str(exc).split())}); they will be computed when first opened.", file=sys.stderr)
+
+
 def cmd_serve(args, settings: Settings) -> int:
     from app.factory import create_app, resolved_settings
 
@@ -83,6 +113,7 @@ def cmd_demo_load(args, settings: Settings) -> int:
     summary = load_demo(db, scale=args.scale, seed=args.seed, end=args.end, progress=progress)
     bar.close()
     print("\n".join(summary.lines()))
+    warm_shared_cache(settings)
     return 0
 
 
@@ -162,6 +193,7 @@ def cmd_ingest(args, settings: Settings) -> int:
         return 1
     bar.close()
     _print_summary(summary)
+    warm_shared_cache(settings)
     return 0
 
 
@@ -179,6 +211,7 @@ def cmd_refresh(args, settings: Settings) -> int:
         return 1
     for s in summaries:
         _print_summary(s)
+    warm_shared_cache(settings)
     return 0
 
 

@@ -71,6 +71,9 @@ def create_app(config: Settings | dict[str, Any] | None = None, *, cache_type: s
     from app import api
 
     api.register(server)
+    from callbacks.present import install_warmer
+
+    install_warmer(app)  # a hook only: it warms the decks in a thread when a callback sees a new data version
 
     @server.errorhandler(Exception)
     def _unexpected(exc):  # no stack trace reaches a user

@@ -52,6 +52,11 @@ SETTINGS: tuple[Setting, ...] = (
             "Threads per gunicorn worker (`psad serve --production`): a slow client holds one thread."),
     Setting("PSAD_HOST", "host", "127.0.0.1", str, "Address `psad serve` listens on."),
     Setting("PSAD_PORT", "port", 8050, int, "Port `psad serve` listens on."),
+    Setting("PSAD_WARM_DECKS", "warm_decks", True, bool,
+            "Warm the cache with the default presentation deck citywide and of every police and Council "
+            "district after each data load, so a deck's first opening is fast: the server does it when it first "
+            "sees a new data version (one worker for all with `REDIS_URL`), and with `REDIS_URL` set so do "
+            "`psad ingest`, `psad refresh` and `psad demo load`. Off: a deck is computed when first opened."),
     Setting("PSAD_PUBLIC_URL", "public_url", "", str,
             "The address residents reach the dashboard at (e.g. `https://safety.baltimorecity.gov`), for the "
             "QR code on the deck's last slide. Empty: the address the presenter's browser used."),
@@ -133,6 +138,7 @@ class Settings:
     map_point_cap: int = 4000
     map_min_population: int = 500
     cvi_radius_m: int = 400
+    warm_decks: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":

@@ -23,6 +23,10 @@ from data_access.db import Database
 from data_access.embedded import embedded_url
 from data_access.loading import load_demo
 
+# Test apps warm no presentation decks in the background unless a test asks (PSAD_WARM_DECKS; the
+# warming is tested in tests/test_present_warm.py): a warm per app would slow the browser tests.
+os.environ.setdefault("PSAD_WARM_DECKS", "off")
+
 # The ingest tests' fixtures (a clone of a loaded template database per test), for every test module.
 pytest_plugins = ["tests.ingest_support"]
 
