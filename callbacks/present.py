@@ -340,6 +340,7 @@ class DeckWarmer:
     def run(self, version: int) -> WarmReport | None:
         from app.context import services
 
+        _audible()
         try:
             with self.app.server.app_context():
                 if not claim_warm(services().db, version):
@@ -356,6 +357,17 @@ class DeckWarmer:
         except BaseException:  # the thread stopped from outside (a server shutting down): just end
             log.info("deck warming stopped for data version %s", version)
             return None
+
+
+def _audible() -> None:
+    """The warm's report (how many decks, how long) reaches the server's log: ``psad serve`` and
+    gunicorn configure no Python logging, which would drop an INFO line, so when nothing handles
+    this logger it gets a stderr handler of its own (gunicorn's error log is stderr)."""
+    if not log.hasHandlers():
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("[%(asctime)s] [psad] %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
 
 
 def install_warmer(app) -> DeckWarmer | None:
