@@ -50,6 +50,8 @@ def create_app(config: Settings | dict[str, Any] | None = None, *, cache_type: s
                    {"name": "description", "content": "Crime, arrests, case outcomes and violence "
                     "intervention in Baltimore, filtered by neighborhood, district and time."}],
     )
+    # WCAG 3.1.1: the page's language, so a screen reader speaks it in the right voice
+    app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     server = app.server
     server.json.ensure_ascii = False  # API messages keep their typographic quotes readable
     cache_fingerprinted_assets(server)

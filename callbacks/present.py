@@ -181,19 +181,28 @@ def rank_sentence(label: str, f: Filters, per_field: dict, shaded_names: dict, n
         n = by_code.get(code, 0)
         return 1 + sum(1 for c in codes if by_code.get(c, 0) > n)
 
+    def most(code: str) -> str:  # "the 5th most", "tied for the 5th most"
+        n = by_code.get(code, 0)
+        tied = any(by_code.get(c, 0) == n for c in codes if c != code)
+        return ("tied for " if tied else "") + f"{_ordinal(rank(code))} most"
+
     if len(mine) == 1:
-        return f"{label}: {by_code.get(mine[0], 0):,} victims, {_ordinal(rank(mine[0]))} most of {len(codes)} {noun}."
+        n = by_code.get(mine[0], 0)
+        if n == 0:
+            others = sum(1 for c in codes if c != mine[0] and not by_code.get(c, 0))
+            return f"{label}: no victims in the period; {others + 1} of the {len(codes)} {noun} had none."
+        return f"{label}: {n:,} victims, {most(mine[0])} of {len(codes)} {noun}."
     together = sum(by_code.get(c, 0) for c in mine)
     spelled = {c: names.get(field, {}).get(c, c) for c in mine}
     if field in ("council_district", "legislative_district"):  # they go by their numbers
         spelled = {c: FIELD_BY_NAME[field].caption.format(c) for c in mine}
     busiest = sorted(mine, key=lambda c: (rank(c), c))
     if len(mine) <= 3:
-        each = "; ".join(f"{spelled[c]} {by_code.get(c, 0):,}, {_ordinal(rank(c))} most" for c in busiest)
+        each = "; ".join(f"{spelled[c]} {by_code.get(c, 0):,}, {most(c)}" for c in busiest)
         return f"{label}: {together:,} victims together ({each} of {len(codes)} {noun})."
     top = busiest[0]
     return (f"{label}: {together:,} victims together in {len(mine)} {noun}; the busiest, {spelled[top]}, had "
-            f"{by_code.get(top, 0):,}, {_ordinal(rank(top))} most of {len(codes)}.")
+            f"{by_code.get(top, 0):,}, {most(top)} of {len(codes)}.")
 
 
 def _ordinal(n: int) -> str:

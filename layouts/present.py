@@ -262,13 +262,14 @@ def goal_figure(rows: pd.DataFrame, *, width: int, height: int, reduction: float
     actual = [int(x) for x in rows.actual]
     met = [a <= t for a, t in zip(rows.actual, rows.target)]
     target = [float(t) for t in rows.target]
+    lift = 0.03 * max(actual + target + [1])  # clear of the path's marker
     data = [
         {"type": "bar", "x": labels, "y": actual,
          "marker": {"color": [PALETTE["good"] if m else PALETTE["bad"] for m in met]}},
         {"type": "scatter", "x": labels, "y": target, "mode": "lines+markers",
          "line": {"color": PALETTE["target"], "dash": "dash", "width": 4}, "marker": {"size": 12}},
         # each bar's number above both the bar and the path's marker, so neither covers it
-        {"type": "scatter", "x": labels, "y": [max(a, t) for a, t in zip(actual, target)], "mode": "text",
+        {"type": "scatter", "x": labels, "y": [max(a, t) + lift for a, t in zip(actual, target)], "mode": "text",
          "text": [f"{n:,}" for n in actual], "textposition": "top center", "cliponaxis": False,
          "textfont": {"size": 22}},
     ]
@@ -517,20 +518,30 @@ def justice_slide(deck: DeckData) -> Slide:
         else:
             mix = a.dispositions[a.dispositions.group == "all"] if len(a.dispositions) else a.dispositions
             mix = mix.sort_values("n", ascending=False).head(top) if len(mix) else mix
-            mix_rows = [(DISPOSITIONS.labels.get(d, d), float(s), f"{100 * s:.0f}%")
-                        for d, s in zip(mix.disposition, mix.share) if s > 0] if len(mix) else []
-            pend = "—" if o["pending_share"] is None else f"{100 * o['pending_share']:.0f}%"
+            charges = int(a.dispositions.n.sum()) if len(a.dispositions) else 0
+            # a share of a handful says more about chance than about the courts: counts below MIN_RECORDS
+            few = o["cases"] < MIN_RECORDS or charges < MIN_RECORDS
+            mix_rows = [(DISPOSITIONS.labels.get(d, d), float(s), f"{int(n):,}" if few else f"{100 * s:.0f}%")
+                        for d, s, n in zip(mix.disposition, mix.share, mix.n) if s > 0] if len(mix) else []
+            if o["pending_share"] is None:
+                pend = "— still pending"
+            elif few:
+                pend = f"{o['pending']:,} of {o['cases']:,} still pending"
+            else:
+                pend = f"{100 * o['pending_share']:.0f}% still pending"
             days = "—" if o["median_days"] is None else f"{o['median_days']:.0f} days"
             cases = html.Div([
                 html.Div("Cases filed", className="big-title"), html.Div(fmt_int(o["cases"]), className="big-value"),
-                html.P(f"{pend} still pending · median {days} from arrest to decision", className="chart-label"),
-                bar_rows(mix_rows, label="How decided charges ended") if mix_rows else plain("None decided yet."),
+                html.P(f"{pend} · median {days} from arrest to decision", className="chart-label"),
+                bar_rows(mix_rows, label="How decided charges ended" + (" (charges)" if few else " (share of charges)"))
+                if mix_rows else plain("None decided yet."),
             ], className="justice-col")
         return html.Div([arrests, cases], className="justice-row")
 
     return Slide("justice", "Arrests and case outcomes", [_sides(deck, build)],
                  "Arrests: BPD arrest records by the most serious charge, by arrest date. Cases: the State's "
-                 "Attorney's cases filed in the period, and how their decided charges ended (share of charges). "
+                 "Attorney's cases filed in the period, and how their decided charges ended (share of charges; "
+                 f"counts when under {MIN_RECORDS}). "
                  "The offense filter does not apply.")
 
 

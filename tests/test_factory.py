@@ -26,3 +26,8 @@ def test_create_app_wants_a_resolved_url():
 def test_a_given_url_is_kept_as_it_is():
     s = Settings.from_env({}, database_url="postgresql://someone@db.example:5432/psad")
     assert resolved_settings(s).database_url == s.database_url
+
+
+def test_every_page_names_its_language(client):
+    for path in ("/", "/present?council_district=7"):
+        assert '<html lang="en">' in client.get(path).get_data(as_text=True)

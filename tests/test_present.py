@@ -114,3 +114,44 @@ def test_area_words_and_captions_share_one_phrase_per_field():
                                    "Council District 12 or 7")
     assert L.area_label(f.replace(police_district=(), neighborhood=(), council_district=()), names) == \
         "Baltimore City"
+
+
+def test_map_sentence_says_tied_and_none_plainly():
+    from datetime import date
+
+    from callbacks.present import rank_sentence
+    from data_access.filters import Filters
+
+    per = {"police_district": ({"A": 9, "B": 5, "C": 5, "D": 0}, ["A", "B", "C", "D", "E"], "police districts")}
+    f = Filters(start=date(2026, 1, 1), end=date(2026, 3, 31))
+    say = lambda code: rank_sentence(code, f.replace(police_district=(code,)), per, {}, {})  # noqa: E731
+    assert say("A") == "A: 9 victims, the most of 5 police districts."
+    assert say("B") == "B: 5 victims, tied for the 2nd most of 5 police districts."
+    assert say("D") == "D: no victims in the period; 2 of the 5 police districts had none."
+
+
+def test_a_handful_of_cases_is_shown_as_counts_not_percentages(client, app):
+    body = json.loads(deck_json(client, app, "?neighborhood=Bayview&start=2025-01-01&end=2025-12-31"))
+
+    def find(node, slide_id):
+        if isinstance(node, dict):
+            if node.get("props", {}).get("id") == slide_id:
+                return node
+            node = list(node.values())
+        for child in node if isinstance(node, list) else []:
+            if (got := find(child, slide_id)) is not None:
+                return got
+
+    def texts(node):
+        if isinstance(node, str):
+            yield node
+        elif isinstance(node, dict):
+            if node.get("type") != "Footer":  # the footer names the rule, with its "%"-free words
+                yield from texts(node.get("props", {}).get("children"))
+        elif isinstance(node, list):
+            for child in node:
+                yield from texts(child)
+
+    words = " ".join(texts(find(body, "slide-7")))
+    assert "still pending" in words and "Cases filed" in words
+    assert "%" not in words
