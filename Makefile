@@ -28,6 +28,7 @@ test: install
 
 bench: install
 	$(BIN)/python bench/bench_summary.py
+	$(BIN)/python bench/bench_present.py --scales 1
 
 # Regenerates the README's reference tables (settings, URL, API) from the code; tests fail when they differ.
 docs: install
