@@ -136,8 +136,9 @@ requestAnimationFrame(() => requestAnimationFrame(() => {
 """
 
 
-def browser_changes(base: str, search: str, changes: int) -> tuple[list[float], float]:
-    """(slide-change times in ms, seconds from navigation to the deck shown)."""
+def browser_changes(base: str, search: str, changes: int, districts=()) -> tuple[list[float], float, tuple]:
+    """(slide-change times in ms, seconds from navigation to the deck shown, ``present_clicks`` over
+    ``districts``)."""
     from selenium import webdriver
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.chrome.service import Service
@@ -173,9 +174,41 @@ def browser_changes(base: str, search: str, changes: int) -> tuple[list[float], 
             n = expected
             if i >= 4:  # the first few warm up the page's JIT and layout caches
                 times.append(ms)
-        return times, shown
+        return times, shown, present_clicks(driver, districts)
     finally:
         driver.quit()
+
+
+def present_clicks(driver, districts) -> tuple[list[float], list[float]]:
+    """(cold, warm) ms from a click on a page's Present control to its deck on screen, the app's
+    scripts already in the browser, as when a presenter opens the deck from the dashboard. Cold:
+    the query cache emptied just before the click; warm: Escape back, and Present again."""
+    def wait(predicate: str) -> None:
+        deadline = time.time() + 30
+        while not driver.execute_script(predicate):
+            if time.time() > deadline:
+                raise RuntimeError(f"timed out: {predicate}")
+            time.sleep(0.01)
+
+    def click_present(code: str) -> float:
+        chosen = f"/council_district={code}([&:]|$)/"
+        wait(f"var a = document.getElementById('present-link'); return !!a && {chosen}.test(a.href)")
+        t0 = time.perf_counter()
+        driver.execute_script("document.getElementById('present-link').click()")
+        wait(f"var d = document.querySelector('.deck[data-ready=\"1\"]'); return !!d && "
+             f"{chosen}.test(d.getAttribute('data-key'))")
+        return (time.perf_counter() - t0) * 1000
+
+    cold, warm = [], []
+    for code in districts:
+        driver.execute_script("window.history.pushState({}, '', arguments[0]);"
+                              "window.dispatchEvent(new CustomEvent('_dashprivate_pushstate'))",
+                              f"/?council_district={code}")
+        empty_caches()
+        cold.append(click_present(code))
+        driver.execute_script("document.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true}))")
+        warm.append(click_present(code))
+    return cold, warm
 
 
 def run(scale: float, repeat: int, changes: int, browser: bool) -> None:
@@ -251,9 +284,12 @@ def run(scale: float, repeat: int, changes: int, browser: bool) -> None:
                 print("  browser: Chromium is not installed; skipped")
             else:
                 name, search = decks[3]
-                times, shown = browser_changes(base, search, changes)
+                codes = [code for code, _ in options.get("council_district", [])][:repeat * 2]
+                times, shown, (pcold, pwarm) = browser_changes(base, search, changes, codes)
                 print(f"  browser ({name} deck; page, bundles and deck shown {shown:.1f} s after navigation): slide change, keydown to "
                       f"next painted frame: {stats(times)}")
+                print(f"  browser, Present clicked on a dashboard page to the deck on screen (a Council district's "
+                      f"default deck):\n    cold {stats(pcold)}\n    warm {stats(pwarm)}")
     finally:
         server.shutdown()
         svc.db.dispose()
