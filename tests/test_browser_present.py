@@ -360,6 +360,29 @@ def test_timed_advance_moves_by_itself_and_loops(driver, site):
     assert severe_logs(driver) == []
 
 
+def test_f_toggles_full_screen_and_the_buttons_work_by_keyboard(driver, site):
+    open_deck(driver, site, f"{SINGLE}&slide=2")
+    press(driver, "f")
+    wait_for(lambda: driver.execute_script("return !!document.fullscreenElement"), timeout=5, message="full screen")
+    press(driver, "F")
+    wait_for(lambda: driver.execute_script("return !document.fullscreenElement"), timeout=5,
+             message="full screen left")
+    at(driver, 2, "F twice")  # F moves no slide
+    # The controls are real buttons: Tab reaches them (they show while focused) and Enter presses them.
+    buttons = driver.find_elements(By.CSS_SELECTOR, ".deck-controls button")
+    assert [b.get_attribute("data-deck-action") for b in buttons] == ["prev", "next", "fullscreen", "exit"]
+    driver.execute_script("arguments[0].focus()", buttons[1])
+    wait_for(lambda: driver.execute_script(
+        "return getComputedStyle(document.querySelector('.deck-controls')).opacity") == "1",
+        timeout=3, message="the controls shown while a button has focus")
+    press(driver, Keys.ENTER)
+    at(driver, 3, "Enter on Next")
+    driver.execute_script("arguments[0].focus()", buttons[0])
+    press(driver, Keys.SPACE)  # Space on a focused button presses it, rather than moving on
+    at(driver, 2, "Space on Previous")
+    assert severe_logs(driver) == []
+
+
 # --- legible on a projector ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("name, theme", [
