@@ -383,6 +383,23 @@ def test_f_toggles_full_screen_and_the_buttons_work_by_keyboard(driver, site):
     assert severe_logs(driver) == []
 
 
+@pytest.mark.parametrize("width, height", [(1400, 900), (390, 844)])
+def test_the_present_control_is_on_screen_and_passes_axe(driver, site, width, height):
+    """The shell's control (every page has it): visible without scrolling sideways, and none of
+    axe's WCAG A/AA findings is about it (the rest of each page is the accessibility issue's)."""
+    set_viewport(driver, width, height)
+    driver.get(f"{site.url}/arrests?{SINGLE}")
+    link = wait_for(lambda: (a := driver.find_element(By.ID, "present-link"))
+                    and "from=arrests" in (a.get_attribute("href") or "") and a, message="Present link")
+    box = link.rect
+    assert link.is_displayed() and box["x"] >= 0 and box["x"] + box["width"] <= width
+    result = run_axe(driver, extra_rules=(), within="#present-link")
+    mine = [v for v in result["violations"] if any("present-link" in str(n["target"]) for n in v["nodes"])]
+    assert mine == [], format_axe(mine)
+    assert result["checked"].get("color-contrast", 0) >= 1  # axe judged the control's contrast
+    assert severe_logs(driver) == []
+
+
 # --- legible on a projector ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("name, theme", [
