@@ -10,6 +10,7 @@ DATA_AS_OF = "data-as-of"
 NAV = "nav"
 PAGE = "page"  # prefix: f"{PAGE}-{name}" is a page's root
 PAGE_CONTENT = "page-content"  # the <main> that holds the page shown
+SKIP_LINK = "skip-link"  # the first focusable element: jumps to PAGE_CONTENT
 
 QUICK_RANGE = "quick-range"
 DATE_RANGE = "date-range"

@@ -25,3 +25,41 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     },
   }),
 });
+
+// Accessibility repairs of markup the component libraries render (axe-core, WCAG 2.1 AA). Their
+// React code re-renders these nodes, so a MutationObserver re-applies the repairs as they appear.
+(function () {
+  function repair(root) {
+    // dcc.DatePickerRange: its wrapper <div> (no role) carries aria-expanded/aria-haspopup, which a
+    // generic element may not have (axe aria-allowed-attr, critical). The inputs inside it are the
+    // controls, each with its own label; the calendar opens from them.
+    root.querySelectorAll(".dash-datepicker-input-wrapper[aria-expanded], .dash-datepicker-input-wrapper[aria-haspopup]")
+      .forEach(function (el) { el.removeAttribute("aria-expanded"); el.removeAttribute("aria-haspopup"); });
+    // dcc.Dropdown: a hidden (aria-hidden) <input> is the Tab stop that forwards focus to the real
+    // <button> (for Safari's default Tab order); a focusable node hidden from screen readers is an
+    // axe aria-hidden-focus violation. The button, which has the name and the state, takes the Tab.
+    root.querySelectorAll(".dash-dropdown-focus-target").forEach(function (el) {
+      if (el.getAttribute("tabindex") !== "-1") { el.setAttribute("tabindex", "-1"); }
+      var button = el.nextElementSibling;
+      if (button && button.tagName === "BUTTON" && !button.disabled && button.getAttribute("tabindex") !== "0") {
+        button.setAttribute("tabindex", "0");
+      }
+    });
+  }
+  function start() {
+    repair(document);
+    new MutationObserver(function () { repair(document); }).observe(document.body, {
+      subtree: true, childList: true, attributes: true, attributeFilter: ["tabindex", "aria-expanded"]});
+    // The skip link: focus <main> (tabindex -1) and show it, without "#page-content" in the URL.
+    document.addEventListener("click", function (e) {
+      var link = e.target.closest && e.target.closest("a.skip-link");
+      if (!link) { return; }
+      var main = document.getElementById(link.getAttribute("href").slice(1));
+      if (!main) { return; }
+      e.preventDefault();
+      main.focus();
+      main.scrollIntoView();
+    });
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
+})();

@@ -9,7 +9,7 @@ from dash import dcc, html
 from app import ids
 from data_access.filters import Filters, span_label
 from data_access.vocabulary import ARREST_LINKS, CHARGE_CATEGORIES
-from layouts.common import COLORS, empty_figure, figure, fmt_int, graph, section, style_figure
+from layouts.common import COLORS, empty_figure, figure, fmt_int, graph, scroll_region, section, style_figure
 
 CATEGORY_COLORS = {
     "violent": "#b23b3b", "weapons": "#7b2d8b", "drugs": "#c8553d", "property": "#1f4e79",
@@ -98,13 +98,13 @@ def area_figure(df: pd.DataFrame, field: str) -> dict:
 def charges_table(df: pd.DataFrame) -> html.Div:
     if df.empty:
         return html.P("No arrests recorded for these filters.")
-    return html.Div(html.Table([
+    return scroll_region(html.Table([
         html.Thead(html.Tr([html.Th("Category"), html.Th("Statute"), html.Th("Charge as recorded"),
                             html.Th("Arrests", className="num")])),
         html.Tbody([html.Tr([html.Td(category_label(r.charge_category)), html.Td(r.charge or "—"),
                              html.Td(r.charge_description), html.Td(f"{int(r.n):,}", className="num")])
                     for r in df.itertuples(index=False)]),
-    ], className="table table-sm charges-table"), className="table-scroll")
+    ], className="table table-sm charges-table"), "Top charges (table)")
 
 
 def clearance_figure(df: pd.DataFrame) -> dict:
@@ -130,8 +130,8 @@ def clearance_table(df: pd.DataFrame) -> html.Div:
                              html.Td(f"{int(r.same_year):,}", className="num"),
                              html.Td(f"{int(r.earlier_year):,}", className="num"),
                              html.Td(f"{int(r.unlinked):,}", className="num")]))
-    return html.Div(html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(body)],
-                               className="table table-sm clearance-table"), className="table-scroll")
+    return scroll_region(html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(body)],
+                                    className="table table-sm clearance-table"), "Clearance by year (table)")
 
 
 def arrests_page() -> html.Div:

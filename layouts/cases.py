@@ -17,7 +17,7 @@ from dash import dcc, html
 from app import ids
 from data_access.cases import PAGE_SIZE, ChargeOptions, SearchPage
 from data_access.vocabulary import DISPOSITIONS
-from layouts.common import COLORS, empty_figure, figure, fmt_int, graph, section, style_figure
+from layouts.common import COLORS, empty_figure, figure, fmt_int, graph, scroll_region, section, style_figure
 
 DISPOSITION_COLORS = {
     "guilty": "#1f4e79", "guilty_lesser": "#4f7fb0", "nolle_prosequi": "#c8553d", "stet": "#e39b6d",
@@ -213,9 +213,9 @@ def results_table(page: SearchPage, filter_query: str, case: str | None, charge:
         dcc.Link("Next →", href=lookup_href(filter_query, case=case, charge=charge, page=page.page + 1),
                  id="lookup-next", className="btn btn-outline-secondary btn-sm") if page.has_next else None,
     ], className="lookup-pager")
-    return html.Div([nav, html.Div(html.Table([html.Thead(html.Tr([html.Th(h) for h in header])), html.Tbody(body)],
-                                              className="table table-sm table-hover results-table"),
-                                   className="table-scroll"), nav])
+    return html.Div([nav, scroll_region(html.Table([html.Thead(html.Tr([html.Th(h) for h in header])), html.Tbody(body)],
+                                                   className="table table-sm table-hover results-table"),
+                                        "Matching cases (table)"), nav])
 
 
 def timeline_figure(detail: dict) -> dict:
@@ -288,9 +288,9 @@ def case_detail_view(detail: dict | None, number: str, back_href: str) -> html.D
                   dcc.Link("Close", href=back_href, className="btn btn-sm btn-outline-secondary", id="case-close")]),
         html.Dl([x for k, v in facts for x in (html.Dt(k), html.Dd(v))], className="case-facts"),
         _timeline_graph(timeline_figure(detail)),
-        html.Div(html.Table([html.Thead(html.Tr([html.Th(h) for h in ("#", "Statute", "Charge", "Severity", "Gun",
-                                                                      "Disposition", "Date", "Sentence")])),
-                             html.Tbody(rows)], className="table table-sm charges-detail"), className="table-scroll"),
+        scroll_region(html.Table([html.Thead(html.Tr([html.Th(h) for h in ("#", "Statute", "Charge", "Severity",
+                                                                           "Gun", "Disposition", "Date", "Sentence")])),
+                                  html.Tbody(rows)], className="table table-sm charges-detail"), "Charges in this case (table)"),
         html.P("Public court-record facts only: no names or other details of the people involved are stored or shown.",
                className="section-note"),
     ], className="case-detail", id="case-detail")

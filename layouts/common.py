@@ -126,3 +126,9 @@ def section(title: str, body, note: str | None = None, *, width_class: str = "")
         children.append(html.P(note, className="section-note"))
     children.append(body)
     return html.Section(children, className=f"panel {width_class}".strip())
+
+
+def scroll_region(child, label: str, class_name: str = "table-scroll") -> html.Div:
+    """A box that may scroll sideways (a wide table on a phone), reachable by keyboard: a Tab stop,
+    a region with a name, so arrow keys can scroll it (WCAG 2.1.1; axe scrollable-region-focusable)."""
+    return html.Div(child, className=class_name, tabIndex="0", role="region", **{"aria-label": label})

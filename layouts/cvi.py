@@ -45,7 +45,9 @@ def cvi_page(*, programs: tuple[str, ...] = (), notices=None, tile_url: str = ""
         html.P(id=ids.CVI_CAPTION, className="caption"),
         html.Div([
             html.Div(the_map, className="map-frame"),
-            html.Aside(html.Div(id=ids.CVI_LIST, className="cvi-list", role="list"), className="map-side cvi-side"),
+            # a scrolling box beside the map: a Tab stop with a name, so the keyboard can scroll it
+            html.Aside(html.Div(id=ids.CVI_LIST, className="cvi-list", role="list"), className="map-side cvi-side",
+                       tabIndex="0", **{"aria-label": "Programs on the map"}),
         ], className="map-row"),
     ])
 

@@ -322,8 +322,9 @@ def map_page(layer_options: dict[str, str], *, view: dict | None = None, notices
         html.P(id=ids.MAP_CAPTION, className="caption"),
         html.Div([
             html.Div(the_map, className="map-frame"),
+            # a scrolling box beside the map: a Tab stop with a name, so the keyboard can scroll it
             html.Aside([html.Div(id=ids.MAP_LEGEND), html.Div(id=ids.MAP_NOTES, className="map-notes")],
-                       className="map-side"),
+                       className="map-side", tabIndex="0", **{"aria-label": "Map key and notes"}),
         ], className="map-row"),
     ])
 

@@ -83,6 +83,10 @@ def shell(options: dict, choices: Choices, is_demo: bool, pages, content=None) -
     return html.Div([
         dcc.Location(id=ids.URL, refresh=False),
         dcc.Store(id=ids.FILTER_STATE),
+        # The first Tab stop (WCAG 2.4.1): past the header and a dozen filter controls to the page.
+        # assets/psad.js moves focus to <main> without writing "#page-content" into the shared URL.
+        html.A("Skip to main content", href=f"#{ids.PAGE_CONTENT}", id=ids.SKIP_LINK,
+               className="skip-link visually-hidden-focusable"),
         html.Header([
             html.Div([
                 html.H1("Baltimore Public Safety Accountability Dashboard", className="site-title"),
@@ -103,7 +107,8 @@ def shell(options: dict, choices: Choices, is_demo: bool, pages, content=None) -
                     **{"aria-controls": ids.FILTER_PANEL, "aria-expanded": "false"}),
         html.Div(filter_bar(options, choices), id=ids.FILTER_PANEL, className="filter-panel"),
         nav(pages),
-        html.Main(content, id=ids.PAGE_CONTENT),
+        # tabIndex -1: the skip link can focus it (a screen reader then reads from the page's start)
+        html.Main(content, id=ids.PAGE_CONTENT, tabIndex="-1"),
         html.Footer(["Open-source dashboard. Counts are victims of Part 1 crime unless stated. ",
                      html.A("How the numbers are made", href="/about")], className="site-footer"),
     ], className="app-shell")
