@@ -23,6 +23,7 @@ rows — identical rows are separate victims, kept, and matched one to one on re
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import numpy as np
@@ -177,13 +178,30 @@ def crime_keys(df: pd.DataFrame, out: pd.DataFrame, lon: pd.Series, lat: pd.Seri
         parts = pd.DataFrame({
             "d": out["occurred_date"].astype("str"), "t": out["occurred_at"].astype("str"),
             "h": out["occurred_hour"].astype("str"), "c": out["crime_code"],
-            "l": out["block"], "raw_l": N.clean(df["location"]).str.upper() if "location" in df else "",
+            "l": _key_block(df["location"]) if "location" in df else out["block"], "raw_l": N.clean(df["location"]).str.upper() if "location" in df else "",
             "w": out["weapon"], "dist": out.get("police_district", ""), "nb": N.clean(df["neighborhood"]).str.upper()
             if "neighborhood" in df else "", "p": out["post"], "pr": out["premise"], "io": out["inside_outside"],
             "x": lon.round(6).astype("str"), "y": lat.round(6).astype("str"),
         }, index=df.index)[rest]
         keys.loc[rest] = occurrence_keys("h", parts)
     return keys
+
+
+def _key_block(s: pd.Series) -> pd.Series:
+    """The block as the content key has always hashed it (the rule before issue 13's stricter
+    ``normalize.block_of``), frozen so that re-loading an old-layout file loaded earlier matches
+    its rows one to one and corrects their stored block instead of adding them again. Only ever
+    hashed, never stored or shown."""
+    def f(v: str):
+        u = re.sub(r"\s+", " ", v.strip().upper())
+        u = re.sub(r" (BAL|BALT|BALTIMORE)$", "", u)
+        if not u:
+            return None
+        m = re.match(r"^(\d+)[A-Z]?(?:-\d+)? (?:BLOCK )?(.+)$", u)
+        if m:
+            return f"{int(m.group(1)) // 100 * 100} BLOCK {m.group(2)}"
+        return u
+    return N.map_unique(s, f)
 
 
 def read_crime(path: str) -> tuple[Table, str]:

@@ -354,18 +354,136 @@ def plausible(ts: pd.Series, min_date: date, today: date | None = None) -> pd.Se
     return (d >= pd.Timestamp(min_date)) & (d <= pd.Timestamp(today) + pd.Timedelta(days=1))
 
 
-def block_of(s: pd.Series) -> pd.Series:
-    """Street address -> block label: ``2712 CHESLEY AVE`` -> ``2700 BLOCK CHESLEY AVE``.
-    Intersections and other text are kept, trimmed and upper-cased; a trailing jurisdiction
-    suffix (``BAL``) is dropped."""
-    def f(v: str):
-        u = re.sub(r"\s+", " ", v.strip().upper())
-        u = re.sub(r" (BAL|BALT|BALTIMORE)$", "", u)
-        if not u:
-            return None
-        m = re.match(r"^(\d+)[A-Z]?(?:-\d+)? (?:BLOCK )?(.+)$", u)
-        if m:
-            return f"{int(m.group(1)) // 100 * 100} BLOCK {m.group(2)}"
-        return u
-    return map_unique(s, f)
+# Words that say which unit, floor or side of a building; the token after a unit word is its
+# number (``APT 3``, ``UNIT 4B``, ``# 3``), never a house number.
+UNIT_WORDS = frozenset({"APT", "APTS", "APARTMENT", "UNIT", "STE", "SUITE", "RM", "ROOM", "BLDG", "SPC", "FL", "FLR",
+                        "FLOOR", "NO", "NUM", "TRLR"})
+# Words that say where at the address (dropped at the street's end, with no number of their own).
+PLACE_WORDS = frozenset({"REAR", "FRONT", "BSMT", "BASEMENT", "UPPER", "LOWER", "BEHIND", "OF", "SIDE", "UPSTAIRS",
+                         "DOWNSTAIRS", "ACROSS", "FROM", "NEAR", "AT", "IFO", "OPP", "OPPOSITE"})
+# A route's number is part of the street's name (``I 83``, ``RT 40``), never a house number.
+ROUTE_WORDS = frozenset({"I", "RT", "RTE", "ROUTE", "US", "MD", "HWY", "HIGHWAY", "INTERSTATE", "SR"})
+STREET_TYPES = frozenset({"ST", "STREET", "AVE", "AV", "AVENUE", "RD", "ROAD", "DR", "DRIVE", "WAY", "PL", "CT",
+                          "LN", "TER", "BLVD", "PKWY", "CIR", "CR", "ALY"})
+DIRECTIONS = frozenset({"N", "S", "E", "W", "NORTH", "SOUTH", "EAST", "WEST"})
+_HOUSE = re.compile(r"^#?(\d{1,6})(?:[A-Z]|-[A-Z0-9]{1,4})?$")
+_FRACTION = re.compile(r"^\d/\d$")
+_ORDINAL = re.compile(r"^\d{1,2}(?:ST|ND|RD|TH)$")
+_ROUTE = re.compile(r"^(?:I|US|MD|RT)-\d{1,3}$")
+_JURISDICTION = re.compile(r"(?: (?:BAL|BALT|BALTIMORE|BALTIMORE CITY|BALTO)(?: MD)?(?: \d{5})?)$")
 
+
+def _is_unit(tok: str) -> bool:
+    return tok in UNIT_WORDS or (tok.startswith("#") and len(tok) > 1 and tok[1:].isalnum())
+
+
+def _ordinal(n: str) -> str:
+    k = int(n)
+    suffix = "TH" if 10 <= k % 100 <= 20 else {1: "ST", 2: "ND", 3: "RD"}.get(k % 10, "TH")
+    return f"{k}{suffix}"
+
+
+def _street_numbers(toks: list[str]) -> list[str]:
+    """Numbered streets as BPD writes them (``21 ST``, ``20 TH ST``, ``E28TH``, ``W. 29 ST``) ->
+    ordinals (``21ST ST``, ``20TH ST``, ``E 28TH``), so their number is not taken for a house's."""
+    out: list[str] = []
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        m = re.match(r"^([NSEW])(\d{1,2}(?:ST|ND|RD|TH))$", t)
+        if m:
+            out += [m.group(1), m.group(2)]
+            i += 1
+            continue
+        prev = out[-1] if out else None
+        after = toks[i + 1] if i + 1 < len(toks) else None
+        owned = (len(out) >= 2 and _is_unit(out[-2])) or (prev or "").startswith("#")  # ``APT 1 12 ST``: a unit
+        if re.fullmatch(r"\d{1,2}", t) and prev is not None and (_HOUSE.match(prev) or prev in DIRECTIONS) \
+                and not owned and after is not None:
+            if _FRACTION.match(after):  # ``19 1/2 ST``: kept as one token, which no street may hold
+                out.append(f"{t}-{after}")
+                i += 2
+                continue
+            if after in ("TH", "ND", "RD") or (after == "ST" and i + 2 < len(toks) and toks[i + 2] in STREET_TYPES):
+                out.append(t + after)
+                i += 2
+                continue
+            if after in STREET_TYPES:
+                out.append(_ordinal(t))
+                i += 1
+                continue
+        out.append(t)
+        i += 1
+    return out
+
+
+def block_of_one(v: str | None) -> str | None:
+    """One location -> ``2700 BLOCK N CHARLES ST`` (the house number's hundreds and the street),
+    an intersection or street without a number as given, or None. Whatever the shape —
+    ``APT 3 2712 N CHARLES ST``, ``REAR 2712 CHESLEY AVE``, ``2712-A …``, ``#2714 …``,
+    ``UNIT 4B, 2716 …``, ``2712 N CHARLES ST APT 3`` — the house number is the first number that
+    is followed by a street word and not owned by a unit word; units, floors and place words are
+    dropped. The result holds no digits but the block's hundreds, street ordinals of one or two
+    digits (``E 33RD ST``) and route numbers (``I 83``, ``RT 40``): a location that would keep
+    any other digit becomes None."""
+    if v is None or v != v:
+        return None
+    u = re.sub(r"[,;]|(?<=[A-Z])\.", " ", str(v).upper())
+    u = _JURISDICTION.sub("", re.sub(r"\s+", " ", u).strip(" .-")).strip()
+    if not u:
+        return None
+    # ``I 83/GUILFORD AVE``: a slash between words is a separator; ``1/2`` stays a fraction
+    split = re.sub(r"\s+", " ", re.sub(r"/", " / ", re.sub(r"\b(\d)/(\d)\b", "\\1\x00\\2", u))).replace("\x00", "/")
+    toks = _street_numbers(split.replace("# ", "#").split(" "))
+    house, street = None, None
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        m = _HOUSE.match(t)
+        nxt = i + 1
+        while nxt < len(toks) and (_FRACTION.match(toks[nxt]) or toks[nxt] == "BLOCK"):
+            nxt += 1
+        if m and nxt < len(toks) and not _HOUSE.match(toks[nxt]) and not _is_unit(toks[nxt]):
+            # ``2712 N …`` or ``#2714 N …``: a number followed by a street word
+            house = int(m.group(1))
+            rest: list[str] = []
+            for j, w in enumerate(toks[nxt:], nxt):
+                floor = _ORDINAL.match(w) and j + 1 < len(toks) and toks[j + 1] in ("FL", "FLR", "FLOOR")
+                route = rest and rest[-1] in ROUTE_WORDS and re.fullmatch(r"\d{1,3}", w)
+                if not route and (_is_unit(w) or floor or (any(c.isdigit() for c in w) and not _ORDINAL.match(w)
+                                                           and not _ROUTE.match(w))):
+                    break  # a trailing unit (``APT 3``, ``#3``, ``3RD FL``, ``3``): the street ends here
+                rest.append(w)
+            while rest and rest[-1] in PLACE_WORDS | {"&", "/", "-", "AND"}:
+                rest.pop()
+            street = re.sub(r"\s+", " ", " ".join(rest)).strip(" ./&-")
+            break
+        if _is_unit(t):
+            i += 1 if t.startswith("#") and len(t) > 1 else 2  # the word and its number
+            continue
+        i += 1
+    if house is not None:
+        if not street or not re.search(r"[A-Z]", street):
+            return None
+        out = f"{house // 100 * 100} BLOCK {street}"
+    else:
+        out = u
+    return out if block_is_safe(out) else None
+
+
+def block_is_safe(out: str) -> bool:
+    """No digit left but the block's hundreds, short street ordinals and route numbers."""
+    rest = out
+    m = re.match(r"^(\d+) BLOCK ", out)
+    if m:
+        if int(m.group(1)) % 100:
+            return False
+        rest = out[m.end():]
+    rest = re.sub(r"\b\d{1,2}(?:ST|ND|RD|TH)\b", " ", rest)
+    rest = re.sub(r"\b(?:%s)[ -]\d{1,3}\b" % "|".join(sorted(ROUTE_WORDS)), " ", rest)
+    return not any(c.isdigit() for c in rest)
+
+
+def block_of(s: pd.Series) -> pd.Series:
+    """Street addresses -> block labels (``block_of_one`` on each distinct value)."""
+    return map_unique(s, block_of_one)
