@@ -16,13 +16,17 @@ import re
 from datetime import date
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
 from data_access import map_queries as Q
 from data_access.filters import Filters
+from data_access.ingest import IngestError
 from data_access.ingest.normalize import block_of
+from data_access.ingest.reader import looks_like_name_column
+from tests.ingest_support import snapshot
 
 # --- 1. addresses -------------------------------------------------------------------------------
 
@@ -159,3 +163,127 @@ def test_locations_through_arrest_ingest(synth_db, tmp_path):
     for c in cols:
         for (b,) in synth_db.execute(text(f"SELECT {c} FROM arrest WHERE {c} IS NOT NULL")).rows:
             assert _digit_runs_ok(b) and not re.search(r"271\d", b), (c, b)
+
+
+# --- 2. name columns and raw lines ----------------------------------------------------------------
+
+NAME_HEADERS = ["VictimName", "FirstName", "LastName", "Defendant", "contact_name", "accused", "victim",
+                "Victim Name", "VICTIM_NAME", "first_nm", "LAST NM", "Surname", "full name", "Suspect",
+                "complainant", "Witness_1", "Arrestee", "DefendantFullName", "victimname", "person",
+                "alias", "Offender", "OWNER_NAME", "nickname", "Given Name", "DECEDENT"]
+SAFE_HEADERS = ["Neighborhood", "Location", "CrimeDateTime", "Inside_Outside", "Old_District", "Premise",
+                "Total_Incidents", "GeoLocation", "defendant_age_band", "defendant_sex", "defendant_race",
+                "VictimAge", "Victim_Sex", "victim race", "ChargeDescription", "IncidentOffence", "Arrest",
+                "ArrestNumber", "program_type", "area_served", "created_meta", "Weapon"]
+
+
+@pytest.mark.parametrize("h", NAME_HEADERS)
+def test_name_like_headers_are_recognised(h):
+    assert looks_like_name_column(h)
+
+
+@pytest.mark.parametrize("h", SAFE_HEADERS)
+def test_ordinary_headers_are_not(h):
+    assert not looks_like_name_column(h)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["victim", "defendant", "first", "last", "contact", "owner", "suspect", "accused", ""]),
+       st.sampled_from(["name", "Name", "NAME", "nm", "_name", " name", "-Name", "Names"]),
+       st.sampled_from(["", "_1", " 2", "s"]))
+def test_any_spelling_of_a_name_header_is_recognised(a, b, c):
+    h = f"{a}{b}{c}"
+    assert looks_like_name_column(h) and looks_like_name_column(h.upper()) and looks_like_name_column(h.title())
+
+
+def _crime_with(extra_header, extra_value):
+    return ("RowID,CCNumber,CrimeDateTime,CrimeCode,Description,Location," + extra_header + "\n"
+            f"1,24A00001,2024/03/01 12:00:00+00,4E,COMMON ASSAULT,2712 N CHARLES ST,{extra_value}\n")
+
+
+@pytest.mark.parametrize("dataset", ["crime", "arrests", "cvi", "cases", "population"])
+@pytest.mark.parametrize("header", ["VictimName", "Defendant", "contact_name", "accused"])
+def test_every_dataset_refuses_a_name_column(synth_db, tmp_path, dataset, header):
+    from data_access.ingest.arrests import load_arrests_file
+    from data_access.ingest.boundaries import load_population
+    from data_access.ingest.cases import load_cases_file
+    from data_access.ingest.crime import load_crime_file
+    from data_access.ingest.cvi import load_cvi_file
+
+    body = {
+        "crime": _crime_with(header, "JOHN DOE"),
+        "arrests": f"ArrestNumber,ArrestDateTime,Age,{header}\n24001,2024/03/01 12:00:00,30,JOHN DOE\n",
+        "cvi": f"name,program_type,{header}\nHelp Line,victim_services,JOHN DOE\n",
+        "cases": f"case_number,filed_date,charge_description,{header}\n818001234,2024-02-01,ASSAULT,JOHN DOE\n",
+        "population": f"csa2010,year,indicator,value,{header}\nBaltimore City,2018,total_population,600000,JOHN DOE\n",
+    }[dataset]
+    load = {"crime": load_crime_file, "arrests": load_arrests_file, "cvi": load_cvi_file,
+            "cases": load_cases_file, "population": load_population}[dataset]
+    p = tmp_path / f"{dataset}.csv"
+    p.write_text(body)
+    before = snapshot(synth_db)
+    with pytest.raises(IngestError) as e:
+        load(synth_db, str(p))
+    msg = str(e.value)
+    assert repr(header) in msg and "name" in msg and "Nothing was loaded" in msg and "JOHN" not in msg
+    assert snapshot(synth_db) == before
+
+
+def test_rejected_rows_keep_only_known_columns_and_no_house_number(synth_db, demo_small, tmp_path):
+    """An unknown column (a free-text note) never reaches rejected_row.raw; the location there is
+    its block; rejected (no date, unknown offense) and wrong-width rows alike."""
+    from data_access.ingest.crime import load_crime_file
+
+    p0 = demo_small.victims.iloc[0]
+    rows = [
+        "RowID,CCNumber,CrimeDateTime,CrimeCode,Description,Location,Latitude,Longitude,Notes",
+        f"1,24A00001,2024/03/01 12:00:00+00,4E,COMMON ASSAULT,2712 N CHARLES ST,{p0.lat},{p0.lon},ok",
+        "2,24A00002,,4E,COMMON ASSAULT,APT 3 2712 N CHARLES ST,,,called by JANE ROE",
+        "3,24A00003,2024/03/01 12:00:00+00,ZZ,NOT A CRIME,#2714 N CHARLES ST,,,JOHN DOE next door",
+        "4,24A00004,2024/03/01 12:00:00+00,4E,COMMON ASSAULT,2716 N CHARLES ST,,,JOHN DOE,extra",
+    ]
+    p = tmp_path / "crime.csv"
+    p.write_text("\n".join(rows) + "\n")
+    s = load_crime_file(synth_db, str(p))
+    assert (s.rows_loaded, s.rows_rejected) == (1, 3)
+    raws = [r for (r,) in synth_db.execute(text("SELECT raw FROM rejected_row ORDER BY line_number")).rows]
+    assert len(raws) == 3
+    for r in raws:
+        assert "JANE" not in r and "JOHN" not in r and "next door" not in r
+        assert not re.search(r"271\d", r), r
+    assert raws[0] == "2,24A00002,,4E,COMMON ASSAULT,2700 BLOCK N CHARLES ST,,,"
+
+
+def test_duplicate_arrest_rows_store_no_unknown_column(synth_db, tmp_path):
+    from data_access.ingest.arrests import load_arrests_file
+
+    head = ("Arrest,Age,Sex,Race,ArrestDate,ArrestTime,ArrestLocation,IncidentOffense,IncidentLocation,Charge,"
+            "ChargeDescription,District,Post,Neighborhood,Longitude,Latitude,Location 1,OfficerNotes")
+    row = ("24001,30,M,B,03/01/2024,12:00,2712 N CHARLES ST,4ECOMMON ASSAULT,REAR 2712 CHESLEY AVE,1 1415,"
+           "ASSAULT-SEC DEGREE,CENTRAL,111,,,,,spoke with JOHN DOE")
+    p = tmp_path / "arrests.csv"
+    p.write_text("\n".join([head, row, row]) + "\n")
+    s = load_arrests_file(synth_db, str(p))
+    assert (s.rows_loaded, s.rows_rejected) == (1, 1)
+    (raw,) = synth_db.execute(text("SELECT raw FROM rejected_row")).rows[0]
+    assert "JOHN" not in raw and "spoke" not in raw and not re.search(r"271\d", raw)
+    assert "2700 BLOCK N CHARLES ST" in raw and "2700 BLOCK CHESLEY AVE" in raw
+
+
+def test_case_and_cvi_rejects_store_no_unknown_column(synth_db, tmp_path):
+    from data_access.ingest.cases import load_cases_file
+    from data_access.ingest.cvi import load_cvi_file
+
+    p = tmp_path / "cases.csv"
+    p.write_text("case_number,filed_date,charge_description,remarks\n"
+                 "818001234,2024-02-01,ASSAULT,JOHN DOE pleaded\n"
+                 "818001235,,ASSAULT,JANE ROE\n"
+                 "818001234,2024-02-01,ASSAULT,JOHN DOE again\n")
+    load_cases_file(synth_db, str(p))
+    p2 = tmp_path / "cvi.csv"
+    p2.write_text("name,program_type,comment\nHelp Line,victim_services,ask JANE ROE\nHelp Line,street_magic,JOHN\n")
+    load_cvi_file(synth_db, str(p2))
+    raws = [r for (r,) in synth_db.execute(text("SELECT raw FROM rejected_row")).rows]
+    assert len(raws) == 2
+    for r in raws:
+        assert "JOHN" not in r and "JANE" not in r, r

@@ -37,10 +37,17 @@ LAYOUTS = {
     "arrests_2018": {"arrest", "arrestdate"},
 }
 ARREST_COLUMNS = [c.name for c in arrest.columns if c.name not in ("id", "load_id")]
+# Every column of both layouts (normalized): a rejected or duplicate row's raw text keeps only these.
+KNOWN_COLUMNS = frozenset({
+    "arrest", "age", "sex", "race", "arrestdate", "arresttime", "arrestlocation", "incidentoffense",
+    "incidentlocation", "charge", "chargedescription", "district", "post", "neighborhood", "longitude", "latitude",
+    "location1", "rowid", "arrestnumber", "gender", "ethnicity", "arrestdatetime", "incidentoffence",
+    "geolocation", "olddistrict", "newdistrict", "objectid", "esrioid"})
 
 
 def normalize_arrests(table: Table, layout: str, loc: Locator | None, *, source: str = "bpd_csv",
                       min_date: date = DEFAULT_MIN_DATE) -> tuple[pd.DataFrame, Rejects]:
+    table.protect(KNOWN_COLUMNS, {"arrestlocation": N.block_of_one, "incidentlocation": N.block_of_one})
     df = table.frame
     rejects = Rejects()
     for line, reason, raw in table.bad_rows:

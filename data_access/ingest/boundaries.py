@@ -234,6 +234,7 @@ def _rebuild_links(conn: Connection) -> None:
 def load_population(db: Database, path: str, *, indicator: str = "total_population",
                     progress: Progress = _noop) -> LoadSummary:
     table, _ = read_csv_file(path, layouts={"bnia_vital_signs_long": {"csa2010", "year", "indicator", "value"}})
+    table.protect({"csa2010", "year", "indicator", "value", "label", "section"})
     df = table.frame
     df = df[df["indicator"].str.strip().str.lower() == indicator]
     if df.empty:

@@ -45,7 +45,11 @@ from data_access.schema import case_charge, sao_case
 from data_access.vocabulary import AGE_BANDS
 
 LAYOUTS = {"sao_cases": {"casenumber", "fileddate"}}
-NAME_COLUMN = re.compile(r"name|^defendant$|^person$|^firstnm|^lastnm|^surname$")
+# The layout's columns (normalized): a rejected row's raw text keeps only these, and any other
+# column that could hold a name refuses the file (``reader.looks_like_name_column``).
+KNOWN_COLUMNS = frozenset({"casenumber", "fileddate", "court", "arrestnumber", "defendantageband", "defendantage",
+                           "defendantsex", "defendantrace", "chargeseq", "statute", "chargedescription", "severity",
+                           "disposition", "dispositiondate", "sentencesummary"})
 CASE_FIELDS = ["case_number", "filed_date", "court", "arrest_number", "defendant_age_band", "defendant_sex",
                "defendant_race"]
 CHARGE_FIELDS = ["seq", "statute", "description", "severity", "charge_category", "is_gun_charge", "disposition",
@@ -53,11 +57,9 @@ CHARGE_FIELDS = ["seq", "statute", "description", "severity", "charge_category",
 GUN_WORDS = ("HANDGUN", "FIREARM", "GUN", "HGV", "RIFLE", "PISTOL", "AMMUNITION")
 
 
-def refuse_names(header: list[str], name: str) -> None:
-    for h in header:
-        if NAME_COLUMN.search(re.sub(r"[^a-z]", "", h.lower())):
-            raise IngestError(f"{name}: the column {h!r} could hold people's names; the dashboard never "
-                              "stores defendants' names. Remove the column and load the file again. Nothing was loaded")
+def protect(table) -> None:
+    """Refuse a name column; raw text of rejects keeps the layout's columns and the age as its band."""
+    table.protect(KNOWN_COLUMNS, {"defendantage": lambda v: age_band(pd.Series([v])).iloc[0]})
 
 
 def age_band(s: pd.Series) -> pd.Series:
@@ -153,7 +155,7 @@ def load_cases_file(db: Database, path: str, *, settings=None, progress: Progres
     from pathlib import Path
 
     table, _ = read_csv_file(path, layouts=None)
-    refuse_names(table.header, Path(path).name)
+    protect(table)
     present = set(table.frame.columns)
     if not LAYOUTS["sao_cases"] <= present:
         raise IngestError(f"{Path(path).name}: unrecognised header ({', '.join(table.header[:10])}); the cases "

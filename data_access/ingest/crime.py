@@ -43,6 +43,13 @@ LAYOUTS = {
     "part1_legacy": {"crimedate"},
 }
 VICTIM_COLUMNS = [c.name for c in victim.columns if c.name not in ("id", "load_id")]
+# Every column of every layout (normalized): a rejected row's raw text keeps only these.
+KNOWN_COLUMNS = frozenset({
+    "rowid", "ccnumber", "crimedatetime", "crimecode", "description", "insideoutside", "inside", "weapon", "post",
+    "gender", "age", "race", "ethnicity", "location", "olddistrict", "newdistrict", "neighborhood", "latitude",
+    "longitude", "geolocation", "premise", "totalincidents", "crimedate", "crimetime", "district", "location1",
+    "sid", "id", "position", "createdat", "createdmeta", "updatedat", "updatedmeta", "meta", "lat", "lon", "meta2",
+    "meta3", "objectid", "esrioid"})
 
 
 def col(df: pd.DataFrame, *names: str) -> pd.Series | None:
@@ -72,6 +79,7 @@ def coords(df: pd.DataFrame, lon_names=("longitude", "lon"), lat_names=("latitud
 def normalize_crime(table: Table, layout: str, loc: Locator | None, *, source: str = "bpd_csv",
                     min_date: date = DEFAULT_MIN_DATE, today: date | None = None) -> tuple[pd.DataFrame, Rejects]:
     """The victim rows of ``table`` in the schema's columns, and the rows that cannot be used."""
+    table.protect(KNOWN_COLUMNS, {"location": N.block_of_one})
     df = table.frame
     rejects = Rejects()
     for line, reason, raw in table.bad_rows:

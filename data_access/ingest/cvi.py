@@ -40,6 +40,10 @@ FIELDS = ["name", "program_type", "operator", "services", "hours", "phone", "url
           "legislative_district", "csa"]
 
 
+KNOWN_COLUMNS = frozenset({"name", "programtype", "operator", "services", "hours", "phone", "url", "started",
+                           "address", "areaserved", "lon", "lat", "longitude", "latitude"})
+
+
 def normalize_cvi(table, loc: Locator) -> tuple[pd.DataFrame, Rejects]:
     df = table.frame
     rejects = Rejects()
@@ -93,6 +97,7 @@ def _sig(df: pd.DataFrame) -> pd.Series:
 
 def load_cvi_file(db: Database, path: str, *, progress: Progress = _noop) -> LoadSummary:
     table, _ = read_csv_file(path, layouts=LAYOUTS)
+    table.protect(KNOWN_COLUMNS)  # a site's name and address are an organization's, not a person's
     with db.begin() as conn:
         require_real_boundaries(conn)
         loc = Locator(conn)

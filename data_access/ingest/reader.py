@@ -11,16 +11,26 @@ Encoding rule: UTF-8 (with or without a byte-order mark). A file with no valid U
 sequence at all but some bytes above 0x7F is read as Windows-1252, which old Socrata exports
 use. A file that has both valid UTF-8 multi-byte sequences and bytes that are not UTF-8 mixes
 encodings, and is refused: guessing would silently corrupt names of places.
+
+Privacy, for every dataset (``Table.protect``, called by each loader with the columns it knows):
+a file with a column that could hold a person's name (``looks_like_name_column``) is refused
+whole, and the raw text kept for a rejected or duplicate row holds only the loader's known
+columns — an unknown column is blanked, an address is cut to its block, a sentence reduced to
+the sentence vocabulary — so nothing that could be a name or an exact address reaches
+``rejected_row``. A row with the wrong number of fields cannot be matched to the header, so its
+text is kept only when every column of the file is known (its addresses cut to their block).
 """
 
 from __future__ import annotations
 
 import csv
 import gzip
+import io
 import re
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Mapping
 
 import pandas as pd
 
@@ -87,6 +97,39 @@ def norm_header(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
+# Words that make a column a person's, unless what follows is one of SAFE_ATTRIBUTES (an age,
+# sex or race column of a victim or defendant is not a name).
+PERSON_WORDS = ("defendant", "accused", "victim", "suspect", "offender", "complainant", "witness", "arrestee",
+                "respondent", "plaintiff", "petitioner", "decedent", "deceased", "person", "informant",
+                "guardian", "spouse", "owner", "contact", "parent", "relative")
+SAFE_ATTRIBUTES = re.compile(r"(?:e?s)?(?:age|band|group|sex|gender|race|ethnicity|count|total|type|number|num|no)+")
+NAME_PARTS = re.compile(r"name|alias|^akas?$|initials|forename|nm[es]?s?$|^(?:first|last|middle|full|given|family|"
+                        r"maiden)s?$")
+
+
+def looks_like_name_column(header: str) -> bool:
+    """Could this column hold a person's name? Compared without case, spaces, punctuation or
+    digits: anything with ``name`` in it (``VictimName``, ``contact_name``, ``Surname``), a name
+    part (``first_nm``, ``LAST``, ``alias``), or a person word (``defendant``, ``accused``,
+    ``victim``, ``suspect``, ``witness``, ``owner``, …) unless the rest is only an attribute that
+    is not a name (``victim_age``, ``defendant_race``)."""
+    sq = re.sub(r"[^a-z]", "", header.lower())
+    if not sq:
+        return False
+    if NAME_PARTS.search(sq):
+        return True
+    for p in PERSON_WORDS:
+        if p in sq and not SAFE_ATTRIBUTES.fullmatch(sq.replace(p, "", 1)):
+            return True
+    return False
+
+
+def _csv_line(fields: list[str]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(fields)
+    return out.getvalue()
+
+
 @dataclass
 class Table:
     """A CSV file's rows: string cells (missing -> ""), one row per record."""
@@ -95,14 +138,77 @@ class Table:
     header: list[str]
     frame: pd.DataFrame  # columns = normalized header names, values str
     line: pd.Series  # first physical line of each row (1 = header)
-    lines: list[str]  # the file's physical lines, for raw text of rejects
-    bad_rows: list[tuple[int, str, str]] = field(default_factory=list)  # (line, reason, raw)
+    lines: list[str]  # the file's physical lines (never stored: see ``raw_of``)
+    bad: list[tuple[int, str, str]] = field(default_factory=list)  # (line, reason, physical text)
+    known: frozenset[str] | None = None  # set by ``protect``; until then no raw text is given out
+    cut: Mapping[str, Callable[[str], str | None]] = field(default_factory=dict)
 
-    def raw(self, line_no: int, n_lines: int = 1) -> str:
-        return "\n".join(self.lines[line_no - 1:line_no - 1 + n_lines])
+    def protect(self, known, cut: Mapping[str, Callable[[str], str | None]] | None = None) -> None:
+        """Refuse a file with a column that could hold a name (not one of ``known``, the loader's
+        normalized column names), and from now on give out raw text of ``known`` columns only,
+        each column of ``cut`` passed through its function (an address to its block)."""
+        known = frozenset(known)
+        for h in self.header:
+            if norm_header(h) not in known and looks_like_name_column(h):
+                raise IngestError(f"{self.name}: the column {h!r} could hold people's names; the dashboard never "
+                                  "stores defendants' names, victims' names or anyone else's. Remove the column "
+                                  "and load the file again. Nothing was loaded")
+        self.known, self.cut = known, dict(cut or {})
+
+    def _cell(self, col: str, v) -> str:
+        if self.known is None or col not in self.known or v is None or v != v:
+            return ""
+        fn = self.cut.get(col)
+        v = str(v)
+        if fn is not None and v.strip():
+            v = fn(v) or ""
+        return v
 
     def raw_of(self, positions) -> list[str]:
-        return [self.lines[int(i) - 1] if 0 < int(i) <= len(self.lines) else "" for i in positions]
+        """The rows starting on these lines, re-written as CSV with only the known columns filled
+        (unknown columns blank, ``cut`` columns reduced): what ``rejected_row.raw`` keeps."""
+        if not len(positions):
+            return []
+        at = pd.Series(range(len(self.line)), index=self.line.to_numpy())
+        at = at[~at.index.duplicated()]
+        out = []
+        cols = list(self.frame.columns)
+        for ln in positions:
+            i = at.get(int(ln))
+            if i is None:
+                out.append("")
+                continue
+            row = self.frame.iloc[int(i)]
+            out.append(_csv_line([self._cell(c, row[c]) for c in cols]))
+        return out
+
+    @property
+    def bad_rows(self) -> list[tuple[int, str, str]]:
+        """Rows with the wrong number of fields: (line, reason, safe text). Their fields cannot be
+        matched to the header, so the text is kept only when every column of the file is known
+        (a stray field then comes from a known column), with any field that reads as an address
+        cut to its block; otherwise it is left empty."""
+        keys = list(self.frame.columns)
+        all_known = self.known is not None and all(k in self.known for k in keys)
+        out = []
+        for ln, reason, text in self.bad:
+            safe = ""
+            if all_known:
+                from data_access.ingest.normalize import block_of_one
+
+                fields = next(csv.reader(io.StringIO(text.replace("\n", " "))), [])[:len(keys)]
+                fields = [_address_cut(f, block_of_one) for f in fields]
+                safe = _csv_line(fields)
+            out.append((ln, reason, safe))
+        return out
+
+
+def _address_cut(v: str, block) -> str:
+    """A field of an unmatchable row: an address (a house number and a street) becomes its block."""
+    b = block(v)
+    if b and re.match(r"^\d+ BLOCK ", b) and b != v.strip().upper():
+        return b
+    return v
 
 
 def read_csv_file(path: str | Path, *, layouts: dict[str, set[str]] | None = None) -> tuple[Table, str | None]:
