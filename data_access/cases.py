@@ -20,6 +20,7 @@ from data_access.conditions import geo_conditions
 from data_access.db import Database
 from data_access.filters import Filters
 from data_access.schema import agg_case_status, agg_charge_outcome, arrest, case_charge, case_search, sao_case
+from data_access.vocabulary import reduce_sentence
 
 PAGE_SIZE = 25
 # Counting stops here ("1,000+"): counting every match of a broad search costs more than the
@@ -151,6 +152,9 @@ def case_detail(db: Database, version: int, case_number: str) -> dict | None:
     charges = db.frame(select(ch.c.seq, ch.c.statute, ch.c.description, ch.c.severity, ch.c.is_gun_charge,
                               ch.c.disposition, ch.c.disposition_date, ch.c.sentence_summary)
                        .where(ch.c.case_id == case_id).order_by(ch.c.seq), row_cap=500)
+    # Loads reduce a sentence to its vocabulary; a value stored before that rule (or by any other
+    # path) is reduced here too, so free text from an agency is never published.
+    charges["sentence_summary"] = [reduce_sentence(v) for v in charges["sentence_summary"]]
     arrest_date = None
     if arrest_number:
         arrest_date = db.execute(select(func.min(arrest.c.arrest_date))

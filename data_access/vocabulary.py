@@ -31,6 +31,7 @@ Labels are written for residents: plain language, no agency jargon where a plain
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -200,3 +201,84 @@ VOCABULARIES: tuple[Vocabulary, ...] = (
     OFFENSE_GROUPS, WEAPON_TYPES, CHARGE_CATEGORIES, DISPOSITIONS, ARREST_LINKS, CVI_PROGRAM_TYPES,
     DEMOGRAPHIC_DIMENSIONS,
 )
+
+
+# --- sentences ------------------------------------------------------------------------------------
+# A State's Attorney file's sentence is free text ("JOHN DOE sentenced to 5 years"). Only these
+# phrases are kept, in the order they appear, joined by ", ": a term with its length, its
+# suspended part, probation, probation before judgment, time served, life, a fine or restitution
+# with its amount, community service, home detention. Everything else (names, remarks, phone
+# numbers, addresses) is dropped; a sentence with none of these phrases is stored as nothing.
+
+_N = r"(?<![\w$.,/:-])(\d{1,3})(?![\d,.:/-]\d)"
+_UNIT = r"\s*(YEARS?|YRS?|MONTHS?|MOS?|MTHS?|DAYS?|DYS?|HOURS?|HRS?)\b"
+_AMOUNT = r"\$\s?(\d{1,3}(?:,\d{3}){1,2}|\d{1,7})(?:\.\d\d)?\b"
+_SENTENCE_PARTS = tuple((k, re.compile(p)) for k, p in (
+    ("pbj", r"\bPROBATION\s+BEFORE\s+JUDG?E?MENT\b|\bPBJ\b"),
+    ("prob", _N + _UNIT + r"\s+(?:OF\s+)?(?:(?:UN)?SUPERVISED\s+)?PROB(?:ATION)?\b"),
+    ("susp", r"(?:\bALL\b|" + _N + r"(?:" + _UNIT + r")?)\s+(?:SUSP(?:ENDED)?\b)"),
+    ("cs", _N + r"\s*(?:HOURS?|HRS?)\s+(?:OF\s+)?COMMUNITY\s+SERVICE\b"),
+    ("fine", r"\bFINE[SD]?\s*(?:OF\s*)?" + _AMOUNT + r"|" + _AMOUNT + r"\s*FINE\b"),
+    ("rest", r"\bRESTITUTION\s*(?:OF\s*)?" + _AMOUNT),
+    ("term", _N + _UNIT),
+    ("lwop", r"\bLIFE\s+WITHOUT\s+(?:THE\s+)?(?:POSSIBILITY\s+OF\s+)?PAROLE\b"),
+    ("life", r"\bLIFE\b"),
+    ("ts", r"\bTIME\s+SERVED\b"),
+    ("probw", r"\bPROBATION\b"),
+    ("suspw", r"\bSUSPENDED\b"),
+    ("finew", r"\bFINED?\b"),
+    ("restw", r"\bRESTITUTION\b"),
+    ("csw", r"\bCOMMUNITY\s+SERVICE\b"),
+    ("hd", r"\bHOME\s+DETENTION\b"),
+))
+_SENTENCE_RE = re.compile("|".join(f"(?P<{k}>{p.pattern})" for k, p in _SENTENCE_PARTS))
+_UNITS = {"Y": "year", "M": "month", "D": "day", "H": "hour"}
+SENTENCE_WORDS = frozenset({
+    "probation", "before", "judgment", "suspended", "all", "hour", "hours", "community", "service", "fine",
+    "restitution", "year", "years", "month", "months", "day", "days", "life", "without", "parole", "time",
+    "served", "home", "detention"})
+
+
+def _term(n: str, unit: str | None) -> str:
+    if not unit:
+        return n
+    u = _UNITS[unit[0]]
+    return f"{int(n)} {u}{'' if int(n) == 1 else 's'}"
+
+
+def _amount(a: str) -> str:
+    return f"${int(a.replace(',', '')):,}"
+
+
+def reduce_sentence(text: str | None) -> str | None:
+    """A sentence as free text -> the phrases of the sentence vocabulary it holds, or None:
+    ``JOHN DOE sentenced to 5 years`` -> ``5 years``; ``5 yrs, 3 susp, 2 yrs probation`` ->
+    ``5 years, 3 suspended, 2 years probation``. Names and any other words are dropped; only
+    the words of ``SENTENCE_WORDS`` and numbers (of at most three digits, or an amount in
+    dollars) are ever returned. Already-reduced text comes back unchanged."""
+    if text is None or text != text:
+        return None
+    u = str(text).upper()
+    out: list[str] = []
+    for m in _SENTENCE_RE.finditer(u):
+        k = m.lastgroup
+        sub = [x for x in dict(_SENTENCE_PARTS)[k].fullmatch(m.group(k)).groups() if x is not None]
+        if k == "pbj":
+            out.append("Probation before judgment")
+        elif k == "prob":
+            out.append(f"{_term(sub[0], sub[1])} probation")
+        elif k == "susp":
+            out.append("all suspended" if not sub else f"{_term(sub[0], sub[1] if len(sub) > 1 else None)} suspended")
+        elif k == "cs":
+            out.append(f"{_term(sub[0], 'H')} community service")
+        elif k in ("fine", "rest"):
+            out.append(f"{'Fine' if k == 'fine' else 'Restitution'} {_amount(sub[0])}")
+        elif k == "term":
+            out.append(_term(sub[0], sub[1]))
+        else:
+            out.append({"lwop": "Life without parole", "life": "Life", "ts": "Time served", "probw": "probation",
+                        "suspw": "suspended", "finew": "Fine", "restw": "Restitution",
+                        "csw": "Community service", "hd": "Home detention"}[k])
+        if len(out) >= 12:
+            break
+    return ", ".join(out) or None

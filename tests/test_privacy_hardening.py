@@ -26,6 +26,7 @@ from data_access.filters import Filters
 from data_access.ingest import IngestError
 from data_access.ingest.normalize import block_of
 from data_access.ingest.reader import looks_like_name_column
+from data_access.vocabulary import SENTENCE_WORDS, reduce_sentence
 from tests.ingest_support import snapshot
 
 # --- 1. addresses -------------------------------------------------------------------------------
@@ -287,3 +288,75 @@ def test_case_and_cvi_rejects_store_no_unknown_column(synth_db, tmp_path):
     assert len(raws) == 2
     for r in raws:
         assert "JOHN" not in r and "JANE" not in r, r
+
+
+# --- 3. sentences ---------------------------------------------------------------------------------
+
+SENTENCES = {
+    "JOHN DOE sentenced to 5 years": "5 years",
+    "5 years, 3 suspended, 2 years probation": "5 years, 3 suspended, 2 years probation",
+    "18 months, all suspended, 2 years probation": "18 months, all suspended, 2 years probation",
+    "Probation before judgment, 3 years probation": "Probation before judgment, 3 years probation",
+    "Time served": "Time served",
+    "Fine $500, 1 year probation": "Fine $500, 1 year probation",
+    "60 days, 30 suspended": "60 days, 30 suspended",
+    "Def. Smith, Jane: 10 YRS DOC, 5 YRS SUSP, 3 YRS PROBATION; call 410-555-0100": "10 years, 5 years suspended, "
+                                                                                   "3 years probation",
+    "Judge Brown imposed a fine of $250 on Mr. Green": "Fine $250",
+    "Mr. Green to serve life": "Life",
+    "the defendant John Q. Public was very sorry": None,
+    "": None,
+}
+
+
+@pytest.mark.parametrize("raw,want", list(SENTENCES.items()))
+def test_sentences_reduce_to_the_vocabulary(raw, want):
+    assert reduce_sentence(raw) == want
+
+
+def test_every_demo_sentence_is_already_in_the_vocabulary():
+    from data_access.demo.generate import FELONY_SENTENCES, MISDEMEANOR_SENTENCES
+
+    for s in FELONY_SENTENCES + MISDEMEANOR_SENTENCES:
+        assert reduce_sentence(s) == s
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(
+    st.sampled_from(["JOHN", "DOE", "Jane", "Roe", "Smith", "sentenced", "to", "by", "Judge", "Mr.", "the",
+                     "defendant", "5", "years", "3", "suspended", "probation", "fine", "$500", ",", ";", "all",
+                     "months", "days", "time", "served", "life", "410-555-0100", "2712", "N", "CHARLES", "ST"]),
+    st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij0123456789 ,.$-", max_size=12)), max_size=14))
+def test_a_reduced_sentence_holds_only_vocabulary(words):
+    out = reduce_sentence(" ".join(words))
+    if out is None:
+        return
+    for tok in re.split(r"[ ,]+", out):
+        assert tok == "" or tok.lower() in SENTENCE_WORDS or re.fullmatch(r"\$?\d{1,3}(,\d{3})*", tok), (words, out)
+
+
+def test_sentences_are_reduced_at_ingest_and_never_published_raw(synth_db, tmp_path):
+    from app import create_app
+    from data_access.cases import case_detail
+    from data_access.ingest.cases import load_cases_file
+
+    p = tmp_path / "cases.csv"
+    p.write_text("case_number,filed_date,charge_description,disposition,sentence_summary\n"
+                 "818001234,2024-02-01,ASSAULT,guilty,JOHN DOE sentenced to 5 years\n"
+                 "818001234,2024-02-01,THEFT,guilty,\"5 years, 3 suspended, 2 years probation\"\n")
+    load_cases_file(synth_db, str(p))
+    stored = sorted(r for (r,) in synth_db.execute(text("SELECT sentence_summary FROM case_charge")).rows)
+    assert stored == ["5 years", "5 years, 3 suspended, 2 years probation"]
+    # a value stored raw before this rule (an older load) is reduced on the way out
+    with synth_db.engine.begin() as conn:
+        conn.execute(text("UPDATE case_charge SET sentence_summary = 'JANE ROE got 2 years' WHERE seq = 2"))
+        conn.execute(text("UPDATE data_state SET version = version + 1"))
+    detail = case_detail(synth_db, "818001234")
+    assert sorted(detail["charges"].sentence_summary) == ["2 years", "5 years"]
+    url = synth_db.engine.url.render_as_string(hide_password=False)
+    client = create_app({"database_url": url}, cache_type="null").server.test_client()
+    r = client.get("/api/v1/cases/818001234")
+    assert r.status_code == 200, r.get_data(as_text=True)
+    body = r.get_data(as_text=True)
+    assert "JOHN" not in body and "JANE" not in body and "DOE" not in body
+    assert sorted(c["sentence"] for c in r.get_json()["charges"]) == ["2 years", "5 years"]

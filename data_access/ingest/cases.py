@@ -17,10 +17,12 @@ One row per charge. Columns (header names without case or punctuation):
 | ``severity`` | | ``felony`` or ``misdemeanor`` (``F``/``M``) |
 | ``disposition`` | | ``guilty``, ``guilty_lesser`` (guilty of a lesser charge), ``nolle_prosequi``, ``stet``, ``dismissed``, ``acquitted``, ``pending`` (labels and ``nolle pros``/``not guilty`` accepted; blank = pending) |
 | ``disposition_date`` | | date |
-| ``sentence_summary`` | | free text, e.g. ``5 years, 3 suspended`` |
+| ``sentence_summary`` | | e.g. ``5 years, 3 suspended``; only its sentence vocabulary is kept (``vocabulary.reduce_sentence``) |
 
 Privacy: a file with any column that could hold a name (``name``, ``defendant_name``,
 ``first_name``, ``last_name``, ``defendant``, …) is refused as a whole, before anything is read.
+A sentence keeps only its terms (``5 years``, ``3 suspended``, ``2 years probation``, ``Fine
+$500``, …): names and other words are dropped before anything is stored.
 Case-level fields come from a case's first row. A case is the unit of change: a case whose
 fields or set of charges differ from what is stored is updated (its charges replaced); the same
 file loaded twice changes nothing.
@@ -42,7 +44,7 @@ from data_access.ingest.crime import DEFAULT_MIN_DATE, empty
 from data_access.ingest.reader import IngestError, read_csv_file
 from data_access.loading import LoadSummary, copy_frame, logged_load
 from data_access.schema import case_charge, sao_case
-from data_access.vocabulary import AGE_BANDS
+from data_access.vocabulary import AGE_BANDS, reduce_sentence
 
 LAYOUTS = {"sao_cases": {"casenumber", "fileddate"}}
 # The layout's columns (normalized): a rejected row's raw text keeps only these, and any other
@@ -58,8 +60,10 @@ GUN_WORDS = ("HANDGUN", "FIREARM", "GUN", "HGV", "RIFLE", "PISTOL", "AMMUNITION"
 
 
 def protect(table) -> None:
-    """Refuse a name column; raw text of rejects keeps the layout's columns and the age as its band."""
-    table.protect(KNOWN_COLUMNS, {"defendantage": lambda v: age_band(pd.Series([v])).iloc[0]})
+    """Refuse a name column; raw text of rejects keeps the layout's columns, the age as its band
+    and the sentence reduced to the sentence vocabulary."""
+    table.protect(KNOWN_COLUMNS, {"defendantage": lambda v: age_band(pd.Series([v])).iloc[0],
+                                  "sentencesummary": reduce_sentence})
 
 
 def age_band(s: pd.Series) -> pd.Series:
@@ -125,7 +129,7 @@ def normalize_cases(table, *, min_date: date = DEFAULT_MIN_DATE) -> tuple[pd.Dat
         "charge_category": N.charge_category(desc.fillna(statute)),
         "is_gun_charge": text_all.map(lambda t: any(w in t for w in GUN_WORDS)).astype(bool),
         "disposition": disp, "disposition_date": dd.dt.date,
-        "sentence_summary": opt("sentencesummary").str.slice(0, 500),
+        "sentence_summary": N.map_unique(opt("sentencesummary"), reduce_sentence),
     })[~bad]
     rows["disposition_date"] = rows["disposition_date"].where(rows["disposition_date"].notna(), None)
     order = np.arange(len(rows))
