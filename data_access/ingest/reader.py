@@ -171,16 +171,11 @@ class Table:
             return []
         at = pd.Series(range(len(self.line)), index=self.line.to_numpy())
         at = at[~at.index.duplicated()]
-        out = []
         cols = list(self.frame.columns)
-        for ln in positions:
-            i = at.get(int(ln))
-            if i is None:
-                out.append("")
-                continue
-            row = self.frame.iloc[int(i)]
-            out.append(_csv_line([self._cell(c, row[c]) for c in cols]))
-        return out
+        found = [at.get(int(ln)) for ln in positions]
+        rows = iter(self.frame.iloc[[int(i) for i in found if i is not None]].to_numpy(dtype=object))
+        return ["" if i is None else _csv_line([self._cell(c, v) for c, v in zip(cols, next(rows))])
+                for i in found]
 
     @property
     def bad_rows(self) -> list[tuple[int, str, str]]:
