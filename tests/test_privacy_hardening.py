@@ -360,3 +360,36 @@ def test_sentences_are_reduced_at_ingest_and_never_published_raw(synth_db, tmp_p
     body = r.get_data(as_text=True)
     assert "JOHN" not in body and "JANE" not in body and "DOE" not in body
     assert sorted(c["sentence"] for c in r.get_json()["charges"]) == ["2 years", "5 years"]
+
+
+# --- values stored before these rules -------------------------------------------------------------
+
+def test_psad_db_upgrade_recuts_values_stored_before_the_rules(synth_db, tmp_path):
+    """A database loaded under the old rules holds whole addresses and free-text sentences; the
+    0006 migration (``psad db upgrade``) re-cuts them and moves the data version on."""
+    from alembic import command
+
+    from data_access import migrate
+    from data_access.ingest.cases import load_cases_file
+    from data_access.ingest.crime import load_crime_file
+
+    (tmp_path / "c.csv").write_text(
+        "RowID,CCNumber,CrimeDateTime,CrimeCode,Description,Location\n"
+        "1,24A00001,2024/03/01 12:00:00+00,4E,COMMON ASSAULT,2712 N CHARLES ST\n")
+    load_crime_file(synth_db, str(tmp_path / "c.csv"))
+    (tmp_path / "k.csv").write_text("case_number,filed_date,charge_description,disposition,sentence_summary\n"
+                                    "818001234,2024-02-01,ASSAULT,guilty,5 years\n")
+    load_cases_file(synth_db, str(tmp_path / "k.csv"))
+    cfg = migrate._config(synth_db)
+    with synth_db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0005")
+        conn.execute(text("UPDATE victim SET block = 'APT 3 2712 N CHARLES ST'"))
+        conn.execute(text("UPDATE case_charge SET sentence_summary = 'JOHN DOE sentenced to 5 years'"))
+    version = synth_db.execute(text("SELECT version FROM data_state")).scalar()
+    migrate.upgrade(synth_db)
+    assert synth_db.execute(text("SELECT block FROM victim")).scalar() == "2700 BLOCK N CHARLES ST"
+    assert synth_db.execute(text("SELECT sentence_summary FROM case_charge")).scalar() == "5 years"
+    assert synth_db.execute(text("SELECT version FROM data_state")).scalar() == version + 1
+    migrate.upgrade(synth_db)  # nothing left to change: the version stays
+    assert synth_db.execute(text("SELECT version FROM data_state")).scalar() == version + 1
