@@ -290,6 +290,21 @@ def test_case_and_cvi_rejects_store_no_unknown_column(synth_db, tmp_path):
         assert "JOHN" not in r and "JANE" not in r, r
 
 
+def test_a_case_row_of_the_wrong_width_keeps_no_sentence_text(synth_db, tmp_path):
+    """An unquoted comma in a sentence shifts the row: its fields cannot be matched to the
+    header, and the file has a free-text column, so nothing of the row's text is stored."""
+    from data_access.ingest.cases import load_cases_file
+
+    p = tmp_path / "cases.csv"
+    p.write_text("case_number,filed_date,charge_description,disposition,sentence_summary\n"
+                 "818001234,2024-02-01,ASSAULT,guilty,5 years\n"
+                 "818001235,2024-02-01,ASSAULT,guilty,DOE, JOHN sentenced to 5 years\n")
+    s = load_cases_file(synth_db, str(p))
+    assert s.rows_rejected == 1
+    (reason, raw), = synth_db.execute(text("SELECT reason, raw FROM rejected_row")).rows
+    assert reason.startswith("wrong number of fields") and raw == ""
+
+
 # --- 3. sentences ---------------------------------------------------------------------------------
 
 SENTENCES = {

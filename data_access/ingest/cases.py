@@ -63,7 +63,7 @@ def protect(table) -> None:
     """Refuse a name column; raw text of rejects keeps the layout's columns, the age as its band
     and the sentence reduced to the sentence vocabulary."""
     table.protect(KNOWN_COLUMNS, {"defendantage": lambda v: age_band(pd.Series([v])).iloc[0],
-                                  "sentencesummary": reduce_sentence})
+                                  "sentencesummary": reduce_sentence}, free_text={"sentencesummary"})
 
 
 def age_band(s: pd.Series) -> pd.Series:

@@ -18,7 +18,8 @@ whole, and the raw text kept for a rejected or duplicate row holds only the load
 columns — an unknown column is blanked, an address is cut to its block, a sentence reduced to
 the sentence vocabulary — so nothing that could be a name or an exact address reaches
 ``rejected_row``. A row with the wrong number of fields cannot be matched to the header, so its
-text is kept only when every column of the file is known (its addresses cut to their block).
+text is kept only when every column of the file is known and none is free text (its addresses
+cut to their block).
 """
 
 from __future__ import annotations
@@ -142,18 +143,22 @@ class Table:
     bad: list[tuple[int, str, str]] = field(default_factory=list)  # (line, reason, physical text)
     known: frozenset[str] | None = None  # set by ``protect``; until then no raw text is given out
     cut: Mapping[str, Callable[[str], str | None]] = field(default_factory=dict)
+    free_text: frozenset[str] = frozenset()
 
-    def protect(self, known, cut: Mapping[str, Callable[[str], str | None]] | None = None) -> None:
+    def protect(self, known, cut: Mapping[str, Callable[[str], str | None]] | None = None,
+                free_text=()) -> None:
         """Refuse a file with a column that could hold a name (not one of ``known``, the loader's
         normalized column names), and from now on give out raw text of ``known`` columns only,
-        each column of ``cut`` passed through its function (an address to its block)."""
+        each column of ``cut`` passed through its function (an address to its block).
+        ``free_text``: known columns of free text (a sentence), which could hold a name anywhere
+        in a row whose fields cannot be matched to the header."""
         known = frozenset(known)
         for h in self.header:
             if norm_header(h) not in known and looks_like_name_column(h):
                 raise IngestError(f"{self.name}: the column {h!r} could hold people's names; the dashboard never "
                                   "stores defendants' names, victims' names or anyone else's. Remove the column "
                                   "and load the file again. Nothing was loaded")
-        self.known, self.cut = known, dict(cut or {})
+        self.known, self.cut, self.free_text = known, dict(cut or {}), frozenset(free_text)
 
     def _cell(self, col: str, v) -> str:
         if self.known is None or col not in self.known or v is None or v != v:
@@ -181,10 +186,10 @@ class Table:
     def bad_rows(self) -> list[tuple[int, str, str]]:
         """Rows with the wrong number of fields: (line, reason, safe text). Their fields cannot be
         matched to the header, so the text is kept only when every column of the file is known
-        (a stray field then comes from a known column), with any field that reads as an address
-        cut to its block; otherwise it is left empty."""
+        (a stray field then comes from a known column) and none of them is free text, with any
+        field that reads as an address cut to its block; otherwise it is left empty."""
         keys = list(self.frame.columns)
-        all_known = self.known is not None and all(k in self.known for k in keys)
+        all_known = self.known is not None and all(k in self.known and k not in self.free_text for k in keys)
         out = []
         for ln, reason, text in self.bad:
             safe = ""
