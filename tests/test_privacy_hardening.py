@@ -175,7 +175,8 @@ NAME_HEADERS = ["VictimName", "FirstName", "LastName", "Defendant", "contact_nam
 SAFE_HEADERS = ["Neighborhood", "Location", "CrimeDateTime", "Inside_Outside", "Old_District", "Premise",
                 "Total_Incidents", "GeoLocation", "defendant_age_band", "defendant_sex", "defendant_race",
                 "VictimAge", "Victim_Sex", "victim race", "ChargeDescription", "IncidentOffence", "Arrest",
-                "ArrestNumber", "program_type", "area_served", "created_meta", "Weapon"]
+                "ArrestNumber", "program_type", "area_served", "created_meta", "Weapon", "TotalVictims",
+                "victim_count", "Number of Victims"]
 
 
 @pytest.mark.parametrize("h", NAME_HEADERS)

@@ -103,7 +103,7 @@ def norm_header(name: str) -> str:
 PERSON_WORDS = ("defendant", "accused", "victim", "suspect", "offender", "complainant", "witness", "arrestee",
                 "respondent", "plaintiff", "petitioner", "decedent", "deceased", "person", "informant",
                 "guardian", "spouse", "owner", "contact", "parent", "relative")
-SAFE_ATTRIBUTES = re.compile(r"(?:e?s)?(?:age|band|group|sex|gender|race|ethnicity|count|total|type|number|num|no)+")
+SAFE_ATTRIBUTES = re.compile(r"(?:e?s)?(?:(?:age|band|group|sex|gender|race|ethnicity|count|total|type|number|num|no|of)s?)+")
 NAME_PARTS = re.compile(r"name|alias|^akas?$|initials|forename|nm[es]?s?$|^(?:first|last|middle|full|given|family|"
                         r"maiden)s?$")
 
