@@ -1,6 +1,7 @@
-"""Shared browser machinery for the deck's browser tests: one app served in a thread and one
-Chromium for a whole module (a dash_duo per test would start both again each time), axe-core
-injected into the page, and the deck's legibility measurements, made in the page.
+"""Shared browser machinery for the browser tests that run axe (a pytest plugin, listed in
+conftest): one app served in a thread and one Chromium for a whole module (fixtures ``site`` and
+``browser``; a dash_duo per test would start both again each time), axe-core injected into the
+page, and the deck's legibility measurements, made in the page.
 
 axe-core is vendored under ``tests/vendor/axe-core`` (version and licence in ``tests/vendor/README.md``).
 """
@@ -12,6 +13,7 @@ import time
 from functools import lru_cache
 from pathlib import Path
 
+import pytest
 from selenium import webdriver
 from werkzeug.serving import make_server
 
@@ -270,3 +272,27 @@ def legibility(driver, body_min: int = 28, text_min: int = 20, footer_min: int =
     if "error" in result:
         raise AssertionError(result["error"])
     return result
+
+
+# --- one server, one browser per module ----------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def site(demo_url):
+    """The app on the shared demo database, served in a thread for the whole module."""
+    from app import create_app
+    from tests.conftest import free_port
+
+    app = create_app({"database_url": demo_url})
+    served = ServedApp(app.server, free_port()).start()
+    yield served
+    served.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for the whole module (conftest's flags)."""
+    from tests.conftest import pytest_setup_options
+
+    driver = chrome(pytest_setup_options())
+    yield driver
+    driver.quit()

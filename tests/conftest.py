@@ -27,8 +27,9 @@ from data_access.loading import load_demo
 # warming is tested in tests/test_present_warm.py): a warm per app would slow the browser tests.
 os.environ.setdefault("PSAD_WARM_DECKS", "off")
 
-# The ingest tests' fixtures (a clone of a loaded template database per test), for every test module.
-pytest_plugins = ["tests.ingest_support"]
+# The ingest tests' fixtures (a clone of a loaded template database per test) and the browser tests'
+# shared server and Chromium (``site``, ``browser``), for every test module.
+pytest_plugins = ["tests.ingest_support", "tests.axe_support"]
 
 # The demo slice the database tests run on: small, but crossing a year boundary, the 2023
 # district map change and the goal's 2021 baseline.

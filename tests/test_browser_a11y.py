@@ -16,9 +16,8 @@ import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
-from app import create_app, ids
-from tests.axe_support import ServedApp, chrome, format_axe, run_axe, set_viewport, severe_logs, wait_for
-from tests.conftest import free_port, pytest_setup_options
+from app import ids
+from tests.axe_support import format_axe, run_axe, set_viewport, severe_logs, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -58,21 +57,6 @@ return {h1: count('h1, [role=heading][aria-level="1"]'),
         banner: count('header:not(main header, article header, section header, aside header, nav header), [role=banner]'),
         nav: count('nav, [role=navigation]'), main: count('main, [role=main]')};
 """
-
-
-@pytest.fixture(scope="module")
-def site(demo_url):
-    app = create_app({"database_url": demo_url})
-    served = ServedApp(app.server, free_port()).start()
-    yield served
-    served.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    driver = chrome(pytest_setup_options())
-    yield driver
-    driver.quit()
 
 
 @pytest.fixture()

@@ -29,11 +29,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from sqlalchemy import make_url
 
-from app import create_app
 from tests.axe_support import (
     UNCLIP_BODY,
-    ServedApp,
-    chrome,
     format_axe,
     legibility,
     run_axe,
@@ -41,7 +38,6 @@ from tests.axe_support import (
     severe_logs,
     wait_for,
 )
-from tests.conftest import free_port, pytest_setup_options
 
 pytestmark = pytest.mark.browser
 
@@ -57,28 +53,13 @@ SHOTS = Path("/tmp/deck-shots")
 MIN_RECORDS = 10  # layouts.present.MIN_RECORDS: below this an area's charts must say so in words
 
 
-# --- one server, one browser ---------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def site(demo_url):
-    app = create_app({"database_url": demo_url})
-    served = ServedApp(app.server, free_port()).start()
-    yield served
-    served.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    driver = chrome(pytest_setup_options())
-    set_viewport(driver, 1280, 720)
-    yield driver
-    driver.quit()
-
+# --- the driver (one server and one Chromium per module: `site`, `browser`, tests/axe_support.py) ---
 
 @pytest.fixture()
 def driver(browser, site):
     """The shared browser at 1280 x 720 and online, its console log emptied; each test ends by
     asserting no SEVERE entry was logged (dash_duo's ``get_logs() == []``)."""
+    set_viewport(browser, 1280, 720)
     severe_logs(browser)
     yield browser
     browser.execute_cdp_cmd("Network.emulateNetworkConditions",
