@@ -90,8 +90,19 @@ def default_text(value: Any) -> str:
 
 @section("settings")
 def settings_section() -> str:
-    rows = [(code(s.name), default_text(s.default), s.doc) for s in SETTINGS]
-    return table(("variable", "default", "meaning"), rows)
+    rows = [(code(s.name), default_text(s.default), s.doc + limits_text(s.limits)) for s in SETTINGS]
+    return (table(("variable", "default", "meaning"), rows)
+            + "\n\nA value outside its range, or not a number where one is wanted, stops `psad` and the server at "
+              "start with a sentence naming the setting.")
+
+
+def limits_text(limits) -> str:
+    if limits is None:
+        return ""
+    low, high = limits
+    if high is None:
+        return f" At least {low}."
+    return f" From {low} to {high}."
 
 
 def _filters_text(spec) -> str:

@@ -23,6 +23,7 @@ class Setting:
     default: Any
     kind: type
     doc: str
+    limits: tuple[Any, Any] | None = None  # smallest and largest accepted value (None: no bound)
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -36,22 +37,24 @@ SETTINGS: tuple[Setting, ...] = (
             "in-process cache."),
     Setting("PSAD_CACHE_TIMEOUT", "cache_timeout", 86400, int,
             "Seconds a cached query result lives. Results are also keyed by the data version, "
-            "so a load invalidates them at once."),
+            "so a load invalidates them at once.", limits=(0, None)),
     Setting("PSAD_STATEMENT_TIMEOUT_MS", "statement_timeout_ms", 10000, int,
-            "Longest a single query may run before it is cancelled and the user told."),
+            "Longest a single query may run before it is cancelled and the user told.", limits=(1, None)),
     Setting("PSAD_ROW_CAP", "row_cap", 20000, int,
             "Most rows any one query may return (API and pages). A query may ask for fewer, never more; "
-            "past it the page (or the API, with HTTP 400) says to narrow the filters."),
+            "past it the page (or the API, with HTTP 400) says to narrow the filters.", limits=(1, None)),
     Setting("PSAD_API_MAX_AGE", "api_max_age", 300, int,
             "Seconds a browser, reverse proxy or CDN may reuse an API answer without asking again "
             "(`Cache-Control: max-age`); after that it revalidates with the ETag, which changes "
-            "with every load."),
+            "with every load.", limits=(0, None)),
     Setting("WEB_CONCURRENCY", "workers", 0, int,
-            "gunicorn worker processes for `psad serve --production`; 0: one per core (at least 2)."),
+            "gunicorn worker processes for `psad serve --production`; 0: one per core (at least 2).",
+            limits=(0, 256)),
     Setting("PSAD_THREADS", "threads", 8, int,
-            "Threads per gunicorn worker (`psad serve --production`): a slow client holds one thread."),
+            "Threads per gunicorn worker (`psad serve --production`): a slow client holds one thread.",
+            limits=(1, 256)),
     Setting("PSAD_HOST", "host", "127.0.0.1", str, "Address `psad serve` listens on."),
-    Setting("PSAD_PORT", "port", 8050, int, "Port `psad serve` listens on."),
+    Setting("PSAD_PORT", "port", 8050, int, "Port `psad serve` listens on.", limits=(1, 65535)),
     Setting("PSAD_WARM_DECKS", "warm_decks", True, bool,
             "Warm the cache with the default presentation deck citywide and of every police and Council "
             "district after each data load, so a deck's first opening is fast: the server does it when it first "
@@ -61,13 +64,13 @@ SETTINGS: tuple[Setting, ...] = (
             "The address residents reach the dashboard at (e.g. `https://safety.baltimorecity.gov`), for the "
             "QR code on the deck's last slide. Empty: the address the presenter's browser used."),
     Setting("PSAD_GOAL_BASELINE_YEAR", "goal_baseline_year", 2021, int,
-            "Baseline year of the Plan's gun-violence goal."),
+            "Baseline year of the Plan's gun-violence goal.", limits=(2000, 2100)),
     Setting("PSAD_GOAL_ANNUAL_REDUCTION", "goal_annual_reduction", 0.15, float,
-            "Yearly reduction the goal asks for (0.15 = 15% fewer each year)."),
+            "Yearly reduction the goal asks for (0.15 = 15% fewer each year).", limits=(0.0, 0.99)),
     Setting("PSAD_MIN_COMPARE", "min_compare", 10, int,
             "Fewest events in the earlier span a percentage change is computed from, on every page; "
             "below it no percentage is shown (\"too few to compare\", or the two counts where the "
-            "later span reaches it)."),
+            "later span reaches it).", limits=(1, None)),
     Setting("PSAD_DEBUG", "debug", False, bool, "Dash debug mode (developers only)."),
     # Map and CVI pages
     Setting("PSAD_TILE_URL", "tile_url", "", str,
@@ -77,13 +80,13 @@ SETTINGS: tuple[Setting, ...] = (
             "Attribution shown for the tiles (required by most tile providers)."),
     Setting("PSAD_MAP_POINT_CAP", "map_point_cap", 4000, int,
             "Most incident points the map draws; above it the map shows a density grid (about "
-            "400 m squares) instead and says so."),
+            "400 m squares) instead and says so.", limits=(0, None)),
     Setting("PSAD_MAP_MIN_POPULATION", "map_min_population", 500, int,
             "Areas with fewer residents are flagged (grey, dashed outline), not shaded, when the map "
-            "shows rates."),
+            "shows rates.", limits=(0, None)),
     Setting("PSAD_CVI_RADIUS_M", "cvi_radius_m", 400, int,
             "Radius in metres around each CVI site within which gun-violence victims (non-fatal "
-            "shootings and homicides by firearm) are counted as context."),
+            "shootings and homicides by firearm) are counted as context.", limits=(1, 10000)),
     # Real data: ingest and refresh
     Setting("PSAD_INGEST_MIN_DATE", "ingest_min_date", "2000-01-01", str,
             "Earliest plausible record date; older (and future) dates are rejected with the reason kept."),
@@ -96,17 +99,45 @@ SETTINGS: tuple[Setting, ...] = (
                  "name on Open Baltimore)."),
     Setting("PSAD_REFRESH_OVERLAP_DAYS", "refresh_overlap_days", 14, int,
             "`psad refresh` re-fetches this many days before the last loaded date, so late additions "
-            "and corrections arrive."),
-    Setting("PSAD_ARCGIS_TIMEOUT", "arcgis_timeout", 60.0, float, "Seconds one ArcGIS request may take."),
+            "and corrections arrive.", limits=(0, 3650)),
+    Setting("PSAD_ARCGIS_TIMEOUT", "arcgis_timeout", 60.0, float, "Seconds one ArcGIS request may take.",
+            limits=(0.1, 3600.0)),
     Setting("PSAD_ARCGIS_RETRIES", "arcgis_retries", 5, int,
-            "Attempts per ArcGIS request (exponential backoff between them) before a refresh gives up."),
+            "Attempts per ArcGIS request (exponential backoff between them) before a refresh gives up.",
+            limits=(1, 100)),
 )
+
+
+BOOLEANS = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
 
 
 def _parse(kind: type, raw: str) -> Any:
     if kind is bool:
-        return raw.strip().lower() in {"1", "true", "yes", "on"}
-    return kind(raw)
+        if raw.strip().lower() not in BOOLEANS:
+            raise ValueError(raw)
+        return BOOLEANS[raw.strip().lower()]
+    return kind(raw.strip())
+
+
+def check(settings: "Settings") -> None:
+    """Every setting within its limits (and the earliest ingest date a date), or SystemExit with a
+    sentence naming the setting: a bad value stops the start, rather than failing every request
+    later with a misleading message."""
+    from datetime import date
+
+    for s in SETTINGS:
+        value = getattr(settings, s.field)
+        if s.limits is not None:
+            low, high = s.limits
+            if (low is not None and value < low) or (high is not None and value > high):
+                bounds = (f"from {low} to {high}" if high is not None and low is not None
+                          else f"at least {low}" if low is not None else f"at most {high}")
+                raise SystemExit(f"Setting {s.name}={value!r} is out of range: use a value {bounds}.")
+    try:
+        date.fromisoformat(settings.ingest_min_date)
+    except ValueError:
+        raise SystemExit(f"Setting PSAD_INGEST_MIN_DATE={settings.ingest_min_date!r} is not a date: "
+                         "use YYYY-MM-DD.") from None
 
 
 @dataclass(frozen=True)
@@ -152,6 +183,10 @@ class Settings:
                 try:
                     values[s.field] = _parse(s.kind, raw)
                 except ValueError:
-                    raise SystemExit(f"Setting {s.name}={raw!r} is not a valid {s.kind.__name__}")
-        return replace(cls(**values), **overrides)
+                    kind = "on or off" if s.kind is bool else {int: "a whole number", float: "a number"}.get(
+                        s.kind, s.kind.__name__)
+                    raise SystemExit(f"Setting {s.name}={raw!r} is not valid: use {kind}.") from None
+        settings = replace(cls(**values), **overrides)
+        check(settings)
+        return settings
 

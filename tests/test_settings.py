@@ -22,3 +22,36 @@ def test_environment_parsing_and_overrides():
     s = Settings.from_env({"PSAD_PORT": "9000", "PSAD_DEBUG": "yes", "REDIS_URL": ""}, host="0.0.0.0")
     assert s.port == 9000 and s.debug is True and s.redis_url == "" and s.host == "0.0.0.0"
     assert Settings.from_env({}).goal_baseline_year == 2021
+
+
+def test_a_bad_setting_stops_the_start_with_a_sentence_naming_it():
+    import pytest
+
+    cases = {
+        ("PSAD_STATEMENT_TIMEOUT_MS", "-1"): "PSAD_STATEMENT_TIMEOUT_MS=-1 is out of range: use a value at least 1.",
+        ("PSAD_PORT", "70000"): "PSAD_PORT=70000 is out of range: use a value from 1 to 65535.",
+        ("PSAD_GOAL_ANNUAL_REDUCTION", "1.5"): "PSAD_GOAL_ANNUAL_REDUCTION=1.5 is out of range",
+        ("PSAD_ROW_CAP", "lots"): "PSAD_ROW_CAP='lots' is not valid: use a whole number.",
+        ("PSAD_DEBUG", "maybe"): "PSAD_DEBUG='maybe' is not valid: use on or off.",
+        ("PSAD_INGEST_MIN_DATE", "yesterday"): "PSAD_INGEST_MIN_DATE='yesterday' is not a date",
+    }
+    for (name, raw), words in cases.items():
+        with pytest.raises(SystemExit) as stop:
+            Settings.from_env({name: raw})
+        assert words in str(stop.value), str(stop.value)
+    with pytest.raises(SystemExit, match="PSAD_ROW_CAP=0"):
+        Settings.from_env({}, row_cap=0)  # an override (a test's or create_app's config) is checked too
+    assert Settings.from_env({"PSAD_DEBUG": "off", "PSAD_PORT": " 8051 "}).port == 8051
+
+
+def test_the_psad_command_says_which_setting_is_wrong(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PSAD_STATEMENT_TIMEOUT_MS="-1")
+    run = subprocess.run([sys.executable, "-m", "app.cli", "status"], env=env, capture_output=True, text=True,
+                         cwd=PROJECT_ROOT, timeout=60)
+    assert run.returncode != 0
+    assert "PSAD_STATEMENT_TIMEOUT_MS=-1 is out of range" in run.stderr
+    assert "Traceback" not in run.stderr
