@@ -130,7 +130,10 @@ def cmd_status(args, settings: Settings) -> int:
 
 
 def _status(args, settings: Settings) -> int:
+    import pandas as pd
+
     from data_access import migrate, status
+    from data_access.loading import mark_abandoned
 
     db = _database(settings)
     rev = migrate.current_revision(db)
@@ -139,6 +142,8 @@ def _status(args, settings: Settings) -> int:
           + ("" if rev in (None, migrate.head_revision(db)) else "  (out of date: run psad db upgrade)"))
     if rev is None:
         return 1
+    for load_id in mark_abandoned(db):
+        print(f"Load #{load_id} was still marked running, but its process is gone: marked failed.")
     state = status.state(db)
     if not state["version"]:
         print("Data:          nothing loaded (run: psad demo load)")
@@ -152,7 +157,7 @@ def _status(args, settings: Settings) -> int:
     if len(history):
         print("Recent loads:")
         for r in history.itertuples(index=False):
-            when = r.finished_at.strftime("%Y-%m-%d %H:%M") if r.finished_at is not None else "—"
+            when = r.finished_at.strftime("%Y-%m-%d %H:%M") if pd.notna(r.finished_at) else "running"
             print(f"  #{r.id} {when} {r.dataset:<10} {r.status:<8} read {r.rows_read:,} loaded "
                   f"{r.rows_loaded:,} rejected {r.rows_rejected:,}  {r.source}")
     return 0

@@ -114,15 +114,42 @@ def serving_demo(db: Database) -> bool | None:
     return rows[0][0] if rows else None
 
 
+# A running load holds a transaction-level advisory lock on LOAD_LOCK + its id for as long as its
+# transaction lives: PostgreSQL drops it when the loading process ends in any way (kill -9
+# included), so a "running" row whose lock anyone can take is a load that will never finish.
+LOAD_LOCK = 0x50534144_00000000
+ABANDONED = "abandoned: the loading process stopped before it finished; nothing of it was kept"
+
+
+def mark_abandoned(db: Database, grace_seconds: float = 5.0) -> list[int]:
+    """Mark as failed every "running" load whose process is gone (the ids). A load younger than
+    ``grace_seconds`` is left alone: between its log row and its lock there is a moment with no
+    lock."""
+    marked = []
+    with db.begin() as conn:
+        running = conn.execute(select(load_log.c.id).where(
+            load_log.c.status == "running",
+            load_log.c.started_at < func.now() - text(f"interval '{float(grace_seconds)} seconds'"))).scalars().all()
+        for load_id in running:
+            if conn.execute(select(func.pg_try_advisory_xact_lock(LOAD_LOCK + load_id))).scalar():
+                conn.execute(update(load_log).where(load_log.c.id == load_id, load_log.c.status == "running")
+                             .values(status="failed", finished_at=func.now(), message=ABANDONED))
+                marked.append(load_id)
+    return marked
+
+
 @contextmanager
 def logged_load(db: Database, summary: LoadSummary) -> Iterator[Connection]:
-    """Record the load in ``load_log`` and give a transaction to load in."""
+    """Record the load in ``load_log`` and give a transaction to load in (first marking as failed
+    any earlier load whose process died)."""
+    mark_abandoned(db)
     with db.begin() as conn:
         summary.load_id = conn.execute(insert(load_log).values(
             dataset=summary.dataset, source=summary.source, started_at=func.now(), status="running",
             is_demo=summary.is_demo).returning(load_log.c.id)).scalar()
     try:
         with db.begin() as conn:
+            conn.execute(select(func.pg_advisory_xact_lock(LOAD_LOCK + summary.load_id)))
             yield conn
     except BaseException as exc:
         with db.begin() as conn:
