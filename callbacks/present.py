@@ -193,9 +193,10 @@ def rank_sentence(label: str, f: Filters, per_field: dict, shaded_names: dict, n
             return f"{label}: no victims in the period; {others + 1} of the {len(codes)} {noun} had none."
         return f"{label}: {n:,} victims, {most(mine[0])} of {len(codes)} {noun}."
     together = sum(by_code.get(c, 0) for c in mine)
-    spelled = {c: names.get(field, {}).get(c, c) for c in mine}
-    if field in ("council_district", "legislative_district"):  # they go by their numbers
-        spelled = {c: FIELD_BY_NAME[field].caption.format(c) for c in mine}
+    # as the captions spell them (layouts.common.geo_phrases): a name where the value leads the
+    # caption, the number in its caption for numbered districts ("Council District 7")
+    caption = FIELD_BY_NAME[field].caption
+    spelled = {c: names.get(field, {}).get(c, c) if caption.startswith("{}") else caption.format(c) for c in mine}
     busiest = sorted(mine, key=lambda c: (rank(c), c))
     if len(mine) <= 3:
         each = "; ".join(f"{spelled[c]} {by_code.get(c, 0):,}, {most(c)}" for c in busiest)
