@@ -11,6 +11,7 @@ from dash import html
 from dash.development.base_component import Component
 from flask import jsonify, request
 
+from app import i18n
 from app.context import EXTENSION, Services, load_choices, services
 from app.pages import NAV_PAGES, PAGES, LayoutInputs
 from app.serving import cache_fingerprinted_assets
@@ -44,14 +45,19 @@ def create_app(config: Settings | dict[str, Any] | None = None, *, cache_type: s
         title="Baltimore Public Safety Accountability Dashboard",
         assets_folder=str(PROJECT_ROOT / "assets"),
         serve_locally=True,
+        # loaded by app/i18n.py on Spanish pages only (the date picker takes the first locale it finds)
+        assets_ignore=r"^date-fns-locale-.*\.js$",
+        hooks={"request_pre": i18n.REQUEST_PRE_HOOK},  # each callback request names its page's language
         compress=True,  # gzip/brotli for every text response (flask-compress), `psad serve` and gunicorn alike
         update_title=None,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},
                    {"name": "description", "content": "Crime, arrests, case outcomes and violence "
                     "intervention in Baltimore, filtered by neighborhood, district and time."}],
     )
-    # WCAG 3.1.1: the page's language, so a screen reader speaks it in the right voice
+    # WCAG 3.1.1: the page's language, so a screen reader speaks it in the right voice; i18n.install
+    # writes the request's language (lang=, Accept-Language) in its place
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
+    i18n.install(app)
     server = app.server
     server.json.ensure_ascii = False  # API messages keep their typographic quotes readable
     cache_fingerprinted_assets(server)

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode
 
-from app.pages import KEPT_ON_FILTER_CHANGE, PAGE_BY_NAME, PAGE_PARAMS
+from app.pages import KEPT_ON_FILTER_CHANGE, PAGE_BY_NAME, PAGE_PARAMS, SITE_PARAMS
 from data_access.map_queries import MAP_LAYERS
 
 # The Map page's parameters (``app.pages``) and their defaults; the Case lookup's are read in
 # ``callbacks.lookup``.
 ON_OFF = {"on": True, "off": False}
+SITE_NAMES = frozenset(q.name for q in SITE_PARAMS)
 MAP_PARAMS = PAGE_BY_NAME["map"].param_names
 MAP_DEFAULTS = {p.name: ON_OFF.get(p.default, p.default) for p in PAGE_BY_NAME["map"].params}
 
@@ -99,8 +100,10 @@ def with_page_params(filter_query: str, search: str | None, pairs: list[tuple[st
 
 
 def replace_page_params(search: str | None, pairs: list[tuple[str, str]]) -> str:
-    """``search`` with its page parameters replaced by ``pairs`` (filters untouched)."""
-    rest = [(k, v) for k, v in _pairs(search) if k not in PAGE_PARAMS]
+    """``search`` with its page parameters replaced by ``pairs`` (filters and the site's parameters,
+    such as ``lang``, untouched unless ``pairs`` names them)."""
+    named = {k for k, _ in pairs}
+    rest = [(k, v) for k, v in _pairs(search) if (k not in PAGE_PARAMS or k in SITE_NAMES) and k not in named]
     return "?" + urlencode(rest + pairs)
 
 

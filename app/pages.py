@@ -111,10 +111,16 @@ PAGE_BY_PATH = {p.path: p for p in PAGES}
 HOME = PAGES[0]
 NAV_PAGES: tuple[Page, ...] = tuple(p for p in PAGES if p.in_nav)
 
+# Parameters of every page (not filters): kept as the reader moves between pages and filters.
+SITE_PARAMS: tuple[PageParam, ...] = (
+    PageParam("lang", "`en` or `es`: the language of the pages, the deck and the messages (without it, "
+                      "the browser's preferred language)", "en"),
+)
+
 # Every page's own URL parameters; a filter change keeps them, except those a page resets.
-PAGE_PARAMS: tuple[str, ...] = tuple(q.name for p in PAGES for q in p.params)
-KEPT_ON_FILTER_CHANGE: tuple[str, ...] = tuple(q.name for p in PAGES for q in p.params
-                                               if not q.reset_on_filter_change)
+PAGE_PARAMS: tuple[str, ...] = tuple(q.name for q in SITE_PARAMS) + tuple(q.name for p in PAGES for q in p.params)
+KEPT_ON_FILTER_CHANGE: tuple[str, ...] = tuple(q.name for q in SITE_PARAMS) + tuple(
+    q.name for p in PAGES for q in p.params if not q.reset_on_filter_change)
 
 
 def page_for_path(pathname: str | None) -> Page | None:
@@ -127,5 +133,5 @@ def shown_page(pathname: str | None) -> Page:
     return page_for_path(pathname) or HOME
 
 
-__all__ = ["Page", "PageParam", "LayoutInputs", "PAGES", "NAV_PAGES", "PAGE_BY_NAME", "PAGE_BY_PATH", "PAGE_PARAMS",
+__all__ = ["Page", "PageParam", "SITE_PARAMS", "LayoutInputs", "PAGES", "NAV_PAGES", "PAGE_BY_NAME", "PAGE_BY_PATH", "PAGE_PARAMS",
            "KEPT_ON_FILTER_CHANGE", "page_for_path", "shown_page"]

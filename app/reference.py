@@ -141,7 +141,7 @@ def api_section() -> str:
 @section("url")
 def url_section() -> str:
     # Imported here: the registry imports nothing heavy, but the vocabularies live in data_access.
-    from app.pages import PAGES
+    from app.pages import PAGES, SITE_PARAMS
     from data_access.filters import FILTER_FIELDS
     from data_access.vocabulary import CVI_PROGRAM_TYPES, OFFENSES
 
@@ -152,7 +152,8 @@ def url_section() -> str:
     pages = table(("path", "page", "its own parameters"), [
         (code(p.path), p.label, ", ".join(code(q.name) for q in p.params) or "—") for p in PAGES])
     params = table(("parameter", "page", "value", "default"), [
-        (code(q.name), p.label, q.values, code(q.default) if q.default else "—") for p in PAGES for q in p.params])
+        *[(code(q.name), "every page", q.values, code(q.default) if q.default else "—") for q in SITE_PARAMS],
+        *[(code(q.name), p.label, q.values, code(q.default) if q.default else "—") for p in PAGES for q in p.params]])
     offenses = ", ".join(code(o.code) for o in OFFENSES)
     programs = ", ".join(code(c) for c, _ in CVI_PROGRAM_TYPES)
     return (f"Filters (every page):\n\n{filters}\n\nOffense category codes: {offenses}.\n\n"

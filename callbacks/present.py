@@ -195,7 +195,7 @@ def rank_sentence(label: str, f: Filters, per_field: dict, shaded_names: dict, n
     together = sum(by_code.get(c, 0) for c in mine)
     # as the captions spell them (layouts.common.geo_phrases): a name where the value leads the
     # caption, the number in its caption for numbered districts ("Council District 7")
-    caption = FIELD_BY_NAME[field].caption
+    caption = FIELD_BY_NAME[field].caption[0]
     spelled = {c: names.get(field, {}).get(c, c) if caption.startswith("{}") else caption.format(c) for c in mine}
     busiest = sorted(mine, key=lambda c: (rank(c), c))
     if len(mine) <= 3:

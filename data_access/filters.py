@@ -11,6 +11,8 @@ import math
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from data_access.text import N_, Nn_
+
 
 @dataclass(frozen=True)
 class FilterField:
@@ -18,10 +20,10 @@ class FilterField:
     captions and query conditions all derive from this table."""
 
     name: str  # the Filters attribute, the URL parameter and the column in every table it filters
-    label: str  # the filter bar's label
+    label: str  # the filter bar's label (English; translated where shown, like every text here)
     placeholder: str  # the filter bar's text when nothing is chosen
     noun: str  # in messages: "there is no such {noun}"
-    caption: str  # one chosen value in a caption, e.g. "Council District {}"
+    caption: tuple[str, str]  # chosen values in a caption, one and several: "{} police district(s)"
     options_layer: str | None  # the geography layer its choices come from (None: offense categories)
     area_layers: tuple[str, ...] = ()  # boundary layers whose areas it chooses (map clicks, area links)
     values: str = ""  # what the URL parameter takes, for the README
@@ -32,19 +34,21 @@ class FilterField:
 
 
 FILTER_FIELDS: tuple[FilterField, ...] = (
-    FilterField("police_district", "Police district", "All police districts", "police district",
-                "{} police district", "police_district_2023", ("police_district_2023", "police_district_pre2023"),
+    FilterField("police_district", N_("Police district"), N_("All police districts"), N_("police district"),
+                Nn_("{} police district", "{} police districts"), "police_district_2023", ("police_district_2023", "police_district_pre2023"),
                 "`Central`, `Eastern`, `Northeastern`, `Northern`, `Northwestern`, `Southeastern`, `Southern`, "
                 "`Southwestern`, `Western` (the district under the map in force on each record's date)"),
     # a Community Statistical Area is chosen as the neighborhoods it is made of
-    FilterField("neighborhood", "Neighborhood", "All neighborhoods", "neighborhood", "{}", "neighborhood",
+    FilterField("neighborhood", N_("Neighborhood"), N_("All neighborhoods"), N_("neighborhood"), ("{}", "{}"),
+                "neighborhood",
                 ("neighborhood", "csa"), "a neighborhood name, e.g. `Oak Hill`"),
-    FilterField("council_district", "City Council district", "All Council districts", "City Council district",
-                "Council District {}", "council_district", ("council_district",), "`1` … `14`"),
-    FilterField("legislative_district", "State legislative district", "All legislative districts",
-                "State legislative district", "Legislative District {}", "legislative_district",
+    FilterField("council_district", N_("City Council district"), N_("All Council districts"),
+                N_("City Council district"), Nn_("Council District {}", "Council Districts {}"), "council_district", ("council_district",), "`1` … `14`"),
+    FilterField("legislative_district", N_("State legislative district"), N_("All legislative districts"),
+                N_("State legislative district"), Nn_("Legislative District {}", "Legislative Districts {}"),
+                "legislative_district",
                 ("legislative_district",), "a State legislative district, e.g. `40`, `43A`"),
-    FilterField("offense", "Offense", "All offenses", "offense category", "{}", None, (),
+    FilterField("offense", N_("Offense"), N_("All offenses"), N_("offense category"), ("{}", "{}"), None, (),
                 "an offense category code (listed below)"),
 )
 FIELD_BY_NAME = {f.name: f for f in FILTER_FIELDS}

@@ -1,8 +1,15 @@
-"""Shared pieces for pure layout builders: number formats, figure styling, empty states."""
+"""Shared pieces for pure layout builders: number formats, figure styling, empty states, charts
+with their accessible name and their numbers as a table.
+
+Every string here is English in the code and translated where it is shown (``app.i18n``); numbers
+go through the reader's language (1,234 / 1.234)."""
 
 from __future__ import annotations
 
 from dash import dcc, html
+
+from app import i18n
+from app.i18n import _
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 COLORS = {
@@ -20,16 +27,22 @@ GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtons": [["t
 
 
 def fmt_int(n: int | float | None) -> str:
-    return "—" if n is None else f"{int(round(n)):,}"
+    return "—" if n is None else i18n.number(n)
+
+
+def fmt_dec(x: float | None, digits: int = 1) -> str:
+    """12.5 / 12,5."""
+    return "—" if x is None else i18n.decimal(x, digits)
 
 
 def fmt_signed(n: int) -> str:
-    return f"+{n:,}" if n > 0 else f"{n:,}".replace("-", "−")
+    return f"+{i18n.number(n)}" if n > 0 else ("−" + i18n.number(-n) if n < 0 else "0")
 
 
 def fmt_pct(p: float) -> str:
-    s = f"{abs(p):.1f}%" if abs(p) < 1 else f"{abs(p):.0f}%"  # never a misleading "−0%"
-    return f"+{s}" if p > 0 else (f"−{s}" if p < 0 else "0%")
+    s = i18n.decimal(abs(p), 1) if 0 < abs(p) < 1 else i18n.number(abs(p))  # never a misleading "−0%"
+    s = f"{s}\u00a0%" if i18n.babel_locale() == "es" else f"{s}%"  # "12 %" is how Spanish writes it
+    return f"+{s}" if p > 0 else (f"−{s}" if p < 0 else s)
 
 
 def pct_change(current: int, prior: int, min_compare: int) -> float | None:
@@ -42,8 +55,9 @@ def pct_change(current: int, prior: int, min_compare: int) -> float | None:
 
 
 def join_words(words: list[str], conj: str = "and") -> str:
-    """"A", "A and B", "A, B and C"."""
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + f" {conj} " + words[-1]
+    """"A", "A and B", "A, B and C" ("y" / "o" in Spanish). ``conj`` is "and" or "or"."""
+    word = _("and") if conj == "and" else _("or")
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + f" {word} " + words[-1]
 
 
 def geo_phrases(f, names: dict[str, dict[str, str]] | None = None, conj: str = "or") -> list[str]:
@@ -58,12 +72,16 @@ def geo_phrases(f, names: dict[str, dict[str, str]] | None = None, conj: str = "
         values = getattr(f, field.name)
         if not field.geo or not values:
             continue
-        named = field.caption.startswith("{}")
+        named = field.caption[0].startswith("{}")
         spelled = [(names or {}).get(field.name, {}).get(v, v) if named else v for v in values]
-        phrase = field.caption.format(join_words(spelled, conj))
-        # "Western and Eastern police districts"
-        parts.append(phrase + "s" if named and len(values) > 1 and field.caption != "{}" else phrase)
+        # "Western police district", "Western and Eastern police districts"
+        parts.append(caption_of(field, len(values)).format(join_words(spelled, conj)))
     return parts
+
+
+def caption_of(field, n: int) -> str:
+    """A filter field's caption for ``n`` chosen values, translated ("{} police district(s)")."""
+    return i18n.ngettext(field.caption[0], field.caption[1], n)
 
 
 def describe_filters(f) -> str:
@@ -72,8 +90,8 @@ def describe_filters(f) -> str:
 
     parts = geo_phrases(f)
     if f.offense:
-        parts.append(", ".join(offense_label(o) for o in f.offense))
-    return " · ".join(parts) if parts else "Citywide, all Part 1 offenses"
+        parts.append(", ".join(_(offense_label(o)) for o in f.offense))
+    return " · ".join(parts) if parts else _("Citywide, all Part 1 offenses")
 
 
 def figure(data: list[dict], layout: dict | None = None) -> dict:
@@ -115,9 +133,54 @@ def empty_figure(message: str, height: int = 320) -> dict:
     }), height=height)
 
 
+def graph_config() -> dict:
+    """``GRAPH_CONFIG`` in the reader's language: Plotly's month and day names and number
+    separators (from Babel's data), and its few words, translated."""
+    lang = i18n.babel_locale()
+    if lang == "en":
+        return GRAPH_CONFIG
+    return {**GRAPH_CONFIG, "locale": lang, "locales": {lang: plotly_locale(lang)}}
+
+
+def plotly_locale(lang: str) -> dict:
+    with i18n.use(lang):
+        words = {w: _(w) for w in (PLOTLY_WORDS)}
+    base = i18n.plotly_locale(lang)
+    return {**base, "dictionary": words}
+
+
+# Plotly's own words a reader can meet with our mode bar (the PNG button's tooltip)
+PLOTLY_WORDS = (i18n.N_("Download plot as a png"), i18n.N_("Download plot"), i18n.N_("Double-click to zoom back out"))
+
+
 def graph(id_: str, height: int = 320, **kw) -> dcc.Graph:
-    return dcc.Graph(id=id_, config=GRAPH_CONFIG, style={"height": f"{height}px"},
-                     figure=empty_figure("Loading…", height), **kw)
+    return dcc.Graph(id=id_, config=graph_config(), style={"height": f"{height}px"},
+                     figure=empty_figure(_("Loading…"), height), **kw)
+
+
+def chart(graph_id: str, table_id: str, name: str, height: int = 320, **kw) -> html.Figure:
+    """A chart with its accessible name and its numbers: ``name`` says what it shows (a screen
+    reader announces the figure by it), and a "Show as table" disclosure under it holds an HTML
+    table (``table_id``, filled by the page's callback with ``data_table``) of the same numbers.
+    <details> opens with the keyboard and needs no callback."""
+    return html.Figure([
+        graph(graph_id, height, **kw),
+        html.Details([html.Summary(_("Show as table"), className="chart-table-toggle"),
+                      html.Div(id=table_id, className="chart-table")], className="chart-details"),
+    ], className="chart", role="figure", **{"aria-label": name})
+
+
+def data_table(columns: list[str], rows: list[list], caption: str, *, numeric: tuple[int, ...] = ()) -> html.Div:
+    """An HTML table of a chart's numbers (``rows`` already formatted as text): a caption, column
+    headers, numbers right-aligned (``numeric``: their column indexes), in a keyboard-scrollable box."""
+    table = html.Table([
+        html.Caption(caption),
+        html.Thead(html.Tr([html.Th(c, scope="col", className="num" if i in numeric else None)
+                            for i, c in enumerate(columns)])),
+        html.Tbody([html.Tr([html.Th(r[0], scope="row") if i == 0 else html.Td(v, className="num" if i in numeric else None)
+                             for i, v in enumerate([r[0], *r[1:]])]) for r in rows]),
+    ], className="table table-sm chart-data")
+    return scroll_region(table, caption)
 
 
 def section(title: str, body, note: str | None = None, *, width_class: str = "") -> html.Section:

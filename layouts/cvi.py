@@ -64,7 +64,7 @@ def _text(value, missing: str = "Not recorded") -> str:
 
 def located_in(site) -> str:
     parts = []
-    fields = [(n, FIELD_BY_NAME[n].caption) for n in ("neighborhood", "council_district", "police_district",
+    fields = [(n, FIELD_BY_NAME[n].caption[0]) for n in ("neighborhood", "council_district", "police_district",
                                                       "legislative_district")]
     for field, fmt in fields + [("csa", "CSA {}")]:
         value = getattr(site, field, None)

@@ -89,7 +89,7 @@ def test_caption_names_the_filters_in_plain_words():
 
     assert describe_filters(F) == "Citywide, all Part 1 offenses"
     f = F.replace(police_district=("Western",), council_district=("7", "12"), offense=("shooting",))
-    assert describe_filters(f) == ("Western police district · Council District 12 or 7 · "
+    assert describe_filters(f) == ("Western police district · Council Districts 12 or 7 · "
                                    "Non-fatal shooting")
 
 

@@ -109,9 +109,9 @@ def test_area_words_and_captions_share_one_phrase_per_field():
                 neighborhood=("Oak Hill", "Roland Park", "Abell"), council_district=("7", "12"))
     names = {"neighborhood": {"Abell": "Abell (Charles Village)"}}
     assert L.area_label(f, names) == ("Eastern and Western police districts in Abell (Charles Village), Oak Hill "
-                                      "and Roland Park in Council District 12 and 7")
+                                      "and Roland Park in Council Districts 12 and 7")
     assert describe_filters(f) == ("Eastern or Western police districts · Abell, Oak Hill or Roland Park · "
-                                   "Council District 12 or 7")
+                                   "Council Districts 12 or 7")
     assert L.area_label(f.replace(police_district=(), neighborhood=(), council_district=()), names) == \
         "Baltimore City"
 

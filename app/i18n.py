@@ -1,0 +1,294 @@
+"""Languages: English (the source) and Spanish, through gettext catalogs; numbers and dates
+through Babel's locale data.
+
+Writing a string the user sees:
+
+* ``_("Victims")`` where it is shown (a layout, a callback, a message);
+* ``N_("Homicide")`` where a constant is defined (an offense name, a field label): it only marks
+  the string for the catalog, and the code that shows it calls ``_(label)``;
+* ``ngettext("{n} victim", "{n} victims", n).format(n=fmt_int(n))`` for a count;
+* numbers and dates through ``number``, ``decimal``, ``date_short`` …, never ``f"{n:,}"``.
+
+Catalogs: ``app/locale/<lang>/LC_MESSAGES/*.po`` (one file per part of the product, merged; a
+msgid in two files must have one translation), compiled in memory at first use. ``tests/
+test_i18n.py`` fails when a marked string has no Spanish translation, and renders every page in a
+pseudo-language to find strings that were never marked.
+
+The language of a request (``install``): ``lang=`` in the URL (a shared link keeps it), else the
+browser's ``Accept-Language``, else English. A Dash callback's request carries the language of the
+page that sent it (the renderer's ``request_pre`` hook copies ``<html lang>`` into the payload);
+the layout request, which has no query string, reads its page's URL from the ``Referer``.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import io
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+from data_access.text import N_, Nn_  # noqa: F401  (re-exported: the marks for constants)
+
+LANGUAGES = {"en": "English", "es": "Español"}  # code -> its own name, as the switch shows it
+DEFAULT = "en"
+# Tests only: every translated string comes back as "⟦…⟧", so a page rendered in it shows which
+# of its strings never went through the catalog.
+PSEUDO = "qps"
+LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN_GLOB = "*.po"
+
+_current: ContextVar[str] = ContextVar("psad_lang", default=DEFAULT)
+
+
+# --- the current language ------------------------------------------------------------------------
+
+def get_lang() -> str:
+    return _current.get()
+
+
+def set_lang(code: str | None) -> None:
+    """Set the language of this request (or thread); an unknown code falls back to English."""
+    _current.set(code if code in LANGUAGES or code == PSEUDO else DEFAULT)
+
+
+@contextmanager
+def use(code: str):
+    """``with use("es"): …``: the language for a block (CLI, warmers, tests)."""
+    token = _current.set(code if code in LANGUAGES or code == PSEUDO else DEFAULT)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def parse_lang(raw: str | None) -> str | None:
+    """``es``, ``ES``, ``es-MX`` -> ``es``; anything else -> None."""
+    if not raw:
+        return None
+    code = raw.strip().lower().replace("_", "-").split("-")[0]
+    return code if code in LANGUAGES else None
+
+
+def accept_language(header: str | None) -> str | None:
+    """The first language of an ``Accept-Language`` header we have, by its q-values."""
+    ranked = []
+    for i, part in enumerate((header or "").split(",")):
+        bits = part.strip().split(";")
+        q = 1.0
+        for b in bits[1:]:
+            if b.strip().startswith("q="):
+                try:
+                    q = float(b.strip()[2:])
+                except ValueError:
+                    q = 0.0
+        code = parse_lang(bits[0])
+        if code and q > 0:
+            ranked.append((-q, i, code))
+    return min(ranked)[2] if ranked else None
+
+
+def lang_in_query(query: str | None) -> str | None:
+    """The ``lang`` parameter of a query string, if it names a language we have."""
+    for key, value in parse_qsl((query or "").lstrip("?"), keep_blank_values=True):
+        if key == "lang":
+            return PSEUDO if value == PSEUDO else parse_lang(value)
+    return None
+
+
+def negotiate(query: str | None, accept: str | None) -> str:
+    return lang_in_query(query) or accept_language(accept) or DEFAULT
+
+
+# --- catalogs ------------------------------------------------------------------------------------
+
+def catalog_files(lang: str) -> list[Path]:
+    return sorted((LOCALE_DIR / lang / "LC_MESSAGES").glob(DOMAIN_GLOB))
+
+
+@lru_cache(maxsize=None)
+def _translations(lang: str) -> _gettext.NullTranslations:
+    if lang == DEFAULT or lang not in LANGUAGES:
+        return _gettext.NullTranslations()
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    merged = Catalog(locale=lang)
+    for path in catalog_files(lang):
+        with path.open("rb") as fh:
+            for message in read_po(fh, locale=lang):
+                if message.id and message.string and not message.fuzzy:
+                    merged[message.id] = message
+    buf = io.BytesIO()
+    write_mo(buf, merged)
+    buf.seek(0)
+    return _gettext.GNUTranslations(buf)
+
+
+def gettext(message: str) -> str:
+    lang = _current.get()
+    if lang == PSEUDO:
+        return f"⟦{message}⟧"
+    return _translations(lang).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    lang = _current.get()
+    if lang == PSEUDO:
+        return f"⟦{singular if n == 1 else plural}⟧"
+    return _translations(lang).ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """A translation that depends on where the word is used ("May" the month, "may" the verb)."""
+    lang = _current.get()
+    if lang == PSEUDO:
+        return f"⟦{message}⟧"
+    return _translations(lang).pgettext(context, message)
+
+
+_ = gettext
+
+
+# --- numbers and dates ---------------------------------------------------------------------------
+
+def babel_locale(lang: str | None = None) -> str:
+    lang = lang or _current.get()
+    return lang if lang in LANGUAGES else DEFAULT
+
+
+def number(n: int | float) -> str:
+    """A whole number with the language's grouping: 1,234 / 1.234."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(int(round(n)), format="#,##0", locale=babel_locale())
+
+
+def decimal(x: float, digits: int = 1) -> str:
+    """A number with ``digits`` decimals: 12.5 / 12,5."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(x, format="#,##0." + "0" * digits if digits else "#,##0", locale=babel_locale())
+
+
+def date_short(d: date) -> str:
+    """24 Nov 2026 / 24 nov 2026."""
+    from babel.dates import format_date
+
+    return format_date(d, "d MMM y", locale=babel_locale())
+
+
+def date_long(d: date) -> str:
+    """24 November 2026 / 24 de noviembre de 2026."""
+    from babel.dates import format_date
+
+    return format_date(d, "d MMMM y" if babel_locale() == "en" else "long", locale=babel_locale())
+
+
+def day_month(d: date) -> str:
+    """24 Nov / 24 nov."""
+    from babel.dates import format_date
+
+    return format_date(d, "d MMM", locale=babel_locale())
+
+
+def month_year(d: date, wide: bool = True) -> str:
+    """November 2026 / noviembre de 2026 (``wide=False``: Nov 2026 / nov 2026)."""
+    from babel.dates import format_date
+
+    if babel_locale() == "en":
+        return format_date(d, "MMMM y" if wide else "MMM y", locale="en")
+    return format_date(d, "MMMM 'de' y" if wide else "MMM y", locale=babel_locale())
+
+
+def month_name(month: int, wide: bool = True) -> str:
+    from babel import Locale
+
+    return Locale.parse(babel_locale()).months["format"]["wide" if wide else "abbreviated"][month]
+
+
+def weekday_name(weekday: int, wide: bool = False) -> str:
+    """Monday = 0, as ``date.weekday()``."""
+    from babel import Locale
+
+    return Locale.parse(babel_locale()).days["format"]["wide" if wide else "abbreviated"][weekday]
+
+
+@lru_cache(maxsize=None)
+def plotly_locale(lang: str) -> dict:
+    """Plotly's locale definition (month and day names, separators) built from Babel's data, for
+    ``dcc.Graph(config={"locale": lang, "locales": {lang: …}})``: axis dates and numbers in the
+    reader's language, with no locale script to load."""
+    from babel import Locale
+
+    loc = Locale.parse(lang)
+    months, days = loc.months["format"], loc.days["format"]
+    sym = loc.number_symbols.get("latn", loc.number_symbols) if hasattr(loc.number_symbols, "get") else {}
+    order = [6, 0, 1, 2, 3, 4, 5]  # Plotly's weeks start on Sunday; Babel's days are Monday = 0
+    return {
+        "dictionary": {},
+        "format": {
+            "days": [days["wide"][i] for i in order],
+            "shortDays": [days["abbreviated"][i] for i in order],
+            "months": [months["wide"][i] for i in range(1, 13)],
+            "shortMonths": [months["abbreviated"][i].rstrip(".") for i in range(1, 13)],
+            "decimal": sym.get("decimal", "."),
+            "thousands": sym.get("group", ","),
+            "date": "%d/%m/%Y" if lang != "en" else "%m/%d/%Y",
+        },
+    }
+
+
+# --- the request's language ----------------------------------------------------------------------
+
+# The renderer's hook: every callback request says which language its page is in.
+REQUEST_PRE_HOOK = "function (payload) { payload.lang = document.documentElement.lang || 'en'; }"
+
+
+def request_lang(request) -> str:
+    """The language of a Flask request (see the module's docstring)."""
+    if request.method == "POST" and request.path.endswith("_dash-update-component"):
+        body = request.get_json(silent=True) or {}
+        code = body.get("lang") if isinstance(body, dict) else None
+        if code == PSEUDO or parse_lang(code):
+            return PSEUDO if code == PSEUDO else parse_lang(code)
+    query = request.query_string.decode("latin-1")
+    if lang_in_query(query) is None and request.path.endswith(("_dash-layout", "_dash-dependencies")):
+        query = urlsplit(request.headers.get("Referer", "")).query
+    return negotiate(query, request.headers.get("Accept-Language"))
+
+
+def install(app) -> None:
+    """Set each request's language, and write it into the page's ``<html lang>`` (WCAG 3.1.1);
+    a Spanish page also loads the date picker's Spanish month and day names."""
+    from flask import request
+
+    server = app.server
+
+    @server.before_request
+    def _set_request_lang():
+        set_lang(request_lang(request))
+
+    original = app.interpolate_index
+
+    def interpolate_index(**kwargs):
+        lang = get_lang()
+        html_lang = "en" if lang == PSEUDO else lang
+        page = original(**kwargs).replace('<html lang="en">', f'<html lang="{html_lang}">', 1)
+        if lang == "es":
+            # dcc.DatePickerRange reads window.dateFns.locale (date-fns' own CDN build, vendored)
+            script = f'<script src="{app.get_asset_url("vendor/date-fns-locale-es.js")}"></script>'
+            page = page.replace("</head>", f"{script}\n</head>", 1)
+        return page
+
+    app.interpolate_index = interpolate_index
+
+
+__all__ = ["LANGUAGES", "DEFAULT", "PSEUDO", "get_lang", "set_lang", "use", "negotiate", "accept_language",
+           "lang_in_query", "gettext", "ngettext", "pgettext", "_", "N_", "Nn_", "number", "decimal", "date_short",
+           "date_long", "day_month", "month_year", "month_name", "weekday_name", "plotly_locale", "install",
+           "REQUEST_PRE_HOOK", "request_lang"]
