@@ -246,7 +246,8 @@ def plotly_locale(lang: str) -> dict:
 # --- the request's language ----------------------------------------------------------------------
 
 # The renderer's hook: every callback request says which language its page is in.
-REQUEST_PRE_HOOK = "function (payload) { payload.lang = document.documentElement.lang || 'en'; }"
+REQUEST_PRE_HOOK = ("function (payload) { var h = document.documentElement; "
+                    "payload.lang = h.getAttribute('data-psad-lang') || h.lang || 'en'; }")
 
 
 def request_lang(request) -> str:
@@ -278,7 +279,8 @@ def install(app) -> None:
     def interpolate_index(**kwargs):
         lang = get_lang()
         html_lang = "en" if lang == PSEUDO else lang
-        page = original(**kwargs).replace('<html lang="en">', f'<html lang="{html_lang}">', 1)
+        marker = f' data-psad-lang="{lang}"' if lang == PSEUDO else ""
+        page = original(**kwargs).replace('<html lang="en">', f'<html lang="{html_lang}"{marker}>', 1)
         if lang == "es":
             # dcc.DatePickerRange reads window.dateFns.locale (date-fns' own CDN build, vendored)
             script = f'<script src="{app.get_asset_url("vendor/date-fns-locale-es.js")}"></script>'
