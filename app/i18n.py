@@ -154,6 +154,19 @@ def pgettext(context: str, message: str) -> str:
 _ = gettext
 
 
+def error_text(exc) -> str:
+    """A DataError's (or any exception's) ``user_message`` in the reader's language. The message is
+    an English msgid marked where it is defined (``N_``); ``exc.params`` (optional) fills its
+    ``{placeholders}`` after translation."""
+    message = getattr(exc, "user_message", None) or str(exc)
+    params = getattr(exc, "params", None) or {}
+    text = gettext(message)
+    try:
+        return text.format(**params) if params else text
+    except (KeyError, IndexError, ValueError):
+        return message.format(**params) if params else message
+
+
 # --- numbers and dates ---------------------------------------------------------------------------
 
 def babel_locale(lang: str | None = None) -> str:
@@ -293,4 +306,4 @@ def install(app) -> None:
 __all__ = ["LANGUAGES", "DEFAULT", "PSEUDO", "get_lang", "set_lang", "use", "negotiate", "accept_language",
            "lang_in_query", "gettext", "ngettext", "pgettext", "_", "N_", "Nn_", "number", "decimal", "date_short",
            "date_long", "day_month", "month_year", "month_name", "weekday_name", "plotly_locale", "install",
-           "REQUEST_PRE_HOOK", "request_lang"]
+           "REQUEST_PRE_HOOK", "request_lang", "error_text"]
