@@ -42,7 +42,7 @@ def create_app(config: Settings | dict[str, Any] | None = None, *, cache_type: s
 
     app = dash.Dash(
         __name__,
-        title="Baltimore Public Safety Accountability Dashboard",
+        title=shell.TITLE,  # the tab's title, translated per request by i18n.install
         assets_folder=str(PROJECT_ROOT / "assets"),
         serve_locally=True,
         # loaded by app/i18n.py on Spanish pages only (the date picker takes the first locale it finds)
@@ -51,8 +51,7 @@ def create_app(config: Settings | dict[str, Any] | None = None, *, cache_type: s
         compress=True,  # gzip/brotli for every text response (flask-compress), `psad serve` and gunicorn alike
         update_title=None,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},
-                   {"name": "description", "content": "Crime, arrests, case outcomes and violence "
-                    "intervention in Baltimore, filtered by neighborhood, district and time."}],
+                   {"name": "description", "content": i18n.DESCRIPTIONS[0]}],
     )
     # WCAG 3.1.1: the page's language, so a screen reader speaks it in the right voice; i18n.install
     # writes the request's language (lang=, Accept-Language) in its place
@@ -69,9 +68,10 @@ def create_app(config: Settings | dict[str, Any] | None = None, *, cache_type: s
     app.validation_layout = validation_layout(settings)
     app.layout = serve_layout
 
-    from callbacks import filters, shell
+    from callbacks import filters
+    from callbacks import shell as shell_callbacks
 
-    shell.register(app)
+    shell_callbacks.register(app)
     filters.register(app)
     for page in PAGES:
         page.register(app)
@@ -86,12 +86,12 @@ def create_app(config: Settings | dict[str, Any] | None = None, *, cache_type: s
     @server.errorhandler(Exception)
     def _unexpected(exc):  # no stack trace reaches a user
         if isinstance(exc, DataError):
-            status, message = 503, exc.user_message
+            status, message = 503, i18n.error_text(exc)
         elif hasattr(exc, "code") and isinstance(exc.code, int):
             return exc
         else:
             log.exception("unhandled error on %s", request.path)
-            status, message = 500, "Something went wrong on our side. It has been logged."
+            status, message = 500, i18n.gettext("Something went wrong on our side. It has been logged.")
         return jsonify({"error": message}), status
 
     return app
@@ -120,7 +120,7 @@ def serve_layout():
     try:
         choices, options, state = load_choices(svc.db)
     except DataError as exc:
-        return shell.unavailable(exc.user_message)
+        return shell.unavailable(i18n.error_text(exc))
     return shell.shell(options, choices, bool(state["is_demo"]), NAV_PAGES)
 
 

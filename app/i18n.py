@@ -117,12 +117,20 @@ def _translations(lang: str) -> _gettext.NullTranslations:
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
-    merged = Catalog(locale=lang)
+    # Two plural forms (one / other), whatever a file's header says: newer CLDR data gives Spanish a
+    # third form for round millions, which no count of victims needs.
+    merged = Catalog(locale=None)
     for path in catalog_files(lang):
         with path.open("rb") as fh:
             for message in read_po(fh, locale=lang):
-                if message.id and message.string and not message.fuzzy:
-                    merged[message.id] = message
+                if not message.id or message.fuzzy:
+                    continue
+                if isinstance(message.id, (tuple, list)):
+                    forms = tuple(message.string or ())[:2]
+                    if len(forms) == 2 and all(forms):
+                        merged.add(tuple(message.id), forms, context=message.context)
+                elif message.string:
+                    merged.add(message.id, message.string, context=message.context)
     buf = io.BytesIO()
     write_mo(buf, merged)
     buf.seek(0)
@@ -256,6 +264,17 @@ def plotly_locale(lang: str) -> dict:
     }
 
 
+def _escape(text: str) -> str:
+    from html import escape
+
+    return escape(text, quote=True)
+
+
+# The index page's meta description (app.factory), translated into the page's language.
+DESCRIPTIONS = (N_("Crime, arrests, case outcomes and violence intervention in Baltimore, filtered by neighborhood, "
+                   "district and time."),)
+
+
 # --- the request's language ----------------------------------------------------------------------
 
 # The renderer's hook: every callback request says which language its page is in.
@@ -291,6 +310,10 @@ def install(app) -> None:
 
     def interpolate_index(**kwargs):
         lang = get_lang()
+        # the tab's title and the description a shared link's preview shows, in the page's language
+        kwargs["title"] = gettext(kwargs.get("title", ""))
+        for text in DESCRIPTIONS:
+            kwargs["metas"] = kwargs.get("metas", "").replace(text, _escape(gettext(text)))
         html_lang = "en" if lang == PSEUDO else lang
         marker = f' data-psad-lang="{lang}"' if lang == PSEUDO else ""
         page = original(**kwargs).replace('<html lang="en">', f'<html lang="{html_lang}"{marker}>', 1)

@@ -68,8 +68,9 @@ def translations(lang: str = "es") -> tuple[dict, list[str]]:
                     continue
                 msgid = m.id[0] if isinstance(m.id, tuple) else m.id
                 key = (m.context, msgid) if m.context else msgid
-                value = tuple(m.string) if isinstance(m.string, (tuple, list)) else m.string
-                if m.fuzzy or not value or (isinstance(value, tuple) and not all(value)):
+                # plurals: the first two forms (one / other) are what the app uses (app.i18n)
+                value = tuple(m.string)[:2] if isinstance(m.string, (tuple, list)) else m.string
+                if m.fuzzy or not value or (isinstance(value, tuple) and (len(value) < 2 or not all(value))):
                     continue
                 if key in found and found[key] != value:
                     conflicts.append(f"{msgid!r}: {where[key]} and {path.name} translate it differently")

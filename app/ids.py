@@ -17,6 +17,8 @@ DATE_RANGE = "date-range"
 CLEAR_FILTERS = "clear-filters"
 FILTER_TOGGLE = "filter-toggle"  # phones: shows and hides FILTER_PANEL
 FILTER_PANEL = "filter-panel"
+FILTER_SUMMARY = "filter-summary"  # inside FILTER_TOGGLE: how many filters are on, and which
+LANG_SWITCH = "lang-switch"  # the header's link to the other language
 
 # Summary page
 SUMMARY_CARDS = "summary-cards"

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING
 
+from data_access.text import N_
+
 if TYPE_CHECKING:
     from app.settings import Settings
     from data_access.db import Database
@@ -50,7 +52,7 @@ class PageParam:
 @dataclass(frozen=True)
 class Page:
     name: str
-    label: str  # in the nav
+    label: str  # in the nav (English, translated where shown)
     path: str
     adapter: str  # dotted name of the callbacks module: layout(inputs) and register(app, page)
     params: tuple[PageParam, ...] = ()  # the page's own URL parameters
@@ -73,18 +75,18 @@ class Page:
 
 ON_OFF = "`on` or `off`"
 PAGES: tuple[Page, ...] = (
-    Page("summary", "Summary", "/", "callbacks.summary"),
-    Page("map", "Map", "/map", "callbacks.map", params=(
+    Page("summary", N_("Summary"), "/", "callbacks.summary"),
+    Page("map", N_("Map"), "/map", "callbacks.map", params=(
         PageParam("layer", "`neighborhood`, `police_district_2023`, `police_district_pre2023`, `council_district`, "
                            "`legislative_district`, `csa`: the areas shaded", "neighborhood"),
         PageParam("measure", "`count` or `rate` (victims per 1,000 residents)", "count"),
         PageParam("points", f"{ON_OFF}: incident points (or the density grid)", "on"),
         PageParam("cvi", f"{ON_OFF}: the CVI sites layer", "off"),
     )),
-    Page("demographics", "Demographics", "/demographics", "callbacks.demographics"),
-    Page("arrests", "Arrests", "/arrests", "callbacks.arrests"),
-    Page("outcomes", "Case outcomes", "/outcomes", "callbacks.outcomes"),
-    Page("lookup", "Case lookup", "/lookup", "callbacks.lookup", params=(
+    Page("demographics", N_("Demographics"), "/demographics", "callbacks.demographics"),
+    Page("arrests", N_("Arrests"), "/arrests", "callbacks.arrests"),
+    Page("outcomes", N_("Case outcomes"), "/outcomes", "callbacks.outcomes"),
+    Page("lookup", N_("Case lookup"), "/lookup", "callbacks.lookup", params=(
         PageParam("case", "an exact case number (letters and digits; spaces and dashes are ignored); other "
                           "filters are then ignored"),
         PageParam("charge", "a charge description exactly as listed in the Charge picker, e.g. `HANDGUN ON PERSON`"),
@@ -92,12 +94,12 @@ PAGES: tuple[Page, ...] = (
                           "goes back to 1", "1", reset_on_filter_change=True),
         PageParam("open", "the case number whose charges and timeline are shown"),
     )),
-    Page("cvi", "CVI ecosystem", "/cvi", "callbacks.cvi", params=(
+    Page("cvi", N_("CVI ecosystem"), "/cvi", "callbacks.cvi", params=(
         PageParam("program", "a program type code (listed below), repeatable; also filters the Map's CVI layer",
                   "all"),
     )),
-    Page("about", "About the data", "/about", "callbacks.about"),
-    Page("present", "Present", "/present", "callbacks.present", in_nav=False, params=(
+    Page("about", N_("About the data"), "/about", "callbacks.about"),
+    Page("present", N_("Present"), "/present", "callbacks.present", in_nav=False, params=(
         PageParam("slide", "the slide shown, `1` … the number of slides; kept as the presenter moves", "1"),
         PageParam("compare", "`city`, or a second area as `field:code` (e.g. `council_district:7`, "
                              "`police_district:Southern`): every slide shows it beside the first"),

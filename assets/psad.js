@@ -1,9 +1,29 @@
 // Clientside callbacks (see callbacks/shell.py). Loaded locally from assets/, no CDN.
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   psad: Object.assign({}, (window.dash_clientside || {}).psad, {
-    toggleFilters: function (nClicks, className) {
-      var open = (className || "").split(" ").indexOf("open") === -1;
-      return [open ? "filter-panel open" : "filter-panel", open ? "true" : "false"];
+    // The phone filter panel: the button opens and closes it; a filter chosen inside it (a new
+    // filter state while it is open) closes it and gives the focus back to the button, which now
+    // says which filters are on, so the results are in view.
+    toggleFilters: function (nClicks, filterState, className) {
+      var ctx = window.dash_clientside.callback_context;
+      var trigger = ((ctx && ctx.triggered && ctx.triggered[0]) || {}).prop_id || "";
+      var isOpen = (className || "").split(" ").indexOf("open") !== -1;
+      if (trigger.indexOf("filter-state") === 0) {
+        if (!isOpen) { return window.dash_clientside.no_update; }
+        var toggle = document.getElementById("filter-toggle");
+        if (toggle && toggle.offsetParent !== null) {
+          setTimeout(function () { toggle.focus(); }, 0);
+          return ["filter-panel", "false"];
+        }
+        return window.dash_clientside.no_update;  // a wide screen: the panel is not folded there
+      }
+      return [isOpen ? "filter-panel" : "filter-panel open", isOpen ? "false" : "true"];
+    },
+    // The language switch: the same path and query string, with lang set to the other language.
+    langHref: function (pathname, search, other) {
+      var params = new URLSearchParams(search || "");
+      params.set("lang", other || "en");
+      return (pathname || "/") + "?" + params.toString();
     },
     // The Present control: the deck of the page shown, same query string, and where Escape returns.
     presentHref: function (pathname, search) {

@@ -14,14 +14,14 @@ from typing import Any, Callable
 from dash import Input, State
 from dash.exceptions import PreventUpdate
 
-from app import ids
+from app import i18n, ids
 from app.context import Services, load_choices, services
 from app.pages import PAGE_PARAMS, Page, shown_page
 from app.urlstate import Choices, parse
 from data_access.db import DataError
 from data_access.filters import Filters
 
-NO_DATA = "No data is loaded yet. Run `psad demo load` or load real data."
+NO_DATA = i18n.N_("No data is loaded yet. Run `psad demo load` or load real data.")
 
 
 @dataclass(frozen=True)
@@ -57,11 +57,11 @@ def page_update(page: Page, filter_state: str | None, pathname: str | None, valu
     try:
         choices, options, data = load_choices(svc.db)
         if not data["version"]:
-            return error(NO_DATA)
+            return error(i18n.gettext(NO_DATA))
         f, _ = parse(filter_state, choices, extra=PAGE_PARAMS)
         return compute(PageRequest(svc, f, choices, data, options, values))
     except DataError as exc:
-        return error(exc.user_message)
+        return error(i18n.error_text(exc))
 
 
 def page_callback(app, page: Page, *, output: dict, compute: Callable[[PageRequest], dict],

@@ -17,20 +17,23 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
-from app import ids
+from app import i18n, ids
 from app.context import load_choices, services
+from app.i18n import _
 from app.pageparams import with_page_params
 from app.pages import PAGE_PARAMS
 from app.urlstate import Choices, default_filters, parse, quick_ranges, to_query
 from data_access.db import DataError
 from data_access.filters import GEO_FIELDS, MULTI_FIELDS, Filters
-from layouts.shell import option_list
+from data_access.vocabulary import offense_label
+from layouts.common import geo_phrases
+from layouts.shell import filter_summary, option_list
 
 FIELDS = MULTI_FIELDS
 
 
 def quick_value(f: Filters, choices: Choices) -> str | None:
-    for value, _, start, end in quick_ranges(choices):
+    for value, _label, start, end in quick_ranges(choices):
         if (f.start, f.end) == (start, end):
             return value
     return None
@@ -51,7 +54,7 @@ def filters_from_controls(trigger: str | None, quick: str | None, start: str | N
     if trigger == ids.CLEAR_FILTERS:
         return default, []
     if trigger == ids.QUICK_RANGE and quick:
-        pick = {v: (s, e) for v, _, s, e in quick_ranges(choices)}.get(quick)
+        pick = {v: (s, e) for v, _label, s, e in quick_ranges(choices)}.get(quick)
         if pick:
             start, end = pick[0].isoformat(), pick[1].isoformat()
     notices = []
@@ -60,7 +63,7 @@ def filters_from_controls(trigger: str | None, quick: str | None, start: str | N
         e = date.fromisoformat(end[:10]) if end else default.end
     except ValueError:
         s, e = default.start, default.end
-        notices.append("That date could not be read; showing the default range.")
+        notices.append(_("That date could not be read; showing the default range."))
     if s > e:
         s, e = e, s
     chosen = {}
@@ -73,9 +76,19 @@ def filters_from_controls(trigger: str | None, quick: str | None, start: str | N
 def notice_alerts(notices: list[str]) -> list:
     if not notices:
         return []
-    return [dbc.Alert([html.Strong("Some of the link was not understood. "), html.Ul([html.Li(n) for n in notices],
-                                                                                    className="mb-0")],
+    return [dbc.Alert([html.Strong(_("Some of the link was not understood.") + " "),
+                       html.Ul([html.Li(n) for n in notices], className="mb-0")],
                       color="info", dismissable=True, className="py-2 notice")]
+
+
+def active_filters(f: Filters, options: dict) -> str:
+    """What the folded phone panel says: how many filters are on and which, in words."""
+    names = {k: dict(v) for k, v in options.items() if k in GEO_FIELDS and isinstance(v, list)}
+    phrases = geo_phrases(f, names)
+    if f.offense:
+        phrases.append(", ".join(_(offense_label(o)) for o in f.offense))
+    count = sum(1 for name in FIELDS if getattr(f, name))
+    return filter_summary(count, phrases)
 
 
 def sync(trigger: str | None, search: str | None, quick, start, end, values: dict, state: str | None,
@@ -89,11 +102,11 @@ def sync(trigger: str | None, search: str | None, quick, start, end, values: dic
         url = no_update  # never rewrite a URL the user gave us: back/forward must keep working
     else:
         f, notices = filters_from_controls(trigger, quick, start, end, values, choices)
-        nbhd_ok = {c for c, _ in narrow_neighborhoods(options, f)}
+        nbhd_ok = {c for c, _name in narrow_neighborhoods(options, f)}
         dropped = [n for n in f.neighborhood if n not in nbhd_ok]
         if dropped:
             f = f.replace(neighborhood=tuple(n for n in f.neighborhood if n in nbhd_ok))
-            notices.append("Removed " + ", ".join(dropped) + ": not in the chosen district.")
+            notices.append(_("Removed {names}: not in the chosen district.").format(names=", ".join(dropped)))
         canonical = to_query(f)
         full = with_page_params(canonical, search)  # a filter change keeps the page's own parameters
         url = full if full != (search or "") else no_update
@@ -107,6 +120,7 @@ def sync(trigger: str | None, search: str | None, quick, start, end, values: dic
         "values": {field: list(getattr(f, field)) for field in FIELDS},
         "notices": notice_alerts(notices),
         "neighborhood_options": option_list(nb_options),
+        "summary": active_filters(f, options),
     }
 
 
@@ -122,6 +136,7 @@ def register(app) -> None:
             "values": {f: Output(ids.FILTER_CONTROLS[f], "value") for f in FIELDS},
             "notices": Output(ids.NOTICES, "children"),
             "neighborhood_options": Output(ids.NEIGHBORHOOD, "options"),
+            "summary": Output(ids.FILTER_SUMMARY, "children"),
         },
         inputs={
             "search": Input(ids.URL, "search"),
@@ -136,11 +151,12 @@ def register(app) -> None:
     )
     def sync_filters(search, quick, start, end, values, clear, state):
         try:
-            choices, options, _ = load_choices(services().db)
+            choices, options, _state = load_choices(services().db)
         except DataError as exc:
             return {"url": no_update, "state": no_update, "quick": no_update, "start": no_update,
                     "end": no_update, "values": {f: no_update for f in FIELDS},
-                    "notices": notice_alerts([exc.user_message]), "neighborhood_options": no_update}
+                    "notices": notice_alerts([i18n.error_text(exc)]), "neighborhood_options": no_update,
+                    "summary": no_update}
         out = sync(ctx.triggered_id, search, quick, start, end, values, state, choices, options)
         out["values"] = {f: out["values"][f] for f in FIELDS}
         return out

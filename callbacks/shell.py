@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dash import ClientsideFunction, Input, Output, State
 
-from app import ids
+from app import i18n, ids
 from app.context import load_choices, services
+from app.i18n import _
 from app.pages import NAV_PAGES, LayoutInputs, page_for_path, shown_page
 from callbacks.filters import notice_alerts
 from data_access.db import DataError
@@ -21,14 +22,14 @@ def page_content(pathname: str | None, search: str | None = None) -> dict:
     """Pure-ish core of ``show_page``: the layout of the page at ``pathname`` and the nav state."""
     page = shown_page(pathname)
     notice = [] if page_for_path(pathname) else notice_alerts(
-        [f"There is no page at “{pathname}”; showing the {page.label}."])
+        [_("There is no page at “{path}”; showing the {page}.").format(path=pathname, page=_(page.label))])
     svc = services()
     try:
-        _, _, data = load_choices(svc.db)
+        *_rest, data = load_choices(svc.db)
         inputs = LayoutInputs(settings=svc.settings, db=svc.db if data["version"] else None, search=search or "")
         content = page_frame(page.name, page.layout(inputs))
     except DataError as exc:
-        content = page_frame(page.name, unavailable_notice(exc.user_message))
+        content = page_frame(page.name, unavailable_notice(i18n.error_text(exc)))
     return {"content": content, "active": [p.name == page.name for p in NAV_PAGES], "notice": notice}
 
 
@@ -63,12 +64,25 @@ def register(app) -> None:
         prevent_initial_call=False,
     )
 
-    # In the browser: a round trip to the server to fold a panel would make phones feel slow.
+    # In the browser: a round trip to the server to fold a panel would make phones feel slow. The
+    # button opens and closes it; a filter chosen in it closes it (on a phone the results are then
+    # in view, and the button says which filters are on).
     app.clientside_callback(
         ClientsideFunction(namespace="psad", function_name="toggleFilters"),
         Output(ids.FILTER_PANEL, "className"),
         Output(ids.FILTER_TOGGLE, "aria-expanded"),
         Input(ids.FILTER_TOGGLE, "n_clicks"),
+        Input(ids.FILTER_STATE, "data"),
         State(ids.FILTER_PANEL, "className"),
         prevent_initial_call=True,
+    )
+
+    # In the browser: the language switch reopens the same view (path, filters, page) in the other language.
+    app.clientside_callback(
+        ClientsideFunction(namespace="psad", function_name="langHref"),
+        Output(ids.LANG_SWITCH, "href"),
+        Input(ids.URL, "pathname"),
+        Input(ids.URL, "search"),
+        State(ids.LANG_SWITCH, "hrefLang"),
+        prevent_initial_call=False,
     )
