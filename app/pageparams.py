@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode
 
+from app.i18n import _
 from app.pages import KEPT_ON_FILTER_CHANGE, PAGE_BY_NAME, PAGE_PARAMS, SITE_PARAMS
 from data_access.map_queries import MAP_LAYERS
 
@@ -33,7 +34,7 @@ def _first_of_each(search: str | None, names, notices: list[str]):
         if key not in names:
             continue
         if key in seen:
-            notices.append(f"“{key}” was given more than once; used the first.")
+            notices.append(_("“{name}” was given more than once; used the first.").format(name=key))
             continue
         seen.add(key)
         yield key, raw
@@ -48,16 +49,17 @@ def parse_map(search: str | None) -> tuple[dict, list[str]]:
             if value in MAP_LAYERS:
                 out["layer"] = value
             else:
-                notices.append(f"Ignored layer=“{raw}”: use one of {', '.join(MAP_LAYERS)}.")
+                notices.append(_("Ignored layer=“{value}”: use one of {choices}.").format(
+                    value=raw, choices=", ".join(MAP_LAYERS)))
         elif key == "measure":
             if value in ("count", "rate"):
                 out["measure"] = value
             else:
-                notices.append(f"Ignored measure=“{raw}”: use count or rate.")
+                notices.append(_("Ignored measure=“{value}”: use count or rate.").format(value=raw))
         elif value in ON_OFF:
             out[key] = ON_OFF[value]
         else:
-            notices.append(f"Ignored {key}=“{raw}”: use on or off.")
+            notices.append(_("Ignored {name}=“{value}”: use on or off.").format(name=key, value=raw))
     return out, notices
 
 
@@ -70,7 +72,7 @@ def parse_cvi(search: str | None, program_types) -> tuple[tuple[str, ...], list[
             continue
         code = known.get(raw.strip().lower())
         if code is None:
-            notices.append(f"Ignored program=“{raw}”: there is no such program type.")
+            notices.append(_("Ignored program=“{value}”: there is no such program type.").format(value=raw))
         elif code not in chosen:
             chosen.append(code)
     return tuple(sorted(chosen)), notices
@@ -102,7 +104,7 @@ def with_page_params(filter_query: str, search: str | None, pairs: list[tuple[st
 def replace_page_params(search: str | None, pairs: list[tuple[str, str]]) -> str:
     """``search`` with its page parameters replaced by ``pairs`` (filters and the site's parameters,
     such as ``lang``, untouched unless ``pairs`` names them)."""
-    named = {k for k, _ in pairs}
+    named = {k for k, _v in pairs}
     rest = [(k, v) for k, v in _pairs(search) if (k not in PAGE_PARAMS or k in SITE_NAMES) and k not in named]
     return "?" + urlencode(rest + pairs)
 
@@ -129,36 +131,37 @@ def parse_present(search: str | None, choices) -> tuple[dict, list[str]]:
         value = raw.strip()
         if key in ("slide", "advance"):
             if not value.isdigit():
-                notices.append(f"Ignored {key}=“{raw}”: use a whole number.")
+                notices.append(_("Ignored {name}=“{value}”: use a whole number.").format(name=key, value=raw))
             elif key == "slide":
                 out["slide"] = max(1, int(value))
             elif int(value) == 0 or ADVANCE_RANGE[0] <= int(value) <= ADVANCE_RANGE[1]:
                 out["advance"] = int(value)
             else:
-                notices.append(f"Ignored advance={value}: use 0 (off) or {ADVANCE_RANGE[0]} … "
-                               f"{ADVANCE_RANGE[1]} seconds.")
+                notices.append(_("Ignored advance={value}: use 0 (off) or {low} … {high} seconds.").format(
+                    value=value, low=ADVANCE_RANGE[0], high=ADVANCE_RANGE[1]))
         elif key == "theme":
             if value.lower() in ("light", "dark"):
                 out["theme"] = value.lower()
             else:
-                notices.append(f"Ignored theme=“{raw}”: use light or dark.")
+                notices.append(_("Ignored theme=“{value}”: use light or dark.").format(value=raw))
         elif key == "from":
             if value.lower() in {p.name for p in NAV_PAGES}:
                 out["from"] = value.lower()
             else:
-                notices.append(f"Ignored from=“{raw}”: there is no such page.")
+                notices.append(_("Ignored from=“{value}”: there is no such page.").format(value=raw))
         elif value.lower() == "city":
             out["compare"] = "city"
         else:
-            name, _, code = value.partition(":")
+            name, _sep, code = value.partition(":")
             name = name.strip().lower()
             if name not in GEO_FIELDS or not code.strip():
-                notices.append(f"Ignored compare=“{raw}”: use city, or an area as field:code "
-                               f"(e.g. council_district:7; fields: {', '.join(GEO_FIELDS)}).")
+                notices.append(_("Ignored compare=“{value}”: use city, or an area as field:code (e.g. "
+                                 "council_district:7; fields: {fields}).").format(value=raw, fields=", ".join(GEO_FIELDS)))
                 continue
             canonical = choices.canonical(name, code)
             if canonical is None:
-                notices.append(f"Ignored compare=“{raw}”: there is no such {FIELD_BY_NAME[name].noun}.")
+                notices.append(_("Ignored compare=“{value}”: there is no such {noun}.").format(
+                    value=raw, noun=_(FIELD_BY_NAME[name].noun)))
             else:
                 out["compare"] = (name, canonical)
     return out, notices

@@ -4,6 +4,9 @@
 about anything it had to ignore; in ``strict`` mode (the JSON API) the first problem raises
 ``BadParameter`` instead, which the API turns into HTTP 400. ``to_query`` is the inverse, and
 ``parse(to_query(f)) == f`` for every valid ``f``.
+
+Notices and quick-range labels are in the request's language (``app.i18n``): these functions run
+inside a request (a callback, a layout, an API view), never at import.
 """
 
 from __future__ import annotations
@@ -13,9 +16,13 @@ from datetime import date, timedelta
 from typing import Iterable, Mapping
 from urllib.parse import parse_qsl, urlencode
 
+from app.i18n import LANGUAGES, PSEUDO, _, date_short
+from app.pages import SITE_PARAMS
 from data_access.filters import FIELD_BY_NAME, MULTI_FIELDS, Filters, shift_years
 
 FILTER_PARAMS = ("start", "end") + MULTI_FIELDS
+# Parameters every URL may carry besides the filters (``lang``): never "unknown", here or in the API.
+SITE_PARAM_NAMES = tuple(q.name for q in SITE_PARAMS)
 EARLIEST = date(2000, 1, 1)
 LATEST = date(2099, 12, 31)
 
@@ -54,15 +61,16 @@ def quick_ranges(choices: Choices) -> list[tuple[str, str, date, date]]:
     """(value, label, start, end) for the quick picks: YTD, last 28 days, 12 months, each year."""
     end = choices.today
     picks = [
-        ("ytd", f"Year to date ({end.year})", date(end.year, 1, 1), end),
-        ("28d", "Last 28 days", end - timedelta(days=27), end),
-        ("12m", "Last 12 months", shift_years(end, 1) + timedelta(days=1), end),
+        ("ytd", _("Year to date ({year})").format(year=end.year), date(end.year, 1, 1), end),
+        ("28d", _("Last 28 days"), end - timedelta(days=27), end),
+        ("12m", _("Last 12 months"), shift_years(end, 1) + timedelta(days=1), end),
     ]
     first_year = (choices.first_date or date(end.year, 1, 1)).year
     for year in range(end.year, first_year - 1, -1):
         picks.append((str(year), str(year), date(year, 1, 1), min(date(year, 12, 31), end)))
     if choices.first_date:
-        picks.append(("all", f"All years ({first_year}–{end.year})", choices.first_date, end))
+        picks.append(("all", _("All years ({first}–{last})").format(first=first_year, last=end.year),
+                      choices.first_date, end))
     return picks
 
 
@@ -78,36 +86,42 @@ def parse(query: str | Mapping[str, list[str]], choices: Choices, *, strict: boo
             raise BadParameter(param, message)
         notices.append(message)
 
-    allowed = set(FILTER_PARAMS) | set(extra)
+    allowed = set(FILTER_PARAMS) | set(SITE_PARAM_NAMES) | set(extra)
     values: dict[str, list[str]] = {}
     for key, value in pairs:
         if key not in allowed:
-            problem(key, f"Ignored the unknown parameter “{key}”.")
+            problem(key, _("Ignored the unknown parameter “{name}”.").format(name=key))
             continue
         values.setdefault(key, []).append(value)
+    for raw in values.get("lang", [])[:1]:
+        # ``app.i18n`` has already chosen the language (an unknown code falls back to the browser's).
+        if raw.strip().lower().replace("_", "-").split("-")[0] not in LANGUAGES and raw != PSEUDO:
+            problem("lang", _("Ignored lang=“{value}”: use one of {choices}.").format(
+                value=raw, choices=", ".join(LANGUAGES)))
 
     default = default_filters(choices)
     dates: dict[str, date] = {}
     for name in ("start", "end"):
         raw = values.get(name, [])
         if len(raw) > 1:
-            problem(name, f"“{name}” was given {len(raw)} times; used the first.")
+            problem(name, _("“{name}” was given {n} times; used the first.").format(name=name, n=len(raw)))
         if not raw or raw[0] == "":
             continue
         try:
             d = date.fromisoformat(raw[0])
         except ValueError:
-            problem(name, f"Ignored {name}=“{raw[0]}”: not a date (use YYYY-MM-DD).")
+            problem(name, _("Ignored {name}=“{value}”: not a date (use YYYY-MM-DD).").format(name=name, value=raw[0]))
             continue
         if not EARLIEST <= d <= LATEST:
-            problem(name, f"Ignored {name}={raw[0]}: outside {EARLIEST.year}–{LATEST.year}.")
+            problem(name, _("Ignored {name}={value}: outside {first}–{last}.").format(
+                name=name, value=raw[0], first=EARLIEST.year, last=LATEST.year))
             continue
         dates[name] = d
     start = dates.get("start", default.start)
     end = dates.get("end", default.end if "start" not in dates else max(default.end, start))
     if start > end:
-        problem("start", f"The start date {start} is after the end date {end}; showing the default "
-                         f"range instead.")
+        problem("start", _("The start date {start} is after the end date {end}; showing the default range "
+                           "instead.").format(start=date_short(start), end=date_short(end)))
         start, end = default.start, default.end
 
     chosen: dict[str, list[str]] = {}
@@ -117,7 +131,8 @@ def parse(query: str | Mapping[str, list[str]], choices: Choices, *, strict: boo
                 continue
             code = choices.canonical(name, raw)
             if code is None:
-                problem(name, f"Ignored {name}=“{raw}”: there is no such {FIELD_BY_NAME[name].noun}.")
+                problem(name, _("Ignored {name}=“{value}”: there is no such {noun}.").format(
+                    name=name, value=raw, noun=_(FIELD_BY_NAME[name].noun)))
             elif code not in chosen.setdefault(name, []):
                 chosen[name].append(code)
     return Filters(start=start, end=end, **{k: tuple(v) for k, v in chosen.items()}), notices

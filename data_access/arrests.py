@@ -16,10 +16,13 @@ from data_access.db import Database
 from data_access.demographics import matching_neighborhoods
 from data_access.filters import Filters
 from data_access.schema import agg_arrest_daily, agg_gun_arrest, agg_gun_incident, arrest, geography
+from data_access.text import N_
 from data_access.vocabulary import ARREST_LINKS
 
 CLEARANCE_OFFENSES = ("homicide", "shooting")
 LINKS = ARREST_LINKS.codes  # the clearance columns
+# A top charge whose arrests carry no charge text (a page shows it with ``_(NO_CHARGE_TEXT)``).
+NO_CHARGE_TEXT = N_("(no charge text)")
 
 
 
@@ -91,7 +94,7 @@ def top_charges(db: Database, version: int, f: Filters, limit: int = 15) -> pd.D
     Columns: charge_category, charge, charge_description, n."""
     t = arrest
     cat = func.coalesce(t.c.charge_category, "other").label("charge_category")
-    desc = func.coalesce(t.c.charge_description, "(no charge text)").label("charge_description")
+    desc = func.coalesce(t.c.charge_description, NO_CHARGE_TEXT).label("charge_description")
     stmt = (select(cat, t.c.charge, desc, func.count().label("n"))
             .where(t.c.arrest_date.between(f.start, f.end), *geo_conditions(t, f))
             .group_by(cat, t.c.charge, desc).order_by(func.count().desc(), desc).limit(limit))

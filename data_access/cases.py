@@ -20,6 +20,7 @@ from data_access.conditions import geo_conditions
 from data_access.db import Database
 from data_access.filters import Filters
 from data_access.schema import agg_case_status, agg_charge_outcome, arrest, case_charge, case_search, sao_case
+from data_access.text import N_
 from data_access.vocabulary import reduce_sentence
 
 PAGE_SIZE = 25
@@ -57,7 +58,16 @@ def case_status(db: Database, version: int, f: Filters) -> pd.DataFrame:
 # --- lookup -----------------------------------------------------------------------------------
 
 class BadCaseQuery(ValueError):
-    """A lookup parameter that cannot be used; the message is shown to the user."""
+    """A lookup parameter that cannot be used; the message is shown to the user.
+
+    ``user_message`` is the English template (a msgid marked for the catalog) and ``params`` its
+    values: ``app.i18n.error_text(exc)`` shows it in the reader's language; ``str(exc)`` is the
+    English sentence."""
+
+    def __init__(self, user_message: str, **params):
+        self.user_message = user_message
+        self.params = params
+        super().__init__(user_message.format(**params) if params else user_message)
 
 
 def normalize_case_number(raw: str | None) -> str | None:
@@ -69,7 +79,8 @@ def normalize_case_number(raw: str | None) -> str | None:
     if not s:
         return None
     if not CASE_NUMBER_RE.match(s):
-        raise BadCaseQuery(f"“{raw[:40]}” is not a case number (4–20 letters and digits, e.g. 826000123).")
+        raise BadCaseQuery(N_("“{value}” is not a case number (4–20 letters and digits, e.g. 826000123)."),
+                           value=raw[:40])
     return s
 
 
@@ -101,7 +112,7 @@ def search(db: Database, version: int, f: Filters, case_number: str | None, char
     Three bounded queries: the page's ids (an ordered index range scan that stops after the
     page), those cases' details, and the number of matches up to ``COUNT_CAP``."""
     if page < 1 or page > MAX_PAGE:
-        raise BadCaseQuery(f"Page {page} is out of range (1–{MAX_PAGE}).")
+        raise BadCaseQuery(N_("Page {page} is out of range (1–{last})."), page=page, last=MAX_PAGE)
     t, id_col, conds = _source(f, case_number, charge)
     ids = [r[0] for r in db.execute(
         select(id_col).where(*conds).order_by(t.c.filed_date.desc(), id_col.desc())
@@ -122,7 +133,7 @@ def search(db: Database, version: int, f: Filters, case_number: str | None, char
     df = db.frame(stmt, row_cap=PAGE_SIZE) if ids else pd.DataFrame(
         columns=["case_number", "filed_date", "court", "police_district", "neighborhood", "charges",
                  "first_charge", "gun", "pending"])
-    df["status"] = df.pending.map(lambda p: "Pending" if p else "Decided") if len(df) else pd.Series(dtype="str")
+    df["status"] = df.pending.map(lambda p: N_("Pending") if p else N_("Decided")) if len(df) else pd.Series(dtype="str")
     total = db.execute(select(func.count()).select_from(
         select(id_col).where(*conds).limit(COUNT_CAP + 1).subquery())).scalar()
     return SearchPage(df.reset_index(drop=True), page, has_next, min(total, COUNT_CAP), total > COUNT_CAP)

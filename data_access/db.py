@@ -23,23 +23,30 @@ from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from data_access.text import N_
+
 
 class DataError(Exception):
-    """A failure whose message is safe and useful to show to a user."""
+    """A failure whose message is safe and useful to show to a user.
 
-    user_message = "The data could not be read."
+    ``user_message`` is an English msgid (marked for the catalog); shown with
+    ``app.i18n.error_text(exc)``, which translates it and fills its ``{placeholders}`` from
+    ``params`` (empty here: none of these messages has one)."""
+
+    user_message = N_("The data could not be read.")
+    params: dict = {}
 
 
 class DataUnavailable(DataError):
-    user_message = "The database is not reachable right now. Please try again in a minute."
+    user_message = N_("The database is not reachable right now. Please try again in a minute.")
 
 
 class QueryTimeout(DataError):
-    user_message = "This view took too long to compute. Try a shorter date range or fewer areas."
+    user_message = N_("This view took too long to compute. Try a shorter date range or fewer areas.")
 
 
 class RowCapExceeded(DataError):
-    user_message = "This request would return too many rows. Narrow the filters."
+    user_message = N_("This request would return too many rows. Narrow the filters.")
 
 
 @dataclass(frozen=True)

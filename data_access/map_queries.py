@@ -31,15 +31,16 @@ from data_access.schema import (
     offense_category,
     victim,
 )
+from data_access.text import N_
 
 # The layers the map can shade, in the order the page offers them.
 MAP_LAYERS: dict[str, str] = {
-    "neighborhood": "Neighborhoods",
-    "police_district_2023": "Police districts (2023 map)",
-    "police_district_pre2023": "Police districts (pre-2023 map)",
-    "council_district": "City Council districts",
-    "legislative_district": "State legislative districts",
-    "csa": "Community Statistical Areas",
+    "neighborhood": N_("Neighborhoods"),
+    "police_district_2023": N_("Police districts (2023 map)"),
+    "police_district_pre2023": N_("Police districts (pre-2023 map)"),
+    "council_district": N_("City Council districts"),
+    "legislative_district": N_("State legislative districts"),
+    "csa": N_("Community Statistical Areas"),
 }
 SIMPLIFY_DEGREES = 0.0001  # about 10 m: invisible at city zoom, removes most vertices
 COORD_DECIMALS = 5  # about 1 m

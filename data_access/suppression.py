@@ -31,9 +31,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterable, Mapping, Sequence
 
+from data_access.text import N_
+
 LOW, HIGH = 1, 4
-SMALL_LABEL = "<5"
-WITHHELD_LABEL = "withheld"
+SMALL_LABEL = N_("<5")  # the same in every language, but a msgid so each catalog says so
+WITHHELD_LABEL = N_("withheld")
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,12 @@ class Cell:
     @property
     def shown(self) -> bool:
         return self.value is not None
+
+    def text(self, number=lambda n: f"{n:,}", gettext=lambda s: s) -> str:
+        """What a page prints, in the reader's language: ``number(value)`` (``app.i18n.number``:
+        "1,234" / "1.234") or the withheld label translated (``gettext``). ``label`` stays the
+        English form (the API's JSON and CSV, and the cache, which every language shares)."""
+        return number(self.value) if self.value is not None else gettext(self.label)
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
+from data_access.text import N_, Nn_
+
 
 @dataclass(frozen=True)
 class Vocabulary:
@@ -80,27 +82,27 @@ class Offense:
 
 
 OFFENSES: tuple[Offense, ...] = (
-    Offense("homicide", "Homicide", "violent"),
-    Offense("shooting", "Non-fatal shooting", "violent"),
-    Offense("rape", "Rape", "violent", sexual=True),
-    Offense("robbery_street", "Robbery (street)", "violent"),
-    Offense("robbery_commercial", "Robbery (commercial)", "violent"),
-    Offense("robbery_residence", "Robbery (residence)", "violent"),
-    Offense("robbery_carjacking", "Robbery (carjacking)", "violent"),
-    Offense("agg_assault", "Aggravated assault", "violent"),
-    Offense("common_assault", "Common assault", "other"),
-    Offense("burglary", "Burglary", "property"),
-    Offense("larceny", "Larceny", "property"),
-    Offense("larceny_auto", "Larceny from auto", "property"),
-    Offense("auto_theft", "Auto theft", "property"),
-    Offense("arson", "Arson", "property"),
+    Offense("homicide", N_("Homicide"), "violent"),
+    Offense("shooting", N_("Non-fatal shooting"), "violent"),
+    Offense("rape", N_("Rape"), "violent", sexual=True),
+    Offense("robbery_street", N_("Robbery (street)"), "violent"),
+    Offense("robbery_commercial", N_("Robbery (commercial)"), "violent"),
+    Offense("robbery_residence", N_("Robbery (residence)"), "violent"),
+    Offense("robbery_carjacking", N_("Robbery (carjacking)"), "violent"),
+    Offense("agg_assault", N_("Aggravated assault"), "violent"),
+    Offense("common_assault", N_("Common assault"), "other"),
+    Offense("burglary", N_("Burglary"), "property"),
+    Offense("larceny", N_("Larceny"), "property"),
+    Offense("larceny_auto", N_("Larceny from auto"), "property"),
+    Offense("auto_theft", N_("Auto theft"), "property"),
+    Offense("arson", N_("Arson"), "property"),
 )
 OFFENSE_BY_CODE: dict[str, Offense] = {o.code: o for o in OFFENSES}
 
 OFFENSE_GROUPS = Vocabulary("offense group", (
-    ("violent", "Violent crime"),
-    ("property", "Property crime"),
-    ("other", "Other Part 1"),
+    ("violent", N_("Violent crime")),
+    ("property", N_("Property crime")),
+    ("other", N_("Other Part 1")),
 ))
 GROUP_LABELS = OFFENSE_GROUPS.labels
 
@@ -113,11 +115,11 @@ def offense_label(code: str) -> str:
 # --- weapons ------------------------------------------------------------------------------------
 
 WEAPON_TYPES = Vocabulary("weapon", (
-    ("firearm", "Firearm"),
-    ("knife", "Knife or cutting instrument"),
-    ("other", "Other weapon"),
-    ("hands", "Hands, fists, feet"),
-    ("none", "No weapon recorded"),
+    ("firearm", N_("Firearm")),
+    ("knife", N_("Knife or cutting instrument")),
+    ("other", N_("Other weapon")),
+    ("hands", N_("Hands, fists, feet")),
+    ("none", N_("No weapon recorded")),
 ))
 WEAPONS: tuple[str, ...] = WEAPON_TYPES.codes  # the codes, in order (the demo generator draws from them)
 
@@ -127,32 +129,32 @@ WEAPONS: tuple[str, ...] = WEAPON_TYPES.codes  # the codes, in order (the demo g
 # from a charge's text are data_access.ingest.normalize.CHARGE_RULES).
 # The labels the Arrests page has always shown (short: they label bars and a legend).
 CHARGE_CATEGORIES = Vocabulary("charge category", (
-    ("violent", "Violent"),
-    ("weapons", "Weapons"),
-    ("drugs", "Drugs"),
-    ("property", "Property"),
-    ("warrant", "Warrants"),
-    ("traffic", "Traffic"),
-    ("public_order", "Public order"),
-    ("other", "Other"),
+    ("violent", N_("Violent")),
+    ("weapons", N_("Weapons")),
+    ("drugs", N_("Drugs")),
+    ("property", N_("Property")),
+    ("warrant", N_("Warrants")),
+    ("traffic", N_("Traffic")),
+    ("public_order", N_("Public order")),
+    ("other", N_("Other")),
 ))
 
 DISPOSITIONS = Vocabulary("disposition", (
-    ("guilty", "Guilty"),
-    ("guilty_lesser", "Guilty of a lesser charge"),
-    ("nolle_prosequi", "Nolle prosequi"),
-    ("stet", "Stet"),
-    ("dismissed", "Dismissed"),
-    ("acquitted", "Acquitted (not guilty)"),
-    ("pending", "Pending"),
+    ("guilty", N_("Guilty")),
+    ("guilty_lesser", N_("Guilty of a lesser charge")),
+    ("nolle_prosequi", N_("Nolle prosequi")),
+    ("stet", N_("Stet")),
+    ("dismissed", N_("Dismissed")),
+    ("acquitted", N_("Acquitted (not guilty)")),
+    ("pending", N_("Pending")),
 ))
 
 # How an arrest for a homicide or shooting relates to the incidents of its calendar year
 # (data_access.arrests.clearance).
 ARREST_LINKS = Vocabulary("arrest link", (
-    ("same_year", "Arrests for that year's incidents"),
-    ("earlier_year", "Arrests for earlier years' incidents"),
-    ("unlinked", "Arrests not linked to an incident"),
+    ("same_year", N_("Arrests for that year's incidents")),
+    ("earlier_year", N_("Arrests for earlier years' incidents")),
+    ("unlinked", N_("Arrests not linked to an incident")),
 ))
 
 # --- CVI ----------------------------------------------------------------------------------------
@@ -161,27 +163,27 @@ ARREST_LINKS = Vocabulary("arrest link", (
 # data_access.ingest.normalize.CVI_ALIASES), the CVI page's picker and map key offer, and
 # ``program=`` in the URL accepts. assets/app.css and assets/psad_map.js colour each code.
 CVI_PROGRAM_TYPES = Vocabulary("CVI program type", (
-    ("safe_streets", "Safe Streets site"),
-    ("hospital_vip", "Hospital-based violence intervention"),
-    ("school_vip", "School-based violence intervention"),
-    ("victim_services", "Victim services provider"),
-    ("reentry", "Re-entry services"),
-    ("mediation", "Mediation services"),
+    ("safe_streets", N_("Safe Streets site")),
+    ("hospital_vip", N_("Hospital-based violence intervention")),
+    ("school_vip", N_("School-based violence intervention")),
+    ("victim_services", N_("Victim services provider")),
+    ("reentry", N_("Re-entry services")),
+    ("mediation", N_("Mediation services")),
 ))
 
 # --- demographics -------------------------------------------------------------------------------
 
-UNKNOWN = "Unknown"  # a missing or unreadable value in any demographic dimension
-AGE_BANDS: tuple[str, ...] = ("Under 18", "18-24", "25-34", "35-44", "45-54", "55+")
-SEXES: tuple[str, ...] = ("Male", "Female", UNKNOWN)
-RACES: tuple[str, ...] = ("Black", "White", "Asian", "American Indian", UNKNOWN)
-ETHNICITIES: tuple[str, ...] = ("Hispanic", "Not Hispanic", UNKNOWN)
+UNKNOWN = N_("Unknown")  # a missing or unreadable value in any demographic dimension
+AGE_BANDS: tuple[str, ...] = (N_("Under 18"), "18-24", "25-34", "35-44", "45-54", "55+")
+SEXES: tuple[str, ...] = (N_("Male"), N_("Female"), UNKNOWN)
+RACES: tuple[str, ...] = (N_("Black"), N_("White"), N_("Asian"), N_("American Indian"), UNKNOWN)
+ETHNICITIES: tuple[str, ...] = (N_("Hispanic"), N_("Not Hispanic"), UNKNOWN)
 
 DEMOGRAPHIC_DIMENSIONS = Vocabulary("demographic dimension", (
-    ("age_band", "Age"),
-    ("sex", "Sex"),
-    ("race", "Race"),
-    ("ethnicity", "Ethnicity"),
+    ("age_band", N_("Age")),
+    ("sex", N_("Sex")),
+    ("race", N_("Race")),
+    ("ethnicity", N_("Ethnicity")),
 ))
 # Categories of people (victims, arrestees, defendants) in display order.
 DEMOGRAPHIC_CATEGORIES: dict[str, tuple[str, ...]] = {
@@ -192,8 +194,9 @@ DEMOGRAPHIC_CATEGORIES: dict[str, tuple[str, ...]] = {
 }
 # Residents (census-like population table): the census has no "Unknown", and its race question
 # allows several answers.
-POPULATION_RACES: tuple[str, ...] = ("Black", "White", "Asian", "American Indian", "Other or two or more")
-POPULATION_ETHNICITIES: tuple[str, ...] = ("Hispanic", "Not Hispanic")
+POPULATION_RACES: tuple[str, ...] = (N_("Black"), N_("White"), N_("Asian"), N_("American Indian"),
+                                     N_("Other or two or more"))
+POPULATION_ETHNICITIES: tuple[str, ...] = (N_("Hispanic"), N_("Not Hispanic"))
 
 # Every code -> label table, by name (tests check each has unique codes and labels).
 VOCABULARIES: tuple[Vocabulary, ...] = (
@@ -282,3 +285,73 @@ def reduce_sentence(text: str | None) -> str | None:
         if len(out) >= 12:
             break
     return ", ".join(out) or None
+
+
+# How each phrase of a reduced sentence is shown (``sentence_text``): the stored text is English
+# (the vocabulary above); a page translates it phrase by phrase through these templates.
+SENTENCE_PHRASES: dict[str, str] = {
+    "Probation before judgment": N_("Probation before judgment"),
+    "Life without parole": N_("Life without parole"),
+    "Life": N_("Life"),
+    "Time served": N_("Time served"),
+    "probation": N_("probation"),
+    "suspended": N_("suspended"),
+    "all suspended": N_("all suspended"),
+    "Fine": N_("Fine"),
+    "Restitution": N_("Restitution"),
+    "Community service": N_("Community service"),
+    "Home detention": N_("Home detention"),
+}
+SENTENCE_UNITS: dict[str, tuple[str, str]] = {
+    "year": Nn_("{n} year", "{n} years"),
+    "month": Nn_("{n} month", "{n} months"),
+    "day": Nn_("{n} day", "{n} days"),
+    "hour": Nn_("{n} hour", "{n} hours"),
+}
+SENTENCE_TEMPLATES: dict[str, str] = {
+    "probation": N_("{term} probation"),
+    "suspended": N_("{term} suspended"),
+    "community service": N_("{term} community service"),
+    "Fine": N_("Fine {amount}"),
+    "Restitution": N_("Restitution {amount}"),
+}
+_TERM_RE = re.compile(r"^(\d{1,3})(?: (year|month|day|hour)s?)?$")
+_AMOUNT_RE = re.compile(r"^(Fine|Restitution) \$([\d,]+)$")
+
+
+def sentence_text(summary: str | None, gettext=lambda s: s, ngettext=None, number=None) -> str:
+    """A stored sentence (``reduce_sentence``'s output) in the reader's language, phrase by phrase:
+    ``gettext``/``ngettext`` translate (``app.i18n``'s), ``number`` formats a whole number
+    (``app.i18n.number``). A phrase outside the vocabulary (older data) is shown as stored. The
+    data layer never calls this with a language: its results are cached across languages."""
+    if not summary:
+        return ""
+    ngettext = ngettext or (lambda s, p, n: s if n == 1 else p)
+    number = number or (lambda n: f"{n:,}")
+
+    def term(text: str) -> str | None:
+        m = _TERM_RE.match(text)
+        if not m:
+            return None
+        n, unit = int(m.group(1)), m.group(2)
+        if unit is None:
+            return number(n)
+        return ngettext(*SENTENCE_UNITS[unit], n).format(n=number(n))
+
+    out = []
+    for phrase in summary.split(", "):
+        shown = None
+        if phrase in SENTENCE_PHRASES:
+            shown = gettext(SENTENCE_PHRASES[phrase])
+        elif (t := term(phrase)) is not None:
+            shown = t
+        elif (m := _AMOUNT_RE.match(phrase)):
+            amount = "$" + number(int(m.group(2).replace(",", "")))
+            shown = gettext(SENTENCE_TEMPLATES[m.group(1)]).format(amount=amount)
+        else:
+            for tail in ("community service", "probation", "suspended"):
+                if phrase.endswith(" " + tail) and (t := term(phrase[: -len(tail) - 1])) is not None:
+                    shown = gettext(SENTENCE_TEMPLATES[tail]).format(term=t)
+                    break
+        out.append(shown if shown is not None else phrase)
+    return ", ".join(out)

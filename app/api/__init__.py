@@ -17,6 +17,7 @@ from flask import Flask, jsonify
 
 from app.api import arrests, cases, counts, demographics
 from app.api.params import PREFIX, Endpoint, Param, blueprint
+from app.i18n import _
 
 # Each module declares and serves its endpoints when imported; the README lists them in this order.
 DOMAINS = (counts, demographics, arrests, cases)
@@ -25,7 +26,8 @@ DOMAINS = (counts, demographics, arrests, cases)
 @blueprint.route("/<path:rest>")
 def not_found(rest: str):
     # Without this, Dash's catch-all page route would answer unknown API paths with the app's HTML.
-    return jsonify({"error": f"There is no API endpoint {PREFIX}/{rest}. Try {PREFIX}/counts."}), 404
+    return jsonify({"error": _("There is no API endpoint {path}. Try {example}.").format(
+        path=f"{PREFIX}/{rest}", example=f"{PREFIX}/counts")}), 404
 
 
 def register(server: Flask) -> None:

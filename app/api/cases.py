@@ -10,6 +10,7 @@ from flask import jsonify
 
 from app.api.params import PAGE_NUMBER, Endpoint, Param, endpoint, filters, meta, read
 from app.context import services
+from app.i18n import _
 from data_access import cases as C
 
 OUTCOMES = Endpoint(
@@ -50,7 +51,7 @@ def outcomes():
     mix = mix_rows(C.disposition_mix(db, f))
     summary = outcome_summary(C.case_status(db, f))
     return jsonify({"dispositions": [{"gun": g == "gun", "disposition": d, "charges": int(n)}
-                                     for g, d, n, _ in mix.itertuples(index=False)],
+                                     for g, d, n, _share in mix.itertuples(index=False)],
                     "cases": summary, **meta(f, state)})
 
 
@@ -73,7 +74,7 @@ def case_detail(number: str):
     n = C.normalize_case_number(number)
     detail = C.case_detail(services().db, n) if n else None
     if detail is None:
-        return jsonify({"error": f"There is no case numbered “{number[:40]}”."}), 404
+        return jsonify({"error": _("There is no case numbered “{number}”.").format(number=number[:40])}), 404
     charges = [{"seq": int(r.seq), "statute": r.statute, "description": r.description, "severity": r.severity,
                 "gun": bool(r.is_gun_charge), "disposition": r.disposition,
                 "disposition_date": r.disposition_date.isoformat() if r.disposition_date is not None

@@ -12,6 +12,7 @@ from flask import jsonify, request
 
 from app.api.params import Endpoint, Param, endpoint, filters, meta, read
 from app.context import load_choices, services
+from app.i18n import _, error_text
 from app.urlstate import BadParameter
 from data_access import counts as Q
 from data_access import status
@@ -48,13 +49,14 @@ def _json_key(key):
 @endpoint(COUNTS)
 def counts():
     db = services().db
-    choices, _, state = load_choices(db)  # first: a database that is down is a 503 whatever was asked
+    choices, _options, state = load_choices(db)  # first: a database that is down is a 503 whatever was asked
     args = read(COUNTS)
     dataset, by = args["dataset"], args["by"]
     if not Q.by_supported(dataset, by):
-        raise BadParameter("by", f"by={by} is not available for dataset={dataset}.")
+        raise BadParameter("by", _("by={by} is not available for dataset={dataset}.").format(by=by, dataset=dataset))
     if dataset != "victims" and request.args.getlist("offense"):
-        raise BadParameter("offense", f"offense filters apply only to dataset=victims, not {dataset}.")
+        raise BadParameter("offense", _("offense filters apply only to dataset=victims, not {dataset}.").format(
+            dataset=dataset))
     f, state = filters(COUNTS, loaded=(choices, state))
     df = Q.counts(db, f, by, dataset)
     rows = [{"key": _json_key(k), "count": int(c)} for k, c in zip(df["key"], df["count"])] if len(df) else []
@@ -66,6 +68,6 @@ def health():
     try:
         state = status.state(services().db)
     except DataError as exc:
-        return jsonify({"database": "unavailable", "error": exc.user_message}), 503
+        return jsonify({"database": "unavailable", "error": error_text(exc)}), 503
     return jsonify({"database": "ok", "data_version": state["version"],
                     "data_as_of": state["data_as_of"].isoformat() if state["data_as_of"] else None})

@@ -13,6 +13,7 @@ from flask import Response, jsonify
 
 from app.api.params import Endpoint, Param, endpoint, filters, meta, read
 from app.context import services
+from app.i18n import pgettext
 from data_access import demographics as D
 
 DEMOGRAPHICS = Endpoint(
@@ -23,12 +24,27 @@ DEMOGRAPHICS = Endpoint(
     "`total`. The same suppression as the page.",
     params=(
         Param("dataset", "`victims` (of Part 1 crime) or `arrests`.", default="victims", allowed=D.DATASETS),
-        Param("format", "`csv` gives the same rows as a CSV download.", default="json", allowed=("json", "csv")),
+        Param("format", "`csv` gives the same rows as a CSV download (its header row in the request's "
+                        "language: `lang`, else `Accept-Language`; the columns in the same order).",
+              default="json", allowed=("json", "csv")),
     ),
     offense="only with `dataset=victims`",
 )
 
 CSV_FIELDS = ["dimension", "category", "count", "label", "withheld"]
+
+
+def csv_header() -> list[str]:
+    """The CSV's header row in the request's language, in ``CSV_FIELDS`` order (English: the JSON
+    keys). Only the header is translated: the values are the JSON's, so a script reads either."""
+    labels = {
+        "dimension": pgettext("CSV column", "dimension"),
+        "category": pgettext("CSV column", "category"),
+        "count": pgettext("CSV column", "count"),
+        "label": pgettext("CSV column", "label"),
+        "withheld": pgettext("CSV column", "withheld"),
+    }
+    return [labels[k] for k in CSV_FIELDS]
 
 
 @endpoint(DEMOGRAPHICS)
@@ -41,9 +57,9 @@ def demographics():
              "withheld": c.reason} for dim, t in demo.tables.items() for c in t.cells]
     if args["format"] == "csv":
         buf = io.StringIO()
-        w = csv.DictWriter(buf, fieldnames=CSV_FIELDS)
-        w.writeheader()
-        w.writerows(rows)
+        w = csv.writer(buf)
+        w.writerow(csv_header())
+        w.writerows([r[k] for k in CSV_FIELDS] for r in rows)
         return Response(buf.getvalue(), mimetype="text/csv",
                         headers={"Content-Disposition": f"attachment; filename={dataset}-demographics.csv"})
     return jsonify({"dataset": dataset, "years": [demo.first_year, demo.last_year],

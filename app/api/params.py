@@ -19,6 +19,7 @@ from typing import Any
 from flask import Blueprint, jsonify, make_response, request
 
 from app.context import load_choices, services
+from app.i18n import _, error_text, get_lang
 from app.reference import version
 from app.urlstate import BadParameter, Choices, Filters, parse
 from data_access import status
@@ -45,11 +46,13 @@ class Param:
     def value(self, raw: str | None) -> Any:
         value = self.default if raw is None else raw
         if self.allowed is not None and value not in self.allowed:
-            raise BadParameter(self.name, f"{self.name}=“{value}” is not one of: {', '.join(self.allowed)}.")
+            raise BadParameter(self.name, _("{name}=“{value}” is not one of: {choices}.").format(
+                name=self.name, value=value, choices=", ".join(self.allowed)))
         if self.kind == PAGE_NUMBER:
             # isdecimal, not isdigit: "²" is a digit that int() cannot read.
             if not value.isdecimal():
-                raise BadParameter(self.name, f"{self.name}=“{value}” is not a {PAGE_NUMBER}.")
+                raise BadParameter(self.name, _("{name}=“{value}” is not a page number.").format(
+                    name=self.name, value=value))
             return int(value)
         return value
 
@@ -81,7 +84,7 @@ def one(name: str) -> str | None:
     """The single value of query parameter ``name`` (None when absent)."""
     values = request.args.getlist(name)
     if len(values) > 1:
-        raise BadParameter(name, f"“{name}” may be given only once.")
+        raise BadParameter(name, _("“{name}” may be given only once.").format(name=name))
     return values[0] if values else None
 
 
@@ -95,13 +98,13 @@ def filters(spec: Endpoint, *, offense_ok: bool = True,
     """(filters, data state) from the page URL's parameters; the endpoint's own names are allowed
     beside them. ``loaded`` is (choices, state) when the view has already read them."""
     if loaded is None:
-        choices, _, state = load_choices(services().db)
+        choices, _options, state = load_choices(services().db)
     else:
         choices, state = loaded
     if not offense_ok and request.args.getlist("offense"):
-        raise BadParameter("offense", "offense filters do not apply here (arrests and cases are not "
-                                      "Part 1 offense categories).")
-    f, _ = parse(request.args.to_dict(flat=False), choices, strict=True, extra=spec.names)
+        raise BadParameter("offense", _("offense filters do not apply here (arrests and cases are not "
+                                        "Part 1 offense categories)."))
+    f, _notices = parse(request.args.to_dict(flat=False), choices, strict=True, extra=spec.names)
     return f, state
 
 
@@ -119,15 +122,23 @@ def guard(view: Callable) -> Callable:
     def wrapped(*args, **kwargs):
         try:
             return view(*args, **kwargs)
-        except BadParameter as exc:
+        except BadParameter as exc:  # its message is already in the request's language
             return jsonify({"error": exc.message, "parameter": exc.param}), 400
         except BadCaseQuery as exc:
-            return jsonify({"error": str(exc)}), 400
+            return jsonify({"error": error_text(exc)}), 400
         except RowCapExceeded as exc:
-            return jsonify({"error": exc.user_message}), 400
+            return jsonify({"error": error_text(exc)}), 400
         except DataError as exc:
-            return jsonify({"error": exc.user_message}), 503
+            return jsonify({"error": error_text(exc)}), 503
     return wrapped
+
+
+def localized() -> bool:
+    """Whether this request's answer depends on the reader's language: a CSV download, whose header
+    row is in it (JSON keys, codes and values are English whatever the language; error messages are
+    translated, but errors are never cached). Such an answer's ETag names the language, and unless
+    ``lang`` is in the URL it says ``Vary: Accept-Language``."""
+    return request.args.get("format") == "csv"
 
 
 def http_cached(view: Callable) -> Callable:
@@ -140,13 +151,16 @@ def http_cached(view: Callable) -> Callable:
     def wrapped(*args, **kwargs):
         svc = services()
         state = status.state(svc.db)
-        etag = f"{version()}-{state['version']}"
+        in_lang = localized()
+        etag = f"{version()}-{state['version']}" + (f"-{get_lang()}" if in_lang else "")
         if request.if_none_match.contains_weak(etag):
             response = make_response("", 304)
         else:
             response = make_response(view(*args, **kwargs))
             if response.status_code != 200:
                 return response
+        if in_lang and "lang" not in request.args:
+            response.vary.add("Accept-Language")
         response.set_etag(etag, weak=True)
         if state.get("updated_at"):
             response.last_modified = state["updated_at"]
