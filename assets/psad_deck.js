@@ -1,10 +1,12 @@
 // The presentation deck (/present): keys, clicker, full screen, timed advance and fitting the
 // 1280 x 720 slide canvas to the screen. Everything here runs in the browser: moving between slides
 // makes no request, so the deck keeps working if the network drops after it loaded.
+// Words: none here. What the script says or writes (the pause button's two states, what the live
+// region announces) comes from the deck's data-* attributes, rendered in the page's language.
 (function () {
   "use strict";
   var W = 1280, H = 720;
-  var state = { key: null, n: 1, count: 1, timer: null };
+  var state = { key: null, n: 1, count: 1, timer: null, paused: false };
 
   function deck() { return document.querySelector(".deck"); }
 
@@ -59,7 +61,7 @@
     var d = deck();
     if (state.timer) { window.clearInterval(state.timer); state.timer = null; }
     var secs = d ? parseInt(d.getAttribute("data-advance"), 10) : 0;
-    if (secs > 0 && state.count > 1) {
+    if (secs > 0 && state.count > 1 && !state.paused) {
       state.timer = window.setInterval(function () { show(state.n >= state.count ? 1 : state.n + 1); }, secs * 1000);
     }
   }
@@ -82,6 +84,26 @@
     }
   }
 
+  // The lobby loop's pause (WCAG 2.2.2): P or the Pause button stops the timed advance and starts it
+  // again; the button's words for each state are on the button (data-text-*, data-label-*).
+  function pause(on) {
+    var d = deck();
+    if (!d || !(parseInt(d.getAttribute("data-advance"), 10) > 0)) { return; }
+    state.paused = on;
+    d.classList.toggle("paused", on);
+    var b = d.querySelector("[data-deck-action='pause']");
+    if (b) {
+      var which = on ? "play" : "pause";
+      b.textContent = b.getAttribute("data-text-" + which) || b.textContent;
+      b.setAttribute("aria-label", b.getAttribute("data-label-" + which) || "");
+      b.setAttribute("title", b.getAttribute("data-label-" + which) || "");
+      b.setAttribute("aria-pressed", on ? "true" : "false");
+    }
+    var live = document.getElementById("present-live");
+    if (live) { live.textContent = d.getAttribute(on ? "data-text-paused" : "data-text-resumed") || ""; }
+    restartTimer();
+  }
+
   function act(action) {
     if (action === "next") { show(state.n + 1); }
     else if (action === "prev") { show(state.n - 1); }
@@ -89,12 +111,13 @@
     else if (action === "last") { show(state.count); }
     else if (action === "fullscreen") { fullscreen(); }
     else if (action === "exit") { exit(); }
+    else if (action === "pause") { pause(!state.paused); }
   }
 
   var KEYS = {
     ArrowRight: "next", ArrowDown: "next", PageDown: "next", " ": "next", Spacebar: "next",
     ArrowLeft: "prev", ArrowUp: "prev", PageUp: "prev", Home: "first", End: "last",
-    f: "fullscreen", F: "fullscreen", Escape: "exit", Esc: "exit",
+    f: "fullscreen", F: "fullscreen", Escape: "exit", Esc: "exit", p: "pause", P: "pause",
   };
 
   document.addEventListener("keydown", function (ev) {
@@ -142,6 +165,7 @@
     state.key = d.getAttribute("data-key");
     state.count = parseInt(d.getAttribute("data-count"), 10) || 1;
     state.n = 0;
+    state.paused = false;
     d.setAttribute("data-ready", "1");
     fit();
     show(slideFromUrl() || parseInt(d.getAttribute("data-start"), 10) || 1);

@@ -26,6 +26,7 @@ from dash import Output, State
 from flask import has_request_context, request
 
 from app import ids
+from app.i18n import DEFAULT, _, get_lang, ngettext
 from app.pageparams import PRESENT_DEFAULTS, kept_pairs, parse_present, with_page_params
 from app.pages import PAGE_BY_NAME, LayoutInputs, Page
 from app.settings import Settings
@@ -43,6 +44,7 @@ from data_access.filters import FIELD_BY_NAME, GEO_FIELDS, Filters
 from layouts import cases as LC
 from layouts import present as L
 from layouts import summary as LS
+from layouts.common import caption_of, fmt_int, join_words
 
 # The geography whose areas the map shades, most detailed first.
 MAP_FIELD_ORDER = ("neighborhood", "council_district", "legislative_district", "police_district")
@@ -108,7 +110,8 @@ def map_data(db: Database, sides: list[tuple[str, Filters]], names: dict,
 
     The drawn map is kept in the cache by everything it is drawn from (data version, layer, the
     counts' filters, the outlined areas), and the boundaries are read only to draw it: a warm deck
-    neither draws it again nor unpacks the layer's shapes (~80 KB)."""
+    neither draws it again nor unpacks the layer's shapes (~80 KB). The drawing holds no words, so
+    one cached map serves every language; the sentences are made per request."""
     chosen = [x for x in MAP_FIELD_ORDER if any(getattr(f, x) for _, f in sides)]
     field = chosen[0] if chosen else "neighborhood"
     layer = FIELD_BY_NAME[field].options_layer
@@ -116,13 +119,13 @@ def map_data(db: Database, sides: list[tuple[str, Filters]], names: dict,
     # A side that is one area of another field is ranked among that field's areas.
     ranked = sorted({k for _, f in sides for k in GEO_FIELDS if k != field and _single_field(f) == k})
     counts = gather(*[lambda k=k: MQ.area_counts(db, base, FIELD_BY_NAME[k].options_layer) for k in (field, *ranked)])
-    per_field = {k: (_by_code(c), list(names.get(k, {})), _layer_noun(FIELD_BY_NAME[k].options_layer))
+    per_field = {k: (_by_code(c), list(names.get(k, {})), FIELD_BY_NAME[k].options_layer)
                  for k, c in zip((field, *ranked), counts)}
-    by_code, _, noun = per_field[field]
+    by_code = per_field[field][0]
     ranks = [rank_sentence(label, f, per_field, names.get(field, {}), names, victims=totals[i] if totals else None)
              for i, (label, f) in enumerate(sides)]
     outlined = [(label, f) for label, f in sides if any(getattr(f, x) for x in GEO_FIELDS)]
-    m = L.MapData(layer_noun=noun, shapes={}, counts=by_code, outlines=[(label, []) for label, _ in outlined],
+    m = L.MapData(layer=layer, shapes={}, counts=by_code, outlines=[(label, []) for label, _ in outlined],
                   ranks=ranks)
 
     def draw() -> str:
@@ -145,11 +148,6 @@ def _by_code(counts: pd.DataFrame) -> dict[str, int]:
     return dict(zip(counts.code, counts.current.astype(int))) if len(counts) else {}
 
 
-def _layer_noun(layer: str) -> str:
-    noun = MQ.MAP_LAYERS[layer].split(" (")[0].lower()
-    return noun.replace("city council", "City Council").replace("state legislative", "State legislative")
-
-
 def _single_field(f: Filters) -> str | None:
     """The one geography field ``f`` chooses areas of (None: none, or several fields)."""
     used = [k for k in GEO_FIELDS if getattr(f, k)]
@@ -158,8 +156,9 @@ def _single_field(f: Filters) -> str | None:
 
 def rank_sentence(label: str, f: Filters, per_field: dict, shaded_names: dict, names: dict,
                   victims: int | None = None) -> str:
-    """Where the area stands, in words. ``per_field``: field -> (victims per area code, every
-    area's code, the areas' noun) for the shaded field and each field a side is one area of.
+    """Where the area stands, in words (the request's language). ``per_field``: field -> (victims
+    per area code, every area's code, the areas' map layer) for the shaded field and each field a
+    side is one area of.
 
     One area: its victims and rank among its field's areas. Several areas of one field: their
     victims together and each one's rank (the busiest one's past three). Areas of several fields
@@ -169,48 +168,74 @@ def rank_sentence(label: str, f: Filters, per_field: dict, shaded_names: dict, n
     if field is None and not any(getattr(f, k) for k in GEO_FIELDS):
         by_code = next(iter(per_field.values()))[0]
         top = sorted(shaded_names, key=lambda c: -by_code.get(c, 0))[:2]
-        most = " and ".join(f"{shaded_names[c]} ({by_code.get(c, 0):,})" for c in top)
-        return f"Citywide: {sum(by_code.values()):,} victims. Most: {most}."
+        most = join_words([_("{area} ({n})").format(area=shaded_names[c], n=fmt_int(by_code.get(c, 0))) for c in top])
+        total = sum(by_code.values())
+        return ngettext("Citywide: {n} victim. Most: {most}.", "Citywide: {n} victims. Most: {most}.", total).format(
+            n=fmt_int(total), most=most)
     if field is None or field not in per_field:
-        n = "an unknown number of" if victims is None else f"{victims:,}"
-        return f"{label}: {n} victims where these areas overlap; not ranked, as no other area is drawn the same way."
-    by_code, codes, noun = per_field[field]
+        if victims is None:
+            return _("{area}: an unknown number of victims where these areas overlap; not ranked, as no other area "
+                     "is drawn the same way.").format(area=label)
+        return ngettext("{area}: {n} victim where these areas overlap; not ranked, as no other area is drawn the "
+                        "same way.",
+                        "{area}: {n} victims where these areas overlap; not ranked, as no other area is drawn the "
+                        "same way.", victims).format(area=label, n=fmt_int(victims))
+    by_code, codes, layer = per_field[field]
     mine = getattr(f, field)
+    total = len(codes)
+    areas = L.layer_count(layer, total)  # "278 neighborhoods"
 
     def rank(code: str) -> int:
         n = by_code.get(code, 0)
         return 1 + sum(1 for c in codes if by_code.get(c, 0) > n)
 
-    def most(code: str) -> str:  # "the 5th most", "tied for the 5th most"
+    def tied(code: str) -> bool:
         n = by_code.get(code, 0)
-        tied = any(by_code.get(c, 0) == n for c in codes if c != code)
-        return ("tied for " if tied else "") + f"{_ordinal(rank(code))} most"
+        return any(by_code.get(c, 0) == n for c in codes if c != code)
 
     if len(mine) == 1:
-        n = by_code.get(mine[0], 0)
+        code = mine[0]
+        n = by_code.get(code, 0)
         if n == 0:
-            others = sum(1 for c in codes if c != mine[0] and not by_code.get(c, 0))
-            return f"{label}: no victims in the period; {others + 1} of the {len(codes)} {noun} had none."
-        return f"{label}: {n:,} victims, {most(mine[0])} of {len(codes)} {noun}."
+            none = 1 + sum(1 for c in codes if c != code and not by_code.get(c, 0))
+            return ngettext("{area}: no victims in the period; {k} of the {areas} had none.",
+                            "{area}: no victims in the period; {k} of the {areas} had none.", none).format(
+                area=label, k=fmt_int(none), areas=areas)
+        r, t = rank(code), tied(code)
+        # whole sentences: word order, ordinals and agreement differ between languages
+        if r == 1 and not t:
+            text = ngettext("{area}: {n} victim, the most of {areas}.",
+                            "{area}: {n} victims, the most of {areas}.", n)
+        elif r == 1:
+            text = ngettext("{area}: {n} victim, tied for the most of {areas}.",
+                            "{area}: {n} victims, tied for the most of {areas}.", n)
+        elif not t:
+            text = ngettext("{area}: {n} victim, {rank} most of {areas}.",
+                            "{area}: {n} victims, {rank} most of {areas}.", n)
+        else:
+            text = ngettext("{area}: {n} victim, tied for {rank} most of {areas}.",
+                            "{area}: {n} victims, tied for {rank} most of {areas}.", n)
+        return text.format(area=label, n=fmt_int(n), rank=L.ordinal(r), areas=areas)
     together = sum(by_code.get(c, 0) for c in mine)
     # as the captions spell them (layouts.common.geo_phrases): a name where the value leads the
     # caption, the number in its caption for numbered districts ("Council District 7")
-    caption = FIELD_BY_NAME[field].caption[0]
-    spelled = {c: names.get(field, {}).get(c, c) if caption.startswith("{}") else caption.format(c) for c in mine}
+    fld = FIELD_BY_NAME[field]
+    spelled = {c: names.get(field, {}).get(c, c) if fld.caption[0].startswith("{}") else caption_of(fld, 1).format(c)
+               for c in mine}
     busiest = sorted(mine, key=lambda c: (rank(c), c))
     if len(mine) <= 3:
-        each = "; ".join(f"{spelled[c]} {by_code.get(c, 0):,}, {most(c)}" for c in busiest)
-        return f"{label}: {together:,} victims together ({each} of {len(codes)} {noun})."
+        each = "; ".join(_("{area} {n}, {most}").format(area=spelled[c], n=fmt_int(by_code.get(c, 0)),
+                                                        most=L.most_words(rank(c), tied(c))) for c in busiest)
+        return ngettext("{area}: {n} victim together ({each} of {areas}).",
+                        "{area}: {n} victims together ({each} of {areas}).", together).format(
+            area=label, n=fmt_int(together), each=each, areas=areas)
     top = busiest[0]
-    return (f"{label}: {together:,} victims together in {len(mine)} {noun}; the busiest, {spelled[top]}, had "
-            f"{by_code.get(top, 0):,}, {most(top)} of {len(codes)}.")
-
-
-def _ordinal(n: int) -> str:
-    if n == 1:
-        return "the"
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"the {n}{suffix}"
+    return ngettext("{area}: {n} victim together in {mine}; the busiest, {busiest}, had {m}, {most} of {total}.",
+                    "{area}: {n} victims together in {mine}; the busiest, {busiest}, had {m}, {most} of {total}.",
+                    together).format(area=label, n=fmt_int(together), mine=L.layer_count(layer, len(mine)),
+                                     busiest=spelled[top],
+                                     m=fmt_int(by_code.get(top, 0)), most=L.most_words(rank(top), tied(top)),
+                                     total=fmt_int(total))
 
 
 def view_links(f: Filters, search: str | None, view: dict, public_url: str = "") -> tuple[str, str]:
@@ -253,7 +278,9 @@ def compute(r: PageRequest) -> dict:
 
 
 def error_outputs(message: str) -> dict:
-    return {"deck": L.message_deck("The slides are not available", message, exit_href="/", theme="light",
+    lang = get_lang()  # Escape keeps the reader's language (a site-wide parameter)
+    exit_href = "/" if lang == DEFAULT else "/?" + urlencode({"lang": lang})
+    return {"deck": L.message_deck(_("The slides are not available"), message, exit_href=exit_href, theme="light",
                                    key="error")}
 
 

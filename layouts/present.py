@@ -8,6 +8,10 @@ sizes below are the sizes on a 1280 x 720 projector and grow with a 1920 x 1080 
 theme's stylesheet (``assets/deck.css``, at least 7:1), marks are mid-tones with at least 3:1
 against both the light and the dark background. Nothing is only on hover: charts are static and
 carry their numbers as labels, and the map comes with its numbers in words.
+
+Words: every sentence is one translated template (``app.i18n``), filled with numbers and dates in
+the reader's language; ``DeckData`` itself holds no words but area names, so the cached data it is
+built from serves every language.
 """
 
 from __future__ import annotations
@@ -21,11 +25,13 @@ from datetime import date
 import pandas as pd
 from dash import dcc, html
 
-from app import ids
+from app import i18n, ids
+from app.i18n import N_, Nn_, _, ngettext
 from data_access.demographics import Demographics
 from data_access.filters import Filters
+from data_access.suppression import Cell
 from data_access.vocabulary import CHARGE_CATEGORIES, CVI_PROGRAM_TYPES, DISPOSITIONS, offense_label
-from layouts.common import FONT, fmt_int, fmt_pct, fmt_signed, geo_phrases
+from layouts.common import FONT, fmt_int, fmt_pct, fmt_signed, geo_phrases, graph_config, join_words
 from layouts.summary import Card, complete_periods
 
 PALETTE = {  # >= 3:1 against #ffffff and #121212 both
@@ -35,6 +41,22 @@ MAP_CLASSES = ("#dbe7f6", "#a9c6ea", "#6f9fd8", "#3b6fb6", "#1d4580")  # light t
 STATIC = {"staticPlot": True, "displayModeBar": False, "responsive": False}
 MIN_RECORDS = 10  # fewer victims than this in an area: the charts say so instead of drawing noise
 
+# The areas a map layer is made of: counted ("of 278 neighborhoods"), and one of them in the map's key.
+LAYER_WORDS = {
+    "neighborhood": (Nn_("{n} neighborhood", "{n} neighborhoods"), N_("Victims per neighborhood:")),
+    "police_district_2023": (Nn_("{n} police district", "{n} police districts"), N_("Victims per police district:")),
+    "police_district_pre2023": (Nn_("{n} police district", "{n} police districts"),
+                                N_("Victims per police district:")),
+    "council_district": (Nn_("{n} City Council district", "{n} City Council districts"),
+                         N_("Victims per City Council district:")),
+    "legislative_district": (Nn_("{n} State legislative district", "{n} State legislative districts"),
+                             N_("Victims per State legislative district:")),
+    "csa": (Nn_("{n} Community Statistical Area", "{n} Community Statistical Areas"),
+            N_("Victims per Community Statistical Area:")),
+}
+# "the 5th": English picks the suffix by its own rule; other languages translate all four alike.
+ORDINALS = {"st": N_("the {n}st"), "nd": N_("the {n}nd"), "rd": N_("the {n}rd"), "th": N_("the {n}th")}
+
 
 # --- what the deck is built from ---------------------------------------------------------------
 
@@ -42,7 +64,7 @@ MIN_RECORDS = 10  # fewer victims than this in an area: the charts say so instea
 class AreaData:
     """One side of the deck: an area (or the city) under the deck's dates and offenses."""
 
-    label: str  # "Council District 7", "Baltimore City"
+    label: str  # "Council District 7", "Baltimore City" (in the request's language)
     filters: Filters
     cards: list[Card]
     victims: int  # victims in the span (all offenses the filters allow)
@@ -60,7 +82,7 @@ class AreaData:
 
 @dataclass(frozen=True)
 class MapData:
-    layer_noun: str  # "neighborhoods"
+    layer: str  # the shaded layer's code ("neighborhood"): its noun is put in words when shown
     shapes: dict  # map_queries.area_shapes of the shaded layer (needed only to draw: may be {} with src)
     counts: dict  # code -> victims in the span, citywide
     outlines: list[tuple[str, list[dict]]]  # (area label, geometries) per side, to draw on top
@@ -87,29 +109,71 @@ class DeckData:
 def area_label(f: Filters, names: dict[str, dict[str, str]]) -> str:
     """The area the filters choose, in words: "Council District 7", "Oak Hill and Roland Park",
     "Baltimore City" when no area is chosen. ``names``: field -> code -> name."""
-    return " in ".join(geo_phrases(f, names, conj="and")) or "Baltimore City"
+    phrases = geo_phrases(f, names, conj="and")
+    if not phrases:
+        return _("Baltimore City")
+    out = phrases[-1]
+    for p in reversed(phrases[:-1]):  # "A in B in C"
+        out = _("{area} in {larger}").format(area=p, larger=out)
+    return out
+
+
+def _day_month_wide(d: date) -> str:
+    """"1 January" / "1 de enero"."""
+    from babel.dates import format_date
+
+    loc = i18n.babel_locale()
+    return format_date(d, "d MMMM" if loc == "en" else "d 'de' MMMM", locale=loc)
 
 
 def period_words(f: Filters) -> str:
     """"1 January – 30 November 2026" (the year once when both ends share it)."""
     if f.start.year == f.end.year:
         if f.start == date(f.start.year, 1, 1) and f.end == date(f.end.year, 12, 31):
-            return f"the whole of {f.start.year}"
-        return f"{f.start.day} {f.start:%B} – {f.end.day} {f.end:%B} {f.end.year}"
-    return f"{f.start.day} {f.start:%B} {f.start.year} – {f.end.day} {f.end:%B} {f.end.year}"
+            return _("the whole of {year}").format(year=f.start.year)
+        return _("{start} – {end} {year}").format(start=_day_month_wide(f.start), end=_day_month_wide(f.end),
+                                                    year=f.end.year)
+    return _("{start} – {end}").format(start=i18n.date_long(f.start), end=i18n.date_long(f.end))
+
+
+def offense_names(f: Filters) -> str:
+    return ", ".join(_(offense_label(o)) for o in f.offense)
 
 
 def offense_words(f: Filters) -> str:
-    return ", ".join(offense_label(o) for o in f.offense) if f.offense else "All Part 1 crime"
-
-
-def offense_phrase(f: Filters) -> str:
-    """Inside a sentence: "all Part 1 crime", "homicide, shooting"."""
-    return ", ".join(offense_label(o) for o in f.offense) if f.offense else "all Part 1 crime"
+    return offense_names(f) if f.offense else _("All Part 1 crime")
 
 
 def as_of_words(d: date | None) -> str:
-    return f"Data as of {d.day} {d:%B %Y}" if d else "No data loaded"
+    return _("Data as of {date}").format(date=i18n.date_long(d)) if d else _("No data loaded")
+
+
+def capital(words: str) -> str:
+    return words[:1].upper() + words[1:]
+
+
+def share_text(percent: float | None) -> str:
+    """A share in percent, unsigned: "12%" / "12 %" ("—" when there is none)."""
+    return "—" if percent is None else fmt_pct(percent).lstrip("+")
+
+
+def ordinal(n: int) -> str:
+    """"the 5th" (a rank of 1 reads "the most" in the sentences: see ``most_words``)."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return _(ORDINALS[suffix]).format(n=n)
+
+
+def layer_count(layer: str, n: int) -> str:
+    """"278 neighborhoods", "1 police district"."""
+    one, many = LAYER_WORDS.get(layer, LAYER_WORDS["neighborhood"])[0]
+    return ngettext(one, many, n).format(n=fmt_int(n))
+
+
+def most_words(rank: int, tied: bool) -> str:
+    """An area's place among the others: "the most", "tied for the 5th most"."""
+    if rank == 1:
+        return _("tied for the most") if tied else _("the most")
+    return (_("tied for {rank} most") if tied else _("{rank} most")).format(rank=ordinal(rank))
 
 
 # --- the pieces of a slide -------------------------------------------------------------------------
@@ -121,7 +185,7 @@ def _sides(deck: DeckData, build, *, heading=None) -> html.Div:
     cols = []
     for a in deck.areas:
         body = build(a, two)
-        title = a.label + (f" · {heading(a)}" if heading else "")
+        title = _("{area} · {what}").format(area=a.label, what=heading(a)) if heading else a.label
         cols.append(html.Div(([html.H3(title, className="side-title")] if two else []) + _list(body),
                              className="side"))
     return html.Div(cols, className="sides two" if two else "sides")
@@ -143,12 +207,12 @@ def plain(message: str) -> html.P:
 def bar_rows(rows: list[tuple[str, float | None, str]], *, label: str) -> html.Div:
     """A bar chart in HTML: (category, value or None when withheld, the number as printed). A
     withheld row has its label and no bar. ``label`` names the chart for screen readers."""
-    top = max([v for _, v, _ in rows if v is not None] or [1]) or 1
+    top = max([v for _c, v, _t in rows if v is not None] or [1]) or 1
     items = []
     for cat, value, text in rows:
         width = f"{100 * value / top:.1f}%" if value else "0"
         items.append(html.Div([
-            html.Span(cat, className="bar-cat"),
+            html.Span(cat, className="bar-cat", title=cat),
             html.Span(html.Span(className="bar-fill", style={"width": width}), className="bar-track"),
             html.Span(text, className="bar-num"),
         ], className="bar-row", role="listitem"))
@@ -156,9 +220,11 @@ def bar_rows(rows: list[tuple[str, float | None, str]], *, label: str) -> html.D
 
 
 def chart(fig: dict, label: str, *, width: int, height: int) -> html.Figure:
-    """A static Plotly chart (no hover, no mode bar) with its text alternative."""
+    """A static Plotly chart (no hover, no mode bar) with its text alternative; its dates and
+    numbers in the reader's language (Plotly's locale, as ``layouts.common.graph`` sets it)."""
+    locale = {k: v for k, v in graph_config().items() if k in ("locale", "locales")}
     return html.Figure([
-        dcc.Graph(figure=fig, config=STATIC, style={"width": f"{width}px", "height": f"{height}px"},
+        dcc.Graph(figure=fig, config={**STATIC, **locale}, style={"width": f"{width}px", "height": f"{height}px"},
                   className="deck-graph"),
         html.Figcaption(label, className="visually-hidden"),
     ], className="deck-chart", role="img", **{"aria-label": label})
@@ -191,18 +257,19 @@ class Slide:
 
 def title_slide(deck: DeckData) -> Slide:
     a = deck.areas[0]
-    names = " compared with ".join(x.label for x in deck.areas)
+    names = deck.areas[0].label if len(deck.areas) == 1 else _("{area} compared with {other}").format(
+        area=deck.areas[0].label, other=deck.areas[1].label)
     body = [
-        html.P("Public safety in", className="title-kicker"),
+        html.P(_("Public safety in"), className="title-kicker"),
         html.H2(names, className="title-area"),
-        html.P([html.Span(period_words(a.filters), className="title-period"), " · ", offense_words(a.filters)],
-               className="title-when"),
+        html.P([html.Span(capital(period_words(a.filters)), className="title-period"), " · ",
+                offense_words(a.filters)], className="title-when"),
         html.P(as_of_words(deck.data_as_of), className="title-asof"),
     ]
     if deck.notices:
         body.append(html.Ul([html.Li(n) for n in deck.notices], className="deck-notices"))
-    return Slide("title", "", body, "Counts are victims of Part 1 crime reported to the Baltimore Police "
-                 "Department, by the date the crime happened. Source: Open Baltimore.")
+    return Slide("title", "", body, _("Counts are victims of Part 1 crime reported to the Baltimore Police "
+                                      "Department, by the date the crime happened. Source: Open Baltimore."))
 
 
 COMPARED_CARDS = ("homicide", "shooting", "violent", "all")  # four rows fit beside a second area
@@ -211,14 +278,18 @@ COMPARED_CARDS = ("homicide", "shooting", "violent", "all")  # four rows fit bes
 def card_change(c: Card, min_compare: int) -> tuple[str, str]:
     """(the change in words, its tone: "down", "up", "flat" or "") of a headline card."""
     if c.current is None or c.change is None:
-        return c.note, ""
+        return _(c.note), ""
     if c.change == 0:
-        return ("none, as a year earlier" if not c.prior else "■ the same as a year earlier"), "flat"
+        return (_("none, as a year earlier") if not c.prior else _("■ the same as a year earlier")), "flat"
     arrow = "▼" if c.change < 0 else "▲"
-    pct = f", {fmt_pct(c.pct)}" if c.pct is not None else ""
-    change = f"{arrow} {fmt_signed(c.change)}{pct} from {fmt_int(c.prior)}"
+    if c.pct is not None:
+        change = _("{arrow} {change}, {pct} from {prior}").format(
+            arrow=arrow, change=fmt_signed(c.change), pct=fmt_pct(c.pct), prior=fmt_int(c.prior))
+    else:
+        change = _("{arrow} {change} from {prior}").format(arrow=arrow, change=fmt_signed(c.change),
+                                                            prior=fmt_int(c.prior))
     if c.note and c.pct is None and c.prior is not None and c.prior >= min_compare:
-        change += f" · {c.note}"  # the earlier span only partly covered
+        change = _("{change} · {note}").format(change=change, note=_(c.note))  # the earlier span only partly covered
     return change, ("down" if c.change < 0 else "up" if c.change > 0 else "flat")
 
 
@@ -236,29 +307,32 @@ def headline_slide(deck: DeckData, min_compare: int) -> Slide:
             if not two else [html.Td([html.Div(value, className="big-value"),
                                       html.Div(change, className=f"big-change {tone}".strip())])]
 
-    head = [html.Th(html.Span("Measure", className="visually-hidden"), scope="col")]
+    head = [html.Th(html.Span(_("Measure"), className="visually-hidden"), scope="col")]
     if two:
         head += [html.Th(a.label, scope="col", className="side-title") for a in deck.areas]
     else:
-        head += [html.Th("Victims", scope="col", className="visually-hidden"),
-                 html.Th("Against a year earlier", scope="col", className="visually-hidden")]
-    rows = [html.Tr([html.Th(by_key[0][k].title, scope="row", className="big-title"),
+        head += [html.Th(_("Victims"), scope="col", className="visually-hidden"),
+                 html.Th(_("Against a year earlier"), scope="col", className="visually-hidden")]
+    rows = [html.Tr([html.Th(_(by_key[0][k].title), scope="row", className="big-title"),
                      *[td for cards in by_key for td in cell(cards[k])]], **{"data-key": k}) for k in keys]
     f = deck.areas[0].filters
     prior = f.prior()
-    what = "" if not f.offense else f"Victims of {offense_phrase(f)}, "
-    words = f"{what}{period_words(f)}, against the same days a year earlier."
-    lead = html.P(words[0].upper() + words[1:], className="slide-lead")
-    return Slide("headline", "The headline numbers",
+    if f.offense:
+        words = _("Victims of {offenses}, {period}, against the same days a year earlier.").format(
+            offenses=offense_names(f), period=period_words(f))
+    else:
+        words = _("{period}, against the same days a year earlier.").format(period=period_words(f))
+    lead = html.P(capital(words), className="slide-lead")
+    return Slide("headline", _("The headline numbers"),
                  [lead, html.Table([html.Thead(html.Tr(head)), html.Tbody(rows)],
                                    className="big-table two" if two else "big-table")],
-                 f"Victims of Part 1 crime, {period_words(f)}; change against {period_words(prior)}. "
-                 f"No percentage when the earlier count is under {min_compare}. Violent crime: homicide, "
-                 "shooting, rape, robbery, aggravated assault.")
+                 _("Victims of Part 1 crime, {period}; change against {prior}. No percentage when the earlier "
+                   "count is under {min}. Violent crime: homicide, shooting, rape, robbery, aggravated assault.").format(
+                     period=period_words(f), prior=period_words(prior), min=fmt_int(min_compare)))
 
 
 def goal_figure(rows: pd.DataFrame, *, width: int, height: int, reduction: float) -> dict:
-    labels = [f"{y}<br>to date" if p else str(y) for y, p in zip(rows.year, rows.partial)]
+    labels = [_("{year}<br>to date").format(year=y) if p else str(y) for y, p in zip(rows.year, rows.partial)]
     actual = [int(x) for x in rows.actual]
     met = [a <= t for a, t in zip(rows.actual, rows.target)]
     target = [float(t) for t in rows.target]
@@ -270,11 +344,31 @@ def goal_figure(rows: pd.DataFrame, *, width: int, height: int, reduction: float
          "line": {"color": PALETTE["target"], "dash": "dash", "width": 4}, "marker": {"size": 12}},
         # each bar's number above both the bar and the path's marker, so neither covers it
         {"type": "scatter", "x": labels, "y": [max(a, t) + lift for a, t in zip(actual, target)], "mode": "text",
-         "text": [f"{n:,}" for n in actual], "textposition": "top center", "cliponaxis": False,
+         "text": [fmt_int(n) for n in actual], "textposition": "top center", "cliponaxis": False,
          "textfont": {"size": 22}},
     ]
     return {"data": data, "layout": _fig_layout(width, height, xaxis={"type": "category"},
                                                    margin={"t": 40})}
+
+
+def goal_status(last, reduction: float) -> str:
+    """Where the latest year stands against the path, in one sentence."""
+    n = int(last.actual)
+    below = last.actual <= last.target
+    pct = share_text(abs(last.vs_target_pct) if last.vs_target_pct is not None else 0)
+    span = _("{year} to date").format(year=int(last.year)) if last.partial else str(int(last.year))
+    if below:
+        text = ngettext("{span}: {n} victim of gun violence; the path of {reduction} fewer a year allows "
+                        "{target}. {pct} below the path.",
+                        "{span}: {n} victims of gun violence; the path of {reduction} fewer a year allows "
+                        "{target}. {pct} below the path.", n)
+    else:
+        text = ngettext("{span}: {n} victim of gun violence; the path of {reduction} fewer a year allows "
+                        "{target}. {pct} above the path.",
+                        "{span}: {n} victims of gun violence; the path of {reduction} fewer a year allows "
+                        "{target}. {pct} above the path.", n)
+    return text.format(span=span, n=fmt_int(n), reduction=share_text(100 * reduction), target=fmt_int(last.target),
+                       pct=pct)
 
 
 def goal_slide(deck: DeckData) -> Slide:
@@ -285,31 +379,36 @@ def goal_slide(deck: DeckData) -> Slide:
     def build(a: AreaData, two: bool):
         rows = a.gun_goal
         if rows.empty:
-            return plain(f"No gun violence was recorded here in {deck.baseline_year}, the goal's baseline "
-                         "year, so there is no path to measure against.")
-        last = rows.iloc[-1]
-        word = "below" if last.actual <= last.target else "above"
-        span = f"{int(last.year)} to date" if last.partial else str(int(last.year))
-        pct = abs(last.vs_target_pct) if last.vs_target_pct is not None else 0
-        status = (f"{span}: {int(last.actual):,} victims of gun violence; the path of "
-                  f"{deck.settings_reduction:.0%} fewer a year allows "
-                  f"{last.target:,.0f}. {pct:.0f}% {word} the path.")
+            return plain(_("No gun violence was recorded here in {year}, the goal's baseline year, so there is no "
+                           "path to measure against.").format(year=deck.baseline_year))
+        status = goal_status(rows.iloc[-1], deck.settings_reduction)
         fig = goal_figure(rows, width=w, height=h, reduction=deck.settings_reduction)
-        key = html.Ul([html.Li([html.Span(className="key-swatch good"), "at or below the path"]),
-                       html.Li([html.Span(className="key-swatch bad"), "above the path"]),
-                       html.Li([html.Span(className="key-swatch target"), "the path"])], className="chart-key")
-        parts = [chart(fig, "Victims of gun violence per year against the goal's path. " + status,
-                       width=w, height=h)]
+        key = html.Ul([html.Li([html.Span(className="key-swatch good"), _("at or below the path")]),
+                       html.Li([html.Span(className="key-swatch bad"), _("above the path")]),
+                       html.Li([html.Span(className="key-swatch target"), _("the path")])], className="chart-key")
+        parts = [chart(fig, _("Victims of gun violence per year against the goal's path. {status}").format(
+            status=status), width=w, height=h)]
         side = [html.P(status, className="slide-lead"), key]
         if two:
             return side[:1] + parts
         return html.Div([html.Div(parts), html.Div(side, className="goal-side")], className="goal-row")
 
-    return Slide("goal", "Gun violence against the Plan's goal",
+    return Slide("goal", _("Gun violence against the Plan's goal"),
                  [_sides(deck, build)],
-                 f"Gun violence: homicides by firearm and non-fatal shootings, all dates of each year. The path: the "
-                 f"{deck.baseline_year} count, {deck.settings_reduction:.0%} fewer each year (Comprehensive Violence "
-                 "Prevention Plan); this year's target is prorated to date. Date and offense filters do not apply.")
+                 _("Gun violence: homicides by firearm and non-fatal shootings, all dates of each year. The path: the "
+                   "{year} count, {reduction} fewer each year (Comprehensive Violence Prevention Plan); this year's "
+                   "target is prorated to date. Date and offense filters do not apply.").format(
+                     year=deck.baseline_year, reduction=share_text(100 * deck.settings_reduction)))
+
+
+GRAIN_WORDS = {  # (per, title, definitions) for each grain a trend is drawn by
+    "week": (N_("Victims per week"), N_("The trend, week by week"),
+             N_("Victims of {offenses} per week. A week the dates cut short (first or last) is a hollow dot on a "
+                "dotted line, and is left out of most and fewest.")),
+    "month": (N_("Victims per month"), N_("The trend, month by month"),
+              N_("Victims of {offenses} per month. A month the dates cut short (first or last) is a hollow dot on "
+                 "a dotted line, and is left out of most and fewest.")),
+}
 
 
 def trend_figure(df: pd.DataFrame, grain: str, *, width: int, height: int, ticks: int = 7) -> dict:
@@ -331,34 +430,42 @@ def trend_figure(df: pd.DataFrame, grain: str, *, width: int, height: int, ticks
          "y": [n for n, c in zip(y, complete) if not c], "mode": "markers",
          "marker": {"size": 14, "color": "rgba(0,0,0,0)", "line": {"color": PALETTE["primary"], "width": 3}}},
     ]
+    per = _(GRAIN_WORDS.get(grain, GRAIN_WORDS["week"])[0])
     return {"data": data, "layout": _fig_layout(width, height, xaxis={"type": "date", "nticks": ticks},
-                                                   yaxis={"title": {"text": f"Victims per {grain}",
-                                                                    "font": {"size": 20}}})}
+                                                   yaxis={"title": {"text": per, "font": {"size": 20}}})}
+
+
+def period_name(d: date, grain: str) -> str:
+    """"Nov 2026" / "nov 2026"; "week of 24 Nov" / "semana del 24 nov"."""
+    if grain == "month":
+        return i18n.month_year(d, wide=False)
+    return _("week of {date}").format(date=i18n.day_month(d))
 
 
 def trend_slide(deck: DeckData) -> Slide:
     def build(a: AreaData, two: bool):
         if too_few(a):
-            return plain(f"Too few victims to draw a trend: {a.victims:,} in this period.")
+            return plain(_("Too few victims to draw a trend: {n} in this period.").format(n=fmt_int(a.victims)))
         df = a.trend
         complete = complete_periods(df, a.grain)
         whole = [(int(n), s) for n, s, c in zip(df.n, df.period_start, complete) if c] or \
             [(int(n), s) for n, s in zip(df.n, df.period_start)]
         (hi_n, hi_s), (lo_n, lo_s) = max(whole, key=lambda r: r[0]), min(whole, key=lambda r: r[0])
-        fmt = "%b %Y" if a.grain == "month" else "week of %-d %b"
-        lead = f"Most: {hi_s:{fmt}}, {hi_n:,}. Fewest: {lo_s:{fmt}}, {lo_n:,}."
+        lead = _("Most: {high_when}, {high}. Fewest: {low_when}, {low}.").format(
+            high_when=period_name(hi_s, a.grain), high=fmt_int(hi_n), low_when=period_name(lo_s, a.grain),
+            low=fmt_int(lo_n))
         w = 560 if two else 1160
         h = 400
         fig = trend_figure(df, a.grain, width=w, height=h, ticks=4 if two else 7)
+        per = _(GRAIN_WORDS.get(a.grain, GRAIN_WORDS["week"])[0])
         return [html.P(lead, className="slide-lead"),
-                chart(fig, f"Victims per {a.grain}, {period_words(a.filters)}. {lead}", width=w, height=h)]
+                chart(fig, _("{per}, {period}. {lead}").format(per=per, period=period_words(a.filters), lead=lead),
+                      width=w, height=h)]
 
-    grain = deck.areas[0].grain
-    return Slide("trend", f"The trend, {grain} by {grain}", [_sides(deck, build)],
-                 f"Victims of {offense_phrase(deck.areas[0].filters)} per {grain}. A {grain} the dates cut short "
-                 "(first or last) is a hollow dot on a dotted line, and is left out of most and fewest.")
-
-
+    _per, title, defs = GRAIN_WORDS.get(deck.areas[0].grain, GRAIN_WORDS["week"])
+    f = deck.areas[0].filters
+    return Slide("trend", _(title), [_sides(deck, build)],
+                 _(defs).format(offenses=offense_names(f) if f.offense else _("all Part 1 crime")))
 # --- the map (an SVG drawn here: no tiles, no network, prints as it shows) ---------------------------
 
 def _rings(geom: dict) -> list[list]:
@@ -399,7 +506,7 @@ def map_svg(m: MapData, *, width: int = 640, height: int = 470) -> str:
         n = m.counts.get(ft["id"], 0)
         parts.append(f'<path d="{path(ft["geometry"])}" fill="{MAP_CLASSES[class_of(n, breaks)]}" '
                      'stroke="#ffffff" stroke-width="0.8"/>')
-    for i, (_, geoms) in enumerate(m.outlines):
+    for i, (_label, geoms) in enumerate(m.outlines):
         dash = "" if i == 0 else ' stroke-dasharray="10 6"'
         for g in geoms:
             d = path(g)
@@ -436,123 +543,156 @@ def map_data_uri(m: MapData) -> str:
 def map_slide(deck: DeckData) -> Slide:
     m = deck.map
     src = m.src or map_data_uri(m)
-    outlined = " and ".join(label for label, _ in m.outlines)
-    alt = (f"Map of Baltimore's {m.layer_noun}, shaded by victims in the period"
-           + (f", with {outlined} outlined" if outlined else "") + ". " + " ".join(m.ranks))
+    nouns = layer_count(m.layer, len(m.counts))
+    outlined = join_words([label for label, _g in m.outlines]) if m.outlines else ""
+    if outlined:
+        alt = _("Map of Baltimore's {areas}, shaded by victims in the period, with {outlined} outlined. "
+                "{ranks}").format(areas=nouns, outlined=outlined, ranks=" ".join(m.ranks))
+    else:
+        alt = _("Map of Baltimore's {areas}, shaded by victims in the period. {ranks}").format(
+            areas=nouns, ranks=" ".join(m.ranks))
     breaks = class_breaks(list(m.counts.values()))
     lows = [0] + [b + 1 for b in breaks[:-1]]
     offset = 5 - len(breaks)
     legend = [html.Li([html.Span(className="key-swatch", style={"background": MAP_CLASSES[i + offset]}),
-                       f"{lo:,}–{hi:,}" if hi > lo else f"{hi:,}"]) for i, (lo, hi) in enumerate(zip(lows, breaks))]
+                       _("{low}–{high}").format(low=fmt_int(lo), high=fmt_int(hi)) if hi > lo else fmt_int(hi)])
+              for i, (lo, hi) in enumerate(zip(lows, breaks))]
     keys = []
     if m.outlines:
         keys.append(html.Li([html.Span(className="key-line"), m.outlines[0][0]]))
     if len(m.outlines) > 1:
         keys.append(html.Li([html.Span(className="key-line dashed"), m.outlines[1][0]]))
     side = [*[html.P(r, className="slide-lead") for r in m.ranks],
-            html.P(f"Victims per area of {m.layer_noun}:", className="chart-label"),
+            html.P(_(LAYER_WORDS.get(m.layer, LAYER_WORDS["neighborhood"])[1]), className="chart-label"),
             html.Ul(legend + keys, className="chart-key map-key")]
-    return Slide("map", "Where, against the city",
+    f = deck.areas[0].filters
+    return Slide("map", _("Where, against the city"),
                  [html.Div([html.Img(src=src, alt=alt, className="deck-map", width=640, height=470),
                             html.Div(side, className="map-side-text")], className="map-row-deck")],
-                 f"Shading: victims of {offense_phrase(deck.areas[0].filters)} per area in the period, in "
-                 "five classes of about as many areas each. Outlines: the area of this deck.")
+                 _("Shading: victims of {offenses} per area in the period, in five classes of about as many areas "
+                   "each. Outlines: the area of this deck.").format(
+                     offenses=offense_names(f) if f.offense else _("all Part 1 crime")))
+
+
+WHO_DIMENSIONS = (  # (dimension, heading, the bars' name for a screen reader)
+    ("age_band", N_("By age"), N_("Victims by age, {years}")),
+    ("race", N_("By race"), N_("Victims by race, {years}")),
+    ("sex", N_("By sex"), N_("Victims by sex, {years}")),
+)
+
+
+def cell_text(c: Cell, total: int) -> str:
+    """A demographic cell as printed: its count and share, "<5", or "withheld" (the privacy rule's
+    words, in the reader's language and number format)."""
+    if not c.shown:
+        return "<5" if c.reason == "small" else _("withheld")
+    share = (c.value / total) if total else None
+    return fmt_int(c.value) if share is None else _("{n} · {share}").format(n=fmt_int(c.value),
+                                                                           share=share_text(100 * share))
+
+
+def years_words(d: Demographics) -> str:
+    return str(d.first_year) if d.first_year == d.last_year else f"{d.first_year}–{d.last_year}"
+
+
+def total_words(d: Demographics) -> str:
+    """"1,234 victims, 2024–2025" ("fewer than 5 victims", "no victims": the privacy rule)."""
+    years = years_words(d)
+    if d.total == 0:
+        return _("no victims, {years}").format(years=years)
+    if d.total < 5:
+        return _("fewer than 5 victims, {years}").format(years=years)
+    return ngettext("{n} victim, {years}", "{n} victims, {years}", d.total).format(n=fmt_int(d.total), years=years)
 
 
 def who_slide(deck: DeckData) -> Slide:
     def rows(table) -> list[tuple[str, float | None, str]]:
-        out = []
-        for c in table.cells:
-            share = (c.value / table.total) if (c.shown and table.total) else None
-            text = c.label if share is None else f"{c.label} · {100 * share:.0f}%"
-            out.append((c.category, c.value if c.shown else None, text))
-        return out
-
-    def years_words(d: Demographics) -> str:
-        return str(d.first_year) if d.first_year == d.last_year else f"{d.first_year}–{d.last_year}"
-
-    def total_words(d: Demographics) -> str:
-        n = "no" if d.total == 0 else "fewer than 5" if d.total < 5 else f"{d.total:,}"
-        return f"{n} victims, {years_words(d)}"
+        return [(c.category, c.value if c.shown else None, cell_text(c, table.total)) for c in table.cells]
 
     def build(a: AreaData, two: bool):
         d = a.demographics
         years = years_words(d)
         if d.total < MIN_RECORDS:
-            return plain(f"Too few victims in {years} to show who was harmed without revealing small groups.")
+            return plain(_("Too few victims in {years} to show who was harmed without revealing small groups.").format(
+                years=years))
         blocks = []
-        for dim, name in (("age_band", "By age"), ("race", "By race"), ("sex", "By sex")):
+        for dim, name, label in WHO_DIMENSIONS:
             t = d.tables[dim]
             if t.withheld_all:
-                blocks.append(html.Div([html.H3(name, className="chart-label"),
-                                        plain("Too few people to show without revealing a small group.")]))
+                blocks.append(html.Div([html.H3(_(name), className="chart-label"),
+                                        plain(_("Too few people to show without revealing a small group."))]))
                 continue
-            cells = [r for r in rows(t) if r[0] != "Unknown" or r[1]]
-            blocks.append(html.Div([html.H3(name, className="chart-label"),
-                                    bar_rows(cells, label=f"Victims {name.lower()}, {years}")], className="who-block"))
+            cells = [(_(cat), v, text) for cat, v, text in rows(t) if cat != "Unknown" or v]
+            blocks.append(html.Div([html.H3(_(name), className="chart-label"),
+                                    bar_rows(cells, label=_(label).format(years=years))], className="who-block"))
         if two:  # the side's heading carries the total
             return [blocks[0], blocks[1]]
-        words = total_words(d)
-        return [html.P(words[0].upper() + words[1:], className="slide-lead"),
+        return [html.P(capital(total_words(d)), className="slide-lead"),
                 html.Div([blocks[0], html.Div(blocks[1:])], className="who-grid")]
 
-    return Slide("who", "Who is harmed", [_sides(deck, build, heading=lambda a: total_words(a.demographics))],
-                 "Victims of Part 1 crime in the whole calendar years of the period. Groups of 1–4 people show as "
-                 "“<5”, and some groups are withheld so a small group cannot be worked out; withheld groups "
-                 "have no bar.")
+    return Slide("who", _("Who is harmed"), [_sides(deck, build, heading=lambda a: total_words(a.demographics))],
+                 _("Victims of Part 1 crime in the whole calendar years of the period. Groups of 1–4 people show as "
+                   "“<5”, and some groups are withheld so a small group cannot be worked out; withheld groups "
+                   "have no bar."))
+
+
+def pending_words(o: dict, few: bool) -> str:
+    if o["pending_share"] is None:
+        return _("{share} still pending").format(share="—")
+    if few:
+        return ngettext("{n} of {cases} still pending", "{n} of {cases} still pending", o["pending"]).format(
+            n=fmt_int(o["pending"]), cases=fmt_int(o["cases"]))
+    return _("{share} still pending").format(share=share_text(100 * o["pending_share"]))
 
 
 def justice_slide(deck: DeckData) -> Slide:
     def build(a: AreaData, two: bool):
         top = 3 if two else 4
         cats = a.arrest_categories.sort_values("n", ascending=False).head(top)
-        cat_rows = [(CHARGE_CATEGORIES.labels.get(c, c), int(n), f"{int(n):,}") for c, n in zip(cats.category, cats.n)]
+        cat_rows = [(_(CHARGE_CATEGORIES.label(c)), int(n), fmt_int(n)) for c, n in zip(cats.category, cats.n)]
         o = a.outcomes["all"]
         arrests = html.Div([
-            html.Div("Arrests", className="big-title"), html.Div(fmt_int(a.arrests), className="big-value"),
-            bar_rows(cat_rows, label="Arrests by top charge category") if cat_rows else plain("No arrests."),
+            html.Div(_("Arrests"), className="big-title"), html.Div(fmt_int(a.arrests), className="big-value"),
+            bar_rows(cat_rows, label=_("Arrests by top charge category")) if cat_rows else plain(_("No arrests.")),
         ], className="justice-col")
         if not o["cases"]:
-            cases = html.Div([html.Div("Cases filed", className="big-title"), html.Div("0", className="big-value"),
-                              plain("No State's Attorney cases filed in this period.")], className="justice-col")
+            cases = html.Div([html.Div(_("Cases filed"), className="big-title"), html.Div(fmt_int(0), className="big-value"),
+                              plain(_("No State's Attorney cases filed in this period."))], className="justice-col")
         else:
             mix = a.dispositions[a.dispositions.group == "all"] if len(a.dispositions) else a.dispositions
             mix = mix.sort_values("n", ascending=False).head(top) if len(mix) else mix
             charges = int(a.dispositions.n.sum()) if len(a.dispositions) else 0
             # a share of a handful says more about chance than about the courts: counts below MIN_RECORDS
             few = o["cases"] < MIN_RECORDS or charges < MIN_RECORDS
-            mix_rows = [(DISPOSITIONS.labels.get(d, d), float(s), f"{int(n):,}" if few else f"{100 * s:.0f}%")
+            mix_rows = [(_(DISPOSITIONS.label(d)), float(s), fmt_int(n) if few else share_text(100 * s))
                         for d, s, n in zip(mix.disposition, mix.share, mix.n) if s > 0] if len(mix) else []
-            if o["pending_share"] is None:
-                pend = "— still pending"
-            elif few:
-                pend = f"{o['pending']:,} of {o['cases']:,} still pending"
+            if o["median_days"] is None:
+                days = "—"
             else:
-                pend = f"{100 * o['pending_share']:.0f}% still pending"
-            days = "—" if o["median_days"] is None else f"{o['median_days']:.0f} days"
+                n_days = int(round(o["median_days"]))
+                days = ngettext("{n} day", "{n} days", n_days).format(n=fmt_int(n_days))
             cases = html.Div([
-                html.Div("Cases filed", className="big-title"), html.Div(fmt_int(o["cases"]), className="big-value"),
-                html.P(f"{pend} · median {days} from arrest to decision", className="chart-label"),
-                bar_rows(mix_rows, label="How decided charges ended" + (" (charges)" if few else " (share of charges)"))
-                if mix_rows else plain("None decided yet."),
+                html.Div(_("Cases filed"), className="big-title"), html.Div(fmt_int(o["cases"]), className="big-value"),
+                html.P(_("{pending} · median {days} from arrest to decision").format(
+                    pending=pending_words(o, few), days=days), className="chart-label"),
+                bar_rows(mix_rows, label=_("How decided charges ended (charges)") if few
+                         else _("How decided charges ended (share of charges)"))
+                if mix_rows else plain(_("None decided yet.")),
             ], className="justice-col")
         return html.Div([arrests, cases], className="justice-row")
 
-    return Slide("justice", "Arrests and case outcomes", [_sides(deck, build)],
-                 "Arrests: BPD arrest records by the most serious charge, by arrest date. Cases: the State's "
-                 "Attorney's cases filed in the period, and how their decided charges ended (share of charges; "
-                 f"counts when under {MIN_RECORDS}). "
-                 "The offense filter does not apply.")
+    return Slide("justice", _("Arrests and case outcomes"), [_sides(deck, build)],
+                 _("Arrests: BPD arrest records by the most serious charge, by arrest date. Cases: the State's "
+                   "Attorney's cases filed in the period, and how their decided charges ended (share of charges; "
+                   "counts when under {min}). The offense filter does not apply.").format(min=fmt_int(MIN_RECORDS)))
 
 
 def programs_slide(deck: DeckData) -> Slide:
-    labels = dict(CVI_PROGRAM_TYPES)
-
     def build(a: AreaData, two: bool):
         sites = a.sites
         if not len(sites):
-            return plain("No violence-intervention site is in this area. Programs citywide are listed on the "
-                         "dashboard's CVI page.")
+            return plain(_("No violence-intervention site is in this area. Programs citywide are listed on the "
+                           "dashboard's CVI page."))
         limit = 3 if two else 5
         ranked = sites.assign(near=[a.near.get(int(i), 0) for i in sites.id]).sort_values(
             ["near", "name"], ascending=[False, True])
@@ -560,20 +700,22 @@ def programs_slide(deck: DeckData) -> Slide:
         for s in ranked.head(limit).itertuples(index=False):
             phone = str(s.phone or "").strip()
             contact = [html.A(phone, href="tel:" + "".join(ch for ch in phone if ch.isdigit() or ch == "+"))] \
-                if phone else ["no public phone listed"]
+                if phone else [_("no public phone listed")]
             items.append(html.Li([html.Div(s.name, className="site-name"),
-                                  html.Div([labels.get(s.program_type, s.program_type), " · ", *contact],
+                                  html.Div([_(CVI_PROGRAM_TYPES.label(s.program_type)), " · ", *contact],
                                            className="site-meta")]))
         more = len(sites) - limit
         out = [html.Ul(items, className="site-list")]
         if more > 0:
-            out.append(html.P(f"and {more} more on the dashboard's CVI page", className="chart-label"))
+            out.append(html.P(ngettext("and {n} more on the dashboard's CVI page",
+                                       "and {n} more on the dashboard's CVI page", more).format(n=fmt_int(more)),
+                              className="chart-label"))
         return out
 
-    return Slide("programs", "Violence-intervention programs here", [_sides(deck, build)],
-                 "Sites in the area from the city's violence-intervention directory, those with the most gun "
-                 f"violence within {deck.radius_m} m first. That count describes the place a program works in, "
-                 "not whether the program works.")
+    return Slide("programs", _("Violence-intervention programs here"), [_sides(deck, build)],
+                 _("Sites in the area from the city's violence-intervention directory, those with the most gun "
+                   "violence within {radius} m first. That count describes the place a program works in, not "
+                   "whether the program works.").format(radius=fmt_int(deck.radius_m)))
 
 
 @functools.lru_cache(maxsize=256)  # pure, ~15 ms to make, and a deck's URL repeats
@@ -586,12 +728,13 @@ def qr_data_uri(url: str) -> str:
 
 def phone_slide(deck: DeckData) -> Slide:
     src = qr_data_uri(deck.phone_url)
-    return Slide("phone", "Take this view with you", [html.Div([
-        html.Img(src=src, alt=f"QR code: opens {deck.phone_url}", className="qr", width=400, height=400),
-        html.Div([html.P("Scan with a phone camera: it opens the dashboard with these same filters, "
-                         "to explore at your own pace.", className="slide-lead"),
+    return Slide("phone", _("Take this view with you"), [html.Div([
+        html.Img(src=src, alt=_("QR code: opens {url}").format(url=deck.phone_url), className="qr", width=400,
+                 height=400),
+        html.Div([html.P(_("Scan with a phone camera: it opens the dashboard with these same filters, "
+                           "to explore at your own pace."), className="slide-lead"),
                   html.P(deck.phone_url, className="qr-url")], className="qr-side"),
-    ], className="qr-row")], "The link opens the dashboard, not these slides. Nothing about you is recorded.")
+    ], className="qr-row")], _("The link opens the dashboard, not these slides. Nothing about you is recorded."))
 
 
 # --- the deck ----------------------------------------------------------------------------------------
@@ -601,18 +744,26 @@ def slides(deck: DeckData, *, min_compare: int = 10) -> list[Slide]:
             map_slide(deck), who_slide(deck), justice_slide(deck), programs_slide(deck), phone_slide(deck)]
 
 
-def slide_component(s: Slide, n: int, count: int, deck: DeckData, current: int) -> html.Section:
-    meta = [html.Span(f"{as_of_words(deck.data_as_of)} · {n} / {count}")]
+def slide_component(s: Slide, n: int, count: int, deck: DeckData, current: int, advance: int = 0) -> html.Section:
+    meta = [html.Span(_("{as_of} · {n} / {count}").format(as_of=as_of_words(deck.data_as_of), n=n, count=count))]
+    if advance:  # a lobby loop says so, and how to stop it: the room is never surprised by a moving slide
+        meta.insert(0, html.Span([
+            html.Span(_("Moves on every {n} s · P pauses").format(n=fmt_int(advance)), className="advance-on"),
+            html.Span(_("Paused · P plays"), className="advance-off")], className="advance-mark"))
     if deck.is_demo:
-        meta.insert(0, html.Span("Demo data", className="demo-mark"))
+        meta.insert(0, html.Span(_("Demo data"), className="demo-mark"))
     head = [html.H2(s.title, className="slide-title")] if s.title else []
     return html.Section([
         html.Div(head + s.body, className="slide-body"),
         html.Footer([html.P(s.definitions, className="slide-defs"), html.P(meta, className="slide-meta")],
                     className="slide-footer"),
     ], className=f"slide slide--{s.key}" + (" current" if n == current else ""), id=f"slide-{n}",
-        role="group", **{"aria-roledescription": "slide", "aria-label": f"Slide {n} of {count}: "
-                         + (s.title or "Title"), "data-n": str(n), "aria-hidden": "false" if n == current else "true"})
+        role="group", **{"aria-roledescription": _("slide"), "aria-label": slide_name(n, count, s.title or _("Title")),
+                         "data-n": str(n), "aria-hidden": "false" if n == current else "true"})
+
+
+def slide_name(n: int, count: int, title: str) -> str:
+    return _("Slide {n} of {count}: {title}").format(n=n, count=count, title=title)
 
 
 def deck_component(deck: DeckData, *, theme: str, current: int, advance: int, key: str,
@@ -622,46 +773,57 @@ def deck_component(deck: DeckData, *, theme: str, current: int, advance: int, ke
     all_slides = slides(deck, min_compare=min_compare)
     count = len(all_slides)
     current = min(max(current, 1), count)
-    return _deck_root([slide_component(s, i + 1, count, deck, current) for i, s in enumerate(all_slides)],
+    return _deck_root([slide_component(s, i + 1, count, deck, current, advance) for i, s in enumerate(all_slides)],
                       theme=theme, exit_href=deck.exit_href, advance=advance, key=key, start=current)
 
 
 def _deck_root(sections: list, *, theme: str, exit_href: str, advance: int, key: str, start: int) -> html.Div:
-    """The deck element: the slides on their stage, the controls, and what the script reads."""
-    return html.Div([html.Div(sections, className="deck-stage"), controls()], className=f"deck theme-{theme}",
-                    id=ids.PRESENT_DECK_ROOT,
+    """The deck element: the slides on their stage, the controls, and what the script reads (its
+    words too, in the page's language: the script holds none of its own)."""
+    return html.Div([html.Div(sections, className="deck-stage"), controls(advance)], className=f"deck theme-{theme}",
+                    id=ids.PRESENT_DECK_ROOT, lang=i18n.babel_locale(),
                     **{"data-count": str(len(sections)), "data-exit": exit_href, "data-advance": str(advance),
-                       "data-key": key, "data-start": str(start)})
+                       "data-key": key, "data-start": str(start),
+                       "data-text-paused": _("Paused: the slides stay until you move on or press P."),
+                       "data-text-resumed": _("Playing: the slides move on by themselves.")})
 
 
 def message_deck(title: str, message: str, *, exit_href: str, theme: str, key: str) -> html.Div:
     """A one-slide deck that says plainly why there are no slides (no data, the database failed)."""
     slide = html.Section([
         html.Div([html.H2(title, className="slide-title"), plain(message)], className="slide-body"),
-        html.Footer(html.P("Press Escape to return to the dashboard.", className="slide-defs"),
+        html.Footer(html.P(_("Press Escape to return to the dashboard."), className="slide-defs"),
                     className="slide-footer"),
     ], className="slide current", id="slide-1", role="group",
-        **{"aria-roledescription": "slide", "aria-label": f"Slide 1 of 1: {title}", "data-n": "1"})
+        **{"aria-roledescription": _("slide"), "aria-label": slide_name(1, 1, title), "data-n": "1"})
     return _deck_root([slide], theme=theme, exit_href=exit_href, advance=0, key=key, start=1)
 
 
-def controls() -> html.Nav:
-    """Buttons for a mouse, a touch screen or a screen reader; the keys do the same."""
-    def button(action: str, text: str, label: str):
+def controls(advance: int = 0) -> html.Nav:
+    """Buttons for a mouse, a touch screen or a screen reader; the keys do the same. A lobby loop
+    (``advance``) has a pause button, whose other state's words the script reads from it."""
+    def button(action: str, text: str, label: str, **extra):
         return html.Button(text, type="button", className="deck-btn", title=label,
-                           **{"data-deck-action": action, "aria-label": label})
-    return html.Nav([
-        button("prev", "Previous", "Previous slide (Left, Page Up)"),
-        button("next", "Next", "Next slide (Right, Page Down, Space)"),
-        button("fullscreen", "Full screen", "Full screen (F)"),
-        button("exit", "Exit", "Back to the dashboard (Escape)"),
-    ], className="deck-controls", **{"aria-label": "Slide controls"})
+                           **{"data-deck-action": action, "aria-label": label, **extra})
+    buttons = [
+        button("prev", _("Previous"), _("Previous slide (Left, Page Up)")),
+        button("next", _("Next"), _("Next slide (Right, Page Down, Space)")),
+    ]
+    if advance:
+        buttons.append(button("pause", _("Pause"), _("Pause the slides (P)"), **{
+            "aria-pressed": "false", "data-text-pause": _("Pause"), "data-label-pause": _("Pause the slides (P)"),
+            "data-text-play": _("Play"), "data-label-play": _("Play the slides again (P)")}))
+    buttons += [
+        button("fullscreen", _("Full screen"), _("Full screen (F)")),
+        button("exit", _("Exit"), _("Back to the dashboard (Escape)")),
+    ]
+    return html.Nav(buttons, className="deck-controls", **{"aria-label": _("Slide controls")})
 
 
 def present_page(theme: str) -> html.Div:
     """The page's layout: the deck arrives from the page's callback, all slides in one response."""
     return html.Div([
-        html.Div(html.Div(html.P("Preparing the slides…", className="slide-plain"), className="deck-wait"),
+        html.Div(html.Div(html.P(_("Preparing the slides…"), className="slide-plain"), className="deck-wait"),
                  id=ids.PRESENT_DECK, className=f"deck-holder theme-{theme}"),
         html.Div(id=ids.PRESENT_LIVE, className="visually-hidden", role="status", **{"aria-live": "polite"}),
     ])

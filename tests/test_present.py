@@ -122,7 +122,7 @@ def test_map_sentence_says_tied_and_none_plainly():
     from callbacks.present import rank_sentence
     from data_access.filters import Filters
 
-    per = {"police_district": ({"A": 9, "B": 5, "C": 5, "D": 0}, ["A", "B", "C", "D", "E"], "police districts")}
+    per = {"police_district": ({"A": 9, "B": 5, "C": 5, "D": 0}, ["A", "B", "C", "D", "E"], "police_district_2023")}
     f = Filters(start=date(2026, 1, 1), end=date(2026, 3, 31))
     say = lambda code: rank_sentence(code, f.replace(police_district=(code,)), per, {}, {})  # noqa: E731
     assert say("A") == "A: 9 victims, the most of 5 police districts."
