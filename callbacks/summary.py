@@ -1,5 +1,5 @@
-"""Summary page: filter state -> queries -> figure builders -> components; a bar click filters
-every page by that offense.
+"""Summary page: filter state -> queries -> figure builders -> components; a bar click, or the
+offense's button in the chart's table (the same by keyboard), filters every page by that offense.
 
 ``summary_outputs`` is the whole adapter as a plain function, so the benchmark and the callback
 tests run exactly what the browser runs.
@@ -8,10 +8,11 @@ tests run exactly what the browser runs.
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State
+from dash import ALL, Input, Output, State, ctx, html
 from dash.exceptions import PreventUpdate
 
-from app import ids
+from app import i18n, ids
+from app.i18n import _
 from app.pages import LayoutInputs, Page
 from app.settings import Settings
 from app.urlstate import Choices
@@ -38,19 +39,36 @@ def summary_outputs(db: Database, settings: Settings, f: Filters, choices: Choic
     return {
         "cards": L.cards_component(cards, f),
         "trend": L.trend_figure(trend, grain),
+        "trend_table": L.trend_table(trend, grain, f),
+        "trend_name": L.trend_name(trend, grain, f),
         "offenses": L.offense_figure(counts, f.offense),
+        "offenses_table": L.offense_table(counts, f.offense, f),
+        "offenses_name": L.offense_name(f),
         "heatmap": L.heatmap_figure(hours),
+        "heatmap_table": L.heatmap_table(hours, f),
+        "heatmap_name": L.heatmap_name(f),
         "goal": L.goal_figure(goal, baseline_year=settings.goal_baseline_year,
                               reduction=settings.goal_annual_reduction),
+        "goal_table": L.goal_table(goal, f),
+        "goal_name": L.goal_name(f),
         "goal_status": L.goal_status(goal),
         "error": None,
     }
 
 
 def error_outputs(message: str) -> dict:
-    fig = empty_figure("Not available")
+    """Every output in its "not available" state, and the message (translated where it has a
+    Spanish msgid; an already translated message comes back unchanged)."""
+    fig = empty_figure(_("Not available"))
+    none = html.P(_("Not available"), className="chart-table-empty")
     return {"cards": None, "trend": fig, "offenses": fig, "heatmap": fig, "goal": fig, "goal_status": "",
-            "error": dbc.Alert(message, color="danger")}
+            "trend_table": none, "offenses_table": none, "heatmap_table": none, "goal_table": none,
+            "trend_name": _("Line chart: victims of Part 1 crime per period (not available)"),
+            "offenses_name": _("Bar chart: victims by offense (not available)"),
+            "heatmap_name": _("Heat map: victims by hour of day and day of week (not available)"),
+            "goal_name": _("Bar chart: victims of gun violence per year against the Plan's target path "
+                           "(not available)"),
+            "error": dbc.Alert(i18n.gettext(message), color="danger")}
 
 
 def layout(inputs: LayoutInputs):
@@ -62,9 +80,17 @@ def register(app, page: Page) -> None:
         app, page,
         output={"cards": Output(ids.SUMMARY_CARDS, "children"),
                 "trend": Output(ids.SUMMARY_TREND, "figure"),
+                "trend_table": Output(L.TREND_TABLE, "children"),
+                "trend_name": Output(L.TREND_FIGURE, "aria-label"),
                 "offenses": Output(ids.SUMMARY_OFFENSES, "figure"),
+                "offenses_table": Output(L.OFFENSES_TABLE, "children"),
+                "offenses_name": Output(L.OFFENSES_FIGURE, "aria-label"),
                 "heatmap": Output(ids.SUMMARY_HEATMAP, "figure"),
+                "heatmap_table": Output(L.HEATMAP_TABLE, "children"),
+                "heatmap_name": Output(L.HEATMAP_FIGURE, "aria-label"),
                 "goal": Output(ids.SUMMARY_GOAL, "figure"),
+                "goal_table": Output(L.GOAL_TABLE, "children"),
+                "goal_name": Output(L.GOAL_FIGURE, "aria-label"),
                 "goal_status": Output(ids.SUMMARY_CAPTION, "children"),
                 "error": Output(ids.SUMMARY_ERROR, "children")},
         compute=lambda r: summary_outputs(r.svc.db, r.svc.settings, r.filters, r.choices),
@@ -73,11 +99,19 @@ def register(app, page: Page) -> None:
     @app.callback(
         Output(ids.OFFENSE, "value", allow_duplicate=True),
         Input(ids.SUMMARY_OFFENSES, "clickData"),
+        Input({"type": L.OFFENSE_BUTTON, "code": ALL}, "n_clicks"),
         State(ids.OFFENSE, "value"),
         prevent_initial_call=True,
     )
-    def offense_clicked(click_data, current):
-        code = L.clicked_offense(click_data)  # None when the page opens
+    def offense_clicked(click_data, buttons, current):
+        code = None
+        trigger = ctx.triggered_id
+        if isinstance(trigger, dict):
+            # a button drawn anew (the table refilled) fires with n_clicks 0: only a press counts
+            pressed = [t for t in ctx.triggered if t.get("value")]
+            code = trigger.get("code") if pressed and trigger.get("type") == L.OFFENSE_BUTTON else None
+        elif trigger == ids.SUMMARY_OFFENSES:
+            code = L.clicked_offense(click_data)  # None when the page opens
         if code is None:
             raise PreventUpdate
-        return [] if current == [code] else [code]
+        return L.toggle_offense(code, current)

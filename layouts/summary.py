@@ -2,6 +2,13 @@
 
 Pure functions only: each takes small DataFrames from ``data_access.summary`` and returns Dash
 components or Plotly figures, so every number on screen can be checked without a browser.
+
+Every chart has an accessible name that says what it shows (``*_name``) and a "Show as table"
+table of the same numbers (``*_table``), built from the same series as the figure so the two
+cannot disagree. Text is English in the code and translated where it is shown (``app.i18n``).
+Colours are from the Okabe-Ito palette (safe for the common colour-vision deficiencies) and
+never the only difference: offense groups and the goal's met/missed bars also differ by fill
+pattern and legend, the offense filter's choice by a check mark.
 """
 
 from __future__ import annotations
@@ -13,25 +20,76 @@ from datetime import date
 import pandas as pd
 from dash import dcc, html
 
-from app import ids
-from data_access.filters import Filters, span_label
-from data_access.vocabulary import OFFENSE_BY_CODE, offense_label
+from app import i18n, ids
+from app.i18n import N_, _, ngettext
+from data_access.filters import Filters
+from data_access.vocabulary import GROUP_LABELS, OFFENSE_BY_CODE, offense_label
 from layouts.common import (
-    COLORS,
+    chart,
+    data_table,
     describe_filters,
     empty_figure,
     figure,
+    fmt_dec,
     fmt_int,
     fmt_pct,
     fmt_signed,
-    graph,
+    geo_phrases,
     pct_change,
     section,
     style_figure,
 )
 
-DOW_LABELS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 TOP_ROW_HEIGHT = 480  # trend and offense breakdown: room for all 14 offense labels
+
+# Ids of this page's own parts (the chart figures, whose names follow the filters, their tables,
+# and the offense filter's buttons); app/ids.py holds the ids other modules share.
+TREND_FIGURE = "summary-trend-figure"
+TREND_TABLE = "summary-trend-table"
+OFFENSES_FIGURE = "summary-offenses-figure"
+OFFENSES_TABLE = "summary-offenses-table"
+HEATMAP_FIGURE = "summary-heatmap-figure"
+HEATMAP_TABLE = "summary-heatmap-table"
+GOAL_FIGURE = "summary-goal-figure"
+GOAL_TABLE = "summary-goal-table"
+OFFENSE_BUTTON = "summary-offense-button"  # pattern-matching type: {"type": OFFENSE_BUTTON, "code": ...}
+
+# Okabe & Ito's palette: told apart with every common colour-vision deficiency.
+PALETTE = {
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "sky": "#56B4E9",
+    "grey": "#8a94a6",
+    "ink": "#222222",
+    "navy": "#1f4e79",
+}
+GROUP_STYLE = {  # offense group -> (colour, fill pattern): pattern and legend, not colour alone
+    "violent": (PALETTE["vermillion"], ""),
+    "property": (PALETTE["blue"], "/"),
+    "other": (PALETTE["purple"], "."),
+}
+SELECTED_MARK = "✓"
+
+
+def _pct_abs(p: float) -> str:
+    """A percentage without its sign ("13%", "13 %")."""
+    return fmt_pct(abs(p)).lstrip("+")
+
+
+def span_text(f: Filters) -> str:
+    """The span in the reader's language: "2025", "1 Jan – 14 Nov 2026", "1 ene – 14 nov 2026"."""
+    if f.start.year == f.end.year and f.start == date(f.start.year, 1, 1):
+        if f.end == date(f.end.year, 12, 31):
+            return str(f.start.year)
+        return f"{i18n.day_month(f.start)} – {i18n.date_short(f.end)}"
+    return f"{i18n.date_short(f.start)} – {i18n.date_short(f.end)}"
+
+
+def where_text(f: Filters) -> str:
+    """The geography filters in words, or "citywide" (for the goal, which ignores the rest)."""
+    parts = geo_phrases(f)
+    return " · ".join(parts) if parts else _("Citywide")
 
 
 # --- headline cards ---------------------------------------------------------------------------
@@ -39,21 +97,25 @@ TOP_ROW_HEIGHT = 480  # trend and offense breakdown: room for all 14 offense lab
 @dataclass(frozen=True)
 class Card:
     key: str
-    title: str
+    title: str  # an English msgid: shown as _(title)
     current: int | None  # None: the card's offenses are outside the offense filter
     prior: int | None  # None: no data for the comparison span
     change: int | None
     pct: float | None  # None: too few to compare (or no comparison)
-    note: str
+    note: str  # an English msgid ("" for none): shown as _(note)
 
 
 CARD_DEFS = (
-    ("homicide", "Homicides", lambda o: o == "homicide"),
-    ("shooting", "Non-fatal shootings", lambda o: o == "shooting"),
-    ("violent", "Violent crime", lambda o: OFFENSE_BY_CODE[o].group == "violent"),
-    ("property", "Property crime", lambda o: OFFENSE_BY_CODE[o].group == "property"),
-    ("all", "All Part 1 crime", lambda o: True),
+    ("homicide", N_("Homicides"), lambda o: o == "homicide"),
+    ("shooting", N_("Non-fatal shootings"), lambda o: o == "shooting"),
+    ("violent", N_("Violent crime"), lambda o: OFFENSE_BY_CODE[o].group == "violent"),
+    ("property", N_("Property crime"), lambda o: OFFENSE_BY_CODE[o].group == "property"),
+    ("all", N_("All Part 1 crime"), lambda o: True),
 )
+NOTE_NOT_SELECTED = N_("Not in the selected offenses")
+NOTE_NO_PRIOR = N_("No data for the same span a year earlier")
+NOTE_TOO_FEW = N_("Too few to compare")
+NOTE_PARTIAL_PRIOR = N_("Earlier span only partly covered by the data")
 
 
 def headline_cards(counts: pd.DataFrame, f: Filters, *, min_compare: int,
@@ -74,18 +136,18 @@ def headline_cards(counts: pd.DataFrame, f: Filters, *, min_compare: int,
     for key, title, member in CARD_DEFS:
         offenses = [o for o in OFFENSE_BY_CODE if member(o)]
         if f.offense and not set(offenses) & set(f.offense):
-            cards.append(Card(key, title, None, None, None, None, "Not in the selected offenses"))
+            cards.append(Card(key, title, None, None, None, None, NOTE_NOT_SELECTED))
             continue
         cur = sum(totals[o][0] for o in offenses if o in totals)
         if prior_missing:
-            cards.append(Card(key, title, cur, None, None, None, "No data for the same span a year earlier"))
+            cards.append(Card(key, title, cur, None, None, None, NOTE_NO_PRIOR))
             continue
         pri = sum(totals[o][1] for o in offenses if o in totals)
         change = cur - pri
         pct = pct_change(cur, pri, min_compare)
-        note = "" if pct is not None else "Too few to compare"
+        note = "" if pct is not None else NOTE_TOO_FEW
         if prior_partial:
-            note = "Earlier span only partly covered by the data"
+            note = NOTE_PARTIAL_PRIOR
             pct = None
         cards.append(Card(key, title, cur, pri, change, pct, note))
     return cards
@@ -101,35 +163,55 @@ def _by_offense(counts: pd.DataFrame) -> dict[str, tuple[int, int]]:
     return out
 
 
+def card_change_text(c: Card) -> str:
+    """"−14 (−11%) vs 125": the change, its percentage when there are enough to compare, and the
+    earlier count."""
+    if c.pct is not None:
+        return _("{change} ({pct}) vs {prior}").format(change=fmt_signed(c.change), pct=fmt_pct(c.pct),
+                                                        prior=fmt_int(c.prior))
+    return _("{change} vs {prior}").format(change=fmt_signed(c.change), prior=fmt_int(c.prior))
+
+
 def cards_component(cards: list[Card], f: Filters) -> html.Div:
     p = f.prior()
     items = []
     for c in cards:
         if c.current is None:
-            body = [html.Div("—", className="card-value muted"), html.Div(c.note, className="card-note")]
+            body = [html.Div("—", className="card-value muted"), html.Div(_(c.note), className="card-note")]
         else:
             body = [html.Div(fmt_int(c.current), className="card-value")]
             if c.change is not None:
-                # Fewer victims is the good direction for every card.
+                # Fewer victims is the good direction for every card. The arrow repeats the sign
+                # (+/−) of the text, so it is hidden from screen readers and colour is never alone.
                 tone = "down" if c.change < 0 else ("up" if c.change > 0 else "flat")
                 arrow = {"down": "▼", "up": "▲", "flat": "■"}[tone]
-                pct = f" ({fmt_pct(c.pct)})" if c.pct is not None else ""
-                body.append(html.Div(f"{arrow} {fmt_signed(c.change)}{pct} vs {fmt_int(c.prior)}",
+                body.append(html.Div([html.Span(arrow, **{"aria-hidden": "true"}), " ", card_change_text(c)],
                                      className=f"card-change {tone}"))
             if c.note:
-                body.append(html.Div(c.note, className="card-note"))
-        items.append(html.Div([html.Div(c.title, className="card-title")] + body,
+                body.append(html.Div(_(c.note), className="card-note"))
+        items.append(html.Div([html.Div(_(c.title), className="card-title")] + body,
                               className="stat-card", id=f"card-{c.key}", **{"data-key": c.key}))
-    caption = f"{describe_filters(f)}: {span_label(f)} compared with {span_label(p)}"
+    caption = _("{filters}: {span} compared with {prior_span}").format(
+        filters=describe_filters(f), span=span_text(f), prior_span=span_text(p))
     return html.Div([html.Div(items, className="stat-cards"), html.P(caption, className="caption")])
 
 
 # --- trend ------------------------------------------------------------------------------------
 
+AVERAGE_LABELS = {4: N_("4-week average"), 12: N_("12-month average"), 3: N_("3-month average")}
+TREND_NAMES = {  # (grain, window) -> the chart's accessible name
+    ("week", 4): N_("Line chart: victims of Part 1 crime per week, with a 4-week average, {span}. {filters}."),
+    ("month", 12): N_("Line chart: victims of Part 1 crime per month, with a 12-month average, {span}. {filters}."),
+    ("month", 3): N_("Line chart: victims of Part 1 crime per month, with a 3-month average, {span}. {filters}."),
+}
+PER_GRAIN = {"week": N_("Victims per week"), "month": N_("Victims per month")}
+
+
 def rolling_window(grain: str, n_periods: int) -> tuple[int, str]:
+    """(periods averaged, the average's English label)."""
     if grain == "week":
-        return 4, "4-week average"
-    return (12, "12-month average") if n_periods >= 24 else (3, "3-month average")
+        return 4, AVERAGE_LABELS[4]
+    return (12, AVERAGE_LABELS[12]) if n_periods >= 24 else (3, AVERAGE_LABELS[3])
 
 
 def complete_periods(df: pd.DataFrame, grain: str) -> list[bool]:
@@ -140,41 +222,77 @@ def complete_periods(df: pd.DataFrame, grain: str) -> list[bool]:
     return [d >= n for d, n in zip(df.days.tolist(), full)]
 
 
-def trend_figure(df: pd.DataFrame, grain: str) -> dict:
-    """Counts per week (counted back from the end date) or month, with a rolling average.
+@dataclass(frozen=True)
+class TrendSeries:
+    starts: list[date]
+    ends: list[date]
+    counts: list[int]
+    complete: list[bool]
+    average: list[float | None]
+    window: int
+    label: str  # English msgid of the average
 
-    Periods cut short by the span's edges are drawn hollow and left out of the average, so a
-    partial month never looks like a drop.
-    """
+
+def trend_series(df: pd.DataFrame, grain: str) -> TrendSeries:
+    """The trend's numbers, shared by its figure and its table. Periods cut short by the span's
+    edges are left out of the rolling average, so a partial month never looks like a drop."""
     counts = [int(n) for n in df.n.tolist()]
-    if not any(counts):
-        return empty_figure("No victims recorded for these filters")
-    starts, ends = df.period_start.tolist(), df.period_end.tolist()
     complete = complete_periods(df, grain)
     window, label = rolling_window(grain, len(counts))
     kept = [n if c else None for n, c in zip(counts, complete)]
-    avg = [None] * len(kept)
+    avg: list[float | None] = [None] * len(kept)
     for i in range(window - 1, len(kept)):
         part = kept[i - window + 1:i + 1]
         if None not in part:
             avg[i] = sum(part) / window
-    x = [d.isoformat() for d in starts]
-    fmt = "%d %b %Y"
-    hover = [f"{s:{fmt}} – {e:{fmt}}: {n:,}" + ("" if c else " (partial)")
-             for s, e, n, c in zip(starts, ends, counts, complete)]
+    return TrendSeries(df.period_start.tolist(), df.period_end.tolist(), counts, complete, avg, window, label)
+
+
+def _period_text(s: date, e: date, complete: bool) -> str:
+    text = f"{i18n.date_short(s)} – {i18n.date_short(e)}"
+    return text if complete else _("{period} (partial)").format(period=text)
+
+
+def trend_figure(df: pd.DataFrame, grain: str) -> dict:
+    """Counts per week (counted back from the end date) or month, with a rolling average.
+
+    Periods cut short by the span's edges are drawn hollow and left out of the average.
+    """
+    t = trend_series(df, grain)
+    if not any(t.counts):
+        return empty_figure(_("No victims recorded for these filters"))
+    x = [d.isoformat() for d in t.starts]
+    hover = [f"{_period_text(s, e, c)}: {fmt_int(n)}" for s, e, n, c in zip(t.starts, t.ends, t.counts, t.complete)]
+    per = _(PER_GRAIN.get(grain, PER_GRAIN["month"]))
     data = [
-        {"type": "scatter", "x": x, "y": counts, "mode": "lines+markers",
-         "name": "Victims per " + grain, "line": {"color": COLORS["muted"], "width": 1},
-         "marker": {"color": [COLORS["primary"] if c else "white" for c in complete],
-                    "line": {"color": COLORS["primary"], "width": 1.5}, "size": 6},
+        {"type": "scatter", "x": x, "y": t.counts, "mode": "lines+markers",
+         "name": per, "line": {"color": PALETTE["grey"], "width": 1},
+         "marker": {"color": [PALETTE["navy"] if c else "white" for c in t.complete],
+                    "line": {"color": PALETTE["navy"], "width": 1.5}, "size": 6},
          "hovertext": hover, "hoverinfo": "text"},
-        {"type": "scatter", "x": x, "y": avg,
-         "mode": "lines", "name": label, "line": {"color": COLORS["accent"], "width": 3},
+        {"type": "scatter", "x": x, "y": t.average,
+         "mode": "lines", "name": _(t.label), "line": {"color": PALETTE["vermillion"], "width": 3},
          "hoverinfo": "skip"},
     ]
-    layout = {"yaxis": {"title": {"text": f"Victims per {grain}"}, "rangemode": "tozero"},
+    layout = {"yaxis": {"title": {"text": per}, "rangemode": "tozero"},
               "xaxis": {"type": "date"}}
     return style_figure(figure(data, layout), height=TOP_ROW_HEIGHT, legend=True)
+
+
+def trend_table(df: pd.DataFrame, grain: str, f: Filters) -> html.Div:
+    t = trend_series(df, grain)
+    rows = [[_period_text(s, e, c), fmt_int(n), "—" if a is None else fmt_dec(a, 1)]
+            for s, e, n, c, a in zip(t.starts, t.ends, t.counts, t.complete, t.average)]
+    caption = _("Victims of Part 1 crime per period, {span}. {filters}.").format(
+        span=span_text(f), filters=describe_filters(f))
+    return data_table([_("Period"), _(PER_GRAIN.get(grain, PER_GRAIN["month"])), _(t.label)], rows, caption,
+                      numeric=(1, 2))
+
+
+def trend_name(df: pd.DataFrame, grain: str, f: Filters) -> str:
+    window, _label = rolling_window(grain, len(df))
+    template = TREND_NAMES.get((grain, window), TREND_NAMES[("month", 12)])
+    return _(template).format(span=span_text(f), filters=describe_filters(f))
 
 
 # --- offense breakdown ------------------------------------------------------------------------
@@ -184,31 +302,86 @@ def _breakdown_rows(counts: pd.DataFrame) -> list[tuple[str, int, int]]:
     return sorted(((o, c, p) for o, (c, p) in _by_offense(counts).items()), key=lambda r: (-r[1], r[0]))
 
 
+def offense_rows(counts: pd.DataFrame) -> list[tuple[str, int, int]]:
+    """The offenses the chart and its table show, largest first."""
+    return [r for r in _breakdown_rows(counts) if r[1] + r[2] > 0]
+
+
+def offense_tick(code: str, selected: tuple[str, ...]) -> str:
+    """An offense's label; a check mark in front when it is in the offense filter (so the choice
+    does not show by colour alone)."""
+    label = _(offense_label(code))
+    return f"{SELECTED_MARK} {label}" if code in selected else label
+
+
 def offense_figure(counts: pd.DataFrame, selected: tuple[str, ...]) -> dict:
-    rows = [r for r in _breakdown_rows(counts) if r[1] + r[2] > 0]
+    rows = offense_rows(counts)
     if not rows:
-        return empty_figure("No victims recorded for these filters")
+        return empty_figure(_("No victims recorded for these filters"))
     rows.reverse()  # largest at the top of a horizontal bar chart
     codes = [r[0] for r in rows]
-    current = [r[1] for r in rows]
-    labels = [offense_label(o) for o in codes]
-    colors = [COLORS[OFFENSE_BY_CODE[o].group] for o in codes]
-    if selected:
-        colors = [c if o in selected else COLORS["muted"] for o, c in zip(codes, colors)]
-    data = [
-        {"type": "bar", "x": current, "y": labels, "orientation": "h", "name": "This span",
-         "marker": {"color": colors}, "customdata": codes,
-         "text": [f"{n:,}" for n in current], "textposition": "auto",
-         "hovertemplate": "%{y}: %{x:,}<extra>Click to filter</extra>"},
-        {"type": "scatter", "x": [r[2] for r in rows], "y": labels, "mode": "markers",
-         "name": "Same span a year earlier", "customdata": codes,
-         "marker": {"symbol": "line-ns-open", "size": 16, "color": "#222", "line": {"width": 2}},
-         "hovertemplate": "A year earlier: %{x:,}<extra></extra>"},
-    ]
-    layout = {"clickmode": "event", "bargap": 0.25, "xaxis": {"rangemode": "tozero"},
+    labels = [offense_tick(o, selected) for o in codes]
+    data = []
+    # One bar trace per offense group (a legend entry, a colour and a fill pattern each); an
+    # offense outside the filter's choice is greyed and keeps its pattern.
+    for group in GROUP_STYLE:
+        idx = [i for i, o in enumerate(codes) if OFFENSE_BY_CODE[o].group == group]
+        if not idx:
+            continue
+        colour, shape = GROUP_STYLE[group]
+        data.append({
+            "type": "bar", "orientation": "h", "name": _(GROUP_LABELS[group]),
+            "x": [rows[i][1] for i in idx], "y": [labels[i] for i in idx], "customdata": [codes[i] for i in idx],
+            "marker": {"color": [colour if not selected or codes[i] in selected else PALETTE["grey"] for i in idx],
+                       "pattern": {"shape": shape, "fillmode": "overlay", "fgcolor": "white", "size": 6, "solidity": 0.3},
+                       "line": {"color": PALETTE["ink"], "width": 0.5}},
+            "text": [fmt_int(rows[i][1]) for i in idx], "textposition": "outside", "cliponaxis": False,
+            "textfont": {"color": PALETTE["ink"]},
+            "hovertemplate": "%{y}: %{x:,}<extra>" + _("Click to filter") + "</extra>"})
+    data.append({
+        "type": "scatter", "x": [r[2] for r in rows], "y": labels, "mode": "markers",
+        "name": _("Same span a year earlier"), "customdata": codes,
+        "marker": {"symbol": "line-ns-open", "size": 16, "color": PALETTE["ink"], "line": {"width": 2}},
+        "hovertemplate": _("A year earlier: %{x:,}") + "<extra></extra>"})
+    top = max(max(r[1], r[2]) for r in rows)
+    layout = {"clickmode": "event", "bargap": 0.25, "barmode": "stack",
+              "xaxis": {"rangemode": "tozero", "range": [0, top * 1.18]},  # room for the numbers
               # every label, never skipped
-              "yaxis": {"tickmode": "array", "tickvals": labels, "automargin": True}}
+              "yaxis": {"tickmode": "array", "tickvals": labels, "automargin": True,
+                        "categoryorder": "array", "categoryarray": labels},
+              "legend": {"traceorder": "normal"}}
     return style_figure(figure(data, layout), height=TOP_ROW_HEIGHT, legend=True)
+
+
+def offense_table(counts: pd.DataFrame, selected: tuple[str, ...], f: Filters) -> html.Div:
+    """The offense chart's numbers; each offense's name is a button that does what a click on
+    its bar does (choose it as the offense filter, or clear it when it is the only one chosen):
+    the chart's filter, by keyboard."""
+    rows = []
+    for code, cur, pri in offense_rows(counts):
+        chosen = code in selected
+        label = _(offense_label(code))
+        button = html.Button(
+            [html.Span(SELECTED_MARK + " " if chosen else "", **{"aria-hidden": "true"}), label],
+            id={"type": OFFENSE_BUTTON, "code": code}, className="offense-filter-button", n_clicks=0,
+            title=_("Filter every view to {offense}").format(offense=label) if not chosen
+            else _("In the offense filter: choose again to clear it"),
+            **{"aria-pressed": "true" if chosen else "false"})
+        rows.append([button, _(GROUP_LABELS[OFFENSE_BY_CODE[code].group]), fmt_int(cur), fmt_int(pri),
+                     fmt_signed(cur - pri)])
+    if not rows:
+        return html.P(_("No victims recorded for these filters"), className="chart-table-empty")
+    caption = _("Victims by offense, {span} and the same span a year earlier. {filters}.").format(
+        span=span_text(f), filters=describe_filters(f))
+    hint = html.P(_("Choose an offense to filter every view to it; choose it again to clear the filter."),
+                  className="offense-filter-hint")
+    return html.Div([hint, data_table([_("Offense"), _("Group"), _("This span"), _("A year earlier"), _("Change")],
+                                      rows, caption, numeric=(2, 3, 4))])
+
+
+def offense_name(f: Filters) -> str:
+    return _("Bar chart: victims by offense, {span}, against the same span a year earlier. {filters}.").format(
+        span=span_text(f), filters=describe_filters(f))
 
 
 def clicked_offense(click_data: dict | None) -> str | None:
@@ -218,6 +391,12 @@ def clicked_offense(click_data: dict | None) -> str | None:
     except (TypeError, KeyError, IndexError):
         return None
     return code if code in OFFENSE_BY_CODE else None
+
+
+def toggle_offense(code: str, current: list[str] | None) -> list[str]:
+    """The offense filter after a bar click or its button: that offense alone, or none when it was
+    already the only one."""
+    return [] if list(current or []) == [code] else [code]
 
 
 # --- hour x weekday ---------------------------------------------------------------------------
@@ -235,16 +414,38 @@ def _grid(df: pd.DataFrame) -> list[list[int]]:
     return grid
 
 
+HOURS = [f"{h:02d}:00" for h in range(24)]
+
+
+def weekday_labels() -> list[str]:
+    """Monday..Sunday, abbreviated in the reader's language."""
+    return [i18n.weekday_name(i).rstrip(".") for i in range(7)]
+
+
 def heatmap_figure(df: pd.DataFrame) -> dict:
     grid = _grid(df)
     if not any(any(row) for row in grid):
-        return empty_figure("No victims with a recorded time for these filters")
-    hours = [f"{h:02d}:00" for h in range(24)]
-    data = [{"type": "heatmap", "z": grid, "x": hours, "y": DOW_LABELS,
-             "colorscale": "Reds", "colorbar": {"title": {"text": "Victims"}}, "xgap": 1, "ygap": 1,
-             "hovertemplate": "%{y} %{x}: %{z:,} victims<extra></extra>"}]
-    layout = {"yaxis": {"autorange": "reversed"}, "xaxis": {"tickvals": hours[::3]}}
+        return empty_figure(_("No victims with a recorded time for these filters"))
+    # A single-hue scale: darker is more, legible by lightness alone.
+    data = [{"type": "heatmap", "z": grid, "x": HOURS, "y": weekday_labels(),
+             "colorscale": "Reds", "colorbar": {"title": {"text": _("Victims")}, "thickness": 14}, "xgap": 1, "ygap": 1,
+             "hovertemplate": "%{y} %{x}<br>" + _("Victims: %{z:,}") + "<extra></extra>"}]
+    layout = {"yaxis": {"autorange": "reversed"}, "xaxis": {"tickvals": HOURS[::3]}}
     return style_figure(figure(data, layout), height=300)
+
+
+def heatmap_table(df: pd.DataFrame, f: Filters) -> html.Div:
+    """One row per hour, one column per day (7 columns: narrower than 24 on a phone)."""
+    grid = _grid(df)
+    rows = [[HOURS[h]] + [fmt_int(grid[d][h]) for d in range(7)] for h in range(24)]
+    caption = _("Victims by hour of day and day of week, {span}. {filters}.").format(
+        span=span_text(f), filters=describe_filters(f))
+    return data_table([_("Hour")] + weekday_labels(), rows, caption, numeric=tuple(range(1, 8)))
+
+
+def heatmap_name(f: Filters) -> str:
+    return _("Heat map: victims by hour of day and day of week, {span}. {filters}.").format(
+        span=span_text(f), filters=describe_filters(f))
 
 
 # --- the Plan's goal --------------------------------------------------------------------------
@@ -275,63 +476,130 @@ def goal_rows(df: pd.DataFrame, *, baseline_year: int, reduction: float, through
     return pd.DataFrame(rows)
 
 
+def _year_label(year: int, partial: bool) -> str:
+    return _("{year} (to date)").format(year=year) if partial else str(year)
+
+
+def _year_tick(label: str) -> str:
+    """A year's label on the chart's axis: "(to date)" on a second line, so it never collides."""
+    return label.replace(" (", "<br>(", 1)
+
+
 def goal_figure(rows: pd.DataFrame, *, baseline_year: int, reduction: float) -> dict:
     if rows.empty:
-        return empty_figure(f"No gun violence recorded in {baseline_year}, the goal's baseline year")
-    labels = [f"{y} (to date)" if p else str(y) for y, p in zip(rows.year, rows.partial)]
-    met = rows.actual <= rows.target
+        return empty_figure(_("No gun violence recorded in {year}, the goal's baseline year").format(year=baseline_year))
+    labels = [_year_tick(_year_label(int(y), bool(p))) for y, p in zip(rows.year, rows.partial)]
+    met = (rows.actual <= rows.target).tolist()
     actual = [int(a) for a in rows.actual]
-    data = [
-        {"type": "bar", "x": labels, "y": actual, "name": "Actual", "text": [f"{a:,}" for a in actual],
-         "textposition": "auto", "marker": {"color": [COLORS["good"] if m else COLORS["bad"] for m in met]},
-         "hovertemplate": "%{x}: %{y:,} victims of gun violence<extra></extra>"},
-        {"type": "scatter", "x": labels, "y": [float(t) for t in rows.target], "mode": "lines+markers",
-         "name": f"Target ({reduction:.0%} fewer each year)", "line": {"color": "#222", "dash": "dash"},
-         "hovertemplate": "%{x}: target %{y:,.0f}<extra></extra>"},
-    ]
-    layout = {"yaxis": {"title": {"text": "Victims of gun violence"}, "rangemode": "tozero"},
-              "xaxis": {"type": "category"}}
-    return style_figure(figure(data, layout), height=320, legend=True)
+    data = []
+    # Met and missed years: two legend entries, two colours (blue / vermillion) and two fills
+    # (solid / hatched), and the table says it in words.
+    for is_met, name, colour, shape in ((True, _("At or below the target path"), PALETTE["blue"], ""),
+                                        (False, _("Above the target path"), PALETTE["vermillion"], "x")):
+        idx = [i for i, m in enumerate(met) if m == is_met]
+        if not idx:
+            continue
+        data.append({
+            "type": "bar", "x": [labels[i] for i in idx], "y": [actual[i] for i in idx], "name": name,
+            "text": [fmt_int(actual[i]) for i in idx], "textposition": "outside", "cliponaxis": False,
+            "textfont": {"color": PALETTE["ink"]},
+            "marker": {"color": colour, "pattern": {"shape": shape, "fillmode": "overlay", "fgcolor": "white", "size": 7, "solidity": 0.3},
+                       "line": {"color": PALETTE["ink"], "width": 0.5}},
+            "hovertemplate": "%{x}: " + _("%{y:,} victims of gun violence") + "<extra>" + name + "</extra>"})
+    data.append({
+        "type": "scatter", "x": labels, "y": [float(t) for t in rows.target], "mode": "lines+markers",
+        "name": _("Target ({pct} fewer each year)").format(pct=_pct_abs(reduction * 100)),
+        "line": {"color": PALETTE["ink"], "dash": "dash"}, "marker": {"symbol": "diamond", "size": 8},
+        "hovertemplate": "%{x}: " + _("target %{y:,.0f}") + "<extra></extra>"})
+    top = max(max(actual), float(rows.target.max()))
+    layout = {"yaxis": {"title": {"text": _("Victims of gun violence")}, "rangemode": "tozero",
+                        "range": [0, top * 1.15]},
+              "xaxis": {"type": "category", "categoryorder": "array", "categoryarray": labels},
+              "barmode": "overlay"}
+    return style_figure(figure(data, layout), height=340, legend=True)
+
+
+def goal_table(rows: pd.DataFrame, f: Filters) -> html.Div:
+    if rows.empty:
+        return html.P(_("No data for the goal's baseline year."), className="chart-table-empty")
+    body = []
+    for y, p, a, t, v in zip(rows.year, rows.partial, rows.actual, rows.target, rows.vs_target_pct):
+        status = _("At or below the target path") if a <= t else _("Above the target path")
+        body.append([_year_label(int(y), bool(p)), fmt_int(a), fmt_int(t),
+                     "—" if v is None or pd.isna(v) else fmt_pct(float(v)), status])
+    caption = _("Victims of gun violence per year against the Plan's target path. {where}.").format(where=where_text(f))
+    return data_table([_("Year"), _("Victims of gun violence"), _("Target"), _("Against the target"), _("Status")],
+                      body, caption, numeric=(1, 2, 3))
+
+
+def goal_name(f: Filters) -> str:
+    return _("Bar chart: victims of gun violence per year against the Plan's target path. {where}.").format(
+        where=where_text(f))
 
 
 def goal_status(rows: pd.DataFrame) -> str:
     if rows.empty:
         return ""
     last = rows.iloc[-1]
-    word = "below" if last.actual <= last.target else "above"
-    span = f"{last.year} to date" if last.partial else str(last.year)
-    pct = abs(last.vs_target_pct) if last.vs_target_pct is not None else 0
-    return (f"{span}: {int(last.actual):,} victims of gun violence against a target of "
-            f"{last.target:,.0f} — {pct:.0f}% {word} the path.")
+    n = int(last.actual)
+    span = _("{year} to date").format(year=int(last.year)) if last.partial else str(int(last.year))
+    pct = _pct_abs(last.vs_target_pct) if last.vs_target_pct is not None else _pct_abs(0)
+    values = {"span": span, "actual": fmt_int(n), "target": fmt_int(last.target), "pct": pct}
+    if last.actual <= last.target:
+        return ngettext("{span}: {actual} victim of gun violence against a target of {target} — {pct} below the path.",
+                        "{span}: {actual} victims of gun violence against a target of {target} — {pct} below the path.",
+                        n).format(**values)
+    return ngettext("{span}: {actual} victim of gun violence against a target of {target} — {pct} above the path.",
+                    "{span}: {actual} victims of gun violence against a target of {target} — {pct} above the path.",
+                    n).format(**values)
 
 
 # --- page -------------------------------------------------------------------------------------
 
+def _loading(child) -> dcc.Loading:
+    return dcc.Loading(child, type="circle", delay_show=150)
+
+
+def _chart(graph_id: str, table_id: str, figure_id: str, name: str, height: int = 320) -> html.Figure:
+    out = chart(graph_id, table_id, name, height)
+    out.id = figure_id  # the callback renames the figure as the filters change
+    # Only the graph shows the loading spinner: the table (and a focused offense button in it)
+    # stays in place while the page updates.
+    out.children[0] = _loading(out.children[0])
+    return out
+
+
 def summary_page(reduction: float) -> html.Div:
+    """The page's frame; every number, name and table is filled by ``callbacks.summary``."""
+    trend = _chart(ids.SUMMARY_TREND, TREND_TABLE, TREND_FIGURE,
+                   _("Line chart: victims of Part 1 crime per period, with a rolling average"), TOP_ROW_HEIGHT)
+    offenses = _chart(ids.SUMMARY_OFFENSES, OFFENSES_TABLE, OFFENSES_FIGURE, _("Bar chart: victims by offense"),
+                      TOP_ROW_HEIGHT)
+    heatmap = _chart(ids.SUMMARY_HEATMAP, HEATMAP_TABLE, HEATMAP_FIGURE,
+                     _("Heat map: victims by hour of day and day of week"), 300)
+    goal = _chart(ids.SUMMARY_GOAL, GOAL_TABLE, GOAL_FIGURE,
+                  _("Bar chart: victims of gun violence per year against the Plan's target path"), 340)
     return html.Div([
         html.Div(id=ids.SUMMARY_ERROR),
         dcc.Loading(html.Div(id=ids.SUMMARY_CARDS, className="cards-holder"), type="dot",
                     delay_show=150),
         html.Div([
-            section("Trend", dcc.Loading(graph(ids.SUMMARY_TREND, TOP_ROW_HEIGHT), type="circle",
-                                         delay_show=150),
-                    "Victims of Part 1 crime per period, with a rolling average. Hollow points are "
-                    "periods cut short by the date range.", width_class="span-7"),
-            section("By offense", dcc.Loading(graph(ids.SUMMARY_OFFENSES, TOP_ROW_HEIGHT), type="circle",
-                                              delay_show=150),
-                    "Bars: this span. Ticks: the same span a year earlier. Click a bar to filter "
-                    "every view to that offense.", width_class="span-5"),
+            section(_("Trend"), trend,
+                    _("Victims of Part 1 crime per period, with a rolling average. Hollow points are "
+                      "periods cut short by the date range."), width_class="span-7"),
+            section(_("By offense"), offenses,
+                    _("Bars: this span, by offense group (color and pattern). Ticks: the same span a year "
+                      "earlier. Click or tap a bar, or choose an offense under “Show as table”, to filter every "
+                      "view to that offense; ✓ marks the offenses chosen."), width_class="span-5"),
         ], className="panel-row"),
         html.Div([
-            section("When it happens", dcc.Loading(graph(ids.SUMMARY_HEATMAP, 300), type="circle",
-                                                   delay_show=150),
-                    "Victims by hour of day and day of week (local time).", width_class="span-6"),
-            section(f"The Plan's goal: gun violence down {reduction:.0%} a year",
-                    html.Div([html.P(id=ids.SUMMARY_CAPTION, className="goal-status"),
-                              dcc.Loading(graph(ids.SUMMARY_GOAL), type="circle", delay_show=150)]),
-                    "Homicides by firearm plus non-fatal shootings per year, against the "
-                    "Comprehensive Violence Prevention Plan's path. Geography filters apply; date "
-                    "and offense filters do not.", width_class="span-6"),
+            section(_("When it happens"), heatmap,
+                    _("Victims by hour of day and day of week (local time). Darker is more."),
+                    width_class="span-6"),
+            section(_("The Plan's goal: gun violence down {pct} a year").format(pct=_pct_abs(reduction * 100)),
+                    html.Div([html.P(id=ids.SUMMARY_CAPTION, className="goal-status"), goal]),
+                    _("Homicides by firearm plus non-fatal shootings per year, against the "
+                      "Comprehensive Violence Prevention Plan's path. Geography filters apply; date "
+                      "and offense filters do not."), width_class="span-6"),
         ], className="panel-row"),
-    ])
-
+    ], className="summary-page")

@@ -52,7 +52,12 @@ def test_trend_marks_partial_periods_and_averages_complete_ones():
 def test_offense_figure_and_click():
     c = counts([("homicide", True, 10, 12), ("larceny", False, 900, 1000)])
     fig = L.offense_figure(c, ())
-    assert list(fig["data"][0]["customdata"]) == ["homicide", "larceny"]  # largest at the top (last)
+    assert list(fig["data"][-1]["customdata"]) == ["homicide", "larceny"]  # largest at the top (last)
+    # one bar trace per offense group, each with its own legend entry and fill pattern
+    bars = {t["name"]: t for t in fig["data"] if t["type"] == "bar"}
+    assert bars["Violent crime"]["customdata"] == ["homicide"] and bars["Property crime"]["customdata"] == ["larceny"]
+    assert bars["Violent crime"]["marker"]["pattern"]["shape"] != bars["Property crime"]["marker"]["pattern"]["shape"]
+    assert fig["layout"]["yaxis"]["categoryarray"] == ["Homicide", "Larceny"]
     assert L.clicked_offense({"points": [{"customdata": "larceny"}]}) == "larceny"
     assert L.clicked_offense({"points": [{"customdata": "bogus"}]}) is None
     assert L.clicked_offense(None) is None
