@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import Input, Output
 
-from app import ids
+from app import i18n, ids
 from app.context import services
 from app.pages import LayoutInputs, Page
 from data_access import status
@@ -25,4 +25,4 @@ def register(app, page: Page) -> None:
         try:
             return status_block(status.state(db), status.load_history(db))
         except DataError as exc:
-            return dbc.Alert(exc.user_message, color="danger")
+            return dbc.Alert(i18n.error_text(exc), color="danger")

@@ -3,26 +3,46 @@
 Pure builders; the callback (callbacks/cvi.py) fetches the sites and the shootings near each.
 Shootings near a site are shown as context for the place a program works in, never as a measure
 of the program's effect, and the page says so next to every number.
+
+Every text is English in the code and translated where it is shown (``app.i18n``; Spanish in
+``app/locale/es/LC_MESSAGES/about.po``); program type labels come from the vocabulary (marked
+there) and are translated here. Program and organisation names, services, hours and addresses are
+the city's data and stay as published. A phone number is a ``tel:`` link a phone can call.
 """
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 import pandas as pd
 from dash import dcc, html
 
-from app import ids
-from data_access.filters import FIELD_BY_NAME, Filters, span_label
+from app import i18n, ids
+from app.i18n import N_, _, ngettext
+from data_access.filters import FIELD_BY_NAME, Filters
 from data_access.vocabulary import CVI_PROGRAM_TYPES
-from layouts.map import area_layer, base_map, program_label, sites_layer
+from layouts.about import fill
+from layouts.common import caption_of, fmt_int
+from layouts.map import area_layer, base_map, sites_layer
 
-CONTEXT_NOTE = ("Shootings near a site describe the place a program works in. They do not measure "
-                "whether the program works: programs are placed where violence is highest, and many "
-                "things change shooting counts.")
+CONTEXT_NOTE = N_("Shootings near a site describe the place a program works in. They do not measure "
+                  "whether the program works: programs are placed where violence is highest, and many "
+                  "things change shooting counts.")
+NOT_RECORDED = N_("Not recorded")
+FACTS = {"operator": N_("Operator"), "services": N_("Services"), "hours": N_("Hours"), "phone": N_("Phone"),
+         "address": N_("Address"), "area_served": N_("Area served"), "located": N_("Located in"),
+         "since": N_("Since"), "link": N_("Link")}
 
 
 def program_codes() -> tuple[str, ...]:
     """The program types ``program=`` in the URL accepts: the vocabulary's, as ingest."""
     return CVI_PROGRAM_TYPES.codes
+
+
+def program_type_label(code: str) -> str:
+    """A program type in the reader's language (the vocabulary's label, translated)."""
+    return _(CVI_PROGRAM_TYPES.label(code))
 
 
 def cvi_page(*, programs: tuple[str, ...] = (), notices=None, tile_url: str = "",
@@ -35,78 +55,126 @@ def cvi_page(*, programs: tuple[str, ...] = (), notices=None, tile_url: str = ""
         html.Div(notices, id=ids.CVI_NOTICES),
         html.Div(id=ids.CVI_ERROR),
         html.Div([
-            html.Div([html.Label("Program type", htmlFor=ids.CVI_PROGRAM, className="form-label"),
-                      dcc.Dropdown(id=ids.CVI_PROGRAM, multi=True, placeholder="All program types", value=list(programs),
-                                   options=[{"label": v, "value": k} for k, v in CVI_PROGRAM_TYPES])],
+            html.Div([html.Label(_("Program type"), htmlFor=ids.CVI_PROGRAM, className="form-label"),
+                      dcc.Dropdown(id=ids.CVI_PROGRAM, multi=True, placeholder=_("All program types"),
+                                   value=list(programs),
+                                   options=[{"label": program_type_label(k), "value": k} for k, _v in CVI_PROGRAM_TYPES])],
                      className="filter"),
-            html.Ul([html.Li([html.Span(className=f"cvi-dot cvi-dot-{k}"), v]) for k, v in CVI_PROGRAM_TYPES],
-                    className="cvi-key", **{"aria-label": "Map key: colour per program type"}),
+            html.Ul([html.Li([html.Span(className=f"cvi-dot cvi-dot-{k}"), program_type_label(k)])
+                     for k, _v in CVI_PROGRAM_TYPES],
+                    className="cvi-key", **{"aria-label": _("Map key: colour per program type")}),
         ], className="map-controls cvi-controls"),
         html.P(id=ids.CVI_CAPTION, className="caption"),
         html.Div([
             html.Div(the_map, className="map-frame"),
             # a scrolling box beside the map: a Tab stop with a name, so the keyboard can scroll it
             html.Aside(html.Div(id=ids.CVI_LIST, className="cvi-list", role="list"), className="map-side cvi-side",
-                       tabIndex="0", **{"aria-label": "Programs on the map"}),
+                       tabIndex="0", **{"aria-label": _("Programs on the map")}),
         ], className="map-row"),
     ])
 
 
 def _fmt_started(value) -> str:
     if value is None or pd.isna(value):
-        return "Not recorded"
-    return f"{pd.Timestamp(value):%B %Y}"
+        return _(NOT_RECORDED)
+    return i18n.month_year(pd.Timestamp(value).date())
 
 
-def _text(value, missing: str = "Not recorded") -> str:
-    return value if isinstance(value, str) and value.strip() else missing
+def _text(value, missing: str = NOT_RECORDED) -> str:
+    return value if isinstance(value, str) and value.strip() else _(missing)
+
+
+def tel_href(phone) -> str | None:
+    """``tel:`` for a phone number as written ("410-555-0100", "(410) 555-0100 ext. 2",
+    "1 800 555 0100", "311"): +1 and ten digits for a US number, a short city number as is
+    (311, 911), nothing for anything else. An extension is left out (a dialler cannot use it)."""
+    if not isinstance(phone, str):
+        return None
+    main = re.split(r"(?i)\s*(?:ext\.?|extension|x)\s*\d", phone, maxsplit=1)[0]
+    digits = re.sub(r"\D", "", main)
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    if len(digits) == 10 and digits[0] not in "01":
+        return f"tel:+1{digits}"
+    if len(digits) == 3 and digits.endswith("11"):
+        return f"tel:{digits}"
+    return None
+
+
+def phone_link(phone):
+    """The phone as written, a ``tel:`` link when it is a number a phone can dial."""
+    text = _text(phone)
+    href = tel_href(phone)
+    return html.A(text, href=href) if href else text
 
 
 def located_in(site) -> str:
     parts = []
-    fields = [(n, FIELD_BY_NAME[n].caption[0]) for n in ("neighborhood", "council_district", "police_district",
-                                                      "legislative_district")]
-    for field, fmt in fields + [("csa", "CSA {}")]:
-        value = getattr(site, field, None)
+    for name in ("neighborhood", "council_district", "police_district", "legislative_district"):
+        value = getattr(site, name, None)
         if isinstance(value, str) and value.strip():
-            parts.append(fmt.format(value))
-    return " · ".join(parts) or "Not recorded"
+            parts.append(caption_of(FIELD_BY_NAME[name], 1).format(value))
+    csa = getattr(site, "csa", None)
+    if isinstance(csa, str) and csa.strip():
+        parts.append(_("CSA {}").format(csa))
+    return " · ".join(parts) or _(NOT_RECORDED)
+
+
+def span_text(f: Filters) -> str:
+    """The filters' dates in words, in the reader's language: "2025", "1 Jan – 14 Nov 2026"."""
+    start, end = f.start, f.end
+    if start.year == end.year and start == date(start.year, 1, 1) and end == date(end.year, 12, 31):
+        return str(start.year)
+    first = i18n.day_month(start) if start.year == end.year else i18n.date_short(start)
+    return f"{first} – {i18n.date_short(end)}"
+
+
+def near_sentence(near: int, radius_m: int, f: Filters) -> list:
+    """"12 victims of gun violence within 400 m, 2025", the count in bold."""
+    template = ngettext("{n} victim of gun violence within {radius} m, {span}",
+                        "{n} victims of gun violence within {radius} m, {span}", near)
+    return fill(template, n=html.Strong(fmt_int(near)), radius=fmt_int(radius_m), span=span_text(f))
 
 
 def site_card(site, near: int, radius_m: int, f: Filters) -> html.Article:
     url = site.url if isinstance(site.url, str) and site.url.strip() else None
-    link = (html.A("Website", href=url, target="_blank", rel="noopener noreferrer") if url
-            else html.Span("No website listed", className="muted"))
+    link = (html.A(_("Website"), href=url, target="_blank", rel="noopener noreferrer") if url
+            else html.Span(_("No website listed"), className="muted"))
     rows = [
-        ("Operator", _text(site.operator)),
-        ("Services", _text(site.services)),
-        ("Hours", _text(site.hours)),
-        ("Phone", _text(site.phone)),
-        ("Address", _text(site.address)),
-        ("Area served", _text(site.area_served)),
-        ("Located in", located_in(site)),
-        ("Since", _fmt_started(site.started)),
-        ("Link", link),
+        ("operator", _text(site.operator)),
+        ("services", _text(site.services)),
+        ("hours", _text(site.hours)),
+        ("phone", phone_link(site.phone)),
+        ("address", _text(site.address)),
+        ("area_served", _text(site.area_served)),
+        ("located", located_in(site)),
+        ("since", _fmt_started(site.started)),
+        ("link", link),
     ]
     return html.Article([
         html.H3([html.Span(className=f"cvi-dot cvi-dot-{site.program_type}"), site.name], className="h6 cvi-name"),
-        html.Div(program_label(site.program_type), className="cvi-type"),
-        html.Dl([el for k, v in rows for el in (html.Dt(k), html.Dd(v))], className="cvi-facts"),
-        html.P([html.Strong(f"{near:,}"), f" victims of gun violence within {radius_m:,} m, {span_label(f)} ",
-                html.Span("(context, not effect)", className="muted")], className="cvi-near"),
+        html.Div(program_type_label(site.program_type), className="cvi-type"),
+        html.Dl([el for k, v in rows for el in (html.Dt(_(FACTS[k])), html.Dd(v))], className="cvi-facts"),
+        html.P([*near_sentence(near, radius_m, f), " ", html.Span(_("(context, not effect)"), className="muted cvi-caveat")],
+               className="cvi-near"),
     ], className="cvi-site", role="listitem", id=f"cvi-site-{int(site.id)}")
 
 
 def site_list(sites: pd.DataFrame, near: dict[int, int], radius_m: int, f: Filters) -> list:
     if sites.empty:
-        return [html.P("No programs match these filters. Clear the program type or the geography "
-                       "filters to see more.", className="muted")]
-    header = html.P(f"{len(sites)} program{'s' if len(sites) != 1 else ''}", className="cvi-count")
+        return [html.P(_("No programs match these filters. Clear the program type or the geography "
+                         "filters to see more."), className="muted")]
+    n = len(sites)
+    header = html.P(ngettext("{n} program", "{n} programs", n).format(n=fmt_int(n)), className="cvi-count")
     return [header] + [site_card(s, int(near.get(int(s.id), 0)), radius_m, f) for s in sites.itertuples(index=False)]
 
 
 def caption(f: Filters, radius_m: int, n_sites: int, n_total: int) -> list:
-    scope = "all" if n_sites == n_total else f"{n_sites} of {n_total}"
-    return [f"Showing {scope} violence-intervention programs. For each, the number of victims of gun "
-            f"violence (non-fatal shootings and homicides by firearm) within {radius_m:,} m, {span_label(f)}. ",
-            html.Strong("Context, not effect: "), CONTEXT_NOTE]
+    if n_sites == n_total:
+        lead = _("Showing all violence-intervention programs. For each, the number of victims of gun violence "
+                 "(non-fatal shootings and homicides by firearm) within {radius} m, {span}.")
+    else:
+        lead = _("Showing {n} of {total} violence-intervention programs. For each, the number of victims of "
+                 "gun violence (non-fatal shootings and homicides by firearm) within {radius} m, {span}.")
+    text = lead.format(n=fmt_int(n_sites), total=fmt_int(n_total), radius=fmt_int(radius_m), span=span_text(f))
+    return [text, " ", html.Strong(_("Context, not effect:")), " ", _(CONTEXT_NOTE)]
