@@ -1,4 +1,4 @@
-"""Demographics page: filter state -> suppressed tables -> figures and tables."""
+"""Demographics page: filter state -> suppressed tables -> figures (with their names) and tables."""
 
 from __future__ import annotations
 
@@ -13,21 +13,20 @@ from data_access import demographics as D
 from data_access.db import Database
 from data_access.filters import Filters
 from layouts import demographics as L
+from layouts.arrests import where_text
 
 
-def demographics_outputs(db: Database, f: Filters) -> dict:
+def demographics_outputs(db: Database, f: Filters, options: dict | None = None) -> dict:
     victims = D.demographics(db, f, "victims")
     arrestees = D.demographics(db, f.replace(offense=()), "arrests")
     population = D.population(db, f.geo_only())
-    years = (str(victims.first_year) if victims.first_year == victims.last_year
-             else f"{victims.first_year}–{victims.last_year}")
-    caption = (f"Whole calendar years: {years} (through the data-as-of date). "
-               + L.population_note(population))
+    where = where_text(f, options, span=L.years_text(victims))
     q = to_query(f)
-    return {"victims": L.dataset_panel(victims, population, "victims", L.csv_href(q, "victims")),
+    return {"victims": L.dataset_panel(victims, population, "victims", L.csv_href(q, "victims"), where),
             "arrestees": L.dataset_panel(arrestees, population, "arrestees",
-                                         L.csv_href(to_query(f.replace(offense=())), "arrests")),
-            "caption": caption, "error": None}
+                                         L.csv_href(to_query(f.replace(offense=())), "arrests"),
+                                         where_text(f, options, span=L.years_text(arrestees))),
+            "caption": L.caption_text(victims, population), "error": None}
 
 
 def error_outputs(message: str) -> dict:
@@ -45,5 +44,5 @@ def register(app, page: Page) -> None:
                 "arrestees": Output(ids.DEMO_ARRESTEES, "children"),
                 "caption": Output(ids.DEMO_CAPTION, "children"),
                 "error": Output(ids.DEMO_ERROR, "children")},
-        compute=lambda r: demographics_outputs(r.svc.db, r.filters),
+        compute=lambda r: demographics_outputs(r.svc.db, r.filters, r.options),
         error=error_outputs)

@@ -13,6 +13,7 @@ from dash import Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from app import ids
+from app.i18n import _, error_text
 from app.pages import PAGE_PARAMS, LayoutInputs, Page
 from app.urlstate import Choices, extra_values, parse, to_query
 from callbacks.common import PageRequest, acted, page_callback
@@ -23,23 +24,24 @@ from layouts import cases as L
 
 def lookup_state(search: str | None, choices: Choices) -> dict:
     """The lookup's parameters from the URL, validated. Bad values become messages."""
-    f, _ = parse(search or "", choices, extra=PAGE_PARAMS)
+    f, _notices = parse(search or "", choices, extra=PAGE_PARAMS)
     raw = extra_values(search or "", PAGE_PARAMS)
     messages = []
     case = charge = open_case = None
     try:
         case = C.normalize_case_number((raw.get("case") or [None])[0])
     except C.BadCaseQuery as exc:
-        messages.append(str(exc))
+        messages.append(error_text(exc))
     try:
         open_case = C.normalize_case_number((raw.get("open") or [None])[0])
     except C.BadCaseQuery as exc:
-        messages.append(str(exc))
+        messages.append(error_text(exc))
     charge = ((raw.get("charge") or [""])[0] or "").strip()[:200] or None
     page = 1
     page_raw = (raw.get("page") or ["1"])[0]
     if not page_raw.isdigit() or not 1 <= int(page_raw) <= C.MAX_PAGE:
-        messages.append(f"Page “{page_raw[:20]}” is not a page number from 1 to {C.MAX_PAGE}; showing page 1.")
+        messages.append(_("Page “{value}” is not a page number from 1 to {last}; showing page 1.")
+                        .format(value=page_raw[:20], last=C.MAX_PAGE))
     else:
         page = int(page_raw)
     return {"filters": f, "case": case, "charge": charge, "page": page, "open": open_case, "messages": messages}
@@ -71,7 +73,7 @@ def compute(r: PageRequest) -> dict:
     try:
         return lookup_outputs(r.svc.db, r.values["search"], r.choices)
     except C.BadCaseQuery as exc:
-        return lookup_error(str(exc), color="info")
+        return lookup_error(error_text(exc), color="info")
 
 
 def layout(inputs: LayoutInputs):

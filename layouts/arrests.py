@@ -1,23 +1,61 @@
 """The Arrests page: over time, by charge category and area, per 1,000 residents, the most common
-charges, and the clearance view for homicides and shootings. Pure builders, no I/O."""
+charges, and the clearance view for homicides and shootings. Pure builders, no I/O.
+
+Each chart is a ``layouts.common.chart``: a name that says what it shows (with the span and area,
+updated with the filters) and the same numbers as a table under "Show as table". Charge
+categories have Okabe-Ito colours and a pattern each, so a stacked bar does not need colour to be
+read; category names label their bars where a chart has room for them.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 from dash import dcc, html
 
-from app import ids
-from data_access.filters import Filters, span_label
+from app import i18n, ids
+from app.i18n import N_, _, ngettext
+from data_access.arrests import NO_CHARGE_TEXT
+from data_access.filters import Filters
 from data_access.vocabulary import ARREST_LINKS, CHARGE_CATEGORIES
-from layouts.common import COLORS, empty_figure, figure, fmt_int, graph, scroll_region, section, style_figure
+from layouts.cases import OKABE_ITO, figure_id, pct_text
+from layouts.common import (
+    chart,
+    data_table,
+    empty_figure,
+    figure,
+    fmt_dec,
+    fmt_int,
+    geo_phrases,
+    scroll_region,
+    section,
+    style_figure,
+)
+
+# Ids this page adds (app/ids.py is the shell's; used here and in callbacks/arrests.py).
+ARRESTS_TREND_TABLE = "arrests-trend-table"
+ARRESTS_CATEGORY_TABLE = "arrests-category-table"
+ARRESTS_AREA_TABLE = "arrests-area-table"
+ARRESTS_CLEARANCE_CHART_TABLE = "arrests-clearance-chart-table"
+ARRESTS_TREND_FIGURE = "arrests-trend-figure"  # the <figure>s: their names follow the filters
+ARRESTS_CATEGORY_FIGURE = "arrests-category-figure"
+ARRESTS_AREA_FIGURE = "arrests-area-figure"
+ARRESTS_CLEARANCE_FIGURE = "arrests-clearance-figure"
 
 CATEGORY_COLORS = {
-    "violent": "#b23b3b", "weapons": "#7b2d8b", "drugs": "#c8553d", "property": "#1f4e79",
-    "warrant": "#6c757d", "traffic": "#2e7d32", "public_order": "#d4a017", "other": "#9aa5b1",
+    "violent": OKABE_ITO["vermillion"], "weapons": OKABE_ITO["purple"], "drugs": OKABE_ITO["orange"],
+    "property": OKABE_ITO["blue"], "warrant": OKABE_ITO["sky"], "traffic": OKABE_ITO["green"],
+    "public_order": OKABE_ITO["yellow"], "other": "#999999",
 }  # fmt: skip
-OFFENSE_TITLES = {"homicide": "Homicides", "shooting": "Non-fatal shootings"}
+CATEGORY_PATTERNS = {"violent": "", "weapons": "/", "drugs": "\\", "property": "", "warrant": "x",
+                     "traffic": ".", "public_order": "-", "other": "+"}
+LINK_STYLE = {"same_year": {"color": OKABE_ITO["blue"]},
+              "earlier_year": {"color": OKABE_ITO["orange"], "pattern": {"shape": "/", "fgcolor": "#7a4f00", "solidity": 0.3}},
+              "unlinked": {"color": "#b8c4d4", "pattern": {"shape": "x", "fgcolor": "#5c6b80", "solidity": 0.25}}}
+OFFENSE_TITLES = {"homicide": N_("Homicides"), "shooting": N_("Non-fatal shootings")}
+GRAIN_TITLES = {"month": N_("Arrests per month"), "week": N_("Arrests per week"), "day": N_("Arrests per day")}
+AREA_TITLES = {"police_district": N_("Police district"), "neighborhood": N_("Neighborhood")}
 
-CLEARANCE_DEFINITION = (
+CLEARANCE_DEFINITION = N_(
     "How this is measured: an arrest counts for a homicide or shooting when its recorded incident "
     "offense is a homicide or shooting; it is linked to an incident through the incident's CC "
     "number. For each calendar year, “same-year” arrests are arrests made that year for incidents "
@@ -31,127 +69,252 @@ CLEARANCE_DEFINITION = (
 
 
 def category_label(code: str) -> str:
-    return CHARGE_CATEGORIES.label(code)
+    return _(CHARGE_CATEGORIES.label(code))
 
 
 def rate_per_1000(n: int, population: int | None) -> float | None:
     return None if not population else 1000.0 * n / population
 
 
+def span_text(f: Filters) -> str:
+    """The filters' dates in the reader's language: "2025", "1 ene 2025 – 30 jun 2025"."""
+    from datetime import date
+
+    if f.start == date(f.start.year, 1, 1) and f.end == date(f.end.year, 12, 31):
+        return str(f.start.year) if f.start.year == f.end.year else f"{f.start.year}–{f.end.year}"
+    return f"{i18n.date_short(f.start)} – {i18n.date_short(f.end)}"
+
+
+def area_text(f: Filters, options: dict | None = None) -> str:
+    """The filters' areas in words ("Western police district"), or "citywide"."""
+    names = {k: dict(v) for k, v in (options or {}).items() if isinstance(v, list)}
+    return "; ".join(geo_phrases(f, names)) or _("citywide")
+
+
+def where_text(f: Filters, options: dict | None = None, span: str | None = None) -> str:
+    """Span and area in words, for chart names: "2025, Western police district" / "2025, citywide"."""
+    return _("{span}, {area}").format(span=span or span_text(f), area=area_text(f, options))
+
+
+def chart_names(where: str) -> dict[str, str]:
+    return {
+        "trend": _("Stacked bar chart: arrests over time by charge category, {where}").format(where=where),
+        "category": _("Bar chart: arrests by charge category, {where}").format(where=where),
+        "area": _("Bar chart: arrests by area, per 1,000 residents where residents are known, {where}").format(where=where),
+        "clearance": _("Stacked bar chart: arrests for homicides and non-fatal shootings by year, split by when the "
+                       "incident happened, {where}").format(where=where),
+    }
+
+
 def cards(total: int, population: int | None, f: Filters) -> html.Div:
     rate = rate_per_1000(total, population)
     items = [
-        ("arrests-total", "Arrests", fmt_int(total), span_label(f)),
-        ("arrests-rate", "Per 1,000 residents", "—" if rate is None else f"{rate:.1f}",
-         "No population figures for this area" if rate is None
-         else f"in this span; {fmt_int(population)} residents"),
+        ("arrests-total", _("Arrests"), fmt_int(total), span_text(f)),
+        ("arrests-rate", _("Per 1,000 residents"), "—" if rate is None else fmt_dec(rate),
+         _("No population figures for this area") if rate is None
+         else ngettext("in this span; {n} resident", "in this span; {n} residents", population).format(n=fmt_int(population))),
     ]
     return html.Div([html.Div([html.Div(t, className="card-title"), html.Div(v, className="card-value"),
                                html.Div(note, className="card-note")], className="stat-card", id=i)
                      for i, t, v, note in items], className="stat-cards")
 
 
+def period_text(d, grain: str) -> str:
+    d = pd.Timestamp(d).date()
+    if grain == "month":
+        return i18n.month_year(d, wide=False)
+    if grain == "week":
+        return _("Week of {date}").format(date=i18n.date_short(d))
+    return i18n.date_short(d)
+
+
+def _present(df: pd.DataFrame) -> list[str]:
+    return [c for c in CHARGE_CATEGORIES.codes if c in set(df.charge_category)]
+
+
 def trend_figure(df: pd.DataFrame, grain: str) -> dict:
     if df.empty or df.n.sum() == 0:
-        return empty_figure("No arrests recorded for these filters")
+        return empty_figure(_("No arrests recorded for these filters"), height=360)
     data = []
-    for cat in CHARGE_CATEGORIES.codes:
+    for cat in _present(df):
         rows = df[df.charge_category == cat]
-        if rows.empty:
-            continue
-        data.append({"type": "bar", "name": category_label(cat), "x": [d.isoformat() for d in rows.period],
-                     "y": [int(n) for n in rows.n], "marker": {"color": CATEGORY_COLORS.get(cat, COLORS["muted"])},
-                     "hovertemplate": f"{category_label(cat)}: %{{y:,}}<extra>%{{x}}</extra>"})
-    return style_figure(figure(data, {"barmode": "stack", "yaxis": {"title": {"text": f"Arrests per {grain}"}},
-                                      "xaxis": {"type": "date"}}), height=360, legend=True)
+        label = category_label(cat)
+        data.append({"type": "bar", "name": label, "x": [pd.Timestamp(d).date().isoformat() for d in rows.period],
+                     "y": [int(n) for n in rows.n],
+                     "marker": {"color": CATEGORY_COLORS.get(cat, "#999999"),
+                                "pattern": {"shape": CATEGORY_PATTERNS.get(cat, ""), "fgcolor": "#222", "solidity": 0.25}},
+                     "hovertemplate": f"{label}: %{{y:,}}<extra>%{{x}}</extra>"})
+    title = _(GRAIN_TITLES.get(grain, GRAIN_TITLES["month"]))
+    return style_figure(figure(data, {"barmode": "stack", "yaxis": {"title": {"text": title}},
+                                      "xaxis": {"type": "date"}, "legend": {"traceorder": "normal"}}),
+                        height=360, legend=True)
+
+
+def trend_table(df: pd.DataFrame, grain: str) -> html.Div:
+    if df.empty or df.n.sum() == 0:
+        return html.P(_("No arrests recorded for these filters"))
+    cats = _present(df)
+    wide = df.pivot_table(index="period", columns="charge_category", values="n", aggfunc="sum", fill_value=0)
+    rows = [[period_text(p, grain), *[fmt_int(int(wide.at[p, c])) if c in wide.columns else "0" for c in cats],
+             fmt_int(int(wide.loc[p].sum()))] for p in wide.index]
+    cols = [_("Period"), *[category_label(c) for c in cats], _("Total")]
+    return data_table(cols, rows, _(GRAIN_TITLES.get(grain, GRAIN_TITLES["month"])) + " — " + _("by charge category"),
+                      numeric=tuple(range(1, len(cols))))
 
 
 def category_figure(df: pd.DataFrame) -> dict:
     if df.empty or df.n.sum() == 0:
-        return empty_figure("No arrests recorded for these filters")
+        return empty_figure(_("No arrests recorded for these filters"), height=340)
     df = df.sort_values("n", ascending=True)
     total = int(df.n.sum())
+    top = int(df.n.max())
     return style_figure(figure([{
         "type": "bar", "orientation": "h", "y": [category_label(c) for c in df.charge_category],
-        "x": [int(n) for n in df.n], "marker": {"color": [CATEGORY_COLORS.get(c, COLORS["muted"]) for c in df.charge_category]},
-        "text": [f"{int(n):,} ({100 * n / total:.0f}%)" for n in df.n], "textposition": "auto",
-        "hovertemplate": "%{y}: %{x:,}<extra></extra>"}], {"margin": {"l": 100}}), height=340)
+        "x": [int(n) for n in df.n],
+        "marker": {"color": [CATEGORY_COLORS.get(c, "#999999") for c in df.charge_category],
+                   "pattern": {"shape": [CATEGORY_PATTERNS.get(c, "") for c in df.charge_category],
+                               "fgcolor": "#222", "solidity": 0.25}},
+        "text": [f"{fmt_int(n)} ({pct_text(n / total, 0)})" for n in df.n], "textposition": "outside",
+        "cliponaxis": False, "hovertemplate": "%{y}: %{x:,}<extra></extra>"}],
+        {"margin": {"l": 8, "r": 12}, "xaxis": {"range": [0, top * 1.55], "title": {"text": _("Arrests")}}}),
+        height=340)
+
+
+def category_table(df: pd.DataFrame) -> html.Div:
+    if df.empty or df.n.sum() == 0:
+        return html.P(_("No arrests recorded for these filters"))
+    total = int(df.n.sum())
+    rows = [[category_label(c), fmt_int(n), pct_text(n / total, 0)]
+            for c, n in sorted(zip(df.charge_category, df.n), key=lambda t: -t[1])]
+    return data_table([_("Charge category"), _("Arrests"), _("Share")], rows, _("Arrests by charge category"),
+                      numeric=(1, 2))
+
+
+def _area_rows(df: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
+    df = df.head(25).copy()
+    df["rate"] = [rate_per_1000(n, p) if pd.notna(p) else None for n, p in zip(df.n, df.population)]
+    has_rate = df.rate.notna().any()
+    return df.sort_values("rate" if has_rate else "n", ascending=True, na_position="first"), bool(has_rate)
 
 
 def area_figure(df: pd.DataFrame, field: str) -> dict:
     if df.empty:
-        return empty_figure("No arrests recorded for these filters")
-    df = df.head(25).copy()
-    df["rate"] = [rate_per_1000(n, p) if pd.notna(p) else None for n, p in zip(df.n, df.population)]
-    has_rate = df.rate.notna().any()
-    df = df.sort_values("rate" if has_rate else "n", ascending=True, na_position="first")
-    x = [round(r, 2) if r is not None and pd.notna(r) else 0 for r in df.rate] if has_rate else [int(n) for n in df.n]
-    text = [f"{int(n):,} arrests" + (f", {r:.1f} per 1,000" if r is not None and pd.notna(r) else "")
+        return empty_figure(_("No arrests recorded for these filters"))
+    df, has_rate = _area_rows(df)
+    x = [round(r, 2) if r is not None and pd.notna(r) else None for r in df.rate] if has_rate else [int(n) for n in df.n]
+    text = [ngettext("{n} arrest", "{n} arrests", int(n)).format(n=fmt_int(n))
+            + (_(", {rate} per 1,000").format(rate=fmt_dec(r)) if r is not None and pd.notna(r) else "")
             for n, r in zip(df.n, df.rate)]
+    top = max((v for v in x if v is not None), default=1) or 1
     return style_figure(figure([{
-        "type": "bar", "orientation": "h", "y": list(df.area), "x": x, "text": text, "textposition": "auto",
-        "marker": {"color": COLORS["primary"]}, "hovertemplate": "%{y}: %{text}<extra></extra>"}],
-        {"margin": {"l": 130}, "xaxis": {"title": {"text": "Arrests per 1,000 residents" if has_rate else "Arrests"}}}),
+        "type": "bar", "orientation": "h", "y": list(df.area), "x": x, "text": text, "textposition": "outside",
+        "cliponaxis": False, "marker": {"color": OKABE_ITO["blue"]}, "hovertemplate": "%{y}: %{text}<extra></extra>"}],
+        {"margin": {"l": 8, "r": 12},
+         "xaxis": {"range": [0, top * 2.1], "title": {"text": _("Arrests per 1,000 residents") if has_rate else _("Arrests")}}}),
         height=max(260, 60 + 24 * len(df)))
+
+
+def area_table(df: pd.DataFrame, field: str) -> html.Div:
+    if df.empty:
+        return html.P(_("No arrests recorded for these filters"))
+    df, _has_rate = _area_rows(df)
+    rows = [[a, fmt_int(n), fmt_int(p) if p is not None and pd.notna(p) else "—",
+             fmt_dec(r) if r is not None and pd.notna(r) else "—"]
+            for a, n, p, r in zip(df.area[::-1], df.n[::-1], df.population[::-1], df.rate[::-1])]
+    return data_table([_(AREA_TITLES.get(field, N_("Area"))), _("Arrests"), _("Residents"), _("Per 1,000 residents")],
+                      rows, _("Arrests by area"), numeric=(1, 2, 3))
 
 
 def charges_table(df: pd.DataFrame) -> html.Div:
     if df.empty:
-        return html.P("No arrests recorded for these filters.")
+        return html.P(_("No arrests recorded for these filters."))
     return scroll_region(html.Table([
-        html.Thead(html.Tr([html.Th("Category"), html.Th("Statute"), html.Th("Charge as recorded"),
-                            html.Th("Arrests", className="num")])),
+        html.Caption(_("The most common charges, as recorded")),
+        html.Thead(html.Tr([html.Th(_("Category"), scope="col"), html.Th(_("Statute"), scope="col"),
+                            html.Th(_("Charge as recorded"), scope="col"), html.Th(_("Arrests"), scope="col", className="num")])),
         html.Tbody([html.Tr([html.Td(category_label(r.charge_category)), html.Td(r.charge or "—"),
-                             html.Td(r.charge_description), html.Td(f"{int(r.n):,}", className="num")])
+                             html.Td(_(r.charge_description) if r.charge_description == NO_CHARGE_TEXT else r.charge_description),
+                             html.Td(fmt_int(r.n), className="num")])
                     for r in df.itertuples(index=False)]),
-    ], className="table table-sm charges-table"), "Top charges (table)")
+    ], className="table table-sm charges-table"), _("Top charges (table)"))
+
+
+def _clearance_empty(df: pd.DataFrame) -> bool:
+    return df.empty or df[["same_year", "earlier_year", "unlinked", "incidents"]].to_numpy().sum() == 0
 
 
 def clearance_figure(df: pd.DataFrame) -> dict:
-    if df.empty or df[["same_year", "earlier_year", "unlinked", "incidents"]].to_numpy().sum() == 0:
-        return empty_figure("No homicides or shootings for these filters")
-    x = [[str(y) for y in df.year], [OFFENSE_TITLES[o] for o in df.offense]]
-    colors = {"same_year": COLORS["primary"], "earlier_year": COLORS["accent"], "unlinked": "#b8c4d4"}
-    data = [{"type": "bar", "name": ARREST_LINKS.labels[k], "x": x, "y": [int(v) for v in df[k]],
-             "marker": {"color": colors[k]}, "hovertemplate": f"{ARREST_LINKS.labels[k]}: %{{y:,}}<extra></extra>"}
+    if _clearance_empty(df):
+        return empty_figure(_("No homicides or shootings for these filters"), height=360)
+    x = [[str(y) for y in df.year], [_(OFFENSE_TITLES[o]) for o in df.offense]]
+    data = [{"type": "bar", "name": _(ARREST_LINKS.labels[k]), "x": x, "y": [int(v) for v in df[k]],
+             "marker": LINK_STYLE[k], "hovertemplate": _(ARREST_LINKS.labels[k]) + ": %{y:,}<extra></extra>"}
             for k in ("same_year", "earlier_year", "unlinked")]
-    return style_figure(figure(data, {"barmode": "stack", "yaxis": {"title": {"text": "Arrests"}}}),
+    return style_figure(figure(data, {"barmode": "stack", "yaxis": {"title": {"text": _("Arrests")}},
+                                      "legend": {"traceorder": "normal"}}),
                         height=360, legend=True)
 
 
+def clearance_chart_table(df: pd.DataFrame) -> html.Div:
+    """The clearance chart's own numbers (the table under it has the incidents as well)."""
+    if _clearance_empty(df):
+        return html.P(_("No homicides or shootings for these filters"))
+    rows = [[str(r.year), _(OFFENSE_TITLES[r.offense]), fmt_int(r.same_year), fmt_int(r.earlier_year), fmt_int(r.unlinked)]
+            for r in df.itertuples(index=False)]
+    cols = [_("Year"), _("Offense"), *[_(ARREST_LINKS.labels[k]) for k in ("same_year", "earlier_year", "unlinked")]]
+    return data_table(cols, rows, _("Arrests for homicides and non-fatal shootings by year"), numeric=(2, 3, 4))
+
+
 def clearance_table(df: pd.DataFrame) -> html.Div:
-    head = ["Year", "Offense", "Incidents", "Cleared the same year", "Same-year arrests",
-            "Arrests for earlier years", "Not linked"]
+    head = [_("Year"), _("Offense"), _("Incidents"), _("Cleared the same year"), _("Same-year arrests"),
+            _("Arrests for earlier years"), _("Not linked")]
     body = []
     for r in df.itertuples(index=False):
-        share = f"{int(r.cleared_same_year):,} ({100 * r.cleared_same_year / r.incidents:.0f}%)" if r.incidents else "—"
-        body.append(html.Tr([html.Td(str(r.year)), html.Td(OFFENSE_TITLES[r.offense]),
-                             html.Td(f"{int(r.incidents):,}", className="num"), html.Td(share, className="num"),
-                             html.Td(f"{int(r.same_year):,}", className="num"),
-                             html.Td(f"{int(r.earlier_year):,}", className="num"),
-                             html.Td(f"{int(r.unlinked):,}", className="num")]))
-    return scroll_region(html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(body)],
-                                    className="table table-sm clearance-table"), "Clearance by year (table)")
+        share = (f"{fmt_int(r.cleared_same_year)} ({pct_text(r.cleared_same_year / r.incidents, 0)})"
+                 if r.incidents else "—")
+        body.append(html.Tr([html.Th(str(r.year), scope="row"), html.Td(_(OFFENSE_TITLES[r.offense])),
+                             html.Td(fmt_int(r.incidents), className="num"), html.Td(share, className="num"),
+                             html.Td(fmt_int(r.same_year), className="num"),
+                             html.Td(fmt_int(r.earlier_year), className="num"),
+                             html.Td(fmt_int(r.unlinked), className="num")]))
+    return scroll_region(html.Table([html.Caption(_("Clearance of homicides and non-fatal shootings by year")),
+                                     html.Thead(html.Tr([html.Th(h, scope="col", className="num" if i >= 2 else None)
+                                                         for i, h in enumerate(head)])),
+                                     html.Tbody(body)],
+                                    className="table table-sm clearance-table"), _("Clearance by year (table)"))
 
 
 def arrests_page() -> html.Div:
+    names = chart_names(_("the chosen filters"))
     return html.Div([
         html.Div(id=ids.ARRESTS_ERROR),
         dcc.Loading(html.Div(id=ids.ARRESTS_CARDS, className="cards-holder"), type="dot"),
-        html.P("The offense filter does not apply to arrests; dates are arrest dates.", className="section-note"),
+        html.P(_("The offense filter does not apply to arrests; dates are arrest dates."), className="section-note"),
         html.Div([
-            section("Arrests over time, by charge category", graph(ids.ARRESTS_TREND, 360), width_class="span-8"),
-            section("By charge category", graph(ids.ARRESTS_CATEGORY, 340),
-                    "Charges are grouped into categories when data is loaded.", width_class="span-4"),
+            section(_("Arrests over time, by charge category"),
+                    figure_id(chart(ids.ARRESTS_TREND, ARRESTS_TREND_TABLE, names["trend"], 360), ARRESTS_TREND_FIGURE),
+                    width_class="span-8"),
+            section(_("By charge category"),
+                    figure_id(chart(ids.ARRESTS_CATEGORY, ARRESTS_CATEGORY_TABLE, names["category"], 340),
+                              ARRESTS_CATEGORY_FIGURE),
+                    _("Charges are grouped into categories when data is loaded."), width_class="span-4"),
         ], className="panel-row"),
         html.Div([
-            section("By area, per 1,000 residents", graph(ids.ARRESTS_AREA, 320),
-                    "Police districts (under the map in force on each arrest's date; residents under the 2023 "
-                    "map), or neighborhoods once an area is chosen. Top 25.", width_class="span-6"),
-            section("Most common charges", html.Div(id=ids.ARRESTS_CHARGES),
-                    "Raw charge text as recorded, with its category.", width_class="span-6"),
+            section(_("By area, per 1,000 residents"),
+                    figure_id(chart(ids.ARRESTS_AREA, ARRESTS_AREA_TABLE, names["area"], 320), ARRESTS_AREA_FIGURE),
+                    _("Police districts (under the map in force on each arrest's date; residents under the 2023 "
+                      "map), or neighborhoods once an area is chosen. Top 25."), width_class="span-6"),
+            section(_("Most common charges"), html.Div(id=ids.ARRESTS_CHARGES),
+                    _("Raw charge text as recorded, with its category."), width_class="span-6"),
         ], className="panel-row"),
-        section("Clearance: homicides and shootings", html.Div([
-            graph(ids.ARRESTS_CLEARANCE, 360), html.Div(id=ids.ARRESTS_CLEARANCE_TABLE)]),
-            CLEARANCE_DEFINITION),
+        section(_("Clearance: homicides and shootings"), html.Div([
+            figure_id(chart(ids.ARRESTS_CLEARANCE, ARRESTS_CLEARANCE_CHART_TABLE, names["clearance"], 360),
+                      ARRESTS_CLEARANCE_FIGURE),
+            html.Div(id=ids.ARRESTS_CLEARANCE_TABLE)]),
+            _(CLEARANCE_DEFINITION)),
     ])
+
+
+__all__ = ["arrests_page", "cards", "trend_figure", "trend_table", "category_figure", "category_table", "area_figure",
+           "area_table", "charges_table", "clearance_figure", "clearance_chart_table", "clearance_table", "chart_names",
+           "where_text", "span_text", "rate_per_1000"]

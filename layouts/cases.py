@@ -2,11 +2,18 @@
 
 Case lookup shows public court-record facts only: case number, dates, court, area, charges and
 their dispositions. There is no name anywhere to show.
+
+Every chart is a ``layouts.common.chart`` (an accessible name that says what it shows, and its
+numbers as an HTML table under "Show as table"); colours are the Okabe-Ito set, safe for the
+common colour-vision deficiencies, and never the only cue: disposition names label the bars,
+groups differ by pattern as well as colour, the timeline's events by marker shape. Every string
+is English in the code and translated where shown (``app.i18n``). The small helpers at the top
+(shares, dates, filled charts) are shared with the Demographics and Arrests builders.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Sequence
 from urllib.parse import urlencode
 
@@ -14,22 +21,120 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from app import ids
+from app import i18n, ids
+from app.i18n import N_, _, ngettext
 from data_access.cases import PAGE_SIZE, ChargeOptions, SearchPage
 from data_access.vocabulary import DISPOSITIONS
-from layouts.common import COLORS, empty_figure, figure, fmt_int, graph, scroll_region, section, style_figure
+from layouts.common import (
+    chart,
+    data_table,
+    empty_figure,
+    figure,
+    fmt_int,
+    graph_config,
+    scroll_region,
+    section,
+    style_figure,
+)
 
+# Ids this module's pages add (app/ids.py is the shell's; these are used only here and in
+# callbacks/outcomes.py and callbacks/lookup.py).
+OUTCOMES_MIX_TABLE = "outcomes-mix-table"
+OUTCOMES_TIME_TABLE = "outcomes-time-table"
+OUTCOMES_MIX_FIGURE = "outcomes-mix-figure"  # the <figure>: its name follows the filters
+OUTCOMES_TIME_FIGURE = "outcomes-time-figure"
+CASE_TIMELINE = "case-timeline"
+CASE_TIMELINE_TABLE = "case-timeline-table"
+
+# Okabe & Ito's palette: told apart under the common colour-vision deficiencies.
+OKABE_ITO = {"orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
+             "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "grey": "#6c757d"}
 DISPOSITION_COLORS = {
-    "guilty": "#1f4e79", "guilty_lesser": "#4f7fb0", "nolle_prosequi": "#c8553d", "stet": "#e39b6d",
-    "dismissed": "#8a94a6", "acquitted": "#2e7d32", "pending": "#d4a017",
+    "guilty": OKABE_ITO["blue"], "guilty_lesser": OKABE_ITO["sky"], "nolle_prosequi": OKABE_ITO["vermillion"],
+    "stet": OKABE_ITO["orange"], "dismissed": OKABE_ITO["grey"], "acquitted": OKABE_ITO["green"],
+    "pending": OKABE_ITO["purple"],
 }  # fmt: skip
-GROUPS = (("gun", "Gun charges"), ("other", "Other charges"))
-OUTCOME_DEFINITIONS = (
+# The timeline tells events apart by shape too (a legend of colours alone fails WCAG 1.4.1).
+DISPOSITION_SYMBOLS = {
+    "guilty": "diamond", "guilty_lesser": "diamond-open", "nolle_prosequi": "triangle-down", "stet": "star",
+    "dismissed": "x", "acquitted": "circle-open", "pending": "hourglass",
+}  # fmt: skip
+GROUPS = (("gun", N_("Gun charges")), ("other", N_("Other charges")))
+GROUP_STYLE = {"gun": {"color": OKABE_ITO["blue"]},
+               "other": {"color": OKABE_ITO["orange"], "pattern": {"shape": "/", "fgcolor": "#7a4f00", "solidity": 0.3}}}
+COURTS = {"district": N_("District Court"), "circuit": N_("Circuit Court")}
+SEVERITIES = {"felony": N_("Felony"), "misdemeanor": N_("Misdemeanor")}
+STATUSES = (N_("Pending"), N_("Decided"))  # data_access.cases.search's status values
+
+OUTCOME_DEFINITIONS = N_(
     "Cases are counted by filing date and the case's place; the offense filter does not apply. "
     "The disposition mix counts charges (a case with three charges counts three times); gun "
     "charges are firearm possession and use charges. A case is pending while any of its charges "
     "is. Time to disposition runs from the arrest date (the arrest linked by arrest number) to the "
     "last charge's disposition date, for decided cases with a linked arrest.")
+# The court words a reader meets on these pages, explained (in both languages: the Spanish
+# keeps the Latin term and says what it means).
+GLOSSARY = (
+    (N_("Nolle prosequi"), N_("the prosecutor drops the charge. It is not a finding of guilt or innocence.")),
+    (N_("Stet"), N_("the charge is set aside: the case is put on hold and can be reopened, usually within a year.")),
+    (N_("Guilty of a lesser charge"), N_("convicted of a less serious offense than the one charged.")),
+    (N_("Probation before judgment (PBJ)"),
+     N_("the judge places the person on probation without entering a conviction; a sentence, not a disposition.")),
+)
+
+
+# --- shared small helpers ----------------------------------------------------------------------
+
+def pct_text(p: float | None, digits: int = 1) -> str:
+    """A share (0-1) as a percentage in the reader's language: 12.3% / 12,3 %; None -> "—"."""
+    if p is None:
+        return "—"
+    s = i18n.decimal(100 * p, digits)
+    return f"{s}\u00a0%" if i18n.babel_locale() == "es" else f"{s}%"
+
+
+def days_text(d: float | None) -> str:
+    if d is None:
+        return "—"
+    n = int(round(d))
+    return ngettext("{n} day", "{n} days", n).format(n=fmt_int(n))
+
+
+def date_cell(d) -> html.Time | str:
+    """A date as the reader writes it ("2 Mar 2025" / "2 mar 2025"), machine-readable too."""
+    if d is None or (not isinstance(d, date) and pd.isna(d)):
+        return "—"
+    d = pd.Timestamp(d).date() if not isinstance(d, date) else d
+    return html.Time(i18n.date_short(d), dateTime=d.isoformat())
+
+
+def wrap_label(text: str, width: int = 18) -> str:
+    """A long axis label over several lines (Plotly's <br>), so phones keep room for the bars."""
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "<br>".join(lines)
+
+
+def filled_chart(graph_id: str, table_id: str, name: str, fig: dict, table) -> html.Figure:
+    """``layouts.common.chart`` for a chart built inside a callback's output: its figure and its
+    table are given now, not filled later."""
+    out = chart(graph_id, table_id, name, fig["layout"].get("height", 320))
+    g, details = out.children
+    g.figure = fig
+    details.children[1].children = table
+    return out
+
+
+def figure_id(component, id_: str):
+    """Give a ``chart(...)`` <figure> an id, so a callback can update its accessible name."""
+    component.id = id_
+    return component
 
 
 # --- outcomes ---------------------------------------------------------------------------------
@@ -67,19 +172,16 @@ def outcome_summary(status: pd.DataFrame) -> dict[str, dict]:
 
 
 def outcome_cards(summary: dict) -> html.Div:
-    def pct(p):
-        return "—" if p is None else f"{100 * p:.0f}%"
-
-    def days(d):
-        return "—" if d is None else f"{d:.0f} days"
-
     a, g = summary["all"], summary["gun"]
     items = [
-        ("outcomes-cases", "Cases filed", fmt_int(a["cases"]), f"{fmt_int(g['cases'])} with a gun charge"),
-        ("outcomes-pending", "Still pending", pct(a["pending_share"]),
-         f"{fmt_int(a['pending'])} cases; gun cases {pct(g['pending_share'])}"),
-        ("outcomes-days", "Arrest to disposition (median)", days(a["median_days"]),
-         f"gun cases {days(g['median_days'])}; measured on {fmt_int(a['timed'])} decided cases"),
+        ("outcomes-cases", _("Cases filed"), fmt_int(a["cases"]),
+         ngettext("{n} with a gun charge", "{n} with a gun charge", g["cases"]).format(n=fmt_int(g["cases"]))),
+        ("outcomes-pending", _("Still pending"), pct_text(a["pending_share"], 0),
+         ngettext("{n} case; gun cases {pct}", "{n} cases; gun cases {pct}", a["pending"])
+         .format(n=fmt_int(a["pending"]), pct=pct_text(g["pending_share"], 0))),
+        ("outcomes-days", _("Arrest to disposition (median)"), days_text(a["median_days"]),
+         ngettext("gun cases {days}; measured on {n} decided case", "gun cases {days}; measured on {n} decided cases",
+                  a["timed"]).format(days=days_text(g["median_days"]), n=fmt_int(a["timed"]))),
     ]
     return html.Div([html.Div([html.Div(t, className="card-title"), html.Div(v, className="card-value"),
                                html.Div(n, className="card-note")], className="stat-card", id=i)
@@ -89,7 +191,7 @@ def outcome_cards(summary: dict) -> html.Div:
 def mix_rows(mix: pd.DataFrame) -> pd.DataFrame:
     """Charges per group and disposition with shares. Columns: group, disposition, n, share."""
     rows = []
-    for key, _ in GROUPS:
+    for key, _label in GROUPS:
         part = mix[mix.gun == (key == "gun")] if len(mix) else mix
         total = int(part.n.sum()) if len(part) else 0
         for d in DISPOSITIONS.codes:
@@ -99,53 +201,120 @@ def mix_rows(mix: pd.DataFrame) -> pd.DataFrame:
 
 
 def mix_figure(mix: pd.DataFrame) -> dict:
+    """One row per disposition, its name beside the bars (no legend to decode); a bar for gun
+    charges and a patterned one for the rest, each with its share written at its end."""
     rows = mix_rows(mix)
     if rows.n.sum() == 0:
-        return empty_figure("No cases filed for these filters")
-    labels = [label for _, label in GROUPS]
+        return empty_figure(_("No cases filed for these filters"), height=420)
+    names = [wrap_label(_(DISPOSITIONS.label(d))) for d in DISPOSITIONS.codes]
     data = []
+    for key, label in GROUPS:
+        part = rows[rows.group == key].set_index("disposition").reindex(list(DISPOSITIONS.codes))
+        data.append({"type": "bar", "orientation": "h", "name": _(label), "y": names,
+                     "x": [round(100 * s, 2) for s in part.share], "marker": GROUP_STYLE[key],
+                     "customdata": [int(n) for n in part.n], "text": [pct_text(s) for s in part.share],
+                     "textposition": "outside", "cliponaxis": False,
+                     "hovertemplate": _("%{y}: %{text} (%{customdata:,} charges)") + f"<extra>{_(label)}</extra>"})
+    top = max(100 * rows.share.max(), 1)
+    return style_figure(figure(data, {"barmode": "group", "bargap": 0.25,
+                                      "xaxis": {"ticksuffix": "%", "range": [0, min(100, top * 1.3) + 2],
+                                                "title": {"text": _("Share of the group's charges")}},
+                                      "yaxis": {"autorange": "reversed"}, "margin": {"l": 8, "r": 12}}),
+                        height=420, legend=True)
+
+
+def mix_table(mix: pd.DataFrame) -> html.Div:
+    rows = mix_rows(mix)
+    if rows.n.sum() == 0:
+        return html.P(_("No cases filed for these filters"))
+    by = rows.set_index(["group", "disposition"])
+    body = []
     for d in DISPOSITIONS.codes:
-        part = rows[rows.disposition == d]
-        data.append({"type": "bar", "orientation": "h", "name": DISPOSITIONS.labels[d], "y": labels,
-                     "x": [round(100 * s, 2) for s in part.share], "marker": {"color": DISPOSITION_COLORS[d]},
-                     "customdata": [int(n) for n in part.n],
-                     "hovertemplate": f"{DISPOSITIONS.labels[d]}: %{{x:.1f}}%% (%{{customdata:,}} charges)<extra>%{{y}}</extra>"})
-    return style_figure(figure(data, {"barmode": "stack", "xaxis": {"ticksuffix": "%", "range": [0, 100]},
-                                      "yaxis": {"autorange": "reversed"}, "margin": {"l": 110}}),
-                        height=260, legend=True)
+        cells = [_(DISPOSITIONS.label(d))]
+        for key, _label in GROUPS:
+            cells += [fmt_int(by.n[(key, d)]), pct_text(by.share[(key, d)])]
+        body.append(cells)
+    g, o = (_(label) for _k, label in GROUPS)
+    cols = [_("Disposition"), _("{group}: charges").format(group=g), _("{group}: share").format(group=g),
+            _("{group}: charges").format(group=o), _("{group}: share").format(group=o)]
+    return data_table(cols, body, _("What happened to the charges, by disposition"), numeric=(1, 2, 3, 4))
 
 
-def time_figure(status: pd.DataFrame) -> dict:
+def time_bins(status: pd.DataFrame) -> list[dict]:
+    """Per group: bin labels, counts and shares of decided cases by 30-day step (540+ last)."""
     timed = status[status.days.notna()] if len(status) else status
+    out = []
     if timed.empty:
-        return empty_figure("No decided cases with a linked arrest for these filters")
-    data = []
+        return out
     for key, label in GROUPS:
         part = timed[timed.gun == (key == "gun")]
         if part.empty:
             continue
         bins = (part.days // 30).astype(int).clip(upper=18)
         counts = part.groupby(bins).n.sum().reindex(range(19), fill_value=0)
-        total = counts.sum()
-        data.append({"type": "bar", "name": label, "x": [f"{30 * b}–{30 * b + 29}" if b < 18 else "540+" for b in counts.index],
-                     "y": [round(100 * c / total, 2) for c in counts], "customdata": [int(c) for c in counts],
-                     "marker": {"color": COLORS["accent"] if key == "gun" else COLORS["primary"]},
-                     "hovertemplate": "%{x} days: %{y:.1f}% (%{customdata:,} cases)<extra>" + label + "</extra>"})
-    return style_figure(figure(data, {"barmode": "group", "xaxis": {"title": {"text": "Days from arrest to disposition"}},
-                                      "yaxis": {"ticksuffix": "%", "title": {"text": "Share of decided cases"}}}),
+        total = int(counts.sum())
+        out.append({"key": key, "label": label, "bins": [f"{30 * b}–{30 * b + 29}" if b < 18 else "540+" for b in counts.index],
+                    "counts": [int(c) for c in counts], "shares": [c / total for c in counts]})
+    return out
+
+
+def time_figure(status: pd.DataFrame) -> dict:
+    groups = time_bins(status)
+    if not groups:
+        return empty_figure(_("No decided cases with a linked arrest for these filters"))
+    data = [{"type": "bar", "name": _(g["label"]), "x": g["bins"], "y": [round(100 * s, 2) for s in g["shares"]],
+             "customdata": g["counts"], "marker": GROUP_STYLE[g["key"]],
+             "hovertemplate": _("%{x} days: %{y:.1f}% (%{customdata:,} cases)") + f"<extra>{_(g['label'])}</extra>"}
+            for g in groups]
+    return style_figure(figure(data, {"barmode": "group", "xaxis": {"title": {"text": _("Days from arrest to disposition")},
+                                                                    "type": "category"},
+                                      "yaxis": {"ticksuffix": "%", "title": {"text": _("Share of decided cases")}}}),
                         height=320, legend=True)
 
 
+def time_table(status: pd.DataFrame) -> html.Div:
+    groups = time_bins(status)
+    if not groups:
+        return html.P(_("No decided cases with a linked arrest for these filters"))
+    cols = [_("Days from arrest to disposition")]
+    for g in groups:
+        cols += [_("{group}: cases").format(group=_(g["label"])), _("{group}: share").format(group=_(g["label"]))]
+    body = []
+    for i, b in enumerate(groups[0]["bins"]):
+        cells = [b]
+        for g in groups:
+            cells += [fmt_int(g["counts"][i]), pct_text(g["shares"][i])]
+        body.append(cells)
+    return data_table(cols, body, _("Decided cases by days from arrest to disposition"),
+                      numeric=tuple(range(1, len(cols))))
+
+
+def outcomes_names(where: str) -> dict[str, str]:
+    """The charts' accessible names for the filters in words (``where``: span and area)."""
+    return {"mix": _("Bar chart: share of gun charges and of other charges by disposition, {where}").format(where=where),
+            "time": _("Bar chart: decided cases by days from arrest to disposition, gun cases and other cases, "
+                      "{where}").format(where=where)}
+
+
+def glossary() -> html.Dl:
+    return html.Dl([x for term, meaning in GLOSSARY for x in (html.Dt(_(term)), html.Dd(_(meaning)))],
+                   className="glossary")
+
+
 def outcomes_page() -> html.Div:
+    names = outcomes_names(_("the chosen filters"))
     return html.Div([
         html.Div(id=ids.OUTCOMES_ERROR),
         dcc.Loading(html.Div(id=ids.OUTCOMES_CARDS, className="cards-holder"), type="dot"),
-        html.P(OUTCOME_DEFINITIONS, className="section-note"),
-        section("What happened to the charges", graph(ids.OUTCOMES_MIX, 260),
-                "Share of charges by disposition, gun charges apart from the rest."),
-        section("Time from arrest to disposition", graph(ids.OUTCOMES_TIME, 320),
-                "Decided cases, in 30-day steps."),
-        html.P([dcc.Link("Look up individual cases →", href="/lookup")], className="caption"),
+        html.P(_(OUTCOME_DEFINITIONS), className="section-note"),
+        section(_("Court terms"), glossary()),
+        section(_("What happened to the charges"),
+                figure_id(chart(ids.OUTCOMES_MIX, OUTCOMES_MIX_TABLE, names["mix"], 420), OUTCOMES_MIX_FIGURE),
+                _("Share of charges by disposition, gun charges apart from the rest.")),
+        section(_("Time from arrest to disposition"),
+                figure_id(chart(ids.OUTCOMES_TIME, OUTCOMES_TIME_TABLE, names["time"], 320), OUTCOMES_TIME_FIGURE),
+                _("Decided cases, in 30-day steps.")),
+        html.P([dcc.Link(_("Look up individual cases →"), href="/lookup")], className="caption"),
     ])
 
 
@@ -166,73 +335,98 @@ def lookup_href(filter_query: str, *, case: str | None = None, charge: str | Non
 
 def charges_cut_note(shown: int) -> html.P:
     """Says the charge picker does not hold every charge, and how to reach the others."""
-    return html.P(f"The charge list shows the first {shown:,} charge descriptions in alphabetical order; "
-                  "charges later in the alphabet are not in it. To find a case with one of those, "
-                  "search by its case number.", className="note charges-cut-note")
+    return html.P(ngettext("The charge list shows the first {n} charge description in alphabetical order; "
+                           "charges later in the alphabet are not in it. To find a case with one of those, "
+                           "search by its case number.",
+                           "The charge list shows the first {n} charge descriptions in alphabetical order; "
+                           "charges later in the alphabet are not in it. To find a case with one of those, "
+                           "search by its case number.", shown).format(n=fmt_int(shown)),
+                  className="note charges-cut-note")
 
 
 def lookup_form(charges: Sequence[str], truncated: bool = False) -> html.Div:
     return html.Div([
-        html.Div([html.Label("Case number (exact)", htmlFor=ids.LOOKUP_CASE, className="form-label"),
-                  dcc.Input(id=ids.LOOKUP_CASE, type="text", placeholder="e.g. 826000123", debounce=True,
+        html.Div([html.Label(_("Case number (exact)"), htmlFor=ids.LOOKUP_CASE, className="form-label"),
+                  dcc.Input(id=ids.LOOKUP_CASE, type="text", placeholder=_("e.g. 826000123"), debounce=True,
                             className="form-control", autoComplete="off", maxLength=40)], className="filter"),
-        html.Div([html.Label("Charge", htmlFor=ids.LOOKUP_CHARGE, className="form-label"),
+        html.Div([html.Label(_("Charge"), htmlFor=ids.LOOKUP_CHARGE, className="form-label"),
                   dcc.Dropdown(id=ids.LOOKUP_CHARGE, options=[{"label": c.title(), "value": c} for c in charges],
-                               placeholder="Any charge", searchable=True),
+                               placeholder=_("Any charge"), searchable=True),
                   charges_cut_note(len(charges)) if truncated else None], className="filter lookup-charge"),
-        html.Div([dbc.Button("Search", id=ids.LOOKUP_SEARCH, color="primary", className="me-2"),
-                  dbc.Button("Clear", id=ids.LOOKUP_CLEAR, color="secondary", outline=True)],
+        html.Div([dbc.Button(_("Search"), id=ids.LOOKUP_SEARCH, color="primary", className="me-2"),
+                  dbc.Button(_("Clear"), id=ids.LOOKUP_CLEAR, color="secondary", outline=True)],
                  className="filter filter-clear"),
     ], className="filter-bar lookup-form")
 
 
+def court_text(court: str | None) -> str:
+    return _(COURTS[court]) if court in COURTS else (court or "—").capitalize()
+
+
 def results_table(page: SearchPage, filter_query: str, case: str | None, charge: str | None) -> html.Div:
     if page.rows.empty:
-        return html.P("No cases match this search." if page.page == 1 else "No more cases.", className="no-results")
-    header = ["Case number", "Filed", "Court", "Area", "Charges", "First charge", "Status"]
+        return html.P(_("No cases match this search.") if page.page == 1 else _("No more cases."), className="no-results")
+    header = [_("Case number"), _("Filed"), _("Court"), _("Area"), _("Charges"), _("First charge"), _("Status")]
     body = []
     for r in page.rows.itertuples(index=False):
         href = lookup_href(filter_query, case=case, charge=charge, page=page.page, open_case=r.case_number)
         area = r.neighborhood or r.police_district or "—"
         body.append(html.Tr([
-            html.Td(dcc.Link(r.case_number, href=href, className="case-link")),
-            html.Td(r.filed_date.isoformat()), html.Td((r.court or "—").capitalize()), html.Td(area),
-            html.Td([str(int(r.charges)), html.Span("gun", className="badge bg-secondary ms-1",
-                                                    title="At least one gun charge") if r.gun else None],
-                    className="num"),
+            html.Th(dcc.Link(r.case_number, href=href, className="case-link"), scope="row"),
+            html.Td(date_cell(r.filed_date)), html.Td(court_text(r.court)), html.Td(area),
+            html.Td([fmt_int(int(r.charges)),
+                     html.Span(_("gun"), className="badge bg-secondary ms-1", title=_("At least one gun charge"))
+                     if r.gun else None], className="num"),
             html.Td((r.first_charge or "—").title()),
-            html.Td(r.status),
+            html.Td(_(r.status)),
         ], className="result-row"))
     first = (page.page - 1) * PAGE_SIZE + 1
     last = first + len(page.rows) - 1
     total = f"{fmt_int(page.total)}+" if page.total_capped else fmt_int(page.total)
-    nav = html.Div([
-        dcc.Link("← Previous", href=lookup_href(filter_query, case=case, charge=charge, page=page.page - 1),
-                 id="lookup-prev", className="btn btn-outline-secondary btn-sm me-2") if page.page > 1 else None,
-        html.Span(f"Cases {first:,}–{last:,} of {total}", id="lookup-page-info", className="me-2"),
-        dcc.Link("Next →", href=lookup_href(filter_query, case=case, charge=charge, page=page.page + 1),
-                 id="lookup-next", className="btn btn-outline-secondary btn-sm") if page.has_next else None,
-    ], className="lookup-pager")
-    return html.Div([nav, scroll_region(html.Table([html.Thead(html.Tr([html.Th(h) for h in header])), html.Tbody(body)],
-                                                   className="table table-sm table-hover results-table"),
-                                        "Matching cases (table)"), nav])
+    info = _("Cases {first}–{last} of {total}").format(first=fmt_int(first), last=fmt_int(last), total=total)
+
+    def pager(top: bool) -> html.Nav:
+        # Two copies (above and under the table): ids only on the first, a name of its own each.
+        own = (lambda base: {"id": base}) if top else (lambda base: {})
+        return html.Nav([
+            dcc.Link(_("← Previous"), href=lookup_href(filter_query, case=case, charge=charge, page=page.page - 1),
+                     className="btn btn-outline-secondary btn-sm", **own("lookup-prev")) if page.page > 1 else None,
+            html.Span(info, className="lookup-page-info", **own("lookup-page-info")),
+            dcc.Link(_("Next →"), href=lookup_href(filter_query, case=case, charge=charge, page=page.page + 1),
+                     className="btn btn-outline-secondary btn-sm", **own("lookup-next")) if page.has_next else None,
+        ], className="lookup-pager",
+            **{"aria-label": _("Pages of results, above the table") if top else _("Pages of results, under the table")})
+
+    table = html.Table([html.Caption(info, className="visually-hidden"),
+                        html.Thead(html.Tr([html.Th(h, scope="col", className="num" if i == 4 else None)
+                                            for i, h in enumerate(header)])),
+                        html.Tbody(body)], className="table table-sm table-hover results-table")
+    return html.Div([pager(True), scroll_region(table, _("Matching cases (table)")), pager(False)])
+
+
+def _charge_label(r) -> str:
+    label = f"{r.seq}. {(r.description or r.statute or _('charge')).title()}"
+    return label if len(label) <= 30 else label[:29] + "…"
+
+
+def timeline_events(detail: dict) -> list[tuple[str, date, str, str]]:
+    """(row label, date, event kind shown, disposition code or "arrest"/"filed") in the order drawn."""
+    events = []
+    if detail.get("arrest_date"):
+        events.append((_("Arrest"), detail["arrest_date"], _("Arrest"), "arrest"))
+    events.append((_("Case filed"), detail["filed_date"], _("Filed"), "filed"))
+    for r in detail["charges"].itertuples(index=False):
+        if r.disposition_date is not None and pd.notna(r.disposition_date):
+            events.append((_charge_label(r), r.disposition_date, _(DISPOSITIONS.label(r.disposition)), r.disposition))
+    return events
 
 
 def timeline_figure(detail: dict) -> dict:
     """Arrest, filing and each charge's disposition on one time axis."""
     charges = detail["charges"]
-    rows_y, events = [], []
-    if detail.get("arrest_date"):
-        events.append(("Arrest", detail["arrest_date"], "Arrest", COLORS["muted"]))
-    events.append(("Case filed", detail["filed_date"], "Filed", COLORS["muted"]))
-    for r in charges.itertuples(index=False):
-        label = f"{r.seq}. {(r.description or r.statute or 'charge').title()}"
-        label = label if len(label) <= 30 else label[:29] + "…"
-        rows_y.append(label)
-        if r.disposition_date is not None and pd.notna(r.disposition_date):
-            events.append((label, r.disposition_date, DISPOSITIONS.label(r.disposition),
-                           DISPOSITION_COLORS.get(r.disposition, COLORS["muted"])))
-    y_order = (["Arrest"] if detail.get("arrest_date") else []) + ["Case filed"] + rows_y
+    rows_y = [_charge_label(r) for r in charges.itertuples(index=False)]
+    events = timeline_events(detail)
+    y_order = ([_("Arrest")] if detail.get("arrest_date") else []) + [_("Case filed")] + rows_y
     data = []
     # A line from filing to each charge's disposition (open-ended when pending).
     for r, label in zip(charges.itertuples(index=False), rows_y):
@@ -241,57 +435,74 @@ def timeline_figure(detail: dict) -> dict:
             data.append({"type": "scatter", "mode": "lines", "x": [detail["filed_date"].isoformat(), end.isoformat()],
                          "y": [label, label], "line": {"color": "#c9d3df", "width": 3}, "hoverinfo": "skip",
                          "showlegend": False})
-    seen = set()
+    symbols = {"arrest": "circle", "filed": "square", **DISPOSITION_SYMBOLS}
+    colors = {"arrest": "#495057", "filed": "#495057", **DISPOSITION_COLORS}
     for kind in dict.fromkeys(e[2] for e in events):
         ev = [e for e in events if e[2] == kind]
+        code = ev[0][3]
         data.append({"type": "scatter", "mode": "markers", "name": kind, "x": [e[1].isoformat() for e in ev],
-                     "y": [e[0] for e in ev], "marker": {"size": 13, "color": ev[0][3]},
-                     "hovertemplate": f"{kind}: %{{x|%d %b %Y}}<extra>%{{y}}</extra>",
-                     "showlegend": kind not in seen})
-        seen.add(kind)
+                     "y": [e[0] for e in ev],
+                     "marker": {"size": 13, "color": colors.get(code, "#495057"), "symbol": symbols.get(code, "circle"),
+                                "line": {"width": 2, "color": colors.get(code, "#495057")}},
+                     "hovertemplate": f"{kind}: %{{x|%-d %b %Y}}<extra>%{{y}}</extra>"})
     dates = [e[1] for e in events]
     lo, hi = min(dates), max(dates)
     pad = max(7, (hi - lo).days // 12)
     return style_figure(figure(data, {"yaxis": {"categoryorder": "array", "categoryarray": list(reversed(y_order)),
                                                 "type": "category"},
-                                      "xaxis": {"type": "date", "nticks": 5, "tickformat": "%-d %b %Y",
+                                      "xaxis": {"type": "date", "nticks": 4, "tickformat": "%-d %b %Y",
                                                 "range": [(lo - timedelta(days=pad)).isoformat(),
                                                           (hi + timedelta(days=pad)).isoformat()]},
-                                      "margin": {"l": 8, "r": 8}}),
-                        height=150 + 34 * len(y_order), legend=True)
+                                      "legend": {"y": -0.12, "yanchor": "top"},
+                                      "margin": {"l": 8, "r": 8, "t": 8, "b": 40}}),
+                        height=190 + 34 * len(y_order), legend=True)
 
 
-def _timeline_graph(fig: dict) -> dcc.Graph:
-    return dcc.Graph(figure=fig, config={"displaylogo": False, "responsive": True, "modeBarButtons": [["toImage"]]},
-                     id="case-timeline", style={"height": f"{fig['layout']['height']}px"})
+def timeline_table(detail: dict) -> html.Div:
+    rows = [[label, kind, date_cell(when)] for label, when, kind, _code in timeline_events(detail)]
+    return data_table([_("Charge or step"), _("Event"), _("Date")], rows,
+                      _("Case {number}: timeline").format(number=detail["case_number"]))
 
 
 def case_detail_view(detail: dict | None, number: str, back_href: str) -> html.Div:
     if detail is None:
-        return dbc.Alert(f"There is no case numbered “{number}”.", color="warning", id="case-missing")
+        return dbc.Alert(_("There is no case numbered “{number}”.").format(number=number), color="warning",
+                         id="case-missing")
+    from data_access.vocabulary import sentence_text
+
     charges = detail["charges"]
     pending = any(charges.disposition == "pending") if len(charges) else False
-    facts = [("Case number", detail["case_number"]), ("Court", (detail["court"] or "—").capitalize()),
-             ("Filed", detail["filed_date"].isoformat()),
-             ("Arrest", detail["arrest_date"].isoformat() if detail.get("arrest_date") else "Not linked"),
-             ("Area", detail.get("neighborhood") or detail.get("police_district") or "—"),
-             ("Status", "Pending" if pending else "Decided")]
+    facts = [(_("Case number"), detail["case_number"]), (_("Court"), court_text(detail["court"])),
+             (_("Filed"), date_cell(detail["filed_date"])),
+             (_("Arrest"), date_cell(detail["arrest_date"]) if detail.get("arrest_date") else _("Not linked")),
+             (_("Area"), detail.get("neighborhood") or detail.get("police_district") or "—"),
+             (_("Status"), _("Pending") if pending else _("Decided"))]
     rows = []
     for r in charges.itertuples(index=False):
-        when = r.disposition_date.isoformat() if r.disposition_date is not None and pd.notna(r.disposition_date) else "—"
-        rows.append(html.Tr([html.Td(str(r.seq)), html.Td(r.statute or "—"), html.Td((r.description or "—").title()),
-                             html.Td((r.severity or "—").capitalize()), html.Td("Yes" if r.is_gun_charge else ""),
-                             html.Td(DISPOSITIONS.label(r.disposition)), html.Td(when),
-                             html.Td(r.sentence_summary or "")]))
+        when = date_cell(r.disposition_date) if r.disposition_date is not None and pd.notna(r.disposition_date) else "—"
+        rows.append(html.Tr([html.Th(str(r.seq), scope="row"), html.Td(r.statute or "—"),
+                             html.Td((r.description or "—").title()),
+                             html.Td(_(SEVERITIES[r.severity]) if r.severity in SEVERITIES else (r.severity or "—").capitalize()),
+                             html.Td(_("Yes") if r.is_gun_charge else ""),
+                             html.Td(_(DISPOSITIONS.label(r.disposition))), html.Td(when),
+                             html.Td(sentence_text(r.sentence_summary, _, ngettext, i18n.number))]))
+    head = ("#", _("Statute"), _("Charge"), _("Severity"), _("Gun"), _("Disposition"), _("Date"), _("Sentence"))
+    timeline_name = ngettext("Timeline of case {number}: arrest, filing and the disposition of its {n} charge",
+                             "Timeline of case {number}: arrest, filing and the dispositions of its {n} charges",
+                             len(charges)).format(number=detail["case_number"], n=fmt_int(len(charges)))
     return html.Div([
-        html.Div([html.H2(f"Case {detail['case_number']}", className="h5 d-inline me-3"),
-                  dcc.Link("Close", href=back_href, className="btn btn-sm btn-outline-secondary", id="case-close")]),
+        html.Div([html.H2(_("Case {number}").format(number=detail["case_number"]), className="h5 d-inline me-3"),
+                  dcc.Link(_("Close"), href=back_href, className="btn btn-sm btn-outline-secondary", id="case-close")],
+                 className="case-head"),
         html.Dl([x for k, v in facts for x in (html.Dt(k), html.Dd(v))], className="case-facts"),
-        _timeline_graph(timeline_figure(detail)),
-        scroll_region(html.Table([html.Thead(html.Tr([html.Th(h) for h in ("#", "Statute", "Charge", "Severity",
-                                                                           "Gun", "Disposition", "Date", "Sentence")])),
-                                  html.Tbody(rows)], className="table table-sm charges-detail"), "Charges in this case (table)"),
-        html.P("Public court-record facts only: no names or other details of the people involved are stored or shown.",
+        filled_chart(CASE_TIMELINE, CASE_TIMELINE_TABLE, timeline_name, timeline_figure(detail), timeline_table(detail)),
+        scroll_region(html.Table([html.Caption(_("Charges in case {number}").format(number=detail["case_number"])),
+                                  html.Thead(html.Tr([html.Th(h, scope="col") for h in head])),
+                                  html.Tbody(rows)], className="table table-sm charges-detail"),
+                      _("Charges in this case (table)")),
+        html.Details([html.Summary(_("What the court terms mean"), className="chart-table-toggle"), glossary()],
+                     className="chart-details case-glossary"),
+        html.P(_("Public court-record facts only: no names or other details of the people involved are stored or shown."),
                className="section-note"),
     ], className="case-detail", id="case-detail")
 
@@ -303,14 +514,16 @@ def lookup_page(charges: ChargeOptions | Sequence[str], truncated: bool = False)
         charges, truncated = charges.options, charges.truncated
     return html.Div([
         lookup_form(charges, truncated),
-        html.P("Search by exact case number (other filters are then ignored), or by charge within the date "
-               "range (filing date) and areas chosen above. Results come 25 at a time, newest filing first.",
+        html.P(_("Search by exact case number (other filters are then ignored), or by charge within the date "
+                 "range (filing date) and areas chosen above. Results come 25 at a time, newest filing first."),
                className="section-note"),
         html.Div(id=ids.LOOKUP_ERROR),
         html.Div(id=ids.LOOKUP_DETAIL, className="panel", style={}),
-        section("Cases", dcc.Loading(html.Div(id=ids.LOOKUP_RESULTS), type="dot")),
+        section(_("Cases"), dcc.Loading(html.Div(id=ids.LOOKUP_RESULTS), type="dot")),
     ])
 
 
-__all__ = ["outcomes_page", "lookup_page", "outcome_summary", "mix_rows", "mix_figure", "time_figure",
-           "timeline_figure", "case_detail_view", "results_table", "lookup_href", "weighted_quantile"]
+__all__ = ["outcomes_page", "lookup_page", "outcome_summary", "mix_rows", "mix_figure", "mix_table", "time_figure",
+           "time_table", "timeline_figure", "timeline_table", "case_detail_view", "results_table", "lookup_href",
+           "weighted_quantile", "pct_text", "date_cell", "filled_chart", "figure_id", "wrap_label", "OKABE_ITO",
+           "graph_config"]

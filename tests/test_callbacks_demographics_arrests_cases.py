@@ -86,8 +86,12 @@ def test_arrests_and_outcomes_callbacks(app, client):
         {"id": ids.URL, "property": "pathname", "value": "/outcomes"}])
     body = r.get_json()["response"]
     names = [t["name"] for t in body[ids.OUTCOMES_MIX]["figure"]["data"]]
-    assert names == [label for _, label in DISPOSITIONS]
-    assert body[ids.OUTCOMES_MIX]["figure"]["data"][0]["y"] == ["Gun charges", "Other charges"]
+    assert names == ["Gun charges", "Other charges"]  # one bar each per disposition, named beside it
+    assert [y.replace("<br>", " ") for y in body[ids.OUTCOMES_MIX]["figure"]["data"][0]["y"]] == \
+        [label for _, label in DISPOSITIONS]
+    # every chart's numbers as a table, and a name that says what it shows, for these filters
+    assert "Guilty" in json.dumps(body["outcomes-mix-table"]["children"])
+    assert "2025" in body["outcomes-mix-figure"]["aria-label"]
 
 
 def test_lookup_callback_renders_page_and_opened_case(app, client, db):
