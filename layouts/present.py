@@ -47,8 +47,7 @@ LAYER_WORDS = {
     "police_district_2023": (Nn_("{n} police district", "{n} police districts"), N_("Victims per police district:")),
     "police_district_pre2023": (Nn_("{n} police district", "{n} police districts"),
                                 N_("Victims per police district:")),
-    "council_district": (Nn_("{n} City Council district", "{n} City Council districts"),
-                         N_("Victims per City Council district:")),
+    "council_district": (Nn_("{n} Council district", "{n} Council districts"), N_("Victims per Council district:")),
     "legislative_district": (Nn_("{n} State legislative district", "{n} State legislative districts"),
                              N_("Victims per State legislative district:")),
     "csa": (Nn_("{n} Community Statistical Area", "{n} Community Statistical Areas"),
@@ -146,6 +145,11 @@ def offense_words(f: Filters) -> str:
 
 def as_of_words(d: date | None) -> str:
     return _("Data as of {date}").format(date=i18n.date_long(d)) if d else _("No data loaded")
+
+
+def as_of_short(d: date | None) -> str:
+    """The footer's "Data as of 26 Nov 2026" (the title slide spells the month out)."""
+    return _("Data as of {date}").format(date=i18n.date_short(d)) if d else _("No data loaded")
 
 
 def capital(words: str) -> str:
@@ -374,7 +378,7 @@ def goal_status(last, reduction: float) -> str:
 def goal_slide(deck: DeckData) -> Slide:
     two = len(deck.areas) > 1
     w = 560 if two else 760
-    h = 270 if two else 430
+    h = 256 if two else 430
 
     def build(a: AreaData, two: bool):
         rows = a.gun_goal
@@ -455,7 +459,7 @@ def trend_slide(deck: DeckData) -> Slide:
             high_when=period_name(hi_s, a.grain), high=fmt_int(hi_n), low_when=period_name(lo_s, a.grain),
             low=fmt_int(lo_n))
         w = 560 if two else 1160
-        h = 400
+        h = 370 if two else 400
         fig = trend_figure(df, a.grain, width=w, height=h, ticks=4 if two else 7)
         per = _(GRAIN_WORDS.get(a.grain, GRAIN_WORDS["week"])[0])
         return [html.P(lead, className="slide-lead"),
@@ -745,7 +749,7 @@ def slides(deck: DeckData, *, min_compare: int = 10) -> list[Slide]:
 
 
 def slide_component(s: Slide, n: int, count: int, deck: DeckData, current: int, advance: int = 0) -> html.Section:
-    meta = [html.Span(_("{as_of} · {n} / {count}").format(as_of=as_of_words(deck.data_as_of), n=n, count=count))]
+    meta = [html.Span(_("{as_of} · {n} / {count}").format(as_of=as_of_short(deck.data_as_of), n=n, count=count))]
     if advance:  # a lobby loop says so, and how to stop it: the room is never surprised by a moving slide
         meta.insert(0, html.Span([
             html.Span(_("Moves on every {n} s · P pauses").format(n=fmt_int(advance)), className="advance-on"),
