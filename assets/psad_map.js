@@ -1,12 +1,22 @@
 /* Map functions for dash-leaflet, referenced from Python as {"variable": "psad.map.<name>"}.
    dash-leaflet calls them with the GeoJSON component's props (hideout included) as last argument.
-   Everything here is local: no tiles, icons or fonts come from another server. */
+   Everything here is local: no tiles, icons or fonts come from another server.
+
+   Also, for every Leaflet map of the site (issue 11, WCAG 2.1 AA):
+   * the shapes and markers are out of the Tab order (each would be a Tab stop: 275 area outlines,
+     thousands of incident markers); what they show is in the page's table and lists, whose buttons
+     do what a click on the map does. The map itself stays one Tab stop (arrow keys pan, +/- zoom).
+   * prefers-reduced-motion: reduce: no fly-to, pan or zoom animation; the map jumps instead.
+   * leaving a page while the map flies no longer throws "_leaflet_pos" of undefined. */
 window.psad = window.psad || {};
 (function () {
   function esc(s) {
     return String(s == null ? "" : s).replace(/[&<>"']/g, function (c) {
       return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
     });
+  }
+  function words(context) {
+    return ((context && context.hideout) || {}).words || {};
   }
   // One inline SVG per program type (shape and colour both differ, so the icons survive
   // colour-vision deficiencies and greyscale printing).
@@ -28,7 +38,70 @@ window.psad = window.psad || {};
                       html: '<span class="cvi-pin" style="background:' + spec[0] + '">' + svg + '</span>'});
   }
 
+  function reducedMotion() {
+    return !!(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
+  }
+
+  // A shape or marker: no Tab stop, and hidden from screen readers (the table says it in words).
+  function quiet(el) {
+    if (!el || !el.setAttribute) { return; }
+    el.setAttribute("tabindex", "-1");
+    el.removeAttribute("role");
+    el.setAttribute("aria-hidden", "true");
+  }
+
+  function patchLeaflet() {
+    if (!window.L || !L.Map || L.Map.prototype._psadPatched) { return !!(window.L && L.Map); }
+    var M = L.Map.prototype;
+    M._psadPatched = true;
+    var flyTo = M.flyTo, setView = M.setView, panBy = M.panBy, panePos = M._getMapPanePos;
+    var still = function (options) { return L.extend({}, options, {animate: false}); };
+    M.flyTo = function (latlng, zoom, options) {
+      if (reducedMotion()) { return this.setView(latlng, zoom, still(options)); }
+      return flyTo.apply(this, arguments);
+    };
+    M.setView = function (center, zoom, options) {
+      if (reducedMotion() && options !== true) { options = still(options); }
+      return setView.call(this, center, zoom, options);
+    };
+    M.panBy = function (offset, options) {
+      if (reducedMotion()) { options = still(options); }
+      return panBy.call(this, offset, options);
+    };
+    // A frame of an animation that outlives the map (the page changed mid-flight) finds no pane.
+    M._getMapPanePos = function () {
+      return this._mapPane ? panePos.call(this) : new L.Point(0, 0);
+    };
+    L.Map.addInitHook(function () {
+      if (reducedMotion()) { this._zoomAnimated = false; }
+      var map = this;
+      (window.psad.maps = window.psad.maps || []).push(map);
+      map.on("unload", function () {
+        if (map._flyToFrame) { L.Util.cancelAnimFrame(map._flyToFrame); }
+        window.psad.maps = (window.psad.maps || []).filter(function (m) { return m !== map; });
+      });
+    });
+    if (L.SVG) {
+      var initPath = L.SVG.prototype._initPath;
+      L.SVG.prototype._initPath = function (layer) {
+        initPath.call(this, layer);
+        quiet(layer._path);
+      };
+    }
+    var initIcon = L.Marker.prototype._initIcon;
+    L.Marker.prototype._initIcon = function () {
+      initIcon.call(this);
+      quiet(this._icon);
+    };
+    return true;
+  }
+  // window.L is set by dash-leaflet's bundle; the maps are created later, when the page renders.
+  (function wait(n) {
+    if (!patchLeaflet() && n < 400) { setTimeout(function () { wait(n + 1); }, 25); }
+  })(0);
+
   window.psad.map = {
+    reducedMotion: reducedMotion,
     areaStyle: function (feature, context) {
       var h = (context && context.hideout) || {};
       var code = feature.properties.code;
@@ -46,24 +119,26 @@ window.psad = window.psad || {};
       var tip = (h.tip || {})[feature.properties.code] || esc(feature.properties.name);
       layer.bindTooltip(tip, {sticky: true, direction: "top", className: "area-tip"});
     },
-    pointToLayer: function (feature, latlng) {
+    pointToLayer: function (feature, latlng, context) {
       var p = feature.properties;
+      var w = words(context);
       var m = L.circleMarker(latlng, {radius: 5, weight: 1, color: "#fff", fillColor: "#1f4e79", fillOpacity: 0.9});
       m.bindPopup("<strong>" + esc(p.o) + "</strong><br>" + esc(p.d) + "<br>" + esc(p.b) +
-                  "<br>Weapon: " + esc(p.w));
+                  "<br>" + esc(w.weapon || "Weapon") + ": " + esc(p.w));
       return m;
     },
     densityToLayer: function (feature, latlng) {
+      // Not interactive: a click or tap goes through to the area under the circle.
       var p = feature.properties;
-      var m = L.circleMarker(latlng, {radius: p.r, weight: 0.5, color: "#1f4e79", fillColor: "#1f4e79",
-                                      fillOpacity: 0.35});
-      m.bindTooltip(esc(p.n) + " incidents in this ~400 m square", {direction: "top"});
-      return m;
+      return L.circleMarker(latlng, {radius: p.r, weight: 0.5, color: "#1f4e79", fillColor: "#1f4e79",
+                                     fillOpacity: 0.35, interactive: false, bubblingMouseEvents: true});
     },
-    siteToLayer: function (feature, latlng) {
+    siteToLayer: function (feature, latlng, context) {
       var p = feature.properties;
-      var m = L.marker(latlng, {icon: siteIcon(p.t), title: p.name, keyboard: true, riseOnHover: true});
-      var near = p.near == null ? "" : "<br>" + esc(p.near) + " shooting victims nearby (context, not effect)";
+      var w = words(context);
+      var m = L.marker(latlng, {icon: siteIcon(p.t), title: p.name, keyboard: false, riseOnHover: true});
+      var near = p.near == null ? "" : "<br>" + esc((w.near || "{n} shooting victims nearby (context, not effect)")
+                                                     .replace("{n}", p.nearText || p.near));
       m.bindPopup("<strong>" + esc(p.name) + "</strong><br>" + esc(p.type) + "<br>" + esc(p.address) + near);
       return m;
     }

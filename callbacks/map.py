@@ -1,11 +1,15 @@
 """Map page: filter state and view -> map_queries -> layouts.map builders -> the map.
 
-Four adapters:
-* ``sync_page_params``: the Map page's own URL parameters <-> its controls (the same two-way
-  pattern as the global filters in callbacks/filters.py);
+The adapters:
+* ``url_to_controls`` / ``controls_to_url``: the Map page's own URL parameters <-> its controls
+  (the same two-way pattern as the global filters in callbacks/filters.py);
 * ``send_geometry``: the chosen layer's simplified boundaries, sent once per layer;
-* ``update_map``: colours and tooltips (``hideout``), points or density, CVI sites, legend, view;
-* ``area_clicked``: a click on an area sets (or removes) the matching global filter.
+* ``update_map``: colours and tooltips (``hideout``), points or density, CVI sites, legend, the
+  table of areas, view;
+* ``pick_area`` and ``update_map_details``: a click or tap on an area shows its numbers, and
+  nothing else (``AREA_PICKED``);
+* ``area_filter``: "Filter by this area" (under the numbers, or on the area's row of the table)
+  sets or removes the matching global filter; "Clear chosen area" removes it.
 
 ``map_outputs`` is the update as a plain function, so the benchmark and the tests run exactly what
 the browser runs.
@@ -16,11 +20,12 @@ from __future__ import annotations
 import time
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, ctx, html, no_update
+from dash import ALL, Input, Output, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
 from app import ids
 from app.context import services
+from app.i18n import _, ngettext
 from app.pageparams import MAP_PARAMS, page_pairs, parse_cvi, parse_map, replace_page_params
 from app.pages import LayoutInputs, Page
 from app.settings import Settings
@@ -31,6 +36,7 @@ from data_access.db import Database, DataError
 from data_access.filters import FIELD_BY_NAME, GEO_FIELDS, LAYER_FIELD, Filters
 from data_access.vocabulary import OFFENSE_BY_CODE
 from layouts import map as L
+from layouts.common import fmt_int
 from layouts.cvi import program_codes
 
 EMPTY = {"type": "FeatureCollection", "features": []}
@@ -52,48 +58,56 @@ def bounds_for(db: Database, f: Filters) -> list | None:
     return next(iter(city.values()), None)
 
 
+def selected_areas(db: Database, f: Filters, layer: str) -> tuple[str, ...]:
+    """The areas of ``layer`` the filters choose (a CSA when exactly its neighborhoods are)."""
+    if layer == "csa":
+        members = Q.csa_neighborhoods(db)
+        return tuple(c for c, nbs in members.items() if f.neighborhood and set(nbs) <= set(f.neighborhood))
+    return tuple(getattr(f, LAYER_FIELD[layer]))
+
+
 def map_outputs(db: Database, settings: Settings, f: Filters, view: dict, *, programs=()) -> dict:
     """Everything a filter or view change sends to the map (not the geometry)."""
     layer, measure = view["layer"], view["measure"]
     shapes = Q.area_shapes(db, layer)
     counts = Q.area_counts(db, f, layer)
-    field = LAYER_FIELD[layer]
-    selected = tuple(getattr(f, field))
-    if layer == "csa":  # a CSA is chosen when exactly its neighborhoods are
-        members = Q.csa_neighborhoods(db)
-        selected = tuple(c for c, nbs in members.items() if f.neighborhood and set(nbs) <= set(f.neighborhood))
+    selected = selected_areas(db, f, layer)
     geo_filtered = any(getattr(f, k) for k in GEO_FIELDS)
     chor = L.choropleth(shapes, counts, measure=measure, min_population=settings.map_min_population,
                         min_compare=settings.min_compare, selected=selected, geo_filtered=geo_filtered)
     notes: list = []
     points, dens = EMPTY, EMPTY
+    cap = min(settings.map_point_cap, settings.row_cap)  # a query never returns more than the cap
     if view["points"]:
         n = Q.point_count(db, f)
         if n == 0:
-            notes.append(html.P("No incidents to draw as points for these filters.", className="note"))
-        elif n <= min(settings.map_point_cap, settings.row_cap):  # a query never returns more than the cap
+            notes.append(html.P(_("No incidents to draw as points for these filters."), className="note"))
+        elif n <= cap:
             points = L.points_geojson(Q.points(db, f, settings.map_point_cap))
-            notes.append(html.P(f"{n:,} incidents drawn as points, grouped where they overlap; click a group to "
-                                f"zoom in, a point for its details.", className="note", id="map-points-note"))
+            notes.append(html.P(ngettext(
+                "{n} incident drawn as a point; click it for its details.",
+                "{n} incidents drawn as points, grouped where they overlap; click a group to zoom in, a point "
+                "for its details.", n).format(n=fmt_int(n)), className="note", id="map-points-note"))
         else:
             dens = L.density_geojson(Q.density(db, f))
-            notes.append(html.P([html.Strong("Too many incidents to draw one by one "),
-                                 f"({n:,}; the limit is {min(settings.map_point_cap, settings.row_cap):,}). "
-                                 f"Circles show how many "
-                                 f"happened in each square of about 400 m. Choose an area or a shorter span "
-                                 f"to see individual incidents."], className="note density-note",
-                                id="map-density-note"))
+            notes.append(html.P([html.Strong(_("Too many incidents to draw one by one.")), " ",
+                                 _("{n} incidents; the limit is {cap}. Circles show how many happened in each "
+                                   "square of about 400 m: the bigger the circle, the more incidents. Choose an "
+                                   "area or a shorter span to see individual incidents.")
+                                 .format(n=fmt_int(n), cap=fmt_int(cap))],
+                                className="note density-note", id="map-density-note"))
     if any(OFFENSE_BY_CODE.get(o) and OFFENSE_BY_CODE[o].sexual for o in f.offense) or not f.offense:
-        notes.append(html.P("Rape and other sexual offenses are never drawn as points or in the density "
-                            "grid; they are counted in the area totals.", className="note"))
+        notes.append(html.P(_("Rape and other sexual offenses are never drawn as points or in the density "
+                              "grid; they are counted in the area totals."), className="note"))
     if measure == "rate":
-        notes.append(html.P(f"Rates are victims per 1,000 residents over the whole span (2020 population). "
-                            f"Areas with fewer than {settings.map_min_population:,} residents are greyed "
-                            f"and dashed instead of shaded: a few incidents there would look like an "
-                            f"extreme rate.", className="note"))
+        notes.append(html.P(_("Rates are victims per 1,000 residents over the whole span (2020 population). "
+                              "Areas with fewer than {n} residents are greyed and dashed instead of shaded: a "
+                              "few incidents there would look like an extreme rate.")
+                            .format(n=fmt_int(settings.map_min_population)), className="note"))
     sites = EMPTY
     if view["cvi"]:
         sites = L.sites_geojson(Q.filter_sites(Q.cvi_sites(db), f, tuple(programs)))
+    layer_label = Q.MAP_LAYERS[layer]
     return {
         "hideout": chor["hideout"],
         "legend": L.legend_component(chor["legend"], measure),
@@ -101,7 +115,10 @@ def map_outputs(db: Database, settings: Settings, f: Filters, view: dict, *, pro
         "density": dens,
         "sites": sites,
         "notes": notes,
-        "caption": L.caption(f, layer, Q.MAP_LAYERS[layer], measure),
+        "caption": L.caption(f, layer, layer_label, measure),
+        "table": L.area_table(chor["values"], layer=layer, layer_label=L.layer_name(layer, layer_label),
+                              measure=measure, span=L.span_text(f), selected=selected,
+                              min_compare=settings.min_compare),
         "values": chor["values"],
     }
 
@@ -115,8 +132,30 @@ def layout(inputs: LayoutInputs):
 
 def map_error(message: str) -> dict:
     return {"hideout": no_update, "legend": None, "points": EMPTY, "density": EMPTY, "sites": EMPTY,
-            "notes": None, "caption": "", "error": dbc.Alert(message, color="danger"),
+            "notes": None, "caption": "", "table": None, "error": dbc.Alert(message, color="danger"),
             "viewport": no_update, "invalidate": no_update, "view_key": no_update}
+
+
+def details_outputs(db: Database, settings: Settings, f: Filters, picked) -> dict:
+    """The numbers of the area clicked or tapped (``picked``: {"layer", "code"}), or nothing."""
+    if not isinstance(picked, dict) or picked.get("layer") not in Q.MAP_LAYERS or not isinstance(picked.get("code"), str):
+        return {"details": None}
+    layer, code = picked["layer"], picked["code"]
+    shapes = Q.area_shapes(db, layer)
+    if code not in shapes["names"]:
+        return {"details": None}
+    counts = Q.area_counts(db, f, layer)
+    row = counts[counts.code == code]
+    current, prior = (int(row.current.iloc[0]), int(row.prior.iloc[0])) if len(row) else (0, 0)
+    v = L.area_value(shapes["names"][code], current, prior, shapes["population"].get(code),
+                     settings.map_min_population)
+    outside = any(getattr(f, k) for k in GEO_FIELDS) and current == 0 and prior == 0
+    return {"details": L.area_details(v, code, chosen=code in selected_areas(db, f, layer),
+                                      min_compare=settings.min_compare, outside=outside)}
+
+
+def compute_details(r: PageRequest) -> dict:
+    return details_outputs(r.svc.db, r.svc.settings, r.filters, r.values["picked"])
 
 
 def compute(r: PageRequest) -> dict:
@@ -126,7 +165,7 @@ def compute(r: PageRequest) -> dict:
     db, f = r.svc.db, r.filters
     view = {"layer": v["layer"], "measure": v["measure"] if v["measure"] in ("count", "rate") else "count",
             "points": bool(v["points"]), "cvi": bool(v["cvi"])}
-    programs, _ = parse_cvi(v["search"], program_codes())
+    programs, _notes = parse_cvi(v["search"], program_codes())
     out = map_outputs(db, r.svc.settings, f, view, programs=programs)
     key = geo_key(f)
     viewport = no_update
@@ -187,6 +226,7 @@ def register(app, page: Page) -> None:
             "sites": Output(ids.MAP_CVI, "data"),
             "notes": Output(ids.MAP_NOTES, "children"),
             "caption": Output(ids.MAP_CAPTION, "children"),
+            "table": Output(L.AREA_TABLE, "children"),
             "error": Output(ids.MAP_ERROR, "children"),
             "viewport": Output(ids.MAP, "viewport"),
             "invalidate": Output(ids.MAP, "invalidateSize"),
@@ -202,36 +242,71 @@ def register(app, page: Page) -> None:
         compute=compute, error=map_error)
 
     @app.callback(
+        Output(L.AREA_PICKED, "data"),
+        Input(ids.MAP_AREAS, "clickData"),
+        Input({"type": L.AREA_CLOSE, "i": ALL}, "n_clicks"),
+        Input(ids.MAP_LAYER, "value"),
+        prevent_initial_call=True,
+    )
+    def pick_area(click, closes, layer):
+        """A click or tap on an area shows its numbers; it never changes the filter by itself."""
+        if ctx.triggered_id == ids.MAP_AREAS:
+            code = L.clicked_area(click, layer)
+            if code is None:
+                raise PreventUpdate
+            return {"layer": layer, "code": code}
+        if isinstance(ctx.triggered_id, dict):
+            acted(*(closes or []))
+        return None  # closed, or another layer shown
+
+    page_callback(
+        app, page,
+        output={"details": Output(L.AREA_DETAILS, "children")},
+        inputs={"picked": Input(L.AREA_PICKED, "data")},
+        compute=compute_details, error=lambda message: {"details": None})
+
+    @app.callback(
         output={f: Output(ids.FILTER_CONTROLS[f], "value", allow_duplicate=True) for f in GEO_FIELDS},
-        inputs={"click": Input(ids.MAP_AREAS, "clickData"), "clear": Input(ids.MAP_CLEAR_AREA, "n_clicks"),
+        inputs={"buttons": Input({"type": L.AREA_BUTTON, "code": ALL, "where": ALL}, "n_clicks"),
+                "clear": Input(ids.MAP_CLEAR_AREA, "n_clicks"),
                 "layer": State(ids.MAP_LAYER, "value"),
                 "current": {f: State(ids.FILTER_CONTROLS[f], "value") for f in GEO_FIELDS}},
         prevent_initial_call=True,
     )
-    def area_clicked(click, clear, layer, current):
-        if layer not in LAYER_FIELD:
+    def area_filter(buttons, clear, layer, current):
+        """"Filter by this area" (the numbers' button or a table row's) sets the filter; on the area
+        already chosen it removes it, as "Clear chosen area" does."""
+        return filter_change(ctx.triggered_id, ctx.triggered, layer, current, clear)
+
+
+def filter_change(triggered_id, triggered: list, layer: str | None, current: dict, clear) -> dict:
+    """The geography filters after a press of an area's button (``triggered_id`` its id) or of
+    "Clear chosen area"."""
+    if layer not in LAYER_FIELD:
+        raise PreventUpdate
+    field = LAYER_FIELD[layer]
+    out = {f: no_update for f in GEO_FIELDS}
+    if triggered_id == ids.MAP_CLEAR_AREA:
+        acted(clear)  # not the page opening
+        if not current.get(field):
             raise PreventUpdate
-        field = LAYER_FIELD[layer]
-        out = {f: no_update for f in GEO_FIELDS}
-        if ctx.triggered_id == ids.MAP_CLEAR_AREA:
-            acted(clear)  # not the page opening
-            if not current.get(field):
-                raise PreventUpdate
-            out[field] = []
-            return out
-        code = L.clicked_area(click, layer)
-        if code is None:
-            raise PreventUpdate
-        codes = [code]
-        if layer == "csa":
-            try:
-                codes = Q.csa_neighborhoods(services().db).get(code, [])
-            except DataError:
-                raise PreventUpdate
-            if not codes:
-                raise PreventUpdate
-        out[field] = L.toggle_area(current.get(field), codes)
+        out[field] = []
         return out
+    # a table drawn anew (its buttons at n_clicks 0) is not a press
+    acted(*(t.get("value") for t in triggered or []))
+    code = triggered_id.get("code") if isinstance(triggered_id, dict) else None
+    if not isinstance(code, str):
+        raise PreventUpdate
+    codes = [code]
+    if layer == "csa":
+        try:
+            codes = Q.csa_neighborhoods(services().db).get(code, [])
+        except DataError:
+            raise PreventUpdate
+        if not codes:
+            raise PreventUpdate
+    out[field] = L.toggle_area(current.get(field), codes)
+    return out
 
 
 CONTROLS = {"layer": ids.MAP_LAYER, "measure": ids.MAP_MEASURE, "points": ids.MAP_SHOW_POINTS,

@@ -1,9 +1,17 @@
-"""The Map page: pure builders for the choropleth style (``hideout``), the legend, point and density
-layers, CVI site features, the view bounds, and the page layout. No I/O here.
+"""The Map page: pure builders for the choropleth style (``hideout``), the legend, the table of
+areas, the numbers of one area, point and density layers, CVI site features, the view bounds, and
+the page layout. No I/O here.
 
 The area geometry is sent to the browser once per layer; a filter change sends only the
 ``hideout`` (a colour and a tooltip per area) that the style function in ``assets/psad_map.js``
 reads, so an update stays small however detailed the boundaries are.
+
+Keyboard and touch (WCAG 2.1.1, issue 11): the map's shapes and markers are out of the Tab order
+(``psad_map.js``); what they show is also in a table of every area under the map (the map's "Show
+as table"), each row with a button that filters as choosing the area on the map does. A click or
+tap on an area only shows its numbers (``area_details``); its "Filter by this area" button sets
+the filter. Every string is English here and translated where shown (``app.i18n``; Spanish in
+``app/locale/es/LC_MESSAGES/map.po``).
 """
 
 from __future__ import annotations
@@ -16,10 +24,18 @@ import dash_leaflet as dl
 import pandas as pd
 from dash import dcc, html
 
-from app import ids
-from data_access.filters import LAYER_FIELD, Filters, span_label
+from app import i18n, ids
+from app.i18n import N_, _, ngettext
+from data_access.filters import LAYER_FIELD, Filters
 from data_access.vocabulary import CVI_PROGRAM_TYPES, WEAPON_TYPES, offense_label
-from layouts.common import fmt_int, fmt_pct, pct_change
+from layouts.common import data_table, fmt_dec, fmt_int, fmt_pct, pct_change
+
+# Component ids of this page that app/ids.py does not hold (the callbacks import them from here).
+AREA_TABLE = "map-area-table"  # the table of areas (the map's "Show as table")
+AREA_DETAILS = "map-area-details"  # the numbers of the area last clicked or tapped
+AREA_PICKED = "map-area-picked"  # dcc.Store: {"layer", "code"} of that area, or None
+AREA_BUTTON = "map-area-filter"  # pattern-matching type: {"type", "code", "where": "table" | "panel"}
+AREA_CLOSE = "map-area-close"  # pattern-matching type: the details' close button
 
 # Sequential reds (ColorBrewer "Reds", 5 classes): readable in print and for common colour-vision
 # deficiencies, because the classes differ in lightness.
@@ -27,8 +43,33 @@ PALETTE = ("#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15")
 ZERO_COLOR = "#f4f5f7"
 FLAG_COLOR = "#c9ced6"
 NO_DATA = "none"  # outside the chosen areas: drawn as an outline only
-MEASURES = {"count": "Count", "rate": "Rate per 1,000 residents"}
+MEASURES = {"count": N_("Count"), "rate": N_("Rate per 1,000 residents")}
 BALTIMORE = (39.2992, -76.6094)
+# The layers' names as data_access.map_queries.MAP_LAYERS spells them, marked for the catalog
+# (shown with ``layer_name``).
+LAYER_NAMES = {
+    "neighborhood": N_("Neighborhoods"),
+    "police_district_2023": N_("Police districts (2023 map)"),
+    "police_district_pre2023": N_("Police districts (pre-2023 map)"),
+    "council_district": N_("City Council districts"),
+    "legislative_district": N_("State legislative districts"),
+    "csa": N_("Community Statistical Areas"),
+}
+# What choosing an area of a layer does to the filters.
+SETS_FILTER = {
+    "neighborhood": N_("Filtering by an area sets the neighborhood filter."),
+    "police_district_2023": N_("Filtering by an area sets the police district filter."),
+    "police_district_pre2023": N_("Filtering by an area sets the police district filter."),
+    "council_district": N_("Filtering by an area sets the City Council district filter."),
+    "legislative_district": N_("Filtering by an area sets the State legislative district filter."),
+    "csa": N_("Filtering by an area sets the neighborhood filter to the CSA's neighborhoods."),
+}
+
+
+def layer_name(layer: str, label: str | None = None) -> str:
+    """A layer's name in the reader's language."""
+    return _(label or LAYER_NAMES.get(layer, layer))
+
 
 def program_label(code: str) -> str:
     return CVI_PROGRAM_TYPES.label(code)
@@ -84,7 +125,8 @@ def palette_for(bounds: list[float]) -> list[str]:
 
 
 def fmt_value(v: float, integer: bool) -> str:
-    return fmt_int(v) if integer else (f"{v:,.2f}" if v < 10 else f"{v:,.1f}")
+    """A count, or a rate with two decimals under 10 and one above (12.5 / 12,5 in Spanish)."""
+    return fmt_int(v) if integer else fmt_dec(v, 2 if v < 10 else 1)
 
 
 def legend_items(bounds: list[float], *, integer: bool, flagged: bool, min_population: int) -> list[dict]:
@@ -97,22 +139,24 @@ def legend_items(bounds: list[float], *, integer: bool, flagged: bool, min_popul
             lo = int(low) + 1
             label = fmt_int(b) if lo >= b else f"{fmt_int(lo)}–{fmt_int(b)}"
         else:
-            label = f"up to {fmt_value(b, False)}" if low == 0 else f"{fmt_value(low, False)}–{fmt_value(b, False)}"
+            label = (_("up to {value}").format(value=fmt_value(b, False)) if low == 0
+                     else f"{fmt_value(low, False)}–{fmt_value(b, False)}")
         items.append({"label": label, "color": c, "kind": "class"})
         low = b
     if flagged:
-        items.append({"label": f"Fewer than {min_population:,} residents: rate not shown", "color": FLAG_COLOR,
-                      "kind": "flag"})
+        items.append({"label": _("Fewer than {n} residents: rate not shown").format(n=fmt_int(min_population)),
+                      "color": FLAG_COLOR, "kind": "flag"})
     return items
 
 
 def change_text(current: int, prior: int, min_compare: int) -> str:
     pct = pct_change(current, prior, min_compare)
     if pct is not None:
-        return f"{fmt_pct(pct)} vs a year earlier ({fmt_int(prior)})"
+        return _("{pct} vs a year earlier ({prior})").format(pct=fmt_pct(pct), prior=fmt_int(prior))
     if current < min_compare:
-        return "too few to compare"
-    return f"{fmt_int(current)} vs {fmt_int(prior)} a year earlier"  # no percentage of a handful
+        return _("too few to compare")
+    # no percentage of a handful
+    return _("{current} vs {prior} a year earlier").format(current=fmt_int(current), prior=fmt_int(prior))
 
 
 def rate_per_1000(count: int, population: int | None) -> float | None:
@@ -134,11 +178,8 @@ def choropleth(shapes: dict, counts: pd.DataFrame, *, measure: str, min_populati
     integer = measure == "count"
     values: dict[str, dict] = {}
     for code, name in shapes["names"].items():
-        c, p = int(cur.get(code, 0)), int(pri.get(code, 0))
-        pop = shapes["population"].get(code)
-        rate = rate_per_1000(c, pop)
-        small = pop is None or pop < min_population
-        values[code] = {"name": name, "current": c, "prior": p, "population": pop, "rate": rate, "small": small}
+        values[code] = area_value(name, int(cur.get(code, 0)), int(pri.get(code, 0)),
+                                  shapes["population"].get(code), min_population)
     shaded = {code: (v["current"] if integer else v["rate"]) for code, v in values.items()
               if integer or not v["small"]}
     bounds = legend_bins(shaded.values(), integer=integer)
@@ -162,20 +203,35 @@ def choropleth(shapes: dict, counts: pd.DataFrame, *, measure: str, min_populati
     }
 
 
+def victims_text(n: int) -> str:
+    return ngettext("{n} victim", "{n} victims", n).format(n=fmt_int(n))
+
+
+def rate_text(v: dict) -> str:
+    """The rate line of an area: its rate and population, or why there is none."""
+    if v["population"] is None:
+        return _("Population unknown: no rate")
+    if v["small"]:
+        return _("{population} residents: too few for a rate").format(population=fmt_int(v["population"]))
+    return _("{rate} per 1,000 residents ({population} residents)").format(
+        rate=fmt_value(v["rate"], False), population=fmt_int(v["population"]))
+
+
 def tooltip_html(v: dict, *, min_population: int, min_compare: int, outside: bool = False) -> str:
     lines = [f"<strong>{escape(v['name'])}</strong>"]
     if outside:
-        lines.append("No victims under the chosen filters")
+        lines.append(escape(_("No victims under the chosen filters")))
         return "<br>".join(lines)
-    lines.append(f"{fmt_int(v['current'])} victims")
-    if v["population"] is None:
-        lines.append("Population unknown: no rate")
-    elif v["small"]:
-        lines.append(f"{fmt_int(v['population'])} residents: too few for a rate")
-    else:
-        lines.append(f"{fmt_value(v['rate'], False)} per 1,000 residents ({fmt_int(v['population'])})")
-    lines.append(change_text(v["current"], v["prior"], min_compare))
+    lines += [escape(victims_text(v["current"])), escape(rate_text(v)),
+              escape(change_text(v["current"], v["prior"], min_compare))]
     return "<br>".join(lines)
+
+
+def area_value(name: str, current: int, prior: int, population: int | None, min_population: int) -> dict:
+    """The numbers behind an area's colour, tooltip, table row and details."""
+    rate = rate_per_1000(current, population)
+    return {"name": name, "current": current, "prior": prior, "population": population, "rate": rate,
+            "small": population is None or population < min_population}
 
 
 # --- points, density, sites --------------------------------------------------------------------
@@ -188,10 +244,10 @@ def points_geojson(df: pd.DataFrame) -> dict:
                                                    "weapon"]].itertuples(index=False):
         feats.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [round(float(lon), 5),
                                                                                         round(float(lat), 5)]},
-                      "properties": {"o": offense_label(offense), "d": d.isoformat(),
-                                     "b": block if isinstance(block, str) else "Block not recorded",
-                                     "w": WEAPON_TYPES.labels.get(weapon, "Not recorded") if isinstance(weapon, str)
-                                     else "Not recorded"}})
+                      "properties": {"o": _(offense_label(offense)), "d": i18n.date_short(d),
+                                     "b": block if isinstance(block, str) else _("Block not recorded"),
+                                     "w": _(WEAPON_TYPES.labels[weapon]) if weapon in WEAPON_TYPES.labels
+                                     else _("Not recorded")}})
     return {"type": "FeatureCollection", "features": feats}
 
 
@@ -208,10 +264,11 @@ def sites_geojson(sites: pd.DataFrame, near: dict[int, int] | None = None) -> di
     for r in sites.itertuples(index=False):
         if pd.isna(r.lon) or pd.isna(r.lat):
             continue
-        props = {"id": int(r.id), "t": r.program_type, "name": r.name, "type": program_label(r.program_type),
+        props = {"id": int(r.id), "t": r.program_type, "name": r.name, "type": _(program_label(r.program_type)),
                  "address": r.address if isinstance(r.address, str) else ""}
         if near is not None:
             props["near"] = int(near.get(int(r.id), 0))
+            props["nearText"] = fmt_int(props["near"])  # as the reader writes numbers (1.234 in Spanish)
         feats.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [round(float(r.lon), 5),
                                                                                         round(float(r.lat), 5)]},
                       "properties": props})
@@ -256,12 +313,80 @@ def toggle_area(current: list | None, codes: list[str]) -> list[str]:
 # --- components ---------------------------------------------------------------------------------
 
 def legend_component(items: list[dict], measure: str) -> html.Div:
-    title = "Victims" if measure == "count" else "Victims per 1,000 residents"
+    title = _("Victims") if measure == "count" else _("Victims per 1,000 residents")
     rows = [html.Li([html.Span(className=f"swatch swatch-{it['kind']}", style={"background": it["color"]}),
                      html.Span(it["label"])]) for it in items]
-    rows.append(html.Li([html.Span(className="swatch swatch-sel"), html.Span("Chosen area (click again to remove)")]))
+    rows.append(html.Li([html.Span(className="swatch swatch-sel"), html.Span(_("Area in the filter"))]))
     return html.Div([html.Div(title, className="legend-title"), html.Ul(rows, className="legend-list")],
                     className="map-legend-box")
+
+
+def area_button(code: str, name: str, chosen: bool, where: str) -> dbc.Button:
+    """The button that sets (or, for the area already chosen, removes) the filter, as choosing the
+    area on the map does. Its visible words start its accessible name (WCAG 2.5.3)."""
+    if where == "panel":
+        text = _("Remove this area from the filter") if chosen else _("Filter by this area")
+        label = text
+    else:
+        text = _("Remove filter") if chosen else _("Filter")
+        label = (_("Remove filter: {area}") if chosen else _("Filter by {area}")).format(area=name)
+    style = "btn-outline-secondary" if chosen else ("btn-outline-primary" if where == "table" else "btn-primary")
+    extra = {} if label == text else {"aria-label": label}
+    return html.Button(text, id={"type": AREA_BUTTON, "code": code, "where": where}, n_clicks=0, type="button",
+                       className=f"btn btn-sm {style} area-filter", **extra)
+
+
+def change_cell(current: int, prior: int, min_compare: int) -> str:
+    """The table's change column: a percentage, or why there is none."""
+    pct = pct_change(current, prior, min_compare)
+    if pct is not None:
+        return _("{pct} ({prior} a year earlier)").format(pct=fmt_pct(pct), prior=fmt_int(prior))
+    if current < min_compare:
+        return _("too few to compare")
+    return _("{prior} a year earlier").format(prior=fmt_int(prior))
+
+
+def rate_cell(v: dict) -> str:
+    if v["population"] is None:
+        return _("population unknown")
+    if v["small"]:
+        return _("too few residents")
+    return fmt_value(v["rate"], False)
+
+
+def area_table(values: dict[str, dict], *, layer: str, layer_label: str, measure: str, span: str,
+               selected: tuple[str, ...], min_compare: int) -> html.Div:
+    """Every area of the shown layer with the numbers the map shades and shows (the map's "Show
+    as table"), alphabetical, each with a button that filters by it."""
+    rate = measure == "rate"
+    columns = [_("Area"), _("Victims")] + ([_("Rate per 1,000 residents")] if rate else []) + \
+              [_("Change from a year earlier"), _("Filter")]
+    rows = []
+    for code, v in sorted(values.items(), key=lambda kv: (str(kv[1]["name"]).lower(), kv[0])):
+        row = [v["name"], fmt_int(v["current"])] + ([rate_cell(v)] if rate else []) + \
+              [change_cell(v["current"], v["prior"], min_compare),
+               area_button(code, v["name"], code in selected, "table")]
+        rows.append(row)
+    what = (_("{layer}: victims per 1,000 residents, {span}") if rate else _("{layer}: victims, {span}"))
+    numeric = (1, 2) if rate else (1,)
+    return data_table(columns, rows, what.format(layer=layer_label, span=span), numeric=numeric)
+
+
+def area_details(v: dict | None, code: str, *, chosen: bool, min_compare: int, outside: bool = False):
+    """The numbers of the area last clicked or tapped, and the button that makes it the filter.
+    A click alone never changes the filter (a tap to read a number must not re-filter every page)."""
+    if v is None:
+        return None
+    lines = [html.Li(_("No victims under the chosen filters"))] if outside else [
+        html.Li(victims_text(v["current"])), html.Li(rate_text(v)),
+        html.Li(change_text(v["current"], v["prior"], min_compare))]
+    return html.Div([
+        html.Div([html.H2(v["name"], className="h6 area-details-name"),
+                  html.Button(id={"type": AREA_CLOSE, "i": 0}, n_clicks=0, className="btn-close",
+                              **{"aria-label": _("Close")})], className="area-details-head"),
+        html.Ul(lines, className="area-details-numbers"),
+        area_button(code, v["name"], chosen, "panel"),
+    ], className="area-details-box", role="group", **{"aria-label": _("Numbers for {area}").format(area=v["name"])})
 
 
 def tile_layer(tile_url: str, attribution: str) -> list:
@@ -283,8 +408,10 @@ def area_layer(layer_id: str, *, interactive: bool = True) -> dl.GeoJSON:
 
 
 def sites_layer(layer_id: str) -> dl.GeoJSON:
+    # the popup's words, in the reader's language ({n}: a number, filled in the browser)
+    words = {"near": _("{n} shooting victims nearby (context, not effect)")}
     return dl.GeoJSON(id=layer_id, data={"type": "FeatureCollection", "features": []},
-                      pointToLayer={"variable": "psad.map.siteToLayer"})
+                      pointToLayer={"variable": "psad.map.siteToLayer"}, hideout={"words": words})
 
 
 def map_page(layer_options: dict[str, str], *, view: dict | None = None, notices=None, tile_url: str = "",
@@ -292,49 +419,72 @@ def map_page(layer_options: dict[str, str], *, view: dict | None = None, notices
     """``view``: the controls' values (layer, measure, points, cvi) read from the URL."""
     view = view or {"layer": "neighborhood", "measure": "count", "points": True, "cvi": False}
     controls = html.Div([
-        html.Div([html.Label("Areas", htmlFor=ids.MAP_LAYER, className="form-label"),
-                  dcc.Dropdown(id=ids.MAP_LAYER, options=[{"label": v, "value": k} for k, v in layer_options.items()],
+        html.Div([html.Label(_("Areas"), htmlFor=ids.MAP_LAYER, className="form-label"),
+                  dcc.Dropdown(id=ids.MAP_LAYER, options=[{"label": layer_name(k, v), "value": k}
+                                                          for k, v in layer_options.items()],
                                value=view["layer"], clearable=False, searchable=False)], className="filter"),
-        html.Div([html.Label("Shade by", className="form-label"),
-                  dbc.RadioItems(id=ids.MAP_MEASURE, options=[{"label": v, "value": k} for k, v in MEASURES.items()],
-                                 value=view["measure"], inline=True)], className="filter"),
-        html.Div([html.Label("Layers", className="form-label"),
-                  dbc.Switch(id=ids.MAP_SHOW_POINTS, label="Incidents", value=view["points"]),
-                  dbc.Switch(id=ids.MAP_SHOW_CVI, label="CVI sites", value=view["cvi"])], className="filter map-switches"),
-        html.Div(dbc.Button("Clear chosen area", id=ids.MAP_CLEAR_AREA, color="secondary", outline=True, size="sm"),
-                 className="filter filter-clear"),
+        html.Fieldset([html.Legend(_("Shade by"), className="form-label"),
+                       dbc.RadioItems(id=ids.MAP_MEASURE, options=[{"label": _(v), "value": k}
+                                                                   for k, v in MEASURES.items()],
+                                      value=view["measure"], inline=True)], className="filter"),
+        html.Fieldset([html.Legend(_("Layers"), className="form-label"),
+                       dbc.Switch(id=ids.MAP_SHOW_POINTS, label=_("Incidents"), value=view["points"]),
+                       dbc.Switch(id=ids.MAP_SHOW_CVI, label=_("CVI sites"), value=view["cvi"])],
+                      className="filter map-switches"),
+        html.Div(dbc.Button(_("Clear chosen area"), id=ids.MAP_CLEAR_AREA, color="secondary", outline=True,
+                            size="sm"), className="filter map-clear"),
     ], className="map-controls")
     the_map = base_map(ids.MAP, [
         area_layer(ids.MAP_AREAS),
+        # not interactive: a click on a circle reaches the area under it, and no circle is a Tab stop
         dl.GeoJSON(id=ids.MAP_DENSITY, data={"type": "FeatureCollection", "features": []},
-                   pointToLayer={"variable": "psad.map.densityToLayer"}, interactive=True),
+                   pointToLayer={"variable": "psad.map.densityToLayer"}, interactive=False),
         dl.GeoJSON(id=ids.MAP_POINTS, data={"type": "FeatureCollection", "features": []}, cluster=True,
                    superClusterOptions={"radius": 80, "maxZoom": 17},
-                   pointToLayer={"variable": "psad.map.pointToLayer"}, zoomToBoundsOnClick=True),
+                   pointToLayer={"variable": "psad.map.pointToLayer"}, zoomToBoundsOnClick=True,
+                   hideout={"words": {"weapon": _("Weapon")}}),
         sites_layer(ids.MAP_CVI),
     ], tile_url=tile_url, attribution=tile_attribution, height="100%")
     return html.Div([
         dcc.Store(id=ids.MAP_SHAPES_KEY),
         dcc.Store(id=ids.MAP_VIEW_KEY),
+        dcc.Store(id=AREA_PICKED),
         html.Div(notices, id=ids.MAP_NOTICES),
         html.Div(id=ids.MAP_ERROR),
         controls,
         html.P(id=ids.MAP_CAPTION, className="caption"),
         html.Div([
-            html.Div(the_map, className="map-frame"),
+            html.Div([
+                the_map,
+                # the numbers of the area clicked or tapped, over the map's corner; read out when shown
+                html.Div(id=AREA_DETAILS, className="area-details", **{"aria-live": "polite"}),
+            ], className="map-frame", role="region",
+                **{"aria-label": _("Map of the areas; the table under the map has the same numbers")}),
             # a scrolling box beside the map: a Tab stop with a name, so the keyboard can scroll it
             html.Aside([html.Div(id=ids.MAP_LEGEND), html.Div(id=ids.MAP_NOTES, className="map-notes")],
-                       className="map-side", tabIndex="0", **{"aria-label": "Map key and notes"}),
+                       className="map-side", tabIndex="0", **{"aria-label": _("Map key and notes")}),
         ], className="map-row"),
+        html.Details([html.Summary(_("Show as table"), className="chart-table-toggle"),
+                      html.Div(id=AREA_TABLE, className="chart-table map-area-table")],
+                     className="chart-details map-table-details"),
     ])
 
 
+def span_text(f: Filters) -> str:
+    """The filters' date span in the reader's language: "2025", "1 Jan – 3 Nov 2026"."""
+    from datetime import date
+
+    if f.start == date(f.start.year, 1, 1) and f.end == date(f.end.year, 12, 31) and f.start.year == f.end.year:
+        return str(f.start.year)
+    start = i18n.day_month(f.start) if f.start.year == f.end.year else i18n.date_short(f.start)
+    return f"{start} – {i18n.date_short(f.end)}"
+
+
 def caption(f: Filters, layer: str, layer_label: str, measure: str) -> str:
-    what = "victims" if measure == "count" else "victims per 1,000 residents"
-    noun = {"neighborhood": "the neighborhood filter", "police_district_2023": "the police district filter",
-            "police_district_pre2023": "the police district filter", "council_district": "the Council district filter",
-            "legislative_district": "the legislative district filter",
-            "csa": "the neighborhood filter to the CSA's neighborhoods"}[layer]
-    return (f"{layer_label} shaded by {what}, {span_label(f)}. Hover or tap an area for its numbers and the "
-            f"change from the same span a year earlier; click it to make it the filter for every page "
-            f"(sets {noun}).")
+    shaded = (_("{layer} shaded by victims, {span}.") if measure == "count"
+              else _("{layer} shaded by victims per 1,000 residents, {span}."))
+    how = _("Click or tap an area for its numbers and the change from the same span a year earlier; its "
+            "“Filter by this area” button makes it the filter for every page. The table under the map "
+            "lists every area with the same numbers.")
+    return " ".join([shaded.format(layer=layer_name(layer, layer_label), span=span_text(f)), how,
+                     _(SETS_FILTER[layer])])
