@@ -474,7 +474,7 @@ def case_detail_view(detail: dict | None, number: str, back_href: str) -> html.D
     pending = any(charges.disposition == "pending") if len(charges) else False
     facts = [(_("Case number"), detail["case_number"]), (_("Court"), court_text(detail["court"])),
              (_("Filed"), date_cell(detail["filed_date"])),
-             (_("Arrest"), date_cell(detail["arrest_date"]) if detail.get("arrest_date") else _("Not linked")),
+             (_("Arrest"), date_cell(detail["arrest_date"]) if detail.get("arrest_date") else _("No linked arrest")),
              (_("Area"), detail.get("neighborhood") or detail.get("police_district") or "—"),
              (_("Status"), _("Pending") if pending else _("Decided"))]
     rows = []
