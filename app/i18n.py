@@ -51,7 +51,8 @@ def get_lang() -> str:
 
 
 def set_lang(code: str | None) -> None:
-    """Set the language of this request (or thread); an unknown code falls back to English."""
+    """Set the language of this thread's context from here on (a worker thread, the CLI); an
+    unknown code falls back to English. Requests set and reset theirs in ``install``."""
     _current.set(code if code in LANGUAGES or code == PSEUDO else DEFAULT)
 
 
@@ -298,13 +299,23 @@ def request_lang(request) -> str:
 def install(app) -> None:
     """Set each request's language, and write it into the page's ``<html lang>`` (WCAG 3.1.1);
     a Spanish page also loads the date picker's Spanish month and day names."""
-    from flask import request
+    from flask import g, request
 
     server = app.server
 
     @server.before_request
     def _set_request_lang():
-        set_lang(request_lang(request))
+        g.psad_lang_token = _current.set(request_lang(request))
+
+    @server.teardown_request
+    def _reset_request_lang(_exc=None):
+        # the next request on this thread (or a test client's caller) starts from the default again
+        token = g.pop("psad_lang_token", None)
+        if token is not None:
+            try:
+                _current.reset(token)
+            except ValueError:  # set in another context (a streamed response): nothing to undo
+                pass
 
     original = app.interpolate_index
 

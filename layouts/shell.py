@@ -38,11 +38,22 @@ def option_list(pairs: list[tuple[str, str]], translate: bool = False) -> list[d
     return [{"label": _(label) if translate else label, "value": code} for code, label in pairs]
 
 
+def field_options(field: FilterField, options: list[tuple[str, str]]) -> list[dict]:
+    """A filter's choices as the reader reads them: offense categories translated, numbered
+    districts by their caption ("Council District 7" / "Distrito 7 del Concejo"), names as they are."""
+    if not field.geo:
+        return option_list(options, translate=True)
+    if field.caption[0].startswith("{}"):
+        return option_list(options)
+    caption = i18n.ngettext(field.caption[0], field.caption[1], 1)
+    return [{"label": caption.format(code), "value": code} for code, _name in options]
+
+
 def _dropdown(field: FilterField, options: list[tuple[str, str]]) -> html.Div:
     control_id = ids.FILTER_CONTROLS[field.name]
     return html.Div([
         html.Label(_(field.label), htmlFor=control_id, className="form-label"),
-        dcc.Dropdown(id=control_id, options=option_list(options, translate=not field.geo), multi=True,
+        dcc.Dropdown(id=control_id, options=field_options(field, options), multi=True,
                      placeholder=_(field.placeholder), searchable=True),
     ], className="filter")
 
