@@ -249,7 +249,7 @@ def trend_series(df: pd.DataFrame, grain: str) -> TrendSeries:
 
 
 def _period_text(s: date, e: date, complete: bool) -> str:
-    text = f"{i18n.date_short(s)} – {i18n.date_short(e)}"
+    text = i18n.date_short(s) if s == e else f"{i18n.date_short(s)} – {i18n.date_short(e)}"
     return text if complete else _("{period} (partial)").format(period=text)
 
 
@@ -307,11 +307,21 @@ def offense_rows(counts: pd.DataFrame) -> list[tuple[str, int, int]]:
     return [r for r in _breakdown_rows(counts) if r[1] + r[2] > 0]
 
 
+def wrap_label(label: str, width: int = 18) -> str:
+    """A long axis label on two lines (at the space nearest its middle), so the bars keep their
+    room on a phone: "Robo (de vehículo<br>con violencia)"."""
+    if len(label) <= width or " " not in label:
+        return label
+    middle = len(label) / 2
+    cut = min((i for i, ch in enumerate(label) if ch == " "), key=lambda i: abs(i - middle))
+    return f"{label[:cut]}<br>{label[cut + 1:]}"
+
+
 def offense_tick(code: str, selected: tuple[str, ...]) -> str:
-    """An offense's label; a check mark in front when it is in the offense filter (so the choice
-    does not show by colour alone)."""
+    """An offense's label on the chart's axis; a check mark in front when it is in the offense
+    filter (so the choice does not show by colour alone)."""
     label = _(offense_label(code))
-    return f"{SELECTED_MARK} {label}" if code in selected else label
+    return wrap_label(f"{SELECTED_MARK} {label}" if code in selected else label)
 
 
 def offense_figure(counts: pd.DataFrame, selected: tuple[str, ...]) -> dict:
@@ -345,7 +355,7 @@ def offense_figure(counts: pd.DataFrame, selected: tuple[str, ...]) -> dict:
         "hovertemplate": _("A year earlier: %{x:,}") + "<extra></extra>"})
     top = max(max(r[1], r[2]) for r in rows)
     layout = {"clickmode": "event", "bargap": 0.25, "barmode": "stack",
-              "xaxis": {"rangemode": "tozero", "range": [0, top * 1.18]},  # room for the numbers
+              "xaxis": {"rangemode": "tozero", "range": [0, top * 1.3]},  # room for the numbers
               # every label, never skipped
               "yaxis": {"tickmode": "array", "tickvals": labels, "automargin": True,
                         "categoryorder": "array", "categoryarray": labels},
@@ -512,7 +522,8 @@ def goal_figure(rows: pd.DataFrame, *, baseline_year: int, reduction: float) -> 
         "line": {"color": PALETTE["ink"], "dash": "dash"}, "marker": {"symbol": "diamond", "size": 8},
         "hovertemplate": "%{x}: " + _("target %{y:,.0f}") + "<extra></extra>"})
     top = max(max(actual), float(rows.target.max()))
-    layout = {"yaxis": {"title": {"text": _("Victims of gun violence")}, "rangemode": "tozero",
+    # A short axis title: the legend and the section say whose victims (room for bars on a phone).
+    layout = {"yaxis": {"title": {"text": _("Victims")}, "rangemode": "tozero",
                         "range": [0, top * 1.15]},
               "xaxis": {"type": "category", "categoryorder": "array", "categoryarray": labels},
               "barmode": "overlay"}
