@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from typing import Iterable, Mapping
 from urllib.parse import parse_qsl, urlencode
 
-from app.i18n import LANGUAGES, PSEUDO, _, date_short
+from app.i18n import LANGUAGES, PSEUDO, _, date_short, parse_lang
 from app.pages import SITE_PARAMS
 from data_access.filters import FIELD_BY_NAME, MULTI_FIELDS, Filters, shift_years
 
@@ -95,7 +95,7 @@ def parse(query: str | Mapping[str, list[str]], choices: Choices, *, strict: boo
         values.setdefault(key, []).append(value)
     for raw in values.get("lang", [])[:1]:
         # ``app.i18n`` has already chosen the language (an unknown code falls back to the browser's).
-        if raw.strip().lower().replace("_", "-").split("-")[0] not in LANGUAGES and raw != PSEUDO:
+        if raw and parse_lang(raw) is None and raw != PSEUDO:
             problem("lang", _("Ignored lang=“{value}”: use one of {choices}.").format(
                 value=raw, choices=", ".join(LANGUAGES)))
 

@@ -174,7 +174,8 @@ def test_url_notices_in_english_are_unchanged():
     assert {v: label for v, label, _s, _e in quick_ranges(CHOICES)}["ytd"] == "Year to date (2026)"
 
 
-@pytest.mark.parametrize("query", ["?lang=es", "?lang=en", "?lang=es-MX", "?lang=qps", "?lang=es&police_district=central"])
+@pytest.mark.parametrize("query", ["?lang=es", "?lang=en", "?lang=ES", "?lang=es-MX", "?lang=qps", "?lang=",
+                                   "?lang=es&police_district=central"])
 def test_lang_is_accepted_by_parse_without_a_notice(query):
     f, notices = parse(query, CHOICES)
     assert notices == []

@@ -165,7 +165,9 @@ def test_case_outcome_page_shows_the_vocabulary_disposition_labels():
                         "disposition": [d for d in V.DISPOSITIONS.codes for _ in (0, 1)],
                         "n": [3, 4] * len(V.DISPOSITIONS)})
     fig = LC.mix_figure(mix)
-    assert [t["name"] for t in fig["data"]] == [label for _, label in V.DISPOSITIONS]
+    # one row per disposition, named beside its bars (long names over two lines)
+    for trace in fig["data"]:
+        assert [y.replace("<br>", " ") for y in trace["y"]] == [label for _, label in V.DISPOSITIONS]
     assert set(LC.DISPOSITION_COLORS) == set(V.DISPOSITIONS.codes)
 
 
