@@ -34,17 +34,19 @@ def fill(template: str, **parts) -> list:
     """A translated sentence with components in its ``{placeholders}`` ("Serving …, data as of
     {date}." with the date in bold): the translator moves the placeholder, the code keeps the
     component. Text between placeholders is kept as strings."""
+    text = _PLACEHOLDER.sub(lambda m: parts[m.group(1)] if isinstance(parts.get(m.group(1)), str) else m.group(0),
+                            template)  # plain words go into the sentence itself
     out: list = []
     pos = 0
-    for m in _PLACEHOLDER.finditer(template):
-        if m.group(1) not in parts:
+    for m in _PLACEHOLDER.finditer(text):
+        if m.group(1) not in parts or isinstance(parts[m.group(1)], str):
             continue
         if m.start() > pos:
-            out.append(template[pos:m.start()])
+            out.append(text[pos:m.start()])
         out.append(parts[m.group(1)])
         pos = m.end()
-    if pos < len(template):
-        out.append(template[pos:])
+    if pos < len(text):
+        out.append(text[pos:])
     return out
 
 
@@ -399,12 +401,9 @@ def accessibility_section() -> html.Section:
 # --- change log ----------------------------------------------------------------------------------
 
 def _release_date(value: str) -> str:
-    if value.strip().lower() == "unreleased":
-        return _("unreleased")
-    try:
-        return i18n.date_long(pd.Timestamp(value).date())
-    except (ValueError, TypeError):
-        return value
+    """A release's date as CHANGELOG.md writes it (an ISO date reads the same in both languages),
+    "unreleased" translated."""
+    return _("unreleased") if value.strip().lower() == "unreleased" else value
 
 
 def changelog_section(releases: list[Release], current: str) -> html.Section:

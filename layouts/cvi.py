@@ -68,7 +68,7 @@ def cvi_page(*, programs: tuple[str, ...] = (), notices=None, tile_url: str = ""
         html.Div([
             html.Div(the_map, className="map-frame"),
             # a scrolling box beside the map: a Tab stop with a name, so the keyboard can scroll it
-            html.Aside(html.Div(id=ids.CVI_LIST, className="cvi-list", role="list"), className="map-side cvi-side",
+            html.Aside(html.Div(id=ids.CVI_LIST, className="cvi-list"), className="map-side cvi-side",
                        tabIndex="0", **{"aria-label": _("Programs on the map")}),
         ], className="map-row"),
     ])
@@ -136,7 +136,8 @@ def near_sentence(near: int, radius_m: int, f: Filters) -> list:
     return fill(template, n=html.Strong(fmt_int(near)), radius=fmt_int(radius_m), span=span_text(f))
 
 
-def site_card(site, near: int, radius_m: int, f: Filters) -> html.Article:
+def site_card(site, near: int, radius_m: int, f: Filters) -> html.Li:
+    """One program: a list item headed by its name (h2: the page's h1 is the only heading above)."""
     url = site.url if isinstance(site.url, str) and site.url.strip() else None
     link = (html.A(_("Website"), href=url, target="_blank", rel="noopener noreferrer") if url
             else html.Span(_("No website listed"), className="muted"))
@@ -151,13 +152,13 @@ def site_card(site, near: int, radius_m: int, f: Filters) -> html.Article:
         ("since", _fmt_started(site.started)),
         ("link", link),
     ]
-    return html.Article([
-        html.H3([html.Span(className=f"cvi-dot cvi-dot-{site.program_type}"), site.name], className="h6 cvi-name"),
+    return html.Li([
+        html.H2([html.Span(className=f"cvi-dot cvi-dot-{site.program_type}"), site.name], className="h6 cvi-name"),
         html.Div(program_type_label(site.program_type), className="cvi-type"),
         html.Dl([el for k, v in rows for el in (html.Dt(_(FACTS[k])), html.Dd(v))], className="cvi-facts"),
         html.P([*near_sentence(near, radius_m, f), " ", html.Span(_("(context, not effect)"), className="muted cvi-caveat")],
                className="cvi-near"),
-    ], className="cvi-site", role="listitem", id=f"cvi-site-{int(site.id)}")
+    ], className="cvi-site", id=f"cvi-site-{int(site.id)}")
 
 
 def site_list(sites: pd.DataFrame, near: dict[int, int], radius_m: int, f: Filters) -> list:
@@ -166,7 +167,8 @@ def site_list(sites: pd.DataFrame, near: dict[int, int], radius_m: int, f: Filte
                          "filters to see more."), className="muted")]
     n = len(sites)
     header = html.P(ngettext("{n} program", "{n} programs", n).format(n=fmt_int(n)), className="cvi-count")
-    return [header] + [site_card(s, int(near.get(int(s.id), 0)), radius_m, f) for s in sites.itertuples(index=False)]
+    cards = [site_card(s, int(near.get(int(s.id), 0)), radius_m, f) for s in sites.itertuples(index=False)]
+    return [header, html.Ul(cards, className="cvi-sites")]
 
 
 def caption(f: Filters, radius_m: int, n_sites: int, n_total: int) -> list:
