@@ -22,7 +22,7 @@ from callbacks import present as P
 from data_access import migrate
 from data_access.db import Database
 from data_access.loading import bump_version, load_demo
-from tests.dash_support import post
+from tests.dash_support import payload, post
 
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/14"
 
@@ -60,9 +60,13 @@ def decks(app) -> list:
         return P.default_decks(choices, options)
 
 
-def open_deck(app, client, f, search: str) -> str:
-    r = post(client, app, f"{ids.PRESENT_DECK}.children", {
-        f"{ids.FILTER_STATE}.data": to_query(f), f"{ids.URL}.pathname": "/present", f"{ids.URL}.search": search})
+def open_deck(app, client, f, search: str, lang: str | None = None) -> str:
+    values = {f"{ids.FILTER_STATE}.data": to_query(f), f"{ids.URL}.pathname": "/present", f"{ids.URL}.search": search}
+    if lang:  # as a page in that language sends it (the renderer adds the page's language)
+        r = client.post("/_dash-update-component",
+                        json={**payload(app, f"{ids.PRESENT_DECK}.children", values), "lang": lang})
+    else:
+        r = post(client, app, f"{ids.PRESENT_DECK}.children", values)
     assert r.status_code == 200, r.data[:300]
     return r.get_data(as_text=True)
 
@@ -115,6 +119,12 @@ def test_every_default_deck_opens_warm_with_no_query_but_the_version(demo_url):
         body = open_deck(app, client, f, search)
         assert '"slide-9"' in body
         assert len(seen) == 1 and "data_state" in seen[0], (search, seen)  # the version read, nothing else
+    # What was warmed holds no words: the same decks in Spanish open as warm, in Spanish.
+    for f, search in wanted[:4]:
+        del seen[:]
+        body = open_deck(app, client, f, search, lang="es")
+        assert "Diapositiva 9 de 9" in body, search
+        assert len(seen) == 1 and "data_state" in seen[0], (search, seen)
     dispose(app)
 
 
