@@ -485,7 +485,8 @@ def case_detail_view(detail: dict | None, number: str, back_href: str) -> html.D
                              html.Td(_(SEVERITIES[r.severity]) if r.severity in SEVERITIES else (r.severity or "—").capitalize()),
                              html.Td(_("Yes") if r.is_gun_charge else ""),
                              html.Td(_(DISPOSITIONS.label(r.disposition))), html.Td(when),
-                             html.Td(sentence_text(r.sentence_summary, _, ngettext, i18n.number))]))
+                             html.Td(sentence_text(r.sentence_summary if isinstance(r.sentence_summary, str) else None, _, ngettext,
+                                                   i18n.number))]))
     head = ("#", _("Statute"), _("Charge"), _("Severity"), _("Gun"), _("Disposition"), _("Date"), _("Sentence"))
     timeline_name = ngettext("Timeline of case {number}: arrest, filing and the disposition of its {n} charge",
                              "Timeline of case {number}: arrest, filing and the dispositions of its {n} charges",

@@ -71,3 +71,93 @@ def test_rates_and_area_figure():
     df = pd.DataFrame({"area": ["A", "B"], "n": [10, 30], "population": [1000, 10000]})
     fig = LA.area_figure(df, "police_district")
     assert fig["data"][0]["y"] == ["B", "A"] and fig["data"][0]["x"] == [3.0, 10.0]
+
+
+# --- Spanish (issue 11): the builders under ``i18n.use("es")`` ------------------------------------
+
+def _text(component) -> str:
+    """Every string of a Dash component tree, joined (what a reader would see, and names)."""
+    import json
+
+    return json.dumps(component.to_plotly_json(), default=lambda o: o.to_plotly_json(), ensure_ascii=False)
+
+
+def test_outcomes_builders_in_spanish():
+    from app import i18n
+
+    mix = pd.DataFrame({"gun": [True, True, False], "disposition": ["guilty", "nolle_prosequi", "stet"],
+                        "n": [1234, 2, 5]})
+    with i18n.use("es"):
+        fig = LC.mix_figure(mix)
+        table = _text(LC.mix_table(mix))
+        page = _text(LC.outcomes_page())
+    assert [t["name"] for t in fig["data"]] == ["Cargos con armas de fuego", "Otros cargos"]
+    assert fig["data"][0]["y"][0] == "Culpable" and fig["data"][0]["text"][0] == "99,8\u00a0%"
+    assert fig["layout"]["xaxis"]["title"]["text"] == "Porcentaje de los cargos del grupo"
+    # the table holds the chart's numbers, in Spanish form
+    assert "1.234" in table and "99,8\u00a0%" in table and "Resolución" in table
+    # the page: headings, the court terms explained, the charts' names
+    assert "Qué pasó con los cargos" in page and "la fiscalía retira el cargo" in page
+    assert "Gráfico de barras" in page and "Mostrar como tabla" in page
+    assert "Cases are counted" not in page
+
+
+def test_arrests_builders_in_spanish():
+    from datetime import date as d
+
+    from app import i18n
+    from data_access.filters import Filters
+
+    cats = pd.DataFrame({"charge_category": ["violent", "drugs"], "n": [1500, 500]})
+    trend = pd.DataFrame({"period": [d(2025, 1, 1), d(2025, 2, 1)], "charge_category": ["violent", "violent"],
+                          "n": [1200, 300]})
+    f = Filters(d(2025, 1, 1), d(2025, 12, 31))
+    with i18n.use("es"):
+        cards = _text(LA.cards(2000, 800_000, f))
+        cat_fig = LA.category_figure(cats)
+        cat_table = _text(LA.category_table(cats))
+        trend_table = _text(LA.trend_table(trend, "month"))
+        names = LA.chart_names(LA.where_text(f))
+    assert "Por cada 1.000 habitantes" in cards and "2.000" in cards and "2,5" in cards and "800.000 habitantes" in cards
+    assert cat_fig["data"][0]["text"] == ["500 (25\u00a0%)", "1.500 (75\u00a0%)"]
+    assert "Categoría de cargo" in cat_table and "1.500" in cat_table
+    assert "ene 2025" in trend_table and "1.200" in trend_table
+    assert names["trend"].startswith("Gráfico de barras apiladas") and "2025, toda la ciudad" in names["trend"]
+
+
+def test_demographics_builders_in_spanish_keep_lt5():
+    from app import i18n
+
+    table = suppress({"Black": 1200, "White": 3, "Asian": 40}, order=["Black", "White", "Asian"])
+    with i18n.use("es"):
+        rows = LD.share_rows(table, {"Black": 600, "White": 300, "Asian": 100})
+        fig = LD.dimension_figure(rows, "Raza", "Víctimas")
+        html_table = _text(LD.dimension_table(rows, "race", True, "Víctimas por raza"))
+        note = LD.withheld_note(rows)
+    assert "<5" in html_table and "1.200" in html_table and "Grupo" in html_table
+    assert fig["data"][1]["name"] == "Habitantes"
+    assert fig["data"][0]["text"][0] == "1.200 (96,5\u00a0%)"  # a share of all 1,243, the withheld too
+    assert note.startswith("Sin barra") and "White" not in note
+
+
+def test_lookup_builders_in_spanish():
+    from app import i18n
+
+    detail = {"case_number": "825000001", "filed_date": date(2025, 3, 2), "arrest_date": date(2025, 3, 1),
+              "court": "circuit", "neighborhood": "Oak Hill",
+              "charges": pd.DataFrame({"seq": [1, 2], "statute": ["1 5211", "1 1420"],
+                                       "description": ["HANDGUN ON PERSON", "ASSAULT-SEC DEGREE"],
+                                       "severity": ["misdemeanor", "felony"], "is_gun_charge": [True, False],
+                                       "disposition": ["stet", "pending"],
+                                       "disposition_date": [date(2025, 9, 1), None],
+                                       "sentence_summary": ["Probation before judgment, 3 years probation", None]})}
+    with i18n.use("es"):
+        view = _text(LC.case_detail_view(detail, "825000001", "/lookup"))
+        fig = LC.timeline_figure(detail)
+        missing = _text(LC.case_detail_view(None, "X1234", "/lookup"))
+    assert "Caso 825000001" in view and "Tribunal de Circuito" in view and "Delito menor" in view
+    assert "2 mar 2025" in view and "1 sept 2025" in view or "1 sep 2025" in view
+    assert "Cronología del caso 825000001" in view and "Mostrar como tabla" in view
+    assert "Handgun On Person" in view  # a charge description is data: not translated
+    assert [t["name"] for t in fig["data"] if t["mode"] == "markers"] == ["Arresto", "Presentado", "Stet"]
+    assert "No hay ningún caso" in missing
