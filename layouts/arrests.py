@@ -17,7 +17,7 @@ from app.i18n import N_, _, ngettext
 from data_access.arrests import NO_CHARGE_TEXT
 from data_access.filters import Filters
 from data_access.vocabulary import ARREST_LINKS, CHARGE_CATEGORIES
-from layouts.cases import OKABE_ITO, figure_id, pct_text
+from layouts.cases import OKABE_ITO, figure_id, pct_text, wrap_label
 from layouts.common import (
     chart,
     data_table,
@@ -49,8 +49,8 @@ CATEGORY_COLORS = {
 CATEGORY_PATTERNS = {"violent": "", "weapons": "/", "drugs": "\\", "property": "", "warrant": "x",
                      "traffic": ".", "public_order": "-", "other": "+"}
 LINK_STYLE = {"same_year": {"color": OKABE_ITO["blue"]},
-              "earlier_year": {"color": OKABE_ITO["orange"], "pattern": {"shape": "/", "fgcolor": "#7a4f00", "solidity": 0.3}},
-              "unlinked": {"color": "#b8c4d4", "pattern": {"shape": "x", "fgcolor": "#5c6b80", "solidity": 0.25}}}
+              "earlier_year": {"color": OKABE_ITO["orange"], "pattern": {"shape": "/", "fgcolor": "#7a4f00", "solidity": 0.3, "fillmode": "overlay"}},
+              "unlinked": {"color": "#b8c4d4", "pattern": {"shape": "x", "fgcolor": "#5c6b80", "solidity": 0.25, "fillmode": "overlay"}}}
 OFFENSE_TITLES = {"homicide": N_("Homicides"), "shooting": N_("Non-fatal shootings")}
 GRAIN_TITLES = {"month": N_("Arrests per month"), "week": N_("Arrests per week"), "day": N_("Arrests per day")}
 AREA_TITLES = {"police_district": N_("Police district"), "neighborhood": N_("Neighborhood")}
@@ -142,7 +142,7 @@ def trend_figure(df: pd.DataFrame, grain: str) -> dict:
         data.append({"type": "bar", "name": label, "x": [pd.Timestamp(d).date().isoformat() for d in rows.period],
                      "y": [int(n) for n in rows.n],
                      "marker": {"color": CATEGORY_COLORS.get(cat, "#999999"),
-                                "pattern": {"shape": CATEGORY_PATTERNS.get(cat, ""), "fgcolor": "#222", "solidity": 0.25}},
+                                "pattern": {"shape": CATEGORY_PATTERNS.get(cat, ""), "fgcolor": "#222", "solidity": 0.25, "fillmode": "overlay"}},
                      "hovertemplate": f"{label}: %{{y:,}}<extra>%{{x}}</extra>"})
     title = _(GRAIN_TITLES.get(grain, GRAIN_TITLES["month"]))
     return style_figure(figure(data, {"barmode": "stack", "yaxis": {"title": {"text": title}},
@@ -169,14 +169,15 @@ def category_figure(df: pd.DataFrame) -> dict:
     total = int(df.n.sum())
     top = int(df.n.max())
     return style_figure(figure([{
-        "type": "bar", "orientation": "h", "y": [category_label(c) for c in df.charge_category],
+        "type": "bar", "orientation": "h", "y": [wrap_label(category_label(c), 12) for c in df.charge_category],
         "x": [int(n) for n in df.n],
         "marker": {"color": [CATEGORY_COLORS.get(c, "#999999") for c in df.charge_category],
                    "pattern": {"shape": [CATEGORY_PATTERNS.get(c, "") for c in df.charge_category],
-                               "fgcolor": "#222", "solidity": 0.25}},
-        "text": [f"{fmt_int(n)} ({pct_text(n / total, 0)})" for n in df.n], "textposition": "outside",
-        "cliponaxis": False, "hovertemplate": "%{y}: %{x:,}<extra></extra>"}],
-        {"margin": {"l": 8, "r": 12}, "xaxis": {"range": [0, top * 1.55], "title": {"text": _("Arrests")}}}),
+                               "fgcolor": "#222", "solidity": 0.25, "fillmode": "overlay"}},
+        # the count beside each bar (its share is in the hover text and the table: a phone has no room for both)
+        "text": [fmt_int(n) for n in df.n], "customdata": [pct_text(n / total, 0) for n in df.n],
+        "textposition": "outside", "cliponaxis": False, "hovertemplate": "%{y}: %{x:,} (%{customdata})<extra></extra>"}],
+        {"margin": {"l": 8, "r": 12}, "xaxis": {"range": [0, top * 1.4], "title": {"text": _("Arrests")}}}),
         height=340)
 
 
@@ -202,15 +203,18 @@ def area_figure(df: pd.DataFrame, field: str) -> dict:
         return empty_figure(_("No arrests recorded for these filters"))
     df, has_rate = _area_rows(df)
     x = [round(r, 2) if r is not None and pd.notna(r) else None for r in df.rate] if has_rate else [int(n) for n in df.n]
-    text = [ngettext("{n} arrest", "{n} arrests", int(n)).format(n=fmt_int(n))
-            + (_(", {rate} per 1,000").format(rate=fmt_dec(r)) if r is not None and pd.notna(r) else "")
-            for n, r in zip(df.n, df.rate)]
+    # beside each bar the number it draws; the hover text and the table have both
+    text = [fmt_dec(v) if has_rate else fmt_int(v) if v is not None else "" for v in x]
+    detail = [ngettext("{n} arrest", "{n} arrests", int(n)).format(n=fmt_int(n))
+              + (_(", {rate} per 1,000").format(rate=fmt_dec(r)) if r is not None and pd.notna(r) else "")
+              for n, r in zip(df.n, df.rate)]
     top = max((v for v in x if v is not None), default=1) or 1
+    title = _("Arrests per 1,000 residents") if has_rate else _("Arrests")
     return style_figure(figure([{
-        "type": "bar", "orientation": "h", "y": list(df.area), "x": x, "text": text, "textposition": "outside",
-        "cliponaxis": False, "marker": {"color": OKABE_ITO["blue"]}, "hovertemplate": "%{y}: %{text}<extra></extra>"}],
-        {"margin": {"l": 8, "r": 12},
-         "xaxis": {"range": [0, top * 2.1], "title": {"text": _("Arrests per 1,000 residents") if has_rate else _("Arrests")}}}),
+        "type": "bar", "orientation": "h", "y": list(df.area), "x": x, "text": text, "customdata": detail,
+        "textposition": "outside", "cliponaxis": False, "marker": {"color": OKABE_ITO["blue"]},
+        "hovertemplate": "%{y}: %{customdata}<extra></extra>"}],
+        {"margin": {"l": 8, "r": 12}, "xaxis": {"range": [0, top * 1.3], "title": {"text": wrap_label(title, 26)}}}),
         height=max(260, 60 + 24 * len(df)))
 
 

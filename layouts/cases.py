@@ -61,7 +61,7 @@ DISPOSITION_SYMBOLS = {
 }  # fmt: skip
 GROUPS = (("gun", N_("Gun charges")), ("other", N_("Other charges")))
 GROUP_STYLE = {"gun": {"color": OKABE_ITO["blue"]},
-               "other": {"color": OKABE_ITO["orange"], "pattern": {"shape": "/", "fgcolor": "#7a4f00", "solidity": 0.3}}}
+               "other": {"color": OKABE_ITO["orange"], "pattern": {"shape": "/", "fgcolor": "#7a4f00", "solidity": 0.3, "fillmode": "overlay"}}}
 COURTS = {"district": N_("District Court"), "circuit": N_("Circuit Court")}
 SEVERITIES = {"felony": N_("Felony"), "misdemeanor": N_("Misdemeanor")}
 STATUSES = (N_("Pending"), N_("Decided"))  # data_access.cases.search's status values
@@ -218,7 +218,7 @@ def mix_figure(mix: pd.DataFrame) -> dict:
     top = max(100 * rows.share.max(), 1)
     return style_figure(figure(data, {"barmode": "group", "bargap": 0.25,
                                       "xaxis": {"ticksuffix": "%", "range": [0, min(100, top * 1.3) + 2],
-                                                "title": {"text": _("Share of the group's charges")}},
+                                                "title": {"text": wrap_label(_("Share of the group's charges"), 26)}},
                                       "yaxis": {"autorange": "reversed"}, "margin": {"l": 8, "r": 12}}),
                         height=420, legend=True)
 
@@ -266,7 +266,7 @@ def time_figure(status: pd.DataFrame) -> dict:
              "customdata": g["counts"], "marker": GROUP_STYLE[g["key"]],
              "hovertemplate": _("%{x} days: %{y:.1f}% (%{customdata:,} cases)") + f"<extra>{_(g['label'])}</extra>"}
             for g in groups]
-    return style_figure(figure(data, {"barmode": "group", "xaxis": {"title": {"text": _("Days from arrest to disposition")},
+    return style_figure(figure(data, {"barmode": "group", "xaxis": {"title": {"text": wrap_label(_("Days from arrest to disposition"), 26)},
                                                                     "type": "category"},
                                       "yaxis": {"ticksuffix": "%", "title": {"text": _("Share of decided cases")}}}),
                         height=320, legend=True)
@@ -409,15 +409,17 @@ def _charge_label(r) -> str:
     return label if len(label) <= 30 else label[:29] + "…"
 
 
-def timeline_events(detail: dict) -> list[tuple[str, date, str, str]]:
-    """(row label, date, event kind shown, disposition code or "arrest"/"filed") in the order drawn."""
+def timeline_events(detail: dict) -> list[tuple[str, date | None, str, str]]:
+    """(row label, date, event kind shown, disposition code or "arrest"/"filed") in the order drawn.
+    A charge with no disposition date (pending) has date None."""
     events = []
     if detail.get("arrest_date"):
         events.append((_("Arrest"), detail["arrest_date"], _("Arrest"), "arrest"))
     events.append((_("Case filed"), detail["filed_date"], _("Filed"), "filed"))
     for r in detail["charges"].itertuples(index=False):
-        if r.disposition_date is not None and pd.notna(r.disposition_date):
-            events.append((_charge_label(r), r.disposition_date, _(DISPOSITIONS.label(r.disposition)), r.disposition))
+        dated = r.disposition_date is not None and pd.notna(r.disposition_date)
+        code = r.disposition if dated or r.disposition else "pending"
+        events.append((_charge_label(r), r.disposition_date if dated else None, _(DISPOSITIONS.label(code)), code))
     return events
 
 
@@ -437,20 +439,22 @@ def timeline_figure(detail: dict) -> dict:
                          "showlegend": False})
     symbols = {"arrest": "circle", "filed": "square", **DISPOSITION_SYMBOLS}
     colors = {"arrest": "#495057", "filed": "#495057", **DISPOSITION_COLORS}
+    dates = [e[1] for e in events if e[1] is not None]
+    lo, hi = min(dates), max(dates)
     for kind in dict.fromkeys(e[2] for e in events):
         ev = [e for e in events if e[2] == kind]
         code = ev[0][3]
-        data.append({"type": "scatter", "mode": "markers", "name": kind, "x": [e[1].isoformat() for e in ev],
-                     "y": [e[0] for e in ev],
+        undated = ev[0][1] is None  # still pending: drawn at the latest date, as "not decided by then"
+        data.append({"type": "scatter", "mode": "markers", "name": kind,
+                     "x": [(e[1] or hi).isoformat() for e in ev], "y": [e[0] for e in ev],
                      "marker": {"size": 13, "color": colors.get(code, "#495057"), "symbol": symbols.get(code, "circle"),
                                 "line": {"width": 2, "color": colors.get(code, "#495057")}},
-                     "hovertemplate": f"{kind}: %{{x|%-d %b %Y}}<extra>%{{y}}</extra>"})
-    dates = [e[1] for e in events]
-    lo, hi = min(dates), max(dates)
+                     "hovertemplate": (f"{kind}: " + _("no disposition yet") if undated
+                                       else f"{kind}: %{{x|%-d %b %Y}}") + "<extra>%{y}</extra>"})
     pad = max(7, (hi - lo).days // 12)
     return style_figure(figure(data, {"yaxis": {"categoryorder": "array", "categoryarray": list(reversed(y_order)),
                                                 "type": "category"},
-                                      "xaxis": {"type": "date", "nticks": 4, "tickformat": "%-d %b %Y",
+                                      "xaxis": {"type": "date", "nticks": 3, "tickformat": "%-d %b %Y",
                                                 "range": [(lo - timedelta(days=pad)).isoformat(),
                                                           (hi + timedelta(days=pad)).isoformat()]},
                                       "legend": {"y": -0.12, "yanchor": "top"},

@@ -19,7 +19,7 @@ from app.i18n import N_, _, ngettext
 from data_access.demographics import Demographics
 from data_access.suppression import Table
 from data_access.vocabulary import DEMOGRAPHIC_DIMENSIONS
-from layouts.cases import OKABE_ITO, pct_text
+from layouts.cases import OKABE_ITO, pct_text, wrap_label
 from layouts.common import empty_figure, figure, fmt_int, graph_config, scroll_region, section, style_figure
 
 RULE_TEXT = N_("Privacy: groups of 1–4 people are shown as “<5”. A group is also withheld when "
@@ -30,7 +30,7 @@ RULE_TEXT = N_("Privacy: groups of 1–4 people are shown as “<5”. A group i
                "years: a shorter date range shows the years it falls in.")
 DATASET_TITLES = {"victims": N_("Victims of Part 1 crime"), "arrestees": N_("People arrested")}
 PEOPLE = {"victims": N_("Victims"), "arrestees": N_("Arrestees")}
-RESIDENTS_STYLE = {"color": "#c9d3df", "pattern": {"shape": "/", "fgcolor": "#5c6b80", "solidity": 0.3}}
+RESIDENTS_STYLE = {"color": "#c9d3df", "pattern": {"shape": "/", "fgcolor": "#5c6b80", "solidity": 0.3, "fillmode": "overlay"}}
 
 
 def share_rows(table: Table, population: dict[str, int] | None) -> list[dict]:
@@ -73,7 +73,7 @@ def dimension_figure(rows: list[dict], title: str, people: str) -> dict:
     top = max(100 * max(r["share"] for r in shown), max((100 * r["pop_share"] for r in with_pop), default=0))
     return style_figure(figure(data, {
         "barmode": "group", "yaxis": {"autorange": "reversed", "categoryorder": "array", "categoryarray": cats},
-        "xaxis": {"title": {"text": _("% of all people counted")}, "ticksuffix": "%", "range": [0, top * 1.6 + 1]},
+        "xaxis": {"title": {"text": wrap_label(_("% of all people counted"), 26)}, "ticksuffix": "%", "range": [0, top * 1.6 + 1]},
         "margin": {"l": 8, "t": 8, "r": 12}, "title": {"text": ""},
     }), height=max(180, height), legend=bool(with_pop))
 
