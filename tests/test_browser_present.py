@@ -220,22 +220,38 @@ def test_present_control_opens_the_filtered_deck_keys_move_it_reload_keeps_it_es
     assert severe_logs(driver) == []
 
 
-@pytest.mark.parametrize("name", ["compare-city", "compare-districts"])
-def test_comparison_deck_shows_both_areas_on_every_slide(driver, site, name):
+SPANISH = {"Council District 7": "Distrito 7 del Concejo", "Council District 9": "Distrito 9 del Concejo",
+           "Baltimore City": "Ciudad de Baltimore", " compared with ": " frente a ", "Citywide": "Toda la ciudad",
+           "too few": "muy pocas"}
+
+
+def say(words: str, lang: str) -> str:
+    """``words`` as the deck says them in ``lang``."""
+    return SPANISH[words] if lang == "es" else words
+
+
+def number(text: str, lang: str = "en") -> int:
+    return int(text.replace("." if lang == "es" else ",", ""))
+
+
+@pytest.mark.parametrize("name, lang", [("compare-city", "en"), ("compare-districts", "en"), ("compare-city", "es"),
+                                        ("compare-districts", "es")])
+def test_comparison_deck_shows_both_areas_on_every_slide(driver, site, name, lang):
     search, labels = DECKS[name]
-    count = open_deck(driver, site, search)
-    assert " compared with ".join(labels) in slide_text(driver, 1)
+    labels = [say(x, lang) for x in labels]
+    count = open_deck(driver, site, f"{search}&lang={lang}")
+    assert say(" compared with ", lang).join(labels) in slide_text(driver, 1)
     for n in range(2, count + 1):
         show(driver, n)
         key = driver.execute_script("return document.querySelector('.slide.current').className")
         if "slide--map" in key:  # one map, both areas in words (the city as "Citywide")
             words = slide_text(driver)
-            assert labels[0] in words and (labels[1] in words or "Citywide" in words), words
+            assert labels[0] in words and (labels[1] in words or say("Citywide", lang) in words), words
         elif "slide--phone" not in key:
             heads = texts(driver, ".slide.current .side-title")
             assert len(heads) == 2 and all(h.startswith(x) for h, x in zip(heads, labels)), (n, key, heads)
     show(driver, 2)
-    values = [int(v.replace(",", "")) for v in texts(driver, ".slide.current [data-key='all'] .big-value")]
+    values = [number(v, lang) for v in texts(driver, ".slide.current [data-key='all'] .big-value")]
     assert len(values) == 2
     if name == "compare-city":
         assert 0 < values[0] < values[1]  # a district is part of the city
@@ -261,9 +277,10 @@ def few_records_area(demo_url) -> tuple[str, int]:
     return row[0], int(row[1])
 
 
-def test_deck_for_an_area_with_too_few_records_says_so_on_every_slide(driver, site, demo_url):
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_deck_for_an_area_with_too_few_records_says_so_on_every_slide(driver, site, demo_url, lang):
     area, gun_max = few_records_area(demo_url)
-    search = urlencode({"neighborhood": area, "start": "2025-01-01", "end": "2025-12-31"})
+    search = urlencode({"neighborhood": area, "start": "2025-01-01", "end": "2025-12-31", "lang": lang})
     count = open_deck(driver, site, search)
     assert count == 9
     assert area in slide_text(driver, 1)
@@ -278,14 +295,14 @@ def test_deck_for_an_area_with_too_few_records_says_so_on_every_slide(driver, si
             problems.append(f"slide {n}: no footer")
         if "slide--headline" in kind:
             values = texts(driver, ".slide.current .big-value")
-            if not values or not all(v.replace(",", "").isdigit() and int(v.replace(",", "")) < MIN_RECORDS
+            if not values or not all(v.replace(",", "").replace(".", "").isdigit() and number(v, lang) < MIN_RECORDS
                                      for v in values):
                 problems.append(f"slide {n} (headline): values {values}")
             changes = texts(driver, ".slide.current .big-change")
             if any("%" in c for c in changes):  # no percentage of a count this small
                 problems.append(f"slide {n} (headline): a percentage on counts under {MIN_RECORDS}: {changes}")
         elif "slide--trend" in kind or "slide--who" in kind:
-            if "too few" not in plain.lower() or charts:
+            if say("too few", lang) not in plain.lower() or charts:
                 problems.append(f"slide {n} ({kind}): no plain 'too few' sentence instead of a chart: {words!r}")
         elif "slide--goal" in kind and gun_max < MIN_RECORDS:
             if not plain or charts:
@@ -294,7 +311,7 @@ def test_deck_for_an_area_with_too_few_records_says_so_on_every_slide(driver, si
         elif "slide--justice" in kind:  # as on the headline slide: no percentage of fewer than 10
             for col in texts(driver, ".slide.current .justice-col"):
                 lines = [x.strip() for x in col.splitlines() if x.strip()]
-                base = lines[1].replace(",", "") if len(lines) > 1 else ""
+                base = lines[1].replace(",", "").replace(".", "") if len(lines) > 1 else ""
                 if base.isdigit() and int(base) < MIN_RECORDS and "%" in col:
                     problems.append(f"slide {n} (justice): percentages of {base} {lines[0].lower()}: "
                                     f"{' / '.join(lines)!r}")
@@ -303,7 +320,7 @@ def test_deck_for_an_area_with_too_few_records_says_so_on_every_slide(driver, si
                 problems.append(f"slide {n} (programs): neither sites nor a sentence")
         elif "slide--map" in kind and area not in words:
             problems.append(f"slide {n} (map): does not name {area}: {words!r}")
-        if re.search(r"\bnan\b|undefined|Traceback|Error", words):
+        if re.search(r"\bnan\b|undefined|Traceback|Error|⟦", words):
             problems.append(f"slide {n}: {words!r}")
     assert problems == [], "\n".join(problems)
     assert severe_logs(driver) == []
@@ -381,13 +398,107 @@ def test_the_present_control_is_on_screen_and_passes_axe(driver, site, width, he
     assert severe_logs(driver) == []
 
 
+# --- in Spanish: the language kept, the lobby loop paused, no motion for those who ask for none ---
+
+def test_spanish_present_control_opens_a_spanish_deck_and_escape_returns_in_spanish(driver, site):
+    driver.get(f"{site.url}/arrests?{SINGLE}&lang=es")
+    link = wait_for(lambda: (a := driver.find_element(By.ID, "present-link"))
+                    and "from=arrests" in (a.get_attribute("href") or "") and a, message="Present link")
+    assert "lang=es" in link.get_attribute("href")
+    link.click()
+    wait_for(lambda: deck_ready(driver), timeout=30, message="the deck")
+    assert query(driver)["lang"] == ["es"]
+    assert driver.execute_script("return document.documentElement.lang") == "es"
+    assert "Seguridad pública en" in slide_text(driver, 1)
+    controls = driver.find_elements(By.CSS_SELECTOR, ".deck-controls button")
+    assert [b.get_attribute("aria-label") for b in controls][:2] == [
+        "Diapositiva anterior (flecha izquierda, Page Up)", "Diapositiva siguiente (flecha derecha, Page Down, "
+        "barra espaciadora)"]
+    press(driver, Keys.RIGHT)
+    at(driver, 2, "Right")
+    wait_for(lambda: driver.find_element(By.ID, "present-live").get_attribute("textContent")
+             == "Diapositiva 2 de 9: Las cifras principales", message="the slide announced in Spanish")
+    show(driver, 9)  # the QR code and its link open the dashboard in Spanish
+    url = driver.find_element(By.CSS_SELECTOR, ".slide.current .qr-url").text.replace("\n", "")
+    assert "lang=es" in url and "/present" not in url, url
+    assert driver.find_element(By.CSS_SELECTOR, ".slide.current img.qr").get_attribute("alt").startswith(
+        "Código QR: abre ")
+    press(driver, Keys.ESCAPE)
+    wait_for(lambda: urlparse(driver.current_url).path == "/arrests", message="back on the Arrests page")
+    q = query(driver)
+    assert q["lang"] == ["es"] and q["council_district"] == ["7"] and "slide" not in q, driver.current_url
+    assert driver.execute_script("return document.documentElement.lang") == "es"
+    assert not driver.find_elements(By.CSS_SELECTOR, ".deck")
+    assert severe_logs(driver) == []
+
+
+def reduce_motion(driver, on: bool) -> None:
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {
+        "features": [{"name": "prefers-reduced-motion", "value": "reduce" if on else "no-preference"}]})
+
+
+def test_lobby_loop_in_spanish_says_so_pauses_and_nothing_moves_under_reduced_motion(driver, site):
+    reduce_motion(driver, True)
+    try:
+        count = open_deck(driver, site, f"{SINGLE}&advance=5&slide=2&lang=es&theme=dark")
+        assert driver.execute_script("return matchMedia('(prefers-reduced-motion: reduce)').matches")
+        # no animation or transition anywhere in the deck (the controls appear without fading)
+        moving = driver.execute_script("""
+            return Array.from(document.querySelectorAll('.deck, .deck *')).filter(e => {
+                const c = getComputedStyle(e);
+                return c.transitionDuration.split(',').some(d => parseFloat(d) > 0)
+                    || (c.animationName !== 'none' && c.animationDuration.split(',').some(d => parseFloat(d) > 0));
+            }).map(e => e.className)""")
+        assert moving == [], moving
+        # the room is told the slides move on, and how to stop them
+        assert "Avanza cada 5 s · P pausa" in slide_text(driver)
+        pause = driver.find_element(By.CSS_SELECTOR, ".deck-controls [data-deck-action='pause']")
+        assert pause.get_attribute("aria-label") == "Pausar las diapositivas (P)"
+        press(driver, "p")
+        held = current(driver)  # (the loop may have moved on once while the checks above ran)
+        assert pause.get_attribute("aria-pressed") == "true" and pause.get_attribute("textContent") == "Reanudar"
+        assert pause.get_attribute("aria-label") == "Reanudar las diapositivas (P)"
+        assert "En pausa · P reanuda" in slide_text(driver)
+        assert driver.find_element(By.ID, "present-live").get_attribute("textContent").startswith("En pausa")
+        time.sleep(6.5)  # past one tick: paused, nothing moved
+        at(driver, held, "6 s paused")
+        driver.execute_script("arguments[0].focus()", pause)
+        press(driver, Keys.ENTER)  # the button plays them again
+        assert pause.get_attribute("aria-pressed") == "false"
+        wait_for(lambda: current(driver) == held % count + 1, timeout=8, message="the loop moving on after Play")
+        assert count == 9
+        result = run_axe(driver)  # the whole deck, its controls with the Pause button among them
+        assert result["violations"] == [], format_axe(result["violations"])
+    finally:
+        reduce_motion(driver, False)
+    assert severe_logs(driver) == []
+
+
+@pytest.mark.parametrize("width, height", [(390, 844), (320, 568)])
+def test_spanish_deck_on_a_phone_has_no_sideways_scroll_and_passes_axe(driver, site, width, height):
+    set_viewport(driver, width, height)
+    open_deck(driver, site, f"{DECKS['compare-city'][0]}&lang=es")
+    for n in (1, 2, 5):
+        show(driver, n)
+        assert driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth"), n
+        box = driver.execute_script("return document.querySelector('.slide.current').getBoundingClientRect().toJSON()")
+        assert box["left"] >= -0.5 and box["right"] <= width + 0.5, box  # the whole slide on screen, scaled
+    result = run_axe(driver)
+    assert result["violations"] == [], format_axe(result["violations"])
+    assert severe_logs(driver) == []
+
+
 # --- legible on a projector ----------------------------------------------------------------------
 
-@pytest.mark.parametrize("name, theme", [
-    ("single", "light"), ("single", "dark"), ("compare-city", "light"), ("compare-city", "dark"),
-    ("compare-districts", "dark"), ("few", "light"),
+@pytest.mark.parametrize("name, theme, lang", [
+    ("single", "light", "en"), ("single", "dark", "en"), ("compare-city", "light", "en"), ("compare-city", "dark", "en"),
+    ("compare-districts", "dark", "en"), ("few", "light", "en"),
+    # Spanish runs ~20% longer: every slide must fit and pass in it too, in both themes
+    ("single", "light", "es"), ("single", "dark", "es"), ("compare-city", "light", "es"), ("compare-city", "dark", "es"),
+    ("compare-districts", "light", "es"), ("compare-districts", "dark", "es"), ("few", "dark", "es"),
+    ("lobby", "light", "es"), ("lobby", "dark", "es"),
 ])
-def test_every_slide_fits_is_large_enough_and_passes_axe_at_1280x720(driver, site, demo_url, name, theme):
+def test_every_slide_fits_is_large_enough_and_passes_axe_at_1280x720(driver, site, demo_url, name, theme, lang):
     """(a) nothing overflows the slide body or the slide, no text is cut short; (b) computed font
     sizes: body text >= 28 px, all other text (Plotly's SVG text too) and the footer >= 20 px;
     (c) axe-core wcag2a/2aa/21a/21aa plus color-contrast-enhanced (7:1): no violations (chart
@@ -395,15 +506,17 @@ def test_every_slide_fits_is_large_enough_and_passes_axe_at_1280x720(driver, sit
     if name == "few":  # the plain sentences that replace charts must fit too
         search = urlencode({"neighborhood": few_records_area(demo_url)[0], "start": "2025-01-01",
                             "end": "2025-12-31"})
+    elif name == "lobby":  # a lobby loop: its footer says so, and a Pause button joins the controls
+        search = f"{DECKS['compare-city'][0]}&advance=3600"
     else:
         search, _ = DECKS[name]
-    count = open_deck(driver, site, f"{search}&theme={theme}")
-    assert driver.execute_script("return [innerWidth, innerHeight]") == [1280, 720]
+    count = open_deck(driver, site, f"{search}&theme={theme}&lang={lang}")
+    assert driver.execute_script("return [innerWidth, innerHeight, document.documentElement.lang]") == [1280, 720, lang]
     assert f"theme-{theme}" in driver.find_element(By.CSS_SELECTOR, ".deck").get_attribute("class")
     problems = []
     for n in range(1, count + 1):
         show(driver, n)
-        where = f"{name} {theme} slide {n}"
+        where = f"{name} {theme} {lang} slide {n}"
         m = legibility(driver)
         assert m["texts"] > 0, where
         problems += [f"{where}: overflow: {x}" for x in m["overflow"]]
@@ -426,13 +539,15 @@ def pdf_pages(data: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page(?!s)\b", data))
 
 
-@pytest.mark.parametrize("name", ["single", "compare-city"])
-def test_handout_prints_one_slide_per_page(driver, site, name):
+@pytest.mark.parametrize("name, lang", [("single", "en"), ("compare-city", "en"), ("compare-city", "es")])
+def test_handout_prints_one_slide_per_page(driver, site, name, lang):
     search, labels = DECKS[name]
-    count = open_deck(driver, site, f"{search}&theme=dark&slide=3")  # printed light, from any slide
+    labels = [say(x, lang) for x in labels]
+    # printed light, from any slide; a lobby loop's footer mark is not printed
+    count = open_deck(driver, site, f"{search}&theme=dark&slide=3&lang={lang}&advance=3600")
     pdf = base64.b64decode(driver.execute_cdp_cmd("Page.printToPDF", {
         "preferCSSPageSize": True, "printBackground": True})["data"])
-    path = HANDOUT if name == "single" else HANDOUT.with_name(f"{HANDOUT.stem}-{name}.pdf")
+    path = HANDOUT.with_name(f"{HANDOUT.stem}-{name}-{lang}.pdf") if (name, lang) != ("single", "en") else HANDOUT
     path.write_bytes(pdf)
     assert pdf_pages(pdf) == count, f"{pdf_pages(pdf)} pages for {count} slides ({path})"
     sizes = set(re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf))
@@ -442,7 +557,9 @@ def test_handout_prints_one_slide_per_page(driver, site, name):
             page = subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), "-layout", str(path), "-"],
                                   capture_output=True, text=True, check=True).stdout
             assert f"{n} / {count}" in page, (n, page[-300:])
-            assert n > 1 or " compared with ".join(labels) in " ".join(page.split()), page
+            assert n > 1 or say(" compared with ", lang).join(labels) in " ".join(page.split()), page
+            assert ("Datos al" if lang == "es" else "Data as of") in page, page
+            assert "P pausa" not in page and "P pauses" not in page, page
     assert severe_logs(driver) == []
 
 
