@@ -175,3 +175,98 @@ def test_dropdowns_take_tab_and_open_from_the_keyboard(driver, site):
     assert driver.switch_to.active_element.get_attribute("id") == ids.FILTER_CONTROLS["neighborhood"]
     ActionChains(driver).key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(Keys.SHIFT).perform()
     assert driver.switch_to.active_element.get_attribute("id") == control, "Shift+Tab comes back to it"
+
+
+# --- the no-data view, the error view and a link with mistakes --------------------------------------
+
+@pytest.fixture(scope="module")
+def empty_site(make_database):
+    """The app on a database with the schema and nothing loaded (a fresh install before any load)."""
+    from app import create_app
+    from data_access import migrate
+    from data_access.db import Database
+    from tests.axe_support import ServedApp
+    from tests.conftest import free_port
+
+    url = make_database()
+    db = Database(url)
+    migrate.upgrade(db)
+    db.dispose()
+    served = ServedApp(create_app({"database_url": url}).server, free_port()).start()
+    yield served
+    served.stop()
+
+
+@pytest.fixture(scope="module")
+def down_site():
+    """The app on a database server that is not there (connections refused)."""
+    from app import create_app
+    from tests.axe_support import ServedApp
+    from tests.conftest import free_port
+
+    served = ServedApp(create_app({"database_url": f"postgresql://postgres@127.0.0.1:{free_port()}/gone"}).server,
+                       free_port()).start()
+    yield served
+    served.stop()
+
+
+_SETTLED = """
+const main = document.querySelector('main');
+if (!main || !main.innerText.trim()) { return false; }
+if (document.querySelector('[data-dash-is-loading="true"]')) { return false; }
+return !/Loading…|Cargando…/.test(main.innerText);
+"""
+
+
+def _axe_clean(driver, base: str, path: str, search: str, expect: str) -> list[str]:
+    """Open ``path`` once, then axe it at 1400 and at 390 px (a resize, no reload)."""
+    set_viewport(driver, 1400, HEIGHT)
+    driver.get(f"{base}{path}?{search}")
+    wait_for(lambda: driver.execute_script(_SETTLED), timeout=30, message=f"{path}?{search} settled")
+    wait_for(lambda: expect in driver.find_element("css selector", "main").text, timeout=20,
+             message=f"{path}?{search} shows {expect!r}")
+    problems = []
+    for width in WIDTHS:
+        set_viewport(driver, width, HEIGHT)
+        result = run_axe(driver, extra_rules=())
+        problems += [f"{path}?{search} at {width}: {line}" for line in format_axe(result["violations"])]
+        found = driver.execute_script(_LANDMARKS)
+        if found["h1"] != 1 or found["main"] != 1:
+            problems.append(f"{path}?{search} at {width}: landmarks {found}")
+    return problems
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_no_data_view_of_every_page_is_accessible(browser, empty_site, lang):
+    """Nothing loaded yet: every page says so (in the reader's language), with no axe violation
+    at 1400 or 390 px."""
+    expect = {"en": "No data is loaded yet", "es": "Todavía no hay datos cargados"}[lang]
+    problems = []
+    for path in PAGES:
+        if path == "/about":
+            continue  # the About page explains the data and its load history: it has no "no data" state
+        problems += _axe_clean(browser, empty_site.url, path, f"lang={lang}", expect)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_error_view_is_accessible(browser, down_site, lang):
+    """The database is down: the page says so plainly, with a heading and a main landmark."""
+    expect = {"en": "temporarily unavailable", "es": "no está disponible"}[lang]
+    problems = []
+    for path in ("/", "/map"):
+        problems += _axe_clean(browser, down_site.url, path, f"lang={lang}&council_district=7", expect)
+    assert not problems, "\n".join(problems)
+
+
+def test_a_link_with_mistakes_is_accessible(browser, site):
+    """A shared link with bad values: every page shows the notice (in Spanish, the longer one) and
+    stays clean."""
+    lang, expect = "es", "No se entendió"
+    problems = []
+    for path in PAGES:
+        problems += _axe_clean(browser, site.url, path, f"lang={lang}&council_district=99&start=someday&colour=red", "")
+        notice = browser.find_element("id", ids.NOTICES).text
+        if expect not in notice:
+            problems.append(f"{path}: no notice in {lang}: {notice!r}")
+    assert not problems, "\n".join(problems)
