@@ -155,7 +155,7 @@ def trend_table(df: pd.DataFrame, grain: str) -> html.Div:
         return html.P(_("No arrests recorded for these filters"))
     cats = _present(df)
     wide = df.pivot_table(index="period", columns="charge_category", values="n", aggfunc="sum", fill_value=0)
-    rows = [[period_text(p, grain), *[fmt_int(int(wide.at[p, c])) if c in wide.columns else "0" for c in cats],
+    rows = [[html.Time(period_text(p, grain), dateTime=pd.Timestamp(p).date().isoformat()), *[fmt_int(int(wide.at[p, c])) if c in wide.columns else "0" for c in cats],
              fmt_int(int(wide.loc[p].sum()))] for p in wide.index]
     cols = [_("Period"), *[category_label(c) for c in cats], _("Total")]
     return data_table(cols, rows, _(GRAIN_TITLES.get(grain, GRAIN_TITLES["month"])) + " — " + _("by charge category"),
