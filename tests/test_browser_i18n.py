@@ -4,7 +4,9 @@ pseudo-language with no string left out of the catalog, and the phone filter pan
 The pseudo-language (``lang=qps``, tests only) wraps every string that went through ``_()`` in
 ⟦…⟧. A visible text, label, title or chart text that is not wrapped, and is not data (a number, a
 date, an area's or a program's name, a charge as the court wrote it), was never marked for
-translation: a Spanish reader would see it in English.
+translation: a Spanish reader would see it in English. Data a page shows as it came (a CVI
+program's own description, a charge as the court wrote it) sits in an element with
+``translate="no"`` — the HTML attribute that also tells a browser's translator to leave it alone.
 """
 
 from __future__ import annotations
@@ -25,17 +27,27 @@ HEIGHT = 900
 # Every text a reader meets: text nodes (HTML and SVG), and the attributes a screen reader or a
 # tooltip reads. Hidden parts count too (a closed "Show as table", a dropdown's options).
 _TEXTS = r"""
-const out = [];
+// .md: a dcc.Markdown translated as one text (its paragraphs share one pair of brackets)
+const BLOCK = '.md, p, li, td, th, dd, dt, h1, h2, h3, h4, h5, h6, caption, label, button, a, summary, figcaption, ' +
+              'legend, option, [role=option], text';
+// translate=no: data shown as it came; [lang]: a part declared in another language (WCAG 3.1.2)
+const SKIP = '.leaflet-control-attribution, #_dash-global-error-container, .dash-debug-menu, [translate=no], ' +
+             'body [lang]';
+const out = [], seen = new Set();
 const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
 for (let n = walker.nextNode(); n; n = walker.nextNode()) {
   const p = n.parentElement;
-  if (!p || ['SCRIPT', 'STYLE', 'NOSCRIPT'].includes(p.tagName)) { continue; }
-  if (p.closest('.leaflet-control-attribution, #_dash-global-error-container, .dash-debug-menu')) { continue; }
-  const t = n.nodeValue.replace(/\s+/g, ' ').trim();
-  if (t) { out.push([t, p.tagName.toLowerCase() + (p.id ? '#' + p.id : '')]); }
+  if (!p || ['SCRIPT', 'STYLE', 'NOSCRIPT'].includes(p.tagName) || p.closest(SKIP)) { continue; }
+  // the sentence a text node belongs to: inline parts (<strong>, <a>, Plotly's <tspan> lines) joined
+  const block = p.closest(BLOCK);
+  if (block && seen.has(block)) { continue; }
+  if (block) { seen.add(block); }
+  const t = (block ? block.textContent : n.nodeValue).replace(/\s+/g, ' ').trim();
+  const where = block || p;
+  if (t) { out.push([t, where.tagName.toLowerCase() + (where.id ? '#' + where.id : '')]); }
 }
 document.querySelectorAll('[aria-label], [title], [placeholder], [alt], [aria-roledescription]').forEach(el => {
-  if (el.closest('.leaflet-control-attribution, .modebar')) { return; }
+  if (el.closest('.leaflet-control-attribution, .modebar, [translate=no], body [lang]')) { return; }
   ['aria-label', 'title', 'placeholder', 'alt', 'aria-roledescription'].forEach(a => {
     const v = el.getAttribute(a);
     if (v && v.trim()) { out.push([v.trim(), el.tagName.toLowerCase() + '[' + a + ']']); }
@@ -72,7 +84,9 @@ def untranslated(texts: list[list[str]], names: set[str]) -> list[str]:
     """The texts that are interface English not wrapped by the pseudo-language."""
     bad = []
     for text, where in texts:
-        rest = re.sub(r"⟦[^⟧]*⟧", " ", text)  # what is left once translated pieces are taken out
+        rest, before = text, None
+        while rest != before:  # what is left once translated pieces (innermost first) are taken out
+            before, rest = rest, re.sub(r"⟦[^⟦⟧]*⟧", " ", rest)
         rest = rest.strip(" ·:;,.–—-()[]/|%+−<>=…\"“”'’")
         if not rest or not re.search(r"[A-Za-z]{2,}", rest):
             continue  # numbers, dates as digits, punctuation
