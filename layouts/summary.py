@@ -40,7 +40,7 @@ from layouts.common import (
     style_figure,
 )
 
-TOP_ROW_HEIGHT = 480  # trend and offense breakdown: room for all 14 offense labels
+TOP_ROW_HEIGHT = 520  # trend and offense breakdown: room for all 14 offense labels, two lines on a phone
 
 # Ids of this page's own parts (the chart figures, whose names follow the filters, their tables,
 # and the offense filter's buttons); app/ids.py holds the ids other modules share.
@@ -307,7 +307,7 @@ def offense_rows(counts: pd.DataFrame) -> list[tuple[str, int, int]]:
     return [r for r in _breakdown_rows(counts) if r[1] + r[2] > 0]
 
 
-def wrap_label(label: str, width: int = 18) -> str:
+def wrap_label(label: str, width: int = 22) -> str:
     """A long axis label on two lines (at the space nearest its middle), so the bars keep their
     room on a phone: "Robo (de vehículo<br>con violencia)"."""
     if len(label) <= width or " " not in label:
@@ -354,11 +354,12 @@ def offense_figure(counts: pd.DataFrame, selected: tuple[str, ...]) -> dict:
         "marker": {"symbol": "line-ns-open", "size": 16, "color": PALETTE["ink"], "line": {"width": 2}},
         "hovertemplate": _("A year earlier: %{x:,}") + "<extra></extra>"})
     top = max(max(r[1], r[2]) for r in rows)
-    layout = {"clickmode": "event", "bargap": 0.25, "barmode": "stack",
-              "xaxis": {"rangemode": "tozero", "range": [0, top * 1.3]},  # room for the numbers
-              # every label, never skipped
-              "yaxis": {"tickmode": "array", "tickvals": labels, "automargin": True,
+    layout = {"clickmode": "event", "bargap": 0.2, "barmode": "stack",
+              "xaxis": {"rangemode": "tozero", "range": [0, top * 1.12]},
+              # every label, never skipped, in the order of the rows (largest at the top)
+              "yaxis": {"tickmode": "array", "tickvals": labels, "automargin": True, "tickfont": {"size": 12},
                         "categoryorder": "array", "categoryarray": labels},
+              "margin": {"r": 48},  # the numbers at the bars' ends, past the axis (cliponaxis off)
               "legend": {"traceorder": "normal"}}
     return style_figure(figure(data, layout), height=TOP_ROW_HEIGHT, legend=True)
 
@@ -425,6 +426,8 @@ def _grid(df: pd.DataFrame) -> list[list[int]]:
 
 
 HOURS = [f"{h:02d}:00" for h in range(24)]
+# ColorBrewer's YlOrRd: lightness falls steadily from least to most, so it reads without hue.
+HEAT_SCALE = [[0, "#ffffcc"], [0.25, "#fed976"], [0.5, "#fd8d3c"], [0.75, "#e31a1c"], [1, "#800026"]]
 
 
 def weekday_labels() -> list[str]:
@@ -436,9 +439,9 @@ def heatmap_figure(df: pd.DataFrame) -> dict:
     grid = _grid(df)
     if not any(any(row) for row in grid):
         return empty_figure(_("No victims with a recorded time for these filters"))
-    # A single-hue scale: darker is more, legible by lightness alone.
+    # Darker is more (HEAT_SCALE), legible by lightness alone; each cell's count is in its tooltip and the table.
     data = [{"type": "heatmap", "z": grid, "x": HOURS, "y": weekday_labels(),
-             "colorscale": "Reds", "colorbar": {"title": {"text": _("Victims")}, "thickness": 14}, "xgap": 1, "ygap": 1,
+             "colorscale": HEAT_SCALE, "colorbar": {"title": {"text": _("Victims")}, "thickness": 14}, "xgap": 1, "ygap": 1,
              "hovertemplate": "%{y} %{x}<br>" + _("Victims: %{z:,}") + "<extra></extra>"}]
     layout = {"yaxis": {"autorange": "reversed"}, "xaxis": {"tickvals": HOURS[::3]}}
     return style_figure(figure(data, layout), height=300)
@@ -511,9 +514,8 @@ def goal_figure(rows: pd.DataFrame, *, baseline_year: int, reduction: float) -> 
             continue
         data.append({
             "type": "bar", "x": [labels[i] for i in idx], "y": [actual[i] for i in idx], "name": name,
-            "text": [fmt_int(actual[i]) for i in idx], "textposition": "outside", "cliponaxis": False,
-            "textfont": {"color": PALETTE["ink"]},
-            "marker": {"color": colour, "pattern": {"shape": shape, "fillmode": "overlay", "fgcolor": "white", "size": 7, "solidity": 0.3},
+            "marker": {"color": colour,
+                       "pattern": {"shape": shape, "fillmode": "overlay", "fgcolor": "white", "size": 7, "solidity": 0.3},
                        "line": {"color": PALETTE["ink"], "width": 0.5}},
             "hovertemplate": "%{x}: " + _("%{y:,} victims of gun violence") + "<extra>" + name + "</extra>"})
     data.append({
@@ -522,11 +524,16 @@ def goal_figure(rows: pd.DataFrame, *, baseline_year: int, reduction: float) -> 
         "line": {"color": PALETTE["ink"], "dash": "dash"}, "marker": {"symbol": "diamond", "size": 8},
         "hovertemplate": "%{x}: " + _("target %{y:,.0f}") + "<extra></extra>"})
     top = max(max(actual), float(rows.target.max()))
+    # Each year's count above its bar, on a white label so the target line never runs through it.
+    # (x by the category's position: a year's label "2021" would be read as the number 2021)
+    numbers = [{"x": i, "y": a, "text": fmt_int(a), "showarrow": False, "yanchor": "bottom", "yshift": 2,
+                "bgcolor": "rgba(255,255,255,0.9)", "font": {"color": PALETTE["ink"], "size": 12}}
+               for i, a in enumerate(actual)]
     # A short axis title: the legend and the section say whose victims (room for bars on a phone).
     layout = {"yaxis": {"title": {"text": _("Victims")}, "rangemode": "tozero",
                         "range": [0, top * 1.15]},
               "xaxis": {"type": "category", "categoryorder": "array", "categoryarray": labels},
-              "barmode": "overlay"}
+              "barmode": "overlay", "annotations": numbers}
     return style_figure(figure(data, layout), height=340, legend=True)
 
 

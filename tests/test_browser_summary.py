@@ -111,7 +111,7 @@ def test_bad_link_shows_a_notice_not_an_error(dash_duo, demo_url):
 
 def test_about_page_through_the_nav_keeps_filters(started):
     dash_duo = started
-    choose(dash_duo, "council-district", "District 7")
+    choose(dash_duo, "council-district", "Council District 7")
     wait_for(lambda: query(dash_duo).get("council_district") == ["7"], message="URL update")
     dash_duo.find_element("#nav-about").click()
     wait_for(lambda: urlparse(dash_duo.driver.current_url).path == "/about", message="about path")

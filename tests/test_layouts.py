@@ -106,3 +106,148 @@ def test_one_rule_for_a_percentage_change_on_every_page():
     assert "%" not in change_text(30, 9, 10) and "30 vs 9" in change_text(30, 9, 10)
     assert change_text(3, 2, 10) == "too few to compare"
     assert "+200%" in change_text(30, 10, 10)
+
+
+# --- in Spanish, with every chart's name and table (issue 11) -------------------------------------
+
+def _text(component) -> str:
+    """Every string in a Dash component tree, joined."""
+    import json
+
+    return json.dumps(component.to_plotly_json(), default=lambda c: c.to_plotly_json(), ensure_ascii=False)
+
+
+def test_cards_and_caption_in_spanish():
+    from app import i18n
+
+    c = counts([("homicide", True, 1100, 1300), ("larceny", False, 9000, 10000), ("shooting", True, 5, 3)])
+    with i18n.use("es"):
+        cards = L.headline_cards(c, F, min_compare=10, first_date=date(2012, 1, 1))
+        text = _text(L.cards_component(cards, F))
+    assert "Homicidios" in text and "Todos los delitos de la Parte 1" in text and "Muy pocos para comparar" in text
+    assert "1.100" in text and "10.105" in text  # Spanish thousands separator
+    assert "−200 (−15\u00a0%) frente a 1.300" in text
+    assert "Toda la ciudad, todos los delitos de la Parte 1: 1 ene – 14 nov 2026 comparado con 1 ene – 14 nov 2025" in text
+    assert "Homicides" not in text and "compared with" not in text
+    # the cards keep English msgids: another page (the deck) translates them where it shows them
+    assert cards[0].title == "Homicides" and cards[2].note == "" and cards[1].note == "Too few to compare"
+
+
+def test_span_text_in_both_languages():
+    from app import i18n
+
+    assert L.span_text(F) == "1 Jan – 14 Nov 2026"
+    assert L.span_text(Filters(date(2025, 1, 1), date(2025, 12, 31))) == "2025"
+    with i18n.use("es"):
+        assert L.span_text(F) == "1 ene – 14 nov 2026"
+        assert L.span_text(Filters(date(2024, 3, 5), date(2025, 2, 1))) == "5 mar 2024 – 1 feb 2025"
+
+
+def _trend():
+    return pd.DataFrame({
+        "period_start": [date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1), date(2026, 4, 1)],
+        "period_end": [date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 31), date(2026, 4, 10)],
+        "n": [1000, 900, 1200, 30], "days": [31, 28, 31, 10]})
+
+
+def test_trend_figure_table_and_name_in_spanish():
+    from app import i18n
+
+    with i18n.use("es"):
+        fig = L.trend_figure(_trend(), "month")
+        table = _text(L.trend_table(_trend(), "month", F))
+        name = L.trend_name(_trend(), "month", F)
+    assert fig["data"][0]["name"] == "Víctimas por mes" and fig["data"][1]["name"] == "Promedio de 3 meses"
+    assert fig["layout"]["yaxis"]["title"]["text"] == "Víctimas por mes"
+    assert "1 abr 2026 – 10 abr 2026 (parcial): 30" in fig["data"][0]["hovertext"]
+    # the table: the same counts and the same average as the figure
+    assert "1.000" in table and "1.200" in table and "1.033,3" in table and "(parcial)" in table
+    assert fig["data"][1]["y"][2] == (1000 + 900 + 1200) / 3
+    assert name.startswith("Gráfico de líneas: víctimas de delitos de la Parte 1 por mes, con un promedio de 3 meses")
+    assert "1 ene – 14 nov 2026" in name
+
+
+def test_offense_chart_and_its_buttons_in_spanish():
+    from app import i18n
+
+    c = counts([("homicide", True, 10, 12), ("larceny", False, 1900, 1000), ("common_assault", False, 50, 40)])
+    f = F.replace(offense=("homicide",))
+    with i18n.use("es"):
+        fig = L.offense_figure(c, f.offense)
+        table = L.offense_table(c, f.offense, f)
+        name = L.offense_name(f)
+    bars = {t["name"]: t for t in fig["data"] if t["type"] == "bar"}
+    assert set(bars) == {"Delitos violentos", "Delitos contra la propiedad", "Otros delitos de la Parte 1"}
+    assert bars["Delitos contra la propiedad"]["text"] == ["1.900"]
+    assert fig["data"][-1]["name"] == "Mismo periodo un año antes"
+    # the chosen offense: a check mark on its label (not colour alone), the others greyed
+    assert "✓ Homicidio" in fig["layout"]["yaxis"]["categoryarray"]
+    assert bars["Delitos contra la propiedad"]["marker"]["color"] == [L.PALETTE["grey"]]
+    assert bars["Delitos violentos"]["marker"]["color"] == [L.GROUP_STYLE["violent"][0]]
+    text = _text(table)
+    assert "Elija un delito" in text and "Hurto" in text and "+900" in text and "1.900" in text
+    buttons = [b for b in _walk(table) if getattr(b, "id", None) and isinstance(b.id, dict)]
+    assert [b.id["code"] for b in buttons] == ["larceny", "common_assault", "homicide"]  # largest first, as the bars
+    pressed = {b.id["code"]: getattr(b, "aria-pressed") for b in buttons}
+    assert pressed == {"larceny": "false", "common_assault": "false", "homicide": "true"}
+    assert name.startswith("Gráfico de barras: víctimas por delito") and "Homicidio" in name
+
+
+def _walk(component):
+    yield component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list) else [children]:
+        if hasattr(child, "to_plotly_json"):
+            yield from _walk(child)
+
+
+def test_toggle_offense_like_a_second_click():
+    assert L.toggle_offense("homicide", []) == ["homicide"]
+    assert L.toggle_offense("homicide", ["homicide"]) == []
+    assert L.toggle_offense("homicide", ["shooting", "homicide"]) == ["homicide"]
+    assert L.toggle_offense("homicide", None) == ["homicide"]
+
+
+def test_wrap_label_keeps_short_labels():
+    assert L.wrap_label("Homicide") == "Homicide"
+    assert L.wrap_label("Robo (de vehículo con violencia)") == "Robo (de vehículo<br>con violencia)"
+
+
+def test_heatmap_in_spanish_and_its_table():
+    from app import i18n
+
+    df = pd.DataFrame({"dow": [1, 7, 3], "hour": [0, 23, 12], "n": [2000, 4, 7]})
+    with i18n.use("es"):
+        fig = L.heatmap_figure(df)
+        table = L.heatmap_table(df, F)
+        name = L.heatmap_name(F)
+    assert fig["data"][0]["y"][0] == "lun" and fig["data"][0]["y"][6] == "dom"
+    assert "Víctimas" in fig["data"][0]["hovertemplate"]
+    rows = [r for r in _walk(table) if type(r).__name__ == "Tr"]
+    assert len(rows) == 25  # the header and 24 hours
+    first = _text(rows[1])
+    assert "00:00" in first and "2.000" in first
+    assert name.startswith("Mapa de calor: víctimas por hora del día y día de la semana")
+
+
+def test_goal_figure_table_and_status_in_spanish():
+    from app import i18n
+
+    df = pd.DataFrame({"year": [2021, 2022, 2023], "n": [1000, 900, 600], "ytd": [800, 700, 600]})
+    rows = L.goal_rows(df, baseline_year=2021, reduction=0.15, through=date(2023, 10, 31))
+    with i18n.use("es"):
+        fig = L.goal_figure(rows, baseline_year=2021, reduction=0.15)
+        table = _text(L.goal_table(rows, F))
+        status = L.goal_status(rows)
+        empty = L.goal_figure(rows.iloc[0:0], baseline_year=2021, reduction=0.15)
+    bars = {t["name"]: t for t in fig["data"] if t["type"] == "bar"}
+    # met and missed years: two legend entries, and two fills as well as two colours
+    assert bars["En la meta o por debajo"]["x"] == ["2021"]
+    assert bars["Por encima de la meta"]["x"] == ["2022", "2023<br>(hasta la fecha)"]
+    assert bars["En la meta o por debajo"]["marker"]["pattern"]["shape"] != bars["Por encima de la meta"]["marker"]["pattern"]["shape"]
+    assert fig["data"][-1]["name"] == "Meta (15\u00a0% menos cada año)"
+    assert [a["text"] for a in fig["layout"]["annotations"]] == ["1.000", "900", "600"]
+    assert "Por encima de la meta" in table and "1.000" in table and "+6\u00a0%" in table
+    assert status.startswith("En lo que va de 2023: 600 víctimas de violencia armada frente a una meta de 578")
+    assert "por encima de la meta" in status
+    assert "año de referencia" in empty["layout"]["annotations"][0]["text"]
