@@ -134,3 +134,39 @@ def test_the_shown_page_is_built_over_http(app, client):
         assert body[ids.nav_id(name)]["active"] is True
         notice = json.dumps(body[ids.PATH_NOTICE]["children"])
         assert ("no page at" in notice) == (path == "/nope")
+
+
+def test_summary_callback_in_spanish_fills_every_chart_name_and_table(app, client):
+    """A Spanish page's update (the renderer puts the page's language in the payload): Spanish
+    cards, a Spanish accessible name for every chart, and every chart's table."""
+    from layouts import summary as L
+    from tests.dash_support import payload
+
+    client.get("/")
+    state = to_query(Filters(date(2025, 1, 1), date(2025, 12, 31)))
+    values = values_of({"id": ids.FILTER_STATE, "property": "data", "value": state},
+                       {"id": ids.URL, "property": "pathname", "value": "/"})
+    body = payload(app, ids.SUMMARY_CARDS, values, f"{ids.FILTER_STATE}.data") | {"lang": "es"}
+    r = client.post("/_dash-update-component", json=body)
+    assert r.status_code == 200, r.data[:500]
+    out = r.get_json()["response"]
+    cards = json.dumps(out[ids.SUMMARY_CARDS]["children"], ensure_ascii=False)
+    assert "Homicidios" in cards and "2025 comparado con 2024" in cards and "frente a" in cards
+    names = [out[fig]["aria-label"] for fig in (L.TREND_FIGURE, L.OFFENSES_FIGURE, L.HEATMAP_FIGURE, L.GOAL_FIGURE)]
+    assert names[0].startswith("Gráfico de líneas") and names[2].startswith("Mapa de calor")
+    assert all("2025" in n for n in names[:3]) and "Toda la ciudad" in names[3]
+    for table in (L.TREND_TABLE, L.OFFENSES_TABLE, L.HEATMAP_TABLE, L.GOAL_TABLE):
+        assert "chart-data" in json.dumps(out[table]["children"]), table
+    assert "Víctimas" in json.dumps(out[ids.SUMMARY_TREND]["figure"]["layout"], ensure_ascii=False)
+
+
+def test_summary_error_state_in_spanish():
+    from app import i18n
+    from callbacks.summary import error_outputs
+
+    with i18n.use("es"):
+        out = error_outputs("The database did not answer in time.")
+    assert out["trend"]["layout"]["annotations"][0]["text"] == "No disponible"
+    assert out["trend_name"].startswith("Gráfico de líneas") and "(no disponible)" in out["goal_name"]
+    assert out["goal_table"].children == "No disponible"
+    assert out["error"].children  # the message, translated where the catalog has it
