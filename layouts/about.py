@@ -50,6 +50,22 @@ def fill(template: str, **parts) -> list:
     return out
 
 
+_BLOCK = re.compile(r"^(\s*(?:[*-]|\d+\.)\s+)?(.*)$")
+
+
+def markdown(text: str) -> dcc.Markdown:
+    """One translated Markdown text (class ``md``: its paragraphs are one message of the catalog).
+    In the pseudo-language the brackets around the message go around each paragraph and list item
+    instead, so that every block on the page shows it was translated (and "⟦* item" stays a list)."""
+    if i18n.get_lang() == i18n.PSEUDO and text.startswith("⟦") and text.endswith("⟧"):
+        lines = []
+        for line in text[1:-1].split("\n"):
+            marker, rest = _BLOCK.match(line).groups()
+            lines.append(f"{marker or ''}⟦{rest}⟧" if rest.strip() else line)
+        text = "\n".join(lines)
+    return dcc.Markdown(text, className="md")
+
+
 # --- glossary ------------------------------------------------------------------------------------
 
 GLOSSARY = (
@@ -255,7 +271,7 @@ INGEST_METHODOLOGY = (N_("How records are normalized when they are loaded"), N_(
 
 def _subsection(title: str, body: str, **fmt) -> list:
     text = _(body)
-    return [html.H3(_(title), className="h6"), dcc.Markdown(text.format(**fmt) if fmt else text)]
+    return [html.H3(_(title), className="h6"), markdown(text.format(**fmt) if fmt else text)]
 
 
 def _offense_list(group: str) -> str:
@@ -273,7 +289,7 @@ def methodology_section() -> html.Section:
 
 
 def sources_section() -> html.Section:
-    return html.Section([html.H2(_(SOURCES_TITLE), className="h5"), dcc.Markdown(_(SOURCES)),
+    return html.Section([html.H2(_(SOURCES_TITLE), className="h5"), markdown(_(SOURCES)),
                          *_subsection(*INGEST_METHODOLOGY)], className="panel about-text")
 
 
@@ -392,10 +408,10 @@ ACCESSIBILITY_REPORT = N_(
 def accessibility_section() -> html.Section:
     return html.Section([
         html.H2(_("Accessibility"), className="h5"),
-        html.H3(_("The standard"), className="h6"), dcc.Markdown(_(ACCESSIBILITY_STANDARD)),
-        html.H3(_("How it is tested"), className="h6"), dcc.Markdown(_(ACCESSIBILITY_TESTS)),
-        html.H3(_("Known limits"), className="h6"), dcc.Markdown(_(ACCESSIBILITY_LIMITS)),
-        html.H3(_("Report a barrier"), className="h6"), dcc.Markdown(_(ACCESSIBILITY_REPORT)),
+        html.H3(_("The standard"), className="h6"), markdown(_(ACCESSIBILITY_STANDARD)),
+        html.H3(_("How it is tested"), className="h6"), markdown(_(ACCESSIBILITY_TESTS)),
+        html.H3(_("Known limits"), className="h6"), markdown(_(ACCESSIBILITY_LIMITS)),
+        html.H3(_("Report a barrier"), className="h6"), markdown(_(ACCESSIBILITY_REPORT)),
     ], className="panel about-text", id=ABOUT_ACCESSIBILITY)
 
 

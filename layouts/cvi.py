@@ -84,6 +84,11 @@ def _text(value, missing: str = NOT_RECORDED) -> str:
     return value if isinstance(value, str) and value.strip() else _(missing)
 
 
+def _as_published(value):
+    """A fact as the city's list gives it (its language marked), or "Not recorded"."""
+    return html.Span(value, lang="en") if isinstance(value, str) and value.strip() else _(NOT_RECORDED)
+
+
 def tel_href(phone) -> str | None:
     """``tel:`` for a phone number as written ("410-555-0100", "(410) 555-0100 ext. 2",
     "1 800 555 0100", "311"): +1 and ten digits for a US number, a short city number as is
@@ -141,20 +146,23 @@ def site_card(site, near: int, radius_m: int, f: Filters) -> html.Li:
     url = site.url if isinstance(site.url, str) and site.url.strip() else None
     link = (html.A(_("Website"), href=url, target="_blank", rel="noopener noreferrer") if url
             else html.Span(_("No website listed"), className="muted"))
+    # the city's own words (names, services, hours, addresses) are shown as published, in English:
+    # lang="en" tells a screen reader on a Spanish page to read them as English (WCAG 3.1.2)
     rows = [
-        ("operator", _text(site.operator)),
-        ("services", _text(site.services)),
-        ("hours", _text(site.hours)),
+        ("operator", _as_published(site.operator)),
+        ("services", _as_published(site.services)),
+        ("hours", _as_published(site.hours)),
         ("phone", phone_link(site.phone)),
-        ("address", _text(site.address)),
-        ("area_served", _text(site.area_served)),
+        ("address", _as_published(site.address)),
+        ("area_served", _as_published(site.area_served)),
         ("located", located_in(site)),
         ("since", _fmt_started(site.started)),
         ("link", link),
     ]
     return html.Li([
-        html.H2([html.Span(className=f"cvi-dot cvi-dot-{site.program_type}"), site.name], className="h6 cvi-name"),
-        html.Div(program_type_label(site.program_type), className="cvi-type"),
+        html.H2([html.Span(className=f"cvi-dot cvi-dot-{site.program_type}"), html.Span(site.name, lang="en")],
+                className="h6 cvi-name"),
+        html.P(program_type_label(site.program_type), className="cvi-type"),
         html.Dl([el for k, v in rows for el in (html.Dt(_(FACTS[k])), html.Dd(v))], className="cvi-facts"),
         html.P([*near_sentence(near, radius_m, f), " ", html.Span(_("(context, not effect)"), className="muted cvi-caveat")],
                className="cvi-near"),
