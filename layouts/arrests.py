@@ -214,7 +214,7 @@ def area_figure(df: pd.DataFrame, field: str) -> dict:
         "type": "bar", "orientation": "h", "y": list(df.area), "x": x, "text": text, "customdata": detail,
         "textposition": "outside", "cliponaxis": False, "marker": {"color": OKABE_ITO["blue"]},
         "hovertemplate": "%{y}: %{customdata}<extra></extra>"}],
-        {"margin": {"l": 8, "r": 12}, "xaxis": {"range": [0, top * 1.3], "title": {"text": wrap_label(title, 26)}}}),
+        {"margin": {"l": 8, "r": 12}, "xaxis": {"range": [0, top * 1.3], "title": {"text": wrap_label(title, 20)}}}),
         height=max(260, 60 + 24 * len(df)))
 
 

@@ -218,7 +218,7 @@ def mix_figure(mix: pd.DataFrame) -> dict:
     top = max(100 * rows.share.max(), 1)
     return style_figure(figure(data, {"barmode": "group", "bargap": 0.25,
                                       "xaxis": {"ticksuffix": "%", "range": [0, min(100, top * 1.3) + 2],
-                                                "title": {"text": wrap_label(_("Share of the group's charges"), 26)}},
+                                                "title": {"text": wrap_label(_("Share of the group's charges"), 20)}},
                                       "yaxis": {"autorange": "reversed"}, "margin": {"l": 8, "r": 12}}),
                         height=420, legend=True)
 
@@ -266,7 +266,7 @@ def time_figure(status: pd.DataFrame) -> dict:
              "customdata": g["counts"], "marker": GROUP_STYLE[g["key"]],
              "hovertemplate": _("%{x} days: %{y:.1f}% (%{customdata:,} cases)") + f"<extra>{_(g['label'])}</extra>"}
             for g in groups]
-    return style_figure(figure(data, {"barmode": "group", "xaxis": {"title": {"text": wrap_label(_("Days from arrest to disposition"), 26)},
+    return style_figure(figure(data, {"barmode": "group", "xaxis": {"title": {"text": wrap_label(_("Days from arrest to disposition"), 20)},
                                                                     "type": "category"},
                                       "yaxis": {"ticksuffix": "%", "title": {"text": _("Share of decided cases")}}}),
                         height=320, legend=True)
@@ -405,8 +405,10 @@ def results_table(page: SearchPage, filter_query: str, case: str | None, charge:
 
 
 def _charge_label(r) -> str:
+    """A charge's row on the timeline: "1. Handgun On Person", over two lines when long (a phone
+    keeps room for the dates), cut at 36 characters (the table under it has the whole text)."""
     label = f"{r.seq}. {(r.description or r.statute or _('charge')).title()}"
-    return label if len(label) <= 30 else label[:29] + "…"
+    return wrap_label(label if len(label) <= 36 else label[:35] + "…", 20)
 
 
 def timeline_events(detail: dict) -> list[tuple[str, date | None, str, str]]:
@@ -463,7 +465,7 @@ def timeline_figure(detail: dict) -> dict:
 
 
 def timeline_table(detail: dict) -> html.Div:
-    rows = [[label, kind, date_cell(when)] for label, when, kind, _code in timeline_events(detail)]
+    rows = [[label.replace("<br>", " "), kind, date_cell(when)] for label, when, kind, _code in timeline_events(detail)]
     return data_table([_("Charge or step"), _("Event"), _("Date")], rows,
                       _("Case {number}: timeline").format(number=detail["case_number"]))
 

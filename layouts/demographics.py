@@ -60,9 +60,10 @@ def dimension_figure(rows: list[dict], title: str, people: str) -> dict:
     cats = [_(r["category"]) for r in shown]
     data = [{"type": "bar", "orientation": "h", "name": people, "y": cats,
              "x": [round(100 * r["share"], 2) for r in shown], "marker": {"color": OKABE_ITO["blue"]},
-             "text": [f"{r['text']} ({_pct(r['share'])})" for r in shown], "textposition": "outside",
-             "cliponaxis": False,
-             "hovertemplate": "%{y}: %{text}<extra></extra>"}]
+             # the share beside the bar (what it draws); the count in the hover text and the table
+             "text": [_pct(r["share"]) for r in shown], "customdata": [r["text"] for r in shown],
+             "textposition": "outside", "cliponaxis": False,
+             "hovertemplate": "%{y}: %{customdata} (%{text})<extra></extra>"}]
     with_pop = [r for r in shown if r["pop_share"] is not None]
     if with_pop:
         data.append({"type": "bar", "orientation": "h", "name": _("Residents"), "y": [_(r["category"]) for r in with_pop],
@@ -73,7 +74,9 @@ def dimension_figure(rows: list[dict], title: str, people: str) -> dict:
     top = max(100 * max(r["share"] for r in shown), max((100 * r["pop_share"] for r in with_pop), default=0))
     return style_figure(figure(data, {
         "barmode": "group", "yaxis": {"autorange": "reversed", "categoryorder": "array", "categoryarray": cats},
-        "xaxis": {"title": {"text": wrap_label(_("% of all people counted"), 26)}, "ticksuffix": "%", "range": [0, top * 1.6 + 1]},
+        "xaxis": {"title": {"text": wrap_label(_("% of all people counted"), 20)}, "ticksuffix": "%", "range": [0, top * 1.45 + 1],
+                  # ticks only up to the longest bar: the room beyond it is for the labels, not a scale past 100%
+                  "tickmode": "array", "tickvals": [v for v in range(0, 101, 10 if top <= 50 else 20) if v <= top + 5]},
         "margin": {"l": 8, "t": 8, "r": 12}, "title": {"text": ""},
     }), height=max(180, height), legend=bool(with_pop))
 

@@ -60,7 +60,7 @@ def test_timeline_has_a_row_per_charge():
                                        "disposition": ["guilty", "pending"],
                                        "disposition_date": [date(2025, 9, 1), None]})}
     fig = LC.timeline_figure(detail)
-    assert fig["layout"]["yaxis"]["categoryarray"] == ["2. Assault-Sec Degree", "1. Handgun On Person",
+    assert [y.replace("<br>", " ") for y in fig["layout"]["yaxis"]["categoryarray"]] == ["2. Assault-Sec Degree", "1. Handgun On Person",
                                                        "Case filed", "Arrest"]
     names = [t.get("name") for t in fig["data"] if t["mode"] == "markers"]
     assert names == ["Arrest", "Filed", "Guilty", "Pending"]  # a pending charge keeps its row
@@ -136,7 +136,7 @@ def test_demographics_builders_in_spanish_keep_lt5():
         note = LD.withheld_note(rows)
     assert "<5" in html_table and "1.200" in html_table and "Grupo" in html_table
     assert fig["data"][1]["name"] == "Habitantes"
-    assert fig["data"][0]["text"][0] == "1.200 (96,5\u00a0%)"  # a share of all 1,243, the withheld too
+    assert fig["data"][0]["text"][0] == "96,5\u00a0%" and fig["data"][0]["customdata"][0] == "1.200"  # a share of all 1,243, the withheld too
     assert note.startswith("Sin barra") and "White" not in note
 
 
