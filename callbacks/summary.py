@@ -75,6 +75,37 @@ def layout(inputs: LayoutInputs):
     return L.summary_page(inputs.settings.goal_annual_reduction)
 
 
+# The offense table is drawn anew after each filter change, and the button a keyboard user pressed
+# goes with it: focus would fall back to the top of the page. The first script notes which
+# offense's button was pressed; the second, once the table is redrawn, puts focus back on that
+# offense's new button (unless the person has moved on meanwhile).
+REMEMBER_PRESSED = """
+function (clicks) {
+    const t = (dash_clientside.callback_context.triggered || [])[0];
+    if (!t || !t.value) { return dash_clientside.no_update; }
+    const id = JSON.parse(t.prop_id.slice(0, t.prop_id.lastIndexOf('.')));
+    window.psadSummaryFocus = id.code;
+    return id.code;
+}
+"""
+REFOCUS_PRESSED = """
+function (children) {
+    const code = window.psadSummaryFocus;
+    if (!code) { return dash_clientside.no_update; }
+    window.psadSummaryFocus = null;
+    let tries = 0;
+    const again = () => {
+        const buttons = Array.from(document.querySelectorAll('#%(table)s button'));
+        const b = buttons.find(x => { try { return JSON.parse(x.id).code === code; } catch (e) { return false; } });
+        const lost = !document.activeElement || document.activeElement === document.body;
+        if (b && lost) { b.focus(); } else if (!b && tries++ < 20) { setTimeout(again, 50); }
+    };
+    setTimeout(again, 0);
+    return code;
+}
+""" % {"table": L.OFFENSES_TABLE}
+
+
 def register(app, page: Page) -> None:
     page_callback(
         app, page,
@@ -103,7 +134,7 @@ def register(app, page: Page) -> None:
         State(ids.OFFENSE, "value"),
         prevent_initial_call=True,
     )
-    def offense_clicked(click_data, buttons, current):
+    def offense_clicked(click_data, buttons, current):  # noqa: ARG001 (buttons: read through ctx)
         code = None
         trigger = ctx.triggered_id
         if isinstance(trigger, dict):
@@ -115,3 +146,8 @@ def register(app, page: Page) -> None:
         if code is None:
             raise PreventUpdate
         return L.toggle_offense(code, current)
+
+    app.clientside_callback(REMEMBER_PRESSED, Output(L.OFFENSES_TABLE, "data-pressed"),
+                            Input({"type": L.OFFENSE_BUTTON, "code": ALL}, "n_clicks"), prevent_initial_call=True)
+    app.clientside_callback(REFOCUS_PRESSED, Output(L.OFFENSES_FIGURE, "data-refocus"),
+                            Input(L.OFFENSES_TABLE, "children"), prevent_initial_call=True)

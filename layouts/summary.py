@@ -354,7 +354,7 @@ def offense_figure(counts: pd.DataFrame, selected: tuple[str, ...]) -> dict:
         "marker": {"symbol": "line-ns-open", "size": 16, "color": PALETTE["ink"], "line": {"width": 2}},
         "hovertemplate": _("A year earlier: %{x:,}") + "<extra></extra>"})
     top = max(max(r[1], r[2]) for r in rows)
-    layout = {"clickmode": "event", "bargap": 0.2, "barmode": "stack",
+    layout = {"clickmode": "event", "bargap": 0.2 if len(rows) > 4 else 0.6, "barmode": "stack",
               "xaxis": {"rangemode": "tozero", "range": [0, top * 1.12]},
               # every label, never skipped, in the order of the rows (largest at the top)
               "yaxis": {"tickmode": "array", "tickvals": labels, "automargin": True, "tickfont": {"size": 12},
