@@ -237,7 +237,8 @@ def charges_table(df: pd.DataFrame) -> html.Div:
         html.Thead(html.Tr([html.Th(_("Category"), scope="col"), html.Th(_("Statute"), scope="col"),
                             html.Th(_("Charge as recorded"), scope="col"), html.Th(_("Arrests"), scope="col", className="num")])),
         html.Tbody([html.Tr([html.Td(category_label(r.charge_category)), html.Td(r.charge or "—"),
-                             html.Td(_(r.charge_description) if r.charge_description == NO_CHARGE_TEXT else r.charge_description),
+                             html.Td(_(r.charge_description) if r.charge_description == NO_CHARGE_TEXT
+                                     else html.Span(r.charge_description, lang="en")),  # data, as recorded
                              html.Td(fmt_int(r.n), className="num")])
                     for r in df.itertuples(index=False)]),
     ], className="table table-sm charges-table"), _("Top charges (table)"))

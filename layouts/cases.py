@@ -377,7 +377,7 @@ def results_table(page: SearchPage, filter_query: str, case: str | None, charge:
             html.Td([fmt_int(int(r.charges)),
                      html.Span(_("gun"), className="badge bg-secondary ms-1", title=_("At least one gun charge"))
                      if r.gun else None], className="num"),
-            html.Td((r.first_charge or "—").title()),
+            html.Td(charge_text(r.first_charge)),
             html.Td(_(r.status)),
         ], className="result-row"))
     first = (page.page - 1) * PAGE_SIZE + 1
@@ -404,11 +404,16 @@ def results_table(page: SearchPage, filter_query: str, case: str | None, charge:
     return html.Div([pager(True), scroll_region(table, _("Matching cases (table)")), pager(False)])
 
 
+def charge_text(description: str | None):
+    """A charge as the court wrote it: data, in English on a Spanish page too, so it is marked
+    as English (WCAG 3.1.2, language of parts; a browser's translator leaves it alone)."""
+    return html.Span(description.title(), lang="en") if description else "—"
+
+
 def _charge_label(r) -> str:
-    """A charge's row on the timeline: "1. Handgun On Person", over two lines when long (a phone
-    keeps room for the dates), cut at 36 characters (the table under it has the whole text)."""
-    label = f"{r.seq}. {(r.description or r.statute or _('charge')).title()}"
-    return wrap_label(label if len(label) <= 36 else label[:35] + "…", 20)
+    """A charge's row on the timeline: "Charge 1" (short, for phones; its description is in the
+    hover text and in the charges table, by the same number)."""
+    return _("Charge {n}").format(n=r.seq)
 
 
 def timeline_events(detail: dict) -> list[tuple[str, date | None, str, str]]:
@@ -429,6 +434,8 @@ def timeline_figure(detail: dict) -> dict:
     """Arrest, filing and each charge's disposition on one time axis."""
     charges = detail["charges"]
     rows_y = [_charge_label(r) for r in charges.itertuples(index=False)]
+    descriptions = {label: f"{label}: {(r.description or r.statute or '').title()}"
+                    for r, label in zip(charges.itertuples(index=False), rows_y)}
     events = timeline_events(detail)
     y_order = ([_("Arrest")] if detail.get("arrest_date") else []) + [_("Case filed")] + rows_y
     data = []
@@ -449,10 +456,11 @@ def timeline_figure(detail: dict) -> dict:
         undated = ev[0][1] is None  # still pending: drawn at the latest date, as "not decided by then"
         data.append({"type": "scatter", "mode": "markers", "name": kind,
                      "x": [(e[1] or hi).isoformat() for e in ev], "y": [e[0] for e in ev],
+                     "customdata": [descriptions.get(e[0], e[0]) for e in ev],
                      "marker": {"size": 13, "color": colors.get(code, "#495057"), "symbol": symbols.get(code, "circle"),
                                 "line": {"width": 2, "color": colors.get(code, "#495057")}},
                      "hovertemplate": (f"{kind}: " + _("no disposition yet") if undated
-                                       else f"{kind}: %{{x|%-d %b %Y}}") + "<extra>%{y}</extra>"})
+                                       else f"{kind}: %{{x|%-d %b %Y}}") + "<extra>%{customdata}</extra>"})
     pad = max(7, (hi - lo).days // 12)
     return style_figure(figure(data, {"yaxis": {"categoryorder": "array", "categoryarray": list(reversed(y_order)),
                                                 "type": "category"},
@@ -465,7 +473,7 @@ def timeline_figure(detail: dict) -> dict:
 
 
 def timeline_table(detail: dict) -> html.Div:
-    rows = [[label.replace("<br>", " "), kind, date_cell(when)] for label, when, kind, _code in timeline_events(detail)]
+    rows = [[label, kind, date_cell(when)] for label, when, kind, _code in timeline_events(detail)]
     return data_table([_("Charge or step"), _("Event"), _("Date")], rows,
                       _("Case {number}: timeline").format(number=detail["case_number"]))
 
@@ -487,7 +495,7 @@ def case_detail_view(detail: dict | None, number: str, back_href: str) -> html.D
     for r in charges.itertuples(index=False):
         when = date_cell(r.disposition_date) if r.disposition_date is not None and pd.notna(r.disposition_date) else "—"
         rows.append(html.Tr([html.Th(str(r.seq), scope="row"), html.Td(r.statute or "—"),
-                             html.Td((r.description or "—").title()),
+                             html.Td(charge_text(r.description)),
                              html.Td(_(SEVERITIES[r.severity]) if r.severity in SEVERITIES else (r.severity or "—").capitalize()),
                              html.Td(_("Yes") if r.is_gun_charge else ""),
                              html.Td(_(DISPOSITIONS.label(r.disposition))), html.Td(when),

@@ -60,7 +60,7 @@ def test_timeline_has_a_row_per_charge():
                                        "disposition": ["guilty", "pending"],
                                        "disposition_date": [date(2025, 9, 1), None]})}
     fig = LC.timeline_figure(detail)
-    assert [y.replace("<br>", " ") for y in fig["layout"]["yaxis"]["categoryarray"]] == ["2. Assault-Sec Degree", "1. Handgun On Person",
+    assert fig["layout"]["yaxis"]["categoryarray"] == ["Charge 2", "Charge 1",
                                                        "Case filed", "Arrest"]
     names = [t.get("name") for t in fig["data"] if t["mode"] == "markers"]
     assert names == ["Arrest", "Filed", "Guilty", "Pending"]  # a pending charge keeps its row
