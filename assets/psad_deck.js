@@ -104,6 +104,26 @@
     restartTimer();
   }
 
+  // The keys' help (a dialog the layout rendered, hidden): focus goes to its Close button, and back
+  // to where it was when it closes.
+  var helpReturn = null;
+  function helpBox() { var d = deck(); return d ? d.querySelector(".deck-help") : null; }
+  function helpOpen() { var h = helpBox(); return !!h && !h.hidden; }
+  function help(open) {
+    var h = helpBox();
+    if (!h) { return; }
+    if (open) {
+      helpReturn = document.activeElement;
+      h.hidden = false;
+      var close = h.querySelector("button");
+      if (close) { close.focus(); }
+    } else {
+      h.hidden = true;
+      if (helpReturn && helpReturn.focus && document.contains(helpReturn)) { helpReturn.focus(); }
+      helpReturn = null;
+    }
+  }
+
   function act(action) {
     if (action === "next") { show(state.n + 1); }
     else if (action === "prev") { show(state.n - 1); }
@@ -112,12 +132,13 @@
     else if (action === "fullscreen") { fullscreen(); }
     else if (action === "exit") { exit(); }
     else if (action === "pause") { pause(!state.paused); }
+    else if (action === "help") { help(!helpOpen()); }
   }
 
   var KEYS = {
     ArrowRight: "next", ArrowDown: "next", PageDown: "next", " ": "next", Spacebar: "next",
     ArrowLeft: "prev", ArrowUp: "prev", PageUp: "prev", Home: "first", End: "last",
-    f: "fullscreen", F: "fullscreen", Escape: "exit", Esc: "exit", p: "pause", P: "pause",
+    f: "fullscreen", F: "fullscreen", Escape: "exit", Esc: "exit", p: "pause", P: "pause", "?": "help",
   };
 
   document.addEventListener("keydown", function (ev) {
@@ -127,6 +148,11 @@
       return;
     }
     var action = KEYS[ev.key];
+    if (helpOpen()) {  // the help is open: Escape or ? closes it; Tab stays on its Close button
+      if (action === "exit" || action === "help") { ev.preventDefault(); help(false); }
+      else if (ev.key === "Tab") { ev.preventDefault(); }
+      return;
+    }
     if (/^[0-9]$/.test(ev.key)) {
       var n = ev.key === "0" ? 10 : parseInt(ev.key, 10);
       if (n <= state.count) { ev.preventDefault(); show(n); }
@@ -166,6 +192,7 @@
     state.count = parseInt(d.getAttribute("data-count"), 10) || 1;
     state.n = 0;
     state.paused = false;
+    helpReturn = null;
     d.setAttribute("data-ready", "1");
     fit();
     show(slideFromUrl() || parseInt(d.getAttribute("data-start"), 10) || 1);

@@ -782,9 +782,10 @@ def deck_component(deck: DeckData, *, theme: str, current: int, advance: int, ke
 
 
 def _deck_root(sections: list, *, theme: str, exit_href: str, advance: int, key: str, start: int) -> html.Div:
-    """The deck element: the slides on their stage, the controls, and what the script reads (its
-    words too, in the page's language: the script holds none of its own)."""
-    return html.Div([html.Div(sections, className="deck-stage"), controls(advance)], className=f"deck theme-{theme}",
+    """The deck element: the slides on their stage, the controls, the keys' help, and what the
+    script reads (its words too, in the page's language: the script holds none of its own)."""
+    return html.Div([html.Div(sections, className="deck-stage"), controls(advance), key_help(advance)],
+                    className=f"deck theme-{theme}",
                     id=ids.PRESENT_DECK_ROOT, lang=i18n.babel_locale(),
                     **{"data-count": str(len(sections)), "data-exit": exit_href, "data-advance": str(advance),
                        "data-key": key, "data-start": str(start),
@@ -819,9 +820,39 @@ def controls(advance: int = 0) -> html.Nav:
             "data-text-play": _("Play"), "data-label-play": _("Play the slides again (P)")}))
     buttons += [
         button("fullscreen", _("Full screen"), _("Full screen (F)")),
+        button("help", _("Keys"), _("The keys that drive the slides (?)"), **{"aria-haspopup": "dialog",
+                                                                             "aria-controls": HELP_ID}),
         button("exit", _("Exit"), _("Back to the dashboard (Escape)")),
     ]
     return html.Nav(buttons, className="deck-controls", **{"aria-label": _("Slide controls")})
+
+
+HELP_ID = "deck-help"  # the keys' help dialog (an id of this page only: app.ids holds the shared ones)
+HELP_TITLE_ID = "deck-help-title"
+
+
+def key_help(advance: int = 0) -> html.Div:
+    """The keys, for a presenter who presses "?" (or the Keys button): a dialog over the slides,
+    closed by Escape, "?" or its Close button."""
+    rows = [
+        (_("Right, Down, Page Down, Space"), _("Next slide (a clicker's forward button)")),
+        (_("Left, Up, Page Up"), _("Previous slide")),
+        (_("Home, End"), _("First slide, last slide")),
+        ("1 … 9", _("That slide")),
+        ("F", _("Full screen on and off")),
+    ]
+    if advance:
+        rows.append(("P", _("Pause the slides, or play them again")))
+    rows += [("?", _("Show or hide these keys")), (_("Escape"), _("Close this; then back to the dashboard"))]
+    return html.Div(html.Div([
+        html.H2(_("Keys"), id=HELP_TITLE_ID, className="deck-help-title"),
+        html.Table([
+            html.Thead(html.Tr([html.Th(_("Key"), scope="col"), html.Th(_("Does"), scope="col")])),
+            html.Tbody([html.Tr([html.Th(html.Kbd(k), scope="row"), html.Td(d)]) for k, d in rows]),
+        ], className="deck-help-keys"),
+        html.Button(_("Close"), type="button", className="deck-btn", **{"data-deck-action": "help"}),
+    ], className="deck-help-box"), id=HELP_ID, className="deck-help", hidden=True, role="dialog",
+        **{"aria-modal": "true", "aria-labelledby": HELP_TITLE_ID})
 
 
 def present_page(theme: str) -> html.Div:

@@ -368,7 +368,7 @@ def test_f_toggles_full_screen_and_the_buttons_work_by_keyboard(driver, site):
     at(driver, 2, "F twice")  # F moves no slide
     # The controls are real buttons: Tab reaches them (they show while focused) and Enter presses them.
     buttons = driver.find_elements(By.CSS_SELECTOR, ".deck-controls button")
-    assert [b.get_attribute("data-deck-action") for b in buttons] == ["prev", "next", "fullscreen", "exit"]
+    assert [b.get_attribute("data-deck-action") for b in buttons] == ["prev", "next", "fullscreen", "help", "exit"]
     driver.execute_script("arguments[0].focus()", buttons[1])
     wait_for(lambda: driver.execute_script(
         "return getComputedStyle(document.querySelector('.deck-controls')).opacity") == "1",
@@ -429,6 +429,36 @@ def test_spanish_present_control_opens_a_spanish_deck_and_escape_returns_in_span
     assert q["lang"] == ["es"] and q["council_district"] == ["7"] and "slide" not in q, driver.current_url
     assert driver.execute_script("return document.documentElement.lang") == "es"
     assert not driver.find_elements(By.CSS_SELECTOR, ".deck")
+    assert severe_logs(driver) == []
+
+
+def test_question_mark_shows_the_keys_in_spanish_and_escape_closes_them_first(driver, site):
+    open_deck(driver, site, f"{SINGLE}&slide=3&lang=es&theme=dark")
+    press(driver, "?")
+    box = wait_for(lambda: (h := driver.find_element(By.CSS_SELECTOR, ".deck-help")) and h.is_displayed() and h,
+                   timeout=3, message="the keys' help")
+    assert box.get_attribute("role") == "dialog"
+    assert driver.find_element(By.ID, "deck-help-title").text == "Teclas"
+    assert "Diapositiva siguiente" in box.text and "Esc" in box.text
+    assert driver.switch_to.active_element.text == "Cerrar"  # focus moved into the dialog
+    result = run_axe(driver)
+    assert result["violations"] == [], format_axe(result["violations"])
+    press(driver, Keys.RIGHT)  # the slides stay put under the help
+    at(driver, 3, "Right with the help open")
+    press(driver, Keys.ESCAPE)  # closes the help, and nothing else
+    wait_for(lambda: not driver.find_element(By.CSS_SELECTOR, ".deck-help").is_displayed(), timeout=3,
+             message="the help closed")
+    assert urlparse(driver.current_url).path == "/present"
+    at(driver, 3, "Escape on the help")
+    keys = driver.find_element(By.CSS_SELECTOR, ".deck-controls [data-deck-action='help']")
+    assert keys.get_attribute("aria-label") == "Las teclas que manejan las diapositivas (?)"
+    driver.execute_script("arguments[0].focus()", keys)
+    press(driver, Keys.ENTER)  # the Keys button opens it too, and focus comes back to it on close
+    wait_for(lambda: driver.find_element(By.CSS_SELECTOR, ".deck-help").is_displayed(), timeout=3,
+             message="the help from its button")
+    press(driver, Keys.ENTER)  # Enter on Close
+    wait_for(lambda: driver.switch_to.active_element.get_attribute("data-deck-action") == "help", timeout=3,
+             message="focus back on the Keys button")
     assert severe_logs(driver) == []
 
 
