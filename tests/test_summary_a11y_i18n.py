@@ -2,7 +2,7 @@
 violations (WCAG 2.1 A and AA) at 1400 and 390 px, citywide and filtered, with every chart's table
 open; every chart a named figure whose "Show as table" holds the same numbers as the figure's
 data; the offense bar-click filter done by keyboard (Tab to an offense's button, Enter: the filter
-is in the URL; Enter again clears it); no page-level horizontal scroll at 320 px in English and
+is in the URL, focus stays on that offense; Enter again clears it); no page-level horizontal scroll at 320 px in English and
 Spanish; Spanish words and Spanish numbers ("31.977") on the Spanish page.
 
 One app served in a thread and one browser for the module (``tests/axe_support.py``).
@@ -215,8 +215,10 @@ def test_offense_filter_by_keyboard(driver, site):
         "css selector", f"#{L.OFFENSES_TABLE} button[aria-pressed='true']"), message="the button shows it is chosen")
     assert json.loads(pressed.get_attribute("id"))["code"] == code
     assert "✓" in pressed.text, "the choice shows by a mark, not by colour alone"
+    # the table was redrawn with the filter: focus is back on the same offense's button, not lost
+    wait_for(lambda: json.loads(driver.switch_to.active_element.get_attribute("id") or "{}").get("code") == code,
+             message="focus on the pressed offense's button after the table is redrawn")
     # Enter again on the same offense clears the filter, as a second click on its bar does
-    driver.execute_script("arguments[0].focus()", pressed)
     ActionChains(driver).send_keys(Keys.ENTER).perform()
     wait_for(lambda: "offense" not in query(driver), message="the offense filter cleared by a second Enter")
     wait_for(lambda: driver.find_element("css selector", "#card-all .card-value").text == before,
