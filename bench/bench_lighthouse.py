@@ -7,7 +7,8 @@ It serves the app with ``psad serve`` on a free 127.0.0.1 port (on ``--database-
 ``$DATABASE_URL``, else the local ``psad_dev`` demo database), or audits a server already running
 (``--url``), and runs Lighthouse 12.2.3 (accessibility category only) on every page of the
 registry's tabs plus the deck (/present), each with ``?lang=en`` and ``?lang=es``. It prints a
-table of scores and, for each page below 100, the failed audits' ids with the elements they name.
+table of scores (with the number of audits that applied: a page that was never drawn would score
+100 on very few) and, for each page below 100, the failed audits' ids with the elements they name.
 Nothing here asserts a score: it exits 0 whatever the result (1 only when it cannot run at all).
 The goal is 100 on every page.
 
@@ -161,8 +162,11 @@ def run_one(lighthouse: str, url: str, config: Path, chrome: str, out: Path) -> 
     report = json.loads(out.read_text(encoding="utf-8"))
     score = report["categories"]["accessibility"]["score"]
     errors = report.get("runtimeError", {}).get("message")
+    # how many audits found something to judge: a page that was not drawn has few (a blank page scores 100)
+    judged = sum(1 for ref in report["categories"]["accessibility"]["auditRefs"]
+                 if report["audits"].get(ref["id"], {}).get("scoreDisplayMode") == "binary")
     return {"score": None if score is None else round(score * 100), "failed": failed_audits(report),
-            "error": errors, "final_url": report.get("finalDisplayedUrl") or report.get("finalUrl")}
+            "judged": judged, "error": errors, "final_url": report.get("finalDisplayedUrl") or report.get("finalUrl")}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -213,11 +217,14 @@ def main(argv: list[str] | None = None) -> int:
             server.stop()
 
     print()
-    print(f"{'page':<14}" + "".join(f"{lang:>6}" for lang in args.langs))
+    print("score (audits that applied to the page)")
+    print(f"{'page':<14}" + "".join(f"{lang:>11}" for lang in args.langs))
     for page in args.pages:
-        row = "".join(f"{results[(page, lang)]['score'] if results[(page, lang)]['score'] is not None else '—':>6}"
-                      for lang in args.langs)
-        print(f"{page:<14}{row}")
+        cells = []
+        for lang in args.langs:
+            r = results[(page, lang)]
+            cells.append(f"{'—' if r['score'] is None else r['score']:>5} ({r.get('judged', 0):>2})")
+        print(f"{page:<14}" + "".join(f"{c:>11}" for c in cells))
     print()
     below = False
     for page in args.pages:
