@@ -143,8 +143,10 @@ def near_sentence(near: int, radius_m: int, f: Filters) -> list:
 
 def site_card(site, near: int, radius_m: int, f: Filters) -> html.Li:
     """One program: a list item headed by its name (h2: the page's h1 is the only heading above)."""
-    url = site.url if isinstance(site.url, str) and site.url.strip() else None
-    link = (html.A(_("Website"), href=url, target="_blank", rel="noopener noreferrer") if url
+    url = site.url.strip() if isinstance(site.url, str) else ""
+    url = url if url.lower().startswith(("https://", "http://")) else None  # never a javascript: link
+    link = (html.A([_("Website"), html.Span(" " + _("(opens in a new tab)"), className="visually-hidden")],
+                   href=url, target="_blank", rel="noopener noreferrer") if url
             else html.Span(_("No website listed"), className="muted"))
     # the city's own words (names, services, hours, addresses) are shown as published, in English:
     # lang="en" tells a screen reader on a Spanish page to read them as English (WCAG 3.1.2)

@@ -248,6 +248,16 @@ def test_cvi_site_list_in_spanish_with_tel_links():
         assert words in page, words
 
 
+def test_cvi_website_is_an_http_link_that_says_it_opens_a_tab():
+    sites = SITES.copy()
+    sites.loc[1, "url"] = "javascript:alert(1)"
+    with i18n.use("es"):
+        links = [a for a in _links(C.site_list(sites, {}, 400, F)) if not str(a.href).startswith("tel:")]
+    assert [a.href for a in links] == ["https://example.org/ss"]
+    assert links[0].target == "_blank" and "noopener" in links[0].rel
+    assert flat(links[0]) == "Sitio web  (se abre en una pestaña nueva)"
+
+
 def test_cvi_list_is_a_list_of_items_headed_by_h2():
     listing = C.site_list(SITES, {}, 400, F)
     lists = [n for n, _ in walk(listing) if type(n).__name__ == "Ul"]
