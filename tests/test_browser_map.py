@@ -32,6 +32,7 @@ def areas(dash_duo):
 
 
 def test_map_renders_areas_and_points_and_clicking_an_area_filters_everything(server):
+    """A click on an area shows its numbers; its "Filter by this area" button filters every page."""
     dash_duo = server
     dash_duo.wait_for_element("#nav-map").click()
     wait_for(lambda: len(areas(dash_duo)) > 50, message="areas drawn")
@@ -51,9 +52,17 @@ def test_map_renders_areas_and_points_and_clicking_an_area_filters_everything(se
         except StaleElementReferenceException:
             return False
 
+    before = dash_duo.driver.current_url
     wait_for(click_middle_area, message="an area clicked")
+    box = wait_for(lambda: dash_duo.find_element(f"#{L.AREA_DETAILS} .area-details-box"), message="its numbers")
+    name = box.find_element("css selector", "h2").text
+    time.sleep(0.5)
+    assert dash_duo.driver.current_url == before, "a click alone does not filter"
+    button = box.find_element("css selector", "button.area-filter")
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", button)
+    button.click()
     chosen = wait_for(lambda: query(dash_duo).get("neighborhood"), message="neighborhood in the URL")
-    assert len(chosen) == 1
+    assert chosen == [name]
     # points for one neighborhood, clustered or single
     wait_for(lambda: dash_duo.find_elements("#map .leaflet-marker-icon, #map path.leaflet-interactive[stroke='#fff']"),
              message="incident points")
@@ -61,6 +70,7 @@ def test_map_renders_areas_and_points_and_clicking_an_area_filters_everything(se
 
     # the Summary cards follow the filter
     url = dash_duo.driver.current_url
+    dash_duo.driver.execute_script("window.scrollTo({top: 0, behavior: 'instant'})")
     dash_duo.find_element("#nav-summary").click()
     wait_for(lambda: card_value(dash_duo, "all").replace(",", "").isdigit(), message="summary cards")
     one = int(card_value(dash_duo, "all").replace(",", ""))

@@ -24,7 +24,7 @@ from data_access import map_queries as Q
 from data_access.filters import Filters
 from layouts import map as L
 from layouts.cvi import program_codes, site_list
-from tests.dash_support import post
+from tests.dash_support import _parts, callback_key, post
 
 # --- pure builders ------------------------------------------------------------------------------
 
@@ -96,8 +96,14 @@ def test_point_features_carry_only_what_the_popup_shows():
                        "weapon": ["firearm"]})
     feat = L.points_geojson(df)["features"][0]
     assert feat["geometry"]["coordinates"] == [-76.61235, 39.29877]
-    assert feat["properties"] == {"o": "Robbery (street)", "d": "2025-03-01", "b": "1200 BLOCK N CHARLES ST",
+    assert feat["properties"] == {"o": "Robbery (street)", "d": "1 Mar 2025", "b": "1200 BLOCK N CHARLES ST",
                                   "w": "Firearm"}
+    from app import i18n
+
+    with i18n.use("es"):
+        feat = L.points_geojson(df.assign(block=[None], weapon=[None]))["features"][0]
+    assert feat["properties"]["d"] == "1 mar 2025"
+    assert feat["properties"]["b"] == "Cuadra no registrada" and feat["properties"]["w"] != "Not recorded"
 
 
 def test_site_list_shows_every_field():
@@ -216,33 +222,108 @@ def test_map_update_skips_hidden_page_and_reports_bad_state(app, client):
     assert r.status_code == 204
 
 
-def test_clicking_areas_sets_and_removes_filters_over_http(app, client, db):
+def press_area(client, app, layer: str, code: str, current: dict | None = None, where: str = "table"):
+    """POST a press of an area's "Filter" button as the renderer sends a pattern-matching input."""
+    key = callback_key(app, ids.LEGISLATIVE_DISTRICT, ids.MAP_CLEAR_AREA)
+    spec = app.callback_map[key]
+    pressed = {"code": code, "type": L.AREA_BUTTON, "where": where}
+    other = {"code": "Somewhere else", "type": L.AREA_BUTTON, "where": "table"}
+    values = {f"{ids.MAP_LAYER}.value": layer} | {f"{ids.FILTER_CONTROLS[f]}.value": v
+                                                  for f, v in (current or {}).items()}
+    inputs = []
+    for d in spec["inputs"]:
+        if d["id"].startswith("{"):
+            inputs.append([{"id": pressed, "property": "n_clicks", "value": 1},
+                           {"id": other, "property": "n_clicks", "value": 0}])
+        else:
+            inputs.append({"id": d["id"], "property": d["property"], "value": None})
+    state = [{"id": d["id"], "property": d["property"], "value": values.get(f"{d['id']}.{d['property']}")}
+             for d in spec["state"]]
+    changed = json.dumps(pressed, sort_keys=True, separators=(",", ":")) + ".n_clicks"
+    return client.post("/_dash-update-component", json={
+        "output": key, "outputs": [{"id": x["id"], "property": x["property"]} for x in _parts(key)],
+        "inputs": inputs, "state": state, "changedPropIds": [changed]})
+
+
+def test_area_buttons_set_and_remove_filters_over_http(app, client, db):
+    """An area's button (a table row's or the clicked area's numbers') sets its filter, and on the
+    area already chosen removes it; a CSA sets its neighborhoods; "Clear chosen area" clears."""
     client.get("/")
     with app.server.app_context():
         nb = sorted(Q.area_shapes(db, "neighborhood")["names"])[3]
         csa, members = next(iter(Q.csa_neighborhoods(db).items()))
-    feature = {"type": "Feature", "properties": {"code": nb, "name": nb}}
-    base = {f"{ids.MAP_LAYER}.value": "neighborhood", f"{ids.MAP_AREAS}.clickData": feature}
-    r = call(client, app, ids.LEGISLATIVE_DISTRICT, base, f"{ids.MAP_AREAS}.clickData")
-    assert r.status_code == 200
+    r = press_area(client, app, "neighborhood", nb)
+    assert r.status_code == 200, r.data[:300]
     assert r.get_json()["response"][ids.NEIGHBORHOOD]["value"] == [nb]
-    again = base | {f"{ids.NEIGHBORHOOD}.value": [nb]}
-    assert call(client, app, ids.LEGISLATIVE_DISTRICT, again, f"{ids.MAP_AREAS}.clickData") \
-        .get_json()["response"][ids.NEIGHBORHOOD]["value"] == []
-    csa_click = {f"{ids.MAP_LAYER}.value": "csa",
-                 f"{ids.MAP_AREAS}.clickData": {"properties": {"code": csa, "name": csa}}}
-    got = call(client, app, ids.LEGISLATIVE_DISTRICT, csa_click, f"{ids.MAP_AREAS}.clickData")
+    again = press_area(client, app, "neighborhood", nb, {"neighborhood": [nb]}, where="panel")
+    assert again.get_json()["response"][ids.NEIGHBORHOOD]["value"] == []
+    got = press_area(client, app, "csa", csa)
     assert sorted(got.get_json()["response"][ids.NEIGHBORHOOD]["value"]) == sorted(members)
-    district = {f"{ids.MAP_LAYER}.value": "police_district_2023",
-                f"{ids.MAP_AREAS}.clickData": {"properties": {"code": "Western", "name": "Western"}}}
-    got = call(client, app, ids.LEGISLATIVE_DISTRICT, district, f"{ids.MAP_AREAS}.clickData")
+    got = press_area(client, app, "police_district_2023", "Western")
     assert got.get_json()["response"][ids.POLICE_DISTRICT]["value"] == ["Western"]
     clear = {f"{ids.MAP_LAYER}.value": "council_district", f"{ids.MAP_CLEAR_AREA}.n_clicks": 1,
              f"{ids.COUNCIL_DISTRICT}.value": ["7"]}
     got = call(client, app, ids.LEGISLATIVE_DISTRICT, clear, f"{ids.MAP_CLEAR_AREA}.n_clicks")
     assert got.get_json()["response"][ids.COUNCIL_DISTRICT]["value"] == []
-    junk = {f"{ids.MAP_LAYER}.value": "neighborhood", f"{ids.MAP_AREAS}.clickData": {"oops": 1}}
-    assert call(client, app, ids.LEGISLATIVE_DISTRICT, junk, f"{ids.MAP_AREAS}.clickData").status_code == 204
+
+
+def test_a_click_on_an_area_only_picks_it_over_http(app, client, db):
+    """A click on the map writes which area to show the numbers of, never a filter."""
+    client.get("/")
+    with app.server.app_context():
+        nb = sorted(Q.area_shapes(db, "neighborhood")["names"])[3]
+    feature = {"type": "Feature", "properties": {"code": nb, "name": nb}}
+    key = callback_key(app, L.AREA_PICKED)
+    assert not any(ids.MAP_AREAS in k for k in app.callback_map if k != key and "clickData" in json.dumps(
+        app.callback_map[k]["inputs"])), "only the picker listens to clicks"
+    r = call(client, app, L.AREA_PICKED, {f"{ids.MAP_LAYER}.value": "neighborhood",
+                                          f"{ids.MAP_AREAS}.clickData": feature}, f"{ids.MAP_AREAS}.clickData")
+    assert r.get_json()["response"][L.AREA_PICKED]["data"] == {"layer": "neighborhood", "code": nb}
+    junk = call(client, app, L.AREA_PICKED, {f"{ids.MAP_LAYER}.value": "neighborhood",
+                                             f"{ids.MAP_AREAS}.clickData": {"oops": 1}}, f"{ids.MAP_AREAS}.clickData")
+    assert junk.status_code == 204
+
+
+def test_filter_change_ignores_a_redrawn_table_and_bad_ids():
+    from callbacks.map import filter_change
+
+    pressed = [{"prop_id": "x.n_clicks", "value": 1}]
+    button = {"type": L.AREA_BUTTON, "code": "Oak Hill", "where": "table"}
+    assert filter_change(button, pressed, "neighborhood", {}, None)["neighborhood"] == ["Oak Hill"]
+    with pytest.raises(PreventUpdate):  # the table drawn anew: every button at 0
+        filter_change(button, [{"prop_id": "x.n_clicks", "value": 0}], "neighborhood", {}, None)
+    with pytest.raises(PreventUpdate):
+        filter_change({"type": L.AREA_BUTTON, "code": 5}, pressed, "neighborhood", {}, None)
+    with pytest.raises(PreventUpdate):
+        filter_change(button, pressed, "galaxy", {}, None)
+    with pytest.raises(PreventUpdate):  # the page opening: Clear at n_clicks None
+        filter_change(ids.MAP_CLEAR_AREA, [], "neighborhood", {"neighborhood": ["A"]}, None)
+
+
+def test_area_details_and_table_in_spanish(app, client, db):
+    """The numbers of a clicked area and the table's rows, with their buttons, in Spanish."""
+    from app import i18n
+    from app.settings import Settings
+    from callbacks.map import details_outputs, map_outputs
+
+    settings = Settings.from_env({}, min_compare=10, map_min_population=500)
+    f = Filters(date(2026, 1, 1), date(2026, 10, 31))
+    with app.server.app_context():
+        nb = sorted(Q.area_shapes(db, "neighborhood")["names"])[3]
+        with i18n.use("es"):
+            details = json.dumps(details_outputs(db, settings, f, {"layer": "neighborhood", "code": nb})["details"]
+                                 .to_plotly_json(), default=lambda o: o.to_plotly_json(), ensure_ascii=False)
+            out = map_outputs(db, settings, f, {"layer": "neighborhood", "measure": "rate", "points": False,
+                                                "cvi": False})
+        chosen = details_outputs(db, settings, f.replace(neighborhood=(nb,)), {"layer": "neighborhood", "code": nb})
+        assert details_outputs(db, settings, f, None) == {"details": None}
+        assert details_outputs(db, settings, f, {"layer": "neighborhood", "code": "nowhere"}) == {"details": None}
+    assert nb in details and "víctima" in details and "Filtrar por esta área" in details
+    assert "Remove this area from the filter" in json.dumps(chosen["details"].to_plotly_json(),
+                                                            default=lambda o: o.to_plotly_json())
+    table = json.dumps(out["table"].to_plotly_json(), default=lambda o: o.to_plotly_json(), ensure_ascii=False)
+    assert "Tasa por cada 1.000 habitantes" in table and f"Filtrar por {nb}" in table
+    assert table.count(L.AREA_BUTTON) == len(out["values"])  # one button per area
 
 
 def test_cvi_update_over_http_lists_every_site(app, client, db):
