@@ -464,11 +464,10 @@ def timeline_figure(detail: dict) -> dict:
     pad = max(7, (hi - lo).days // 12)
     return style_figure(figure(data, {"yaxis": {"categoryorder": "array", "categoryarray": list(reversed(y_order)),
                                                 "type": "category"},
-                                      "xaxis": {"type": "date", "nticks": 3, "tickformat": "%-d %b %Y",
+                                      "xaxis": {"type": "date", "nticks": 3, "tickformat": "%-d %b<br>%Y", "tickangle": 0,
                                                 "range": [(lo - timedelta(days=pad)).isoformat(),
                                                           (hi + timedelta(days=pad)).isoformat()]},
-                                      "legend": {"y": -0.12, "yanchor": "top"},
-                                      "margin": {"l": 8, "r": 8, "t": 8, "b": 40}}),
+                                      "margin": {"l": 8, "r": 8, "t": 16, "b": 48}}),
                         height=190 + 34 * len(y_order), legend=True)
 
 
