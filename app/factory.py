@@ -61,7 +61,10 @@ def create_app(config: Settings | dict[str, Any] | None = None, *, cache_type: s
     server.json.ensure_ascii = False  # API messages keep their typographic quotes readable
     cache_fingerprinted_assets(server)
     server.extensions[EXTENSION] = Services(db=db, settings=settings)
-    cache.init_app(server, config=cache_config(settings.redis_url, settings.cache_timeout, cache_type))
+    cache.init_app(server, config=cache_config(settings.redis_url, settings.cache_timeout, cache_type,
+                                               settings.cache_retry_s))
+    # a body larger than this is refused with 413 before it is read (issue 13: a 58 MB body was read)
+    server.config["MAX_CONTENT_LENGTH"] = settings.max_request_kb * 1024
     # Every page's layout, built without data: Dash checks each callback's ids against it, so a
     # callback writing an id no page holds is an error, not silence. Set before ``layout`` (a layout
     # function would otherwise be called here, at creation, to stand in for it).

@@ -38,6 +38,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PSAD_CACHE_TIMEOUT", "cache_timeout", 86400, int,
             "Seconds a cached query result lives. Results are also keyed by the data version, "
             "so a load invalidates them at once.", limits=(0, None)),
+    Setting("PSAD_CACHE_RETRY_S", "cache_retry_s", 30, int,
+            "After Redis fails (down, or not answering within 0.25 s), seconds the pages are served "
+            "without it before one request tries it again; the failure is logged once.", limits=(1, 3600)),
+    Setting("PSAD_MAX_REQUEST_KB", "max_request_kb", 1024, int,
+            "Largest request body the server reads, in KiB; a larger one gets HTTP 413 before it is read "
+            "(a callback's body is a few KiB).", limits=(16, 1048576)),
     Setting("PSAD_STATEMENT_TIMEOUT_MS", "statement_timeout_ms", 10000, int,
             "Longest a single query may run before it is cancelled and the user told.", limits=(1, None)),
     Setting("PSAD_ROW_CAP", "row_cap", 20000, int,
@@ -146,6 +152,8 @@ class Settings:
     data_dir: str
     redis_url: str
     cache_timeout: int
+    cache_retry_s: int
+    max_request_kb: int
     statement_timeout_ms: int
     row_cap: int
     api_max_age: int
