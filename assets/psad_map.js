@@ -50,6 +50,22 @@ window.psad = window.psad || {};
     el.setAttribute("aria-hidden", "true");
   }
 
+  // The zoom buttons' names in the page's language: from data-zoom-in/-out on an element around
+  // the map (layouts/map.py map_words), else Spanish or English by <html lang>.
+  var ZOOM = {es: ["Acercar", "Alejar"], en: ["Zoom in", "Zoom out"]};
+  function nameZoomButtons(map) {
+    var zoom = map.zoomControl;
+    if (!zoom || !zoom._zoomInButton || !map._container) { return; }
+    var holder = map._container.closest ? map._container.closest("[data-zoom-in]") : null;
+    var lang = (document.documentElement.lang || "en").slice(0, 2);
+    var fallback = ZOOM[lang] || ZOOM.en;
+    var words = holder ? [holder.getAttribute("data-zoom-in"), holder.getAttribute("data-zoom-out")] : fallback;
+    [[zoom._zoomInButton, words[0]], [zoom._zoomOutButton, words[1]]].forEach(function (pair) {
+      pair[0].title = pair[1];
+      pair[0].setAttribute("aria-label", pair[1]);
+    });
+  }
+
   function patchLeaflet() {
     if (!window.L || !L.Map || L.Map.prototype._psadPatched) { return !!(window.L && L.Map); }
     var M = L.Map.prototype;
@@ -75,6 +91,7 @@ window.psad = window.psad || {};
     L.Map.addInitHook(function () {
       if (reducedMotion()) { this._zoomAnimated = false; }
       var map = this;
+      nameZoomButtons(map);
       (window.psad.maps = window.psad.maps || []).push(map);
       map.on("unload", function () {
         if (map._flyToFrame) { L.Util.cancelAnimFrame(map._flyToFrame); }

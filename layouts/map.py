@@ -359,16 +359,16 @@ def area_table(values: dict[str, dict], *, layer: str, layer_label: str, measure
     """Every area of the shown layer with the numbers the map shades and shows (the map's "Show
     as table"), alphabetical, each with a button that filters by it."""
     rate = measure == "rate"
-    columns = [_("Area"), _("Victims")] + ([_("Rate per 1,000 residents")] if rate else []) + \
-              [_("Change from a year earlier"), _("Filter")]
+    # the button beside the name: on a phone it stays on screen while the numbers scroll sideways
+    columns = [_("Area"), _("Filter"), _("Victims")] + ([_("Rate per 1,000 residents")] if rate else []) + \
+              [_("Change from a year earlier")]
     rows = []
     for code, v in sorted(values.items(), key=lambda kv: (str(kv[1]["name"]).lower(), kv[0])):
-        row = [v["name"], fmt_int(v["current"])] + ([rate_cell(v)] if rate else []) + \
-              [change_cell(v["current"], v["prior"], min_compare),
-               area_button(code, v["name"], code in selected, "table")]
+        row = [v["name"], area_button(code, v["name"], code in selected, "table"), fmt_int(v["current"])] + \
+              ([rate_cell(v)] if rate else []) + [change_cell(v["current"], v["prior"], min_compare)]
         rows.append(row)
     what = (_("{layer}: victims per 1,000 residents, {span}") if rate else _("{layer}: victims, {span}"))
-    numeric = (1, 2) if rate else (1,)
+    numeric = (2, 3) if rate else (2,)
     return data_table(columns, rows, what.format(layer=layer_label, span=span), numeric=numeric)
 
 
@@ -412,6 +412,12 @@ def sites_layer(layer_id: str) -> dl.GeoJSON:
     words = {"near": _("{n} shooting victims nearby (context, not effect)")}
     return dl.GeoJSON(id=layer_id, data={"type": "FeatureCollection", "features": []},
                       pointToLayer={"variable": "psad.map.siteToLayer"}, hideout={"words": words})
+
+
+def map_words() -> dict:
+    """Leaflet's own words (its zoom buttons' names), in the reader's language, as data attributes
+    of the element around a map; ``psad_map.js`` puts them on the buttons."""
+    return {"data-zoom-in": _("Zoom in"), "data-zoom-out": _("Zoom out")}
 
 
 def map_page(layer_options: dict[str, str], *, view: dict | None = None, notices=None, tile_url: str = "",
@@ -458,7 +464,7 @@ def map_page(layer_options: dict[str, str], *, view: dict | None = None, notices
                 the_map,
                 # the numbers of the area clicked or tapped, over the map's corner; read out when shown
                 html.Div(id=AREA_DETAILS, className="area-details", **{"aria-live": "polite"}),
-            ], className="map-frame", role="region",
+            ], className="map-frame", role="region", **map_words(),
                 **{"aria-label": _("Map of the areas; the table under the map has the same numbers")}),
             # a scrolling box beside the map: a Tab stop with a name, so the keyboard can scroll it
             html.Aside([html.Div(id=ids.MAP_LEGEND), html.Div(id=ids.MAP_NOTES, className="map-notes")],

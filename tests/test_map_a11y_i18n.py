@@ -21,6 +21,7 @@ import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
@@ -89,14 +90,17 @@ def area_paths(driver):
     shades = {c.lower() for c in L.PALETTE + (L.ZERO_COLOR, L.FLAG_COLOR, "#ffffff")}
     frame = driver.find_element("css selector", "#map").rect
     out = []
-    for p in driver.find_elements("css selector", "#map .leaflet-overlay-pane path.leaflet-interactive"):
-        if (p.get_attribute("fill") or "").lower() not in shades:
-            continue
-        r = p.rect
-        cx, cy = r["x"] + r["width"] / 2, r["y"] + r["height"] / 2
-        if r["width"] > 15 and r["height"] > 15 and frame["x"] + 80 < cx < frame["x"] + frame["width"] - 40 \
-                and frame["y"] + 40 < cy < frame["y"] + frame["height"] - 180:
-            out.append(p)
+    try:
+        for p in driver.find_elements("css selector", "#map .leaflet-overlay-pane path.leaflet-interactive"):
+            if (p.get_attribute("fill") or "").lower() not in shades:
+                continue
+            r = p.rect
+            cx, cy = r["x"] + r["width"] / 2, r["y"] + r["height"] / 2
+            if r["width"] > 15 and r["height"] > 15 and frame["x"] + 80 < cx < frame["x"] + frame["width"] - 40 \
+                    and frame["y"] + 40 < cy < frame["y"] + frame["height"] - 180:
+                out.append(p)
+    except StaleElementReferenceException:  # redrawn while we looked: ask again
+        return []
     return out
 
 
@@ -233,16 +237,19 @@ def test_a_click_shows_the_numbers_and_only_the_button_filters(driver, site):
     url = driver.current_url
 
     def click_area():
-        for p in area_paths(driver):
-            r = p.rect
-            x, y = r["x"] + r["width"] / 2, r["y"] + r["height"] / 2
-            under = driver.execute_script(_UNDER, x, y)
-            if under and under["interactive"] and under["fill"] == p.get_attribute("fill"):
-                click_at(driver, x, y)
-                return True
+        try:
+            for p in area_paths(driver):
+                r = p.rect
+                x, y = r["x"] + r["width"] / 2, r["y"] + r["height"] / 2
+                under = driver.execute_script(_UNDER, x, y)
+                if under and under["interactive"] and under["fill"] == p.get_attribute("fill"):
+                    click_at(driver, x, y)
+                    return True
+        except StaleElementReferenceException:
+            pass
         return False
 
-    assert click_area(), "no area to click"
+    wait_for(click_area, message="an area clicked")
     box = wait_for(lambda: driver.find_element("css selector", f"#{L.AREA_DETAILS} .area-details-box"),
                    message="the area's numbers")
     name = box.find_element("css selector", "h2").text
@@ -292,11 +299,8 @@ def test_a_click_on_a_density_circle_reaches_the_area_under_it(driver, site):
 
 def test_a_tap_shows_the_numbers_too(driver, site):
     open_map(driver, site, DENSITY, width=390)
-    paths = area_paths(driver)
-    assert paths
-    r = paths[len(paths) // 2].rect
-    x, y = r["x"] + r["width"] / 2, r["y"] + r["height"] / 2
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", paths[len(paths) // 2])
+    paths = wait_for(lambda: area_paths(driver), message="areas to tap")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", paths[len(paths) // 2])
     r = paths[len(paths) // 2].rect
     x, y = r["x"] + r["width"] / 2, r["y"] + r["height"] / 2 - driver.execute_script("return window.scrollY")
     url = driver.current_url
