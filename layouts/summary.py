@@ -40,6 +40,7 @@ from layouts.common import (
     style_figure,
 )
 
+HEATMAP_HEIGHT = 360
 TOP_ROW_HEIGHT = 520  # trend and offense breakdown: room for all 14 offense labels, two lines on a phone
 
 # Ids of this page's own parts (the chart figures, whose names follow the filters, their tables,
@@ -441,10 +442,15 @@ def heatmap_figure(df: pd.DataFrame) -> dict:
         return empty_figure(_("No victims with a recorded time for these filters"))
     # Darker is more (HEAT_SCALE), legible by lightness alone; each cell's count is in its tooltip and the table.
     data = [{"type": "heatmap", "z": grid, "x": HOURS, "y": weekday_labels(),
-             "colorscale": HEAT_SCALE, "colorbar": {"title": {"text": _("Victims")}, "thickness": 14}, "xgap": 1, "ygap": 1,
+             "colorscale": HEAT_SCALE, "colorbar": {"title": {"text": _("Victims"), "side": "top"}, "orientation": "h", "thickness": 10,
+                                                  "x": 0, "xanchor": "left", "len": 1, "y": -0.32, "yanchor": "top"}, "xgap": 1, "ygap": 1,
              "hovertemplate": "%{y} %{x}<br>" + _("Victims: %{z:,}") + "<extra></extra>"}]
-    layout = {"yaxis": {"autorange": "reversed"}, "xaxis": {"tickvals": HOURS[::3]}}
-    return style_figure(figure(data, layout), height=300)
+    # short hour ticks (0, 3, … 21) under an axis title: level and legible at 320 px
+    layout = {"yaxis": {"autorange": "reversed"},
+              "xaxis": {"tickvals": HOURS[::3], "ticktext": [str(h) for h in range(0, 24, 3)], "tickangle": 0,
+                        "title": {"text": _("Hour of day"), "standoff": 4}},
+              "margin": {"b": 100}}  # the colour scale lies under the hours: the cells keep the width
+    return style_figure(figure(data, layout), height=HEATMAP_HEIGHT)
 
 
 def heatmap_table(df: pd.DataFrame, f: Filters) -> html.Div:
@@ -594,7 +600,7 @@ def summary_page(reduction: float) -> html.Div:
     offenses = _chart(ids.SUMMARY_OFFENSES, OFFENSES_TABLE, OFFENSES_FIGURE, _("Bar chart: victims by offense"),
                       TOP_ROW_HEIGHT)
     heatmap = _chart(ids.SUMMARY_HEATMAP, HEATMAP_TABLE, HEATMAP_FIGURE,
-                     _("Heat map: victims by hour of day and day of week"), 300)
+                     _("Heat map: victims by hour of day and day of week"), HEATMAP_HEIGHT)
     goal = _chart(ids.SUMMARY_GOAL, GOAL_TABLE, GOAL_FIGURE,
                   _("Bar chart: victims of gun violence per year against the Plan's target path"), 340)
     return html.Div([

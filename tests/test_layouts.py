@@ -243,7 +243,7 @@ def test_goal_figure_table_and_status_in_spanish():
     bars = {t["name"]: t for t in fig["data"] if t["type"] == "bar"}
     # met and missed years: two legend entries, and two fills as well as two colours
     assert bars["En la meta o por debajo"]["x"] == ["2021"]
-    assert bars["Por encima de la meta"]["x"] == ["2022", "2023<br>(hasta la fecha)"]
+    assert bars["Por encima de la meta"]["x"] == ["2022", "2023<br>(en curso)"]
     assert bars["En la meta o por debajo"]["marker"]["pattern"]["shape"] != bars["Por encima de la meta"]["marker"]["pattern"]["shape"]
     assert fig["data"][-1]["name"] == "Meta (15\u00a0% menos cada año)"
     assert [a["text"] for a in fig["layout"]["annotations"]] == ["1.000", "900", "600"]
