@@ -51,7 +51,7 @@ def choose(dash_duo, control_id: str, label: str) -> None:
 def started(dash_duo, demo_url):
     app = create_app({"database_url": demo_url})
     dash_duo.start_server(app, port=free_port())
-    wait_for(lambda: card_value(dash_duo, "all") not in ("", "—"), message="summary cards")
+    wait_for(lambda: card_value(dash_duo, "all") not in ("", "—"), timeout=40, message="summary cards")
     return dash_duo
 
 
