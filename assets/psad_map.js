@@ -117,6 +117,27 @@ window.psad = window.psad || {};
     if (!patchLeaflet() && n < 400) { setTimeout(function () { wait(n + 1); }, 25); }
   })(0);
 
+  // An area's "Filter" button is drawn anew when the filter changes (its words change), and the
+  // keyboard focus would fall back to the page's top: put it back on the same area's button.
+  document.addEventListener("click", function (event) {
+    var button = event.target && event.target.closest ? event.target.closest("button.area-filter") : null;
+    if (!button) { return; }
+    var wanted;
+    try { wanted = JSON.parse(button.id); } catch (e) { return; }
+    var tries = 0;
+    var again = function () {
+      var lost = !document.activeElement || document.activeElement === document.body;
+      if (!lost && document.activeElement !== button) { return; }  // the person moved on
+      var found = Array.prototype.find.call(document.querySelectorAll("button.area-filter"), function (b) {
+        try { var id = JSON.parse(b.id); return id.code === wanted.code && id.where === wanted.where; }
+        catch (e) { return false; }
+      });
+      if (lost && found) { found.focus(); return; }
+      if (tries++ < 40) { setTimeout(again, 100); }
+    };
+    setTimeout(again, 100);
+  }, true);
+
   window.psad.map = {
     reducedMotion: reducedMotion,
     areaStyle: function (feature, context) {

@@ -222,11 +222,10 @@ def test_enter_on_an_area_row_button_sets_the_filter(driver, site):
     assert button.get_attribute("aria-label") == f"Filter by {name}"
     button.send_keys(Keys.ENTER)
     wait_for(lambda: query(driver).get("neighborhood") == [name], message="neighborhood in the URL")
-    # the row now offers to remove it; Space on it does
-    button = wait_for(lambda: [b for b in driver.find_elements("css selector", f"#{L.AREA_TABLE} tbody tr button")
-                               if b.get_attribute("aria-label") == f"Remove filter: {name}"],
-                      message="the row's button removes the filter")[0]
-    button.send_keys(Keys.SPACE)
+    # the table is drawn anew: the focus stays on the row's button, which now removes the filter
+    wait_for(lambda: driver.switch_to.active_element.get_attribute("aria-label") == f"Remove filter: {name}",
+             message="the focus back on the row's button, now 'Remove filter'")
+    ActionChains(driver).send_keys(Keys.SPACE).perform()
     wait_for(lambda: "neighborhood" not in query(driver), message="filter removed")
 
 
