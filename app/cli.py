@@ -198,7 +198,8 @@ def cmd_ingest(args, settings: Settings) -> int:
         return 1
     bar.close()
     _print_summary(summary)
-    warm_shared_cache(settings)
+    if summary.version_changed:  # the same data again: the decks warmed for this version still hold
+        warm_shared_cache(settings)
     return 0
 
 
@@ -216,7 +217,8 @@ def cmd_refresh(args, settings: Settings) -> int:
         return 1
     for s in summaries:
         _print_summary(s)
-    warm_shared_cache(settings)
+    if any(s.version_changed for s in summaries):
+        warm_shared_cache(settings)
     return 0
 
 

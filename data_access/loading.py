@@ -4,6 +4,12 @@ A load runs in one transaction: the tables, the pre-aggregates and the data vers
 together or not at all, so the app keeps serving the old data until the new data is complete.
 The load log row is written in its own transactions (before and after), so a failed load is
 still recorded with its error.
+
+The data version is part of every cache key, so moving it throws away every cached result for
+every user. It moves only when the load changed what the app serves (``commit_version``): when
+the load's transaction inserted, updated or deleted a row of a served table (PostgreSQL counts
+them per transaction), truncated one, or changed the demo flag or the data-as-of date. A reload
+that changes nothing keeps the version and ``updated_at`` (the API's Last-Modified).
 """
 
 from __future__ import annotations
@@ -55,6 +61,9 @@ class LoadSummary:
     data_as_of: date | None = None
     is_demo: bool = False
     load_id: int | None = None
+    version: int | None = None  # the data version served after the load
+    version_changed: bool = False
+    writes_before: int | None = field(default=None, repr=False)  # see ``commit_version``
 
     def lines(self) -> list[str]:
         out = [f"{self.dataset}: read {self.rows_read:,}, loaded {self.rows_loaded:,}, "
@@ -62,6 +71,9 @@ class LoadSummary:
         out += [f"  rejected ({reason}): {n:,}" for reason, n in sorted(self.rejects_by_reason.items())]
         if self.data_as_of:
             out.append(f"  data as of {self.data_as_of.isoformat()}")
+        if self.version is not None:
+            out.append(f"  data version {self.version} (new: cached results are recomputed)" if self.version_changed
+                       else f"  nothing changed: data version stays {self.version}, cached results stay valid")
         return out
 
 
@@ -92,7 +104,10 @@ def seed_reference(conn: Connection) -> None:
     for i, o in enumerate(OFFENSES):
         conn.execute(text(
             "INSERT INTO offense_category (code, label, grp, sexual, sort) VALUES (:c, :l, :g, :s, :i) "
-            "ON CONFLICT (code) DO UPDATE SET label = :l, grp = :g, sexual = :s, sort = :i"),
+            "ON CONFLICT (code) DO UPDATE SET label = :l, grp = :g, sexual = :s, sort = :i "
+            # an unchanged category is not rewritten: a write would count as a change of served data
+            "WHERE (offense_category.label, offense_category.grp, offense_category.sexual, offense_category.sort) "
+            "IS DISTINCT FROM (EXCLUDED.label, EXCLUDED.grp, EXCLUDED.sexual, EXCLUDED.sort)"),
             {"c": o.code, "l": o.label, "g": o.group, "s": o.sexual, "i": i})
 
 
@@ -106,6 +121,42 @@ def bump_version(conn: Connection, *, is_demo: bool, data_as_of: date | None) ->
     conn.execute(update(data_state).where(data_state.c.id == 1).values(
         version=current + 1, is_demo=is_demo, data_as_of=data_as_of, updated_at=now))
     return current + 1
+
+
+# The tables the app serves rows from. The pre-aggregates are built from them and not counted: rebuilt
+# from unchanged rows they come out the same. ``rejected_row`` and ``load_log`` are not served.
+SERVED_TABLES = ("victim", "arrest", "sao_case", "case_charge", "cvi_site", "geography", "area_link",
+                 "population_group", "offense_category")
+
+
+def served_writes(conn: Connection) -> int | None:
+    """Rows of the served tables inserted, updated or deleted so far by this connection's current
+    transaction (with rows of earlier transactions PostgreSQL has not yet flushed to its statistics:
+    compare two readings of one transaction), or None when PostgreSQL does not count them
+    (``track_counts`` off). TRUNCATE is not counted."""
+    if conn.execute(text("SELECT current_setting('track_counts')")).scalar() != "on":
+        return None
+    return int(conn.execute(text(
+        "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_xact_user_tables "
+        "WHERE relid = ANY(SELECT to_regclass(format('%I.%I', current_schema(), t)) "
+        "FROM unnest(CAST(:t AS text[])) t)"), {"t": list(SERVED_TABLES)}).scalar())
+
+
+def commit_version(conn: Connection, summary: LoadSummary, *, is_demo: bool, data_as_of: date | None,
+                   changed: bool = False) -> int:
+    """At the end of a load's transaction: move the data version if the load changed what is served
+    (``changed``: it truncated a served table, which PostgreSQL does not count as row writes), else
+    keep it; recorded on ``summary``. When the writes cannot be counted the version moves."""
+    row = conn.execute(select(data_state.c.version, data_state.c.is_demo, data_state.c.data_as_of)
+                       .where(data_state.c.id == 1)).first()
+    before, after = summary.writes_before, served_writes(conn)
+    # (PostgreSQL flushes these counters only between transactions; a reading that went down could
+    # only mean it did: then the writes are unknown, and the version moves.)
+    moved = (changed or row is None or before is None or after is None or after != before
+             or (row.is_demo, row.data_as_of) != (is_demo, data_as_of))
+    summary.version = bump_version(conn, is_demo=is_demo, data_as_of=data_as_of) if moved else row.version
+    summary.version_changed = moved
+    return summary.version
 
 
 def serving_demo(db: Database) -> bool | None:
@@ -150,6 +201,7 @@ def logged_load(db: Database, summary: LoadSummary) -> Iterator[Connection]:
     try:
         with db.begin() as conn:
             conn.execute(select(func.pg_advisory_xact_lock(LOAD_LOCK + summary.load_id)))
+            summary.writes_before = served_writes(conn)  # the baseline ``commit_version`` compares with
             yield conn
     except BaseException as exc:
         with db.begin() as conn:
@@ -214,6 +266,6 @@ def load_demo(db: Database, *, scale: float = 1.0, end: date | None = None, star
         summary.rows_read = summary.rows_loaded
         aggregates.refresh(conn)
         progress("pre-aggregated", 0)
-        bump_version(conn, is_demo=True, data_as_of=data.data_as_of)
+        commit_version(conn, summary, is_demo=True, data_as_of=data.data_as_of, changed=True)  # it truncated
     progress("committed", 0)
     return summary

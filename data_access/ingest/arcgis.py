@@ -125,6 +125,9 @@ def features_table(feats: list[dict], name: str, date_field: str) -> Table:
     df.columns = [norm_header(c) for c in df.columns]
     df = df.astype("str").fillna("")
     df = df.replace({"None": "", "nan": ""})
+    # JSON may carry a NUL character (``\u0000``), which no PostgreSQL text can hold and which means
+    # nothing in a record: dropped, so one such record cannot fail a whole refresh.
+    df = df.apply(lambda c: c.str.replace("\x00", "", regex=False))
     lines = [f"(ArcGIS features from {name})"] + [json.dumps(r, default=str) for r in rows]
     return Table(name, list(df.columns), df.reset_index(drop=True), pd.Series(range(2, len(df) + 2), dtype="int64"),
                  lines, [])

@@ -73,15 +73,11 @@ def normalize_arrests(table: Table, layout: str, loc: Locator | None, *, source:
     implausible = day.notna() & ~N.plausible(day, min_date)
     dup = df.duplicated(keep="first")
     first_of = pd.Series(np.arange(len(df)), index=df.index)
-    for mask, reason in ((no_date, "no date"), (bad_date, "unreadable date"),
-                         (implausible, f"date outside the plausible range ({min_date.isoformat()} to today)")):
-        if mask.any():
-            rejects.add(line[mask].tolist(), reason, table.raw_of(line[mask].tolist()))
-    dup_only = dup & ~(no_date | bad_date | implausible)
-    if dup_only.any():
-        rejects.add(line[dup_only].tolist(), "duplicate row (identical to an earlier row)",
-                    table.raw_of(line[dup_only].tolist()))
-    keep = ~(no_date | bad_date | implausible | dup)
+    keep = ~rejects.apply((
+        (no_date, "no date"), (bad_date, "unreadable date"),
+        (implausible, f"date outside the plausible range ({min_date.isoformat()} to today)"),
+        (N.unreadable_time(col(df, "arresttime") if layout == "arrests_2018" else None, no_time), N.UNREADABLE_TIME),
+        (dup, "duplicate row (identical to an earlier row)")), line, table)
     del first_of
     df, day, when, no_time = df[keep], day[keep], when[keep], no_time[keep]
 

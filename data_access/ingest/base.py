@@ -9,7 +9,8 @@ calls ``commit_records``, which in ONE transaction (``data_access.loading.logged
    compared column by column and updated only when something changed (so re-loading the same
    file changes nothing, and a newer overlapping export updates without double counting);
 3. keeps every unusable row in ``rejected_row`` with its reason and raw text;
-4. rebuilds the pre-aggregates and bumps the data version.
+4. rebuilds the pre-aggregates and moves the data version, if a served row changed (a reload of
+   the same file keeps it, and so keeps every cached result).
 
 If anything fails, the transaction rolls back: the served data and the data version are exactly
 as before, and ``load_log`` records the failure.
@@ -31,7 +32,7 @@ from data_access import aggregates
 from data_access.db import Database, indexes_rebuilt_after
 from data_access.ingest.geo import Locator
 from data_access.ingest.reader import IngestError
-from data_access.loading import LoadSummary, bump_version, copy_frame, logged_load, seed_reference
+from data_access.loading import LoadSummary, commit_version, copy_frame, logged_load, seed_reference
 from data_access.schema import data_state, rejected_row
 
 Progress = Callable[[str, int], None]
@@ -119,12 +120,14 @@ def data_as_of(conn: Connection) -> date | None:
 
 
 def finish(conn: Connection, summary: LoadSummary, days: dict | None = None, *, records: bool = True,
-           cases: bool = False, changed=aggregates.ROW_TABLES) -> None:
+           cases: bool = False, changed=aggregates.ROW_TABLES, truncated: bool = False) -> None:
     """Pre-aggregates, data version and data-as-of, inside the load's transaction. ``days``
     ({"victim": [...], "arrest": [...]}) limits the aggregate rebuild to those days; otherwise
     the aggregates built from the ``changed`` row tables are rebuilt whole. With
     ``records=False`` (cases, CVI sites, population) victims and arrests did not change, and
-    ``cases=True`` rebuilds what is built from the State's Attorney cases."""
+    ``cases=True`` rebuilds what is built from the State's Attorney cases. The data version
+    moves only when the load changed served rows (``loading.commit_version``; ``truncated``: it
+    emptied a served table, which is not counted as row writes)."""
     seed_reference(conn)
     if days is not None:
         aggregates.refresh_days(conn, days.get("victim", ()), days.get("arrest", ()))
@@ -133,7 +136,7 @@ def finish(conn: Connection, summary: LoadSummary, days: dict | None = None, *, 
     if cases:
         aggregates.refresh_cases(conn)
     summary.data_as_of = data_as_of(conn)
-    bump_version(conn, is_demo=False, data_as_of=summary.data_as_of)
+    commit_version(conn, summary, is_demo=False, data_as_of=summary.data_as_of, changed=truncated)
 
 
 def write_rejects(conn: Connection, summary: LoadSummary, dataset: str, rejects: Rejects) -> None:

@@ -26,6 +26,7 @@ import json
 import math
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -35,7 +36,7 @@ from sqlalchemy.engine import Connection
 
 from data_access.db import Database
 from data_access.ingest import normalize as N
-from data_access.ingest.base import Progress, _noop, boundaries_state, clear_demo, finish
+from data_access.ingest.base import Progress, Rejects, _noop, boundaries_state, clear_demo, finish, write_rejects
 from data_access.ingest.reader import IngestError, read_bytes, read_csv_file
 from data_access.loading import LoadSummary, copy_frame, logged_load
 from data_access.schema import area_link, geography
@@ -172,21 +173,41 @@ def load_boundaries(db: Database, paths: list[str], *, layer: str | None = None,
         if not had_real and "neighborhood" not in found:
             raise IngestError("the first boundaries load needs a neighborhood layer "
                               "(e.g. neighborhoods_2020.geojson)")
-        conn.execute(text("DELETE FROM geography WHERE layer = ANY(:l)"), {"l": list(found)})
         out = geo.drop(columns=["geom"]).assign(geometry=[shapely.to_geojson(g) for g in geo.geom])
-        copy_frame(conn, geography, out)
-        _rebuild_links(conn)
-        summary.rows_loaded = len(geo)
+        same = not replaced_demo and _same_layers(conn, out, list(found))
+        if not same:
+            conn.execute(text("DELETE FROM geography WHERE layer = ANY(:l)"), {"l": list(found)})
+            copy_frame(conn, geography, out)
+            _rebuild_links(conn)
+        summary.rows_loaded = 0 if same else len(geo)
         summary.rejects_by_reason = {}
-        kept = conn.execute(text("SELECT (SELECT count(*) FROM victim) + (SELECT count(*) FROM arrest)")).scalar()
-        finish(conn, summary)
-    summary.notes = [f"layers: {', '.join(sorted(found))}",
+        kept = 0 if same else conn.execute(text(
+            "SELECT (SELECT count(*) FROM victim) + (SELECT count(*) FROM arrest)")).scalar()
+        # the same boundaries again: no aggregate to rebuild, the data version and population stay
+        finish(conn, summary, {} if same else None, truncated=replaced_demo)
+    summary.notes = [f"layers: {', '.join(sorted(found))}" + (" (the same as loaded: nothing changed)" if same else ""),
                      f"invalid polygons repaired: {repaired}"] + (
         ["demo data replaced (the database now serves real data only)"] if replaced_demo else []) + (
         [f"{kept:,} loaded victims and arrests keep the areas they were given when loaded; ingest "
          "their files again to place them on these boundaries (unchanged rows are matched by key, "
          "only their areas are updated)"] if kept else [])
     return summary
+
+
+GEO_COLUMNS = "layer, code, name, area_sq_km, centroid_lon, centroid_lat, geometry"
+
+
+def _same_layers(conn: Connection, out: pd.DataFrame, layers: list[str]) -> bool:
+    """Are these layers' areas exactly the ones stored (names, areas, centroids, geometries)?"""
+    conn.execute(text("CREATE TEMP TABLE tmp_geography ON COMMIT DROP AS SELECT * FROM geography WITH NO DATA"))
+    copy_frame(conn, SimpleNamespace(name="tmp_geography", c=geography.c), out)
+    differ = conn.execute(text(
+        f"SELECT EXISTS ((SELECT {GEO_COLUMNS} FROM tmp_geography EXCEPT "
+        f"SELECT {GEO_COLUMNS} FROM geography WHERE layer = ANY(:l)) UNION ALL "
+        f"(SELECT {GEO_COLUMNS} FROM geography WHERE layer = ANY(:l) EXCEPT "
+        f"SELECT {GEO_COLUMNS} FROM tmp_geography))"), {"l": layers}).scalar()
+    conn.execute(text("DROP TABLE tmp_geography"))
+    return not differ
 
 
 def _geoms(conn: Connection, layer: str) -> tuple[list[str], np.ndarray]:
@@ -231,18 +252,39 @@ def _rebuild_links(conn: Connection) -> None:
 
 # --- population ---------------------------------------------------------------------------------
 
+MAX_POPULATION = 100_000_000  # far above any area's; keeps every sum inside the integer column
+
+
 def load_population(db: Database, path: str, *, indicator: str = "total_population",
                     progress: Progress = _noop) -> LoadSummary:
     table, _ = read_csv_file(path, layouts={"bnia_vital_signs_long": {"csa2010", "year", "indicator", "value"}})
     table.protect({"csa2010", "year", "indicator", "value", "label", "section"})
     df = table.frame
-    df = df[df["indicator"].str.strip().str.lower() == indicator]
-    if df.empty:
+    mine = (df["indicator"].str.strip().str.lower() == indicator).fillna(False).astype(bool)
+    if not mine.any():
         raise IngestError(f"{table.name}: no rows with indicator {indicator!r}; nothing was loaded")
-    df = df.assign(year=pd.to_numeric(df["year"], errors="coerce"), value=pd.to_numeric(df["value"], errors="coerce"))
-    df = df.dropna(subset=["year", "value"])
-    year = int(df["year"].max())
-    df = df[df["year"] == year]
+    df, line = df[mine], table.line[mine]
+    # A row of the indicator that cannot be used is rejected with its reason, like any dataset's.
+    rejects = Rejects()
+    year_raw, value_raw = df["year"].str.strip(), df["value"].str.strip()
+    year = pd.to_numeric(year_raw, errors="coerce")
+    value = pd.to_numeric(value_raw, errors="coerce")
+    value = value.where(np.isfinite(value))
+    no_value = value_raw.fillna("") == ""
+    bad = rejects.apply((
+        (year.isna() | (year != year.round()) | (year < 1900) | (year > 2100), "unreadable year"),
+        (no_value, "no value"),
+        (value.isna() & ~no_value, "value is not a number"),
+        (value < 0, "negative value"),
+        (value > MAX_POPULATION, f"value out of range (above {MAX_POPULATION:,})"),
+    ), line, table)
+    if bad.all():
+        reasons = "; ".join(f"{r}: {n}" for r, n in sorted(rejects.by_reason().items()))
+        raise IngestError(f"{table.name}: no {indicator} row has a usable value ({reasons}); nothing was loaded")
+    df, line, year, value = df[~bad], line[~bad], year[~bad].astype(int), value[~bad]
+    latest = int(year.max())
+    older = int((year < latest).sum())
+    df, line, value = df[year == latest], line[year == latest], value[year == latest]
     summary = LoadSummary(dataset="population", source=str(path), rows_read=len(table.frame))
     with logged_load(db, summary) as conn:
         if boundaries_state(conn) != "real":
@@ -252,19 +294,21 @@ def load_population(db: Database, path: str, *, indicator: str = "total_populati
         if not csa_codes:
             raise IngestError("no CSA layer is loaded (csas.geojson); population comes by CSA")
         by_name = {N_key(c): c for c in csa_codes}
-        pops = {}
-        city_total = None
-        unmatched = []
-        for name, v in zip(df["csa2010"], df["value"]):
-            k = N_key(name)
+        keys = df["csa2010"].map(N_key)
+        city_row = keys.isin(("BALTIMORECITY", "BALTIMORE"))
+        unusable = rejects.apply((
+            (~city_row & ~keys.isin(list(by_name)), "CSA name not in the loaded CSA layer"),
+            (keys.duplicated(), f"duplicate CSA (a second {latest} value for the same CSA)"),
+        ), line, table)
+        pops, city_total = {}, None
+        for k, v, skip in zip(keys, value, unusable):
+            if skip:
+                continue
             if k in ("BALTIMORECITY", "BALTIMORE"):
                 city_total = int(round(v))
-            elif k in by_name:
-                pops[by_name[k]] = int(round(v))
             else:
-                unmatched.append(name)
+                pops[by_name[k]] = int(round(v))
         csa_pop = np.array([pops.get(c, 0) for c in csa_codes], dtype=float)
-        conn.execute(text("UPDATE geography SET population = NULL, population_year = NULL"))
         updates = [("csa", c, pops[c]) for c in csa_codes if c in pops]
         csa_area = shapely.area(csa)
         for layer in ("neighborhood", "police_district_pre2023", "police_district_2023", "council_district",
@@ -278,15 +322,22 @@ def load_population(db: Database, path: str, *, indicator: str = "total_populati
             tot = np.bincount(gi, weights=share * csa_pop[ci], minlength=len(codes))
             updates += [(layer, c, int(round(t))) for c, t in zip(codes, tot)]
         updates.append(("city", "baltimore", city_total if city_total is not None else int(csa_pop.sum())))
-        for layer, code, p in updates:
+        # Only the areas whose figure differs are written (none when the same file is loaded again):
+        # an unchanged population leaves the data version, and so every cached result, as it was.
+        target = {(layer, code): (int(p), latest) for layer, code, p in updates}
+        diff = [{"l": layer, "c": code, "p": target.get((layer, code), (None, None))[0],
+                 "y": target.get((layer, code), (None, None))[1]}
+                for layer, code, p, y in conn.execute(text(
+                    "SELECT layer, code, population, population_year FROM geography")).all()
+                if target.get((layer, code), (None, None)) != (p, y)]
+        if diff:
             conn.execute(text("UPDATE geography SET population = :p, population_year = :y "
-                              "WHERE layer = :l AND code = :c"), {"p": p, "y": year, "l": layer, "c": code})
+                              "WHERE layer = :l AND code = :c"), diff)
         summary.rows_loaded = len(pops) + (city_total is not None)
-        summary.rows_rejected = 0
-        if unmatched:
-            summary.rejects_by_reason = {"CSA name not in the loaded CSA layer": len(unmatched)}
+        write_rejects(conn, summary, "population", rejects)
         finish(conn, summary, records=False)
-    summary.notes = [f"population year {year}", f"{len(pops)} of {len(csa_codes)} CSAs matched"]
+    summary.notes = [f"population year {latest}", f"{len(pops)} of {len(csa_codes)} CSAs matched"] + (
+        [f"{older:,} {indicator} rows of earlier years not used (the latest year is)"] if older else [])
     return summary
 
 

@@ -116,14 +116,12 @@ def normalize_crime(table: Table, layout: str, loc: Locator | None, *, source: s
     bad_date = day.isna() & ~no_date
     implausible = day.notna() & ~N.plausible(day, min_date, today)
     off = N.offense(code_c, description)
-    unknown_off = off.isna()
 
-    keep = ~(no_date | bad_date | implausible | unknown_off)
-    for mask, reason in ((no_date, "no date"), (bad_date, "unreadable date"),
-                         (implausible, f"date outside the plausible range ({min_date.isoformat()} to today)"),
-                         (unknown_off & ~(no_date | bad_date | implausible), "unknown offense (crime code and description)")):
-        if mask.any():
-            rejects.add(line[mask].tolist(), reason, table.raw_of(line[mask].tolist()))
+    keep = ~rejects.apply((
+        (no_date, "no date"), (bad_date, "unreadable date"),
+        (implausible, f"date outside the plausible range ({min_date.isoformat()} to today)"),
+        (N.unreadable_time(col(df, "crimetime"), no_time), N.UNREADABLE_TIME),
+        (off.isna(), "unknown offense (crime code and description)")), line, table)
     df, code_c, day, when, no_time, off, io_raw = (
         x[keep] if x is not None else None for x in (df, code_c, day, when, no_time, off, io_raw))
     if description is not None:

@@ -16,7 +16,8 @@ required):
 
 The file is the complete current list: sites are matched by (name, program type); new ones are
 loaded, changed ones updated, and sites no longer listed are removed (reported). Re-loading the
-same file changes nothing.
+same file changes nothing. A file with no usable site (every row rejected) is refused whole: it
+would remove every site.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from data_access.ingest import normalize as N
 from data_access.ingest.base import Progress, Rejects, _noop, finish, require_real_boundaries, write_rejects
 from data_access.ingest.crime import col, empty
 from data_access.ingest.geo import Locator
-from data_access.ingest.reader import read_csv_file
+from data_access.ingest.reader import IngestError, read_csv_file
 from data_access.loading import LoadSummary, copy_frame, logged_load
 from data_access.schema import cvi_site
 from data_access.vocabulary import CVI_PROGRAM_TYPES
@@ -49,6 +50,8 @@ def normalize_cvi(table, loc: Locator) -> tuple[pd.DataFrame, Rejects]:
     rejects = Rejects()
     for line, reason, raw in table.bad_rows:
         rejects.add([line], reason, [raw])
+    if df.empty:  # every row has the wrong number of fields: nothing to normalize
+        return pd.DataFrame(columns=FIELDS), rejects
     line = table.line
     name = N.clean(df["name"])
     ptype = df["programtype"].str.strip().str.upper().map(N.CVI_ALIASES)
@@ -104,6 +107,10 @@ def load_cvi_file(db: Database, path: str, *, progress: Progress = _noop) -> Loa
     frame, rejects = normalize_cvi(table, loc)
     summary = LoadSummary(dataset="cvi", source=str(path))
     summary.rows_read = len(table.frame) + len(table.bad_rows)
+    if frame.empty:  # loading it would remove every site: a mistake, never the city's list
+        reasons = "; ".join(f"{reason}: {n}" for reason, n in sorted(rejects.by_reason().items()))
+        raise IngestError(f"{table.name}: no usable site among its {summary.rows_read} rows ({reasons}); the "
+                          "file is the complete list of sites, so the current list was kept. Nothing was loaded")
     with logged_load(db, summary) as conn:
         require_real_boundaries(conn)
         old = pd.DataFrame(conn.execute(text(f"SELECT {', '.join(FIELDS)} FROM cvi_site")).all(), columns=FIELDS)

@@ -341,6 +341,20 @@ def time_seconds(s: pd.Series) -> pd.Series:
     return pd.array(map_unique(s, f), dtype="Int64")
 
 
+UNREADABLE_TIME = "unreadable time"
+
+
+def unreadable_time(raw: pd.Series | None, no_time: pd.Series) -> pd.Series:
+    """Rows whose time of day is given (not blank, not a placeholder such as ``UNKNOWN``) but is not
+    one (``9999``, ``25:00``, ``ab:cd``): they are rejected, never loaded at midnight without an
+    hour. Loaded, a corrected reload of the same row could not match it (the time is part of a
+    keyless row's content key) and would count the victim twice."""
+    out = pd.Series(False, index=no_time.index)
+    if raw is not None and no_time.any():
+        out[no_time] = clean(raw[no_time]).notna().to_numpy()
+    return out
+
+
 def combine_local(day: pd.Series, seconds) -> pd.Series:
     """Local date (aware midnight or naive date) + seconds of local wall time -> aware local."""
     naive = day.dt.tz_localize(None) if getattr(day.dt, "tz", None) is not None else day

@@ -3,9 +3,10 @@
 ``read_csv_file`` returns a ``Table`` of string cells with each row's first line number and a
 way to get its raw text back (for the rejects table), or raises ``IngestError`` with one plain
 sentence. Everything that makes a whole file unusable is found here, before a transaction starts:
-an empty file, a binary file, a truncated gzip stream or CSV, text mixing two encodings, or a
-header no loader knows. Rows that are individually malformed (too many or too few fields) are
-not errors of the file: they are returned in ``bad_rows`` and end up in ``rejected_row``.
+an empty file, a binary file (or a NUL byte anywhere in a text file), a truncated gzip stream or
+CSV, text mixing two encodings, a header no loader knows, or a header with no rows. Rows that are
+individually malformed (too many or too few fields) are not errors of the file: they are returned
+in ``bad_rows`` and end up in ``rejected_row``.
 
 Encoding rule: UTF-8 (with or without a byte-order mark). A file with no valid UTF-8 multi-byte
 sequence at all but some bytes above 0x7F is read as Windows-1252, which old Socrata exports
@@ -73,6 +74,11 @@ def decode_text(data: bytes, name: str) -> str:
     sample = data[:65536]
     if b"\x00" in sample or _control_share(sample) > 0.05:
         raise IngestError(f"{name}: this is a binary file, not a CSV text file; nothing was loaded")
+    nul = data.find(b"\x00")  # past the sample: a damaged or partly written copy of a text file
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        raise IngestError(f"{name}: line {line} holds a NUL byte (0x00), which a CSV text "
+                          "file never does (a damaged or partly written copy?); nothing was loaded")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -244,6 +250,7 @@ def read_csv_file(path: str | Path, *, layouts: dict[str, set[str]] | None = Non
     fast = _read_fast(text, dedup, lines)
     if fast is not None:
         frame, starts_ = fast
+        _require_rows(name, frame, [])
         return Table(name, header, frame, starts_, lines, []), layout
     width = len(header)
     cols: list[list[str]] = [[] for _ in range(width)]
@@ -271,7 +278,15 @@ def read_csv_file(path: str | Path, *, layouts: dict[str, set[str]] | None = Non
         raise IngestError(f"{name}: the file is truncated (its last line, {bad[-1][0]}, stops in the "
                           f"middle of a row); nothing was loaded")
     frame = pd.DataFrame({k: pd.array(c, dtype="str") for k, c in zip(dedup, cols)})
+    _require_rows(name, frame, bad)
     return Table(name, header, frame, pd.Series(starts, dtype="int64"), lines, bad), layout
+
+
+def _require_rows(name: str, frame: pd.DataFrame, bad: list) -> None:
+    """A header and no row is a whole-file problem: an export cut off or a filter that matched
+    nothing, never a file to load (for the CVI list it would remove every site)."""
+    if frame.empty and not bad:
+        raise IngestError(f"{name}: the file has a header but no rows; nothing was loaded")
 
 
 def _read_fast(text: str, keys: list[str], lines: list[str]):
