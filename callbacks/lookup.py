@@ -80,6 +80,33 @@ def layout(inputs: LayoutInputs):
     return L.lookup_page(C.charge_options(inputs.db) if inputs.db else [])
 
 
+# Opening a case draws it above the results, away from the link that opened it: focus goes to the
+# case's heading, so a keyboard or screen-reader user lands on it (and hears it named). Closing it
+# sends focus back to that case's link in the results. A redraw of the same case (another page of
+# results) leaves focus where it is.
+FOCUS_CASE = """
+function (children) {
+    const prev = window.psadCaseShown;
+    let tries = 0;
+    const settle = () => {
+        const d = document.getElementById('case-detail');
+        const num = d ? d.getAttribute('data-case') : null;
+        if (children && !num && tries++ < 20) { setTimeout(settle, 50); return; }
+        window.psadCaseShown = num;
+        if (num && num !== prev) {
+            const h = document.getElementById('%(heading)s');
+            if (h) { h.focus(); }
+        } else if (!num && prev) {
+            const link = document.querySelector('.case-link[href*="open=' + encodeURIComponent(prev) + '"]');
+            if (link && (!document.activeElement || document.activeElement === document.body)) { link.focus(); }
+        }
+    };
+    setTimeout(settle, 0);
+    return dash_clientside.no_update;
+}
+""" % {"heading": L.CASE_HEADING}
+
+
 def register(app, page: Page) -> None:
     page_callback(
         app, page,
@@ -91,6 +118,9 @@ def register(app, page: Page) -> None:
                 "charge": Output(ids.LOOKUP_CHARGE, "value")},
         inputs={"search": Input(ids.URL, "search")},
         compute=compute, error=lookup_error)
+
+    app.clientside_callback(FOCUS_CASE, Output(ids.LOOKUP_DETAIL, "data-focus"), Input(ids.LOOKUP_DETAIL, "children"),
+                            prevent_initial_call=True)
 
     @app.callback(
         Output(ids.URL, "search", allow_duplicate=True),

@@ -43,6 +43,7 @@ OUTCOMES_MIX_TABLE = "outcomes-mix-table"
 OUTCOMES_TIME_TABLE = "outcomes-time-table"
 OUTCOMES_MIX_FIGURE = "outcomes-mix-figure"  # the <figure>: its name follows the filters
 OUTCOMES_TIME_FIGURE = "outcomes-time-figure"
+CASE_HEADING = "case-heading"  # takes focus when a case is opened (callbacks/lookup.py)
 CASE_TIMELINE = "case-timeline"
 CASE_TIMELINE_TABLE = "case-timeline-table"
 
@@ -505,7 +506,8 @@ def case_detail_view(detail: dict | None, number: str, back_href: str) -> html.D
                              "Timeline of case {number}: arrest, filing and the dispositions of its {n} charges",
                              len(charges)).format(number=detail["case_number"], n=fmt_int(len(charges)))
     return html.Div([
-        html.Div([html.H2(_("Case {number}").format(number=detail["case_number"]), className="h5 d-inline me-3"),
+        html.Div([html.H2(_("Case {number}").format(number=detail["case_number"]), className="h5 d-inline me-3",
+                          id=CASE_HEADING, tabIndex="-1"),
                   dcc.Link(_("Close"), href=back_href, className="btn btn-sm btn-outline-secondary", id="case-close")],
                  className="case-head"),
         html.Dl([x for k, v in facts for x in (html.Dt(k), html.Dd(v))], className="case-facts"),
@@ -518,7 +520,7 @@ def case_detail_view(detail: dict | None, number: str, back_href: str) -> html.D
                      className="chart-details case-glossary"),
         html.P(_("Public court-record facts only: no names or other details of the people involved are stored or shown."),
                className="section-note"),
-    ], className="case-detail", id="case-detail")
+    ], className="case-detail", id="case-detail", **{"data-case": detail["case_number"]})
 
 
 def lookup_page(charges: ChargeOptions | Sequence[str], truncated: bool = False) -> html.Div:

@@ -270,3 +270,22 @@ def test_bad_lookup_link_explains_in_spanish(driver, site):
     assert "no es un número de caso" in text and "no es un número de página" in text, text
     missing = wait_for(lambda: driver.find_elements("css selector", "#case-missing"), message="no such case")
     assert "No hay ningún caso" in missing[0].text
+
+
+# --- keyboard -------------------------------------------------------------------------------------
+
+def test_opening_a_case_by_keyboard_moves_focus_to_it_and_closing_brings_it_back(driver, site):
+    from selenium.webdriver.common.keys import Keys
+
+    open_page(driver, site, "/lookup", "lang=es", 390)
+    link = driver.find_elements("css selector", ".case-link")[2]
+    number = link.text.strip()
+    link.send_keys(Keys.ENTER)
+    wait_for(lambda: driver.switch_to.active_element.get_attribute("id") == "case-heading",
+             message="focus on the opened case's heading")
+    assert driver.switch_to.active_element.text == f"Caso {number}"
+    close = driver.find_element("css selector", "#case-close")
+    close.send_keys(Keys.ENTER)
+    wait_for(lambda: not driver.find_elements("css selector", "#case-detail"), message="the case closes")
+    wait_for(lambda: driver.switch_to.active_element.text.strip() == number,
+             message="focus back on the case's link in the results")
