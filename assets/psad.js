@@ -66,10 +66,32 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       }
     });
   }
+  // dcc.Dropdown: its button shows words ("Homicide Non-fatal shooting 2 selected") its accessible
+  // name must contain in the same order (WCAG 2.5.3, axe label-content-name-mismatch; speech-input
+  // users say what they see), and the name should say what the control is: "Offense: <shown>".
+  function nameDropdowns(root) {
+    root.querySelectorAll("button.dash-dropdown[id]").forEach(function (button) {
+      var label = document.querySelector('label[for="' + button.id + '"]');
+      if (!label) { return; }
+      var words = [];
+      var walker = document.createTreeWalker(button, NodeFilter.SHOW_TEXT);
+      for (var n = walker.nextNode(); n; n = walker.nextNode()) {
+        var t = n.nodeValue.replace(/\s+/g, " ").trim();
+        if (t && t !== "×" && n.parentElement.getClientRects().length) { words.push(t); }  // shown text only
+      }
+      var name = label.textContent.trim() + (words.length ? ": " + words.join(" ") : "");
+      if (button.getAttribute("aria-label") !== name) { button.setAttribute("aria-label", name); }
+      // Dash 4.4 names it by aria-labelledby="<id>-value-count <id>-value", which reads the count before
+      // the chosen values (the reverse of what is shown) and drops the label: aria-label above instead.
+      if (button.hasAttribute("aria-labelledby")) { button.removeAttribute("aria-labelledby"); }
+    });
+  }
   function start() {
     repair(document);
-    new MutationObserver(function () { repair(document); }).observe(document.body, {
-      subtree: true, childList: true, attributes: true, attributeFilter: ["tabindex", "aria-expanded"]});
+    nameDropdowns(document);
+    new MutationObserver(function () { repair(document); nameDropdowns(document); }).observe(document.body, {
+      subtree: true, childList: true, characterData: true, attributes: true,
+      attributeFilter: ["tabindex", "aria-expanded", "aria-labelledby"]});
     // The skip link: focus <main> (tabindex -1) and show it, without "#page-content" in the URL.
     document.addEventListener("click", function (e) {
       var link = e.target.closest && e.target.closest("a.skip-link");

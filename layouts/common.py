@@ -158,6 +158,15 @@ def graph(id_: str, height: int = 320, **kw) -> dcc.Graph:
                      figure=empty_figure(_("Loading…"), height), **kw)
 
 
+def dropdown_labels() -> dict:
+    """The words Dash's dropdown writes itself ("2 selected", "Search", "Select All"), in the
+    reader's language: pass as ``dcc.Dropdown(labels=dropdown_labels())``."""
+    return {"select_all": _("Select all"), "deselect_all": _("Deselect all"),
+            "selected_count": _("{num_selected} selected"), "search": _("Search"),
+            "clear_search": _("Clear search"), "clear_selection": _("Clear selection"),
+            "no_options_found": _("No options found")}
+
+
 def chart(graph_id: str, table_id: str, name: str, height: int = 320, **kw) -> html.Figure:
     """A chart with its accessible name and its numbers: ``name`` says what it shows (a screen
     reader announces the figure by it), and a "Show as table" disclosure under it holds an HTML

@@ -185,3 +185,19 @@ def test_no_page_scrolls_sideways_on_a_phone(browser, site, width, lang):
                     ".slice(0, 3).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + '.' + String(e.className).slice(0, 40))", width)
                 wide.append(f"{path} ({state}): {got} px; {culprit}")
     assert not wide, f"pages wider than {width} px in {lang}:\n" + "\n".join(wide)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_dropdowns_with_several_choices_say_so_in_the_readers_language(browser, site, lang):
+    """Dash's dropdown writes "2 selected" itself: in Spanish too, and its button's accessible
+    name holds the words it shows (WCAG 2.5.3; axe label-content-name-mismatch)."""
+    from tests.axe_support import format_axe, run_axe
+
+    _open(browser, site, "/", f"lang={lang}&offense=homicide&offense=shooting&council_district=7&council_district=12")
+    button = browser.find_element(By.ID, ids.OFFENSE)
+    shown = {"en": "2 selected", "es": "2 seleccionados"}[lang]
+    wait_for(lambda: shown in button.text, message=f"the offense dropdown shows {shown!r}")
+    name = button.get_attribute("aria-label")
+    assert name.startswith({"en": "Offense", "es": "Delito"}[lang]) and shown in name
+    lines = format_axe(run_axe(browser, extra_rules=())["violations"])
+    assert not lines, "\n".join(lines)
