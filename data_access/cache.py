@@ -3,8 +3,9 @@
 ``cache`` is a flask-caching ``Cache`` bound to the Flask server in ``create_app``: Redis when
 ``REDIS_URL`` is set (several workers share it), an in-process cache otherwise, ``NullCache``
 when a test asks for it. ``cached_query`` memoizes a query function on its arguments plus the
-loaded data version, which changes only when a load commits, so a refresh invalidates every entry
-at once without any explicit purge.
+loaded data version, which changes only when a load changes what is served, so such a load
+invalidates every entry at once without any explicit purge (and a load that changes nothing keeps
+them).
 
 A cache that fails (Redis down, or frozen: every call would wait for its socket timeout) is left
 alone for ``PSAD_CACHE_RETRY_S`` seconds (``BreakerRedisCache``): the pages are served uncached

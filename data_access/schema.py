@@ -248,7 +248,7 @@ rejected_row = Table(
     Column("raw", Text),
 )
 
-# A single row: what the app serves. ``version`` changes only when a load commits, and is part
+# A single row: what the app serves. ``version`` changes only when a load changes what is served, and is part
 # of every cache key, so caches invalidate exactly then.
 data_state = Table(
     "data_state",
