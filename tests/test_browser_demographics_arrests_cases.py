@@ -27,6 +27,27 @@ def open_page(dash_duo, path):
     dash_duo.driver.get(dash_duo.server_url + path)
 
 
+def settled(dash_duo) -> bool:
+    """No callback in flight: the results on screen are the last ones asked for."""
+    return not dash_duo.driver.find_elements("css selector", '[data-dash-is-loading="true"]')
+
+
+def click(dash_duo, selector: str) -> None:
+    """Click ``selector`` once the page has settled, again if the element was redrawn meanwhile."""
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    def attempt():
+        if not settled(dash_duo):
+            return False
+        try:
+            dash_duo.find_element(selector).click()
+            return True
+        except StaleElementReferenceException:
+            return False
+
+    wait_for(attempt, message=f"click {selector}")
+
+
 def test_demographics_page(server):
     dash_duo = server
     open_page(dash_duo, "/demographics?start=2025-01-01&end=2025-12-31")
@@ -78,10 +99,11 @@ def test_case_search_paging_and_opening_a_case(server):
     choose(dash_duo, "lookup-charge", "Handgun On Person")
     dash_duo.find_element("#lookup-search").click()
     wait_for(lambda: query(dash_duo).get("charge") == ["HANDGUN ON PERSON"], message="charge in URL")
-    wait_for(lambda: "Cases 1–25" in dash_duo.find_element("#lookup-page-info").text, message="page 1")
+    wait_for(lambda: "Cases 1–25" in dash_duo.find_element("#lookup-page-info").text and settled(dash_duo),
+             message="page 1")
     first_page = [e.text for e in dash_duo.find_elements(".case-link")]
     assert len(first_page) == 25
-    dash_duo.find_element("#lookup-next").click()
+    click(dash_duo, "#lookup-next")
     wait_for(lambda: query(dash_duo).get("page") == ["2"], message="page 2 in URL")
     wait_for(lambda: "Cases 26–" in dash_duo.find_element("#lookup-page-info").text, message="page 2")
     second_page = [e.text for e in dash_duo.find_elements(".case-link")]
