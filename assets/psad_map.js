@@ -153,6 +153,9 @@ window.psad = window.psad || {};
       return style;
     },
     areaEach: function (feature, layer, context) {
+      // A tooltip follows a mouse; on a touch screen a tap shows the same numbers under the map's
+      // corner (with "Filter by this area"), and a tooltip left open would hide part of the map.
+      if (window.matchMedia && window.matchMedia("(hover: none)").matches) { return; }
       var h = (context && context.hideout) || {};
       var tip = (h.tip || {})[feature.properties.code] || esc(feature.properties.name);
       layer.bindTooltip(tip, {sticky: true, direction: "top", className: "area-tip"});
