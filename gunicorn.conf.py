@@ -16,7 +16,11 @@ sends cache headers, so the proxy only passes requests on (or caches the API by 
 
 import multiprocessing
 
+import gunicorn.http.wsgi
+
 from app.settings import Settings
+
+gunicorn.http.wsgi.SERVER = "psad"  # the Server header names no software version
 
 _settings = Settings.from_env()
 

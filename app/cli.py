@@ -71,8 +71,22 @@ def cmd_serve(args, settings: Settings) -> int:
         os.execve(gunicorn, [gunicorn, "--config", str(PROJECT_ROOT / "gunicorn.conf.py"), "wsgi:application"], env)
     app = create_app(settings)
     print(f"Serving the dashboard on http://{host}:{port}  (Ctrl+C to stop)", flush=True)
-    app.run(host=host, port=port, debug=settings.debug)
+    app.run(host=host, port=port, debug=settings.debug, request_handler=_quiet_handler())
     return 0
+
+
+def _quiet_handler():
+    """werkzeug's request handler without its version in the Server header (app.serving sets it)."""
+    from werkzeug.serving import WSGIRequestHandler
+
+    class Handler(WSGIRequestHandler):
+        server_version = "psad"
+        sys_version = ""
+
+        def version_string(self) -> str:
+            return "psad"
+
+    return Handler
 
 
 def cmd_db_upgrade(args, settings: Settings) -> int:

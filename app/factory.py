@@ -14,7 +14,7 @@ from flask import jsonify, request
 from app import i18n
 from app.context import EXTENSION, Services, load_choices, services
 from app.pages import NAV_PAGES, PAGES, LayoutInputs
-from app.serving import cache_fingerprinted_assets
+from app.serving import cache_fingerprinted_assets, install_security
 from app.settings import PROJECT_ROOT, Settings
 from app.urlstate import Choices
 from data_access.cache import cache, cache_config
@@ -60,6 +60,7 @@ def create_app(config: Settings | dict[str, Any] | None = None, *, cache_type: s
     server = app.server
     server.json.ensure_ascii = False  # API messages keep their typographic quotes readable
     cache_fingerprinted_assets(server)
+    install_security(app, settings)
     server.extensions[EXTENSION] = Services(db=db, settings=settings)
     cache.init_app(server, config=cache_config(settings.redis_url, settings.cache_timeout, cache_type,
                                                settings.cache_retry_s))

@@ -26,3 +26,136 @@ def cache_fingerprinted_assets(server: Flask, assets_url_path: str = "/assets/")
             else:
                 response.cache_control.no_cache = True
         return response
+
+
+# --- security headers, unknown paths, page loads during an outage (issue 13, items 10 and 11) -----
+
+def content_security_policy(script_hashes: list[str], tile_url: str = "") -> str:
+    """The policy the app runs under: scripts only from this origin plus Dash's own inline scripts
+    (by hash), no plugins, no framing, no other origin reached; inline styles are allowed (Plotly
+    and Leaflet set positions and colours with them); images may also be the tile server's."""
+    from urllib.parse import urlsplit
+
+    tiles = ""
+    if tile_url:
+        parts = urlsplit(tile_url.replace("{s}", "a"))
+        if parts.scheme in ("http", "https") and parts.netloc:
+            host = parts.netloc.replace("a.", "*.", 1) if "{s}" in tile_url else parts.netloc
+            tiles = f" {parts.scheme}://{host}"
+    return "; ".join([
+        "default-src 'self'",
+        "script-src 'self' " + " ".join(script_hashes),
+        "style-src 'self' 'unsafe-inline'",
+        f"img-src 'self' data: blob:{tiles}",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "worker-src 'self' blob:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ])
+
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    # same-origin: the layout request still learns its page's lang= from the Referer (app/i18n.py)
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+# The Server header is written by the server, not the app: `psad serve` (werkzeug) and gunicorn
+# (gunicorn.conf.py) both say "psad", with no software or Python version to look exploits up by.
+
+# Paths the app answers besides the pages: Dash's own routes, the assets, the API.
+APP_PREFIXES = ("/_dash-", "/_reload-hash", "/_favicon.ico", "/assets/", "/api/")
+SUITE_TYPES = (".js", ".css", ".map", ".json", ".woff", ".woff2", ".ttf", ".svg", ".png")
+
+
+def install_security(app, settings) -> None:
+    """Security headers on every response; an unknown path is a 404 page, not the app; a page
+    load while the database is down is a 503 page with the plain message; Dash's config carries no
+    version strings."""
+    from flask import request
+
+    from app import i18n
+    from app.pages import PAGES
+
+    server = app.server
+    page_paths = {p.path for p in PAGES}
+    policy: dict[str, str] = {}
+
+    original_config = app._config
+
+    def _config():  # the Python build and library versions are nobody's business
+        config = original_config()
+        for key in ("python_version", "dash_version", "plotly_version", "ddk_version", "dash_version_url"):
+            config.pop(key, None)
+        return config
+
+    app._config = _config
+
+    @server.before_request
+    def _gate():
+        if request.method not in ("GET", "HEAD"):
+            return None
+        path = request.path
+        if path in page_paths:
+            return page_unavailable_response()
+        if path.startswith("/_dash-component-suites/") and not path.endswith(SUITE_TYPES):
+            return error_page(404)
+        if path.startswith(APP_PREFIXES):
+            return None
+        return error_page(404)
+
+    @server.after_request
+    def _headers(response):
+        if "csp" not in policy:  # computed once, after every inline clientside callback is registered
+            policy["csp"] = content_security_policy(app.csp_hashes(), settings.tile_url)
+        response.headers["Content-Security-Policy"] = policy["csp"]
+        for key, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(key, value)
+        return response
+
+    def page_unavailable_response():
+        from app.context import load_choices, services
+        from data_access.db import DataError
+
+        try:
+            load_choices(services().db)
+        except DataError as exc:
+            return error_page(503, i18n.error_text(exc))
+        return None
+
+
+def error_page(status: int, message: str | None = None):
+    """A small page of its own (no app, no script) for a path that is not there (404) or a
+    database that is not answering (503), in the request's language."""
+    from html import escape
+
+    from flask import Response, request
+
+    from app import i18n
+    from app.i18n import _
+
+    lang = i18n.babel_locale()
+    home = "/" + (f"?lang={lang}" if i18n.lang_in_query(request.query_string.decode("latin-1")) else "")
+    if status == 404:
+        title = _("Page not found")
+        body = _("There is no page at this address. The dashboard starts at its home page.")
+    else:
+        title = _("The dashboard is temporarily unavailable.")
+        body = (message or "") + " " + _("Reload this page in a minute. Your link and filters will still work.")
+    html = f"""<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(title)} · {escape(_("Baltimore Public Safety Accountability Dashboard"))}</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1d2733}}
+h1{{font-size:1.4rem;color:#1f4e79}}a{{color:#0a58ca;font-weight:600}}</style></head>
+<body><main><h1>{escape(title)}</h1><p>{escape(body.strip())}</p>
+<p><a href="{escape(home)}">{escape(_("Go to the dashboard"))}</a></p></main></body></html>"""
+    response = Response(html, status=status, mimetype="text/html")
+    if status == 503:
+        response.headers["Retry-After"] = "60"
+        response.cache_control.no_store = True
+    return response

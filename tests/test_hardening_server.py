@@ -16,3 +16,108 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(demo_url):
     # a callback-sized body is fine
     r = client.post("/_dash-update-component", data=b'{"output": "x"}', content_type="application/json")
     assert r.status_code != 413
+
+
+# --- unknown paths, outages, headers (items 8, 10, 11) ---------------------------------------------
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def web(demo_url):
+    return create_app({"database_url": demo_url}).server.test_client()
+
+
+@pytest.mark.parametrize("path", ["/.git/config", "/.env", "/wp-login.php", "/admin", "/map/extra",
+                                  "/_dash-component-suites/dash/_callback.py"])
+def test_an_unknown_path_is_a_404_page_not_the_app(web, path):
+    r = web.get(path)
+    assert r.status_code == 404
+    text = r.get_data(as_text=True)
+    assert "<h1>Page not found</h1>" in text and 'lang="en"' in text and "DashRenderer" not in text
+    assert 'href="/"' in text
+    es = web.get(path + "?lang=es").get_data(as_text=True)
+    assert 'lang="es"' in es and "Página no encontrada" in es and 'href="/?lang=es"' in es
+
+
+@pytest.mark.parametrize("path", ["/", "/map", "/about", "/present"])
+def test_every_page_path_is_the_app(web, path):
+    r = web.get(path)
+    assert r.status_code == 200 and "DashRenderer" in r.get_data(as_text=True)
+
+
+def test_a_page_load_during_an_outage_is_a_503_with_the_message():
+    from tests.conftest import free_port
+
+    down = create_app({"database_url": f"postgresql://postgres@127.0.0.1:{free_port()}/gone"}).server.test_client()
+    r = down.get("/map?council_district=7")
+    assert r.status_code == 503 and r.headers["Retry-After"] == "60"
+    text = r.get_data(as_text=True)
+    assert "temporarily unavailable" in text and "Your link and filters will still work" in text
+    assert "Traceback" not in text and "psycopg" not in text
+    es = down.get("/?lang=es").get_data(as_text=True)
+    assert "no está disponible" in es
+    assert down.get("/api/v1/health").status_code == 503
+
+
+def test_security_headers_on_pages_assets_and_the_api(web):
+    for path in ("/", "/assets/app.css", "/api/v1/health", "/nowhere"):
+        h = web.get(path).headers
+        assert h["X-Content-Type-Options"] == "nosniff", path
+        assert h["X-Frame-Options"] == "DENY" and h["Referrer-Policy"] == "same-origin", path
+        assert "geolocation=()" in h["Permissions-Policy"], path
+        csp = h["Content-Security-Policy"]
+        assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
+        script_src = next(d for d in csp.split("; ") if d.startswith("script-src"))
+        assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src
+        assert "'sha256-" in script_src, "Dash's inline scripts are allowed by their hashes only"
+
+
+def test_no_version_strings(web):
+    page = web.get("/").get_data(as_text=True)
+    for leak in ("python_version", "plotly_version", "dash_version", "GCC"):
+        assert leak not in page
+    from app.cli import _quiet_handler
+
+    handler = _quiet_handler()
+    assert handler.version_string(object.__new__(handler)) == "psad"
+
+
+def test_gunicorn_says_psad_in_its_server_header():
+    import runpy
+
+    import gunicorn.http.wsgi
+
+    from app.settings import PROJECT_ROOT
+
+    runpy.run_path(str(PROJECT_ROOT / "gunicorn.conf.py"))
+    assert gunicorn.http.wsgi.SERVER == "psad"
+
+
+def test_tiles_from_a_configured_server_are_allowed_and_nothing_else():
+    from app.serving import content_security_policy
+
+    csp = content_security_policy(["'sha256-x'"], "https://{s}.tile.example.org/{z}/{x}/{y}.png")
+    assert "img-src 'self' data: blob: https://*.tile.example.org" in csp
+    assert "connect-src 'self';" in csp
+
+
+@pytest.mark.browser
+def test_the_app_runs_under_its_policy_and_the_policy_bites(browser, site):
+    """Chromium enforces the CSP: every page of the app runs under it with nothing refused (the
+    other browser tests also fail on any console error), and an injected inline script is refused."""
+    from tests.axe_support import severe_logs, wait_for
+
+    severe_logs(browser)
+    for path in ("/", "/map", "/present"):
+        browser.get(f"{site.url}{path}?council_district=7")
+        wait_for(lambda: browser.execute_script("return !!document.querySelector('main .page, #page-present')"),
+                 timeout=30, message=f"{path} drawn")
+        wait_for(lambda: not browser.execute_script("return !!document.querySelector('[data-dash-is-loading=\"true\"]')"),
+                 timeout=30, message=f"{path} settled")
+    assert severe_logs(browser) == []
+    browser.execute_script("const s = document.createElement('script'); s.textContent = 'window.pwned = 1';"
+                           "document.body.appendChild(s);")
+    assert browser.execute_script("return window.pwned") is None
+    refused = severe_logs(browser)
+    assert any("Content Security Policy" in e["message"] for e in refused), refused
