@@ -113,14 +113,6 @@ class Filters:
         return out
 
 
-def span_label(f: Filters) -> str:
-    if f.start.year == f.end.year and f.start == date(f.start.year, 1, 1):
-        if f.end == date(f.end.year, 12, 31):
-            return str(f.start.year)
-        return f"1 Jan – {f.end.day} {f.end:%b} {f.end.year}"
-    return f"{f.start.day} {f.start:%b} {f.start.year} – {f.end.day} {f.end:%b} {f.end.year}"
-
-
 def month_split(start: date, end: date) -> tuple[tuple[date, date] | None, list[tuple[date, date]]]:
     """Split a span into whole calendar months (first-of-month of the first and of the last) and
     the ragged days before and after them."""

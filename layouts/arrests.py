@@ -28,6 +28,7 @@ from layouts.common import (
     geo_phrases,
     scroll_region,
     section,
+    span_text,
     style_figure,
 )
 
@@ -74,15 +75,6 @@ def category_label(code: str) -> str:
 
 def rate_per_1000(n: int, population: int | None) -> float | None:
     return None if not population else 1000.0 * n / population
-
-
-def span_text(f: Filters) -> str:
-    """The filters' dates in the reader's language: "2025", "1 ene 2025 – 30 jun 2025"."""
-    from datetime import date
-
-    if f.start == date(f.start.year, 1, 1) and f.end == date(f.end.year, 12, 31):
-        return str(f.start.year) if f.start.year == f.end.year else f"{f.start.year}–{f.end.year}"
-    return f"{i18n.date_short(f.start)} – {i18n.date_short(f.end)}"
 
 
 def area_text(f: Filters, options: dict | None = None) -> str:

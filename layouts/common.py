@@ -84,6 +84,18 @@ def caption_of(field, n: int) -> str:
     return i18n.ngettext(field.caption[0], field.caption[1], n)
 
 
+def span_text(f) -> str:
+    """The filters' dates in words, in the reader's language: "2025", "2020–2025", "1 Jan – 14 Nov
+    2026", "5 mar 2024 – 1 feb 2025". Every caption, name and sentence that states a span uses it."""
+    from datetime import date
+
+    start, end = f.start, f.end
+    if start == date(start.year, 1, 1) and end == date(end.year, 12, 31):  # whole years
+        return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
+    first = i18n.day_month(start) if start.year == end.year else i18n.date_short(start)
+    return f"{first} – {i18n.date_short(end)}"
+
+
 def describe_filters(f) -> str:
     """The non-date filters in plain words, for captions and shared screenshots."""
     from data_access.vocabulary import offense_label

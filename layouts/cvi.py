@@ -13,7 +13,6 @@ the city's data and stay as published. A phone number is a ``tel:`` link a phone
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import pandas as pd
 from dash import dcc, html
@@ -23,7 +22,7 @@ from app.i18n import N_, _, ngettext
 from data_access.filters import FIELD_BY_NAME, Filters
 from data_access.vocabulary import CVI_PROGRAM_TYPES
 from layouts.about import fill
-from layouts.common import caption_of, fmt_int
+from layouts.common import caption_of, fmt_int, span_text
 from layouts.map import area_layer, base_map, sites_layer
 
 CONTEXT_NOTE = N_("Shootings near a site describe the place a program works in. They do not measure "
@@ -123,15 +122,6 @@ def located_in(site) -> str:
     if isinstance(csa, str) and csa.strip():
         parts.append(_("CSA {}").format(csa))
     return " · ".join(parts) or _(NOT_RECORDED)
-
-
-def span_text(f: Filters) -> str:
-    """The filters' dates in words, in the reader's language: "2025", "1 Jan – 14 Nov 2026"."""
-    start, end = f.start, f.end
-    if start.year == end.year and start == date(start.year, 1, 1) and end == date(end.year, 12, 31):
-        return str(start.year)
-    first = i18n.day_month(start) if start.year == end.year else i18n.date_short(start)
-    return f"{first} – {i18n.date_short(end)}"
 
 
 def near_sentence(near: int, radius_m: int, f: Filters) -> list:

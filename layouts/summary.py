@@ -37,6 +37,7 @@ from layouts.common import (
     geo_phrases,
     pct_change,
     section,
+    span_text,
     style_figure,
 )
 
@@ -76,15 +77,6 @@ SELECTED_MARK = "✓"
 def _pct_abs(p: float) -> str:
     """A percentage without its sign ("13%", "13 %")."""
     return fmt_pct(abs(p)).lstrip("+")
-
-
-def span_text(f: Filters) -> str:
-    """The span in the reader's language: "2025", "1 Jan – 14 Nov 2026", "1 ene – 14 nov 2026"."""
-    if f.start.year == f.end.year and f.start == date(f.start.year, 1, 1):
-        if f.end == date(f.end.year, 12, 31):
-            return str(f.start.year)
-        return f"{i18n.day_month(f.start)} – {i18n.date_short(f.end)}"
-    return f"{i18n.date_short(f.start)} – {i18n.date_short(f.end)}"
 
 
 def where_text(f: Filters) -> str:
