@@ -27,8 +27,9 @@ from dash import dcc, html
 from app import i18n, ids
 from app.i18n import N_, _, ngettext
 from data_access.filters import LAYER_FIELD, Filters
+from data_access.map_queries import MAP_LAYERS
 from data_access.vocabulary import CVI_PROGRAM_TYPES, WEAPON_TYPES, offense_label
-from layouts.common import data_table, fmt_dec, fmt_int, fmt_pct, pct_change
+from layouts.common import data_table, fmt_dec, fmt_int, fmt_pct, pct_change, span_text
 
 # Component ids of this page that app/ids.py does not hold (the callbacks import them from here).
 AREA_TABLE = "map-area-table"  # the table of areas (the map's "Show as table")
@@ -45,16 +46,6 @@ FLAG_COLOR = "#c9ced6"
 NO_DATA = "none"  # outside the chosen areas: drawn as an outline only
 MEASURES = {"count": N_("Count"), "rate": N_("Rate per 1,000 residents")}
 BALTIMORE = (39.2992, -76.6094)
-# The layers' names as data_access.map_queries.MAP_LAYERS spells them, marked for the catalog
-# (shown with ``layer_name``).
-LAYER_NAMES = {
-    "neighborhood": N_("Neighborhoods"),
-    "police_district_2023": N_("Police districts (2023 map)"),
-    "police_district_pre2023": N_("Police districts (pre-2023 map)"),
-    "council_district": N_("City Council districts"),
-    "legislative_district": N_("State legislative districts"),
-    "csa": N_("Community Statistical Areas"),
-}
 # What choosing an area of a layer does to the filters.
 SETS_FILTER = {
     "neighborhood": N_("Filtering by an area sets the neighborhood filter."),
@@ -68,7 +59,7 @@ SETS_FILTER = {
 
 def layer_name(layer: str, label: str | None = None) -> str:
     """A layer's name in the reader's language."""
-    return _(label or LAYER_NAMES.get(layer, layer))
+    return _(label or MAP_LAYERS.get(layer, layer))
 
 
 def program_label(code: str) -> str:
@@ -474,16 +465,6 @@ def map_page(layer_options: dict[str, str], *, view: dict | None = None, notices
                       html.Div(id=AREA_TABLE, className="chart-table map-area-table")],
                      className="chart-details map-table-details"),
     ])
-
-
-def span_text(f: Filters) -> str:
-    """The filters' date span in the reader's language: "2025", "1 Jan – 3 Nov 2026"."""
-    from datetime import date
-
-    if f.start == date(f.start.year, 1, 1) and f.end == date(f.end.year, 12, 31) and f.start.year == f.end.year:
-        return str(f.start.year)
-    start = i18n.day_month(f.start) if f.start.year == f.end.year else i18n.date_short(f.start)
-    return f"{start} – {i18n.date_short(f.end)}"
 
 
 def caption(f: Filters, layer: str, layer_label: str, measure: str) -> str:
