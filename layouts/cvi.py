@@ -23,7 +23,7 @@ from data_access.filters import FIELD_BY_NAME, Filters
 from data_access.vocabulary import CVI_PROGRAM_TYPES
 from layouts.about import fill
 from layouts.common import caption_of, fmt_int, span_text
-from layouts.map import area_layer, base_map, sites_layer
+from layouts.map import area_layer, base_map, map_words, sites_layer
 
 CONTEXT_NOTE = N_("Shootings near a site describe the place a program works in. They do not measure "
                   "whether the program works: programs are placed where violence is highest, and many "
@@ -65,7 +65,7 @@ def cvi_page(*, programs: tuple[str, ...] = (), notices=None, tile_url: str = ""
         ], className="map-controls cvi-controls"),
         html.P(id=ids.CVI_CAPTION, className="caption"),
         html.Div([
-            html.Div(the_map, className="map-frame"),
+            html.Div(the_map, className="map-frame", **map_words()),  # the zoom buttons' names
             # a scrolling box beside the map: a Tab stop with a name, so the keyboard can scroll it
             html.Aside(html.Div(id=ids.CVI_LIST, className="cvi-list"), className="map-side cvi-side",
                        tabIndex="0", **{"aria-label": _("Programs on the map")}),

@@ -270,7 +270,7 @@ def test_a_link_with_mistakes_is_accessible(browser, site):
     stays clean."""
     lang, expect = "es", "No se entendió"
     problems = []
-    for path in PAGES:
+    for path in ("/", "/map", "/lookup"):  # the notice is the shell's; the pages' own parameters differ
         problems += _axe_clean(browser, site.url, path, f"lang={lang}&council_district=99&start=someday&colour=red", "")
         notice = browser.find_element("id", ids.NOTICES).text
         if expect not in notice:

@@ -47,7 +47,8 @@ for (let n = walker.nextNode(); n; n = walker.nextNode()) {
   if (t) { out.push([t, where.tagName.toLowerCase() + (where.id ? '#' + where.id : '')]); }
 }
 document.querySelectorAll('[aria-label], [title], [placeholder], [alt], [aria-roledescription]').forEach(el => {
-  if (el.closest('.leaflet-control-attribution, .modebar, [translate=no], body [lang]')) { return; }
+  // a marker's title is its site's name (data)
+  if (el.closest('.leaflet-control-attribution, .modebar, [translate=no], body [lang], .leaflet-marker-icon')) { return; }
   ['aria-label', 'title', 'placeholder', 'alt', 'aria-roledescription'].forEach(a => {
     const v = el.getAttribute(a);
     if (v && v.trim()) { out.push([v.trim(), el.tagName.toLowerCase() + '[' + a + ']']); }
@@ -165,11 +166,11 @@ def test_phone_filter_panel_closes_after_a_choice_and_says_what_is_on(browser, s
     assert "council_district=7" in browser.current_url
 
 
-@pytest.mark.parametrize("lang", ["en", "es"])
-@pytest.mark.parametrize("width", [390, 320])
+@pytest.mark.parametrize(("width", "lang"), [(320, "es")])
 def test_no_page_scrolls_sideways_on_a_phone(browser, site, width, lang):
-    """WCAG 1.4.10 reflow: at 320 and 390 px no page is wider than the screen, with the filter
-    panel open too (wide tables scroll inside their own box)."""
+    """WCAG 1.4.10 reflow: at 320 px, in Spanish (the narrowest screen and the longer language), no
+    page is wider than the screen, with the filter panel open too (wide tables scroll inside their
+    own box). Each page's own tests check 390 and 320 px in both languages with the panel folded."""
     wide = []
     for path in PAGES:
         _open(browser, site, path, f"lang={lang}&council_district=7", width=width)
