@@ -8,10 +8,11 @@ notice, like bad filter values (``app.urlstate``).
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
 from app.i18n import _
 from app.pages import KEPT_ON_FILTER_CHANGE, PAGE_BY_NAME, PAGE_PARAMS, SITE_PARAMS
+from app.urlstate import clean_pairs
 from data_access.map_queries import MAP_LAYERS
 
 # The Map page's parameters (``app.pages``) and their defaults; the Case lookup's are read in
@@ -22,8 +23,17 @@ MAP_PARAMS = PAGE_BY_NAME["map"].param_names
 MAP_DEFAULTS = {p.name: ON_OFF.get(p.default, p.default) for p in PAGE_BY_NAME["map"].params}
 
 
+def whole_number(raw: str | None, max_digits: int = 6) -> int | None:
+    """``raw`` as a whole number, or None: ASCII digits only ("²" is a digit int() cannot read) and
+    at most ``max_digits`` of them (int() refuses more than 4,300 digits, and no page needs 7)."""
+    value = (raw or "").strip()
+    if not value or len(value) > max_digits or not (value.isascii() and value.isdecimal()):
+        return None
+    return int(value)
+
+
 def _pairs(search: str | None) -> list[tuple[str, str]]:
-    return parse_qsl((search or "").lstrip("?"), keep_blank_values=True)
+    return clean_pairs(search or "")
 
 
 def _first_of_each(search: str | None, names, notices: list[str]):
@@ -130,12 +140,13 @@ def parse_present(search: str | None, choices) -> tuple[dict, list[str]]:
     for key, raw in _first_of_each(search, PRESENT_DEFAULTS, notices):
         value = raw.strip()
         if key in ("slide", "advance"):
-            if not value.isdigit():
-                notices.append(_("Ignored {name}=“{value}”: use a whole number.").format(name=key, value=raw))
+            number = whole_number(value)
+            if number is None:
+                notices.append(_("Ignored {name}=“{value}”: use a whole number.").format(name=key, value=raw[:20]))
             elif key == "slide":
-                out["slide"] = max(1, int(value))
-            elif int(value) == 0 or ADVANCE_RANGE[0] <= int(value) <= ADVANCE_RANGE[1]:
-                out["advance"] = int(value)
+                out["slide"] = max(1, number)
+            elif number == 0 or ADVANCE_RANGE[0] <= number <= ADVANCE_RANGE[1]:
+                out["advance"] = number
             else:
                 notices.append(_("Ignored advance={value}: use 0 (off) or {low} … {high} seconds.").format(
                     value=value, low=ADVANCE_RANGE[0], high=ADVANCE_RANGE[1]))

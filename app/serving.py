@@ -9,7 +9,11 @@ year; compression (``compress=True`` on the Dash app, flask-compress) covers eve
 
 from __future__ import annotations
 
-from flask import Flask, request
+import logging
+
+from flask import Flask, jsonify, request
+
+log = logging.getLogger(__name__)
 
 YEAR = 365 * 24 * 3600
 
@@ -98,8 +102,19 @@ def install_security(app, settings) -> None:
 
     @server.before_request
     def _gate():
+        if request.method == "POST" and request.path.endswith("_dash-update-component"):
+            problem = malformed_callback(request.get_json(silent=True))
+            if problem:
+                log.info("refused a malformed callback request: %s", problem)
+                return jsonify({"error": i18n.gettext("The request was malformed.")}), 400
+            return None
         if request.method not in ("GET", "HEAD"):
             return None
+        if any("\x00" in k or "\x00" in v for k, v in request.args.items(multi=True)):
+            message = i18n.gettext("A parameter holds a NUL character, which no value has.")
+            if request.path.startswith("/api/"):
+                key = next(k for k, v in request.args.items(multi=True) if "\x00" in k or "\x00" in v)
+                return jsonify({"error": message, "parameter": key.replace("\x00", "")[:40]}), 400
         path = request.path
         if path in page_paths:
             return page_unavailable_response()
@@ -127,6 +142,28 @@ def install_security(app, settings) -> None:
         except DataError as exc:
             return error_page(503, i18n.error_text(exc))
         return None
+
+
+def malformed_callback(body) -> str | None:
+    """What is wrong with a Dash callback request's JSON body (None if its shape is right): an
+    object with ``output`` (text), ``inputs`` and optional ``state`` (lists of objects with an
+    ``id`` and a ``property``). A payload of another shape would fail inside Dash with a traceback."""
+    if not isinstance(body, dict):
+        return "the body is not a JSON object"
+    if not isinstance(body.get("output"), str):
+        return "no output"
+    for part in ("inputs", "state"):
+        items = body.get(part, [] if part == "state" else None)
+        if not isinstance(items, list):
+            return f"{part} is not a list"
+        for item in items:
+            entries = item if isinstance(item, list) else [item]  # a pattern-matching input is a list
+            for entry in entries:
+                if not isinstance(entry, dict) or "id" not in entry or not isinstance(entry.get("property"), str):
+                    return f"an entry of {part} has no id or property"
+    if not isinstance(body.get("changedPropIds", []), list):
+        return "changedPropIds is not a list"
+    return None
 
 
 def error_page(status: int, message: str | None = None):

@@ -77,7 +77,7 @@ def quick_ranges(choices: Choices) -> list[tuple[str, str, date, date]]:
 def parse(query: str | Mapping[str, list[str]], choices: Choices, *, strict: bool = False,
           extra: Iterable[str] = ()) -> tuple[Filters, list[str]]:
     """Filters from a query string. Unknown or malformed parameters are ignored with a notice."""
-    pairs = parse_qsl(query.lstrip("?"), keep_blank_values=True) if isinstance(query, str) else [
+    pairs = clean_pairs(query) if isinstance(query, str) else [
         (k, v) for k, vs in query.items() for v in (vs if isinstance(vs, list) else [vs])]
     notices: list[str] = []
 
@@ -138,11 +138,18 @@ def parse(query: str | Mapping[str, list[str]], choices: Choices, *, strict: boo
     return Filters(start=start, end=end, **{k: tuple(v) for k, v in chosen.items()}), notices
 
 
+def clean_pairs(query: str) -> list[tuple[str, str]]:
+    """The query string's pairs without NUL characters (PostgreSQL text cannot hold one, and no
+    value has one): a value with a NUL is read without it, so it is then known or ignored as any."""
+    return [(k.replace("\x00", ""), v.replace("\x00", ""))
+            for k, v in parse_qsl(query.lstrip("?"), keep_blank_values=True)]
+
+
 def extra_values(query: str, names: Iterable[str]) -> dict[str, list[str]]:
     """Page-specific parameters (not filters), as given."""
     wanted = set(names)
     out: dict[str, list[str]] = {}
-    for key, value in parse_qsl(query.lstrip("?"), keep_blank_values=True):
+    for key, value in clean_pairs(query):
         if key in wanted:
             out.setdefault(key, []).append(value)
     return out

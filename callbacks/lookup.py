@@ -14,6 +14,7 @@ from dash.exceptions import PreventUpdate
 
 from app import ids
 from app.i18n import _, error_text
+from app.pageparams import whole_number
 from app.pages import PAGE_PARAMS, LayoutInputs, Page
 from app.urlstate import Choices, extra_values, parse, to_query
 from callbacks.common import PageRequest, acted, page_callback
@@ -39,11 +40,12 @@ def lookup_state(search: str | None, choices: Choices) -> dict:
     charge = ((raw.get("charge") or [""])[0] or "").strip()[:200] or None
     page = 1
     page_raw = (raw.get("page") or ["1"])[0]
-    if not page_raw.isdigit() or not 1 <= int(page_raw) <= C.MAX_PAGE:
+    number = whole_number(page_raw)
+    if number is None or not 1 <= number <= C.MAX_PAGE:
         messages.append(_("Page “{value}” is not a page number from 1 to {last}; showing page 1.")
                         .format(value=page_raw[:20], last=C.MAX_PAGE))
     else:
-        page = int(page_raw)
+        page = number
     return {"filters": f, "case": case, "charge": charge, "page": page, "open": open_case, "messages": messages}
 
 

@@ -121,3 +121,42 @@ def test_the_app_runs_under_its_policy_and_the_policy_bites(browser, site):
     assert browser.execute_script("return window.pwned") is None
     refused = severe_logs(browser)
     assert any("Content Security Policy" in e["message"] for e in refused), refused
+
+
+# --- bad input is a 400 with a sentence (item 8) -------------------------------------------------
+
+@pytest.mark.parametrize("page", ["²", "٣", "9" * 5000, "-1", "1e3"])
+def test_a_page_that_is_not_a_plain_number_is_a_400(web, page):
+    r = web.get(f"/api/v1/cases?start=2025-01-01&end=2025-03-31&page={page}")
+    assert r.status_code == 400
+    body = r.get_json()
+    assert body["parameter"] == "page" and len(body["error"]) < 200
+
+
+def test_whole_numbers_are_ascii_digits_of_a_sane_length():
+    from app.pageparams import parse_present, whole_number
+    from app.urlstate import Choices
+
+    assert whole_number("12") == 12 and whole_number(" 7 ") == 7
+    for bad in ("²", "٣", "9" * 7, "", None, "1.5", "-3"):
+        assert whole_number(bad) is None
+    view, notices = parse_present("?slide=²&advance=" + "9" * 5000, Choices())
+    assert view["slide"] == 1 and len(notices) == 2
+
+
+def test_a_nul_in_a_parameter_is_a_400_for_the_api_and_dropped_for_pages(web):
+    r = web.get("/api/v1/cases?start=2025-01-01&end=2025-03-31&charge=%00")
+    assert r.status_code == 400 and r.get_json()["parameter"] == "charge"
+    from app.urlstate import Choices, parse
+
+    f, notices = parse("?council_district=7%00", Choices(values={"council_district": ["7"]}))
+    assert f.council_district == ("7",) and notices == []
+
+
+@pytest.mark.parametrize("body", [b"not json", b"[1, 2]", b'{"inputs": []}', b'{"output": "x", "inputs": "url"}',
+                                  b'{"output": "x", "inputs": [{"id": "url"}]}',
+                                  b'{"output": "x", "inputs": [], "state": {"a": 1}}'])
+def test_a_malformed_callback_request_is_a_400_without_a_traceback(web, body, caplog):
+    r = web.post("/_dash-update-component", data=body, content_type="application/json")
+    assert r.status_code == 400 and r.get_json() == {"error": "The request was malformed."}
+    assert not [rec for rec in caplog.records if rec.exc_info]

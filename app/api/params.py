@@ -49,11 +49,13 @@ class Param:
             raise BadParameter(self.name, _("{name}=“{value}” is not one of: {choices}.").format(
                 name=self.name, value=value, choices=", ".join(self.allowed)))
         if self.kind == PAGE_NUMBER:
-            # isdecimal, not isdigit: "²" is a digit that int() cannot read.
-            if not value.isdecimal():
+            from app.pageparams import whole_number
+
+            number = whole_number(value)  # "²", other scripts' digits and 5,000 digits are not page numbers
+            if number is None:
                 raise BadParameter(self.name, _("{name}=“{value}” is not a page number.").format(
-                    name=self.name, value=value))
-            return int(value)
+                    name=self.name, value=value[:20]))
+            return number
         return value
 
 
