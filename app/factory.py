@@ -11,7 +11,7 @@ from dash import html
 from dash.development.base_component import Component
 from flask import jsonify, request
 
-from app import i18n
+from app import bundles, i18n, warming
 from app.context import EXTENSION, Services, load_choices, services
 from app.pages import NAV_PAGES, PAGES, LayoutInputs
 from app.serving import cache_fingerprinted_assets, install_security
@@ -38,7 +38,7 @@ def create_app(config: Settings | dict[str, Any] | None = None, *, cache_type: s
     if not settings.database_url:
         raise ValueError("create_app needs a database URL: set DATABASE_URL, or start the embedded "
                          "server first with app.factory.resolved_settings()")
-    db = Database(settings.database_url, settings.statement_timeout_ms, settings.row_cap)
+    db = Database.from_settings(settings)
 
     app = dash.Dash(
         __name__,
@@ -57,6 +57,7 @@ def create_app(config: Settings | dict[str, Any] | None = None, *, cache_type: s
     # writes the request's language (lang=, Accept-Language) in its place
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     i18n.install(app)
+    bundles.install(app)
     server = app.server
     server.json.ensure_ascii = False  # API messages keep their typographic quotes readable
     cache_fingerprinted_assets(server)
@@ -83,9 +84,7 @@ def create_app(config: Settings | dict[str, Any] | None = None, *, cache_type: s
     from app import api
 
     api.register(server)
-    from callbacks.present import install_warmer
-
-    install_warmer(app)  # a hook only: it warms the decks in a thread when a callback sees a new data version
+    warming.install(app)  # a hook only: it warms in a thread when a request first sees a new data version
 
     @server.errorhandler(Exception)
     def _unexpected(exc):  # no stack trace reaches a user

@@ -50,12 +50,6 @@ def get_lang() -> str:
     return _current.get()
 
 
-def set_lang(code: str | None) -> None:
-    """Set the language of this thread's context from here on (a worker thread, the CLI); an
-    unknown code falls back to English. Requests set and reset theirs in ``install``."""
-    _current.set(code if code in LANGUAGES or code == PSEUDO else DEFAULT)
-
-
 @contextmanager
 def use(code: str):
     """``with use("es"): …``: the language for a block (CLI, warmers, tests)."""
@@ -337,7 +331,7 @@ def install(app) -> None:
     app.interpolate_index = interpolate_index
 
 
-__all__ = ["LANGUAGES", "DEFAULT", "PSEUDO", "get_lang", "set_lang", "use", "negotiate", "accept_language",
+__all__ = ["LANGUAGES", "DEFAULT", "PSEUDO", "get_lang", "use", "negotiate", "accept_language",
            "lang_in_query", "gettext", "ngettext", "pgettext", "_", "N_", "Nn_", "number", "decimal", "date_short",
            "date_long", "day_month", "month_year", "month_name", "weekday_name", "plotly_locale", "install",
            "REQUEST_PRE_HOOK", "request_lang", "error_text"]

@@ -80,6 +80,11 @@ class Database:
         self._engine: Engine | None = None
         self._lock = threading.Lock()
 
+    @classmethod
+    def from_settings(cls, settings) -> "Database":
+        """The app's database, as the settings table describes it (``app/settings.py``)."""
+        return cls(settings.database_url, settings.statement_timeout_ms, settings.row_cap)
+
     def __repr__(self) -> str:
         # Part of every cache key (flask-caching memoize): stable, and without the password. The
         # row cap is in it because a truncated result depends on it: a result read under one
