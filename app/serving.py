@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +73,33 @@ SECURITY_HEADERS = {
 # The Server header is written by the server, not the app: `psad serve` (werkzeug) and gunicorn
 # (gunicorn.conf.py) both say "psad", with no software or Python version to look exploits up by.
 
+# The longest query string read. A link with every value of every filter chosen is about 10 KiB
+# (272 neighborhoods of the demo data make 8 KiB); past this the request is answered at once with
+# 414 and a sentence, before Flask, the language negotiation or the filter parser reads the pairs
+# (a 10 MB list of 400,000 neighborhoods took a worker 24 s just to split). Each list parameter is
+# then limited to the number of values that exist (the API: ``app.api.params.check_filters``).
+MAX_QUERY_BYTES = 32 * 1024
+TOO_LONG = "psad.query_too_long"
+
+
+def limit_query_string(wsgi_app, limit: int = MAX_QUERY_BYTES):
+    """WSGI middleware: a query string over ``limit`` bytes is replaced by its ``lang`` alone (so the
+    refusal is in the reader's language) and the request marked; ``_gate`` answers it with 414."""
+    import re
+
+    lang = re.compile(r"(?:^|&)(lang=[A-Za-z-]{1,8})(?:&|$)")
+
+    def middleware(environ, start_response):
+        query = environ.get("QUERY_STRING", "")
+        if len(query) > limit:
+            environ[TOO_LONG] = len(query)
+            found = lang.search(query, 0, 4096) or lang.search(query, max(0, len(query) - 4096))
+            environ["QUERY_STRING"] = found.group(1) if found else ""
+        return wsgi_app(environ, start_response)
+
+    return middleware
+
+
 # Paths the app answers besides the pages: Dash's own routes, the assets, the API.
 APP_PREFIXES = ("/_dash-", "/_reload-hash", "/_favicon.ico", "/assets/", "/api/")
 SUITE_TYPES = (".js", ".css", ".map", ".json", ".woff", ".woff2", ".ttf", ".svg", ".png")
@@ -87,6 +115,7 @@ def install_security(app, settings) -> None:
     from app.pages import PAGES
 
     server = app.server
+    server.wsgi_app = limit_query_string(server.wsgi_app)
     page_paths = {p.path for p in PAGES}
     policy: dict[str, str] = {}
 
@@ -108,14 +137,32 @@ def install_security(app, settings) -> None:
                 log.info("refused a malformed callback request: %s", problem)
                 return jsonify({"error": i18n.gettext("The request was malformed.")}), 400
             return None
+        path = request.path
+        api = path == "/api" or path.startswith("/api/")
+        if TOO_LONG in request.environ:
+            message = i18n.gettext("This address is too long: its query string has {n} characters, more than "
+                                   "the {limit} any view of the dashboard needs.").format(
+                n=request.environ[TOO_LONG], limit=MAX_QUERY_BYTES)
+            if api:
+                from app.api.params import error_response
+
+                return error_response(414, message)
+            return error_page(414, message)
         if request.method not in ("GET", "HEAD"):
             return None
-        if any("\x00" in k or "\x00" in v for k, v in request.args.items(multi=True)):
-            message = i18n.gettext("A parameter holds a NUL character, which no value has.")
-            if request.path.startswith("/api/"):
-                key = next(k for k, v in request.args.items(multi=True) if "\x00" in k or "\x00" in v)
-                return jsonify({"error": message, "parameter": key.replace("\x00", "")[:40]}), 400
-        path = request.path
+        if api and (request.content_length or 0) > (server.config.get("MAX_CONTENT_LENGTH") or float("inf")):
+            raise RequestEntityTooLarge()  # an API request needs no body; the API's handler answers
+        # a NUL arrives percent-encoded: look for one only when the raw query string can hold one
+        raw_query = request.query_string
+        if api and (b"%00" in raw_query or b"\x00" in raw_query) and any(
+                "\x00" in k or "\x00" in v for k, v in request.args.items(multi=True)):
+            from app.api.params import error_response
+
+            key, value = next((k, v) for k, v in request.args.items(multi=True) if "\x00" in k or "\x00" in v)
+            return error_response(400, i18n.gettext("A parameter holds a NUL character, which no value has."),
+                                  key.replace("\x00", ""), value)
+        if api:
+            return None  # the API answers its own paths, unknown ones included (JSON 404)
         if path in page_paths:
             return page_unavailable_response()
         if path.startswith("/_dash-component-suites/") and not path.endswith(SUITE_TYPES):
@@ -181,6 +228,9 @@ def error_page(status: int, message: str | None = None):
     if status == 404:
         title = _("Page not found")
         body = _("There is no page at this address. The dashboard starts at its home page.")
+    elif status == 414:
+        title = _("This address is too long")
+        body = (message or "") + " " + _("Choose the filters again from the dashboard's home page.")
     else:
         title = _("The dashboard is temporarily unavailable.")
         body = (message or "") + " " + _("Reload this page in a minute. Your link and filters will still work.")

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from app.api.params import PAGE_NUMBER, Endpoint, Param, endpoint, filters, meta, read
+from app.api.params import PAGE_NUMBER, ApiError, Endpoint, Param, bad, endpoint, filters, meta, read, short
 from app.context import services
-from app.i18n import _
+from app.i18n import _, error_text
 from data_access import cases as C
 
 OUTCOMES = Endpoint(
@@ -59,7 +59,13 @@ def outcomes():
 def case_search():
     f, state = filters(SEARCH, offense_ok=False)
     args = read(SEARCH)
-    case = C.normalize_case_number(args["case"])
+    try:
+        case = C.normalize_case_number(args["case"])
+    except C.BadCaseQuery as exc:
+        raise bad("case", error_text(exc)) from None
+    if not 1 <= args["page"] <= C.MAX_PAGE:
+        raise bad("page", _("page={page} is out of range: pages run from 1 to {last}.").format(
+            page=args["page"], last=C.MAX_PAGE))
     page = C.search(services().db, f, case, args["charge"] or None, args["page"])
     rows = [{"case_number": r.case_number, "filed_date": r.filed_date.isoformat(), "court": r.court,
              "police_district": r.police_district, "neighborhood": r.neighborhood, "charges": int(r.charges),
@@ -71,10 +77,13 @@ def case_search():
 
 @endpoint(DETAIL)
 def case_detail(number: str):
-    n = C.normalize_case_number(number)
+    try:
+        n = C.normalize_case_number(number)
+    except C.BadCaseQuery as exc:
+        raise ApiError(400, error_text(exc), "number", number) from None
     detail = C.case_detail(services().db, n) if n else None
     if detail is None:
-        return jsonify({"error": _("There is no case numbered “{number}”.").format(number=number[:40])}), 404
+        raise ApiError(404, _("There is no case numbered “{number}”.").format(number=short(number)), "number", number)
     charges = [{"seq": int(r.seq), "statute": r.statute, "description": r.description, "severity": r.severity,
                 "gun": bool(r.is_gun_charge), "disposition": r.disposition,
                 "disposition_date": r.disposition_date.isoformat() if r.disposition_date is not None

@@ -10,10 +10,9 @@ from datetime import date
 
 from flask import jsonify, request
 
-from app.api.params import Endpoint, Param, endpoint, filters, meta, read
+from app.api.params import Endpoint, Param, bad, endpoint, filters, meta, read
 from app.context import load_choices, services
 from app.i18n import _, error_text
-from app.urlstate import BadParameter
 from data_access import counts as Q
 from data_access import status
 from data_access.db import DataError
@@ -53,9 +52,9 @@ def counts():
     args = read(COUNTS)
     dataset, by = args["dataset"], args["by"]
     if not Q.by_supported(dataset, by):
-        raise BadParameter("by", _("by={by} is not available for dataset={dataset}.").format(by=by, dataset=dataset))
+        raise bad("by", _("by={by} is not available for dataset={dataset}.").format(by=by, dataset=dataset))
     if dataset != "victims" and request.args.getlist("offense"):
-        raise BadParameter("offense", _("offense filters apply only to dataset=victims, not {dataset}.").format(
+        raise bad("offense", _("offense filters apply only to dataset=victims, not {dataset}.").format(
             dataset=dataset))
     f, state = filters(COUNTS, loaded=(choices, state))
     df = Q.counts(db, f, by, dataset)

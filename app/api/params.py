@@ -7,30 +7,80 @@ against those rows, ``filters`` parses the filter parameters with the declared n
 and ``endpoint`` registers a view on the one blueprint behind the guard that turns bad input
 into HTTP 400 and a database problem into HTTP 503. ``app.reference`` builds the README's API
 table from the same values, so the documentation cannot drift from what is validated.
+
+Every API error has one shape (``error_body``), whatever its status (400, 404, 405, 413, 500,
+503): ``{"error": <a sentence in the request's language>, "parameter": <the parameter at fault,
+or null>, "value": <the value at fault cut to VALUE_CHARS characters, or null>}``. The filter
+parameters are checked here (``check_filters``) in the API's own words before the page's parser
+(``app.urlstate.parse``) reads them: its notices say what a page did instead ("used the first"),
+which an API does not do.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from functools import wraps
 from typing import Any
 
 from flask import Blueprint, jsonify, make_response, request
 
 from app.context import load_choices, services
-from app.i18n import _, error_text, get_lang
+from app.i18n import LANGUAGES, PSEUDO, _, error_text, get_lang, parse_lang
 from app.reference import version
-from app.urlstate import BadParameter, Choices, Filters, parse
+from app.urlstate import EARLIEST, FILTER_PARAMS, LATEST, SITE_PARAM_NAMES, BadParameter, Choices, Filters, parse
 from data_access import status
 from data_access.cases import BadCaseQuery
 from data_access.db import DataError, RowCapExceeded
+from data_access.filters import FIELD_BY_NAME, MULTI_FIELDS
 
 PREFIX = "/api/v1"
 blueprint = Blueprint("api", __name__, url_prefix=PREFIX)
 
 TEXT = "text"
 PAGE_NUMBER = "page number"
+VALUE_CHARS = 40  # an error echoes at most this much of the value at fault (a value may be 20 kB)
+
+
+def short(value: Any, limit: int = VALUE_CHARS) -> str | None:
+    """``value`` as text cut to ``limit`` characters (an ellipsis marks the cut), a NUL shown as
+    "␀"; None stays None."""
+    if value is None:
+        return None
+    text = str(value).replace("\x00", "␀")
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+class ApiError(Exception):
+    """An API answer that is an error: the HTTP status, the sentence (already in the request's
+    language) and the parameter and value at fault, if any."""
+
+    def __init__(self, status: int, message: str, parameter: str | None = None, value: Any = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.parameter = parameter
+        self.value = value
+
+
+def error_body(message: str, parameter: str | None = None, value: Any = None) -> dict:
+    """The one shape of every API error."""
+    return {"error": message, "parameter": short(parameter), "value": short(value)}
+
+
+def error_response(status: int, message: str, parameter: str | None = None, value: Any = None):
+    response = jsonify(error_body(message, parameter, value))
+    response.status_code = status
+    response.cache_control.no_store = True
+    return response
+
+
+def bad(parameter: str, message: str, value: Any = None) -> ApiError:
+    """A 400 about ``parameter``; the value defaults to the parameter's first value in the URL."""
+    if value is None:
+        value = request.args.get(parameter)
+    return ApiError(400, message, parameter, value)
 
 
 @dataclass(frozen=True)
@@ -46,15 +96,15 @@ class Param:
     def value(self, raw: str | None) -> Any:
         value = self.default if raw is None else raw
         if self.allowed is not None and value not in self.allowed:
-            raise BadParameter(self.name, _("{name}=“{value}” is not one of: {choices}.").format(
-                name=self.name, value=value, choices=", ".join(self.allowed)))
+            raise bad(self.name, _("{name}=“{value}” is not one of: {choices}.").format(
+                name=self.name, value=short(value), choices=", ".join(self.allowed)), value)
         if self.kind == PAGE_NUMBER:
             from app.pageparams import whole_number
 
             number = whole_number(value)  # "²", other scripts' digits and 5,000 digits are not page numbers
             if number is None:
-                raise BadParameter(self.name, _("{name}=“{value}” is not a page number.").format(
-                    name=self.name, value=value[:20]))
+                raise bad(self.name, _("{name}=“{value}” is not a page number.").format(
+                    name=self.name, value=short(value)), value)
             return number
         return value
 
@@ -86,7 +136,7 @@ def one(name: str) -> str | None:
     """The single value of query parameter ``name`` (None when absent)."""
     values = request.args.getlist(name)
     if len(values) > 1:
-        raise BadParameter(name, _("“{name}” may be given only once.").format(name=name))
+        raise bad(name, _("“{name}” may be given only once.").format(name=name))
     return values[0] if values else None
 
 
@@ -104,10 +154,60 @@ def filters(spec: Endpoint, *, offense_ok: bool = True,
     else:
         choices, state = loaded
     if not offense_ok and request.args.getlist("offense"):
-        raise BadParameter("offense", _("offense filters do not apply here (arrests and cases are not "
-                                        "Part 1 offense categories)."))
+        raise bad("offense", _("offense filters do not apply here (arrests and cases are not "
+                               "Part 1 offense categories)."))
+    check_filters(spec, choices)
+    # the page's parser, strict: after check_filters it has nothing left to refuse
     f, _notices = parse(request.args.to_dict(flat=False), choices, strict=True, extra=spec.names)
     return f, state
+
+
+def check_filters(spec: Endpoint, choices: Choices) -> None:
+    """Refuse, in the API's words, what ``app.urlstate.parse`` would refuse in a page's words: an
+    unknown parameter, a repeated or malformed date, a range that ends before it starts, a value
+    that does not exist, a list longer than the number of values that exist (a list of 400,000
+    neighborhoods is refused at once, not looked up value by value)."""
+    args = request.args
+    allowed = set(FILTER_PARAMS) | set(SITE_PARAM_NAMES) | set(spec.names)
+    for key in args.keys():
+        if key not in allowed:
+            raise bad(key, _("“{name}” is not a parameter of {path}.").format(name=short(key), path=spec.url),
+                      args.get(key))
+    for name in MULTI_FIELDS:
+        given, exist = args.getlist(name), len(choices.values.get(name, ()))
+        if exist and len(given) > exist:
+            raise bad(name, _("{name} was given {n} times, but only {limit} values exist.").format(
+                name=name, n=len(given), limit=exist), None)
+    lang = args.getlist("lang")
+    if len(lang) > 1:
+        raise bad("lang", _("“{name}” may be given only once.").format(name="lang"))
+    if lang and lang[0] and parse_lang(lang[0]) is None and lang[0] != PSEUDO:
+        raise bad("lang", _("lang=“{value}” is not one of: {choices}.").format(
+            value=short(lang[0]), choices=", ".join(LANGUAGES)))
+    dates: dict[str, date] = {}
+    for name in ("start", "end"):
+        raw = args.getlist(name)
+        if len(raw) > 1:
+            raise bad(name, _("“{name}” may be given only once.").format(name=name))
+        if not raw or raw[0] == "":
+            continue
+        try:
+            dates[name] = date.fromisoformat(raw[0])
+        except ValueError:
+            raise bad(name, _("{name}=“{value}” is not a date: write it YYYY-MM-DD.").format(
+                name=name, value=short(raw[0]))) from None
+        if not EARLIEST <= dates[name] <= LATEST:
+            raise bad(name, _("{name}={value} is outside the dates the API answers for ({first} to {last}).").format(
+                name=name, value=raw[0], first=EARLIEST.isoformat(), last=LATEST.isoformat()))
+    if "start" in dates and "end" in dates and dates["start"] > dates["end"]:
+        raise bad("start", _("start={start} is after end={end}.").format(
+            start=dates["start"].isoformat(), end=dates["end"].isoformat()))
+    for name in MULTI_FIELDS:
+        known = {v.lower() for v in choices.values.get(name, ())}
+        for raw in args.getlist(name):
+            if raw and raw.strip().lower() not in known:
+                raise bad(name, _("{name}=“{value}”: there is no such {noun}.").format(
+                    name=name, value=short(raw), noun=_(FIELD_BY_NAME[name].noun)), raw)
 
 
 def meta(f: Filters, state: dict) -> dict:
@@ -119,19 +219,24 @@ def meta(f: Filters, state: dict) -> dict:
 
 def guard(view: Callable) -> Callable:
     """Bad input is a 400 naming the parameter, and so is a request too broad to answer (the same
-    request would always fail: narrow it); a database problem a 503; never a traceback."""
+    request would always fail: narrow it); a database problem a 503; never a traceback. Anything
+    else raised in a view reaches ``unexpected`` (the blueprint's handler)."""
     @wraps(view)
     def wrapped(*args, **kwargs):
         try:
             return view(*args, **kwargs)
+        except ApiError as exc:
+            return error_response(exc.status, exc.message, exc.parameter, exc.value)
         except BadParameter as exc:  # its message is already in the request's language
-            return jsonify({"error": exc.message, "parameter": exc.param}), 400
+            return error_response(400, exc.message, exc.param, request.args.get(exc.param))
         except BadCaseQuery as exc:
-            return jsonify({"error": error_text(exc)}), 400
+            return error_response(400, error_text(exc))
         except RowCapExceeded as exc:
-            return jsonify({"error": error_text(exc)}), 400
+            return error_response(400, error_text(exc))
         except DataError as exc:
-            return jsonify({"error": error_text(exc)}), 503
+            response = error_response(503, error_text(exc))
+            response.headers["Retry-After"] = "60"
+            return response
     return wrapped
 
 
