@@ -7,6 +7,13 @@ loaded data version, which changes only when a load changes what is served, so s
 invalidates every entry at once without any explicit purge (and a load that changes nothing keeps
 them).
 
+No stampede: when many callers miss the same key at once (200 viewers of a shared link just after a
+load), one computes it and the others wait for its result (``_once``): a Redis lock (SET NX PX with
+a token, released by its holder only) when the cache is Redis, so it holds across processes and
+hosts; a per-key thread lock with the in-process cache. The wait is bounded (the statement timeout
+for a query): a holder that died or is slower than that no longer keeps anyone waiting, a waiter
+computes the value itself (never an error). A failing Redis is not asked for a lock either.
+
 A cache that fails (Redis down, or frozen: every call would wait for its socket timeout) is left
 alone for ``PSAD_CACHE_RETRY_S`` seconds (``BreakerRedisCache``): the pages are served uncached
 from the database meanwhile, the failure is logged once, in one line, and one request then tries
@@ -18,12 +25,15 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import random
 import threading
 import time
+import uuid
 from typing import Any, Callable, TypeVar
 
 from flask import g, has_app_context, has_request_context
 from flask_caching import Cache
+from flask_caching.backends import NullCache
 from flask_caching.backends.rediscache import RedisCache
 from sqlalchemy import select
 from sqlalchemy.exc import ProgrammingError
@@ -38,30 +48,36 @@ T = TypeVar("T")
 
 
 class Breaker:
-    """Open for ``retry_s`` seconds after a failure: while open, callers skip the backend. When
-    the time is up, one caller (not every thread at once) tries again."""
+    """Closed while the backend answers. After a failure it is open for ``retry_s`` seconds:
+    callers skip the backend; when the time is up, one caller (not every thread at once) tries it
+    again, and its success closes the breaker, its failure opens it for another ``retry_s``."""
 
     def __init__(self, retry_s: float, name: str = "cache"):
         self.retry_s = retry_s
         self.name = name
         self.open_until = 0.0
-        self.failures = 0  # since the last success, for the log line
+        self.failures = 0  # since the last success: 0 means closed
         self._lock = threading.Lock()
         self._probing = False
 
-    def allow(self) -> bool:
-        now = time.monotonic()
-        if now >= self.open_until:
+    def admit(self) -> bool:
+        """May this caller use the backend now? Yes while it is closed; while it is open, no, except
+        for one caller once the retry window has passed (the probe, which must then report
+        ``failed`` or ``succeeded``)."""
+        if not self.failures:  # closed: the common case takes no lock
             return True
-        return False
-
-    def try_probe(self) -> bool:
-        """After the wait: True for exactly one caller, which tries the backend."""
         with self._lock:
+            if not self.failures:
+                return True
             if self._probing or time.monotonic() < self.open_until:
                 return False
             self._probing = True
             return True
+
+    @property
+    def failing(self) -> bool:
+        """The last call failed and no call has succeeded since (nothing is claimed)."""
+        return self.failures > 0
 
     def failed(self, exc: BaseException) -> None:
         with self._lock:
@@ -93,6 +109,11 @@ def _miss(name: str, args: tuple) -> Any:
 
 
 
+# Delete the lock only if it still holds this caller's token: a holder that outlived its lock must
+# not release the lock another caller took since.
+UNLOCK = """if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end"""
+
+
 class BreakerRedisCache(RedisCache):
     """flask-caching's RedisCache behind a ``Breaker``: a failed call answers as a miss (nothing
     raised, nothing logged by flask-caching per call), and Redis is not called again until the
@@ -104,19 +125,39 @@ class BreakerRedisCache(RedisCache):
     def factory(cls, app, config, args, kwargs):
         instance = super().factory(app, config, args, kwargs)
         instance.breaker = Breaker(float(config.get("PSAD_CACHE_RETRY_S", cls.retry_s)), "Redis cache")
+        instance._unlock = None
         return instance
 
-    def _guarded(self, name: str, *args: Any, **kwargs: Any):
+    def _call(self, call: Callable[[], Any], fallback: Any) -> Any:
         breaker: Breaker = self.breaker
-        if not breaker.allow() and not breaker.try_probe():
-            return _miss(name, args)
+        if not breaker.admit():
+            return fallback
         try:
-            value = getattr(super(), name)(*args, **kwargs)
+            value = call()
         except Exception as exc:  # redis ConnectionError, TimeoutError, a frozen server …
             breaker.failed(exc)
-            return _miss(name, args)
+            return fallback
         breaker.succeeded()
         return value
+
+    def _guarded(self, name: str, *args: Any, **kwargs: Any):
+        parent = super()
+        return self._call(lambda: getattr(parent, name)(*args, **kwargs), _miss(name, args))
+
+    # The per-key lock of ``cached_query`` (SET NX PX with a token; released by its holder only).
+    def lock(self, key: str, token: str, ms: int) -> bool | None:
+        """Take ``key``'s lock for ``ms`` milliseconds: True (this caller holds it), False
+        (another does), None (Redis is failing: the caller goes on without a lock)."""
+        return self._call(lambda: bool(self._write_client.set(self._lock_key(key), token, nx=True, px=ms)), None)
+
+    def unlock(self, key: str, token: str) -> None:
+        """Release ``key``'s lock if this caller still holds it (after expiry another may)."""
+        if self._unlock is None:
+            self._unlock = self._write_client.register_script(UNLOCK)
+        self._call(lambda: self._unlock(keys=[self._lock_key(key)], args=[token]), None)
+
+    def _lock_key(self, key: str) -> str:
+        return f"{self.key_prefix}lock:{key}"
 
     def get(self, key): return self._guarded("get", key)  # noqa: E704
     def get_many(self, *keys): return self._guarded("get_many", *keys)  # noqa: E704
@@ -141,7 +182,9 @@ def cache_config(redis_url: str, timeout: int, kind: str | None = None, retry_s:
             "CACHE_DEFAULT_TIMEOUT": timeout,
             "CACHE_KEY_PREFIX": "psad:",
             # a frozen Redis costs one request 0.25 s per retry window, not every call 0.5 s
-            "CACHE_OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+            # redis-py 8 raises past 100 connections in a pool, which the breaker would take for an
+            # outage: a crowd on a threaded server (or the stampede tests' 150 threads) has more
+            "CACHE_OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25, "max_connections": 1024},
             "PSAD_CACHE_RETRY_S": retry_s,
         }
     return {"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": timeout, "CACHE_THRESHOLD": 5000}
@@ -180,38 +223,135 @@ def _read_version(db: Database) -> int:
         return 0
 
 
+# --- one computation per key (no stampede) -------------------------------------------------------
+
+LOCKING = True  # False: every caller that misses computes (bench/bench_stampede.py compares the two)
+LOCK_WAIT_S = 10.0  # cached_value's bound (cached_query's is its database's statement timeout)
+
+
+class _ThreadLocks:
+    """One lock per key, for the in-process cache: created when a caller first waits on the key,
+    dropped when the last one leaves."""
+
+    def __init__(self):
+        self._guard = threading.Lock()
+        self._locks: dict[tuple[int, str], list] = {}  # (backend, key) -> [lock, callers]
+
+    def run(self, backend: Any, key: str, wait_s: float, make: Callable[[], T]) -> T:
+        k = (id(backend), key)
+        with self._guard:
+            entry = self._locks.setdefault(k, [threading.Lock(), 0])
+            entry[1] += 1
+        lock = entry[0]
+        try:
+            if not lock.acquire(timeout=wait_s):  # the holder is slower than the bound: make it too
+                return _make_and_store(key, make)
+            try:
+                hit = _get(key)  # made by the holder this caller waited for
+                return hit if hit is not None else _make_and_store(key, make)
+            finally:
+                lock.release()
+        finally:
+            with self._guard:
+                entry[1] -= 1
+                if not entry[1]:
+                    del self._locks[k]
+
+
+_THREAD_LOCKS = _ThreadLocks()
+
+
+def _redis_once(backend: BreakerRedisCache, key: str, wait_s: float, make: Callable[[], T]) -> T:
+    """The lock is a Redis key (SET NX PX) so it holds across processes and hosts. It expires after
+    ``wait_s``: a holder that died or is slower than that no longer keeps anyone waiting, one of
+    the waiters takes the lock and makes the value. The others poll for the value (a few ms at
+    first, then up to 0.1 s apart) until it is there, the lock is free (they take it and re-check)
+    or twice the bound has passed (the lock they found expired, and so did its successor's: they
+    make it themselves)."""
+    token = uuid.uuid4().hex
+    ms = max(1, int(wait_s * 1000))
+    deadline = time.monotonic() + 2 * wait_s
+    delay = 0.005
+    while True:
+        held = backend.lock(key, token, ms)
+        if held is None:  # Redis is failing: no lock, no wait
+            return _make_and_store(key, make)
+        if held:
+            try:
+                hit = _get(key)  # made by a holder before us
+                return hit if hit is not None else _make_and_store(key, make)
+            finally:
+                backend.unlock(key, token)
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return _make_and_store(key, make)
+        time.sleep(min(left, delay * random.uniform(0.8, 1.2)))
+        delay = min(delay * 1.6, 0.1)
+        hit = _get(key)
+        if hit is not None:
+            return hit
+
+
+def _get(key: str) -> Any:
+    try:
+        return cache.get(key)
+    except Exception as exc:  # a backend without a breaker: serve without it
+        log.warning("cache get failed for %s: %s", key, exc)
+        return None
+
+
+def _make_and_store(key: str, make: Callable[[], T]) -> T:
+    value = make()
+    try:
+        cache.set(key, value)
+    except Exception as exc:
+        log.warning("cache set failed for %s: %s", key, exc)
+    return value
+
+
+def _once(key: str, wait_s: float, make: Callable[[], T]) -> T:
+    """The cached value of ``key``, made by ``make`` on a miss, by one caller at a time: the others
+    wait for its result (at most ``wait_s``, then make it themselves; never an error)."""
+    hit = _get(key)
+    if hit is not None:
+        return hit
+    backend = cache.cache
+    if not LOCKING or isinstance(backend, NullCache):  # a NullCache keeps nothing to wait for
+        return _make_and_store(key, make)
+    if isinstance(backend, BreakerRedisCache):
+        return _redis_once(backend, key, wait_s, make)
+    return _THREAD_LOCKS.run(backend, key, wait_s, make)
+
+
+def _caching_id(arg: Any) -> str:
+    ident = getattr(arg, "__caching_id__", None)
+    return ident() if callable(ident) else repr(arg)
+
+
 def cached_query(fn):
-    """Memoize ``fn(db, version, *args)``, exposed as ``fn(db, *args)``."""
-    memo = cache.memoize()(fn)
+    """Memoize ``fn(db, version, *args)``, exposed as ``fn(db, *args)``. On a miss one caller runs
+    it while the others asking for the same key wait for its result (``_once``), at most the
+    database's statement timeout."""
+    name = f"q:{fn.__module__}.{fn.__qualname__}"
 
     @functools.wraps(fn)
     def wrapper(db: Database, *args):
+        version = data_version(db)
         if not has_app_context():  # the command line: no app, nothing to share a cache with
-            return fn(db, data_version(db), *args)
-        return memo(db, data_version(db), *args)
+            return fn(db, version, *args)
+        ident = "|".join(_caching_id(a) for a in (db, version, *args))
+        key = f"{name}:{hashlib.sha256(ident.encode()).hexdigest()}"
+        return _once(key, db.statement_timeout_ms / 1000, lambda: fn(db, version, *args))
 
     wrapper.uncached = lambda db, *args: fn(db, data_version(db), *args)
     return wrapper
 
 
-def cached_value(name: str, key: tuple, make: Callable[[], T]) -> T:
+def cached_value(name: str, key: tuple, make: Callable[[], T], wait_s: float = LOCK_WAIT_S) -> T:
     """A value derived from cached query results by pure code (a drawn map, say), kept in the same
     cache under ``name`` and ``key``. ``key`` must hold everything the value depends on, the data
-    version among them, so a load invalidates it like the queries. Outside an app, or when the
-    cache backend fails, the value is simply made."""
+    version among them, so a load invalidates it like the queries. Made once however many ask at
+    the same time (``_once``); outside an app, or when the cache backend fails, simply made."""
     if not has_app_context():
         return make()
-    k = f"{name}:{hashlib.sha1(repr(key).encode()).hexdigest()}"
-    try:
-        hit = cache.get(k)
-    except Exception as exc:  # the backend is down: serve without it, as cached_query does
-        log.warning("cache get failed for %s: %s", name, exc)
-        return make()
-    if hit is not None:
-        return hit
-    value = make()
-    try:
-        cache.set(k, value)
-    except Exception as exc:
-        log.warning("cache set failed for %s: %s", name, exc)
-    return value
+    return _once(f"{name}:{hashlib.sha1(repr(key).encode()).hexdigest()}", wait_s, make)

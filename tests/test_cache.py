@@ -107,3 +107,25 @@ def test_a_restarted_server_costs_no_failed_request(make_database):
     assert db.execute(text("SELECT 2")).scalar() == 2
     db.dispose()
     other.dispose()
+
+
+def test_an_open_breaker_lets_one_caller_probe_after_the_window():
+    """``Breaker.admit`` is the one question: may this caller use the backend now? Closed: everyone.
+    Open: no one, until the window has passed; then exactly one caller (the probe) until it
+    reports back."""
+    import time
+
+    from data_access.cache import Breaker
+
+    breaker = Breaker(0.05, "test cache")
+    assert [breaker.admit() for _ in range(3)] == [True] * 3
+    breaker.failed(ConnectionError("refused"))
+    assert [breaker.admit() for _ in range(3)] == [False] * 3
+    time.sleep(0.06)
+    assert [breaker.admit() for _ in range(3)] == [True, False, False]  # one probe, not every thread
+    breaker.failed(ConnectionError("still refused"))
+    assert breaker.admit() is False
+    time.sleep(0.06)
+    assert breaker.admit() is True
+    breaker.succeeded()
+    assert [breaker.admit() for _ in range(3)] == [True] * 3 and not breaker.failing
