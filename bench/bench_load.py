@@ -604,6 +604,8 @@ def main() -> int:
     if args.scenario in ("B", "all"):
         scenarios.append(Scenario("B", link_b, args.viewers or 800, "first"))
 
+    # `timeout`, Ctrl+C or a kill: the finally below still stops the servers, Redis and worktrees
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     tmp = Path(tempfile.mkdtemp(prefix="psad_bench_load_"))
     redis_proc, trees, servers = None, [], []
     try:
