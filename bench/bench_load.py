@@ -318,12 +318,18 @@ class NetLog:
                     r["end"], r["failed"] = p["timestamp"], p.get("errorText", "failed")
                     self.last_event = time.time()
 
-    def wait_idle(self, quiet: float = 2.0, minimum: float = 3.0, timeout: float = 120) -> None:
+    def wait_idle(self, quiet: float = 2.0, minimum: float = 3.0, timeout: float = 120, stall: float = 20) -> None:
         t0 = time.time()
         while time.time() - t0 < timeout:
             time.sleep(0.25)
             self.drain()
             pending = [r for r in self.reqs.values() if r["end"] is None]
+            if pending and time.time() - self.last_event >= stall:
+                # nothing moved for a long while: a request the browser dropped without telling
+                print(f"    (left out of the flow, never finished: {', '.join(r['url'] for r in pending)})")
+                for r in pending:
+                    del self.reqs[r["id"]]
+                pending = []
             if not pending and time.time() - t0 >= minimum and time.time() - self.last_event >= quiet:
                 return
         raise SystemExit("bench_load: the page never settled in the recording browser (requests still pending)")
