@@ -46,7 +46,9 @@ gunicorn.http.wsgi.SERVER = "psad"  # the Server header names no software versio
 _settings = Settings.from_env()
 
 header_timeout = 10.0  # seconds for a request's headers and small body to arrive
-max_header_bytes = 64 * 1024  # a request line and headers together (nginx's default is 4 x 8 KiB)
+# a request line and headers together: a link may carry a query string of up to 32 KiB (the app
+# answers a longer one with 414 and a sentence: app.serving.MAX_QUERY_BYTES), and so may its Referer
+max_header_bytes = 96 * 1024
 max_buffered_body = 64 * 1024  # a body up to this size is read in the event loop too (callbacks: a few KB)
 
 bind = f"{_settings.host}:{_settings.port}"
@@ -56,9 +58,9 @@ worker_connections = 1000  # per worker: slow clients wait in the event loop, ea
 timeout = 30  # a worker that stops notifying the master this long is restarted
 graceful_timeout = 20  # SIGTERM / SIGHUP: requests in flight get this long to finish
 keepalive = 5  # seconds an idle kept-alive connection stays open (the proxy's pool reuses them)
-limit_request_line = 8190  # a page link with many filter values is long; 8190 is gunicorn's most
+limit_request_line = 0  # no line limit of gunicorn's own (its most is 8 KiB): max_header_bytes bounds it
 limit_request_fields = 50
-limit_request_field_size = 8190  # the Referer header carries such a link too
+limit_request_field_size = 34 * 1024  # a Referer holds such a link (0 would mean 8 KiB here)
 accesslog = "-"
 errorlog = "-"
 preload_app = True

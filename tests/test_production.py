@@ -53,6 +53,7 @@ def test_production_server_serves_the_first_crowd_and_stops_gracefully(demo_url)
         assert all(enc == "gzip" for _, enc, _ in pages)
         assert _get(f"{base}/api/v1/health")[0] == 200
         _keep_alive_and_split_requests(port)
+        _long_links(base)
     finally:
         proc.send_signal(signal.SIGTERM)
         out, _ = proc.communicate(timeout=40)
@@ -85,6 +86,22 @@ def _keep_alive_and_split_requests(port: int) -> None:
             s.sendall(piece)
             time.sleep(0.3)
         assert _read_all(s).startswith(b"HTTP/1.1 400 ")
+
+
+def _long_links(base: str) -> None:
+    """A link with many filter values (about 10 KiB with every value chosen) reaches the app, and
+    the app, not gunicorn's 4 KiB line limit, refuses a query string over 32 KiB with its 414."""
+    import urllib.error
+
+    long = "&".join(f"neighborhood=Area+{i:05d}" for i in range(800))  # 20 KiB
+    req = urllib.request.Request(f"{base}/?{long}", headers={"Referer": f"{base}/?{long}"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        assert r.status == 200
+    try:
+        urllib.request.urlopen(f"{base}/api/v1/health?{long}&{long}", timeout=30)
+        raise AssertionError("a 40 KiB query string was served")
+    except urllib.error.HTTPError as e:
+        assert e.code == 414 and b"too long" in e.read()
 
 
 def _read_all(s: socket.socket) -> bytes:
