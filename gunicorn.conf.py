@@ -20,8 +20,9 @@
   forked: Dash registers its JavaScript bundles on its first request, and under threads the first
   concurrent requests after a (re)start raced that registration and got HTTP 500 for the bundles
   (plotly/dash#3971). Warming touches no database (the engine is disposed before the fork).
-* Access log and errors to stdout/stderr; ``kill -HUP <master>`` starts new workers and stops the
-  old ones gracefully (deploy/psad.service's reload).
+* Access log (no query strings) and errors to stdout/stderr (journald under deploy/psad.service).
+  ``kill -HUP <master>`` starts new workers and stops the old ones gracefully; the app is
+  preloaded in the master, so new code or settings need a restart.
 
 Put a reverse proxy (nginx, Caddy: deploy/) in front for TLS and its own timeouts; the app
 compresses its own responses and sends cache headers, so the proxy only passes requests on (or
@@ -62,6 +63,10 @@ limit_request_line = 0  # no line limit of gunicorn's own (its most is 8 KiB): m
 limit_request_fields = 50
 limit_request_field_size = 34 * 1024  # a Referer holds such a link (0 would mean 8 KiB here)
 accesslog = "-"
+# One line per request: the peer (the proxy, behind one), time, method, path WITHOUT the query
+# string (filters, and a lookup's charge text a reader typed), status, bytes, milliseconds. No
+# Referer (it holds the page's query string) and no user agent.
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"
 preload_app = True
 

@@ -60,6 +60,9 @@ def test_production_server_serves_the_first_crowd_and_stops_gracefully(demo_url)
     log = out.decode(errors="replace")
     assert proc.returncode == 0, log[-2000:]
     assert "HeaderTimeoutWorker" in log and "Traceback" not in log
+    # the access log: one line per request, the path without its query string (filters, typed text)
+    assert re.search(r'"GET /api/v1/health HTTP/1.1" 200 \d+ \d+ms', log), log[-2000:]
+    assert "neighborhood=" not in log and "start=2025" not in log
 
 
 def _keep_alive_and_split_requests(port: int) -> None:

@@ -1,0 +1,65 @@
+"""The deployment files in deploy/: nginx accepts the site configuration (``nginx -t``), whose
+limits agree with the app's, and the systemd unit runs the production command."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from app.settings import PROJECT_ROOT, Settings
+
+DEPLOY = PROJECT_ROOT / "deploy"
+
+
+def test_nginx_accepts_the_site_configuration(tmp_path):
+    nginx = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
+    if not nginx:
+        pytest.skip("nginx is not installed (apt-get install nginx-light)")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=test",
+                    "-keyout", str(tmp_path / "key.pem"), "-out", str(tmp_path / "cert.pem")],
+                   check=True, capture_output=True)
+    site = (DEPLOY / "nginx-psad.conf").read_text()
+    site = (site.replace("/etc/letsencrypt/live/dashboard.example.org/fullchain.pem", str(tmp_path / "cert.pem"))
+                .replace("/etc/letsencrypt/live/dashboard.example.org/privkey.pem", str(tmp_path / "key.pem"))
+                .replace("/var/cache/nginx/psad", str(tmp_path / "cache"))
+                .replace("/var/log/nginx/", str(tmp_path) + "/"))
+    (tmp_path / "psad.conf").write_text(site)
+    (tmp_path / "nginx.conf").write_text(f"""
+pid {tmp_path}/nginx.pid;
+error_log {tmp_path}/error.log;
+events {{}}
+http {{
+    access_log off;
+    client_body_temp_path {tmp_path}/body;
+    proxy_temp_path {tmp_path}/proxy;
+    include {tmp_path}/psad.conf;
+}}
+""")
+    run = subprocess.run([nginx, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "[warn]" not in run.stderr, run.stderr
+
+
+def test_proxy_limits_agree_with_the_app():
+    defaults = Settings.from_env({})
+    site = (DEPLOY / "nginx-psad.conf").read_text()
+    caddy = (DEPLOY / "Caddyfile").read_text()
+    body_kb = int(re.search(r"client_max_body_size (\d+)k;", site).group(1))
+    assert body_kb == defaults.max_request_kb
+    assert re.search(r"max_size (\d+)MB", caddy).group(1) == str(defaults.max_request_kb // 1024)
+    # a request line of 32 KiB (the app's own query limit, app.serving.MAX_QUERY_BYTES) fits
+    from app.serving import MAX_QUERY_BYTES
+
+    assert int(re.search(r"large_client_header_buffers \d+ (\d+)k;", site).group(1)) * 1024 > MAX_QUERY_BYTES
+    assert "gzip off;" in site and "\n    encode" not in caddy  # the app compresses
+
+
+def test_systemd_unit_runs_the_production_server_and_reloads_gracefully():
+    unit = (DEPLOY / "psad.service").read_text()
+    assert re.search(r"^ExecStart=\S+/psad serve --production$", unit, re.M)
+    assert "ExecReload=/bin/kill -s HUP $MAINPID" in unit
+    assert "KillMode=mixed" in unit
