@@ -332,7 +332,12 @@ class NetLog:
                 pending = []
             if not pending and time.time() - t0 >= minimum and time.time() - self.last_event >= quiet:
                 return
-        raise SystemExit("bench_load: the page never settled in the recording browser (requests still pending)")
+        names: dict[str, int] = {}
+        for r in self.reqs.values():
+            key = f"{r['method']} {urlsplit(r['url']).path}"
+            names[key] = names.get(key, 0) + 1
+        raise SystemExit(f"bench_load: the page never settled in the recording browser within {timeout:.0f} s "
+                         f"(still sending: {names}; a callback loop?)")
 
     def body(self, r: dict) -> str | None:
         if r["post"] is not None:
