@@ -54,12 +54,14 @@ def test_production_server_serves_the_first_crowd_and_stops_gracefully(demo_url)
         assert _get(f"{base}/api/v1/health")[0] == 200
         _keep_alive_and_split_requests(port)
         _long_links(base)
+        _graceful_reload(proc, base)
     finally:
         proc.send_signal(signal.SIGTERM)
         out, _ = proc.communicate(timeout=40)
     log = out.decode(errors="replace")
     assert proc.returncode == 0, log[-2000:]
     assert "HeaderTimeoutWorker" in log and "Traceback" not in log
+    assert "Hang up: Master" in log  # the reload happened
     # the access log: one line per request, the path without its query string (filters, typed text)
     assert re.search(r'"GET /api/v1/health HTTP/1.1" 200 \d+ \d+ms', log), log[-2000:]
     assert "neighborhood=" not in log and "start=2025" not in log
@@ -105,6 +107,23 @@ def _long_links(base: str) -> None:
         raise AssertionError("a 40 KiB query string was served")
     except urllib.error.HTTPError as e:
         assert e.code == 414 and b"too long" in e.read()
+
+
+def _graceful_reload(proc: subprocess.Popen, base: str) -> None:
+    """SIGHUP (deploy/psad.service's reload): new workers replace the old ones while requests keep
+    being answered (``psad serve --production`` execs gunicorn, so the process is its master)."""
+    import urllib.error
+
+    proc.send_signal(signal.SIGHUP)
+    deadline = time.monotonic() + 15
+    answered = 0
+    while time.monotonic() < deadline and answered < 20:
+        try:
+            answered += _get(f"{base}/api/v1/health")[0] == 200
+        except urllib.error.URLError as e:
+            raise AssertionError(f"a request failed during the reload: {e}") from e
+        time.sleep(0.25)
+    assert answered == 20
 
 
 def _read_all(s: socket.socket) -> bytes:
