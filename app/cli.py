@@ -14,11 +14,16 @@ from app.settings import PROJECT_ROOT, Settings
 
 
 def _database(settings: Settings):
+    """The primary, for reads too: loads, migrations and the load log write there, and what a
+    command reads before and after (is demo data served, which loads are still running) must not
+    come from a replica that has not caught up. ``DATABASE_READ_URL`` is for the servers."""
+    from dataclasses import replace
+
     from data_access.db import Database
     from data_access.embedded import resolve_database_url
 
-    return Database(resolve_database_url(settings.database_url, settings.data_dir),
-                    settings.statement_timeout_ms, settings.row_cap)
+    return Database.from_settings(replace(settings, database_read_url="", database_url=resolve_database_url(
+        settings.database_url, settings.data_dir)))
 
 
 def warm_shared_cache(settings: Settings) -> None:
@@ -28,12 +33,15 @@ def warm_shared_cache(settings: Settings) -> None:
     failure here is reported in one line and leaves the load (and the exit code) as they are."""
     if not settings.redis_url or not settings.warm_decks:
         return
+    from dataclasses import replace
+
     from app.factory import create_app, resolved_settings
     from callbacks.present import claim_warm, warm_decks
     from data_access import status
 
     try:
-        app = create_app(resolved_settings(settings))
+        # from the primary: the load just committed there, and a replica may not have it yet
+        app = create_app(resolved_settings(replace(settings, database_read_url="")))
         db = app.server.extensions["psad"].db
         with app.server.app_context():
             version = status.state(db)["version"]

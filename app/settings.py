@@ -30,6 +30,25 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DATABASE_URL", "database_url", "", str,
             "PostgreSQL URL (`postgresql://user:pass@host:5432/db`). Empty: start and reuse the "
             "embedded PostgreSQL under `PSAD_DATA_DIR`."),
+    Setting("DATABASE_READ_URL", "database_read_url", "", str,
+            "PostgreSQL URL of a streaming replica of `DATABASE_URL` that the pages and the API read "
+            "from (one server, not a balancer over several); loads, migrations and the load log "
+            "still write to `DATABASE_URL`. Empty: everything reads from `DATABASE_URL`."),
+    Setting("PSAD_DB_CONNECT_TIMEOUT_S", "db_connect_timeout_s", 2, int,
+            "Seconds a new database connection may take before the request is told the database "
+            "is not reachable (HTTP 503).", limits=(2, 60)),
+    Setting("PSAD_DB_CHECK_S", "db_check_s", 1.0, float,
+            "Seconds a query may go unanswered before the app checks its server with a new "
+            "connection; a server that does not answer that either (frozen, or cut off) has the "
+            "query abandoned and the request told the database is not reachable, since the "
+            "server's own statement timeout cannot fire then.", limits=(0.1, 60.0)),
+    Setting("PSAD_DB_POOL_TIMEOUT_S", "db_pool_timeout_s", 5.0, float,
+            "Seconds a query may wait for a free pooled connection (10 per database server and "
+            "process) before the request is told the database is not reachable.", limits=(0.1, 300.0)),
+    Setting("PSAD_DB_RETRY_S", "db_retry_s", 2.0, float,
+            "After the database did not answer in time, seconds requests are told at once that it "
+            "is not reachable before one request tries it again; the outage is logged once.",
+            limits=(0.1, 600.0)),
     Setting("PSAD_DATA_DIR", "data_dir", str(PROJECT_ROOT / ".psad"), str,
             "Where the embedded PostgreSQL keeps its data directory (git-ignored)."),
     Setting("REDIS_URL", "redis_url", "", str,
@@ -139,6 +158,13 @@ def check(settings: "Settings") -> None:
                 bounds = (f"from {low} to {high}" if high is not None and low is not None
                           else f"at least {low}" if low is not None else f"at most {high}")
                 raise SystemExit(f"Setting {s.name}={value!r} is out of range: use a value {bounds}.")
+    url = settings.database_read_url
+    if url and not url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
+        raise SystemExit("Setting DATABASE_READ_URL must be a PostgreSQL URL (postgresql://user@host:5432/db), "
+                         f"not {url.split(':', 1)[0]}://….")
+    if settings.database_read_url and not settings.database_url:
+        raise SystemExit("Setting DATABASE_READ_URL needs DATABASE_URL: the primary that loads write to "
+                         "(the embedded server has no replica).")
     try:
         date.fromisoformat(settings.ingest_min_date)
     except ValueError:
@@ -178,6 +204,11 @@ class Settings:
     map_min_population: int = 500
     cvi_radius_m: int = 400
     warm_decks: bool = True
+    database_read_url: str = ""
+    db_connect_timeout_s: int = 2
+    db_check_s: float = 1.0
+    db_pool_timeout_s: float = 5.0
+    db_retry_s: float = 2.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":

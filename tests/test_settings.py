@@ -34,6 +34,10 @@ def test_a_bad_setting_stops_the_start_with_a_sentence_naming_it():
         ("PSAD_ROW_CAP", "lots"): "PSAD_ROW_CAP='lots' is not valid: use a whole number.",
         ("PSAD_DEBUG", "maybe"): "PSAD_DEBUG='maybe' is not valid: use on or off.",
         ("PSAD_INGEST_MIN_DATE", "yesterday"): "PSAD_INGEST_MIN_DATE='yesterday' is not a date",
+        ("PSAD_DB_CONNECT_TIMEOUT_S", "1"): "PSAD_DB_CONNECT_TIMEOUT_S=1 is out of range: use a value from 2 to 60.",
+        ("PSAD_DB_CHECK_S", "0"): "PSAD_DB_CHECK_S=0.0 is out of range",
+        ("PSAD_DB_POOL_TIMEOUT_S", "-5"): "PSAD_DB_POOL_TIMEOUT_S=-5.0 is out of range",
+        ("PSAD_DB_RETRY_S", "soon"): "PSAD_DB_RETRY_S='soon' is not valid: use a number.",
     }
     for (name, raw), words in cases.items():
         with pytest.raises(SystemExit) as stop:
@@ -42,6 +46,20 @@ def test_a_bad_setting_stops_the_start_with_a_sentence_naming_it():
     with pytest.raises(SystemExit, match="PSAD_ROW_CAP=0"):
         Settings.from_env({}, row_cap=0)  # an override (a test's or create_app's config) is checked too
     assert Settings.from_env({"PSAD_DEBUG": "off", "PSAD_PORT": " 8051 "}).port == 8051
+
+
+def test_a_read_url_is_a_postgresql_url_beside_a_primary():
+    import pytest
+
+    primary, replica = "postgresql://postgres@db1:5432/psad", "postgresql://postgres@db2:5432/psad"
+    s = Settings.from_env({"DATABASE_URL": primary, "DATABASE_READ_URL": replica})
+    assert (s.database_url, s.database_read_url) == (primary, replica)
+    assert Settings.from_env({}).database_read_url == ""
+    with pytest.raises(SystemExit, match="DATABASE_READ_URL must be a PostgreSQL URL .* not mysql://"):
+        Settings.from_env({"DATABASE_URL": primary, "DATABASE_READ_URL": "mysql://root:secret@db2/psad"})
+    with pytest.raises(SystemExit) as stop:
+        Settings.from_env({"DATABASE_READ_URL": replica})
+    assert "DATABASE_READ_URL needs DATABASE_URL" in str(stop.value) and "secret" not in str(stop.value)
 
 
 def test_the_psad_command_says_which_setting_is_wrong(tmp_path):
