@@ -68,6 +68,18 @@ accesslog = "-"
 # Referer (it holds the page's query string) and no user agent.
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"
+# The app's own log lines (a refused request, a database or Redis outage and its end, warming) go
+# to stderr beside gunicorn's, with a time and the worker's pid; without this Python dropped the
+# app's INFO lines and printed its warnings bare. Each logger writes once (no propagation).
+logconfig_dict = {
+    "root": {"level": "INFO", "handlers": ["error_console"]},
+    "loggers": {
+        "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False,
+                           "qualname": "gunicorn.error"},
+        "gunicorn.access": {"level": "INFO", "handlers": ["console"], "propagate": False,
+                            "qualname": "gunicorn.access"},
+    },
+}
 preload_app = True
 
 

@@ -65,6 +65,10 @@ def test_production_server_serves_the_first_crowd_and_stops_gracefully(demo_url)
     # the access log: one line per request, the path without its query string (filters, typed text)
     assert re.search(r'"GET /api/v1/health HTTP/1.1" 200 \d+ \d+ms', log), log[-2000:]
     assert "neighborhood=" not in log and "start=2025" not in log
+    # the app's own lines reach the log, once each, with a time (the malformed callback below)
+    assert len(re.findall(r"^\[[-0-9 :+]+\] \[\d+\] \[INFO\] refused a malformed callback request", log, re.M)) == 1, \
+        log[-3000:]
+    assert len(re.findall(r"Listening at: ", log)) == 1
 
 
 def _keep_alive_and_split_requests(port: int) -> None:
