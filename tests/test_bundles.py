@@ -1,0 +1,195 @@
+"""What the browser downloads (issue 12, bytes), in real Chromium: no page asks for Dash's full
+plotly.min.js (4.8 MB): every chart is drawn by the vendored partial bundle (app/bundles.py), in
+English and in Spanish, on a first load and after moving to a chart page from one without charts;
+the Map loads no plotly.js at all; a first view of the Summary and of the Map moves less than
+1.5 MB over the wire (the browser's own Resource Timing: bytes received, headers included, with
+its cache emptied first).
+
+One server and one Chromium for the module (``site`` and ``browser``, tests/axe_support.py).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from selenium.webdriver.common.by import By
+
+from app import bundles, ids
+from app.pages import PAGES
+from tests.axe_support import set_viewport, severe_logs, wait_for
+
+pytestmark = pytest.mark.browser
+
+GOAL_BYTES = 1_500_000  # issue 12: a first view under 1.5 MB on the wire
+FULL_PLOTLY = "plotly/package_data/plotly.min.js"
+
+# every request of the page so far: its address and the bytes it took on the wire
+_ENTRIES = """
+return [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]
+  .map(e => ({name: e.name, transfer: e.transferSize || 0, decoded: e.decodedBodySize || 0}));
+"""
+# the charts drawn on the page: their trace types and those plotly.js has no module for
+_GRAPHS = """
+return Array.from(document.querySelectorAll('.js-plotly-plot')).filter(gd => gd._fullData && gd.offsetParent)
+  .map(gd => ({id: gd.parentElement && gd.parentElement.id || gd.id,
+               types: gd._fullData.map(t => t.type),
+               unknown: gd._fullData.filter(t => !t._module).map(t => t.type),
+               locale: gd._context && gd._context.locale,
+               xticks: Array.from(gd.querySelectorAll('.xtick text')).map(t => t.textContent)}));
+"""
+_LOADING = "return document.querySelectorAll('[data-dash-is-loading=\"true\"]').length"
+
+
+@pytest.fixture()
+def driver(browser, site):
+    set_viewport(browser, 412, 823)  # Lighthouse's phone
+    severe_logs(browser)
+    yield browser
+    set_viewport(browser, 1280, 720)
+
+
+def settle(driver, quiet: float = 1.5, timeout: float = 60) -> list[dict]:
+    """Wait until the page has asked for nothing new for ``quiet`` seconds and no callback is
+    pending; its requests."""
+    end = time.time() + timeout
+    seen, since = -1, time.time()
+    while time.time() < end:
+        entries = driver.execute_script(_ENTRIES)
+        if len(entries) != seen or driver.execute_script(_LOADING):
+            seen, since = len(entries), time.time()
+        elif time.time() - since >= quiet:
+            return entries
+        time.sleep(0.25)
+    raise AssertionError(f"the page kept loading for {timeout:.0f} s")
+
+
+def first_view(driver, url: str, *, cold: bool = True) -> list[dict]:
+    """Open ``url`` (with the browser's cache emptied first when ``cold``, as a first visit); its
+    requests (a cached file is listed too, with no bytes)."""
+    driver.get("about:blank")
+    if cold:
+        driver.execute_cdp_cmd("Network.clearBrowserCache", {})
+    driver.get(url)
+    wait_for(lambda: driver.find_elements(By.ID, ids.PAGE_CONTENT), timeout=40, message="the page")
+    return settle(driver)
+
+
+def drawn_graphs(driver) -> list[dict]:
+    return driver.execute_script(_GRAPHS)
+
+
+def plotly_requests(entries: list[dict]) -> list[str]:
+    return [e["name"] for e in entries if "plotly" in e["name"].rsplit("/", 1)[-1]]
+
+
+def test_the_page_loads_the_runtime_not_babels_polyfill_and_no_datatable(demo_url):
+    """The page's own script tags (no browser): the regenerator runtime where @babel/polyfill was
+    (before React and everything that calls it), no dash_table bundle, the Plotly bundle named."""
+    from app import create_app
+
+    page = create_app({"database_url": demo_url}).server.test_client().get("/").get_data(as_text=True)
+    scripts = [line for line in page.splitlines() if "<script src=" in line]
+    assert bundles.REGENERATOR in scripts[0], scripts[:3]
+    assert not [s for s in scripts if "polyfill@" in s or "dash_table" in s]
+    assert f'content="/assets/{bundles.PLOTLY_BUNDLE}?m=' in page
+    assert 'data-load="now"' in page  # the Summary opens with charts
+
+
+def test_the_vendored_bundle_is_the_python_packages_plotly_js():
+    """A plotly upgrade (pip) without the matching partial bundle would mix two versions."""
+    from plotly.offline import get_plotlyjs_version
+
+    path = Path(__file__).resolve().parents[1] / "assets" / bundles.PLOTLY_BUNDLE
+    assert path.exists(), f"{bundles.PLOTLY_BUNDLE} is missing from assets/"
+    assert bundles.PLOTLY_VERSION == get_plotlyjs_version()
+    assert f"v{bundles.PLOTLY_VERSION}" in path.read_text(encoding="utf-8")[:200]
+    assert (path.parent / f"plotly-cartesian-{bundles.PLOTLY_VERSION}.LICENSE.txt").exists()
+
+
+@pytest.mark.parametrize("path", ["/", "/map"])
+def test_a_first_view_moves_less_than_the_goal(driver, site, path):
+    entries = first_view(driver, f"{site.url}{path}")
+    if path == "/":
+        wait_for(lambda: drawn_graphs(driver), timeout=40, message="the Summary's charts")
+        entries = settle(driver)
+    total = sum(e["transfer"] for e in entries)
+    largest = sorted(entries, key=lambda e: -e["transfer"])[:6]
+    detail = "\n".join(f"  {e['transfer']:>10,}  {e['name'][-100:]}" for e in largest)
+    assert total < GOAL_BYTES, f"{path}: {total:,} bytes on the wire in {len(entries)} requests:\n{detail}"
+    raw = [e["name"] for e in entries if e["decoded"] > 20_000 and e["transfer"] > e["decoded"] * 0.6
+           and e["name"].split("?")[0].endswith((".js", ".css"))]
+    assert not raw, f"{path}: scripts or styles sent uncompressed: {raw}"
+
+
+def test_every_page_draws_with_the_partial_bundle_and_never_asks_for_the_full_one(driver, site):
+    full, problems = [], []
+    charted = []
+    for page in PAGES:
+        entries = first_view(driver, f"{site.url}{page.path}", cold=False)
+        requested = plotly_requests(entries)
+        full += [f"{page.path}: {name}" for name in requested if FULL_PLOTLY in name]
+        full += [f"{page.path}: {e['name']}" for e in entries if "polyfill@" in e["name"]]
+        if page.name == "map":
+            assert not requested, f"the Map loaded plotly.js though it draws no chart: {requested}"
+            continue
+        graphs = drawn_graphs(driver)
+        if not graphs:
+            continue
+        charted.append(page.name)
+        version = driver.execute_script("return window.Plotly && window.Plotly.version")
+        if version != bundles.PLOTLY_VERSION:
+            problems.append(f"{page.path}: window.Plotly is {version!r}")
+        for g in graphs:
+            if g["unknown"]:
+                problems.append(f"{page.path} #{g['id']}: trace types the bundle lacks: {g['unknown']}")
+        problems += [f"{page.path}: console: {e['message'][:200]}" for e in severe_logs(driver)]
+    assert not full, "the full plotly.min.js (or babel's polyfill) was requested:\n" + "\n".join(full)
+    assert not problems, "\n".join(problems)
+    assert {"summary", "present"} <= set(charted), f"charts were drawn only on {charted}"
+
+
+def test_spanish_charts_are_drawn_in_plotlys_spanish(driver, site):
+    """The partial bundle has only English built in: the Spanish locale comes from graph_config,
+    and a date axis names its months in Spanish."""
+    first_view(driver, f"{site.url}/?lang=es", cold=False)
+    graphs = wait_for(lambda: [g for g in drawn_graphs(driver) if g["xticks"]], timeout=40, message="charts")
+    assert {g["locale"] for g in graphs} == {"es"}, graphs
+    assert not severe_logs(driver)
+    # a month axis drawn by this plotly.js with the config our charts carry
+    months = driver.execute_script(_MONTH_TICKS, graphs_config(driver))
+    assert months, "no month ticks"
+    assert not {"Jan", "Apr", "Aug"} & set(months), f"English months on a Spanish chart: {months}"
+
+
+_MONTH_TICKS = """
+const gd = document.createElement('div');
+gd.style.width = '400px'; gd.style.height = '200px';
+document.body.appendChild(gd);
+return Plotly.newPlot(gd, [{x: ['2024-01-15', '2024-04-15', '2024-08-15'], y: [1, 2, 3], type: 'bar'}],
+                      {xaxis: {type: 'date', tickformat: '%b', tickvals: ['2024-01-15', '2024-04-15', '2024-08-15']}},
+                      arguments[0])
+  .then(() => { const t = Array.from(gd.querySelectorAll('.xtick text')).map(e => e.textContent);
+                Plotly.purge(gd); gd.remove(); return t; });
+"""
+
+
+def graphs_config(driver) -> dict:
+    """The locale settings of a chart on the page (graph_config's ``locale`` and ``locales``)."""
+    return driver.execute_script(
+        "const gd = Array.from(document.querySelectorAll('.js-plotly-plot')).find(g => g._context && g._context.locales);"
+        "return gd ? {locale: gd._context.locale, locales: gd._context.locales} : {};")
+
+
+def test_a_chart_reached_from_the_map_loads_the_partial_bundle(driver, site):
+    """The Map loads no plotly.js; moving to the Summary from it, dcc.Graph loads it itself, from
+    the address psad_bundles.js gives it (not the renderer's full bundle)."""
+    entries = first_view(driver, f"{site.url}/map")  # cold: nothing of plotly.js in the cache either
+    assert not plotly_requests(entries)
+    driver.find_element(By.ID, ids.nav_id("summary")).click()
+    wait_for(lambda: drawn_graphs(driver), timeout=40, message="the Summary's charts after the Map")
+    requested = plotly_requests(settle(driver))
+    assert requested and all(bundles.PLOTLY_BUNDLE in name for name in requested), requested
+    assert driver.execute_script("return window.Plotly.version") == bundles.PLOTLY_VERSION
+    assert not severe_logs(driver)
