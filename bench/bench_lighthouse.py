@@ -1,7 +1,9 @@
-"""Benchmark: Lighthouse's accessibility score of every page, in English and in Spanish (issue 11).
+"""Benchmark: Lighthouse's accessibility score of every page, in English and in Spanish (issue 11),
+or its performance score and metrics (issue 12, ``--category performance``).
 
     .venv/bin/python bench/bench_lighthouse.py [--database-url URL | --url http://host:port]
         [--pages / /map ...] [--langs en es] [--form-factor mobile|desktop] [--keep DIR]
+        [--category accessibility|performance] [--runs N]
 
 It serves the app with ``psad serve`` on a free 127.0.0.1 port (on ``--database-url``, else
 ``$DATABASE_URL``, else the local ``psad_dev`` demo database), or audits a server already running
@@ -20,6 +22,12 @@ else ``chromium``/``google-chrome`` on the PATH, run headless.
 
 Lighthouse waits for the page's network and CPU to be quiet (a Dash page draws after its
 callbacks answer); the settings below give the callbacks a few seconds.
+
+``--category performance`` runs Lighthouse's own default performance audit (simulated mobile
+throttling: 150 ms RTT, 1.6 Mbit/s, 4x CPU slowdown; or desktop's), ``--runs`` times per page
+(default 3; Lighthouse's advice, as the score moves with the machine's load), and prints the
+median run's score with FCP, LCP, TBT, CLS, Speed Index and the bytes transferred, then the
+largest transfers of that run. The goal (issue 12): 90 or more on the Summary and the Map.
 """
 
 from __future__ import annotations
@@ -45,7 +53,13 @@ CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usag
 
 # Lighthouse's own settings: accessibility only, no simulated slow network or CPU (the score does
 # not depend on them), and time for Dash's callbacks to draw the page before the audit.
-def config(form_factor: str) -> dict:
+def config(form_factor: str, category: str = "accessibility") -> dict:
+    if category == "performance":
+        # Lighthouse's defaults for the form factor (its simulated throttling), nothing changed
+        return {"extends": "lighthouse:default",
+                "settings": {"onlyCategories": ["performance"], "formFactor": form_factor,
+                             "screenEmulation": LIGHTHOUSE_SCREENS[form_factor],
+                             **({} if form_factor == "mobile" else {"throttling": DESKTOP_THROTTLING})}}
     return {
         "extends": "lighthouse:default",
         "settings": {
@@ -65,6 +79,18 @@ SCREENS = {
     "mobile": {"mobile": True, "width": 390, "height": 844, "deviceScaleFactor": 2, "disabled": False},
     "desktop": {"mobile": False, "width": 1400, "height": 900, "deviceScaleFactor": 1, "disabled": False},
 }
+
+
+# Lighthouse's own screens and desktop throttling (lighthouse-core/config/constants.js), for the
+# performance audit: its scores are calibrated on them
+LIGHTHOUSE_SCREENS = {
+    "mobile": {"mobile": True, "width": 412, "height": 823, "deviceScaleFactor": 1.75, "disabled": False},
+    "desktop": {"mobile": False, "width": 1350, "height": 940, "deviceScaleFactor": 1, "disabled": False},
+}
+DESKTOP_THROTTLING = {"rttMs": 40, "throughputKbps": 10240, "cpuSlowdownMultiplier": 1,
+                      "requestLatencyMs": 0, "downloadThroughputKbps": 0, "uploadThroughputKbps": 0}
+METRICS = (("first-contentful-paint", "FCP"), ("largest-contentful-paint", "LCP"),
+           ("total-blocking-time", "TBT"), ("cumulative-layout-shift", "CLS"), ("speed-index", "SI"))
 
 
 def free_port() -> int:
@@ -169,6 +195,89 @@ def run_one(lighthouse: str, url: str, config: Path, chrome: str, out: Path) -> 
             "judged": judged, "error": errors, "final_url": report.get("finalDisplayedUrl") or report.get("finalUrl")}
 
 
+def run_performance(lighthouse: str, url: str, config: Path, chrome: str, out: Path) -> dict:
+    """One performance run: the score, the five metrics (ms; CLS unitless), bytes transferred and
+    the largest transfers."""
+    command = [lighthouse, url, "--quiet", "--output=json", f"--output-path={out}", f"--config-path={config}",
+               f"--chrome-flags={CHROME_FLAGS}"]
+    done = subprocess.run(command, env={**os.environ, "CHROME_PATH": chrome}, capture_output=True, text=True,
+                          timeout=300)
+    if done.returncode != 0 or not out.exists():
+        return {"score": None, "error": (done.stderr or done.stdout).strip()[-600:]}
+    report = json.loads(out.read_text(encoding="utf-8"))
+    score = report["categories"]["performance"]["score"]
+    audits = report["audits"]
+    requests = (audits.get("network-requests", {}).get("details") or {}).get("items") or []
+    return {"score": None if score is None else round(score * 100),
+            "metrics": {short: audits[key].get("numericValue") for key, short in METRICS},
+            "bytes": audits.get("total-byte-weight", {}).get("numericValue"),
+            "requests": len(requests),
+            "largest": sorted(((r.get("transferSize") or 0, r.get("resourceSize") or 0, r["url"]) for r in requests),
+                              reverse=True)[:8],
+            "lcp_element": _lcp_element(audits),
+            "error": report.get("runtimeError", {}).get("message")}
+
+
+def _lcp_element(audits: dict) -> str:
+    for item in (audits.get("largest-contentful-paint-element", {}).get("details") or {}).get("items") or []:
+        for row in item.get("items", [item]):
+            node = row.get("node") or {}
+            if node.get("snippet") or node.get("selector"):
+                return (node.get("selector") or "") + " " + (node.get("snippet") or "")[:80]
+    return ""
+
+
+def performance_main(args, lighthouse: str, chrome: str, work: Path, base: str) -> None:
+    """``--category performance``: ``--runs`` runs per page and language; the median run's figures."""
+    version = subprocess.run([lighthouse, "--version"], capture_output=True, text=True).stdout.strip()
+    print(f"Lighthouse {version}, performance, {args.form_factor} (Lighthouse's default throttling), "
+          f"{args.runs} run(s) a page, {base}", flush=True)
+    rows = []
+    for page in args.pages:
+        for lang in args.langs:
+            name = (page.strip("/") or "summary") + f"-{lang}"
+            runs = []
+            for i in range(args.runs):
+                r = run_performance(lighthouse, f"{base}{page}?lang={lang}", work / "config.json", chrome,
+                                    work / f"{name}-perf-{i + 1}.json")
+                runs.append(r)
+                m = r.get("metrics") or {}
+                print(f"  {page:<14} {lang} run {i + 1}: {r['score'] if r['score'] is not None else '—':>4}  "
+                      + "  ".join(f"{k} {_fmt(k, m.get(k))}" for _, k in METRICS)
+                      + (f"  {r['bytes'] / 1024:,.0f} KiB" if r.get("bytes") else "")
+                      + (f"  ({r['error']})" if r.get("error") else ""), flush=True)
+            scored = sorted((r for r in runs if r["score"] is not None), key=lambda r: r["score"])
+            rows.append((page, lang, scored[len(scored) // 2] if scored else runs[-1],
+                         [r["score"] for r in runs]))
+    print()
+    print("median run per page (score; FCP, LCP, SI in s; TBT in ms; bytes on the wire)")
+    print(f"{'page':<14}{'lang':<5}{'score':>6}  {'runs':<12}" + "".join(f"{k:>8}" for _, k in METRICS)
+          + f"{'KiB':>8}{'reqs':>6}")
+    for page, lang, r, scores in rows:
+        m = r.get("metrics") or {}
+        print(f"{page:<14}{lang:<5}{r['score'] if r['score'] is not None else '—':>6}  "
+              f"{','.join('—' if s is None else str(s) for s in scores):<12}"
+              + "".join(f"{_fmt(k, m.get(k)):>8}" for _, k in METRICS)
+              + f"{(r.get('bytes') or 0) / 1024:>8,.0f}{r.get('requests', 0):>6}")
+    for page, lang, r, _scores in rows:
+        if r.get("largest"):
+            print(f"\n{page} ({lang}): largest transfers (on the wire / decoded bytes)")
+            for sent, size, url in r["largest"]:
+                print(f"  {sent:>10,} {size:>10,}  {url.split('?')[0][-90:]}")
+        if r.get("lcp_element"):
+            print(f"  LCP element: {r['lcp_element']}")
+
+
+def _fmt(metric: str, value) -> str:
+    if value is None:
+        return "—"
+    if metric == "CLS":
+        return f"{value:.3f}"
+    if metric == "TBT":
+        return f"{value:,.0f}"
+    return f"{value / 1000:.1f}"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_DB))
@@ -179,7 +288,14 @@ def main(argv: list[str] | None = None) -> int:
                     help="mobile (390 px, the default) or desktop (1400 px)")
     ap.add_argument("--lighthouse", help="the lighthouse command (default: installed under a cache directory)")
     ap.add_argument("--keep", help="keep the JSON reports in this directory")
+    ap.add_argument("--category", choices=("accessibility", "performance"), default="accessibility",
+                    help="accessibility (issue 11, the default) or performance (issue 12: score and metrics)")
+    ap.add_argument("--runs", type=int, default=3, help="performance runs per page (the median is reported)")
     args = ap.parse_args(argv)
+    if args.category == "performance" and args.pages == list(PAGES):
+        args.pages = ["/", "/map"]  # the issue's two pages, unless others are named
+    if args.category == "performance" and args.langs == list(LANGS):
+        args.langs = ["en"]
 
     chrome = find_chrome()
     if not chrome:
@@ -189,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="psad-lighthouse-"))
     work.mkdir(parents=True, exist_ok=True)
     config_path = work / "config.json"
-    config_path.write_text(json.dumps(config(args.form_factor), indent=2), encoding="utf-8")
+    config_path.write_text(json.dumps(config(args.form_factor, args.category), indent=2), encoding="utf-8")
 
     server = None
     if args.url:
@@ -201,6 +317,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if server:
             server.wait()
+        if args.category == "performance":
+            performance_main(args, lighthouse, chrome, work, base)
+            if args.keep:
+                print(f"\nJSON reports in {work}")
+            else:
+                shutil.rmtree(work, ignore_errors=True)
+            return 0
         version = subprocess.run([lighthouse, "--version"], capture_output=True, text=True).stdout.strip()
         print(f"Lighthouse {version}, accessibility, {args.form_factor}, {base}", flush=True)
         for page in args.pages:
