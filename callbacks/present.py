@@ -7,16 +7,13 @@ adapter as a plain function (the benchmark, the cache warming and the tests call
 
 Cache warming: after a load, ``warm_decks`` computes the default deck citywide and of every police
 and Council district, so each one's first opening is answered from the cache. The server does it
-itself, in a background thread, when a callback first sees a new data version (``DeckWarmer``,
-installed by ``create_app``); with a shared Redis cache the load commands do it too, and a claim in
-the cache (``claim_warm``) lets only one process warm a version.
+itself, in a background thread, when a callback first sees a new data version (a job of
+``app.warming``'s runner, ``install_warmer``); with a shared Redis cache the load commands
+do it too, and a claim in the cache (``claim_warm``) lets only one process warm a version.
 """
 
 from __future__ import annotations
 
-import logging
-import os
-import threading
 import time
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
@@ -37,7 +34,7 @@ from data_access import cases as C
 from data_access import demographics as D
 from data_access import map_queries as MQ
 from data_access import summary as Q
-from data_access.cache import cache, cached_value, data_version, request_versions
+from data_access.cache import cached_value, data_version
 from data_access.concurrent import gather
 from data_access.db import Database
 from data_access.filters import FIELD_BY_NAME, GEO_FIELDS, Filters
@@ -50,7 +47,6 @@ from layouts.common import caption_of, fmt_int, join_words
 MAP_FIELD_ORDER = ("neighborhood", "council_district", "legislative_district", "police_district")
 # Each police and Council district's default deck is warmed after a load (and the city's).
 WARMED_FIELDS = ("police_district", "council_district")
-log = logging.getLogger(__name__)
 
 
 def _names(options: dict) -> dict[str, dict[str, str]]:
@@ -329,96 +325,20 @@ def warm_decks(app) -> WarmReport:
 
 
 def claim_warm(db: Database, version: int, timeout: int | None = None) -> bool:
-    """True for the one process that may warm ``version`` (``cache.add`` is atomic in Redis, so
-    with a shared cache exactly one worker, host or load command gets it; the in-process cache
-    makes it a per-process guard). Raises when the cache backend is down."""
-    return bool(cache.add(f"deck-warm:{db!r}:{version}", f"{os.getpid()}", timeout=timeout))
+    """True for the one process that may warm ``version``: the claim of every warming job
+    (``app.warming.claim``), kept under this name for ``psad``'s load commands."""
+    from app import warming
+
+    return warming.claim(db, version, timeout)
 
 
-class DeckWarmer:
-    """Warms the default decks when this process first sees a data version, in a daemon thread:
-    the request that noticed is answered at once, and a warming failure is logged, once per
-    version, and never reaches a user. ``create_app`` installs it (``install_warmer``) unless the
-    setting is off or the cache is a NullCache; nothing starts until a callback request."""
+def install_warmer(app) -> None:
+    """Warm the default decks whenever the server first sees a new data version: a job of
+    ``app.warming``'s runner (which ``create_app`` installs), unless ``PSAD_WARM_DECKS`` is off."""
+    from app import warming
 
-    def __init__(self, app):
-        self.app = app
-        self.lock = threading.Lock()
-        self.seen: int | None = None  # the last version this process started warming
-        self.thread: threading.Thread | None = None
-        self.last: WarmReport | None = None
-
-    def after_request(self, response):
-        # Only callback requests: the pages' first load and gunicorn's pre-fork warm-up (which must
-        # leave no thread or connection behind) read the version too, and must not start this.
-        try:
-            if request.path.endswith("_dash-update-component"):
-                from app.context import services
-
-                db = services().db
-                version = (request_versions() or {}).get(repr(db))  # what this request read: no query
-                if version:
-                    self.saw(version)
-        except Exception:
-            log.exception("deck warming: could not start")
-        return response
-
-    def saw(self, version: int) -> threading.Thread | None:
-        """Start warming ``version`` unless this process already did (the thread, or None)."""
-        with self.lock:
-            if version == self.seen:
-                return None
-            self.seen = version
-            self.thread = threading.Thread(target=self.run, args=(version,), name=f"psad-warm-{version}",
-                                           daemon=True)
-        self.thread.start()
-        return self.thread
-
-    def run(self, version: int) -> WarmReport | None:
-        from app.context import services
-
-        _audible()
-        try:
-            with self.app.server.app_context():
-                if not claim_warm(services().db, version):
-                    log.info("deck warming: data version %s is warmed by another process", version)
-                    return None
-            self.last = warm_decks(self.app)
-            log.info("deck warming: %d decks for data version %s in %.1f s", self.last.decks, self.last.version,
-                     self.last.seconds)
-            return self.last
-        except Exception:  # logged once per version; decks are then computed when first opened
-            log.warning("deck warming failed for data version %s; decks will be computed when first opened",
-                        version, exc_info=True)
-            return None
-        except BaseException:  # the thread stopped from outside (a server shutting down): just end
-            log.info("deck warming stopped for data version %s", version)
-            return None
-
-
-def _audible() -> None:
-    """The warm's report (how many decks, how long) reaches the server's log: ``psad serve`` and
-    gunicorn configure no Python logging, which would drop an INFO line, so when nothing handles
-    this logger it gets a stderr handler of its own (gunicorn's error log is stderr)."""
-    if not log.hasHandlers():
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("[%(asctime)s] [psad] %(message)s"))
-        log.addHandler(handler)
-        log.setLevel(logging.INFO)
-
-
-def install_warmer(app) -> DeckWarmer | None:
-    """Warm the default decks whenever a callback first sees a new data version (``DeckWarmer``),
-    unless ``PSAD_WARM_DECKS`` is off or the cache keeps nothing (tests' NullCache)."""
-    from flask_caching.backends import NullCache
-
-    server = app.server
-    if not server.extensions["psad"].settings.warm_decks or isinstance(server.extensions["cache"][cache], NullCache):
-        return None
-    warmer = DeckWarmer(app)
-    server.extensions["psad_deck_warmer"] = warmer
-    server.after_request(warmer.after_request)
-    return warmer
+    if app.server.extensions["psad"].settings.warm_decks:
+        warming.register(app.server, "decks", lambda: warm_decks(app).decks)
 
 
 def register(app, page: Page) -> None:
