@@ -63,3 +63,20 @@ def test_systemd_unit_runs_the_production_server_and_reloads_gracefully():
     assert re.search(r"^ExecStart=\S+/psad serve --production$", unit, re.M)
     assert "ExecReload=/bin/kill -s HUP $MAINPID" in unit
     assert "KillMode=mixed" in unit
+
+
+def test_readme_says_how_to_run_it_in_public():
+    """`psad serve` is werkzeug, the development server: the README's production path is
+    `psad serve --production` behind a proxy, with the files this directory holds."""
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Running it in public\n", 1)[1].split("\n## ", 1)[0]
+    assert "`psad serve --production`" in section
+    assert re.search(r"plain `psad serve` is Flask's development server \(werkzeug\)", section)
+    for name in re.findall(r"`(deploy/[^`]+|nginx-psad\.conf|Caddyfile|psad\.service)`", section):
+        assert (DEPLOY / name.removeprefix("deploy/")).exists(), name
+    for header in ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy",
+                   "Permissions-Policy", "PSAD_MAX_REQUEST_KB", "without the query string"):
+        assert header in section, header
+    # linked from the section before it
+    before = readme.split("\n## Real PostgreSQL, Redis and production\n", 1)[1].split("\n## ", 1)[0]
+    assert "*Running it\nin public*" in before or "*Running it in public*" in before
