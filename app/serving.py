@@ -132,7 +132,7 @@ def install_security(app, settings) -> None:
     @server.before_request
     def _gate():
         if request.method == "POST" and request.path.endswith("_dash-update-component"):
-            problem = malformed_callback(request.get_json(silent=True))
+            problem = malformed_callback(request.get_json(silent=True), app.callback_map)
             if problem:
                 log.info("refused a malformed callback request: %s", problem)
                 return jsonify({"error": i18n.gettext("The request was malformed.")}), 400
@@ -191,10 +191,13 @@ def install_security(app, settings) -> None:
         return None
 
 
-def malformed_callback(body) -> str | None:
+def malformed_callback(body, callback_map: dict | None = None) -> str | None:
     """What is wrong with a Dash callback request's JSON body (None if its shape is right): an
     object with ``output`` (text), ``inputs`` and optional ``state`` (lists of objects with an
-    ``id`` and a ``property``). A payload of another shape would fail inside Dash with a traceback."""
+    ``id`` and a ``property``). A payload of another shape would fail inside Dash with a traceback.
+    With ``callback_map`` (the app's callbacks) the body must also fit its callback: a known
+    output, ``outputs`` of the declared count, and one input (and state) entry per declared one,
+    a list for an ``ALL`` pattern and an object otherwise."""
     if not isinstance(body, dict):
         return "the body is not a JSON object"
     if not isinstance(body.get("output"), str):
@@ -208,8 +211,34 @@ def malformed_callback(body) -> str | None:
             for entry in entries:
                 if not isinstance(entry, dict) or "id" not in entry or not isinstance(entry.get("property"), str):
                     return f"an entry of {part} has no id or property"
-    if not isinstance(body.get("changedPropIds", []), list):
-        return "changedPropIds is not a list"
+                if not isinstance(entry["id"], (str, dict)):
+                    return f"an id in {part} is neither text nor an object"
+    changed = body.get("changedPropIds", [])
+    if not isinstance(changed, list) or not all(isinstance(c, str) for c in changed):
+        return "changedPropIds is not a list of text"
+    if callback_map is None:
+        return None
+    callback = callback_map.get(body["output"])
+    if callback is None:
+        return "no callback has this output"
+    multi = body["output"].startswith("..")
+    outputs = body.get("outputs")
+    expected = body["output"][2:-2].count("...") + 1 if multi else 1
+    if outputs is not None or not callback.get("no_output"):
+        listed = outputs if multi else [outputs]
+        if not isinstance(listed, list) or len(listed) != expected or not all(
+                isinstance(o, dict) and isinstance(o.get("id"), (str, dict)) and isinstance(o.get("property"), str)
+                for o in listed):
+            return "outputs do not match the callback"
+    for part in ("inputs", "state"):
+        declared, given = callback.get(part, []), body.get(part, [])
+        if len(given) != len(declared):
+            return f"{part} do not match the callback"
+        for spec, item in zip(declared, given):
+            pattern = isinstance(spec["id"], str) and spec["id"].startswith("{") and '["ALL"]' in spec["id"] \
+                or '["ALLSMALLER"]' in str(spec["id"])
+            if isinstance(item, list) != pattern:
+                return f"{part} do not match the callback"
     return None
 
 

@@ -160,3 +160,19 @@ def test_a_malformed_callback_request_is_a_400_without_a_traceback(web, body, ca
     r = web.post("/_dash-update-component", data=body, content_type="application/json")
     assert r.status_code == 400 and r.get_json() == {"error": "The request was malformed."}
     assert not [rec for rec in caplog.records if rec.exc_info]
+
+
+def test_a_callback_body_that_does_not_fit_its_callback_is_a_400(web, caplog):
+    """Found by the fuzzer (tests/test_fuzz.py): outputs missing or of the wrong count, an unknown
+    output, inputs of the wrong count or a list where one input belongs failed inside Dash (500)."""
+    deps = web.get("/_dash-dependencies").get_json()
+    multi = next(d for d in deps if not d["clientside_function"] and d["output"].startswith(".."))
+    inputs = [{"id": i["id"], "property": i["property"], "value": None} for i in multi["inputs"]]
+    for body in ({"output": multi["output"], "outputs": None, "inputs": inputs, "state": []},
+                 {"output": multi["output"], "outputs": [], "inputs": inputs, "state": []},
+                 {"output": "nope.children", "outputs": {"id": "nope", "property": "children"}, "inputs": []},
+                 {"output": multi["output"], "inputs": inputs + inputs},
+                 {"output": multi["output"], "inputs": [[]] * len(inputs)}):
+        r = web.post("/_dash-update-component", json=body)
+        assert r.status_code == 400 and r.get_json() == {"error": "The request was malformed."}, body
+    assert not [rec for rec in caplog.records if rec.exc_info]
