@@ -60,6 +60,9 @@ def drop(url: str) -> None:
 
 
 def run(fuzz: Fuzz, strategy, send, n: int, rng_seed: int) -> None:
+    if n <= 0:
+        return
+
     @seed(rng_seed)
     @settings(max_examples=n, deadline=None, database=None, phases=[Phase.generate],
               suppress_health_check=list(HealthCheck))
