@@ -154,7 +154,7 @@ def test_slow_header_senders_do_not_stop_the_server_and_are_cut(demo_url):
         log = stop(proc)
     answered = [t for t in result.health_latencies if t != float("inf")]
     assert len(answered) == len(result.health_latencies) >= 8, result
-    assert max(answered) < 2.0, result
+    assert max(answered) < 3.0, result  # unanswered in 5 s before; a few ms on a quiet machine
     # every slow connection was cut once its headers had taken header_timeout, with a 408
     assert len(result.cut_after) == slow, result
     assert all(limit - 0.5 <= t <= limit + 2.5 for t in result.cut_after), result
