@@ -212,8 +212,10 @@ class Database:
                 raise QueryTimeout(str(exc.orig)) from exc
             if _sqlstate(exc) is not None and _sqlstate(exc) not in RETRY_STATES:
                 answered = True
+            elif _connect_timed_out(exc):
+                server.failed(f"no answer to a new connection in {self.timeouts.connect_s} s", unresponsive=True)
             else:
-                server.failed(_first_line(exc.orig), unresponsive=_connect_timed_out(exc))
+                server.failed(_first_line(exc.orig), unresponsive=False)
             raise DataUnavailable(str(exc.orig)) from exc
         except DBAPIError as exc:
             answered = True  # the server said no (a missing table, say): it is up
@@ -432,7 +434,11 @@ class _Watch:
                         log.debug("checking %s failed", server.name, exc_info=True)
                         cause = None
                     if cause:
-                        self._cut(qs, cause)
+                        # every read on it is waiting on a server that did not answer: those sent
+                        # while it was being checked as well
+                        with self._lock:
+                            waiting = [q for q in self._inflight.values() if q.server is server]
+                        self._cut(waiting, cause)
                         continue
                 limit = server.db.statement_timeout_ms / 1000 + t.connect_s + t.check_s
                 self._cut([q for q in qs if now - q.started > limit],

@@ -141,8 +141,10 @@ def replica_of(primary: PgServer, root: Path, name: str = "replica") -> PgServer
 def freeze(server: PgServer) -> None:
     """SIGSTOP the postmaster first (so it starts no new backend), then all it had started: the
     kernel still accepts connections and takes queries, and nothing ever answers."""
-    pids = server.pids()
-    for pid in pids:
+    os.kill(server.pid, signal.SIGSTOP)
+    # listed after the postmaster stopped: a backend forked while the list was read (a client
+    # connecting just then) would otherwise stay awake and answer
+    for pid in server.pids()[1:]:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGSTOP)
     server.frozen = True

@@ -71,6 +71,17 @@ def test_a_frozen_database_answers_503_within_seconds_and_recovers_without_a_res
         assert api.status_code == 503 and seconds < 1
         assert PLAIN in api.get_json()["error"]
 
+        time.sleep(1.1)  # the retry window: now several requests at once, each on its own connection
+        answers = []
+        threads = [threading.Thread(target=lambda q=q: answers.append(timed(lambda: client.get(API + q))))
+                   for q in ("&offense=larceny", "&offense=burglary", "&by=year", "")]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        print("concurrent API requests:", [(r.status_code, round(s, 2)) for s, r in answers])
+        assert len(answers) == 4 and all(r.status_code == 503 and s < 5 for s, r in answers)
+
         time.sleep(1.1)  # this app's retry window: the next request tries the server again, and waits
         seconds, api = timed(lambda: client.get(API + "&offense=shooting"))
         print(f"API request after the retry window: {api.status_code} in {seconds:.2f} s")
