@@ -5,15 +5,17 @@ sharing a Redis cache); the setting turns it off, and a failure never reaches a 
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import uuid
 from datetime import date
 
+import plotly
 import pytest
 from sqlalchemy import event
 
-from app import create_app, ids
+from app import create_app, i18n, ids, warming
 from app.cli import warm_shared_cache
 from app.context import load_choices
 from app.settings import Settings
@@ -22,7 +24,7 @@ from callbacks import present as P
 from data_access import migrate
 from data_access.db import Database
 from data_access.loading import bump_version, load_demo
-from tests.dash_support import payload, post
+from tests.dash_support import post
 
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/14"
 
@@ -60,15 +62,28 @@ def decks(app) -> list:
         return P.default_decks(choices, options)
 
 
-def open_deck(app, client, f, search: str, lang: str | None = None) -> str:
+def open_deck(app, client, f, search: str) -> str:
+    """A viewer opens the deck (the shell's update of the page content for ``/present``): a
+    callback request, which also lets the app notice a new data version."""
     values = {f"{ids.FILTER_STATE}.data": to_query(f), f"{ids.URL}.pathname": "/present", f"{ids.URL}.search": search}
-    if lang:  # as a page in that language sends it (the renderer adds the page's language)
-        r = client.post("/_dash-update-component",
-                        json={**payload(app, f"{ids.PRESENT_DECK}.children", values), "lang": lang})
-    else:
-        r = post(client, app, f"{ids.PRESENT_DECK}.children", values)
+    r = post(client, app, f"{ids.PAGE_CONTENT}.children", values)
     assert r.status_code == 200, r.data[:300]
     return r.get_data(as_text=True)
+
+
+def deck_queries(app, f, search: str, lang: str = "en") -> tuple[str, list[str]]:
+    """The deck a viewer opens (``deck_outputs``, the adapter its callback runs), and the SQL
+    statements it ran other than the data state's read. Called directly, so the count holds the
+    deck's work only, whatever else the page's request does."""
+    server = app.server
+    db = server.extensions["psad"].db
+    seen = statements(db)
+    with server.test_request_context(f"/present{search}"), i18n.use(lang):
+        choices, options, data = load_choices(db)
+        del seen[:]
+        out = P.deck_outputs(db, server.extensions["psad"].settings, f, choices, data, options, search)
+        body = json.dumps(out["deck"].to_plotly_json(), cls=plotly.utils.PlotlyJSONEncoder, ensure_ascii=False)
+    return body, [s for s in seen if "data_state" not in s]
 
 
 def bump(url: str) -> int:
@@ -79,6 +94,14 @@ def bump(url: str) -> int:
     return version
 
 
+def deck_app(config: dict, **kwargs):
+    """An app whose warming runs the decks' job only (the other jobs have their own tests)."""
+    app = create_app(config, **kwargs)
+    jobs = app.server.extensions.get(warming.JOBS, [])
+    jobs[:] = [(name, job) for name, job in jobs if name == "decks"]
+    return app
+
+
 def dispose(*apps) -> None:
     for a in apps:
         a.server.extensions["psad"].db.dispose()
@@ -86,7 +109,7 @@ def dispose(*apps) -> None:
 
 def settle(*apps) -> None:
     for a in apps:
-        w = a.server.extensions.get("psad_deck_warmer")
+        w = a.server.extensions.get(warming.RUNNER)
         if w is not None and w.thread is not None:
             w.thread.join(60)
             assert not w.thread.is_alive()
@@ -111,20 +134,15 @@ def test_every_default_deck_opens_warm_with_no_query_but_the_version(demo_url):
     report = P.warm_decks(app)
     wanted = decks(app)
     assert report.decks == len(wanted) == 1 + 9 + 14  # the city, every police and every Council district
-    db = app.server.extensions["psad"].db
-    seen = statements(db)
-    client = app.server.test_client()
     for f, search in wanted:
-        del seen[:]
-        body = open_deck(app, client, f, search)
+        body, queries = deck_queries(app, f, search)
         assert '"slide-9"' in body
-        assert len(seen) == 1 and "data_state" in seen[0], (search, seen)  # the version read, nothing else
+        assert queries == [], search  # the data state read, nothing else
     # What was warmed holds no words: the same decks in Spanish open as warm, in Spanish.
     for f, search in wanted[:4]:
-        del seen[:]
-        body = open_deck(app, client, f, search, lang="es")
+        body, queries = deck_queries(app, f, search, "es")
         assert "Diapositiva 9 de 9" in body, search
-        assert len(seen) == 1 and "data_state" in seen[0], (search, seen)
+        assert queries == [], search
     dispose(app)
 
 
@@ -133,18 +151,15 @@ def test_shared_cache_one_process_warms_a_version_and_every_process_opens_warm(s
     url = redis_or_skip()
     runs = counting(monkeypatch)
     config = {"database_url": small_url, "redis_url": url, "cache_timeout": 300, "warm_decks": True}
-    workers = [create_app(config), create_app(config)]  # two gunicorn workers (or hosts) on one Redis
+    workers = [deck_app(config), deck_app(config)]  # two gunicorn workers (or hosts) on one Redis
     f, search = decks(workers[0])[3]
     for w in workers:  # each sees the data version on a callback request; one warms it
         open_deck(w, w.server.test_client(), f, search)
     settle(*workers)
     version = runs[0]
     assert runs == [version]
-    seen = statements(workers[1].server.extensions["psad"].db)
     for f, search in decks(workers[1]):
-        del seen[:]
-        open_deck(workers[1], workers[1].server.test_client(), f, search)
-        assert [s for s in seen if "data_state" not in s] == [], search
+        assert deck_queries(workers[1], f, search)[1] == [], search
     # The load commands warm the shared cache too, and skip a version a server already warmed.
     new = bump(small_url)
     env = Settings.from_env({}, database_url=small_url, redis_url=url, cache_timeout=300, warm_decks=True)
@@ -159,10 +174,10 @@ def test_shared_cache_one_process_warms_a_version_and_every_process_opens_warm(s
 
 def test_in_process_cache_warms_each_new_version_once(small_url, monkeypatch, caplog):
     runs = counting(monkeypatch)
-    app = create_app({"database_url": small_url, "redis_url": "", "warm_decks": True})
+    app = deck_app({"database_url": small_url, "redis_url": "", "warm_decks": True})
     client = app.server.test_client()
     f, search = decks(app)[1]
-    caplog.set_level(logging.INFO, logger="callbacks.present")
+    caplog.set_level(logging.INFO, logger="app.warming")
     open_deck(app, client, f, search)
     settle(app)
     open_deck(app, client, f, search)  # the same version: nothing more
@@ -173,7 +188,7 @@ def test_in_process_cache_warms_each_new_version_once(small_url, monkeypatch, ca
     open_deck(app, client, f, search)
     settle(app)
     assert len(runs) == 2 and runs[-1] == new
-    assert sum("deck warming: " in r.getMessage() and " decks for data version " in r.getMessage()
+    assert sum(r.getMessage().startswith("warming decks: ") and " views for data version " in r.getMessage()
                for r in caplog.records) == 2  # how many decks and how long, once per warm
     dispose(app)
 
@@ -185,7 +200,7 @@ def test_no_warming_when_the_setting_is_off_or_the_cache_keeps_nothing(small_url
     off = create_app({"database_url": small_url, "redis_url": "", "warm_decks": False})
     null = create_app({"database_url": small_url}, cache_type="null")  # the test apps of conftest
     for a in (off, null):
-        assert "psad_deck_warmer" not in a.server.extensions
+        assert "decks" not in [name for name, _ in warming.jobs(a.server)]
         f, search = decks(a)[0]
         open_deck(a, a.server.test_client(), f, search)
     assert runs == []
@@ -197,13 +212,14 @@ def test_a_failed_warm_is_logged_once_and_serving_goes_on(small_url, monkeypatch
         raise RuntimeError("database went away " + uuid.uuid4().hex)
 
     monkeypatch.setattr(P, "warm_decks", broken)
-    app = create_app({"database_url": small_url, "redis_url": "", "warm_decks": True})
+    app = deck_app({"database_url": small_url, "redis_url": "", "warm_decks": True})
     client = app.server.test_client()
     f, search = decks(app)[0]
-    caplog.set_level(logging.INFO, logger="callbacks.present")
+    caplog.set_level(logging.INFO, logger="app.warming")
     for _ in range(3):
         assert '"slide-9"' in open_deck(app, client, f, search)
         settle(app)
-    failures = [r for r in caplog.records if "deck warming failed" in r.getMessage()]
-    assert len(failures) == 1
+    failures = [r for r in caplog.records if "warming decks failed" in r.getMessage()]
+    assert len(failures) == 1 and "database went away" in failures[0].getMessage()
+    assert "\n" not in failures[0].getMessage() and not failures[0].exc_info  # one line, no traceback
     dispose(app)

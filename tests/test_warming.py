@@ -80,6 +80,7 @@ def runs(url: str) -> list[int]:
 
 def app_with_job(url: str, redis_url: str = "", *jobs):
     app = create_app({"database_url": url, "redis_url": redis_url, "warm_decks": False})
+    app.server.extensions[warming.JOBS] = []  # only this module's jobs (the app's own have their tests)
     for name, job in jobs or (("test-views", record_job(app.server)),):
         warming.register(app.server, name, job)
     return app
@@ -118,8 +119,7 @@ def test_a_job_runs_once_per_new_version(url, caplog):
 
 def test_a_failing_job_is_one_line_and_never_reaches_a_user(url, caplog):
     caplog.set_level(logging.INFO, logger="app.warming")
-    app = create_app({"database_url": url, "redis_url": "", "warm_decks": False})
-    warming.register(app.server, "broken-views", failing_job)
+    app = app_with_job(url, "", ("broken-views", failing_job))
     warming.register(app.server, "test-views", record_job(app.server))
     for _ in range(3):
         ask(app)
