@@ -61,8 +61,8 @@ def use(code: str):
 
 
 def parse_lang(raw: str | None) -> str | None:
-    """``es``, ``ES``, ``es-MX`` -> ``es``; anything else -> None."""
-    if not raw:
+    """``es``, ``ES``, ``es-MX`` -> ``es``; anything else (a list in a callback body) -> None."""
+    if not raw or not isinstance(raw, str):
         return None
     code = raw.strip().lower().replace("_", "-").split("-")[0]
     return code if code in LANGUAGES else None

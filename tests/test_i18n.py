@@ -204,3 +204,9 @@ def test_the_folded_filter_button_says_which_filters_are_on():
         out = sync(None, "?council_district=7&offense=homicide", None, None, None, {}, None, CHOICES, {})
         assert out["summary"].startswith("2 activos: Distrito 7 del Concejo; ")
     assert sync(None, "", None, None, None, {}, None, CHOICES, {})["summary"] == ""
+
+
+def test_a_language_of_the_wrong_type_is_no_language():
+    # a callback body with "lang": ["es"] reached .strip() in every request's before_request (a 500)
+    assert i18n.parse_lang(["es"]) is None and i18n.parse_lang({"es": 1}) is None and i18n.parse_lang(3) is None
+    assert i18n.parse_lang(" ES-mx ") == "es"
