@@ -58,11 +58,13 @@ def test_two_processes_share_the_cache_and_change_together_after_a_load(cluster,
     a, b = two_servers
     r = redis.Redis.from_url(redis_url)
     r.flushdb()
+    # the API's own query (each server also warms its default views into the cache meanwhile)
+    counts = "psad:q:data_access.counts.*"
     first = _answer(a)
-    keys = set(r.keys("psad:*"))
-    assert keys, "the first process cached its queries in the shared Redis"
+    keys = set(r.keys(counts))
+    assert keys, "the first process cached its query in the shared Redis"
     assert _answer(b) == first, "same answer from the other process"
-    assert set(r.keys("psad:*")) == keys, "the other process found every query in the shared cache"
+    assert set(r.keys(counts)) == keys, "the other process found it in the shared cache"
 
     old_version = _answer(a, "/api/v1/health")["data_version"]
     cluster.load()
