@@ -76,7 +76,8 @@ SETTINGS: tuple[Setting, ...] = (
             "gunicorn worker processes for `psad serve --production`; 0: one per core (at least 2).",
             limits=(0, 256)),
     Setting("PSAD_THREADS", "threads", 8, int,
-            "Threads per gunicorn worker (`psad serve --production`): a slow client holds one thread.",
+            "Threads per gunicorn worker (`psad serve --production`): requests computed at once per worker "
+            "(a slow client waits in the worker's event loop, not in a thread).",
             limits=(1, 256)),
     Setting("PSAD_HOST", "host", "127.0.0.1", str, "Address `psad serve` listens on."),
     Setting("PSAD_PORT", "port", 8050, int, "Port `psad serve` listens on.", limits=(1, 65535)),
