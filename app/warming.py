@@ -2,15 +2,15 @@
 each load, the common views are computed before the crowd asks for them).
 
 ``register(server, name, job)`` adds a job: ``job()`` runs inside an app context and returns how
-many views it warmed. ``install(app)`` installs the runner (``Runner``): when a callback or API
-request first sees a data version this process has not warmed, it starts one daemon thread that runs every
+many views it warmed. ``install(app)`` installs the runner (``Runner``): when a callback request
+first sees a data version this process has not warmed, it starts one daemon thread that runs every
 registered job once, in turn, and logs one line per job (views warmed, seconds) or, for a job that
 failed, one line saying so; nothing of it reaches a user, who was answered already. With Redis
 shared by several processes (gunicorn workers, hosts, the load commands) one of them runs the jobs
 of a version: it claims the version in the cache first (``claim``: an atomic add, Redis SET NX).
 
 No thread starts unless a job is registered (the decks' job only with ``PSAD_WARM_DECKS``), the
-cache keeps something (not the tests' NullCache) and a callback or API request came in: page loads and
+cache keeps something (not the tests' NullCache) and a callback request came in: page loads and
 gunicorn's pre-fork warm-up (``app.factory.warm``, which must leave no thread behind) start nothing.
 """
 
@@ -107,11 +107,11 @@ class Runner:
         self.last: list[Report] | None = None
 
     def after_request(self, response):
-        # Only callback and API requests: the pages' first load and gunicorn's pre-fork warm-up
-        # read the version too, and must not start a thread.
+        # Only callback requests (a viewer on a page): the pages' first load and gunicorn's
+        # pre-fork warm-up read the version too, and must not start a thread; nor must the API's
+        # scripts and their tests.
         try:
-            if jobs(self.server) and (request.path.endswith("_dash-update-component")
-                                      or request.path.startswith("/api/")):
+            if jobs(self.server) and request.path.endswith("_dash-update-component"):
                 from app.context import services
                 from data_access.cache import request_versions
 

@@ -3,6 +3,7 @@ a data load), with the query cache's per-key lock (``data_access.cache._once``) 
 
     .venv/bin/python bench/bench_stampede.py [--viewers 200] [--rounds 3] [--redis redis://127.0.0.1:6379/12]
                                              [--scale 0.25] [--path /api/v1/counts?...] [--modes lock nolock]
+                                             [--redis-socket-timeout 2]
 
 The demo data is loaded into its own database (``psad_bench_stampede_s<scale>`` on
 ``DATABASE_URL``'s server, or on the embedded one), reused when already loaded. Each round bumps the
@@ -107,6 +108,8 @@ def main() -> int:
     ap.add_argument("--redis", default="", help="a Redis URL: the shared cache (default: in-process)")
     ap.add_argument("--path", default=DEFAULT_PATH, help="the view asked for (default: an API count view)")
     ap.add_argument("--modes", nargs="+", default=["lock", "nolock"], choices=["lock", "nolock"])
+    ap.add_argument("--redis-socket-timeout", type=float, default=0.0,
+                    help="seconds; default: the app's (0.25 s), which 200 threads in one process can exceed")
     args = ap.parse_args()
 
     url = database_for(args.scale)
@@ -120,6 +123,14 @@ def main() -> int:
     event.listen(engine, "before_cursor_execute",
                  lambda conn, cursor, statement, *a: statements.append(statement) if "data_state" not in statement
                  else None)
+    if args.redis and args.redis_socket_timeout:
+        # Every viewer's thread is in this one process: under 200 threads a Redis reply can wait
+        # longer than the app's 0.25 s socket timeout for the GIL, and the breaker then takes
+        # Redis for down (no cache, no lock). Gunicorn workers run PSAD_THREADS (8) threads each.
+        config = {**app.server.config, **cache_module.cache_config(args.redis, 86400, retry_s=30)}
+        config["CACHE_OPTIONS"] = {**config["CACHE_OPTIONS"], "socket_timeout": args.redis_socket_timeout}
+        cache_module.cache.init_app(app.server, config=config)
+    cold(url)
     r = app.server.test_client().get(args.path)  # the app's first request (Dash setup), not timed
     assert r.status_code == 200, r.get_data(as_text=True)[:300]
     per_view = len(statements)  # statements of one computation of the view

@@ -112,6 +112,11 @@ def _miss(name: str, args: tuple) -> Any:
 # Delete the lock only if it still holds this caller's token: a holder that outlived its lock must
 # not release the lock another caller took since.
 UNLOCK = """if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end"""
+# A waiter's poll in one round trip: the value if it is there, else the lock if it is free.
+GET_OR_LOCK = """local v = redis.call('get', KEYS[1])
+if v then return {1, v} end
+if redis.call('set', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return {2, ''} end
+return {0, ''}"""
 
 
 class BreakerRedisCache(RedisCache):
@@ -125,7 +130,7 @@ class BreakerRedisCache(RedisCache):
     def factory(cls, app, config, args, kwargs):
         instance = super().factory(app, config, args, kwargs)
         instance.breaker = Breaker(float(config.get("PSAD_CACHE_RETRY_S", cls.retry_s)), "Redis cache")
-        instance._unlock = None
+        instance._unlock = instance._get_or_lock = None
         return instance
 
     def _call(self, call: Callable[[], Any], fallback: Any) -> Any:
@@ -145,10 +150,18 @@ class BreakerRedisCache(RedisCache):
         return self._call(lambda: getattr(parent, name)(*args, **kwargs), _miss(name, args))
 
     # The per-key lock of ``cached_query`` (SET NX PX with a token; released by its holder only).
-    def lock(self, key: str, token: str, ms: int) -> bool | None:
-        """Take ``key``'s lock for ``ms`` milliseconds: True (this caller holds it), False
-        (another does), None (Redis is failing: the caller goes on without a lock)."""
-        return self._call(lambda: bool(self._write_client.set(self._lock_key(key), token, nx=True, px=ms)), None)
+    def get_or_lock(self, key: str, token: str, ms: int) -> tuple[Any, bool | None]:
+        """One round trip: ``key``'s value if it is there (value, False); else its lock taken for
+        ``ms`` milliseconds by this caller (None, True) or held by another (None, False); (None,
+        None) when Redis is failing (the caller goes on without a lock)."""
+        if self._get_or_lock is None:
+            self._get_or_lock = self._write_client.register_script(GET_OR_LOCK)
+
+        def call():
+            code, raw = self._get_or_lock(keys=[self._get_prefix() + key, self._lock_key(key)], args=[token, ms])
+            return (self.serializer.loads(raw), False) if code == 1 else (None, code == 2)
+
+        return self._call(call, (None, None))
 
     def unlock(self, key: str, token: str) -> None:
         """Release ``key``'s lock if this caller still holds it (after expiry another may)."""
@@ -157,7 +170,7 @@ class BreakerRedisCache(RedisCache):
         self._call(lambda: self._unlock(keys=[self._lock_key(key)], args=[token]), None)
 
     def _lock_key(self, key: str) -> str:
-        return f"{self.key_prefix}lock:{key}"
+        return f"{self._get_prefix()}lock:{key}"
 
     def get(self, key): return self._guarded("get", key)  # noqa: E704
     def get_many(self, *keys): return self._guarded("get_many", *keys)  # noqa: E704
@@ -264,32 +277,30 @@ _THREAD_LOCKS = _ThreadLocks()
 def _redis_once(backend: BreakerRedisCache, key: str, wait_s: float, make: Callable[[], T]) -> T:
     """The lock is a Redis key (SET NX PX) so it holds across processes and hosts. It expires after
     ``wait_s``: a holder that died or is slower than that no longer keeps anyone waiting, one of
-    the waiters takes the lock and makes the value. The others poll for the value (a few ms at
-    first, then up to 0.1 s apart) until it is there, the lock is free (they take it and re-check)
-    or twice the bound has passed (the lock they found expired, and so did its successor's: they
-    make it themselves)."""
+    the waiters takes the lock and makes the value. The others poll (one round trip: the value,
+    or the lock if it is free; 10 ms apart at first, then up to 0.2 s) until they get either, or
+    until twice the bound has passed (the lock they found expired, and so did its successor's:
+    they make the value themselves)."""
     token = uuid.uuid4().hex
     ms = max(1, int(wait_s * 1000))
     deadline = time.monotonic() + 2 * wait_s
-    delay = 0.005
+    delay = 0.01
     while True:
-        held = backend.lock(key, token, ms)
+        value, held = backend.get_or_lock(key, token, ms)
+        if value is not None:
+            return value
         if held is None:  # Redis is failing: no lock, no wait
             return _make_and_store(key, make)
-        if held:
+        if held:  # the value was not there when the lock was taken (one script: nothing in between)
             try:
-                hit = _get(key)  # made by a holder before us
-                return hit if hit is not None else _make_and_store(key, make)
+                return _make_and_store(key, make)
             finally:
                 backend.unlock(key, token)
         left = deadline - time.monotonic()
         if left <= 0:
             return _make_and_store(key, make)
         time.sleep(min(left, delay * random.uniform(0.8, 1.2)))
-        delay = min(delay * 1.6, 0.1)
-        hit = _get(key)
-        if hit is not None:
-            return hit
+        delay = min(delay * 1.5, 0.2)
 
 
 def _get(key: str) -> Any:

@@ -21,12 +21,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from app import create_app, warming
+from app import create_app, ids, warming
 from app.factory import warm
 from data_access import migrate
 from data_access.cache import data_version
 from data_access.db import Database
 from data_access.loading import bump_version
+from tests.dash_support import post
 
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/13"
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,9 +88,9 @@ def app_with_job(url: str, redis_url: str = "", *jobs):
 
 
 def ask(app) -> None:
-    """A viewer's request (the API reads the data version as a callback does); the warm it
-    started, if any, is waited for."""
-    r = app.server.test_client().get(API)
+    """A viewer's callback request (the About page's content: it reads the data version); the
+    warm it started, if any, is waited for."""
+    r = post(app.server.test_client(), app, f"{ids.PAGE_CONTENT}.children", {f"{ids.URL}.pathname": "/about"})
     assert r.status_code == 200, r.get_data(as_text=True)[:300]
     app.server.extensions[warming.RUNNER].join()
 
@@ -135,6 +136,7 @@ def test_no_thread_for_page_loads_the_prefork_warm_or_a_cache_that_keeps_nothing
     app = app_with_job(url)
     warm(app.server)  # gunicorn's pre-fork warm-up: a page load and the dependencies
     app.server.test_client().get("/")
+    assert app.server.test_client().get(API).status_code == 200  # the API: scripts, not viewers on a page
     assert app.server.extensions[warming.RUNNER].thread is None
     assert not [t for t in threading.enumerate() if t.name.startswith("psad-warm-")]
     null = create_app({"database_url": url, "warm_decks": True}, cache_type="null")
