@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from dataclasses import replace
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 import dash
 from dash import html
 from dash.development.base_component import Component
-from flask import jsonify, request
+from flask import Response, current_app, g, jsonify, request
 
-from app import bundles, i18n, warming
+from app import bundles, i18n, ids, warming
 from app.context import EXTENSION, Services, load_choices, services
-from app.pages import NAV_PAGES, PAGES, LayoutInputs
+from app.pages import NAV_PAGES, PAGE_BY_NAME, PAGE_PARAMS, PAGES, LayoutInputs
 from app.serving import cache_fingerprinted_assets, install_security
 from app.settings import PROJECT_ROOT, Settings
-from app.urlstate import Choices
+from app.urlstate import Choices, parse, to_query
+from callbacks.common import set_value
 from data_access.cache import cache, cache_config
 from data_access.db import Database, DataError
 from data_access.embedded import resolve_database_url
@@ -72,6 +76,7 @@ def create_app(config: Settings | dict[str, Any] | None = None, *, cache_type: s
     # function would otherwise be called here, at creation, to stand in for it).
     app.validation_layout = validation_layout(settings)
     app.layout = serve_layout
+    install_layout_cache(app)
 
     from callbacks import filters
     from callbacks import shell as shell_callbacks
@@ -85,6 +90,8 @@ def create_app(config: Settings | dict[str, Any] | None = None, *, cache_type: s
 
     api.register(server)
     warming.install(app)  # a hook only: it warms in a thread when a request first sees a new data version
+    if not _null_cache(server):
+        warming.register(server, "views", lambda: warm_views(server))
 
     @server.errorhandler(Exception)
     def _unexpected(exc):  # no stack trace reaches a user
@@ -116,15 +123,132 @@ def warm(server) -> None:
     server.extensions[EXTENSION].db.dispose()
 
 
+# --- the first view ----------------------------------------------------------------------------
+
+# Stand-ins for the address in a layout, so one cached layout serves every spelling of a view (the
+# same filters, page parameters and notices); the layout view writes the request's own in their place.
+SEARCH_TOKEN = "__psad_search_7c1e__"
+HREF_TOKEN = "__psad_href_7c1e__"
+MAX_SEARCH = 4096  # a longer Referer query is no view of ours: the browser's own address takes over
+
+
+def referer_view() -> tuple[str, str] | None:
+    """(path, query string) of the page that asked for the layout, from its ``Referer`` (the
+    layout request has no query string of its own; ``Referrer-Policy: same-origin`` sends it)."""
+    raw = request.headers.get("Referer", "")
+    if not raw:
+        return None
+    parts = urlsplit(raw)
+    if len(parts.query) > MAX_SEARCH:
+        return None
+    return (parts.path or "/"), ("?" + parts.query if parts.query else "")
+
+
 def serve_layout():
-    """The shell, built per page load from the (cached) filter options and data state. The shown
-    page is filled in by ``callbacks.shell``."""
+    """The shell, the filters and the page shown, all filled for the address in the request's
+    ``Referer``: the first view needs no callback (issue 12). Without one, the shell only: the
+    browser's address then arrives through ``dcc.Location`` and the callbacks fill the page."""
+    from callbacks.filters import shell_values
+    from callbacks.shell import page_content
+
     svc = services()
+    g.psad_layout_cacheable = False
     try:
         choices, options, state = load_choices(svc.db)
     except DataError as exc:
         return shell.unavailable(i18n.error_text(exc))
-    return shell.shell(options, choices, bool(state["is_demo"]), NAV_PAGES)
+    where = referer_view()
+    if where is None:
+        g.psad_layout_cacheable = bool(state["version"])
+        return shell.shell(options, choices, bool(state["is_demo"]), NAV_PAGES)
+    path, search = where
+    shown = page_content(path, search, current_app._get_current_object())
+    tree = shell.shell(options, choices, bool(state["is_demo"]), NAV_PAGES, content=shown["content"])
+    values = shell_values(search, choices, options)
+    values.update({(ids.URL, "pathname"): path, (ids.URL, "search"): SEARCH_TOKEN, (ids.URL, "href"): HREF_TOKEN,
+                   (ids.URL, "hash"): "", (ids.VIEW, "data"): {"path": path, "search": SEARCH_TOKEN},
+                   (ids.PATH_NOTICE, "children"): shown["notice"]})
+    values.update({(ids.nav_id(p.name), "active"): on for p, on in zip(NAV_PAGES, shown["active"])})
+    for (cid, prop), value in values.items():
+        set_value(tree, cid, prop, value)
+    g.psad_layout_cacheable = bool(state["version"])
+    return tree
+
+
+def layout_key() -> str | None:
+    """The layout cache's key for this request: data version, language, day, path, and the view
+    the query string describes (canonical filters, page parameters, notices); None: not cached."""
+    svc = services()
+    try:
+        choices, _options, state = load_choices(svc.db)
+    except DataError:
+        return None
+    if not state["version"]:
+        return None
+    where = referer_view()
+    parts: tuple = ("shell",)
+    if where is not None:
+        path, search = where
+        f, notices = parse(search, choices, extra=PAGE_PARAMS)
+        from callbacks.filters import page_params
+
+        parts = (path, to_query(f), page_params(search, PAGE_PARAMS), tuple(str(n) for n in notices))
+    raw = repr((state["version"], i18n.get_lang(), choices.today.isoformat(), parts))
+    return "layout:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def install_layout_cache(app) -> None:
+    """``/_dash-layout`` from the shared cache, per data version, language and view: a repeated
+    first view does no Python layout work."""
+    server = app.server
+    endpoint = app.config.routes_pathname_prefix + "_dash-layout"
+    original = server.view_functions[endpoint]
+
+    def layout_view():
+        key = layout_key()
+        body = cache.get(key) if key else None
+        if body is None:
+            response = original()
+            if response.status_code != 200:
+                return response
+            body = response.get_data(as_text=True)
+            if key and g.get("psad_layout_cacheable"):
+                cache.set(key, body)
+        where = referer_view()
+        search = where[1] if where else ""
+        href = request.headers.get("Referer", "").split("#")[0]
+        body = (body.replace(SEARCH_TOKEN, json.dumps(search, ensure_ascii=False)[1:-1])
+                .replace(HREF_TOKEN, json.dumps(href, ensure_ascii=False)[1:-1]))
+        return Response(body, mimetype="application/json")
+
+    server.view_functions[endpoint] = layout_view
+
+
+def _null_cache(server) -> bool:
+    from flask_caching.backends import NullCache
+
+    return isinstance(server.extensions["cache"][cache], NullCache)
+
+
+def warm_views(server) -> int:
+    """Render (into the layout and query caches) the default view of the Summary and the Map, for
+    the whole city and for every police district and every Council district, in each language.
+    Returns the number of views warmed."""
+    svc = server.extensions[EXTENSION]
+    _choices, options, state = load_choices(svc.db)
+    if not state["version"]:
+        return 0
+    queries = [""] + [f"?{urlencode({field: code})}" for field in ("police_district", "council_district")
+                      for code, _name in options.get(field, [])]
+    client = server.test_client()
+    done = 0
+    for lang in i18n.LANGUAGES:
+        for page in (PAGE_BY_NAME["summary"], PAGE_BY_NAME["map"]):
+            for query in queries:
+                r = client.get("/_dash-layout", headers={"Referer": f"http://localhost{page.path}{query}",
+                                                         "Accept-Language": lang})
+                done += r.status_code == 200
+    return done
 
 
 def validation_layout(settings: Settings) -> html.Div:

@@ -4,6 +4,8 @@ from data_access.filters import FILTER_FIELDS
 
 URL = "url"
 FILTER_STATE = "filter-state"  # dcc.Store: the canonical query string of the current filters
+VIEW = "view"  # dcc.Store: {"path", "search"} the page shown was rendered for (see callbacks.shell)
+URL_CHANGE = "url-change"  # dcc.Store: the URL moved away from VIEW (back/forward, a page's link): the server's cue
 NOTICES = "notices"
 DEMO_BANNER = "demo-banner"
 DATA_AS_OF = "data-as-of"
@@ -47,6 +49,23 @@ def nav_id(name: str) -> str:
 
 def page_id(name: str) -> str:
     return f"{PAGE}-{name}"
+
+
+def relay_id(name: str) -> str:
+    """A page's dcc.Store through which its callbacks write the shell (the URL, the filters):
+    ``callbacks.common.shell_write``."""
+    return f"{PAGE}-{name}-relay"
+
+
+def pressed_id(name: str) -> str:
+    """A page's dcc.Store: which of its redrawn buttons was really pressed (its clientside code
+    writes it, so a redraw alone costs no request)."""
+    return f"{PAGE}-{name}-pressed"
+
+
+def refresh_id(name: str) -> str:
+    """A page's dcc.Store its own clientside code writes to ask for a server update."""
+    return f"{PAGE}-{name}-refresh"
 
 
 PATH_NOTICE = "path-notice"

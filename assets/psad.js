@@ -36,6 +36,44 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       var q = params.toString();
       return "/present" + (q ? "?" + q : "");
     },
+    // A page's callback writing the shell (callbacks.common.shell_write): the URL's query string,
+    // and filter controls, copied from the page's relay store. With keep_view the page has already
+    // updated itself for the new query string, so the view store follows and no server update is cued.
+    relay: function (d, view, n) {
+      var nu = window.dash_clientside.no_update;
+      var out = [];
+      for (var i = 0; i < n; i++) { out.push(nu); }
+      if (!d || !d.values) { return out; }
+      d.values.forEach(function (v, i) { if (v !== d.no_change) { out[i] = v; } });
+      if (d.keep_view && out[0] !== nu) {
+        out[1] = {path: window.location.pathname, search: out[0]};
+      }
+      return out;
+    },
+    // The URL moved away from the view the page shows (back/forward, a page's link): cue the
+    // server (callbacks.filters.update_view). Our own writes arrive with the view already matching.
+    // A new path is shown by show_page: the view follows it here, and the cue says so.
+    urlChange: function (search, pathname, view) {
+      var nu = window.dash_clientside.no_update;
+      search = search || "";
+      var samePath = !!view && view.path === pathname;
+      if (samePath && view.search === search) { return [nu, nu]; }
+      var next = {path: pathname, search: search};
+      var cue = samePath || !view || view.search !== search
+        ? {search: search, path: pathname, path_changed: !samePath, t: Date.now()} : nu;
+      return [cue, samePath ? nu : next];
+    },
+    // On load: the server rendered the view its layout request's Referer named. When that was not
+    // this page's address (a privacy extension strips or trims the Referer), take the real one,
+    // which updates the page and the filters as back/forward does.
+    checkLocation: function (view) {
+      var nu = window.dash_clientside.no_update;
+      var first = !window.psadLocationChecked;
+      window.psadLocationChecked = true;  // later views follow the URL, not the other way round
+      if (!first || !view) { return [nu, nu]; }
+      var loc = window.location;
+      return [view.path === loc.pathname ? nu : loc.pathname, view.search === loc.search ? nu : loc.search];
+    },
     // Each nav link: its page's path followed by the current query string (the filters).
     navHrefs: function (search) {
       var hrefs = Array.prototype.slice.call(arguments, 1);

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output
+from dash import Output
 
-from app import i18n, ids
-from app.context import services
+from app import ids
 from app.pages import LayoutInputs, Page
+from callbacks.common import PageRequest, page_callback
 from data_access import status
-from data_access.db import DataError
 from layouts.about import about_page, status_block
 
 
@@ -18,11 +17,10 @@ def layout(inputs: LayoutInputs):
 
 
 def register(app, page: Page) -> None:
-    @app.callback(Output(ids.ABOUT_STATUS, "children"), Input(ids.ABOUT_STATUS, "id"),
-                  prevent_initial_call=False)
-    def update_about(_):
-        db = services().db
-        try:
-            return status_block(status.state(db), status.load_history(db))
-        except DataError as exc:
-            return dbc.Alert(i18n.error_text(exc), color="danger")
+    # filled in when the page appears (callbacks.common.fill): no request of its own
+    page_callback(app, page, output={"status": Output(ids.ABOUT_STATUS, "children")}, compute=status_outputs,
+                  error=lambda message: {"status": dbc.Alert(message, color="danger")}, on_filters=False)
+
+
+def status_outputs(r: PageRequest) -> dict:
+    return {"status": status_block(r.data, status.load_history(r.svc.db))}

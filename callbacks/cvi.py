@@ -13,7 +13,7 @@ from app import ids
 from app.pageparams import page_pairs, parse_cvi, parse_map, replace_page_params
 from app.pages import LayoutInputs, Page
 from app.settings import Settings
-from callbacks.common import PageRequest, page_callback
+from callbacks.common import PageRequest, page_callback, relay, shell_write
 from callbacks.filters import notice_alerts
 from callbacks.map import EMPTY, bounds_for
 from data_access import map_queries as Q
@@ -68,21 +68,22 @@ def register(app, page: Page) -> None:
     @app.callback(
         Output(ids.CVI_PROGRAM, "value"),
         Output(ids.CVI_NOTICES, "children"),
-        Input(ids.URL, "search"),
+        Input(ids.URL_CHANGE, "data"),  # a URL the browser moved to (back/forward)
         State(ids.CVI_PROGRAM, "value"),
         prevent_initial_call=True,  # the layout starts with the link's values
     )
-    def url_to_programs(search, program):
-        return programs_from_url(search, program)
+    def url_to_programs(change, program):
+        return programs_from_url((change or {}).get("search"), program)
 
     @app.callback(
-        Output(ids.URL, "search", allow_duplicate=True),
+        shell_write(app, page),
         Input(ids.CVI_PROGRAM, "value"),
         State(ids.URL, "search"),
         prevent_initial_call=True,
     )
     def programs_to_url(program, search):
-        return url_from_programs(search, program)
+        # the page's own update follows the picker, so the new URL is no cue for the server
+        return relay(search=url_from_programs(search, program), keep_view=True)
 
     page_callback(
         app, page,
@@ -98,14 +99,14 @@ def register(app, page: Page) -> None:
         },
         inputs={"program": Input(ids.CVI_PROGRAM, "value")},
         state={"key": State(ids.CVI_SHAPES_KEY, "data")},
-        compute=compute, error=cvi_error)
+        compute=compute, error=cvi_error,
+        refresh=lambda r, previous: {"key": r.data["version"]})  # the browser holds this version's outlines
 
 
 def programs_from_url(search: str | None, program) -> tuple:
-    """The program picker's value from the URL (back/forward, a link), and notices."""
+    """The program picker's value from the URL (back/forward, a link), and the notices (always: a
+    link without mistakes clears those of the one before)."""
     programs, notes = parse_cvi(search, L.program_codes())
-    if sorted(program or []) == list(programs) and not notes:
-        raise PreventUpdate
     return (list(programs) if sorted(program or []) != list(programs) else no_update), notice_alerts(notes)
 
 

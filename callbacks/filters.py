@@ -1,8 +1,10 @@
-"""The global filter state: URL <-> filter controls <-> the FILTER_STATE store.
+"""The global filter state: URL <-> filter controls <-> the FILTER_STATE store, and the page shown.
 
-One callback owns the synchronisation (Dash's pattern for components that update each other):
-a changed URL (a shared link, back/forward) sets the controls; a changed control writes the
-canonical query string into the URL. Every page listens to FILTER_STATE only.
+One callback, ``update_view``, owns the synchronisation (Dash's pattern for components that update
+each other): a changed URL (a shared link, back/forward: ``ids.URL_CHANGE``) sets the controls; a
+changed control writes the canonical query string into the URL. In the same request it sends the
+page shown its new outputs (``callbacks.common.refresh``): one round trip per change (issue 12).
+The first view gets all of this from the layout itself (``shell_values``).
 
 Callbacks are registered on the app passed to ``register`` (not via the global ``dash.callback``
 registry) because the factory builds a fresh app per test and Dash hands the global registry to
@@ -21,7 +23,7 @@ from app import i18n, ids
 from app.context import load_choices, services
 from app.i18n import _
 from app.pageparams import with_page_params
-from app.pages import PAGE_PARAMS
+from app.pages import PAGE_PARAMS, SITE_PARAMS, shown_page
 from app.urlstate import Choices, default_filters, parse, quick_ranges, to_query
 from data_access.db import DataError
 from data_access.filters import GEO_FIELDS, MULTI_FIELDS, Filters
@@ -124,39 +126,97 @@ def sync(trigger: str | None, search: str | None, quick, start, end, values: dic
     }
 
 
+# The shell's outputs of a filter update, by name (``update_view``'s, and the first view's).
+SHELL_OUTPUTS = {
+    "url": (ids.URL, "search"),
+    "state": (ids.FILTER_STATE, "data"),
+    "quick": (ids.QUICK_RANGE, "value"),
+    "start": (ids.DATE_RANGE, "start_date"),
+    "end": (ids.DATE_RANGE, "end_date"),
+    "notices": (ids.NOTICES, "children"),
+    "neighborhood_options": (ids.NEIGHBORHOOD, "options"),
+    "summary": (ids.FILTER_SUMMARY, "children"),
+}
+
+
+def shell_values(search: str, choices: Choices, options: dict) -> dict[tuple[str, str], object]:
+    """(id, property) -> value of the shell for a page opened at ``search`` (the first view)."""
+    out = sync(None, search, None, None, None, {}, None, choices, options)
+    values = {SHELL_OUTPUTS[k]: v for k, v in out.items() if k in SHELL_OUTPUTS and k != "url"}
+    values.update({(ids.FILTER_CONTROLS[f], "value"): out["values"][f] for f in FIELDS})
+    return values
+
+
+def page_params(search: str | None, names) -> list[tuple[str, str]]:
+    from urllib.parse import parse_qsl
+
+    return [(k, v) for k, v in parse_qsl((search or "").lstrip("?"), keep_blank_values=True) if k in names]
+
+
+def view_update(trigger: str | None, change: dict | None, quick, start, end, values: dict, state: str | None,
+                view: dict | None, search: str | None, pathname: str | None, choices: Choices, options: dict,
+                refresh_page) -> dict:
+    """Pure-ish core of ``update_view``: the shell's outputs; ``refresh_page(filter_state, previous,
+    search, pathname)`` sends the page's (``previous``: the filters before, when they changed).
+    ``trigger`` is ``ids.URL_CHANGE`` for a URL the browser moved to (``change``)."""
+    if trigger == ids.URL_CHANGE:
+        search = (change or {}).get("search", search)
+        pathname = (change or {}).get("path", pathname)
+        out = sync(ids.URL, search, quick, start, end, values, None, choices, options)
+    else:
+        out = sync(trigger, search, quick, start, end, values, state, choices, options)
+    new_search = (search or "") if out["url"] is no_update else out["url"]
+    changed = out["state"] != state
+    if not changed and trigger == ids.URL_CHANGE:  # the controls already say this: only the notices
+        for k in ("state", "quick", "start", "end", "neighborhood_options", "summary"):
+            out[k] = no_update
+        out["values"] = {f: no_update for f in FIELDS}
+    page = shown_page(pathname)
+    # a new path is being shown by callbacks.shell.show_page, filled for this query string already
+    same_page = not (change or {}).get("path_changed") if trigger == ids.URL_CHANGE else True
+    names = set(page.param_names) | {q.name for q in SITE_PARAMS}
+    params_changed = same_page and page_params((view or {}).get("search"), names) != page_params(new_search, names)
+    if same_page and (changed or params_changed):
+        refresh_page(to_query(parse(new_search, choices, extra=PAGE_PARAMS)[0]), state if changed else None,
+                     new_search, pathname)
+    out["view"] = {"path": pathname or "/", "search": new_search}
+    return out
+
+
 def register(app) -> None:
+    from callbacks.common import refresh
+
+    outputs = {k: Output(cid, prop, allow_duplicate=True) for k, (cid, prop) in SHELL_OUTPUTS.items()}
+    outputs["values"] = {f: Output(ids.FILTER_CONTROLS[f], "value", allow_duplicate=True) for f in FIELDS}
+    outputs["view"] = Output(ids.VIEW, "data", allow_duplicate=True)
 
     @app.callback(
-        output={
-            "url": Output(ids.URL, "search"),
-            "state": Output(ids.FILTER_STATE, "data"),
-            "quick": Output(ids.QUICK_RANGE, "value"),
-            "start": Output(ids.DATE_RANGE, "start_date"),
-            "end": Output(ids.DATE_RANGE, "end_date"),
-            "values": {f: Output(ids.FILTER_CONTROLS[f], "value") for f in FIELDS},
-            "notices": Output(ids.NOTICES, "children"),
-            "neighborhood_options": Output(ids.NEIGHBORHOOD, "options"),
-            "summary": Output(ids.FILTER_SUMMARY, "children"),
-        },
+        output=outputs,
         inputs={
-            "search": Input(ids.URL, "search"),
+            "change": Input(ids.URL_CHANGE, "data"),
             "quick": Input(ids.QUICK_RANGE, "value"),
             "start": Input(ids.DATE_RANGE, "start_date"),
             "end": Input(ids.DATE_RANGE, "end_date"),
             "values": {f: Input(ids.FILTER_CONTROLS[f], "value") for f in FIELDS},
             "clear": Input(ids.CLEAR_FILTERS, "n_clicks"),
             "state": State(ids.FILTER_STATE, "data"),
+            "view": State(ids.VIEW, "data"),
+            "search": State(ids.URL, "search"),
+            "pathname": State(ids.URL, "pathname"),
         },
-        prevent_initial_call=False,
+        prevent_initial_call=True,  # the first view arrives filled (app.factory.serve_layout)
     )
-    def sync_filters(search, quick, start, end, values, clear, state):
+    def update_view(change, quick, start, end, values, clear, state, view, search, pathname):
         try:
             choices, options, _state = load_choices(services().db)
         except DataError as exc:
-            return {"url": no_update, "state": no_update, "quick": no_update, "start": no_update,
-                    "end": no_update, "values": {f: no_update for f in FIELDS},
-                    "notices": notice_alerts([i18n.error_text(exc)]), "neighborhood_options": no_update,
-                    "summary": no_update}
-        out = sync(ctx.triggered_id, search, quick, start, end, values, state, choices, options)
+            out = {k: no_update for k in SHELL_OUTPUTS} | {"values": {f: no_update for f in FIELDS}, "view": no_update}
+            return out | {"notices": notice_alerts([i18n.error_text(exc)])}
+
+        def refresh_page(filter_state, previous, new_search, path):
+            refresh(app, shown_page(path), filter_state, previous, new_search, path)
+
+        out = view_update(ctx.triggered_id, change, quick, start, end, values, state, view, search, pathname,
+                          choices, options, refresh_page)
         out["values"] = {f: out["values"][f] for f in FIELDS}
         return out

@@ -17,7 +17,7 @@ from app.i18n import _, error_text
 from app.pageparams import whole_number
 from app.pages import PAGE_PARAMS, LayoutInputs, Page
 from app.urlstate import Choices, extra_values, parse, to_query
-from callbacks.common import PageRequest, acted, page_callback
+from callbacks.common import PageRequest, acted, page_callback, relay, shell_write
 from data_access import cases as C
 from data_access.db import Database
 from layouts import cases as L
@@ -125,7 +125,7 @@ def register(app, page: Page) -> None:
                             prevent_initial_call=True)
 
     @app.callback(
-        Output(ids.URL, "search", allow_duplicate=True),
+        shell_write(app, page),  # the URL, through the page; the new URL cues the page's update
         Input(ids.LOOKUP_SEARCH, "n_clicks"),
         Input(ids.LOOKUP_CLEAR, "n_clicks"),
         Input(ids.LOOKUP_CASE, "n_submit"),
@@ -141,4 +141,4 @@ def register(app, page: Page) -> None:
         if ctx.triggered_id == ids.LOOKUP_CLEAR:
             case, charge = None, None
         href = L.lookup_href(state, case=(case or "").strip() or None, charge=charge or None)
-        return href[len(page.path):]
+        return relay(search=href[len(page.path):])

@@ -29,7 +29,7 @@ from app.i18n import _, ngettext
 from app.pageparams import MAP_PARAMS, page_pairs, parse_cvi, parse_map, replace_page_params
 from app.pages import LayoutInputs, Page
 from app.settings import Settings
-from callbacks.common import PageRequest, acted, page_callback
+from callbacks.common import PRESSED, PageRequest, acted, page_callback, relay, shell_write
 from callbacks.filters import notice_alerts
 from data_access import map_queries as Q
 from data_access.db import Database, DataError
@@ -131,7 +131,7 @@ def layout(inputs: LayoutInputs):
 
 
 def map_error(message: str) -> dict:
-    return {"hideout": no_update, "legend": None, "points": EMPTY, "density": EMPTY, "sites": EMPTY,
+    return {"hideout": no_update, "areas": no_update, "shapes_key": no_update, "legend": None, "points": EMPTY, "density": EMPTY, "sites": EMPTY,
             "notes": None, "caption": "", "table": None, "error": dbc.Alert(message, color="danger"),
             "viewport": no_update, "invalidate": no_update, "view_key": no_update}
 
@@ -176,50 +176,53 @@ def compute(r: PageRequest) -> dict:
         move = {"transition": "flyToBounds"} if v["view_key"] is not None else {}
         viewport = {"bounds": box, **move} if box else no_update
     out.pop("values")
-    return {**out, "error": None, "viewport": viewport, "invalidate": str(time.monotonic()), "view_key": key}
+    areas, shapes_key = no_update, no_update
+    if v.get("shapes_key") != view["layer"]:  # the outlines once per layer: the browser keeps them
+        areas, shapes_key = Q.area_shapes(db, view["layer"])["geojson"], view["layer"]
+    return {**out, "error": None, "viewport": viewport, "invalidate": str(time.monotonic()), "view_key": key,
+            "areas": areas, "shapes_key": shapes_key}
+
+
+def refresh_values(r: PageRequest, previous: Filters | None) -> dict:
+    """On a filter change the browser holds the layer's outlines and the view of the areas chosen
+    before (what ``compute`` last sent)."""
+    return {"shapes_key": r.values["layer"], "view_key": geo_key(previous if previous is not None else r.filters)}
+
+
+# In the browser: the numbers of an area shown follow a filter change (a request only then).
+DETAILS_FOLLOW = """
+function (state, picked) { return picked ? Date.now() : dash_clientside.no_update; }
+"""
 
 
 def register(app, page: Page) -> None:
-    # The controls and the URL follow each other in two callbacks, not one: a callback that
-    # writes the shell (the URL) must not mix the shell's inputs with the page's, or it would fire
-    # with half its inputs missing while another page is shown.
+    # The controls and the URL follow each other in two callbacks, not one. A URL the browser moved
+    # to (back/forward) sets the controls; their change writes the URL through the page's relay.
     @app.callback(
         output={k: Output(i, "value") for k, i in CONTROLS.items()} | {"notices": Output(ids.MAP_NOTICES, "children")},
-        inputs={"search": Input(ids.URL, "search")},
+        inputs={"change": Input(ids.URL_CHANGE, "data")},
         state={k: State(i, "value") for k, i in CONTROLS.items()},
         prevent_initial_call=True,  # the layout starts with the link's values
     )
-    def url_to_controls(search, **controls):
-        return controls_from_url(search, controls)
+    def url_to_controls(change, **controls):
+        return controls_from_url((change or {}).get("search"), controls)
 
     @app.callback(
-        Output(ids.URL, "search", allow_duplicate=True),
+        shell_write(app, page),
         inputs={k: Input(i, "value") for k, i in CONTROLS.items()},
         state={"search": State(ids.URL, "search")},
         prevent_initial_call=True,
     )
     def controls_to_url(search, **controls):
-        return url_from_controls(search, controls)
-
-    @app.callback(
-        Output(ids.MAP_AREAS, "data"),
-        Output(ids.MAP_SHAPES_KEY, "data"),
-        Input(ids.MAP_LAYER, "value"),
-        State(ids.MAP_SHAPES_KEY, "data"),
-        prevent_initial_call=False,
-    )
-    def send_geometry(layer, sent):
-        if layer not in Q.MAP_LAYERS or sent == layer:
-            raise PreventUpdate  # unknown, or the browser already holds this layer
-        try:
-            return Q.area_shapes(services().db, layer)["geojson"], layer
-        except DataError:
-            raise PreventUpdate  # the page's update reports the problem
+        # the map's own update follows the controls, so the new URL is no cue for the server
+        return relay(search=url_from_controls(search, controls), keep_view=True)
 
     page_callback(
         app, page,
         output={
             "hideout": Output(ids.MAP_AREAS, "hideout"),
+            "areas": Output(ids.MAP_AREAS, "data"),
+            "shapes_key": Output(ids.MAP_SHAPES_KEY, "data"),
             "legend": Output(ids.MAP_LEGEND, "children"),
             "points": Output(ids.MAP_POINTS, "data"),
             "density": Output(ids.MAP_DENSITY, "data"),
@@ -238,8 +241,9 @@ def register(app, page: Page) -> None:
             "points": Input(ids.MAP_SHOW_POINTS, "value"),
             "cvi": Input(ids.MAP_SHOW_CVI, "value"),
         },
-        state={"view_key": State(ids.MAP_VIEW_KEY, "data"), "search": State(ids.URL, "search")},
-        compute=compute, error=map_error)
+        state={"view_key": State(ids.MAP_VIEW_KEY, "data"), "search": State(ids.URL, "search"),
+               "shapes_key": State(ids.MAP_SHAPES_KEY, "data")},
+        compute=compute, error=map_error, refresh=refresh_values)
 
     @app.callback(
         Output(L.AREA_PICKED, "data"),
@@ -259,24 +263,32 @@ def register(app, page: Page) -> None:
             acted(*(closes or []))
         return None  # closed, or another layer shown
 
+    app.clientside_callback(DETAILS_FOLLOW, Output(ids.refresh_id(page.name), "data"),
+                            Input(ids.FILTER_STATE, "data"), State(L.AREA_PICKED, "data"), prevent_initial_call=True)
     page_callback(
         app, page,
         output={"details": Output(L.AREA_DETAILS, "children")},
-        inputs={"picked": Input(L.AREA_PICKED, "data")},
-        compute=compute_details, error=lambda message: {"details": None})
+        inputs={"picked": Input(L.AREA_PICKED, "data"), "follow": Input(ids.refresh_id(page.name), "data")},
+        compute=compute_details, error=lambda message: {"details": None}, on_filters=False)
+
+    # a redrawn table's new buttons would fire a server callback with nothing pressed: a press only
+    app.clientside_callback(PRESSED, Output(ids.pressed_id(page.name), "data"),
+                            Input({"type": L.AREA_BUTTON, "code": ALL, "where": ALL}, "n_clicks"),
+                            Input(ids.MAP_CLEAR_AREA, "n_clicks"), prevent_initial_call=True)
 
     @app.callback(
-        output={f: Output(ids.FILTER_CONTROLS[f], "value", allow_duplicate=True) for f in GEO_FIELDS},
-        inputs={"buttons": Input({"type": L.AREA_BUTTON, "code": ALL, "where": ALL}, "n_clicks"),
-                "clear": Input(ids.MAP_CLEAR_AREA, "n_clicks"),
+        shell_write(app, page),
+        inputs={"pressed": Input(ids.pressed_id(page.name), "data"),
                 "layer": State(ids.MAP_LAYER, "value"),
                 "current": {f: State(ids.FILTER_CONTROLS[f], "value") for f in GEO_FIELDS}},
         prevent_initial_call=True,
     )
-    def area_filter(buttons, clear, layer, current):
+    def area_filter(pressed, layer, current):
         """"Filter by this area" (the numbers' button or a table row's) sets the filter; on the area
         already chosen it removes it, as "Clear chosen area" does."""
-        return filter_change(ctx.triggered_id, ctx.triggered, layer, current, clear)
+        trigger = (pressed or {}).get("id")
+        out = filter_change(trigger, [{"value": 1}], layer, current, 1 if trigger == ids.MAP_CLEAR_AREA else None)
+        return relay(controls={f: v for f, v in out.items() if v is not no_update})
 
 
 def filter_change(triggered_id, triggered: list, layer: str | None, current: dict, clear) -> dict:
@@ -314,11 +326,10 @@ CONTROLS = {"layer": ids.MAP_LAYER, "measure": ids.MAP_MEASURE, "points": ids.MA
 
 
 def controls_from_url(search: str | None, controls: dict) -> dict:
-    """The controls' values from the URL (back/forward, a link): only those that differ change."""
+    """The controls' values from the URL (back/forward, a link): only those that differ change; the
+    notices always (a link without mistakes clears those of the one before)."""
     view, notes = parse_map(search)
     out = {k: (view[k] if controls.get(k) != view[k] else no_update) for k in MAP_PARAMS}
-    if all(v is no_update for v in out.values()) and not notes:
-        raise PreventUpdate
     return out | {"notices": notice_alerts(notes)}
 
 

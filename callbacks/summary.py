@@ -16,7 +16,7 @@ from app.i18n import _
 from app.pages import LayoutInputs, Page
 from app.settings import Settings
 from app.urlstate import Choices
-from callbacks.common import page_callback
+from callbacks.common import PRESSED, page_callback, relay, shell_write
 from data_access import summary as Q
 from data_access.concurrent import gather
 from data_access.db import Database
@@ -127,25 +127,25 @@ def register(app, page: Page) -> None:
         compute=lambda r: summary_outputs(r.svc.db, r.svc.settings, r.filters, r.choices),
         error=error_outputs)
 
+    app.clientside_callback(PRESSED, Output(ids.pressed_id(page.name), "data"),
+                            Input({"type": L.OFFENSE_BUTTON, "code": ALL}, "n_clicks"), prevent_initial_call=True)
+
     @app.callback(
-        Output(ids.OFFENSE, "value", allow_duplicate=True),
+        shell_write(app, page),  # the offense filter, through the page (callbacks.common.shell_write)
         Input(ids.SUMMARY_OFFENSES, "clickData"),
-        Input({"type": L.OFFENSE_BUTTON, "code": ALL}, "n_clicks"),
+        Input(ids.pressed_id(page.name), "data"),
         State(ids.OFFENSE, "value"),
         prevent_initial_call=True,
     )
-    def offense_clicked(click_data, buttons, current):  # noqa: ARG001 (buttons: read through ctx)
+    def offense_clicked(click_data, pressed, current):
         code = None
-        trigger = ctx.triggered_id
-        if isinstance(trigger, dict):
-            # a button drawn anew (the table refilled) fires with n_clicks 0: only a press counts
-            pressed = [t for t in ctx.triggered if t.get("value")]
-            code = trigger.get("code") if pressed and trigger.get("type") == L.OFFENSE_BUTTON else None
-        elif trigger == ids.SUMMARY_OFFENSES:
-            code = L.clicked_offense(click_data)  # None when the page opens
-        if code is None:
+        if ctx.triggered_id == ids.SUMMARY_OFFENSES:
+            code = L.clicked_offense(click_data)
+        elif isinstance(pressed, dict) and isinstance(pressed.get("id"), dict):
+            code = pressed["id"].get("code")  # a button of the chart's table
+        if not isinstance(code, str):
             raise PreventUpdate
-        return L.toggle_offense(code, current)
+        return relay(controls={"offense": L.toggle_offense(code, current)})
 
     app.clientside_callback(REMEMBER_PRESSED, Output(L.OFFENSES_TABLE, "data-pressed"),
                             Input({"type": L.OFFENSE_BUTTON, "code": ALL}, "n_clicks"), prevent_initial_call=True)

@@ -105,16 +105,21 @@ def language_switch() -> html.A:
 
 
 def page_frame(name: str, layout) -> html.Div:
-    """A page's layout in its root element (what ``ids.PAGE_CONTENT`` holds)."""
-    return html.Div(layout, id=ids.page_id(name), className="page")
+    """A page's layout in its root element (what ``ids.PAGE_CONTENT`` holds), with the page's two
+    stores: its relay to the shell, its refresh cue and its pressed button (``callbacks.common``)."""
+    return html.Div([dcc.Store(id=ids.relay_id(name)), dcc.Store(id=ids.refresh_id(name)),
+                     dcc.Store(id=ids.pressed_id(name)), layout],
+                    id=ids.page_id(name), className="page")
 
 
 def shell(options: dict, choices: Choices, is_demo: bool, pages, content=None) -> html.Div:
-    """The whole page; ``content`` is what PAGE_CONTENT starts with (the shown page is filled in
-    by a callback, so nobody downloads the layout of a page they do not open)."""
+    """The whole page; ``content`` is what PAGE_CONTENT starts with: the shown page, filled in by
+    the server (``app.factory.serve_layout``), so nobody downloads the layout of a page they do not open."""
     return html.Div([
         dcc.Location(id=ids.URL, refresh=False),
         dcc.Store(id=ids.FILTER_STATE),
+        dcc.Store(id=ids.VIEW),
+        dcc.Store(id=ids.URL_CHANGE),
         # The first Tab stop (WCAG 2.4.1): past the header and a dozen filter controls to the page.
         # assets/psad.js moves focus to <main> without writing "#page-content" into the shared URL.
         html.A(_("Skip to main content"), href=f"#{ids.PAGE_CONTENT}", id=ids.SKIP_LINK,

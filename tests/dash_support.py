@@ -33,8 +33,10 @@ def payload(app, output: str, values: dict, changed: str | None = None) -> dict:
     key = callback_key(app, output, changed)
     spec = app.callback_map[key]
 
-    def fill(deps: list[dict]) -> list[dict]:
-        return [{"id": d["id"], "property": d["property"], "value": values.get(f"{d['id']}.{d['property']}")}
+    def fill(deps: list[dict]) -> list:
+        # an ALL pattern is a list of the components it matches (none here), as the renderer sends it
+        return [[] if d["id"].startswith("{") and '["ALL"]' in d["id"] else
+                {"id": d["id"], "property": d["property"], "value": values.get(f"{d['id']}.{d['property']}")}
                 for d in deps]
 
     outputs = _parts(key)
@@ -52,3 +54,22 @@ def post(client, app, output: str, values: dict, changed: str | None = None):
 def values_of(*deps: dict) -> dict:
     """``{"id.property": value}`` from renderer-style ``{"id", "property", "value"}`` dicts."""
     return {f"{d['id']}.{d['property']}": d["value"] for d in deps}
+
+
+def shown(client, app, pathname: str, search: str, lang: str | None = None, previous: str | None = None) -> dict:
+    """The browser moving to ``pathname`` + ``search`` on the page already shown (back/forward, a
+    link): POST the shell's update (``callbacks.filters.update_view``) as the renderer does, and
+    return ``{id: {property: value}}`` of its outputs and of the page's (its ``sideUpdate``)."""
+    from app import ids
+
+    values = {f"{ids.URL_CHANGE}.data": {"search": search, "path": pathname, "path_changed": False},
+              f"{ids.FILTER_STATE}.data": previous, f"{ids.VIEW}.data": {"path": pathname, "search": previous or ""},
+              f"{ids.URL}.search": previous or "", f"{ids.URL}.pathname": pathname}
+    body = payload(app, f"{ids.FILTER_STATE}.data", values, f"{ids.URL_CHANGE}.data")
+    response = client.post("/_dash-update-component", json=body | ({"lang": lang} if lang else {}))
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    data = response.get_json()
+    out = {k: dict(v) for k, v in data["response"].items()}
+    for k, v in (data.get("sideUpdate") or {}).items():
+        out.setdefault(k, {}).update(v)
+    return out

@@ -19,8 +19,7 @@ from data_access import cases as C
 from data_access import demographics as D
 from data_access.filters import Filters
 from data_access.vocabulary import DISPOSITIONS
-from tests.dash_support import post, values_of
-from tests.test_callbacks_filters_summary import call_callback
+from tests.dash_support import post, shown, values_of
 
 STATE_2025 = to_query(Filters(date(2025, 1, 1), date(2025, 12, 31)))
 
@@ -48,11 +47,7 @@ def test_lookup_state_validates_every_parameter(db, app_ctx):
 def test_demographics_callback_shows_suppressed_tables(app, client, db):
     client.get("/")
     state = to_query(Filters(date(2025, 1, 1), date(2025, 12, 31), police_district=("Western",), offense=("homicide",)))
-    r = call_callback(client, app, ids.DEMO_VICTIMS, [
-        {"id": ids.FILTER_STATE, "property": "data", "value": state},
-        {"id": ids.URL, "property": "pathname", "value": "/demographics"}])
-    assert r.status_code == 200, r.data[:300]
-    body = r.get_json()["response"]
+    body = shown(client, app, "/demographics", state)
     text = json.dumps(body[ids.DEMO_VICTIMS]["children"])
     with app.server.app_context():
         demo = D.demographics.uncached(db, Filters(date(2025, 1, 1), date(2025, 12, 31),
@@ -65,26 +60,16 @@ def test_demographics_callback_shows_suppressed_tables(app, client, db):
     assert json.dumps(href) in text
     assert client.get(href).status_code == 200
     # Hidden page: nothing is computed.
-    r = call_callback(client, app, ids.DEMO_VICTIMS, [
-        {"id": ids.FILTER_STATE, "property": "data", "value": state},
-        {"id": ids.URL, "property": "pathname", "value": "/"}])
-    assert r.status_code == 204
+    assert ids.DEMO_VICTIMS not in shown(client, app, "/", state)
 
 
 def test_arrests_and_outcomes_callbacks(app, client):
     client.get("/")
-    r = call_callback(client, app, ids.ARRESTS_CARDS, [
-        {"id": ids.FILTER_STATE, "property": "data", "value": STATE_2025},
-        {"id": ids.URL, "property": "pathname", "value": "/arrests"}])
-    assert r.status_code == 200
-    body = r.get_json()["response"]
+    body = shown(client, app, "/arrests", STATE_2025)
     assert "Per 1,000 residents" in json.dumps(body[ids.ARRESTS_CARDS]["children"])
     assert body[ids.ARRESTS_TREND]["figure"]["layout"]["barmode"] == "stack"
     assert "Homicides" in json.dumps(body[ids.ARRESTS_CLEARANCE_TABLE]["children"])
-    r = call_callback(client, app, ids.OUTCOMES_CARDS, [
-        {"id": ids.FILTER_STATE, "property": "data", "value": STATE_2025},
-        {"id": ids.URL, "property": "pathname", "value": "/outcomes"}])
-    body = r.get_json()["response"]
+    body = shown(client, app, "/outcomes", STATE_2025)
     names = [t["name"] for t in body[ids.OUTCOMES_MIX]["figure"]["data"]]
     assert names == ["Gun charges", "Other charges"]  # one bar each per disposition, named beside it
     assert [y.replace("<br>", " ") for y in body[ids.OUTCOMES_MIX]["figure"]["data"][0]["y"]] == \
@@ -100,12 +85,7 @@ def test_lookup_callback_renders_page_and_opened_case(app, client, db):
         first = C.search.uncached(db, Filters(date(2025, 1, 1), date(2025, 12, 31)), None, "HANDGUN ON PERSON", 2)
     number = first.rows.case_number[0]
     search = STATE_2025 + f"&charge=HANDGUN+ON+PERSON&page=2&open={number}"
-    r = call_callback(client, app, ids.LOOKUP_RESULTS, [
-        {"id": ids.FILTER_STATE, "property": "data", "value": STATE_2025},
-        {"id": ids.URL, "property": "search", "value": search},
-        {"id": ids.URL, "property": "pathname", "value": "/lookup"}])
-    assert r.status_code == 200
-    body = r.get_json()["response"]
+    body = shown(client, app, "/lookup", search)
     results = json.dumps(body[ids.LOOKUP_RESULTS]["children"])
     for n in first.rows.case_number:
         assert n in results
@@ -113,18 +93,14 @@ def test_lookup_callback_renders_page_and_opened_case(app, client, db):
     detail = json.dumps(body[ids.LOOKUP_DETAIL]["children"])
     assert f"Case {number}" in detail and "case-timeline" in detail
     assert body[ids.LOOKUP_CHARGE]["value"] == "HANDGUN ON PERSON"
-    r = call_callback(client, app, ids.LOOKUP_RESULTS, [
-        {"id": ids.FILTER_STATE, "property": "data", "value": STATE_2025},
-        {"id": ids.URL, "property": "search", "value": STATE_2025 + "&open=999999999&page=zz"},
-        {"id": ids.URL, "property": "pathname", "value": "/lookup"}])
-    body = r.get_json()["response"]
+    body = shown(client, app, "/lookup", STATE_2025 + "&open=999999999&page=zz", previous=STATE_2025)
     assert "no case numbered" in json.dumps(body[ids.LOOKUP_DETAIL]["children"])
     assert "not a page number" in json.dumps(body[ids.LOOKUP_ERROR]["children"])
 
 
 def test_search_form_writes_the_url(app, client):
     client.get("/")
-    r = _post(client, app, f"{ids.URL}.search", [
+    r = _post(client, app, ids.relay_id("lookup"), [
         {"id": ids.LOOKUP_SEARCH, "property": "n_clicks", "value": 1},
         {"id": ids.LOOKUP_CLEAR, "property": "n_clicks", "value": None},
         {"id": ids.LOOKUP_CASE, "property": "n_submit", "value": None}],
@@ -132,7 +108,8 @@ def test_search_form_writes_the_url(app, client):
                {"id": ids.LOOKUP_CHARGE, "property": "value", "value": None},
                {"id": ids.FILTER_STATE, "property": "data", "value": STATE_2025}])
     assert r.status_code == 200, r.data[:300]
-    assert r.get_json()["response"][ids.URL]["search"] == STATE_2025 + "&case=825000010"
+    relayed = r.get_json()["response"][ids.relay_id("lookup")]["data"]  # the URL, through the page
+    assert relayed["values"][0] == STATE_2025 + "&case=825000010" and not relayed["keep_view"]
 
 
 # --- API --------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from app.pages import PAGES
 from app.urlstate import to_query
 from callbacks.filters import narrow_neighborhoods, sync
 from data_access.filters import Filters
-from tests.dash_support import post, values_of
+from tests.dash_support import post, shown, values_of
 
 
 @pytest.fixture()
@@ -85,13 +85,11 @@ def call_callback(client, app, output: str, inputs: list[dict]):
 
 
 def test_summary_callback_over_http(app, client):
+    """A filter change is one request: the shell's update carries the page's outputs."""
     client.get("/")  # first request sets the app up
     state = to_query(Filters(date(2025, 1, 1), date(2025, 12, 31), police_district=("Western",)))
-    r = call_callback(client, app, ids.SUMMARY_CARDS, [
-        {"id": ids.FILTER_STATE, "property": "data", "value": state},
-        {"id": ids.URL, "property": "pathname", "value": "/"}])
-    assert r.status_code == 200, r.data[:500]
-    body = r.get_json()["response"]
+    body = shown(client, app, "/", state)
+    assert body[ids.FILTER_STATE]["data"] == state
     cards = json.dumps(body[ids.SUMMARY_CARDS]["children"])
     for title in ("Homicides", "Non-fatal shootings", "Violent crime", "Property crime", "All Part 1 crime"):
         assert title in cards
@@ -103,10 +101,8 @@ def test_summary_callback_over_http(app, client):
 
 def test_summary_callback_skips_hidden_page(app, client):
     client.get("/")
-    r = call_callback(client, app, ids.SUMMARY_CARDS, [
-        {"id": ids.FILTER_STATE, "property": "data", "value": "?start=2025-01-01&end=2025-12-31"},
-        {"id": ids.URL, "property": "pathname", "value": "/about"}])
-    assert r.status_code == 204  # PreventUpdate
+    body = shown(client, app, "/about", "?start=2025-01-01&end=2025-12-31")
+    assert ids.SUMMARY_CARDS not in body and ids.FILTER_STATE in body  # only the page shown is computed
 
 
 def test_layout_has_banner_filters_and_nav_but_no_page(client):
@@ -140,16 +136,10 @@ def test_summary_callback_in_spanish_fills_every_chart_name_and_table(app, clien
     """A Spanish page's update (the renderer puts the page's language in the payload): Spanish
     cards, a Spanish accessible name for every chart, and every chart's table."""
     from layouts import summary as L
-    from tests.dash_support import payload
 
     client.get("/")
     state = to_query(Filters(date(2025, 1, 1), date(2025, 12, 31)))
-    values = values_of({"id": ids.FILTER_STATE, "property": "data", "value": state},
-                       {"id": ids.URL, "property": "pathname", "value": "/"})
-    body = payload(app, ids.SUMMARY_CARDS, values, f"{ids.FILTER_STATE}.data") | {"lang": "es"}
-    r = client.post("/_dash-update-component", json=body)
-    assert r.status_code == 200, r.data[:500]
-    out = r.get_json()["response"]
+    out = shown(client, app, "/", state, lang="es")
     cards = json.dumps(out[ids.SUMMARY_CARDS]["children"], ensure_ascii=False)
     assert "Homicidios" in cards and "2025 comparado con 2024" in cards and "frente a" in cards
     names = [out[fig]["aria-label"] for fig in (L.TREND_FIGURE, L.OFFENSES_FIGURE, L.HEATMAP_FIGURE, L.GOAL_FIGURE)]

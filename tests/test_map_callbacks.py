@@ -16,6 +16,7 @@ from app import ids
 from app.context import load_choices
 from app.pageparams import page_pairs, parse_cvi, parse_map, replace_page_params, with_page_params
 from app.urlstate import to_query
+from callbacks.common import NO_CHANGE, RELAY_TARGETS
 from callbacks.cvi import programs_from_url, url_from_programs
 from callbacks.filters import sync
 from callbacks.map import controls_from_url, url_from_controls
@@ -24,7 +25,7 @@ from data_access import map_queries as Q
 from data_access.filters import Filters
 from layouts import map as L
 from layouts.cvi import program_codes, site_list
-from tests.dash_support import _parts, callback_key, post
+from tests.dash_support import callback_key, post, shown
 
 # --- pure builders ------------------------------------------------------------------------------
 
@@ -177,8 +178,9 @@ def test_page_params_sync_both_ways():
     assert url == "?start=2025-01-01&end=2025-12-31&council_district=7&measure=rate&program=hospital_vip"
     with pytest.raises(PreventUpdate):  # nothing to change
         url_from_controls("?start=2025-01-01&end=2025-12-31", controls)
-    with pytest.raises(PreventUpdate):  # our own URL write coming back
-        controls_from_url("?start=2025-01-01&end=2025-12-31", controls)
+    # back to a link that says what the controls say: they stay, and old notices go
+    out = controls_from_url("?start=2025-01-01&end=2025-12-31", controls)
+    assert all(out[k] is no_update for k in controls) and out["notices"] == []
 
 
 # --- over HTTP ----------------------------------------------------------------------------------
@@ -199,50 +201,53 @@ def map_values(state: str, **extra):
 
 
 def test_map_update_over_http_is_small_and_complete(app, client, db):
+    """A filter change on the Map (from Western to the whole city): one request with the map's
+    colours, sites and the new view, never the geometry the browser holds."""
     client.get("/")
     state = to_query(Filters(date(2026, 1, 1), date(2026, 10, 31)))
-    r = call(client, app, ids.MAP_LEGEND, map_values(state), f"{ids.FILTER_STATE}.data")
-    assert r.status_code == 200, r.data[:500]
-    body = r.get_json()["response"]
+    before = to_query(Filters(date(2026, 1, 1), date(2026, 10, 31), police_district=("Western",)))
+    body = shown(client, app, "/map", state + "&cvi=on", previous=before)
     hideout = body[ids.MAP_AREAS]["hideout"]
     with app.server.app_context():
         codes = set(Q.area_shapes(db, "neighborhood")["names"])
     assert set(hideout["fill"]) == codes == set(hideout["tip"])
     assert body[ids.MAP_CVI]["data"]["features"]
     assert body[ids.MAP]["viewport"]["bounds"]
-    assert len(gzip.compress(r.data)) < 300_000
+    assert len(gzip.compress(json.dumps(body).encode())) < 300_000
     assert set(body[ids.MAP_AREAS]) == {"hideout"}  # a filter change never re-sends the geometry
 
 
 def test_map_update_skips_hidden_page_and_reports_bad_state(app, client):
     client.get("/")
+    body = shown(client, app, "/", "?start=2026-01-01&end=2026-10-31")
+    assert ids.MAP_LEGEND not in body and ids.FILTER_STATE in body
+
+
+def test_a_map_control_alone_updates_the_map_with_its_outlines(app, client):
+    """The layer picker is the page's own callback (the filter state a state): the new layer's
+    outlines once, then its colours."""
+    client.get("/")
     r = call(client, app, ids.MAP_LEGEND, map_values("?start=2026-01-01&end=2026-10-31",
-                                                     **{f"{ids.URL}.pathname": "/"}),
-             f"{ids.FILTER_STATE}.data")
-    assert r.status_code == 204
+                                                     **{f"{ids.MAP_LAYER}.value": "council_district",
+                                                        f"{ids.MAP_SHAPES_KEY}.data": "neighborhood"}),
+             f"{ids.MAP_LAYER}.value")
+    assert r.status_code == 200, r.data[:300]
+    body = r.get_json()["response"]
+    assert len(body[ids.MAP_AREAS]["data"]["features"]) == 14 and body[ids.MAP_SHAPES_KEY]["data"] == "council_district"
 
 
-def press_area(client, app, layer: str, code: str, current: dict | None = None, where: str = "table"):
-    """POST a press of an area's "Filter" button as the renderer sends a pattern-matching input."""
-    key = callback_key(app, ids.LEGISLATIVE_DISTRICT, ids.MAP_CLEAR_AREA)
-    spec = app.callback_map[key]
-    pressed = {"code": code, "type": L.AREA_BUTTON, "where": where}
-    other = {"code": "Somewhere else", "type": L.AREA_BUTTON, "where": "table"}
-    values = {f"{ids.MAP_LAYER}.value": layer} | {f"{ids.FILTER_CONTROLS[f]}.value": v
-                                                  for f, v in (current or {}).items()}
-    inputs = []
-    for d in spec["inputs"]:
-        if d["id"].startswith("{"):
-            inputs.append([{"id": pressed, "property": "n_clicks", "value": 1},
-                           {"id": other, "property": "n_clicks", "value": 0}])
-        else:
-            inputs.append({"id": d["id"], "property": d["property"], "value": None})
-    state = [{"id": d["id"], "property": d["property"], "value": values.get(f"{d['id']}.{d['property']}")}
-             for d in spec["state"]]
-    changed = json.dumps(pressed, sort_keys=True, separators=(",", ":")) + ".n_clicks"
-    return client.post("/_dash-update-component", json={
-        "output": key, "outputs": [{"id": x["id"], "property": x["property"]} for x in _parts(key)],
-        "inputs": inputs, "state": state, "changedPropIds": [changed]})
+def press_area(client, app, layer: str, code: str | None, current: dict | None = None, where: str = "table"):
+    """POST a press of an area's "Filter" button (``code`` None: "Clear chosen area") as the
+    browser's clientside code hands it on (``ids.pressed_id``); return the filter controls the
+    page's relay writes."""
+    pressed = ids.MAP_CLEAR_AREA if code is None else {"code": code, "type": L.AREA_BUTTON, "where": where}
+    values = {f"{ids.MAP_LAYER}.value": layer, f"{ids.pressed_id('map')}.data": {"id": pressed, "t": 1}}
+    values |= {f"{ids.FILTER_CONTROLS[f]}.value": v for f, v in (current or {}).items()}
+    r = call(client, app, ids.relay_id("map"), values, f"{ids.pressed_id('map')}.data")
+    assert r.status_code == 200, r.data[:300]
+    relayed = r.get_json()["response"][ids.relay_id("map")]["data"]
+    return {f: relayed["values"][RELAY_TARGETS.index((ids.FILTER_CONTROLS[f], "value"))] for f in ids.FILTER_CONTROLS
+            if relayed["values"][RELAY_TARGETS.index((ids.FILTER_CONTROLS[f], "value"))] != NO_CHANGE}
 
 
 def test_area_buttons_set_and_remove_filters_over_http(app, client, db):
@@ -252,19 +257,11 @@ def test_area_buttons_set_and_remove_filters_over_http(app, client, db):
     with app.server.app_context():
         nb = sorted(Q.area_shapes(db, "neighborhood")["names"])[3]
         csa, members = next(iter(Q.csa_neighborhoods(db).items()))
-    r = press_area(client, app, "neighborhood", nb)
-    assert r.status_code == 200, r.data[:300]
-    assert r.get_json()["response"][ids.NEIGHBORHOOD]["value"] == [nb]
-    again = press_area(client, app, "neighborhood", nb, {"neighborhood": [nb]}, where="panel")
-    assert again.get_json()["response"][ids.NEIGHBORHOOD]["value"] == []
-    got = press_area(client, app, "csa", csa)
-    assert sorted(got.get_json()["response"][ids.NEIGHBORHOOD]["value"]) == sorted(members)
-    got = press_area(client, app, "police_district_2023", "Western")
-    assert got.get_json()["response"][ids.POLICE_DISTRICT]["value"] == ["Western"]
-    clear = {f"{ids.MAP_LAYER}.value": "council_district", f"{ids.MAP_CLEAR_AREA}.n_clicks": 1,
-             f"{ids.COUNCIL_DISTRICT}.value": ["7"]}
-    got = call(client, app, ids.LEGISLATIVE_DISTRICT, clear, f"{ids.MAP_CLEAR_AREA}.n_clicks")
-    assert got.get_json()["response"][ids.COUNCIL_DISTRICT]["value"] == []
+    assert press_area(client, app, "neighborhood", nb) == {"neighborhood": [nb]}
+    assert press_area(client, app, "neighborhood", nb, {"neighborhood": [nb]}, where="panel") == {"neighborhood": []}
+    assert sorted(press_area(client, app, "csa", csa)["neighborhood"]) == sorted(members)
+    assert press_area(client, app, "police_district_2023", "Western") == {"police_district": ["Western"]}
+    assert press_area(client, app, "council_district", None, {"council_district": ["7"]}) == {"council_district": []}
 
 
 def test_a_click_on_an_area_only_picks_it_over_http(app, client, db):
@@ -328,19 +325,30 @@ def test_area_details_and_table_in_spanish(app, client, db):
 
 def test_cvi_update_over_http_lists_every_site(app, client, db):
     client.get("/")
-    values = {f"{ids.FILTER_STATE}.data": "?start=2025-01-01&end=2025-12-31", f"{ids.URL}.pathname": "/cvi",
-              f"{ids.CVI_PROGRAM}.value": [], f"{ids.CVI_SHAPES_KEY}.data": None}
-    r = call(client, app, ids.CVI_LIST, values, f"{ids.FILTER_STATE}.data")
-    assert r.status_code == 200, r.data[:500]
-    body = r.get_json()["response"]
+    body = shown(client, app, "/cvi", "?start=2025-01-01&end=2025-12-31")
     with app.server.app_context():
         sites = Q.cvi_sites(db)
     assert len(body[ids.CVI_SITES]["data"]["features"]) == len(sites)
     listing = json.dumps(body[ids.CVI_LIST]["children"])
     assert all(name in listing for name in sites.name)
-    assert body[ids.CVI_AREAS]["data"]["features"]
-    values[f"{ids.CVI_PROGRAM}.value"] = ["hospital_vip"]
-    values[f"{ids.CVI_SHAPES_KEY}.data"] = body[ids.CVI_SHAPES_KEY]["data"]
+    assert ids.CVI_AREAS not in body  # a filter change: the browser holds the outlines
+    # the page shown (a page switch): filled, outlines included, in one request
+    page = call(client, app, ids.PAGE_CONTENT, {f"{ids.URL}.pathname": "/cvi", f"{ids.URL}.search": ""},
+                f"{ids.URL}.pathname").get_json()["response"][ids.PAGE_CONTENT]["children"]
+    def props(node, cid):
+        if isinstance(node, dict):
+            if node.get("props", {}).get("id") == cid:
+                return node["props"]
+            node = list(node.get("props", {}).values())
+        for child in node if isinstance(node, list) else []:
+            found = props(child, cid)
+            if found:
+                return found
+
+    key = props(page, ids.CVI_SHAPES_KEY)["data"]
+    assert props(page, ids.CVI_AREAS)["data"]["features"] and isinstance(key, int)
+    values = {f"{ids.FILTER_STATE}.data": "?start=2025-01-01&end=2025-12-31", f"{ids.URL}.pathname": "/cvi",
+              f"{ids.CVI_PROGRAM}.value": ["hospital_vip"], f"{ids.CVI_SHAPES_KEY}.data": key}
     body = call(client, app, ids.CVI_LIST, values, f"{ids.CVI_PROGRAM}.value").get_json()["response"]
     assert len(body[ids.CVI_SITES]["data"]["features"]) == (sites.program_type == "hospital_vip").sum()
     assert ids.CVI_AREAS not in body  # outlines are sent once

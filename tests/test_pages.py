@@ -22,6 +22,7 @@ from app.settings import Settings
 from app.urlstate import Choices
 from callbacks import filters
 from callbacks import shell as shell_callbacks
+from callbacks.common import UPDATES
 from data_access.filters import FILTER_FIELDS, MULTI_FIELDS, Filters
 from layouts import shell
 
@@ -67,6 +68,11 @@ def callback_ids(register) -> set[tuple[str, str]]:
     for cb in app._callback_list:  # clientside callbacks too
         for part in cb["output"].strip(".").split("..."):
             out.add(("output", part.rsplit(".", 1)[0].split("@")[0]))
+    # the page updates that run in the shell's requests (callbacks.common.page_callback)
+    for updates in app.server.extensions.get(UPDATES, {}).values():
+        for u in updates:
+            out |= {("output", o.component_id) for o in u.output.values()}
+            out |= {("state", d.component_id) for d in u.reads.values()}
     return out
 
 
@@ -74,7 +80,7 @@ def callback_ids(register) -> set[tuple[str, str]]:
 def test_a_pages_callbacks_touch_only_its_layout_and_the_shell(page):
     allowed = shell_ids() | page_ids(page)
     used = callback_ids(page.register)
-    assert used, f"{page.name} registers no callback"
+    assert used, f"{page.name} registers no callback and no page update"
     missing = sorted(f"{kind} {i}" for kind, i in used if i not in allowed and not wildcard(i))
     assert not missing, f"{page.name}'s callbacks use ids that neither its layout nor the shell holds: {missing}"
 
