@@ -27,36 +27,32 @@ def _database(settings: Settings):
 
 
 def warm_shared_cache(settings: Settings) -> None:
-    """After a load commits: with a shared (Redis) cache, compute every district's default deck now,
-    so a deck's first opening is warm on every worker and host. Without Redis the cache lives in
-    each server process, and the server warms its own when it sees the new data version. A
-    failure here is reported in one line and leaves the load (and the exit code) as they are."""
-    if not settings.redis_url or not settings.warm_decks:
+    """After a load commits: with a shared (Redis) cache, run every warming job now (the default
+    decks, every district's default views: ``app.warming``), so a first viewer on any worker or host
+    finds them warm. Without Redis the cache lives in each server process, and the server warms its
+    own when it sees the new data version. A failure here is reported in one line and leaves the
+    load (and the exit code) as they are."""
+    if not settings.redis_url:
         return
     from dataclasses import replace
 
+    from app import warming
     from app.factory import create_app, resolved_settings
-    from callbacks.present import claim_warm, warm_decks
-    from data_access import status
 
     try:
         # from the primary: the load just committed there, and a replica may not have it yet
         app = create_app(resolved_settings(replace(settings, database_read_url="")))
-        db = app.server.extensions["psad"].db
-        with app.server.app_context():
-            version = status.state(db)["version"]
-            if not version:
-                return
-            if not claim_warm(db, version):
-                print(f"Decks for data version {version}: already warmed by a server.")
-                return
-        report = warm_decks(app)
-        db.dispose()
-        print(f"Warmed the shared cache: {report.decks} default decks for data version {report.version} "
-              f"in {report.seconds:.1f} s.")
+        reports = warming.warm_now(app)  # claims the version: one process warms each version
+        app.server.extensions["psad"].db.dispose()
+        if reports is None:
+            print("The shared cache: nothing loaded, or this data version was already warmed by a server.")
+            return
+        for r in reports:
+            print(f"Warmed the shared cache ({r.job}): {r.views} views for data version {r.version} "
+                  f"in {r.seconds:.1f} s." if not r.error else f"Warming {r.job} failed: {r.error}")
     except Exception as exc:
-        print(f"psad: the load is committed, but warming the decks failed ({type(exc).__name__}: "
-              f"{' '.join(str(exc).split())}); they will be computed when first opened.", file=sys.stderr)
+        print(f"psad: the load is committed, but warming the shared cache failed ({type(exc).__name__}: "
+              f"{' '.join(str(exc).split())}); views will be computed when first asked for.", file=sys.stderr)
 
 
 def cmd_serve(args, settings: Settings) -> int:

@@ -86,6 +86,11 @@ SETTINGS: tuple[Setting, ...] = (
             "district after each data load, so a deck's first opening is fast: the server does it when it first "
             "sees a new data version (one worker for all with `REDIS_URL`), and with `REDIS_URL` set so do "
             "`psad ingest`, `psad refresh` and `psad demo load`. Off: a deck is computed when first opened."),
+    Setting("PSAD_WARM_VIEWS", "warm_views", True, bool,
+            "Warm the cache with the default Summary and Map view citywide and of every police and Council "
+            "district after each data load (the server, when it first sees a new data version; one worker for "
+            "all with `REDIS_URL`, and the load commands with `REDIS_URL` set). Off: a view is computed when "
+            "first asked for."),
     Setting("PSAD_PUBLIC_URL", "public_url", "", str,
             "The address residents reach the dashboard at (e.g. `https://safety.baltimorecity.gov`), for the "
             "QR code on the deck's last slide. Empty: the address the presenter's browser used."),
@@ -205,6 +210,7 @@ class Settings:
     map_min_population: int = 500
     cvi_radius_m: int = 400
     warm_decks: bool = True
+    warm_views: bool = True
     database_read_url: str = ""
     db_connect_timeout_s: int = 2
     db_check_s: float = 1.0

@@ -26,6 +26,7 @@ from data_access.loading import load_demo
 # Test apps warm no presentation decks in the background unless a test asks (PSAD_WARM_DECKS; the
 # warming is tested in tests/test_present_warm.py): a warm per app would slow the browser tests.
 os.environ.setdefault("PSAD_WARM_DECKS", "off")
+os.environ.setdefault("PSAD_WARM_VIEWS", "off")  # nor the district views (tests/test_warming.py tests the runner)
 
 # The ingest tests' fixtures (a clone of a loaded template database per test) and the browser tests'
 # shared server and Chromium (``site``, ``browser``), for every test module.
