@@ -47,7 +47,21 @@ def payload(app, output: str, values: dict, changed: str | None = None) -> dict:
 
 
 def post(client, app, output: str, values: dict, changed: str | None = None):
-    """POST the callback's update and return the response."""
+    """POST the callback's update and return the response. An output no callback writes is a
+    page's update (``callbacks.common.page_callback``): it comes with the shell's update for the
+    URL in ``values`` (``shown``), answered as one response holding both."""
+    try:
+        callback_key(app, output, changed)
+    except StopIteration:
+        import json
+
+        from flask import Response
+
+        from app import ids
+
+        search = values.get(f"{ids.URL}.search") or values.get(f"{ids.FILTER_STATE}.data") or ""
+        merged = shown(client, app, values.get(f"{ids.URL}.pathname") or "/", search)
+        return Response(json.dumps({"multi": True, "response": merged}), mimetype="application/json")
     return client.post("/_dash-update-component", json=payload(app, output, values, changed))
 
 
