@@ -47,6 +47,7 @@ class PageParam:
     values: str  # what it takes, for the README
     default: str = ""
     reset_on_filter_change: bool = False
+    client_side: bool = False  # the page's own script keeps it in the URL as the reader moves: no server update
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,8 @@ PAGES: tuple[Page, ...] = (
     )),
     Page("about", N_("About the data"), "/about", "callbacks.about"),
     Page("present", N_("Present"), "/present", "callbacks.present", in_nav=False, params=(
-        PageParam("slide", "the slide shown, `1` … the number of slides; kept as the presenter moves", "1"),
+        PageParam("slide", "the slide shown, `1` … the number of slides; kept as the presenter moves", "1",
+                  client_side=True),
         PageParam("compare", "`city`, or a second area as `field:code` (e.g. `council_district:7`, "
                              "`police_district:Southern`): every slide shows it beside the first"),
         PageParam("theme", "`light` or `dark` (high contrast, for a dim room)", "light"),

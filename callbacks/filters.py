@@ -174,7 +174,7 @@ def view_update(trigger: str | None, change: dict | None, quick, start, end, val
     page = shown_page(pathname)
     # a new path is being shown by callbacks.shell.show_page, filled for this query string already
     same_page = not (change or {}).get("path_changed") if trigger == ids.URL_CHANGE else True
-    names = set(page.param_names) | {q.name for q in SITE_PARAMS}
+    names = {q.name for q in page.params if not q.client_side} | {q.name for q in SITE_PARAMS}
     params_changed = same_page and page_params((view or {}).get("search"), names) != page_params(new_search, names)
     if same_page and (changed or params_changed):
         refresh_page(to_query(parse(new_search, choices, extra=PAGE_PARAMS)[0]), state if changed else None,
