@@ -119,6 +119,9 @@ def _open(driver, site, path: str, search: str, width: int = 1400) -> None:
 @pytest.mark.parametrize("path", PAGES)
 def test_every_string_on_the_page_goes_through_the_catalog(browser, site, names, path):
     _open(browser, site, path, "lang=qps&council_district=7")
+    # the page arrives filled with its layout; a lazily loaded component (the map's layers) shows
+    # its library's "Loading..." for a moment: the words to judge are those once it has loaded
+    wait_for(lambda: "Loading..." not in browser.find_element(By.TAG_NAME, "main").text, message="components loaded")
     texts = browser.execute_script(_TEXTS)
     assert any("⟦" in t for t, _w in texts), "the pseudo-language reached the page"
     bad = untranslated(texts, names)
