@@ -14,7 +14,7 @@ from dash import html
 from dash.development.base_component import Component
 from flask import Response, current_app, g, jsonify, request
 
-from app import bundles, i18n, ids, warming
+from app import bundles, i18n, ids, static_compression, warming
 from app.context import EXTENSION, Services, load_choices, services
 from app.pages import NAV_PAGES, PAGE_BY_NAME, PAGE_PARAMS, PAGES, LayoutInputs
 from app.serving import cache_fingerprinted_assets, install_security
@@ -65,6 +65,7 @@ def create_app(config: Settings | dict[str, Any] | None = None, *, cache_type: s
     server = app.server
     server.json.ensure_ascii = False  # API messages keep their typographic quotes readable
     cache_fingerprinted_assets(server)
+    static_compression.install(server)  # bundles and assets compressed once per process, not per viewer
     install_security(app, settings)
     server.extensions[EXTENSION] = Services(db=db, settings=settings)
     cache.init_app(server, config=cache_config(settings.redis_url, settings.cache_timeout, cache_type,
@@ -90,7 +91,7 @@ def create_app(config: Settings | dict[str, Any] | None = None, *, cache_type: s
 
     api.register(server)
     warming.install(app)  # a hook only: it warms in a thread when a request first sees a new data version
-    if not _null_cache(server):
+    if settings.warm_views and not _null_cache(server):
         warming.register(server, "views", lambda: warm_views(server))
 
     @server.errorhandler(Exception)
@@ -116,10 +117,11 @@ def resolved_settings(settings: Settings | None = None) -> Settings:
 
 def warm(server) -> None:
     """Make Dash register its bundles before real traffic (a request for the page and for its
-    dependencies), then drop any database engine so no connection is shared across a fork."""
+    dependencies), compress the page's scripts and style sheets, then drop any database engine so no connection is shared across a fork."""
     client = server.test_client()
     client.get("/")
     client.get("/_dash-dependencies")
+    static_compression.prime(server)  # compressed once here, shared by every forked worker
     server.extensions[EXTENSION].db.dispose()
 
 

@@ -47,8 +47,9 @@ def main(argv: list[str] | None = None) -> None:
     from app import create_app, ids
     from tests.dash_support import payload
 
-    app = create_app({"database_url": args.database_url})
+    app = create_app({"database_url": args.database_url, "warm_decks": False})
     server = app.server
+    server.extensions["psad_warm_jobs"] = []  # no background warming competing with the timings
     client = server.test_client()
     client.get("/")
     after = hasattr(ids, "URL_CHANGE")

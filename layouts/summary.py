@@ -559,7 +559,7 @@ def goal_status(rows: pd.DataFrame) -> str:
     last = rows.iloc[-1]
     n = int(last.actual)
     span = _("{year} to date").format(year=int(last.year)) if last.partial else str(int(last.year))
-    pct = _pct_abs(last.vs_target_pct) if last.vs_target_pct is not None else _pct_abs(0)
+    pct = _pct_abs(last.vs_target_pct) if pd.notna(last.vs_target_pct) else _pct_abs(0)  # no target: None -> NaN
     values = {"span": span, "actual": fmt_int(n), "target": fmt_int(last.target), "pct": pct}
     if last.actual <= last.target:
         return ngettext("{span}: {actual} victim of gun violence against a target of {target} — {pct} below the path.",

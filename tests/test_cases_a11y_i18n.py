@@ -104,6 +104,10 @@ def open_page(driver, site, path: str, search: str = "", width: int = 1400) -> N
     driver.get(f"{site.url}{path}{'?' + search if search else ''}")
     wait_for(lambda: driver.execute_script(_RENDERED, f"#{ids.page_id(path.strip('/'))}", PAGES[path], "open=" in search),
              timeout=40, message=f"{path}?{search} rendered at {width} px")
+    # the first view's figures come in the layout, so they can be read before Plotly has drawn them
+    wait_for(lambda: driver.execute_script(
+        "return Array.from(document.querySelectorAll('main figure .js-plotly-plot'))"
+        ".every(g => g.data && g.data.length)"), timeout=40, message=f"{path}?{search}: charts drawn")
 
 
 def numbers_in(cells: list[str], lang: str) -> list[float]:

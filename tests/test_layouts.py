@@ -251,3 +251,13 @@ def test_goal_figure_table_and_status_in_spanish():
     assert status.startswith("En lo que va de 2023: 600 víctimas de violencia armada frente a una meta de 578")
     assert "por encima de la meta" in status
     assert "año de referencia" in empty["layout"]["annotations"][0]["text"]
+
+
+def test_goal_status_of_an_area_with_no_baseline_is_a_sentence():
+    # a neighborhood whose baseline year had no gun violence by today's day of the year has a
+    # prorated target of 0: vs_target_pct is None, which pandas holds as NaN; it used to raise and
+    # blank the whole first view of the Summary
+    df = pd.DataFrame({"year": [2021, 2022], "n": [3, 1], "ytd": [0, 1]})
+    rows = L.goal_rows(df, baseline_year=2021, reduction=0.15, through=date(2022, 3, 1))
+    assert rows.vs_target_pct.isna().iloc[-1]
+    assert "2022 to date" in L.goal_status(rows)

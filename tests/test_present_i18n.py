@@ -12,29 +12,19 @@ from datetime import date
 import pytest
 
 from app import create_app, i18n, ids
-from app.urlstate import to_query
 from callbacks import present as P
 from data_access.filters import Filters
 from layouts import present as L
-from tests.dash_support import payload
+from tests.dash_support import shown
 
 SEARCH = "?council_district=7&start=2025-01-01&end=2025-12-31"
 COMPARE = SEARCH + "&compare=city&advance=20&from=map"
 
 
 def open_deck(client, app, search: str, lang: str) -> dict:
-    """The deck's callback as a page in ``lang`` sends it (the renderer adds the page's language)."""
-    from app.context import load_choices, services
-    from app.urlstate import parse
-
-    with app.server.test_request_context("/"):
-        choices, _, _ = load_choices(services().db)
-        f, _ = parse(search, choices, extra=("slide", "compare", "theme", "advance", "from", "lang"))
-    body = payload(app, f"{ids.PRESENT_DECK}.children", {
-        f"{ids.FILTER_STATE}.data": to_query(f), f"{ids.URL}.pathname": "/present", f"{ids.URL}.search": search})
-    r = client.post("/_dash-update-component", json={**body, "lang": lang})
-    assert r.status_code == 200, r.data[:500]
-    return r.get_json()["response"][ids.PRESENT_DECK]["children"]
+    """The deck as a page in ``lang`` shows it (the shell's update fills the shown page)."""
+    out = shown(client, app, "/present", search, lang=lang)
+    return out[ids.PRESENT_DECK]["children"]
 
 
 # Attributes a reader meets (shown, spoken by a screen reader, or read by the deck's script).
