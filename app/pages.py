@@ -129,6 +129,8 @@ KEPT_ON_FILTER_CHANGE: tuple[str, ...] = tuple(q.name for q in SITE_PARAMS) + tu
 
 def page_for_path(pathname: str | None) -> Page | None:
     """The page at ``pathname`` (None for an unknown path)."""
+    if not isinstance(pathname, str):  # a hand-made callback request: a list, a number
+        pathname = None
     return PAGE_BY_PATH.get(pathname or "/")
 
 

@@ -42,9 +42,13 @@ class Choices:
     first_date: date | None = None
 
     def canonical(self, name: str, raw: str) -> str | None:
-        """The canonical code for ``raw`` (case-insensitive), or None if unknown."""
-        known = {v.lower(): v for v in self.values.get(name, ())}
-        return known.get(raw.strip().lower())
+        """The canonical code for ``raw`` (case-insensitive), or None if unknown (or not text)."""
+        return self.lookup(name).get(raw.strip().lower()) if isinstance(raw, str) else None
+
+    def lookup(self, name: str) -> dict[str, str]:
+        """Every code of ``name`` by its lower case (built once per call: a link's values are
+        looked up in it, not each in a new one)."""
+        return {v.lower(): v for v in self.values.get(name, ())}
 
     @property
     def today(self) -> date:
@@ -77,8 +81,10 @@ def quick_ranges(choices: Choices) -> list[tuple[str, str, date, date]]:
 def parse(query: str | Mapping[str, list[str]], choices: Choices, *, strict: bool = False,
           extra: Iterable[str] = ()) -> tuple[Filters, list[str]]:
     """Filters from a query string. Unknown or malformed parameters are ignored with a notice."""
-    pairs = clean_pairs(query) if isinstance(query, str) else [
-        (k, v) for k, vs in query.items() for v in (vs if isinstance(vs, list) else [vs])]
+    if isinstance(query, Mapping):
+        pairs = [(k, v) for k, vs in query.items() for v in (vs if isinstance(vs, list) else [vs])]
+    else:
+        pairs = clean_pairs(query)
     notices: list[str] = []
 
     def problem(param: str, message: str) -> None:
@@ -126,10 +132,16 @@ def parse(query: str | Mapping[str, list[str]], choices: Choices, *, strict: boo
 
     chosen: dict[str, list[str]] = {}
     for name in MULTI_FIELDS:
-        for raw in values.get(name, []):
+        known = choices.lookup(name)
+        given = values.get(name, [])
+        if known and len(given) > len(known):  # more than exist: cut before any lookup (issue 13, item 6)
+            problem(name, _("“{name}” was given {n} values, but only {limit} exist; used the first {limit}.").format(
+                name=name, n=len(given), limit=len(known)))
+            given = given[:len(known)]
+        for raw in given:
             if raw == "":
                 continue
-            code = choices.canonical(name, raw)
+            code = known.get(raw.strip().lower())
             if code is None:
                 problem(name, _("Ignored {name}=“{value}”: there is no such {noun}.").format(
                     name=name, value=raw, noun=_(FIELD_BY_NAME[name].noun)))
@@ -140,7 +152,10 @@ def parse(query: str | Mapping[str, list[str]], choices: Choices, *, strict: boo
 
 def clean_pairs(query: str) -> list[tuple[str, str]]:
     """The query string's pairs without NUL characters (PostgreSQL text cannot hold one, and no
-    value has one): a value with a NUL is read without it, so it is then known or ignored as any."""
+    value has one): a value with a NUL is read without it, so it is then known or ignored as any.
+    Anything but text (a list or a number in a hand-made callback request) holds no pairs."""
+    if not isinstance(query, str):
+        return []
     return [(k.replace("\x00", ""), v.replace("\x00", ""))
             for k, v in parse_qsl(query.lstrip("?"), keep_blank_values=True)]
 

@@ -54,6 +54,12 @@ class PageRequest:
     values: dict[str, Any] = field(default_factory=dict)
 
 
+def as_dict(value) -> dict:
+    """A store's value as a dict: the browser only ever sends one (or None), a hand-made request
+    may send anything, which then reads as empty instead of failing."""
+    return value if isinstance(value, dict) else {}
+
+
 def acted(*values) -> None:
     """Stop unless a person acted (a click, a submit, a chosen value).
 

@@ -13,7 +13,7 @@ from app import ids
 from app.pageparams import page_pairs, parse_cvi, parse_map, replace_page_params
 from app.pages import LayoutInputs, Page
 from app.settings import Settings
-from callbacks.common import PageRequest, page_callback, relay, shell_write
+from callbacks.common import PageRequest, as_dict, page_callback, relay, shell_write
 from callbacks.filters import notice_alerts
 from callbacks.map import EMPTY, bounds_for
 from data_access import map_queries as Q
@@ -73,7 +73,7 @@ def register(app, page: Page) -> None:
         prevent_initial_call=True,  # the layout starts with the link's values
     )
     def url_to_programs(change, program):
-        return programs_from_url((change or {}).get("search"), program)
+        return programs_from_url(as_dict(change).get("search"), program)
 
     @app.callback(
         shell_write(app, page),
@@ -107,6 +107,7 @@ def programs_from_url(search: str | None, program) -> tuple:
     """The program picker's value from the URL (back/forward, a link), and the notices (always: a
     link without mistakes clears those of the one before)."""
     programs, notes = parse_cvi(search, L.program_codes())
+    program = [p for p in program if isinstance(p, str)] if isinstance(program, list) else []
     return (list(programs) if sorted(program or []) != list(programs) else no_update), notice_alerts(notes)
 
 

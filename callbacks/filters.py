@@ -25,6 +25,7 @@ from app.i18n import _
 from app.pageparams import with_page_params
 from app.pages import PAGE_PARAMS, SITE_PARAMS, shown_page
 from app.urlstate import Choices, default_filters, parse, quick_ranges, to_query
+from callbacks.common import as_dict
 from data_access.db import DataError
 from data_access.filters import GEO_FIELDS, MULTI_FIELDS, Filters
 from data_access.vocabulary import offense_label
@@ -150,7 +151,7 @@ def shell_values(search: str, choices: Choices, options: dict) -> dict[tuple[str
 def page_params(search: str | None, names) -> list[tuple[str, str]]:
     from urllib.parse import parse_qsl
 
-    return [(k, v) for k, v in parse_qsl((search or "").lstrip("?"), keep_blank_values=True) if k in names]
+    return [(k, v) for k, v in parse_qsl((search if isinstance(search, str) else "").lstrip("?"), keep_blank_values=True) if k in names]
 
 
 def view_update(trigger: str | None, change: dict | None, quick, start, end, values: dict, state: str | None,
@@ -160,8 +161,8 @@ def view_update(trigger: str | None, change: dict | None, quick, start, end, val
     search, pathname)`` sends the page's (``previous``: the filters before, when they changed).
     ``trigger`` is ``ids.URL_CHANGE`` for a URL the browser moved to (``change``)."""
     if trigger == ids.URL_CHANGE:
-        search = (change or {}).get("search", search)
-        pathname = (change or {}).get("path", pathname)
+        search = as_dict(change).get("search", search)
+        pathname = as_dict(change).get("path", pathname)
         out = sync(ids.URL, search, quick, start, end, values, None, choices, options)
     else:
         out = sync(trigger, search, quick, start, end, values, state, choices, options)
@@ -173,9 +174,9 @@ def view_update(trigger: str | None, change: dict | None, quick, start, end, val
         out["values"] = {f: no_update for f in FIELDS}
     page = shown_page(pathname)
     # a new path is being shown by callbacks.shell.show_page, filled for this query string already
-    same_page = not (change or {}).get("path_changed") if trigger == ids.URL_CHANGE else True
+    same_page = not as_dict(change).get("path_changed") if trigger == ids.URL_CHANGE else True
     names = {q.name for q in page.params if not q.client_side} | {q.name for q in SITE_PARAMS}
-    params_changed = same_page and page_params((view or {}).get("search"), names) != page_params(new_search, names)
+    params_changed = same_page and page_params(as_dict(view).get("search"), names) != page_params(new_search, names)
     if same_page and (changed or params_changed):
         refresh_page(to_query(parse(new_search, choices, extra=PAGE_PARAMS)[0]), state if changed else None,
                      new_search, pathname)

@@ -140,5 +140,6 @@ def register(app, page: Page) -> None:
             raise PreventUpdate
         if ctx.triggered_id == ids.LOOKUP_CLEAR:
             case, charge = None, None
+        case, charge = (v if isinstance(v, str) else None for v in (case, charge))  # text, or nothing
         href = L.lookup_href(state, case=(case or "").strip() or None, charge=charge or None)
         return relay(search=href[len(page.path):])

@@ -29,7 +29,7 @@ from app.i18n import _, ngettext
 from app.pageparams import MAP_PARAMS, page_pairs, parse_cvi, parse_map, replace_page_params
 from app.pages import LayoutInputs, Page
 from app.settings import Settings
-from callbacks.common import PRESSED, PageRequest, acted, page_callback, relay, shell_write
+from callbacks.common import PRESSED, PageRequest, acted, as_dict, page_callback, relay, shell_write
 from callbacks.filters import notice_alerts
 from data_access import map_queries as Q
 from data_access.db import Database, DataError
@@ -205,7 +205,7 @@ def register(app, page: Page) -> None:
         prevent_initial_call=True,  # the layout starts with the link's values
     )
     def url_to_controls(change, **controls):
-        return controls_from_url((change or {}).get("search"), controls)
+        return controls_from_url(as_dict(change).get("search"), controls)
 
     @app.callback(
         shell_write(app, page),
@@ -286,7 +286,7 @@ def register(app, page: Page) -> None:
     def area_filter(pressed, layer, current):
         """"Filter by this area" (the numbers' button or a table row's) sets the filter; on the area
         already chosen it removes it, as "Clear chosen area" does."""
-        trigger = (pressed or {}).get("id")
+        trigger = as_dict(pressed).get("id")
         out = filter_change(trigger, [{"value": 1}], layer, current, 1 if trigger == ids.MAP_CLEAR_AREA else None)
         return relay(controls={f: v for f, v in out.items() if v is not no_update})
 
@@ -294,7 +294,7 @@ def register(app, page: Page) -> None:
 def filter_change(triggered_id, triggered: list, layer: str | None, current: dict, clear) -> dict:
     """The geography filters after a press of an area's button (``triggered_id`` its id) or of
     "Clear chosen area"."""
-    if layer not in LAYER_FIELD:
+    if not isinstance(layer, str) or layer not in LAYER_FIELD:
         raise PreventUpdate
     field = LAYER_FIELD[layer]
     out = {f: no_update for f in GEO_FIELDS}

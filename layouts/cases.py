@@ -329,7 +329,7 @@ def lookup_href(filter_query: str, *, case: str | None = None, charge: str | Non
         params.append(("page", str(page)))
     if open_case:
         params.append(("open", open_case))
-    base = filter_query.lstrip("?")
+    base = filter_query.lstrip("?") if isinstance(filter_query, str) else ""
     extra = urlencode(params)
     return "/lookup?" + "&".join(p for p in (base, extra) if p)
 

@@ -394,7 +394,7 @@ def clicked_offense(click_data: dict | None) -> str | None:
         code = click_data["points"][0]["customdata"]
     except (TypeError, KeyError, IndexError):
         return None
-    return code if code in OFFENSE_BY_CODE else None
+    return code if isinstance(code, str) and code in OFFENSE_BY_CODE else None
 
 
 def toggle_offense(code: str, current: list[str] | None) -> list[str]:

@@ -54,9 +54,6 @@ def test_malformed_callback_bodies_fuzz(fuzz_app):
     assert_clean(fuzz, log)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13: callbacks (callbacks/map.py, cvi.py, lookup.py, filters.py, "
-                                       "app/pages.py, app/urlstate.py, app/i18n.py) fail with a 500 on values of the "
-                                       "wrong type in a payload of the right shape; fixes proposed to their owners")
 def test_callback_payload_fuzz(fuzz_app):
     client = fuzz_app.server.test_client()
     fuzz = Fuzz(client)
