@@ -179,16 +179,28 @@ def babel_locale(lang: str | None = None) -> str:
 
 def number(n: int | float) -> str:
     """A whole number with the language's grouping: 1,234 / 1.234."""
-    from babel.numbers import format_decimal
-
-    return format_decimal(int(round(n)), format="#,##0", locale=babel_locale())
+    return _number(int(round(n)), babel_locale())
 
 
 def decimal(x: float, digits: int = 1) -> str:
     """A number with ``digits`` decimals: 12.5 / 12,5."""
+    return _decimal(x, digits, babel_locale())
+
+
+# Babel parses its pattern on every call (about 25 µs); a Summary update writes some 4,000 numbers,
+# most of them the same small counts, so the formatted text is kept per value and language.
+@lru_cache(maxsize=1 << 16)
+def _number(n: int, locale: str) -> str:
     from babel.numbers import format_decimal
 
-    return format_decimal(x, format="#,##0." + "0" * digits if digits else "#,##0", locale=babel_locale())
+    return format_decimal(n, format="#,##0", locale=locale)
+
+
+@lru_cache(maxsize=1 << 16)
+def _decimal(x: float, digits: int, locale: str) -> str:
+    from babel.numbers import format_decimal
+
+    return format_decimal(x, format="#,##0." + "0" * digits if digits else "#,##0", locale=locale)
 
 
 def date_short(d: date) -> str:
