@@ -213,8 +213,8 @@ def test_api_400_in_spanish_with_lang(client):
 def test_api_400_in_spanish_with_accept_language(client):
     r = client.get("/api/v1/counts?police_district=Atlantis", headers={"Accept-Language": "es-US,es;q=0.9,en;q=0.5"})
     assert r.status_code == 400
-    assert r.get_json() == {"parameter": "police_district",
-                            "error": "Se ignoró police_district=“Atlantis”: no es un valor conocido (distrito policial)."}
+    assert r.get_json() == {"parameter": "police_district", "value": "Atlantis",
+                            "error": "police_district=“Atlantis”: no es un valor conocido (distrito policial)."}
     r = client.get("/api/v1/counts?by=decade", headers={"Accept-Language": "es"})
     assert r.get_json()["error"].startswith(SPANISH_400)
     # an unknown lang= is a 400 too, in the browser's language
@@ -227,7 +227,7 @@ def test_api_400_in_spanish_with_accept_language(client):
 
 
 @pytest.mark.parametrize("url, spanish", [
-    ("/api/v1/cases?page=0&lang=es", "La página 0 está fuera del rango (1–400)."),
+    ("/api/v1/cases?page=0&lang=es", "page=0 está fuera de rango: las páginas van de 1 a 400."),
     ("/api/v1/cases?case=%21%21&lang=es", "“!!” no es un número de caso"),
     ("/api/v1/cases/ZZZZ9999?lang=es", "No hay ningún caso con el número “ZZZZ9999”."),
     ("/api/v1/nothing?lang=es", "La API no tiene la dirección /api/v1/nothing."),
