@@ -220,7 +220,7 @@ def test_api_400_in_spanish_with_accept_language(client):
     # an unknown lang= is a 400 too, in the browser's language
     r = client.get("/api/v1/counts?lang=fr", headers={"Accept-Language": "es"})
     assert r.status_code == 400 and r.get_json() == {
-        "parameter": "lang", "error": "Se ignoró lang=“fr”: use uno de estos valores: en, es."}
+        "parameter": "lang", "value": "fr", "error": "lang=“fr” no es uno de estos valores: en, es."}
     # lang= wins over the browser's language
     r = client.get("/api/v1/counts?by=decade&lang=en", headers={"Accept-Language": "es"})
     assert r.get_json()["error"].startswith("by=“decade” is not one of: ")
