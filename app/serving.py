@@ -30,6 +30,14 @@ def cache_fingerprinted_assets(server: Flask, assets_url_path: str = "/assets/")
                 response.cache_control.no_cache = None
             else:
                 response.cache_control.no_cache = True
+        elif (request.path.endswith(("/_dash-layout", "/_dash-dependencies")) and request.method == "GET"
+              and response.status_code == 200):
+            # the same layout (a view of one data version, in one language) or the same callback
+            # graph is a 304 to a browser that holds it: an ETag of the body, revalidated every time
+            response.add_etag(weak=True)
+            response.cache_control.no_cache = True
+            response.cache_control.private = True  # the layout is made for the page that asked (Referer)
+            return response.make_conditional(request)
         return response
 
 

@@ -73,3 +73,18 @@ def test_api_answers_carry_an_etag_that_a_load_changes(synth_db, demo_small, tmp
     load_cvi_file(synth_db, str(p))  # a load: a new data version
     after = client.get(url, headers={"If-None-Match": etag})
     assert after.status_code == 200 and after.headers["ETag"] != etag
+
+
+@pytest.mark.parametrize("path, headers", [
+    ("/_dash-dependencies", {}),
+    ("/_dash-layout", {"Referer": "http://localhost/?council_district=7"}),
+])
+def test_layout_and_dependencies_revalidate_to_304(client, path, headers):
+    first = client.get(path, headers=headers)
+    assert first.status_code == 200 and first.headers.get("ETag")
+    assert "no-cache" in first.headers["Cache-Control"]
+    again = client.get(path, headers={**headers, "If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and not again.get_data()
+    if path == "/_dash-layout":  # another view is another body: no 304 for it
+        other = client.get(path, headers={"Referer": "http://localhost/", "If-None-Match": first.headers["ETag"]})
+        assert other.status_code == 200
