@@ -30,33 +30,22 @@ from sqlalchemy import event, text  # noqa: E402
 
 import data_access.cache as cache_module  # noqa: E402
 from app import create_app, warming  # noqa: E402
-from app.settings import Settings  # noqa: E402
+from bench.bench_summary import database_for as bench_database  # noqa: E402  (one way to name and create a bench database)
 from data_access import migrate  # noqa: E402
 from data_access.db import Database  # noqa: E402
-from data_access.embedded import embedded_url  # noqa: E402
 from data_access.loading import bump_version, load_demo  # noqa: E402
 
 DEFAULT_PATH = "/api/v1/counts?start=2025-01-01&end=2025-12-31&by=month&police_district=Northern"
 
 
 def database_for(scale: float) -> str:
-    import psycopg
-    from sqlalchemy import make_url
-
-    settings = Settings.from_env()
-    name = f"psad_bench_stampede_s{float(scale):g}".replace(".", "_")
-    server = settings.database_url or embedded_url(settings.data_dir, "postgres")
-    u = make_url(server.replace("postgresql+psycopg://", "postgresql://"))
-    with psycopg.connect(u.set(drivername="postgresql").render_as_string(hide_password=False),
-                         autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-    url = u.set(database=name).render_as_string(hide_password=False)
+    # its own database: the bench bumps the data version, which the other benches' shared one must keep
+    url = bench_database(scale, prefix="psad_bench_stampede_s")
     db = Database(url)
     migrate.upgrade(db)
     if not db.execute(text("SELECT count(*) FROM load_log WHERE status = 'ok'")).scalar():
         t0 = time.perf_counter()
-        print(f"loading demo data at scale {scale} into {name} …", flush=True)
+        print(f"loading demo data at scale {scale} into {url.rsplit('/', 1)[-1]} …", flush=True)
         load_demo(db, scale=scale)
         print(f"loaded in {time.perf_counter() - t0:.1f} s", flush=True)
     db.dispose()

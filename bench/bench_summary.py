@@ -46,13 +46,15 @@ from data_access.summary import trend_grain  # noqa: E402
 from layouts import summary as L  # noqa: E402
 
 
-def database_for(scale: float) -> str:
+def database_for(scale: float, prefix: str = "psad_bench_s") -> str:
+    """The URL of the bench database for ``scale`` (created empty if missing) on DATABASE_URL's
+    server or the embedded one; a bench that changes its data names its own ``prefix``."""
     import psycopg
     from sqlalchemy import make_url
 
     settings = Settings.from_env()
     # one name per scale whatever its spelling (1, 1.0): every bench shares the same demo database
-    name = f"psad_bench_s{float(scale):g}".replace(".", "_")
+    name = f"{prefix}{float(scale):g}".replace(".", "_")
     server = settings.database_url or embedded_url(settings.data_dir, "postgres")
     u = make_url(server.replace("postgresql+psycopg://", "postgresql://"))
     with psycopg.connect(u.set(drivername="postgresql").render_as_string(hide_password=False),

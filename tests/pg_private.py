@@ -249,9 +249,8 @@ def stop_shared_cluster() -> None:
         _CLUSTER.pop().stop()
 
 
-@contextlib.contextmanager
-def private_redis():
-    """A redis-server of our own on a free port, no persistence; yields its URL."""
+def start_redis() -> tuple[subprocess.Popen, int]:
+    """A redis-server of our own on a free port, no persistence, answering: (process, port)."""
     binary = shutil.which("redis-server")
     if not binary:
         pytest.skip("redis-server is not installed (apt-get install redis-server)")
@@ -268,12 +267,27 @@ def private_redis():
                 break
             except redis.exceptions.ConnectionError:
                 time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
     finally:
         client.close()
-        if proc.poll() is None:
-            proc.terminate()
-            proc.wait(timeout=10)
+    return proc, port
+
+
+def stop_redis(proc: subprocess.Popen) -> None:
+    """Stop a ``start_redis`` server, frozen (SIGSTOP) or not."""
+    if proc.poll() is None:
+        os.kill(proc.pid, signal.SIGCONT)
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def private_redis():
+    """A ``start_redis`` server for a block; yields its URL."""
+    proc, port = start_redis()
+    try:
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        stop_redis(proc)
 
 
 @dataclass

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import signal
-import subprocess
 import time
 
 import pytest
@@ -20,6 +18,7 @@ import pytest
 from app import create_app
 from data_access.cache import BreakerRedisCache, cache
 from tests.conftest import free_port
+from tests.pg_private import start_redis, stop_redis
 
 pytestmark = pytest.mark.redis
 
@@ -43,27 +42,10 @@ def test_redis_down_serves_from_the_database_and_logs_once(demo_url, caplog):
 
 @pytest.fixture()
 def private_redis():
-    """A redis-server of our own on a free port (so the test can freeze it)."""
-    binary = shutil.which("redis-server")
-    if not binary:
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
-    port = free_port()
-    proc = subprocess.Popen([binary, "--port", str(port), "--save", "", "--appendonly", "no", "--bind", "127.0.0.1"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    import redis
-
-    client = redis.Redis(port=port, socket_connect_timeout=0.5)
-    for _ in range(100):
-        try:
-            client.ping()
-            break
-        except redis.exceptions.ConnectionError:
-            time.sleep(0.05)
+    """A redis-server of our own on a free port (so the test can freeze it): (process, port)."""
+    proc, port = start_redis()
     yield proc, port
-    if proc.poll() is None:
-        os.kill(proc.pid, signal.SIGCONT)
-        proc.terminate()
-        proc.wait(timeout=10)
+    stop_redis(proc)
 
 
 def test_a_frozen_redis_is_skipped_until_the_retry_and_used_again_when_back(demo_url, private_redis, caplog):
