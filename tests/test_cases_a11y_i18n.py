@@ -107,7 +107,7 @@ def open_page(driver, site, path: str, search: str = "", width: int = 1400) -> N
     # the first view's figures come in the layout, so they can be read before Plotly has drawn them
     wait_for(lambda: driver.execute_script(
         "return Array.from(document.querySelectorAll('main figure .js-plotly-plot'))"
-        ".every(g => g.data && g.data.length)"), timeout=40, message=f"{path}?{search}: charts drawn")
+        ".every(g => g._fullLayout)"), timeout=40, message=f"{path}?{search}: charts drawn")
 
 
 def numbers_in(cells: list[str], lang: str) -> list[float]:
