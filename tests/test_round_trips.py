@@ -38,8 +38,9 @@ def layout(client, referer: str | None, **headers):
 
 @pytest.fixture(scope="module")
 def cached_app(demo_url):
-    """An app with its (in-process) cache on, as served."""
-    return create_app({"database_url": demo_url})
+    """An app with its (in-process) cache on and its district views' warm job, as served (the
+    runner's thread is not started: the test calls the job itself)."""
+    return create_app({"database_url": demo_url, "warm_views": True})
 
 
 def test_first_view_arrives_filled_for_its_link(client):
