@@ -114,7 +114,8 @@ def programs_from_url(search: str | None, program) -> tuple:
 def url_from_programs(search: str | None, program) -> str:
     """The URL with the chosen program types (the filters and the Map page's parameters kept);
     nothing when the picker says what the URL says (the page opening, or our own write)."""
-    if sorted(program or []) == list(parse_cvi(search, L.program_codes())[0]):
+    program = [p for p in program if isinstance(p, str)] if isinstance(program, list) else []
+    if sorted(program) == list(parse_cvi(search, L.program_codes())[0]):
         raise PreventUpdate
     view, _ = parse_map(search)
     url = replace_page_params(search, page_pairs(view, program or ()))

@@ -64,7 +64,7 @@ def filters_from_controls(trigger: str | None, quick: str | None, start: str | N
     try:
         s = date.fromisoformat(start[:10]) if start else default.start
         e = date.fromisoformat(end[:10]) if end else default.end
-    except ValueError:
+    except (ValueError, TypeError):  # TypeError: not text at all (a hand-made callback request)
         s, e = default.start, default.end
         notices.append(_("That date could not be read; showing the default range."))
     if s > e:

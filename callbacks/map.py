@@ -160,7 +160,7 @@ def compute_details(r: PageRequest) -> dict:
 
 def compute(r: PageRequest) -> dict:
     v = r.values
-    if v["layer"] not in Q.MAP_LAYERS:
+    if not isinstance(v["layer"], str) or v["layer"] not in Q.MAP_LAYERS:
         raise PreventUpdate
     db, f = r.svc.db, r.filters
     view = {"layer": v["layer"], "measure": v["measure"] if v["measure"] in ("count", "rate") else "count",
