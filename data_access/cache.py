@@ -261,7 +261,7 @@ class _ThreadLocks:
                 return _make_and_store(key, make)
             try:
                 hit = _get(key)  # made by the holder this caller waited for
-                return hit if hit is not None else _make_and_store(key, make)
+                return _loaded(hit) if hit is not None else _make_and_store(key, make)
             finally:
                 lock.release()
         finally:
@@ -288,7 +288,7 @@ def _redis_once(backend: BreakerRedisCache, key: str, wait_s: float, make: Calla
     while True:
         value, held = backend.get_or_lock(key, token, ms)
         if value is not None:
-            return value
+            return _loaded(value)
         if held is None:  # Redis is failing: no lock, no wait
             return _make_and_store(key, make)
         if held:  # the value was not there when the lock was taken (one script: nothing in between)
@@ -311,10 +311,21 @@ def _get(key: str) -> Any:
         return None
 
 
+# A result of None is stored as this text: the cache answers None for a missing key, so a stored
+# None would look missing for ever, and with the lock every waiter polled it until its deadline
+# (20 s per key for two processes on an empty database).
+NONE_STORED = "\x00psad:none"
+
+
+def _loaded(stored: Any) -> Any:
+    """A stored value as it was made (``NONE_STORED`` back to None)."""
+    return None if isinstance(stored, str) and stored == NONE_STORED else stored
+
+
 def _make_and_store(key: str, make: Callable[[], T]) -> T:
     value = make()
     try:
-        cache.set(key, value)
+        cache.set(key, NONE_STORED if value is None else value)
     except Exception as exc:
         log.warning("cache set failed for %s: %s", key, exc)
     return value
@@ -325,7 +336,7 @@ def _once(key: str, wait_s: float, make: Callable[[], T]) -> T:
     wait for its result (at most ``wait_s``, then make it themselves; never an error)."""
     hit = _get(key)
     if hit is not None:
-        return hit
+        return _loaded(hit)
     backend = cache.cache
     if not LOCKING or isinstance(backend, NullCache):  # a NullCache keeps nothing to wait for
         return _make_and_store(key, make)

@@ -188,3 +188,29 @@ def test_a_holder_that_dies_keeps_no_waiter_past_the_bound(url, tmp_path):
     assert runs(url, label) == 2  # the dead holder's run and one waiter's, not one per waiter
     assert not set(client.scan_iter("psad:lock:*")) - before, "the waiter released its lock"
     app.server.extensions["psad"].db.dispose()
+
+
+@pytest.mark.redis
+def test_a_result_of_none_is_kept_and_nobody_waits_for_it(demo_url):
+    # a None result used to look like a missing key: every waiter polled the lock until its deadline
+    import redis
+
+    from data_access.cache import _once
+
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/13"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip(f"no Redis at {url}")
+    app = create_app({"database_url": demo_url, "redis_url": url})
+    calls = []
+
+    def make():
+        calls.append(1)
+        return None
+
+    key = f"test-none-{os.getpid()}-{time.time_ns()}"
+    with app.server.app_context():
+        assert _once(key, 1.0, make) is None
+        assert _once(key, 1.0, make) is None  # before: polled as missing until the deadline, then made again
+    assert len(calls) == 1
