@@ -29,7 +29,17 @@ from flask import Blueprint, jsonify, make_response, request
 from app.context import load_choices, services
 from app.i18n import LANGUAGES, PSEUDO, _, error_text, get_lang, parse_lang
 from app.reference import version
-from app.urlstate import EARLIEST, FILTER_PARAMS, LATEST, SITE_PARAM_NAMES, BadParameter, Choices, Filters, parse
+from app.urlstate import (
+    EARLIEST,
+    FILTER_PARAMS,
+    LATEST,
+    SITE_PARAM_NAMES,
+    BadParameter,
+    Choices,
+    Filters,
+    default_filters,
+    parse,
+)
 from data_access import status
 from data_access.cases import BadCaseQuery
 from data_access.db import DataError, RowCapExceeded
@@ -202,6 +212,9 @@ def check_filters(spec: Endpoint, choices: Choices) -> None:
     if "start" in dates and "end" in dates and dates["start"] > dates["end"]:
         raise bad("start", _("start={start} is after end={end}.").format(
             start=dates["start"].isoformat(), end=dates["end"].isoformat()))
+    if "end" in dates and "start" not in dates and dates["end"] < default_filters(choices).start:
+        raise bad("end", _("end={end} is before the default start ({start}): give start as well.").format(
+            end=dates["end"].isoformat(), start=default_filters(choices).start.isoformat()))
     for name in MULTI_FIELDS:
         known = {v.lower() for v in choices.values.get(name, ())}
         for raw in args.getlist(name):
