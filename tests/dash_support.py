@@ -87,3 +87,16 @@ def shown(client, app, pathname: str, search: str, lang: str | None = None, prev
     for k, v in (data.get("sideUpdate") or {}).items():
         out.setdefault(k, {}).update(v)
     return out
+
+
+def layout_props(node, cid):
+    """The props of the component ``cid`` in a layout's JSON."""
+    if isinstance(node, dict):
+        if node.get("props", {}).get("id") == cid:
+            return node["props"]
+        node = list(node.get("props", {}).values())
+    for child in node if isinstance(node, list) else []:
+        found = layout_props(child, cid)
+        if found is not None:
+            return found
+    return None

@@ -249,6 +249,17 @@ def stop_shared_cluster() -> None:
         _CLUSTER.pop().stop()
 
 
+def redis_or_skip(url: str) -> str:
+    """``url`` if a Redis answers there; else the test is skipped."""
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip(f"no Redis at {url}")
+    return url
+
+
 def start_redis() -> tuple[subprocess.Popen, int]:
     """A redis-server of our own on a free port, no persistence, answering: (process, port)."""
     binary = shutil.which("redis-server")

@@ -25,7 +25,7 @@ from data_access import map_queries as Q
 from data_access.filters import Filters
 from layouts import map as L
 from layouts.cvi import program_codes, site_list
-from tests.dash_support import callback_key, post, shown
+from tests.dash_support import callback_key, layout_props, post, shown
 
 # --- pure builders ------------------------------------------------------------------------------
 
@@ -335,18 +335,8 @@ def test_cvi_update_over_http_lists_every_site(app, client, db):
     # the page shown (a page switch): filled, outlines included, in one request
     page = call(client, app, ids.PAGE_CONTENT, {f"{ids.URL}.pathname": "/cvi", f"{ids.URL}.search": ""},
                 f"{ids.URL}.pathname").get_json()["response"][ids.PAGE_CONTENT]["children"]
-    def props(node, cid):
-        if isinstance(node, dict):
-            if node.get("props", {}).get("id") == cid:
-                return node["props"]
-            node = list(node.get("props", {}).values())
-        for child in node if isinstance(node, list) else []:
-            found = props(child, cid)
-            if found:
-                return found
-
-    key = props(page, ids.CVI_SHAPES_KEY)["data"]
-    assert props(page, ids.CVI_AREAS)["data"]["features"] and isinstance(key, int)
+    key = layout_props(page, ids.CVI_SHAPES_KEY)["data"]
+    assert layout_props(page, ids.CVI_AREAS)["data"]["features"] and isinstance(key, int)
     values = {f"{ids.FILTER_STATE}.data": "?start=2025-01-01&end=2025-12-31", f"{ids.URL}.pathname": "/cvi",
               f"{ids.CVI_PROGRAM}.value": ["hospital_vip"], f"{ids.CVI_SHAPES_KEY}.data": key}
     body = call(client, app, ids.CVI_LIST, values, f"{ids.CVI_PROGRAM}.value").get_json()["response"]

@@ -25,18 +25,9 @@ from data_access import migrate
 from data_access.db import Database
 from data_access.loading import bump_version, load_demo
 from tests.dash_support import post
+from tests.pg_private import redis_or_skip
 
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/14"
-
-
-def redis_or_skip() -> str:
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip(f"no Redis at {REDIS_URL}")
-    return REDIS_URL
 
 
 @pytest.fixture(scope="module")
@@ -148,7 +139,7 @@ def test_every_default_deck_opens_warm_with_no_query_but_the_version(demo_url):
 
 @pytest.mark.redis
 def test_shared_cache_one_process_warms_a_version_and_every_process_opens_warm(small_url, monkeypatch):
-    url = redis_or_skip()
+    url = redis_or_skip(REDIS_URL)
     runs = counting(monkeypatch)
     config = {"database_url": small_url, "redis_url": url, "cache_timeout": 300, "warm_decks": True}
     workers = [deck_app(config), deck_app(config)]  # two gunicorn workers (or hosts) on one Redis

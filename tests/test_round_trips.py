@@ -13,19 +13,7 @@ from app import create_app, i18n, ids
 from app.context import load_choices
 from app.factory import layout_key, warm_views
 from data_access.cache import cache
-
-
-def props(node, cid):
-    """The props of the component ``cid`` in a layout's JSON."""
-    if isinstance(node, dict):
-        if node.get("props", {}).get("id") == cid:
-            return node["props"]
-        node = list(node.get("props", {}).values())
-    for child in node if isinstance(node, list) else []:
-        found = props(child, cid)
-        if found is not None:
-            return found
-    return None
+from tests.dash_support import layout_props
 
 
 def layout(client, referer: str | None, **headers):
@@ -45,33 +33,33 @@ def cached_app(demo_url):
 
 def test_first_view_arrives_filled_for_its_link(client):
     body = layout(client, "/?police_district=western&bogus=1")
-    url = props(body, ids.URL)
+    url = layout_props(body, ids.URL)
     assert (url["pathname"], url["search"], url["hash"]) == ("/", "?police_district=western&bogus=1", "")
     assert url["href"] == "http://localhost/?police_district=western&bogus=1"
-    state = props(body, ids.FILTER_STATE)["data"]
-    assert "police_district=Western" in state and props(body, ids.POLICE_DISTRICT)["value"] == ["Western"]
-    assert props(body, ids.VIEW)["data"] == {"path": "/", "search": "?police_district=western&bogus=1"}
-    assert "bogus" in json.dumps(props(body, ids.NOTICES)["children"])  # a bad link says so
-    assert "Homicides" in json.dumps(props(body, ids.SUMMARY_CARDS)["children"])  # the page, computed
-    assert props(body, ids.SUMMARY_TREND)["figure"]["data"]
-    assert props(body, ids.nav_id("summary"))["active"] is True
+    state = layout_props(body, ids.FILTER_STATE)["data"]
+    assert "police_district=Western" in state and layout_props(body, ids.POLICE_DISTRICT)["value"] == ["Western"]
+    assert layout_props(body, ids.VIEW)["data"] == {"path": "/", "search": "?police_district=western&bogus=1"}
+    assert "bogus" in json.dumps(layout_props(body, ids.NOTICES)["children"])  # a bad link says so
+    assert "Homicides" in json.dumps(layout_props(body, ids.SUMMARY_CARDS)["children"])  # the page, computed
+    assert layout_props(body, ids.SUMMARY_TREND)["figure"]["data"]
+    assert layout_props(body, ids.nav_id("summary"))["active"] is True
 
 
 def test_map_first_view_keeps_its_own_parameters_and_holds_its_outlines(client):
     body = layout(client, "/map?layer=council_district&measure=sideways")
-    assert props(body, ids.MAP_LAYER)["value"] == "council_district"
-    assert len(props(body, ids.MAP_AREAS)["data"]["features"]) == 14
-    assert props(body, ids.MAP_SHAPES_KEY)["data"] == "council_district"
-    assert props(body, ids.MAP)["viewport"]["bounds"]
-    assert "measure" in json.dumps(props(body, ids.MAP_NOTICES)["children"])
-    assert props(body, ids.nav_id("map"))["active"] is True and props(body, ids.nav_id("summary"))["active"] is False
+    assert layout_props(body, ids.MAP_LAYER)["value"] == "council_district"
+    assert len(layout_props(body, ids.MAP_AREAS)["data"]["features"]) == 14
+    assert layout_props(body, ids.MAP_SHAPES_KEY)["data"] == "council_district"
+    assert layout_props(body, ids.MAP)["viewport"]["bounds"]
+    assert "measure" in json.dumps(layout_props(body, ids.MAP_NOTICES)["children"])
+    assert layout_props(body, ids.nav_id("map"))["active"] is True and layout_props(body, ids.nav_id("summary"))["active"] is False
 
 
 def test_without_a_referer_the_layout_is_the_shell_only(client):
     body = layout(client, None)
-    assert props(body, ids.URL).get("pathname") is None  # dcc.Location then takes the browser's
-    assert props(body, ids.VIEW).get("data") is None
-    assert props(body, ids.page_id("summary")) is None
+    assert layout_props(body, ids.URL).get("pathname") is None  # dcc.Location then takes the browser's
+    assert layout_props(body, ids.VIEW).get("data") is None
+    assert layout_props(body, ids.page_id("summary")) is None
 
 
 def test_the_layout_is_cached_per_view_and_each_spelling_keeps_its_own_address(cached_app):
@@ -87,9 +75,9 @@ def test_the_layout_is_cached_per_view_and_each_spelling_keeps_its_own_address(c
     with server.test_request_context("/_dash-layout", headers={"Referer": "http://localhost/map?police_district=Western"}):
         assert layout_key() != key  # per path
     second = layout(client, "/?police_district=western")
-    assert props(second, ids.URL)["search"] == "?police_district=western"  # its own address, not the first's
-    assert props(second, ids.VIEW)["data"]["search"] == "?police_district=western"
-    assert props(second, ids.SUMMARY_CARDS) == props(first, ids.SUMMARY_CARDS)
+    assert layout_props(second, ids.URL)["search"] == "?police_district=western"  # its own address, not the first's
+    assert layout_props(second, ids.VIEW)["data"]["search"] == "?police_district=western"
+    assert layout_props(second, ids.SUMMARY_CARDS) == layout_props(first, ids.SUMMARY_CARDS)
 
 
 def test_warm_job_renders_every_district_default_view(cached_app, db):

@@ -26,6 +26,7 @@ from app import create_app
 from data_access import migrate
 from data_access.cache import cache, cache_config, cached_query
 from data_access.db import Database
+from tests.pg_private import redis_or_skip
 
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/13"
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,16 +59,6 @@ def runs(url: str, label: str) -> int:
         return db.execute(text("SELECT count(*) FROM stampede_runs WHERE label = :l"), {"l": label}).scalar()
     finally:
         db.dispose()
-
-
-def redis_or_skip() -> str:
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip(f"no Redis at {REDIS_URL}")
-    return REDIS_URL
 
 
 def crowd(app, label: str, n: int = THREADS) -> list:
@@ -105,7 +96,7 @@ def test_in_process_cache_runs_a_cold_query_once_for_a_crowd(url):
 
 @pytest.mark.redis
 def test_redis_cache_runs_a_cold_query_once_for_a_crowd(url):
-    redis_url = redis_or_skip()
+    redis_url = redis_or_skip(REDIS_URL)
     app = create_app({"database_url": url, "redis_url": redis_url})
     # 150 threads of one process: a Redis reply can wait longer than the app's 0.25 s socket
     # timeout for the GIL on a busy machine, and the breaker would take Redis for down (no lock).
@@ -150,7 +141,7 @@ def wait_for(condition, seconds: float = 60) -> None:
 
 @pytest.mark.redis
 def test_two_processes_sharing_redis_compute_once(url, tmp_path):
-    redis_url = redis_or_skip()
+    redis_url = redis_or_skip(REDIS_URL)
     label = uuid.uuid4().hex
     procs = [spawn(url, redis_url, label, 20, tmp_path) for _ in range(2)]
     wait_for(lambda: len(list(tmp_path.glob("ready-*"))) == 2 or any(p.poll() is not None for p in procs))
@@ -167,7 +158,7 @@ def test_a_holder_that_dies_keeps_no_waiter_past_the_bound(url, tmp_path):
     statement timeout (here 3 s), and a waiter then computes the value itself."""
     import redis
 
-    redis_url = redis_or_skip()
+    redis_url = redis_or_skip(REDIS_URL)
     label = uuid.uuid4().hex
     client = redis.Redis.from_url(redis_url)
     before = set(client.scan_iter("psad:lock:*"))
@@ -193,15 +184,9 @@ def test_a_holder_that_dies_keeps_no_waiter_past_the_bound(url, tmp_path):
 @pytest.mark.redis
 def test_a_result_of_none_is_kept_and_nobody_waits_for_it(demo_url):
     # a None result used to look like a missing key: every waiter polled the lock until its deadline
-    import redis
-
     from data_access.cache import _once
 
-    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/13"
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip(f"no Redis at {url}")
+    url = redis_or_skip(REDIS_URL)
     app = create_app({"database_url": demo_url, "redis_url": url})
     calls = []
 

@@ -28,6 +28,7 @@ from data_access.cache import data_version
 from data_access.db import Database
 from data_access.loading import bump_version
 from tests.dash_support import post
+from tests.pg_private import redis_or_skip
 
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/13"
 ROOT = Path(__file__).resolve().parent.parent
@@ -178,13 +179,7 @@ def wait_files(folder: Path, pattern: str, n: int, procs: list[subprocess.Popen]
 
 @pytest.mark.redis
 def test_processes_sharing_redis_run_a_version_once(url, tmp_path):
-    import redis
-
-    redis_url = REDIS_URL
-    try:
-        redis.Redis.from_url(redis_url, socket_connect_timeout=0.5).ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip(f"no Redis at {redis_url}")
+    redis_url = redis_or_skip(REDIS_URL)
     code = "import sys; from tests.test_warming import worker; worker(*sys.argv[1:])"
     procs = [subprocess.Popen([sys.executable, "-c", code, url, redis_url, str(tmp_path)], cwd=ROOT,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
