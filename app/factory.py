@@ -14,7 +14,7 @@ from dash import html
 from dash.development.base_component import Component
 from flask import Response, current_app, g, jsonify, request
 
-from app import bundles, i18n, ids, static_compression, warming
+from app import bundles, i18n, ids, response_cache, static_compression, warming
 from app.context import EXTENSION, Services, load_choices, services
 from app.pages import NAV_PAGES, PAGE_BY_NAME, PAGE_PARAMS, PAGES, LayoutInputs
 from app.serving import cache_fingerprinted_assets, install_security
@@ -77,7 +77,9 @@ def create_app(config: Settings | dict[str, Any] | None = None, *, cache_type: s
     # function would otherwise be called here, at creation, to stand in for it).
     app.validation_layout = validation_layout(settings)
     app.layout = serve_layout
+    server.config[CODE_STAMP] = response_cache.code_stamp(PROJECT_ROOT)
     install_layout_cache(app)
+    response_cache.install(app, server.config[CODE_STAMP])  # a repeated change is answered from the cache
 
     from callbacks import filters
     from callbacks import shell as shell_callbacks
@@ -129,6 +131,7 @@ def warm(server) -> None:
 
 # Stand-ins for the address in a layout, so one cached layout serves every spelling of a view (the
 # same filters, page parameters and notices); the layout view writes the request's own in their place.
+CODE_STAMP = "PSAD_CODE_STAMP"
 SEARCH_TOKEN = "__psad_search_7c1e__"
 HREF_TOKEN = "__psad_href_7c1e__"
 MAX_SEARCH = 4096  # a longer Referer query is no view of ours: the browser's own address takes over
@@ -195,7 +198,7 @@ def layout_key() -> str | None:
         from callbacks.filters import page_params
 
         parts = (path, to_query(f), page_params(search, PAGE_PARAMS), tuple(str(n) for n in notices))
-    raw = repr((state["version"], i18n.get_lang(), choices.today.isoformat(), parts))
+    raw = repr((current_app.config.get(CODE_STAMP), state["version"], i18n.get_lang(), choices.today.isoformat(), parts))
     return "layout:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -219,7 +222,7 @@ def install_layout_cache(app) -> None:
         where = referer_view()
         search = where[1] if where else ""
         href = request.headers.get("Referer", "").split("#")[0]
-        body = (body.replace(SEARCH_TOKEN, json.dumps(search, ensure_ascii=False)[1:-1])
+        body = (response_cache.fill_nonces(body, "0").replace(SEARCH_TOKEN, json.dumps(search, ensure_ascii=False)[1:-1])
                 .replace(HREF_TOKEN, json.dumps(href, ensure_ascii=False)[1:-1]))
         return Response(body, mimetype="application/json")
 

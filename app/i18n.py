@@ -160,7 +160,11 @@ _ = gettext
 def error_text(exc) -> str:
     """A DataError's (or any exception's) ``user_message`` in the reader's language. The message is
     an English msgid marked where it is defined (``N_``); ``exc.params`` (optional) fills its
-    ``{placeholders}`` after translation."""
+    ``{placeholders}`` after translation. An answer that shows one is never stored for the next
+    viewer (the database may answer again by then)."""
+    from app.response_cache import mark_uncacheable
+
+    mark_uncacheable()
     message = getattr(exc, "user_message", None) or str(exc)
     params = getattr(exc, "params", None) or {}
     text = gettext(message)

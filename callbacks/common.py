@@ -22,7 +22,6 @@ callback writes the shell (the URL, a filter) without firing when the page is in
 from __future__ import annotations
 
 import logging
-import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -33,6 +32,7 @@ from dash.exceptions import PreventUpdate
 from app import i18n, ids
 from app.context import Services, load_choices, services
 from app.pages import PAGE_PARAMS, LayoutInputs, Page, shown_page
+from app.response_cache import nonce
 from app.urlstate import Choices, parse
 from data_access.db import DataError
 from data_access.filters import Filters
@@ -280,7 +280,7 @@ def relay(*, search: str | None = None, keep_view: bool = False, controls: dict 
         values[0] = search
     for name, value in (controls or {}).items():
         values[RELAY_TARGETS.index((ids.FILTER_CONTROLS[name], "value"))] = value
-    return {"values": values, "keep_view": keep_view, "no_change": NO_CHANGE, "n": uuid.uuid4().hex}
+    return {"values": values, "keep_view": keep_view, "no_change": NO_CHANGE, "n": nonce()}
 
 
 # In the browser: which button was really pressed, into the page's ``ids.pressed_id`` store. A

@@ -3,8 +3,6 @@ and list. ``cvi_outputs`` is the whole adapter as a plain function (tests and be
 
 from __future__ import annotations
 
-import time
-
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, no_update
 from dash.exceptions import PreventUpdate
@@ -12,6 +10,7 @@ from dash.exceptions import PreventUpdate
 from app import ids
 from app.pageparams import page_pairs, parse_cvi, parse_map, replace_page_params
 from app.pages import LayoutInputs, Page
+from app.response_cache import nonce
 from app.settings import Settings
 from callbacks.common import PageRequest, as_dict, page_callback, relay, shell_write
 from callbacks.filters import notice_alerts
@@ -60,7 +59,7 @@ def compute(r: PageRequest) -> dict:
         viewport = {"bounds": box} if box else no_update
     out.pop("near")
     return {**out, "error": None, "areas": areas, "key": new_key, "viewport": viewport,
-            "invalidate": str(time.monotonic())}
+            "invalidate": nonce()}
 
 
 def register(app, page: Page) -> None:

@@ -17,8 +17,6 @@ the browser runs.
 
 from __future__ import annotations
 
-import time
-
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
@@ -28,6 +26,7 @@ from app.context import services
 from app.i18n import _, ngettext
 from app.pageparams import MAP_PARAMS, page_pairs, parse_cvi, parse_map, replace_page_params
 from app.pages import LayoutInputs, Page
+from app.response_cache import nonce
 from app.settings import Settings
 from callbacks.common import PRESSED, PageRequest, acted, as_dict, page_callback, relay, shell_write
 from callbacks.filters import notice_alerts
@@ -179,7 +178,7 @@ def compute(r: PageRequest) -> dict:
     areas, shapes_key = no_update, no_update
     if v.get("shapes_key") != view["layer"]:  # the outlines once per layer: the browser keeps them
         areas, shapes_key = Q.area_shapes(db, view["layer"])["geojson"], view["layer"]
-    return {**out, "error": None, "viewport": viewport, "invalidate": str(time.monotonic()), "view_key": key,
+    return {**out, "error": None, "viewport": viewport, "invalidate": nonce(), "view_key": key,
             "areas": areas, "shapes_key": shapes_key}
 
 
