@@ -204,8 +204,27 @@ def data_table(columns: list[str], rows: list[list], caption: str, *, numeric: t
     return scroll_region(table, caption)
 
 
-def section(title: str, body, note: str | None = None, *, width_class: str = "") -> html.Section:
-    children = [html.H2(title, className="h6 section-title")]
+def csv_link(api_path: str, what: str, params: tuple[str, ...] = ()) -> html.A:
+    """A "Download CSV" link for one chart or table: ``/api/v1{api_path}`` with the page's filters
+    (every filter parameter of the address bar, plus the page's own ``params`` the endpoint takes),
+    the page's language and ``format=csv``, written into the link as it is followed by
+    ``assets/psad_csv.js``. ``what`` (the section's title) completes its accessible name, so each
+    link on a page says which numbers it downloads. The server names the file after the dataset,
+    the area and the dates."""
+    from app.urlstate import FILTER_PARAMS
+
+    path = "/api/v1" + api_path
+    return html.A([_("Download CSV"), html.Span(": " + what, className="visually-hidden")],
+                  href=path + "?format=csv", className="csv-link",
+                  **{"data-psad-csv": path, "data-psad-params": ",".join((*FILTER_PARAMS, *params))})
+
+
+def section(title: str, body, note: str | None = None, *, width_class: str = "", csv: str | None = None,
+            csv_params: tuple[str, ...] = ()) -> html.Section:
+    """A titled panel; ``csv`` (an API path such as ``/summary/trend``) adds a "Download CSV" link
+    for its numbers beside the title (``csv_params``: the page parameters that endpoint takes)."""
+    heading = html.H2(title, className="h6 section-title")
+    children = [html.Div([heading, csv_link(csv, title, csv_params)], className="section-head") if csv else heading]
     if note:
         children.append(html.P(note, className="section-note"))
     children.append(body)
