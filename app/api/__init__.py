@@ -19,7 +19,8 @@ import logging
 from flask import Flask, request
 from werkzeug.exceptions import HTTPException
 
-from app.api import arrests, cases, counts, demographics
+from app.api import arrests, cases, counts, cvi, demographics, openapi, outcomes, summary
+from app.api import map as map_areas
 from app.api.params import PREFIX, Endpoint, Param, blueprint, error_response
 from app.i18n import _, error_text
 from data_access.db import DataError
@@ -27,7 +28,7 @@ from data_access.db import DataError
 log = logging.getLogger(__name__)
 
 # Each module declares and serves its endpoints when imported; the README lists them in this order.
-DOMAINS = (counts, demographics, arrests, cases)
+DOMAINS = (counts, summary, map_areas, cvi, demographics, arrests, outcomes, cases, openapi)
 
 
 def not_found(rest: str = ""):

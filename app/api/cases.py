@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import jsonify
 
+from app.api.export import FORMAT, clean_rows, csv_response, file_name
 from app.api.params import PAGE_NUMBER, ApiError, Endpoint, Param, bad, endpoint, filters, meta, read, short
 from app.context import services
 from app.i18n import _, error_text
@@ -29,6 +30,7 @@ SEARCH = Endpoint(
                       "ignored."),
         Param("charge", "A charge description exactly as listed in the Case lookup's Charge picker."),
         Param("page", f"Results page, 1 … {C.MAX_PAGE}.", default="1", kind=PAGE_NUMBER),
+        FORMAT,
     ),
     offense="never",
 )
@@ -39,6 +41,10 @@ DETAIL = Endpoint(
     "(HTTP 404 when there is no such case).",
     filters=False, offense="never",
 )
+
+
+SEARCH_COLUMNS = ["case_number", "filed_date", "court", "police_district", "neighborhood", "charges", "first_charge",
+                  "gun", "status"]
 
 
 @endpoint(OUTCOMES)
@@ -71,6 +77,9 @@ def case_search():
              "police_district": r.police_district, "neighborhood": r.neighborhood, "charges": int(r.charges),
              "first_charge": r.first_charge, "gun": bool(r.gun), "status": r.status}
             for r in page.rows.itertuples(index=False)]
+    if args["format"] == "csv":
+        return csv_response(SEARCH_COLUMNS, clean_rows(SEARCH_COLUMNS, rows),
+                            file_name(f"cases-page-{args['page']}", f))
     return jsonify({"rows": rows, "page": page.page, "page_size": C.PAGE_SIZE, "has_next": page.has_next,
                     "total": page.total, "total_is_lower_bound": page.total_capped, **meta(f, state)})
 

@@ -10,6 +10,7 @@ from datetime import date
 
 from flask import jsonify, request
 
+from app.api.export import FORMAT, csv_response, file_name
 from app.api.params import Endpoint, Param, bad, endpoint, filters, meta, read
 from app.context import load_choices, services
 from app.i18n import _, error_text
@@ -26,6 +27,7 @@ COUNTS = Endpoint(
                          "cases, by filing date).", default="victims", allowed=Q.DATASETS),
         Param("by", "How rows are grouped; `offense` only with `dataset=victims`.", default="year",
               allowed=Q.BY_VALUES),
+        FORMAT,
     ),
     offense="only with `dataset=victims`",
 )
@@ -59,6 +61,8 @@ def counts():
     f, state = filters(COUNTS, loaded=(choices, state))
     df = Q.counts(db, f, by, dataset)
     rows = [{"key": _json_key(k), "count": int(c)} for k, c in zip(df["key"], df["count"])] if len(df) else []
+    if args["format"] == "csv":
+        return csv_response(["key", "count"], rows, file_name(f"{dataset}-by-{by}", f))
     return jsonify({"rows": rows, "dataset": dataset, "by": by, **meta(f, state)})
 
 

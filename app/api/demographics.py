@@ -11,6 +11,7 @@ import io
 
 from flask import Response, jsonify
 
+from app.api.export import file_name
 from app.api.params import Endpoint, Param, endpoint, filters, meta, read
 from app.context import services
 from app.i18n import pgettext
@@ -61,6 +62,6 @@ def demographics():
         w.writerow(csv_header())
         w.writerows([r[k] for k in CSV_FIELDS] for r in rows)
         return Response(buf.getvalue(), mimetype="text/csv",
-                        headers={"Content-Disposition": f"attachment; filename={dataset}-demographics.csv"})
+                        headers={"Content-Disposition": f"attachment; filename={file_name(f'{dataset}-demographics', f)}"})
     return jsonify({"dataset": dataset, "years": [demo.first_year, demo.last_year],
                     "total": demo.total, "rows": rows, **meta(f, state)})

@@ -1,0 +1,64 @@
+"""The CVI ecosystem page's list: ``/cvi/sites``, the sites the page shows with the shootings near each.
+
+Computed as the page computes it (``callbacks.cvi.cvi_outputs``): ``map_queries.filter_sites`` over
+``map_queries.cvi_sites`` (program types and geography filters) and
+``map_queries.shootings_near_sites`` over the span. Nothing here knows SQL.
+"""
+
+from __future__ import annotations
+
+from flask import request
+
+from app.api.export import FORMAT, answer, file_name
+from app.api.params import Endpoint, Param, bad, endpoint, filters, meta, one, short
+from app.context import services
+from app.i18n import _
+from data_access import map_queries as Q
+from data_access.vocabulary import CVI_PROGRAM_TYPES
+
+PROGRAM = Param("program", "A CVI program type, repeatable, as the CVI page's `program` (all types when absent).",
+                allowed=CVI_PROGRAM_TYPES.codes)
+
+SITES = Endpoint(
+    "/cvi/sites",
+    "The CVI sites the page lists (by program type, then name), within the geography filters: `id`, `name`, "
+    "`program_type`, `operator`, `services`, `hours`, `phone`, `url`, `started`, `address`, `area_served`, "
+    "`lon`, `lat`, the areas it is in, and `shootings_nearby`: victims of gun violence within "
+    "`PSAD_CVI_RADIUS_M` metres (`radius_m`) in the span, as the page counts them.",
+    params=(PROGRAM, FORMAT),
+    offense="never",
+)
+
+SITE_COLUMNS = ["id", "name", "program_type", "operator", "services", "hours", "phone", "url", "started", "address",
+                "area_served", "lon", "lat", "police_district", "neighborhood", "council_district",
+                "legislative_district", "csa"]
+
+
+def programs() -> tuple[str, ...]:
+    """The ``program`` values (repeatable; a code in any case), each checked."""
+    known = {c.lower(): c for c in CVI_PROGRAM_TYPES.codes}
+    chosen = set()
+    for raw in request.args.getlist("program"):
+        code = known.get(raw.strip().lower())
+        if code is None:
+            raise bad("program", _("program=“{value}” is not one of: {choices}.").format(
+                value=short(raw), choices=", ".join(CVI_PROGRAM_TYPES.codes)), raw)
+        chosen.add(code)
+    return tuple(sorted(chosen))
+
+
+@endpoint(SITES)
+def cvi_sites():
+    svc = services()
+    db, radius = svc.db, svc.settings.cvi_radius_m
+    fmt = FORMAT.value(one("format"))  # not ``read``: it takes ``program`` once, and it is repeatable
+    chosen = programs()
+    f, state = filters(SITES, offense_ok=False)
+    shown = Q.filter_sites(Q.cvi_sites(db), f, chosen)
+    near_df = Q.shootings_near_sites(db, f.start, f.end, radius)
+    near = dict(zip(near_df.id.astype(int), near_df.n.astype(int)))
+    rows = [{**{c: getattr(r, c) for c in SITE_COLUMNS}, "id": int(r.id), "shootings_nearby": near.get(int(r.id), 0)}
+            for r in shown.itertuples(index=False)]
+    columns = [*SITE_COLUMNS, "shootings_nearby"]
+    return answer(fmt, columns, rows, file_name("cvi-sites", f), programs=list(chosen),
+                  radius_m=radius, **meta(f, state))
