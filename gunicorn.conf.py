@@ -55,7 +55,12 @@ max_buffered_body = 64 * 1024  # a body up to this size is read in the event loo
 bind = f"{_settings.host}:{_settings.port}"
 workers = _settings.workers or max(2, multiprocessing.cpu_count())
 threads = _settings.threads
-worker_connections = 1000  # per worker: slow clients wait in the event loop, each on one socket
+# Per worker: slow clients wait in the event loop, each on one socket, and so does every idle
+# kept-alive connection of a viewer between two changes (a browser opens 6). At 1000 a worker
+# stopped accepting at ~330 viewers and the rest of a crowd queued in the listen backlog: 800
+# viewers on a news link waited 23 s (median) for the page itself (bench/bench_load.py, scenario B).
+worker_connections = 4000
+backlog = 4096  # connections waiting to be accepted (the kernel caps it at net.core.somaxconn)
 timeout = 30  # a worker that stops notifying the master this long is restarted
 graceful_timeout = 20  # SIGTERM / SIGHUP: requests in flight get this long to finish
 keepalive = 5  # seconds an idle kept-alive connection stays open (the proxy's pool reuses them)
