@@ -10,14 +10,14 @@ from __future__ import annotations
 from flask import request
 
 from app.api.export import FORMAT, answer, file_name
-from app.api.params import Endpoint, Param, bad, endpoint, filters, meta, one, short
+from app.api.params import Endpoint, Param, endpoint, filters, meta, one
 from app.context import services
-from app.i18n import _
 from data_access import map_queries as Q
 from data_access.vocabulary import CVI_PROGRAM_TYPES
 
-PROGRAM = Param("program", "A CVI program type, repeatable, as the CVI page's `program` (all types when absent).",
-                allowed=CVI_PROGRAM_TYPES.codes)
+ALL = "all"
+PROGRAM = Param("program", "A CVI program type, repeatable, as the CVI page's `program`; `all` (or none given): "
+                           "every type.", default=ALL, allowed=(ALL, *CVI_PROGRAM_TYPES.codes))
 
 SITES = Endpoint(
     "/cvi/sites",
@@ -35,16 +35,9 @@ SITE_COLUMNS = ["id", "name", "program_type", "operator", "services", "hours", "
 
 
 def programs() -> tuple[str, ...]:
-    """The ``program`` values (repeatable; a code in any case), each checked."""
-    known = {c.lower(): c for c in CVI_PROGRAM_TYPES.codes}
-    chosen = set()
-    for raw in request.args.getlist("program"):
-        code = known.get(raw.strip().lower())
-        if code is None:
-            raise bad("program", _("program=“{value}” is not one of: {choices}.").format(
-                value=short(raw), choices=", ".join(CVI_PROGRAM_TYPES.codes)), raw)
-        chosen.add(code)
-    return tuple(sorted(chosen))
+    """The ``program`` values (repeatable; a code in any case), each checked; () for every type."""
+    chosen = {PROGRAM.value(raw.strip().lower()) for raw in request.args.getlist("program")}
+    return () if ALL in chosen or not chosen else tuple(sorted(chosen))
 
 
 @endpoint(SITES)

@@ -57,11 +57,11 @@ def area_part(f: Filters) -> str:
         if not values:
             continue
         prefix = AREA_PREFIX.get(name, slug(name))
-        counted.append(f"{prefix}-{len(values)}-areas" if len(values) > 1 else f"{prefix}-{slug(values[0], 30)}")
+        counted.append(f"{prefix}-{len(values)}-areas" if len(values) > 1 else f"{prefix}-{slug(values[0], 40)}")
         if len(values) > MAX_LISTED:
             parts.append(counted[-1])
         else:
-            parts.append(prefix + "-" + "+".join(slug(v, 30) for v in values))
+            parts.append(prefix + "-" + "+".join(slug(v, 40) for v in values))
     text = ".".join(parts)
     if len(text) > MAX_AREA_CHARS:
         text = ".".join(counted)[:MAX_AREA_CHARS].strip("-.")

@@ -52,7 +52,7 @@ DENSITY = Endpoint(
 
 @endpoint(AREAS)
 def map_areas():
-    from callbacks.map import selected_areas
+    import callbacks.map as page
     from layouts.common import pct_change
     from layouts.map import NO_DATA, choropleth
 
@@ -61,11 +61,13 @@ def map_areas():
     args = read(AREAS)
     f, state = filters(AREAS)
     layer = args["layer"]
-    shapes = Q.area_shapes(db, layer)
-    selected = selected_areas(db, f, layer)
-    chor = choropleth(shapes, Q.area_counts(db, f, layer), measure="count", min_population=s.map_min_population,
-                      min_compare=s.min_compare, selected=selected,
-                      geo_filtered=any(getattr(f, k) for k in GEO_FIELDS))
+    selected = page.selected_areas(db, f, layer)
+    if hasattr(page, "area_choropleth"):  # the map's own shading, "outside the filter" included
+        chor = page.area_choropleth(db, s, f, layer)
+    else:
+        chor = choropleth(Q.area_shapes(db, layer), Q.area_counts(db, f, layer), measure="count",
+                          min_population=s.map_min_population, min_compare=s.min_compare, selected=selected,
+                          geo_filtered=any(getattr(f, k) for k in GEO_FIELDS))
     fill = chor["hideout"]["fill"]
     rows = []
     for code, v in sorted(chor["values"].items(), key=lambda kv: (str(kv[1]["name"]).lower(), kv[0])):
@@ -74,7 +76,7 @@ def map_areas():
                      "change": v["current"] - v["prior"], "change_pct": None if pct is None else round(pct, 4),
                      "population": v["population"],
                      "rate_per_1000": None if v["rate"] is None else round(v["rate"], 4),
-                     "rate_shown": not v["small"], "chosen": code in selected, "in_filter": fill.get(code) != NO_DATA})
+                     "rate_shown": not v["small"], "chosen": code in selected, "in_filter": not v.get("outside", fill.get(code) == NO_DATA)})
     columns = ["code", "name", "victims", "prior", "change", "change_pct", "population", "rate_per_1000",
                "rate_shown", "chosen", "in_filter"]
     p = f.prior()

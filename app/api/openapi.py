@@ -99,9 +99,9 @@ def operation(spec: Endpoint) -> dict:
     csv = any(p.name == "format" and p.allowed and "csv" in p.allowed for p in spec.params)
     content: dict = {"application/json": {"schema": {"type": "object"}}}
     if csv:
-        content["text/csv"] = {"schema": {"type": "string"},
-                               "description": "With `format=csv`: the same rows, as a download "
-                                              "(`Content-Disposition: attachment; filename=…`)."}
+        content["text/csv"] = {"schema": {"type": "string",
+                                          "description": "With `format=csv`: the same rows, as a download "
+                                                         "(`Content-Disposition: attachment; filename=…`)."}}
     ok: dict = {"description": spec.returns, "content": content}
     responses: dict = {"200": ok, "400": ERROR, "404": ERROR, "405": ERROR, "500": ERROR,
                        "503": {"$ref": "#/components/responses/Unavailable"}}

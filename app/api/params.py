@@ -30,15 +30,19 @@ from app.context import load_choices, services
 from app.i18n import LANGUAGES, PSEUDO, _, error_text, get_lang, parse_lang
 from app.reference import version
 from app.urlstate import (
+    DEFAULT_RANGE,
     EARLIEST,
     FILTER_PARAMS,
     LATEST,
+    RANGE,
     SITE_PARAM_NAMES,
     BadParameter,
     Choices,
     Filters,
     default_filters,
+    normalize_range,
     parse,
+    range_dates,
 )
 from data_access import status
 from data_access.cases import BadCaseQuery
@@ -174,7 +178,7 @@ def filters(spec: Endpoint, *, offense_ok: bool = True,
 
 def check_filters(spec: Endpoint, choices: Choices) -> None:
     """Refuse, in the API's words, what ``app.urlstate.parse`` would refuse in a page's words: an
-    unknown parameter, a repeated or malformed date, a range that ends before it starts, a value
+    unknown parameter, a repeated or malformed date or ``range``, a range that ends before it starts, a value
     that does not exist, a list longer than the number of values that exist (a list of 400,000
     neighborhoods is refused at once, not looked up value by value)."""
     args = request.args
@@ -209,6 +213,7 @@ def check_filters(spec: Endpoint, choices: Choices) -> None:
         if not EARLIEST <= dates[name] <= LATEST:
             raise bad(name, _("{name}={value} is outside the dates the API answers for ({first} to {last}).").format(
                 name=name, value=raw[0], first=EARLIEST.isoformat(), last=LATEST.isoformat()))
+    check_range(choices, dated=bool(dates))
     if "start" in dates and "end" in dates and dates["start"] > dates["end"]:
         raise bad("start", _("start={start} is after end={end}.").format(
             start=dates["start"].isoformat(), end=dates["end"].isoformat()))
@@ -223,10 +228,42 @@ def check_filters(spec: Endpoint, choices: Choices) -> None:
                     name=name, value=short(raw), noun=_(FIELD_BY_NAME[name].noun)), raw)
 
 
+def check_range(choices: Choices, dated: bool) -> None:
+    """``range`` (a relative range, resolved against the data's as-of date): given once, one of
+    the ranges, not beside ``start``/``end`` (a page uses the dates and says so; the API will not
+    guess), and not a calendar year after the data."""
+    raw = request.args.getlist(RANGE)
+    if len(raw) > 1:
+        raise bad(RANGE, _("“{name}” may be given only once.").format(name=RANGE))
+    if not raw or raw[0] == "":
+        return
+    rng = normalize_range(raw[0])
+    if rng is None:
+        raise bad(RANGE, _("range=“{value}” is not a range: use ytd, last28, last90, last365, lastN (N days, up "
+                           "to 3660), all or year:YYYY.").format(value=short(raw[0])))
+    if dated:
+        raise bad(RANGE, _("range={value} and start/end were both given: give a range or dates, not both.").format(
+            value=rng))
+    start, _end = range_dates(rng, choices)
+    if start > choices.today:
+        raise bad(RANGE, _("range={value} begins after the data's last day ({date}).").format(
+            value=rng, date=choices.today.isoformat()))
+
+
+def applied_range() -> str | None:
+    """The relative range this request's dates follow (after ``check_filters``): its ``range``, the
+    default range when it gives no dates at all, None for fixed dates."""
+    args = request.args
+    if any(args.get(name) for name in ("start", "end")):
+        return None
+    return normalize_range(args.get(RANGE) or DEFAULT_RANGE)
+
+
 def meta(f: Filters, state: dict) -> dict:
-    """What every filtered answer says besides its rows: the filters applied and the data served."""
+    """What every filtered answer says besides its rows: the filters applied (the dates resolved,
+    and ``range``: the relative range they follow, or null for fixed dates) and the data served."""
     as_of = state["data_as_of"]
-    return {"filters": f.as_dict(), "data_as_of": as_of.isoformat() if as_of else None,
+    return {"filters": f.as_dict() | {"range": applied_range()}, "data_as_of": as_of.isoformat() if as_of else None,
             "is_demo": bool(state["is_demo"])}
 
 
