@@ -386,7 +386,8 @@ def test_demographics_suppression_in_csv_and_file_name(web):
     ("/api/v1/map/points?start=2025-13-01", "start"),
     ("/api/v1/map/density?offense=jaywalking", "offense"),
     ("/api/v1/cvi/sites?program=bakery", "program"),
-    ("/api/v1/cvi/sites?offense=homicide", "offense"),
+    ("/api/v1/cvi/sites?offense=homicides", "offense"),
+    ("/api/v1/demographics/arrests?offense=homicide", "offense"),
     ("/api/v1/arrests/trend?offense=homicide", "offense"),
     ("/api/v1/arrests/categories?format=csv&format=json", "format"),
     ("/api/v1/arrests/areas?council_district=99", "council_district"),
@@ -426,3 +427,18 @@ def test_file_names():
                                              "And a third long one"), council_district=("1", "2")))
     assert len(long) <= 60 and long.isascii() and " " not in long
     assert slug("Peña / O'Donnell Heights") == "pena-o-donnell-heights"
+
+
+def test_demographics_paths_of_the_page(web):
+    for dataset in ("victims", "arrests"):
+        q = "start=2025-01-01&end=2025-12-31&council_district=7"
+        assert get(web, f"/api/v1/demographics/{dataset}?{q}") == get(web, f"/api/v1/demographics?dataset={dataset}&{q}")
+        r = web.get(f"/api/v1/demographics/{dataset}?{q}&format=csv&lang=es")
+        assert r.headers["Content-Disposition"] == \
+            f"attachment; filename={dataset}-demographics_council-7_2025-01-01_2025-12-31.csv"
+        assert read_csv(r.get_data(as_text=True))[0][0] == "dimensión"
+
+
+def test_cvi_ignores_the_offense_filter_as_the_page_does(web):
+    plain = get(web, f"/api/v1/cvi/sites?{SPAN}")
+    assert get(web, f"/api/v1/cvi/sites?{SPAN}&offense=homicide&program=all")["rows"] == plain["rows"]

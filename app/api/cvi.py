@@ -26,7 +26,8 @@ SITES = Endpoint(
     "`lon`, `lat`, the areas it is in, and `shootings_nearby`: victims of gun violence within "
     "`PSAD_CVI_RADIUS_M` metres (`radius_m`) in the span, as the page counts them.",
     params=(PROGRAM, FORMAT),
-    offense="never",
+    offense="is accepted and ignored, as on the CVI page (the shootings counted near a site are gun violence "
+            "whatever the offense filter)",
 )
 
 SITE_COLUMNS = ["id", "name", "program_type", "operator", "services", "hours", "phone", "url", "started", "address",
@@ -46,7 +47,8 @@ def cvi_sites():
     db, radius = svc.db, svc.settings.cvi_radius_m
     fmt = FORMAT.value(one("format"))  # not ``read``: it takes ``program`` once, and it is repeatable
     chosen = programs()
-    f, state = filters(SITES, offense_ok=False)
+    f, state = filters(SITES)
+    f = f.replace(offense=())  # as the page: the offense filter does not apply here
     shown = Q.filter_sites(Q.cvi_sites(db), f, chosen)
     near_df = Q.shootings_near_sites(db, f.start, f.end, radius)
     near = dict(zip(near_df.id.astype(int), near_df.n.astype(int)))

@@ -11,7 +11,7 @@ import io
 
 from flask import Response, jsonify
 
-from app.api.export import file_name
+from app.api.export import FORMAT, file_name
 from app.api.params import Endpoint, Param, endpoint, filters, meta, read
 from app.context import services
 from app.i18n import pgettext
@@ -48,15 +48,28 @@ def csv_header() -> list[str]:
     return [labels[k] for k in CSV_FIELDS]
 
 
-@endpoint(DEMOGRAPHICS)
-def demographics():
-    args = read(DEMOGRAPHICS)
-    dataset = args["dataset"]
-    f, state = filters(DEMOGRAPHICS, offense_ok=dataset == "victims")
+VICTIMS = Endpoint(
+    "/demographics/victims",
+    "The Demographics page's victims table: the same rows as `/demographics?dataset=victims` (the same "
+    "suppression).",
+    params=(FORMAT,),
+)
+
+ARRESTS = Endpoint(
+    "/demographics/arrests",
+    "The Demographics page's arrests table: the same rows as `/demographics?dataset=arrests` (the same "
+    "suppression).",
+    params=(FORMAT,),
+    offense="never",
+)
+
+
+def _answer(spec: Endpoint, dataset: str, fmt: str):
+    f, state = filters(spec, offense_ok=dataset == "victims")
     demo = D.demographics(services().db, f, dataset)
     rows = [{"dimension": dim, "category": c.category, "count": c.value, "label": c.label,
              "withheld": c.reason} for dim, t in demo.tables.items() for c in t.cells]
-    if args["format"] == "csv":
+    if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf)
         w.writerow(csv_header())
@@ -65,3 +78,19 @@ def demographics():
                         headers={"Content-Disposition": f"attachment; filename={file_name(f'{dataset}-demographics', f)}"})
     return jsonify({"dataset": dataset, "years": [demo.first_year, demo.last_year],
                     "total": demo.total, "rows": rows, **meta(f, state)})
+
+
+@endpoint(DEMOGRAPHICS)
+def demographics():
+    args = read(DEMOGRAPHICS)
+    return _answer(DEMOGRAPHICS, args["dataset"], args["format"])
+
+
+@endpoint(VICTIMS)
+def demographics_victims():
+    return _answer(VICTIMS, "victims", read(VICTIMS)["format"])
+
+
+@endpoint(ARRESTS)
+def demographics_arrests():
+    return _answer(ARRESTS, "arrests", read(ARRESTS)["format"])

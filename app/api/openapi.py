@@ -76,7 +76,7 @@ def filter_parameters(spec: Endpoint) -> list[dict]:
                 if name == "offense":
                     items["enum"] = [o.code for o in OFFENSES]
                     if spec.offense != "always":
-                        doc += f" Applies {spec.offense}."
+                        doc += f" Here `offense` {spec.offense}."
                 out.append({"name": name, "in": "query", "required": False, "description": doc,
                             "schema": {"type": "array", "items": items}, "style": "form", "explode": True})
             else:  # a filter without a field: the relative range (``range=ytd``), say
