@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import dash_bootstrap_components as dbc
 from dash import Output
 
@@ -16,8 +18,10 @@ from layouts import arrests as L
 from layouts.common import empty_figure
 
 
-def arrests_outputs(db: Database, f: Filters, options: dict | None = None) -> dict:
+def arrests_outputs(db: Database, f: Filters, options: dict | None = None, as_of: date | None = None) -> dict:
+    """``as_of``: the data's last day; a period after it has no data yet, one that it cuts is partial."""
     f = f.replace(offense=())  # the offense filter does not apply to arrests
+    through = min(f.end, as_of) if as_of else f.end
     grain = A.arrest_grain(f)
     cats = A.by_category(db, f)
     field = A.area_field(f)
@@ -27,12 +31,13 @@ def arrests_outputs(db: Database, f: Filters, options: dict | None = None) -> di
     names = L.chart_names(L.where_text(f, options))
     return {
         "cards": L.cards(int(cats.n.sum()) if len(cats) else 0, A.residents(db, f), f),
-        "trend": L.trend_figure(trend, grain), "trend_table": L.trend_table(trend, grain),
+        "trend": L.trend_figure(trend, grain, f.start, through),
+        "trend_table": L.trend_table(trend, grain, f.start, through),
         "category": L.category_figure(cats), "category_table": L.category_table(cats),
         "area": L.area_figure(area, field), "area_table": L.area_table(area, field),
         "charges": L.charges_table(A.top_charges(db, f, 15)),
-        "clearance": L.clearance_figure(clear), "clearance_chart_table": L.clearance_chart_table(clear),
-        "clearance_table": L.clearance_table(clear),
+        "clearance": L.clearance_figure(clear, as_of), "clearance_chart_table": L.clearance_chart_table(clear, as_of),
+        "clearance_table": L.clearance_table(clear, as_of),
         "trend_name": names["trend"], "category_name": names["category"], "area_name": names["area"],
         "clearance_name": names["clearance"],
         "error": None,
@@ -72,5 +77,5 @@ def register(app, page: Page) -> None:
                 "clearance_name": Output(L.ARRESTS_CLEARANCE_FIGURE, "aria-label"),
                 "clearance_table": Output(ids.ARRESTS_CLEARANCE_TABLE, "children"),
                 "error": Output(ids.ARRESTS_ERROR, "children")},
-        compute=lambda r: arrests_outputs(r.svc.db, r.filters, r.options),
+        compute=lambda r: arrests_outputs(r.svc.db, r.filters, r.options, r.choices.data_as_of),
         error=error_outputs)

@@ -21,10 +21,11 @@ def demographics_outputs(db: Database, f: Filters, options: dict | None = None) 
     arrestees = D.demographics(db, f.replace(offense=()), "arrests")
     population = D.population(db, f.geo_only())
     where = where_text(f, options, span=L.years_text(victims))
-    q = to_query(f)
-    return {"victims": L.dataset_panel(victims, population, "victims", L.csv_href(q, "victims"), where),
+    # a dataset's Download CSV link is its section's (layouts.demographics.dataset_section), which
+    # follows the address bar; one without a path of its own yet gets it here, filters written in
+    return {"victims": L.dataset_panel(victims, population, "victims", L.callback_csv(to_query(f), "victims"), where),
             "arrestees": L.dataset_panel(arrestees, population, "arrestees",
-                                         L.csv_href(to_query(f.replace(offense=())), "arrests"),
+                                         L.callback_csv(to_query(f.replace(offense=())), "arrestees"),
                                          where_text(f, options, span=L.years_text(arrestees))),
             "caption": L.caption_text(victims, population), "error": None}
 

@@ -5,19 +5,28 @@ Each chart is a ``layouts.common.chart``: a name that says what it shows (with t
 updated with the filters) and the same numbers as a table under "Show as table". Charge
 categories have Okabe-Ito colours and a pattern each, so a stacked bar does not need colour to be
 read; category names label their bars where a chart has room for them.
+
+A week or month that the dates (or the data, which ends at its as-of date) cover only in part is
+drawn pale, outlined and labelled with the days it holds ("to 24 Nov"), never as a full period:
+a month of 24 days is not a fall. The same goes for the year the data is still filling in on the
+clearance chart. Which periods are whole is decided as on the Summary
+(``layouts.summary.complete_periods``). Every section has a "Download CSV" link to its API path
+(``/api/v1/arrests/...``, see the README's API table).
 """
 
 from __future__ import annotations
+
+from datetime import date, timedelta
 
 import pandas as pd
 from dash import dcc, html
 
 from app import i18n, ids
-from app.i18n import N_, _, ngettext
+from app.i18n import N_, _, ngettext, pgettext
 from data_access.arrests import NO_CHARGE_TEXT
 from data_access.filters import Filters
 from data_access.vocabulary import ARREST_LINKS, CHARGE_CATEGORIES
-from layouts.cases import OKABE_ITO, figure_id, pct_text, wrap_label
+from layouts.cases import OKABE_ITO, clear_modebar, figure_id, pct_text, without_offense, wrap_label
 from layouts.common import (
     chart,
     data_table,
@@ -31,6 +40,7 @@ from layouts.common import (
     span_text,
     style_figure,
 )
+from layouts.summary import complete_periods
 
 # Ids this page adds (app/ids.py is the shell's; used here and in callbacks/arrests.py).
 ARRESTS_TREND_TABLE = "arrests-trend-table"
@@ -53,6 +63,10 @@ LINK_STYLE = {"same_year": {"color": OKABE_ITO["blue"]},
               "earlier_year": {"color": OKABE_ITO["orange"], "pattern": {"shape": "/", "fgcolor": "#7a4f00", "solidity": 0.3, "fillmode": "overlay"}},
               "unlinked": {"color": "#b8c4d4", "pattern": {"shape": "x", "fgcolor": "#5c6b80", "solidity": 0.25, "fillmode": "overlay"}}}
 OFFENSE_TITLES = {"homicide": N_("Homicides"), "shooting": N_("Non-fatal shootings")}
+# API paths of each section's numbers (the issue 14 contract); the links are built in arrests_page.
+CSV_PATHS = {"trend": "/arrests/trend", "category": "/arrests/categories", "area": "/arrests/areas",
+             "charges": "/arrests/charges", "clearance": "/arrests/clearance"}
+PARTIAL_ALPHA = 0.3  # a partial period's fill: the category's colour, pale, with its outline kept
 GRAIN_TITLES = {"month": N_("Arrests per month"), "week": N_("Arrests per week"), "day": N_("Arrests per day")}
 AREA_TITLES = {"police_district": N_("Police district"), "neighborhood": N_("Neighborhood")}
 
@@ -124,33 +138,147 @@ def _present(df: pd.DataFrame) -> list[str]:
     return [c for c in CHARGE_CATEGORIES.codes if c in set(df.charge_category)]
 
 
-def trend_figure(df: pd.DataFrame, grain: str) -> dict:
-    if df.empty or df.n.sum() == 0:
+def _period_start(d: date, grain: str) -> date:
+    """The first day of ``d``'s period, as PostgreSQL's ``date_trunc`` makes it (weeks start on Monday)."""
+    if grain == "month":
+        return d.replace(day=1)
+    if grain == "week":
+        return d - timedelta(days=d.weekday())
+    return d
+
+
+def _period_end(s: date, grain: str) -> date:
+    if grain == "month":
+        return (s.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    if grain == "week":
+        return s + timedelta(days=6)
+    return s
+
+
+def trend_rows(df: pd.DataFrame, grain: str, start: date | None = None, end: date | None = None) -> pd.DataFrame:
+    """The numbers behind "Arrests over time" (its figure, its table and its API rows): every
+    period from ``start`` to ``end`` (a period without arrests is a 0, not a gap) and every charge
+    category present, with the period's first and last day, its days inside the span and whether
+    the span covers it whole (as the Summary decides: ``layouts.summary.complete_periods``).
+    ``end`` is the last day counted: the filters' end, or the data's as-of date when that is
+    earlier. Without ``start`` and ``end`` the periods of ``df`` are taken as whole.
+
+    ``df``: ``data_access.arrests.over_time`` (period, charge_category, n). Columns: period_start,
+    period_end, days, complete, charge_category, n; ordered by period, then category."""
+    cols = ["period_start", "period_end", "days", "complete", "charge_category", "n"]
+    if df.empty:
+        return pd.DataFrame({c: [] for c in cols})
+    got = {(pd.Timestamp(p).date(), c): int(n) for p, c, n in zip(df.period, df.charge_category, df.n)}
+    starts = sorted({p for p, _c in got})
+    if start is not None and end is not None:
+        s, last = _period_start(start, grain), _period_start(end, grain)
+        while s <= last:
+            starts.append(s)
+            s = _period_end(s, grain) + timedelta(days=1)
+        starts = sorted(set(starts))
+    ends = [_period_end(s, grain) for s in starts]
+    if start is not None and end is not None:
+        days = [max(0, (min(e, end) - max(s, start)).days + 1) for s, e in zip(starts, ends)]
+    else:
+        days = [(e - s).days + 1 for s, e in zip(starts, ends)]
+    periods = pd.DataFrame({"period_start": starts, "period_end": ends, "days": days})
+    periods["complete"] = (complete_periods(periods, grain) if grain in ("week", "month")
+                           else [d >= 1 for d in days])
+    cats = _present(df)
+    rows = [(s, e, d, bool(c), cat, got.get((s, cat), 0))
+            for s, e, d, c in periods.itertuples(index=False) for cat in cats]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def period_label(s: date, e: date, grain: str, start: date | None = None, end: date | None = None,
+                 complete: bool = True) -> str:
+    """A period's name, and for one the dates cut short, the days it holds: "Nov 2026 (to 24 Nov)",
+    "Week of 30 Dec 2024 (from 1 Jan)"."""
+    text = period_text(s, grain)
+    if complete or start is None or end is None:
+        return text
+    return pgettext("partial period", "{period} ({days})").format(period=text, days=partial_text(s, e, start, end))
+
+
+def partial_text(s: date, e: date, start: date, end: date) -> str:
+    """The part of a period the span covers, in words: "to 24 Nov", "from 5 Mar", "5–9 Mar"."""
+    cut_start, cut_end = start > s, end < e
+    if cut_start and cut_end:
+        return pgettext("partial period", "{first} to {last}").format(first=i18n.day_month(start),
+                                                                      last=i18n.day_month(end))
+    if cut_start:
+        return pgettext("partial period", "from {date}").format(date=i18n.day_month(start))
+    return pgettext("partial period", "to {date}").format(date=i18n.day_month(end))
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    h = hex_colour.lstrip("#")
+    return f"rgba({int(h[0:2], 16)}, {int(h[2:4], 16)}, {int(h[4:6], 16)}, {alpha})"
+
+
+def trend_figure(df: pd.DataFrame, grain: str, start: date | None = None, end: date | None = None) -> dict:
+    """Stacked bars of arrests per period by charge category (a legend names each colour). A
+    period the span covers only in part (``start``/``end``, see ``trend_rows``) is drawn pale and
+    outlined, with the days it holds written above it ("to 24 Nov"), so it never reads as a fall."""
+    rows = trend_rows(df, grain, start, end)
+    if rows.empty or rows.n.sum() == 0:
         return empty_figure(_("No arrests recorded for these filters"), height=360)
+    # Whole periods first in each trace's arrays (a date axis places each bar by its date, not by
+    # its order): the legend draws a trace's swatch in the style of its first bar, never the pale one.
+    rows = rows.sort_values(["complete", "period_start"], ascending=[False, True], kind="stable")
+    periods = rows.drop_duplicates("period_start")
+    x = [s.isoformat() for s in periods.period_start]
+    complete = list(periods.complete)
+    names = [period_label(s, e, grain, start, end, c)
+             for s, e, c in zip(periods.period_start, periods.period_end, periods.complete)]
     data = []
     for cat in _present(df):
-        rows = df[df.charge_category == cat]
+        part = rows[rows.charge_category == cat]
         label = category_label(cat)
-        data.append({"type": "bar", "name": label, "x": [pd.Timestamp(d).date().isoformat() for d in rows.period],
-                     "y": [int(n) for n in rows.n],
-                     "marker": {"color": CATEGORY_COLORS.get(cat, "#999999"),
-                                "pattern": {"shape": CATEGORY_PATTERNS.get(cat, ""), "fgcolor": "#222", "solidity": 0.25, "fillmode": "overlay"}},
-                     "hovertemplate": f"{label}: %{{y:,}}<extra>%{{x}}</extra>"})
+        colour = CATEGORY_COLORS.get(cat, "#999999")
+        data.append({"type": "bar", "name": label, "x": x, "y": [int(n) for n in part.n], "customdata": names,
+                     "marker": {"color": [colour if c else _rgba(colour, PARTIAL_ALPHA) for c in complete],
+                                "line": {"color": colour, "width": [0 if c else 1.5 for c in complete]},
+                                "pattern": {"shape": CATEGORY_PATTERNS.get(cat, ""), "solidity": 0.25,
+                                            "fgcolor": ["#222" if c else _rgba("#222222", PARTIAL_ALPHA) for c in complete],
+                                            "fillmode": "overlay"}},
+                     "hovertemplate": f"{label}: %{{y:,}}<extra>%{{customdata}}</extra>"})
+    totals = rows.groupby("period_start", sort=True).n.sum()
+    top = int(totals.max()) or 1
+    notes = []
+    for s, e, c in zip(periods.period_start, periods.period_end, complete):
+        if c or start is None or end is None:
+            continue
+        total = int(totals[s])
+        # Written upright, so it stays within the bar's width however narrow the chart. Above a
+        # short bar there is at least half the plot's height free; a tall one holds it inside,
+        # from its base (on a backing, over the pale fill): it never reaches the legend.
+        inside = total > top / 2
+        notes.append({"x": s.isoformat(), "y": 0 if inside else total, "text": partial_text(s, e, start, end),
+                      "textangle": -90, "showarrow": False, "xanchor": "center", "yanchor": "bottom", "yshift": 3,
+                      "font": {"size": 10, "color": "#222"},
+                      **({"bgcolor": "rgba(255, 255, 255, 0.8)"} if inside else {})})
     title = _(GRAIN_TITLES.get(grain, GRAIN_TITLES["month"]))
-    return style_figure(figure(data, {"barmode": "stack", "yaxis": {"title": {"text": title}},
-                                      "xaxis": {"type": "date"}, "legend": {"traceorder": "normal"}}),
-                        height=360, legend=True)
+    return clear_modebar(style_figure(figure(data, {"barmode": "stack", "yaxis": {"title": {"text": title}, "rangemode": "tozero"},
+                                      "xaxis": {"type": "date"}, "legend": {"traceorder": "normal"},
+                                      "annotations": notes}),
+                        height=360, legend=True))
 
 
-def trend_table(df: pd.DataFrame, grain: str) -> html.Div:
-    if df.empty or df.n.sum() == 0:
+def trend_table(df: pd.DataFrame, grain: str, start: date | None = None, end: date | None = None) -> html.Div:
+    rows = trend_rows(df, grain, start, end)
+    if rows.empty or rows.n.sum() == 0:
         return html.P(_("No arrests recorded for these filters"))
     cats = _present(df)
-    wide = df.pivot_table(index="period", columns="charge_category", values="n", aggfunc="sum", fill_value=0)
-    rows = [[html.Time(period_text(p, grain), dateTime=pd.Timestamp(p).date().isoformat()), *[fmt_int(int(wide.at[p, c])) if c in wide.columns else "0" for c in cats],
-             fmt_int(int(wide.loc[p].sum()))] for p in wide.index]
+    body = []
+    for s, part in rows.groupby("period_start", sort=True):
+        first = part.iloc[0]
+        by = dict(zip(part.charge_category, part.n))
+        body.append([html.Time(period_label(s, first.period_end, grain, start, end, bool(first.complete)),
+                               dateTime=s.isoformat()),
+                     *[fmt_int(int(by.get(c, 0))) for c in cats], fmt_int(int(part.n.sum()))])
     cols = [_("Period"), *[category_label(c) for c in cats], _("Total")]
-    return data_table(cols, rows, _(GRAIN_TITLES.get(grain, GRAIN_TITLES["month"])) + " — " + _("by charge category"),
+    return data_table(cols, body, _(GRAIN_TITLES.get(grain, GRAIN_TITLES["month"])) + " — " + _("by charge category"),
                       numeric=tuple(range(1, len(cols))))
 
 
@@ -160,7 +288,7 @@ def category_figure(df: pd.DataFrame) -> dict:
     df = df.sort_values("n", ascending=True)
     total = int(df.n.sum())
     top = int(df.n.max())
-    return style_figure(figure([{
+    return clear_modebar(style_figure(figure([{
         "type": "bar", "orientation": "h", "y": [wrap_label(category_label(c), 12) for c in df.charge_category],
         "x": [int(n) for n in df.n],
         "marker": {"color": [CATEGORY_COLORS.get(c, "#999999") for c in df.charge_category],
@@ -170,7 +298,7 @@ def category_figure(df: pd.DataFrame) -> dict:
         "text": [fmt_int(n) for n in df.n], "customdata": [pct_text(n / total, 0) for n in df.n],
         "textposition": "outside", "cliponaxis": False, "hovertemplate": "%{y}: %{x:,} (%{customdata})<extra></extra>"}],
         {"margin": {"l": 8, "r": 12}, "xaxis": {"range": [0, top * 1.4], "title": {"text": _("Arrests")}}}),
-        height=340)
+        height=340))
 
 
 def category_table(df: pd.DataFrame) -> html.Div:
@@ -202,12 +330,12 @@ def area_figure(df: pd.DataFrame, field: str) -> dict:
               for n, r in zip(df.n, df.rate)]
     top = max((v for v in x if v is not None), default=1) or 1
     title = _("Arrests per 1,000 residents") if has_rate else _("Arrests")
-    return style_figure(figure([{
+    return clear_modebar(style_figure(figure([{
         "type": "bar", "orientation": "h", "y": list(df.area), "x": x, "text": text, "customdata": detail,
         "textposition": "outside", "cliponaxis": False, "marker": {"color": OKABE_ITO["blue"]},
         "hovertemplate": "%{y}: %{customdata}<extra></extra>"}],
         {"margin": {"l": 8, "r": 12}, "xaxis": {"range": [0, top * 1.3], "title": {"text": wrap_label(title, 20)}}}),
-        height=max(260, 60 + 24 * len(df)))
+        height=max(260, 60 + 24 * len(df))))
 
 
 def area_table(df: pd.DataFrame, field: str) -> html.Div:
@@ -240,36 +368,58 @@ def _clearance_empty(df: pd.DataFrame) -> bool:
     return df.empty or df[["same_year", "earlier_year", "unlinked", "incidents"]].to_numpy().sum() == 0
 
 
-def clearance_figure(df: pd.DataFrame) -> dict:
+def partial_year(through: date | None) -> int | None:
+    """The year the data is still filling in (``through``: its last day), or None when it ends on 31 Dec."""
+    return through.year if through is not None and (through.month, through.day) != (12, 31) else None
+
+
+def year_text(year: int, through: date | None, sep: str = " ") -> str:
+    """A clearance year, and for the year the data ends in, how far it goes: "2026 (to 24 Nov)"."""
+    if year != partial_year(through):
+        return str(year)
+    return str(year) + sep + pgettext("partial period", "({days})").format(
+        days=pgettext("partial period", "to {date}").format(date=i18n.day_month(through)))
+
+
+def clearance_figure(df: pd.DataFrame, through: date | None = None) -> dict:
+    """Arrests for homicides and shootings per year, stacked by how each links to an incident (a
+    legend names the three series). ``through``: the data's last day; the year it falls in is
+    drawn pale and labelled "to 24 Nov", as a year still filling in, not a fall."""
     if _clearance_empty(df):
         return empty_figure(_("No homicides or shootings for these filters"), height=360)
-    x = [[str(y) for y in df.year], [_(OFFENSE_TITLES[o]) for o in df.offense]]
-    data = [{"type": "bar", "name": _(ARREST_LINKS.labels[k]), "x": x, "y": [int(v) for v in df[k]],
-             "marker": LINK_STYLE[k], "hovertemplate": _(ARREST_LINKS.labels[k]) + ": %{y:,}<extra></extra>"}
-            for k in ("same_year", "earlier_year", "unlinked")]
-    return style_figure(figure(data, {"barmode": "stack", "yaxis": {"title": {"text": _("Arrests")}},
+    x = [[year_text(int(y), through, "<br>") for y in df.year], [wrap_label(_(OFFENSE_TITLES[o]), 10) for o in df.offense]]
+    partial = [int(y) == partial_year(through) for y in df.year]
+    data = []
+    for k in ("same_year", "earlier_year", "unlinked"):
+        style = LINK_STYLE[k]
+        marker = {**style, "color": [_rgba(style["color"], PARTIAL_ALPHA) if p else style["color"] for p in partial],
+                  "line": {"color": style["color"], "width": [1.5 if p else 0 for p in partial]}}
+        data.append({"type": "bar", "name": _(ARREST_LINKS.labels[k]), "x": x, "y": [int(v) for v in df[k]],
+                     "marker": marker, "hovertemplate": _(ARREST_LINKS.labels[k]) + ": %{y:,}<extra></extra>"})
+    return clear_modebar(style_figure(figure(data, {"barmode": "stack", "yaxis": {"title": {"text": _("Arrests")}},
                                       "legend": {"traceorder": "normal"}}),
-                        height=360, legend=True)
+                        height=360, legend=True))
 
 
-def clearance_chart_table(df: pd.DataFrame) -> html.Div:
+def clearance_chart_table(df: pd.DataFrame, through: date | None = None) -> html.Div:
     """The clearance chart's own numbers (the table under it has the incidents as well)."""
     if _clearance_empty(df):
         return html.P(_("No homicides or shootings for these filters"))
-    rows = [[str(r.year), _(OFFENSE_TITLES[r.offense]), fmt_int(r.same_year), fmt_int(r.earlier_year), fmt_int(r.unlinked)]
+    rows = [[year_text(int(r.year), through), _(OFFENSE_TITLES[r.offense]), fmt_int(r.same_year), fmt_int(r.earlier_year),
+             fmt_int(r.unlinked)]
             for r in df.itertuples(index=False)]
     cols = [_("Year"), _("Offense"), *[_(ARREST_LINKS.labels[k]) for k in ("same_year", "earlier_year", "unlinked")]]
     return data_table(cols, rows, _("Arrests for homicides and non-fatal shootings by year"), numeric=(2, 3, 4))
 
 
-def clearance_table(df: pd.DataFrame) -> html.Div:
+def clearance_table(df: pd.DataFrame, through: date | None = None) -> html.Div:
     head = [_("Year"), _("Offense"), _("Incidents"), _("Cleared the same year"), _("Same-year arrests"),
             _("Arrests for earlier years"), _("Not linked")]
     body = []
     for r in df.itertuples(index=False):
         share = (f"{fmt_int(r.cleared_same_year)} ({pct_text(r.cleared_same_year / r.incidents, 0)})"
                  if r.incidents else "—")
-        body.append(html.Tr([html.Th(str(r.year), scope="row"), html.Td(_(OFFENSE_TITLES[r.offense])),
+        body.append(html.Tr([html.Th(year_text(int(r.year), through), scope="row"), html.Td(_(OFFENSE_TITLES[r.offense])),
                              html.Td(fmt_int(r.incidents), className="num"), html.Td(share, className="num"),
                              html.Td(fmt_int(r.same_year), className="num"),
                              html.Td(fmt_int(r.earlier_year), className="num"),
@@ -281,37 +431,49 @@ def clearance_table(df: pd.DataFrame) -> html.Div:
                                     className="table table-sm clearance-table"), _("Clearance by year (table)"))
 
 
+CLEARANCE_PARTIAL = N_("The year the data ends in is drawn pale and marked with its last day: it is not over, and "
+                       "its incidents have had less time to be cleared.")
+PARTIAL_NOTE = N_("A week or month the dates cover only in part is drawn pale and outlined, with the days it "
+                  "holds written above it (“to 24 Nov”): fewer days, not fewer arrests a day.")
+
+
 def arrests_page() -> html.Div:
     names = chart_names(_("the chosen filters"))
-    return html.Div([
+    # every CSV link leaves the offense filter out (it does not apply to arrests)
+    return without_offense(html.Div([
         html.Div(id=ids.ARRESTS_ERROR),
         dcc.Loading(html.Div(id=ids.ARRESTS_CARDS, className="cards-holder"), type="dot"),
         html.P(_("The offense filter does not apply to arrests; dates are arrest dates."), className="section-note"),
         html.Div([
             section(_("Arrests over time, by charge category"),
                     figure_id(chart(ids.ARRESTS_TREND, ARRESTS_TREND_TABLE, names["trend"], 360), ARRESTS_TREND_FIGURE),
-                    width_class="span-8"),
+                    _(PARTIAL_NOTE), width_class="span-8", csv=CSV_PATHS["trend"]),
             section(_("By charge category"),
                     figure_id(chart(ids.ARRESTS_CATEGORY, ARRESTS_CATEGORY_TABLE, names["category"], 340),
                               ARRESTS_CATEGORY_FIGURE),
-                    _("Charges are grouped into categories when data is loaded."), width_class="span-4"),
+                    _("Charges are grouped into categories when data is loaded. Each bar is named beside it, in "
+                      "the colour and pattern of its category over time."), width_class="span-4",
+                    csv=CSV_PATHS["category"]),
         ], className="panel-row"),
         html.Div([
             section(_("By area, per 1,000 residents"),
                     figure_id(chart(ids.ARRESTS_AREA, ARRESTS_AREA_TABLE, names["area"], 320), ARRESTS_AREA_FIGURE),
                     _("Police districts (under the map in force on each arrest's date; residents under the 2023 "
-                      "map), or neighborhoods once an area is chosen. Top 25."), width_class="span-6"),
+                      "map), or neighborhoods once an area is chosen. Top 25."), width_class="span-6",
+                    csv=CSV_PATHS["area"]),
             section(_("Most common charges"), html.Div(id=ids.ARRESTS_CHARGES),
-                    _("Raw charge text as recorded, with its category."), width_class="span-6"),
+                    _("Raw charge text as recorded, with its category."), width_class="span-6",
+                    csv=CSV_PATHS["charges"]),
         ], className="panel-row"),
         section(_("Clearance: homicides and shootings"), html.Div([
             figure_id(chart(ids.ARRESTS_CLEARANCE, ARRESTS_CLEARANCE_CHART_TABLE, names["clearance"], 360),
                       ARRESTS_CLEARANCE_FIGURE),
             html.Div(id=ids.ARRESTS_CLEARANCE_TABLE)]),
-            _(CLEARANCE_DEFINITION)),
-    ])
+            _(CLEARANCE_DEFINITION) + " " + _(CLEARANCE_PARTIAL), csv=CSV_PATHS["clearance"]),
+    ]))
 
 
 __all__ = ["arrests_page", "cards", "trend_figure", "trend_table", "category_figure", "category_table", "area_figure",
            "area_table", "charges_table", "clearance_figure", "clearance_chart_table", "clearance_table", "chart_names",
-           "where_text", "span_text", "rate_per_1000"]
+           "where_text", "span_text", "rate_per_1000", "trend_rows", "period_label", "partial_text", "year_text",
+           "partial_year", "CSV_PATHS"]

@@ -27,6 +27,7 @@ from data_access.cases import PAGE_SIZE, ChargeOptions, SearchPage
 from data_access.vocabulary import DISPOSITIONS
 from layouts.common import (
     chart,
+    csv_link,
     data_table,
     empty_figure,
     figure,
@@ -61,6 +62,10 @@ DISPOSITION_SYMBOLS = {
     "dismissed": "x", "acquitted": "circle-open", "pending": "hourglass",
 }  # fmt: skip
 GROUPS = (("gun", N_("Gun charges")), ("other", N_("Other charges")))
+# The time chart counts cases, not charges: its series are named for cases.
+CASE_GROUP_LABELS = {"gun": N_("Cases with a gun charge"), "other": N_("Other cases")}
+# API paths of the Case outcomes page's numbers (the issue 14 contract).
+OUTCOMES_CSV = {"cards": "/outcomes/summary", "mix": "/outcomes/mix", "time": "/outcomes/time"}
 GROUP_STYLE = {"gun": {"color": OKABE_ITO["blue"]},
                "other": {"color": OKABE_ITO["orange"], "pattern": {"shape": "/", "fgcolor": "#7a4f00", "solidity": 0.3, "fillmode": "overlay"}}}
 COURTS = {"district": N_("District Court"), "circuit": N_("Circuit Court")}
@@ -130,6 +135,38 @@ def filled_chart(graph_id: str, table_id: str, name: str, fig: dict, table) -> h
     g.figure = fig
     details.children[1].children = table
     return out
+
+
+MODEBAR_ROOM = 30  # px: the chart's "Download plot" button sits in its top right corner, always shown
+
+
+def clear_modebar(fig: dict) -> dict:
+    """``fig`` with its top strip left to the mode bar's button, so no legend entry or bar label is
+    drawn under it: a legend starts below the strip (placed in the figure's own pixels, the plot
+    pushed down under it), a chart without one starts its plot below it."""
+    layout = fig["layout"]
+    height = layout.get("height", 320)
+    if layout.get("showlegend"):
+        layout["legend"] = {**layout.get("legend", {}), "yref": "container", "yanchor": "top",
+                            "y": round(1 - MODEBAR_ROOM / height, 4)}
+    else:
+        layout["margin"] = {**layout.get("margin", {}), "t": max(layout.get("margin", {}).get("t", 0), MODEBAR_ROOM)}
+    return fig
+
+
+def without_offense(component):
+    """``component`` (a ``section`` with a CSV link, or the link) with its "Download CSV" link
+    leaving the offense filter out: it does not apply to arrests or cases, whose pages ignore it
+    and whose API endpoints refuse it (a 400 is no download)."""
+    stack = [component]
+    while stack:
+        c = stack.pop()
+        params = getattr(c, "data-psad-params", None)
+        if params is not None:
+            setattr(c, "data-psad-params", ",".join(p for p in params.split(",") if p != "offense"))
+        kids = getattr(c, "children", None)
+        stack.extend(k for k in (kids if isinstance(kids, (list, tuple)) else [kids]) if hasattr(k, "to_plotly_json"))
+    return component
 
 
 def figure_id(component, id_: str):
@@ -213,15 +250,15 @@ def mix_figure(mix: pd.DataFrame) -> dict:
         part = rows[rows.group == key].set_index("disposition").reindex(list(DISPOSITIONS.codes))
         data.append({"type": "bar", "orientation": "h", "name": _(label), "y": names,
                      "x": [round(100 * s, 2) for s in part.share], "marker": GROUP_STYLE[key],
-                     "customdata": [int(n) for n in part.n], "text": [pct_text(s) for s in part.share],
-                     "textposition": "outside", "cliponaxis": False,
-                     "hovertemplate": _("%{y}: %{text} (%{customdata:,} charges)") + f"<extra>{_(label)}</extra>"})
+                     "customdata": [ngettext("{n} charge", "{n} charges", int(n)).format(n=fmt_int(n)) for n in part.n],
+                     "text": [pct_text(s) for s in part.share], "textposition": "outside", "cliponaxis": False,
+                     "hovertemplate": "%{y}: %{text} (%{customdata})" + f"<extra>{_(label)}</extra>"})
     top = max(100 * rows.share.max(), 1)
-    return style_figure(figure(data, {"barmode": "group", "bargap": 0.25,
+    return clear_modebar(style_figure(figure(data, {"barmode": "group", "bargap": 0.25,
                                       "xaxis": {"ticksuffix": "%", "range": [0, min(100, top * 1.3) + 2],
                                                 "title": {"text": wrap_label(_("Share of the group's charges"), 20)}},
                                       "yaxis": {"autorange": "reversed"}, "margin": {"l": 8, "r": 12}}),
-                        height=420, legend=True)
+                        height=420, legend=True))
 
 
 def mix_table(mix: pd.DataFrame) -> html.Div:
@@ -260,17 +297,22 @@ def time_bins(status: pd.DataFrame) -> list[dict]:
 
 
 def time_figure(status: pd.DataFrame) -> dict:
+    """Decided cases by 30-day step, cases with a gun charge beside the rest (a legend names each;
+    the second is patterned too)."""
     groups = time_bins(status)
     if not groups:
         return empty_figure(_("No decided cases with a linked arrest for these filters"))
-    data = [{"type": "bar", "name": _(g["label"]), "x": g["bins"], "y": [round(100 * s, 2) for s in g["shares"]],
-             "customdata": g["counts"], "marker": GROUP_STYLE[g["key"]],
-             "hovertemplate": _("%{x} days: %{y:.1f}% (%{customdata:,} cases)") + f"<extra>{_(g['label'])}</extra>"}
-            for g in groups]
-    return style_figure(figure(data, {"barmode": "group", "xaxis": {"title": {"text": wrap_label(_("Days from arrest to disposition"), 20)},
+    data = []
+    for g in groups:
+        label = _(CASE_GROUP_LABELS[g["key"]])
+        data.append({"type": "bar", "name": label, "x": g["bins"], "y": [round(100 * s, 2) for s in g["shares"]],
+                     "customdata": [ngettext("{n} case", "{n} cases", c).format(n=fmt_int(c)) for c in g["counts"]],
+                     "marker": GROUP_STYLE[g["key"]],
+                     "hovertemplate": _("%{x} days: %{y:.1f}% (%{customdata})") + f"<extra>{label}</extra>"})
+    return clear_modebar(style_figure(figure(data, {"barmode": "group", "xaxis": {"title": {"text": wrap_label(_("Days from arrest to disposition"), 20)},
                                                                     "type": "category"},
                                       "yaxis": {"ticksuffix": "%", "title": {"text": _("Share of decided cases")}}}),
-                        height=320, legend=True)
+                        height=320, legend=True))
 
 
 def time_table(status: pd.DataFrame) -> html.Div:
@@ -279,7 +321,8 @@ def time_table(status: pd.DataFrame) -> html.Div:
         return html.P(_("No decided cases with a linked arrest for these filters"))
     cols = [_("Days from arrest to disposition")]
     for g in groups:
-        cols += [_("{group}: cases").format(group=_(g["label"])), _("{group}: share").format(group=_(g["label"]))]
+        label = _(CASE_GROUP_LABELS[g["key"]])
+        cols += [_("{group}: cases").format(group=label), _("{group}: share").format(group=label)]
     body = []
     for i, b in enumerate(groups[0]["bins"]):
         cells = [b]
@@ -307,14 +350,19 @@ def outcomes_page() -> html.Div:
     return html.Div([
         html.Div(id=ids.OUTCOMES_ERROR),
         dcc.Loading(html.Div(id=ids.OUTCOMES_CARDS, className="cards-holder"), type="dot"),
+        html.P(without_offense(csv_link(OUTCOMES_CSV["cards"], _("Cases filed, still pending, arrest to disposition"))),
+               className="cards-csv"),
         html.P(_(OUTCOME_DEFINITIONS), className="section-note"),
         section(_("Court terms"), glossary()),
-        section(_("What happened to the charges"),
-                figure_id(chart(ids.OUTCOMES_MIX, OUTCOMES_MIX_TABLE, names["mix"], 420), OUTCOMES_MIX_FIGURE),
-                _("Share of charges by disposition, gun charges apart from the rest.")),
-        section(_("Time from arrest to disposition"),
+        without_offense(section(
+            _("What happened to the charges"),
+            figure_id(chart(ids.OUTCOMES_MIX, OUTCOMES_MIX_TABLE, names["mix"], 420), OUTCOMES_MIX_FIGURE),
+            _("Share of charges by disposition, gun charges apart from the rest."), csv=OUTCOMES_CSV["mix"])),
+        without_offense(section(_("Time from arrest to disposition"),
                 figure_id(chart(ids.OUTCOMES_TIME, OUTCOMES_TIME_TABLE, names["time"], 320), OUTCOMES_TIME_FIGURE),
-                _("Decided cases, in 30-day steps.")),
+                _("Decided cases, in 30-day steps. Cases still pending are not counted: among recent filings only "
+                  "the quickest are decided yet, so a recent span leans towards short times."),
+                csv=OUTCOMES_CSV["time"])),
         html.P([dcc.Link(_("Look up individual cases →"), href="/lookup")], className="caption"),
     ])
 
@@ -542,4 +590,4 @@ def lookup_page(charges: ChargeOptions | Sequence[str], truncated: bool = False)
 __all__ = ["outcomes_page", "lookup_page", "outcome_summary", "mix_rows", "mix_figure", "mix_table", "time_figure",
            "time_table", "timeline_figure", "timeline_table", "case_detail_view", "results_table", "lookup_href",
            "weighted_quantile", "pct_text", "date_cell", "filled_chart", "figure_id", "wrap_label", "OKABE_ITO",
-           "graph_config"]
+           "graph_config", "time_bins", "OUTCOMES_CSV", "without_offense", "clear_modebar"]

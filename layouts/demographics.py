@@ -19,7 +19,7 @@ from app.i18n import N_, _, ngettext
 from data_access.demographics import Demographics
 from data_access.suppression import Table
 from data_access.vocabulary import DEMOGRAPHIC_DIMENSIONS
-from layouts.cases import OKABE_ITO, pct_text, wrap_label
+from layouts.cases import MODEBAR_ROOM, OKABE_ITO, clear_modebar, pct_text, without_offense, wrap_label
 from layouts.common import empty_figure, figure, fmt_int, graph_config, scroll_region, section, style_figure
 
 RULE_TEXT = N_("Privacy: groups of 1–4 people are shown as “<5”. A group is also withheld when "
@@ -30,6 +30,12 @@ RULE_TEXT = N_("Privacy: groups of 1–4 people are shown as “<5”. A group i
                "years: a shorter date range shows the years it falls in.")
 DATASET_TITLES = {"victims": N_("Victims of Part 1 crime"), "arrestees": N_("People arrested")}
 PEOPLE = {"victims": N_("Victims"), "arrestees": N_("Arrestees")}
+# Each table's "Download CSV" path. assets/psad_csv.js rebuilds a link's query from the address
+# bar, so a fixed dataset= cannot ride along: the victims' tables are /demographics (its default
+# dataset); the arrests' need a path of their own (/demographics/arrests: not served yet, see the
+# report to the lead), and until then (None) the page's callback writes their link with the filters
+# in it (``csv_href``), as before.
+CSV_PATHS: dict[str, str | None] = {"victims": "/demographics", "arrestees": None}
 RESIDENTS_STYLE = {"color": "#c9d3df", "pattern": {"shape": "/", "fgcolor": "#5c6b80", "solidity": 0.3, "fillmode": "overlay"}}
 
 
@@ -70,15 +76,16 @@ def dimension_figure(rows: list[dict], title: str, people: str) -> dict:
                      "x": [round(100 * r["pop_share"], 2) for r in with_pop], "marker": RESIDENTS_STYLE,
                      "text": [_pct(r["pop_share"]) for r in with_pop], "textposition": "outside", "cliponaxis": False,
                      "hovertemplate": _("%{y}: %{x:.1f}% of residents") + "<extra></extra>"})
-    height = 70 + len(cats) * (44 if with_pop else 28)
+    # the strip over the legend is the mode bar's (clear_modebar): the bars keep their room
+    height = MODEBAR_ROOM + 70 + len(cats) * (52 if with_pop else 30)
     top = max(100 * max(r["share"] for r in shown), max((100 * r["pop_share"] for r in with_pop), default=0))
-    return style_figure(figure(data, {
+    return clear_modebar(style_figure(figure(data, {
         "barmode": "group", "yaxis": {"autorange": "reversed", "categoryorder": "array", "categoryarray": cats},
         "xaxis": {"title": {"text": wrap_label(_("% of all people counted"), 20)}, "ticksuffix": "%", "range": [0, top * 1.45 + 1],
                   # ticks only up to the longest bar: the room beyond it is for the labels, not a scale past 100%
                   "tickmode": "array", "tickvals": [v for v in range(0, 101, 10 if top <= 50 else 20) if v <= top + 5]},
         "margin": {"l": 8, "t": 8, "r": 12}, "title": {"text": ""},
-    }), height=max(180, height), legend=bool(with_pop))
+    }), height=max(180, height), legend=True))  # a legend even for one series: every colour is named
 
 
 def withheld_note(rows: list[dict]) -> str:
@@ -163,6 +170,25 @@ def dataset_panel(demo: Demographics, population: dict, key: str, download: str 
     return html.Div([total_line(demo, key, download), html.Div(blocks, className="panel-row")])
 
 
+def dataset_section(key: str):
+    """A dataset's panel with its "Download CSV" link (the page's filters, as the page counts them:
+    the offense filter does not apply to arrests)."""
+    body = dcc.Loading(html.Div(id=ids.DEMO_VICTIMS if key == "victims" else ids.DEMO_ARRESTEES), type="dot")
+    if key == "victims":
+        return section(_(DATASET_TITLES["victims"]), body, _("Each victim counts once; the offense filter applies."),
+                       csv=CSV_PATHS["victims"])
+    return without_offense(section(
+        _(DATASET_TITLES["arrestees"]), body,
+        _("Each arrest counts once, so a person arrested twice counts twice; the offense filter does not apply to "
+          "arrests."), csv=CSV_PATHS["arrestees"]))
+
+
+def callback_csv(filter_query: str, key: str) -> str | None:
+    """The link the callback writes under a dataset's total, for a dataset whose section has no
+    "Download CSV" of its own (``CSV_PATHS``)."""
+    return csv_href(filter_query, "arrests" if key == "arrestees" else key) if CSV_PATHS[key] is None else None
+
+
 def population_note(population: dict) -> str:
     if not population:
         return _("No population figures are loaded for this area, so residents' shares are not shown.")
@@ -185,9 +211,6 @@ def demographics_page() -> html.Div:
         html.Div(id=ids.DEMO_ERROR),
         html.P(id=ids.DEMO_CAPTION, className="caption"),
         html.P(_(RULE_TEXT), className="section-note privacy-rule"),
-        section(_(DATASET_TITLES["victims"]), dcc.Loading(html.Div(id=ids.DEMO_VICTIMS), type="dot"),
-                _("Each victim counts once; the offense filter applies.")),
-        section(_(DATASET_TITLES["arrestees"]), dcc.Loading(html.Div(id=ids.DEMO_ARRESTEES), type="dot"),
-                _("Each arrest counts once, so a person arrested twice counts twice; the offense filter "
-                  "does not apply to arrests.")),
+        dataset_section("victims"),
+        dataset_section("arrestees"),
     ])
