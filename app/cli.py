@@ -199,6 +199,9 @@ def _print_summary(summary) -> None:
     print("\n".join(summary.lines()))
     for note in getattr(summary, "notes", []):
         print(f"  {note}")
+    names = getattr(summary, "names", None)  # victims and arrests: how named rows found their neighborhood
+    if names is not None:
+        print("\n".join(f"  {line}" for line in names.lines()))
 
 
 def cmd_ingest(args, settings: Settings) -> int:

@@ -14,7 +14,7 @@ from sqlalchemy import text
 from data_access import aggregates
 from data_access.demo.export import crime_frame, write_csv
 from data_access.ingest.crime import load_crime_file
-from data_access.ingest.geo import NEIGHBORHOOD_RENAMES
+from data_access.ingest.names import ALIAS_FILE
 from tests.ingest_support import shared, snapshot
 
 # --- the documented rules, written again independently of data_access.ingest -----------------
@@ -66,25 +66,34 @@ def key(s: str) -> str:
 
 
 def name_resolver():
-    """Neighborhood names -> 2020 NSA name: case/punctuation, 20-character truncation, the
-    documented renames, and 2010 names through their largest 2020 overlap."""
+    """Neighborhood names -> 2020 NSA name: case/punctuation, 2010 names through their largest
+    2020 overlap, the documented alias table, and a name cut short (6+ characters) that starts
+    known names of one area only."""
     new_names, new_geoms = polygons(shared("boundaries/neighborhoods_2020.geojson"))
     old_names, old_geoms = polygons(shared("boundaries/neighborhoods.geojson"))
     table = {}
     for n in new_names:
         table.setdefault(key(n), n)
-        table.setdefault(key(n.upper()[:20]), n)
     known = {n.upper() for n in new_names}
     for n, g in zip(old_names, old_geoms):
         if n.upper() in known:
             continue
         best = max(range(len(new_geoms)), key=lambda i: g.intersection(new_geoms[i]).area)
         table.setdefault(key(n), new_names[best])
-        table.setdefault(key(n.upper()[:20]), new_names[best])
-    for raw, target in NEIGHBORHOOD_RENAMES.items():
+    aliases = pd.read_csv(ALIAS_FILE, dtype=str, keep_default_na=False)
+    for raw, target in zip(aliases["name"], aliases["area"]):
         if key(target) in table:
             table.setdefault(key(raw), table[key(target)])
-    return lambda s: s.map(lambda v: table.get(key(v)) if isinstance(v, str) and v.strip() else None)
+
+    def one(v):
+        if not isinstance(v, str) or not v.strip():
+            return None
+        k = key(v)
+        if k in table:
+            return table[k]
+        areas = {a for t, a in table.items() if t.startswith(k)} if len(k) >= 6 else set()
+        return areas.pop() if len(areas) == 1 else None
+    return lambda s: s.map(one)
 
 
 def expected(raw: pd.DataFrame, date_col: str, code_col: str, district_col: str, nb_col: str,

@@ -25,7 +25,7 @@ from types import SimpleNamespace
 from typing import Callable
 
 import pandas as pd
-from sqlalchemy import Table, select, text
+from sqlalchemy import Table, select, text, update
 from sqlalchemy.engine import Connection
 
 from data_access import aggregates
@@ -33,7 +33,7 @@ from data_access.db import Database, indexes_rebuilt_after
 from data_access.ingest.geo import Locator
 from data_access.ingest.reader import IngestError
 from data_access.loading import LoadSummary, commit_version, copy_frame, logged_load, seed_reference
-from data_access.schema import data_state, rejected_row
+from data_access.schema import data_state, load_log, rejected_row
 
 Progress = Callable[[str, int], None]
 
@@ -151,6 +151,16 @@ def write_rejects(conn: Connection, summary: LoadSummary, dataset: str, rejects:
     summary.rejects_by_reason = rejects.by_reason()
 
 
+def log_names(conn: Connection, summary: LoadSummary) -> None:
+    """The load's neighborhood-name report (``names.NameReport``) into its ``load_log`` row, in the
+    load's transaction: ``message`` (free for loads that succeed) keeps the report's lines."""
+    report = getattr(summary, "names", None)
+    if report is None or summary.load_id is None:
+        return
+    conn.execute(update(load_log).where(load_log.c.id == summary.load_id).values(
+        message="\n".join(report.lines())[:4000]))
+
+
 def upsert(conn: Connection, table: Table, df: pd.DataFrame, *, key: str = "source_key",
            compare: list[str] | None = None) -> tuple[int, int]:
     """Insert rows with new keys, update rows whose key exists and whose content differs.
@@ -220,6 +230,7 @@ def commit_records(db: Database, summary: LoadSummary, *, table: Table, frame: p
         if after is not None:
             after(conn)
         write_rejects(conn, summary, dataset, rejects)
+        log_names(conn, summary)
         if not (summary.rows_loaded or summary.rows_updated) and after is None:
             days = {}  # nothing changed (a re-load): no aggregate to rebuild
         finish(conn, summary, days, changed={table.name})
@@ -245,5 +256,6 @@ def load_records(db: Database, table, layout: str, *, normalize: Callable, targe
     summary = LoadSummary(dataset=dataset, source=label)
     summary.rows_read = len(table.frame) + len(table.bad_rows)
     summary.notes = [f"layout: {layout}"]
+    summary.names = loc.name_report  # how named rows got their neighborhood (``names``); None: no name column
     return commit_records(db, summary, table=target, frame=frame, rejects=rejects, dataset=dataset,
                           progress=progress)

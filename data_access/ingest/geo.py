@@ -6,18 +6,18 @@ shapely STRtrees (points are de-duplicated first: block-level coordinates repeat
 counts only when it falls inside the city outline; lat/lon 0, "(,)", or a point in another
 county is treated as no location.
 
-When a record has no usable point, its neighborhood comes from its name through
-``neighborhood_alias``: case-insensitive, the 20-character truncation of old exports, the
-2010 -> 2020 renamings (derived from the two NSA vintages by largest overlap when both are
-loaded), and the hand-written ``NEIGHBORHOOD_RENAMES`` found in the samples. The council and
-legislative district and CSA then follow from the neighborhood (``area_link``). Otherwise the
-area is unknown (NULL), and the record still counts in citywide totals.
+When a record has no usable point, its neighborhood comes from its name (``names``: today's
+names, the 2010 -> 2020 renamings derived from the two NSA vintages by largest overlap when both
+are loaded, the documented alias table ``neighborhood_aliases.csv``, a unique prefix for names cut
+short, and what the load's own records with a name and a point teach), counted in the load's
+``NameReport``. The council and legislative district and CSA then follow from the neighborhood
+(``area_link``). Otherwise the area is unknown (NULL), and the record still counts in citywide
+totals.
 """
 
 from __future__ import annotations
 
 import json
-import re
 
 import numpy as np
 import pandas as pd
@@ -25,40 +25,15 @@ import shapely
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from data_access.ingest.names import NameReport, NameResolver, alias_table, name_key
+
 POINT_LAYERS = ("neighborhood", "police_district_pre2023", "police_district_2023", "council_district",
                 "legislative_district", "csa")
 
-# Spellings in BPD exports that match no NSA name by case, abbreviation or truncation (from the
-# samples). Targets may be 2010 names: they then follow the 2010 -> current renaming.
-NEIGHBORHOOD_RENAMES = {
-    "BOOTH-BOYD": "Boyd-Booth",
-    "SBIC": "South Baltimore",
-    "WASHINGTON VILLAGE": "Washington Village/Pigtown",
-    "DUNBAR": "Dunbar-Broadway",
-    "COPPIN HEIGHTS/ASHBU": "Coppin Heights/Ash-Co-East",
-    "PLEASENT VIEW GARDENS": "Pleasant View Gardens",
-    "PEN-FALLSWAY": "Penn-Fallsway",
-    "BRADDISH AVE./PANWAY": "Panway/Braddish Avenue",
-    "CHINQUAPIN PARK/BELV": "Chinquapin Park",
-    "CHINQUAPIN PARK-BELVEDERE": "Chinquapin Park",
-    "MIDDLE BRANCH/REEBIRD PARKS": "Middle Branch/Reedbird Parks",
-    "MEDFORD/BROENING MAN": "Medford",
-    "DORCHESTER/GRAN-BARR": "Dorchester",
-    "JOHN HOPKINS HOMEWOO": "Johns Hopkins Homewood",
-    "FAIRFIELD": "Fairfield Area",
-    "GLENHAM-BELFORD": "Glenham-Belhar",
-    "WOODBROOK": "Parkview/Woodbrook",
-    "HUDSON-HIGHLANDTOWN": "Highlandtown",
-}
-_ABBREV = ((r"\bSTREET\b", "ST"), (r"\bAVENUE\b", "AVE"), (r"\bMOUNT\b", "MT"), (r"\bSAINT\b", "ST"))
-
 
 def norm_name(s: str) -> str:
-    """Compare names without case, punctuation or the usual abbreviations."""
-    u = s.upper()
-    for pat, rep in _ABBREV:
-        u = re.sub(pat, rep, u)
-    return re.sub(r"[^A-Z0-9]", "", u)
+    """Compare names without case, punctuation or the usual abbreviations (``names.name_key``)."""
+    return name_key(s)
 
 
 class Locator:
@@ -79,37 +54,29 @@ class Locator:
         self.links: dict[str, dict[str, str]] = {}
         for nb, layer, code in links:
             self.links.setdefault(layer, {})[nb] = code
-        self.aliases = self._aliases(conn)
+        self.names = self._resolver()
+        self.name_report: NameReport | None = None  # the names of every ``place`` call of this load
 
     @property
     def has_city(self) -> bool:
         return "city" in self.layers
 
-    def _aliases(self, conn: Connection) -> dict[str, str]:
-        names = [c for c in self.layers.get("neighborhood", ([], None, None))[0]]
-        out: dict[str, str] = {}
-        for n in names:
-            out[norm_name(n)] = n
-            out[norm_name(n.upper()[:20])] = n
-        # old-vintage names -> current names (by largest overlap, stored as links of the old layer)
-        for old, new in self.links.get("neighborhood_2010_to_current", {}).items():
-            out.setdefault(norm_name(old), new)
-            out.setdefault(norm_name(old.upper()[:20]), new)
-        for raw, target in NEIGHBORHOOD_RENAMES.items():
-            resolved = out.get(norm_name(target))
-            if resolved:
-                out.setdefault(norm_name(raw), resolved)
-        return out
+    def _resolver(self) -> NameResolver:
+        current = self.layers.get("neighborhood", ([], None, None))[0]
+        # older-vintage names -> current names (by largest overlap, stored as links of the old layer)
+        older = self.links.get("neighborhood_2010_to_current", {})
+        return NameResolver(current, older, alias_table())
 
     def neighborhood_by_name(self, s: pd.Series) -> pd.Series:
-        def f(v):
-            if v is None or pd.isna(v) or not str(v).strip():
-                return None
-            return self.aliases.get(norm_name(str(v)))
-        s = s.astype("str")
-        uniq = s.dropna().unique()
-        table = {v: f(v) for v in uniq}
-        return s.map(table)
+        """Each name's neighborhood by every rule but learning (``names``)."""
+        return self.names.by_name(s)
+
+    def resolve_names(self, names: pd.Series, point_area: pd.Series) -> pd.Series:
+        """The neighborhood of each record: its point's, else its name's (learning from the points
+        of this call's records); the counts go to ``name_report``."""
+        nb, report = self.names.resolve(names, point_area)
+        self.name_report = report if self.name_report is None else self.name_report.merge(report)
+        return nb
 
     def assign(self, lon: pd.Series, lat: pd.Series) -> tuple[pd.Series, dict[str, pd.Series]]:
         """(inside-city mask, {layer: code}) for each point; codes missing outside every polygon."""
@@ -177,7 +144,7 @@ def place(loc: Locator, *, lon: pd.Series, lat: pd.Series, day: pd.Series,
     post = pd.Series(day.values >= np.datetime64(MAP_CHANGE_DATE), index=idx)
     nb = hits["neighborhood"]
     if neighborhood_name is not None:
-        nb = nb.where(nb.notna(), loc.neighborhood_by_name(neighborhood_name))
+        nb = loc.resolve_names(neighborhood_name, nb)
     out = {"neighborhood": nb}
     na = pd.Series(pd.NA, index=idx, dtype="str")
     pre_src = district_pre if district_pre is not None else na
