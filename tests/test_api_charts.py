@@ -442,3 +442,38 @@ def test_demographics_paths_of_the_page(web):
 def test_cvi_ignores_the_offense_filter_as_the_page_does(web):
     plain = get(web, f"/api/v1/cvi/sites?{SPAN}")
     assert get(web, f"/api/v1/cvi/sites?{SPAN}&offense=homicide&program=all")["rows"] == plain["rows"]
+
+
+def _csv_links(node, found: list) -> list:
+    """(path, params) of every Download CSV link in a layout's JSON."""
+    if isinstance(node, dict):
+        props = node.get("props") if isinstance(node.get("props"), dict) else node
+        if isinstance(props, dict) and "data-psad-csv" in props:
+            found.append((props["data-psad-csv"], props.get("data-psad-params", "").split(",")))
+        for v in node.values():
+            _csv_links(v, found)
+    elif isinstance(node, list):
+        for v in node:
+            _csv_links(v, found)
+    return found
+
+
+def test_every_download_link_on_every_page_answers_a_csv(web):
+    """Each page's "Download CSV" links, followed as assets/psad_csv.js follows them (the address
+    bar's parameters the link names, the page's language, format=csv), answer a CSV file; the
+    address carries a relative range, an area, an offense and the pages' own parameters."""
+    from urllib.parse import parse_qsl, urlencode
+
+    search = "?range=last365&council_district=7&offense=shooting&layer=council_district&program=safe_streets&lang=es"
+    seen = set()
+    for path in ("/", "/map", "/demographics", "/arrests", "/outcomes", "/cvi"):
+        layout = web.get("/_dash-layout", headers={"Referer": f"http://x{path}{search}"}).get_json()
+        for api_path, names in dict(_csv_links(layout, [])).items():
+            query = [(k, v) for k, v in parse_qsl(search[1:]) if k in names and k != "lang"]
+            url = f"{api_path}?{urlencode(query + [('lang', 'es'), ('format', 'csv')])}"
+            r = web.get(url)
+            assert r.status_code == 200 and r.mimetype == "text/csv", (path, url, r.get_data(as_text=True)[:300])
+            assert r.headers["Content-Disposition"].startswith("attachment; filename=")
+            assert "_council-7_" in r.headers["Content-Disposition"] or api_path.endswith("/goal")
+            seen.add(api_path)
+    assert len(seen) >= 15, seen
