@@ -201,7 +201,9 @@ def test_goal_equals_pandas_and_the_page(web, raw, dash_app):
     for r in full:
         assert r["target"] == pytest.approx(base["actual"] * (1 - s.goal_annual_reduction) ** (r["year"] - base["year"]),
                                             abs=0.05)
-        assert r["status"] == ("at_or_below" if r["actual"] <= r["target"] else "above")
+        j = judge(r["actual"], round(r["target"]))
+        assert r["verdict"] == j.verdict
+        assert r["standing"] == ("near" if j.verdict != "unusual" else "below" if r["actual"] < r["target"] else "above")
     # dates do not apply: the same rows whatever the span
     assert get(web, "/api/v1/summary/goal?police_district=Western")["rows"] == body["rows"]
 

@@ -110,6 +110,7 @@ def column_labels() -> dict[str, str]:
         "partial": pgettext("CSV column", "partial"),
         "vs_target_pct": pgettext("CSV column", "vs_target_pct"),
         "status": pgettext("CSV column", "status"),
+        "standing": pgettext("CSV column", "standing"),
         "code": pgettext("CSV column", "code"),
         "name": pgettext("CSV column", "name"),
         "population": pgettext("CSV column", "population"),

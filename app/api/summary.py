@@ -57,8 +57,9 @@ GOAL = Endpoint(
     "The Plan's goal: victims of gun violence (homicides by firearm plus non-fatal shootings) per `year` "
     "(`actual`) against the target path (`target`, `PSAD_GOAL_ANNUAL_REDUCTION` fewer a year from "
     "`PSAD_GOAL_BASELINE_YEAR`), `partial` (the current year, through the data's date, against a prorated "
-    "target), `vs_target_pct` and `status` (`at_or_below` or `above`). Geography filters apply; dates and "
-    "offenses do not, as on the page.",
+    "target), `vs_target_pct`, and `standing` as the page judges it: `below` or `above` the path only when the "
+    "difference is unusual for chance (`verdict`, the headline cards' test), else `near`. Geography filters "
+    "apply; dates and offenses do not, as on the page.",
     params=(FORMAT,),
 )
 
@@ -162,11 +163,16 @@ def summary_goal():
     through = choices.today
     df = goal_rows(Q.gun_violence_by_year(svc.db, f.geo_only(), s.goal_baseline_year, through),
                    baseline_year=s.goal_baseline_year, reduction=s.goal_annual_reduction, through=through)
-    rows = [{"year": int(y), "actual": int(a), "target": float(t), "partial": bool(p),
-             "vs_target_pct": None if v is None or v != v else round(float(v), 4),
-             "status": "at_or_below" if a <= t else "above"}
-            for y, a, t, p, v in zip(df.year, df.actual, df.target, df.partial, df.vs_target_pct)]
-    columns = ["year", "actual", "target", "partial", "vs_target_pct", "status"]
+    # the page's standing against the path (layouts.summary.goal_standing): "below" or "above" only when
+    # the difference is unusual for chance, else "near"; with its verdict
+    has_standing = "standing" in df.columns
+    rows = [{"year": int(r.year), "actual": int(r.actual), "target": float(r.target), "partial": bool(r.partial),
+             "vs_target_pct": None if r.vs_target_pct is None or r.vs_target_pct != r.vs_target_pct
+             else round(float(r.vs_target_pct), 4),
+             "standing": r.standing if has_standing else ("below" if r.actual <= r.target else "above"),
+             "verdict": r.verdict if has_standing else None}
+            for r in df.itertuples(index=False)]
+    columns = ["year", "actual", "target", "partial", "vs_target_pct", "standing", "verdict"]
     first = date(int(df.year.min()), 1, 1) if len(df) else date(s.goal_baseline_year, 1, 1)
     return answer(args["format"], columns, rows, file_name("gun-violence-goal", f, first, through),
                   baseline_year=s.goal_baseline_year, annual_reduction=s.goal_annual_reduction,
