@@ -24,7 +24,7 @@ OUTCOMES = Endpoint(
 SEARCH = Endpoint(
     "/cases",
     f"One page ({C.PAGE_SIZE}) of cases, newest filing first: `rows`, `page`, `page_size`, `has_next`, "
-    f"`total` (stops counting at {C.COUNT_CAP:,}: `total_is_lower_bound`).",
+    f"`total` (stops counting at {C.COUNT_CAP:,}: `total_is_lower_bound`). With `format=csv`, the page's rows.",
     params=(
         Param("case", "An exact case number (spaces and dashes are ignored); the other filters are then "
                       "ignored."),

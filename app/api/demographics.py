@@ -25,8 +25,8 @@ DEMOGRAPHICS = Endpoint(
     "`total`. The same suppression as the page.",
     params=(
         Param("dataset", "`victims` (of Part 1 crime) or `arrests`.", default="victims", allowed=D.DATASETS),
-        Param("format", "`csv` gives the same rows as a CSV download (its header row in the request's "
-                        "language: `lang`, else `Accept-Language`; the columns in the same order).",
+        Param("format", "`csv`: the same rows as a CSV download, the header row in the request's language "
+                        "(`lang`), named `<dataset>-demographics_<area>_<start>_<end>.csv`.",
               default="json", allowed=("json", "csv")),
     ),
     offense="only with `dataset=victims`",

@@ -28,9 +28,9 @@ from app.api.params import Param
 from app.i18n import pgettext
 from data_access.filters import GEO_FIELDS, Filters
 
-FORMAT = Param("format", "`csv` gives the same rows as a CSV download (its header row in the request's language: "
-                         "`lang`, else `Accept-Language`; the values as in the JSON), named "
-                         "`<dataset>_<area>_<start>_<end>.csv`.", default="json", allowed=("json", "csv"))
+FORMAT = Param("format", "`csv`: the same rows as a CSV download, the header row in the request's language "
+                         "(`lang`), the values as in the JSON, named `<dataset>-<chart>_<area>_<start>_<end>.csv`.",
+                default="json", allowed=("json", "csv"))
 
 # the area part of a file name: a filter's short name, then its values
 AREA_PREFIX = {"police_district": "police", "neighborhood": "neighborhood", "council_district": "council",

@@ -29,7 +29,8 @@ DESCRIPTION = (
     "The numbers behind every chart and table of the Baltimore Public Safety Accountability Dashboard. Every "
     "filtered endpoint takes the page URL's filter parameters; a link copied from a page works here. Answers "
     "are JSON (`columns`, `rows`, the `filters` applied, `data_as_of`, `is_demo`); where `format=csv` is offered "
-    "the same rows come as a CSV download named `<dataset>_<area>_<start>_<end>.csv`, its header row in the "
+    "the same rows come as a CSV download named `<dataset>-<chart>_<area>_<start>_<end>.csv` (for example "
+    "`victims-by-offense_council-7_2026-01-01_2026-11-24.csv`), its header row in the "
     "request's language (`lang`). Privacy as on the pages: no names, no exact addresses, no points for sexual "
     "offenses, demographic cells of 1–4 people withheld. Every error, whatever its status, is "
     "`{\"error\", \"parameter\", \"value\"}`.")
@@ -112,7 +113,7 @@ def operation(spec: Endpoint) -> dict:
                          "Last-Modified": {"$ref": "#/components/headers/LastModified"}}
         if csv:
             ok["headers"]["Content-Disposition"] = {"description": "For `format=csv`: `attachment; "
-                                                                   "filename=<dataset>_<area>_<start>_<end>.csv`.",
+                                                                   "filename=<dataset>-<chart>_<area>_<start>_<end>.csv`.",
                                                     "schema": {"type": "string"}}
         responses["304"] = {"description": "Not Modified: `If-None-Match` named the current ETag (the data has not "
                                            "changed since); no body, no query run.",
