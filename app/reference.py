@@ -142,12 +142,14 @@ def api_section() -> str:
 def url_section() -> str:
     # Imported here: the registry imports nothing heavy, but the vocabularies live in data_access.
     from app.pages import PAGES, SITE_PARAMS
+    from app.urlstate import RANGE, RANGE_DOC
     from data_access.filters import FILTER_FIELDS
     from data_access.vocabulary import CVI_PROGRAM_TYPES, OFFENSES
 
     filters = table(("parameter", "value", "repeatable"), [
         ("`start`, `end`", "ISO dates `YYYY-MM-DD` (inclusive). Default: 1 January of the latest data year to "
                            "the data-as-of date", "no"),
+        (code(RANGE), RANGE_DOC, "no"),
         *[(code(f.name), f.values, "yes") for f in FILTER_FIELDS]])
     pages = table(("path", "page", "its own parameters"), [
         (code(p.path), p.label, ", ".join(code(q.name) for q in p.params) or "—") for p in PAGES])

@@ -1,23 +1,58 @@
+// The filter panel's state (see toggleFilters): which width folds it by default, its class tokens,
+// and a wide screen's fold kept for this tab.
+var psadFilters = {
+  PHONE: "(max-width: 768px)",
+  KEY: "psad.filtersFolded",
+  isPhone: function () { return !!(window.matchMedia && window.matchMedia(psadFilters.PHONE).matches); },
+  has: function (cls, token) { return (cls || "").split(" ").indexOf(token) !== -1; },
+  withToken: function (cls, token, on) {
+    var parts = (cls || "").split(" ").filter(function (t) { return t && t !== token; });
+    if (on) { parts.push(token); }
+    return parts.join(" ");
+  },
+  // Shown at the current width: what the button's aria-expanded says.
+  expanded: function (cls) {
+    return psadFilters.isPhone() ? psadFilters.has(cls, "open") : !psadFilters.has(cls, "folded");
+  },
+  stored: function () {
+    try { return window.sessionStorage.getItem(psadFilters.KEY) === "1"; } catch (e) { return false; }
+  },
+  store: function (folded) {
+    try { window.sessionStorage.setItem(psadFilters.KEY, folded ? "1" : "0"); } catch (e) { /* private mode */ }
+  },
+};
+
 // Clientside callbacks (see callbacks/shell.py). Loaded locally from assets/, no CDN.
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   psad: Object.assign({}, (window.dash_clientside || {}).psad, {
-    // The phone filter panel: the button opens and closes it; a filter chosen inside it (a new
-    // filter state while it is open) closes it and gives the focus back to the button, which now
-    // says which filters are on, so the results are in view.
+    // The filter panel folds behind its button: on phones it starts folded ("open" shows it), on
+    // wide screens it starts open ("folded" hides it: a projector at 1280x720 needs the room). The
+    // two are independent, so turning a phone sideways or narrowing a window keeps each width's
+    // own state. First call: a wide screen's fold chosen earlier in this tab (kept across pages and
+    // reloads in sessionStorage). On a phone, a filter chosen inside the open panel (a new filter
+    // state) closes it and gives the focus back to the button, which says which filters are on, so
+    // the results are in view.
     toggleFilters: function (nClicks, filterState, className) {
+      var nu = window.dash_clientside.no_update;
       var ctx = window.dash_clientside.callback_context;
       var trigger = ((ctx && ctx.triggered && ctx.triggered[0]) || {}).prop_id || "";
-      var isOpen = (className || "").split(" ").indexOf("open") !== -1;
-      if (trigger.indexOf("filter-state") === 0) {
-        if (!isOpen) { return window.dash_clientside.no_update; }
+      var cls = className || "filter-panel";
+      var phone = psadFilters.isPhone();
+      if (trigger === "" || trigger === ".") {
+        cls = psadFilters.withToken(cls, "folded", psadFilters.stored());
+      } else if (trigger.indexOf("filter-state") === 0) {
+        if (!phone || !psadFilters.has(cls, "open")) { return nu; }
         var toggle = document.getElementById("filter-toggle");
-        if (toggle && toggle.offsetParent !== null) {
-          setTimeout(function () { toggle.focus(); }, 0);
-          return ["filter-panel", "false"];
-        }
-        return window.dash_clientside.no_update;  // a wide screen: the panel is not folded there
+        if (toggle) { setTimeout(function () { toggle.focus(); }, 0); }
+        cls = psadFilters.withToken(cls, "open", false);
+      } else if (phone) {
+        cls = psadFilters.withToken(cls, "open", !psadFilters.has(cls, "open"));
+      } else {
+        var fold = !psadFilters.has(cls, "folded");
+        cls = psadFilters.withToken(cls, "folded", fold);
+        psadFilters.store(fold);
       }
-      return [isOpen ? "filter-panel" : "filter-panel open", isOpen ? "false" : "true"];
+      return [cls, psadFilters.expanded(cls) ? "true" : "false"];
     },
     // The language switch: the same path and query string, with lang set to the other language.
     langHref: function (pathname, search, other) {
@@ -124,7 +159,65 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       if (button.hasAttribute("aria-labelledby")) { button.removeAttribute("aria-labelledby"); }
     });
   }
+  // "Copy link" (layouts.shell.filter_tools): the address of the view shown, which carries the
+  // filters (with range= when the dates roll forward), copied in the browser, and a confirmation
+  // that a screen reader announces (the status is aria-live). Where the browser refuses the
+  // clipboard, the address is shown to copy by hand.
+  var copyTimer = null;
+  function copyLink(button) {
+    var url = window.location.href.split("#")[0];
+    var status = document.getElementById("copy-link-status");
+    function say(text, keep) {
+      if (!status) { return; }
+      status.textContent = "";  // the same words twice are announced twice
+      clearTimeout(copyTimer);
+      setTimeout(function () { status.textContent = text; }, 60);
+      if (!keep) { copyTimer = setTimeout(function () { status.textContent = ""; }, 8000); }
+    }
+    function byHand() {
+      var area = document.createElement("textarea");
+      area.value = url;
+      area.setAttribute("readonly", "");
+      area.style.position = "fixed";
+      area.style.top = "0";
+      area.style.opacity = "0";
+      document.body.appendChild(area);
+      area.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      document.body.removeChild(area);
+      button.focus();
+      return ok;
+    }
+    function done(ok) {
+      if (ok) { say(button.getAttribute("data-copied")); } else { say(button.getAttribute("data-failed") + " " + url, true); }
+    }
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(url).then(function () { done(true); }, function () { done(byHand()); });
+    } else {
+      done(byHand());
+    }
+  }
+  // Across the phone breakpoint the panel's state at the new width is the other token's: the
+  // button's aria-expanded follows.
+  function syncExpanded() {
+    var panel = document.getElementById("filter-panel");
+    var toggle = document.getElementById("filter-toggle");
+    if (!panel || !toggle) { return; }
+    var value = psadFilters.expanded(panel.className) ? "true" : "false";
+    if (toggle.getAttribute("aria-expanded") === value) { return; }
+    var dc = window.dash_clientside;
+    if (dc && dc.set_props) { dc.set_props("filter-toggle", {"aria-expanded": value}); } else { toggle.setAttribute("aria-expanded", value); }
+  }
   function start() {
+    if (window.matchMedia) {
+      var query = window.matchMedia(psadFilters.PHONE);
+      if (query.addEventListener) { query.addEventListener("change", syncExpanded); } else if (query.addListener) { query.addListener(syncExpanded); }
+    }
+    document.addEventListener("click", function (e) {
+      var button = e.target.closest && e.target.closest("#copy-link");
+      if (button) { copyLink(button); }
+    });
     repair(document);
     nameDropdowns(document);
     new MutationObserver(function () { repair(document); nameDropdowns(document); }).observe(document.body, {

@@ -24,7 +24,19 @@ from app.context import load_choices, services
 from app.i18n import _
 from app.pageparams import with_page_params
 from app.pages import PAGE_PARAMS, SITE_PARAMS, shown_page
-from app.urlstate import Choices, default_filters, parse, quick_ranges, to_query
+from app.urlstate import (
+    DEFAULT_RANGE,
+    Choices,
+    default_filters,
+    normalize_range,
+    parse_view,
+    quick_value,
+    range_dates,
+    range_in,
+    range_label,
+    state_query,
+    to_query,
+)
 from callbacks.common import as_dict
 from data_access.db import DataError
 from data_access.filters import GEO_FIELDS, MULTI_FIELDS, Filters
@@ -35,13 +47,6 @@ from layouts.shell import filter_summary, option_list
 FIELDS = MULTI_FIELDS
 
 
-def quick_value(f: Filters, choices: Choices) -> str | None:
-    for value, _label, start, end in quick_ranges(choices):
-        if (f.start, f.end) == (start, end):
-            return value
-    return None
-
-
 def narrow_neighborhoods(options: dict, f: Filters) -> list[tuple[str, str]]:
     """Neighborhoods inside every chosen district (police district under either map)."""
     links = options.get("links", {})
@@ -50,30 +55,48 @@ def narrow_neighborhoods(options: dict, f: Filters) -> list[tuple[str, str]]:
             if all(set(links.get(code, {}).get(k, [])) & want for k, want in chosen.items())]
 
 
-def filters_from_controls(trigger: str | None, quick: str | None, start: str | None, end: str | None,
-                          values: dict[str, list[str] | None], choices: Choices) -> tuple[Filters, list[str]]:
-    """The filters the controls describe, after the control named ``trigger`` changed."""
-    default = default_filters(choices)
+def control_range(trigger: str | None, quick, state, choices: Choices) -> str | None:
+    """The relative range the view follows after the control ``trigger`` changed: the quick pick
+    just chosen; none after the dates were edited (fixed dates); otherwise the one it followed
+    (the filter state's, or the quick pick shown when there is no state), so choosing a district
+    in a "year to date" view keeps it year to date (issue 14)."""
     if trigger == ids.CLEAR_FILTERS:
-        return default, []
-    if trigger == ids.QUICK_RANGE and quick:
-        pick = {v: (s, e) for v, _label, s, e in quick_ranges(choices)}.get(quick)
-        if pick:
-            start, end = pick[0].isoformat(), pick[1].isoformat()
+        return DEFAULT_RANGE
+    if trigger == ids.DATE_RANGE:
+        return None
+    rng = normalize_range(quick) if trigger == ids.QUICK_RANGE or not isinstance(state, str) else range_in(state)
+    if rng is None:
+        return None
+    start, end = range_dates(rng, choices)
+    return rng if start <= end else None  # a calendar year after the data: keep the dates shown
+
+
+def filters_from_controls(trigger: str | None, quick: str | None, start: str | None, end: str | None,
+                          values: dict[str, list[str] | None], choices: Choices,
+                          state: str | None = None) -> tuple[Filters, str | None, list[str]]:
+    """(filters, the range they follow or None, notices) the controls describe, after the control
+    named ``trigger`` changed; ``state``: the filter state before (its range is kept)."""
+    default = default_filters(choices)
+    rng = control_range(trigger, quick, state, choices)
     notices = []
-    try:
-        s = date.fromisoformat(start[:10]) if start else default.start
-        e = date.fromisoformat(end[:10]) if end else default.end
-    except (ValueError, TypeError):  # TypeError: not text at all (a hand-made callback request)
-        s, e = default.start, default.end
-        notices.append(_("That date could not be read; showing the default range."))
+    if rng is not None:
+        s, e = range_dates(rng, choices)
+    else:
+        try:
+            s = date.fromisoformat(start[:10]) if start else default.start
+            e = date.fromisoformat(end[:10]) if end else default.end
+        except (ValueError, TypeError):  # TypeError: not text at all (a hand-made callback request)
+            s, e = default.start, default.end
+            notices.append(_("That date could not be read; showing the default range."))
     if s > e:
         s, e = e, s
     chosen = {}
     for field in FIELDS:
         codes = [choices.canonical(field, v) for v in (values.get(field) or [])]
         chosen[field] = tuple(c for c in codes if c)
-    return Filters(start=s, end=e, **chosen), notices
+    if trigger == ids.CLEAR_FILTERS:
+        chosen = {}
+    return Filters(start=s, end=e, **chosen), rng, notices
 
 
 def notice_alerts(notices: list[str]) -> list:
@@ -84,46 +107,51 @@ def notice_alerts(notices: list[str]) -> list:
                       color="info", dismissable=True, className="py-2 notice")]
 
 
-def active_filters(f: Filters, options: dict) -> str:
-    """What the folded phone panel says: how many filters are on and which, in words."""
+def active_filters(f: Filters, options: dict, rng: str | None = None, choices: Choices | None = None) -> str:
+    """What the folded panel's button says: the dates (the range's name when the view follows
+    one), how many filters are on and which, in words."""
     names = {k: dict(v) for k, v in options.items() if k in GEO_FIELDS and isinstance(v, list)}
     phrases = geo_phrases(f, names)
     if f.offense:
         phrases.append(", ".join(_(offense_label(o)) for o in f.offense))
     count = sum(1 for name in FIELDS if getattr(f, name))
-    return filter_summary(count, phrases)
+    if rng is not None and choices is not None:
+        dates = range_label(rng, choices)
+    else:
+        dates = f"{i18n.date_short(f.start)} – {i18n.date_short(f.end)}"
+    return filter_summary(count, phrases, dates)
 
 
 def sync(trigger: str | None, search: str | None, quick, start, end, values: dict, state: str | None,
          choices: Choices, options: dict):
     """Pure core of the synchronising callback. Returns a dict of output values."""
     if trigger in (None, ids.URL):
-        f, notices = parse(search or "", choices, extra=PAGE_PARAMS)
-        canonical = to_query(f)
+        f, rng, notices = parse_view(search or "", choices, extra=PAGE_PARAMS)
+        canonical = to_query(f, rng)
         if trigger == ids.URL and canonical == state:
             raise PreventUpdate  # our own URL write coming back: nothing changed
         url = no_update  # never rewrite a URL the user gave us: back/forward must keep working
     else:
-        f, notices = filters_from_controls(trigger, quick, start, end, values, choices)
+        f, rng, notices = filters_from_controls(trigger, quick, start, end, values, choices, state)
         nbhd_ok = {c for c, _name in narrow_neighborhoods(options, f)}
         dropped = [n for n in f.neighborhood if n not in nbhd_ok]
         if dropped:
             f = f.replace(neighborhood=tuple(n for n in f.neighborhood if n in nbhd_ok))
             notices.append(_("Removed {names}: not in the chosen district.").format(names=", ".join(dropped)))
-        canonical = to_query(f)
+        canonical = to_query(f, rng)
         full = with_page_params(canonical, search)  # a filter change keeps the page's own parameters
         url = full if full != (search or "") else no_update
     nb_options = narrow_neighborhoods(options, f)
     return {
         "url": url,
         "state": canonical,
-        "quick": quick_value(f, choices),
+        "quick": quick_value(f, rng, choices),
         "start": f.start.isoformat(),
         "end": f.end.isoformat(),
         "values": {field: list(getattr(f, field)) for field in FIELDS},
         "notices": notice_alerts(notices),
         "neighborhood_options": option_list(nb_options),
-        "summary": active_filters(f, options),
+        "summary": active_filters(f, options, rng, choices),
     }
 
 
@@ -178,7 +206,7 @@ def view_update(trigger: str | None, change: dict | None, quick, start, end, val
     names = {q.name for q in page.params if not q.client_side} | {q.name for q in SITE_PARAMS}
     params_changed = same_page and page_params(as_dict(view).get("search"), names) != page_params(new_search, names)
     if same_page and (changed or params_changed):
-        refresh_page(to_query(parse(new_search, choices, extra=PAGE_PARAMS)[0]), state if changed else None,
+        refresh_page(state_query(new_search, choices, PAGE_PARAMS), state if changed else None,
                      new_search, pathname)
     out["view"] = {"path": pathname or "/", "search": new_search}
     return out

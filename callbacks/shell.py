@@ -1,5 +1,5 @@
 """Callbacks of the app shell itself (not of a page): which page is shown, the nav links, and
-folding the filter bar on phones.
+folding the filter bar (phones and wide screens alike).
 
 ``show_page`` builds the shown page's layout from the registry when the path changes, filled with
 its outputs (``callbacks.common.fill``): one request per page switch, and only that page's
@@ -15,7 +15,7 @@ from app import i18n, ids
 from app.context import load_choices, services
 from app.i18n import _
 from app.pages import NAV_PAGES, PAGE_PARAMS, LayoutInputs, page_for_path, shown_page
-from app.urlstate import parse, to_query
+from app.urlstate import state_query
 from callbacks.common import fill
 from callbacks.filters import notice_alerts
 from data_access.db import DataError
@@ -34,7 +34,7 @@ def page_content(pathname: str | None, search: str | None = None, server=None) -
         inputs = LayoutInputs(settings=svc.settings, db=svc.db if data["version"] else None, search=search or "")
         layout = page.layout(inputs)
         if server is not None:
-            state = to_query(parse(search or "", choices, extra=PAGE_PARAMS)[0])
+            state = state_query(search, choices, PAGE_PARAMS)
             fill(server, page, layout, state, search or "", pathname or "/")
         content = page_frame(page.name, layout)
     except DataError as exc:
@@ -97,8 +97,10 @@ def register(app) -> None:
     )
 
     # In the browser: a round trip to the server to fold a panel would make phones feel slow. The
-    # button opens and closes it; a filter chosen in it closes it (on a phone the results are then
-    # in view, and the button says which filters are on).
+    # button opens and closes it (folded by default on phones, open on wide screens, where a
+    # projector may fold it too, kept for the tab); a filter chosen in it closes it on a phone (the
+    # results are then in view, and the button says which filters are on). The first call applies
+    # a wide screen's fold kept from an earlier page of this tab.
     app.clientside_callback(
         ClientsideFunction(namespace="psad", function_name="toggleFilters"),
         Output(ids.FILTER_PANEL, "className"),
@@ -106,7 +108,7 @@ def register(app) -> None:
         Input(ids.FILTER_TOGGLE, "n_clicks"),
         Input(ids.FILTER_STATE, "data"),
         State(ids.FILTER_PANEL, "className"),
-        prevent_initial_call=True,
+        prevent_initial_call=False,
     )
 
     # In the browser: the language switch reopens the same view (path, filters, page) in the other language.

@@ -86,6 +86,28 @@ def filter_bar(options: dict, choices: Choices) -> html.Div:
     ], className="filter-bar", role="search", **{"aria-label": _("Filters")})
 
 
+# The "Copy link" control beside the filters (assets/psad.js copies the address in the browser).
+COPY_LINK = "copy-link"
+COPY_STATUS = "copy-link-status"  # the confirmation, read out by screen readers (aria-live)
+
+
+def filter_tools() -> html.Div:
+    """The row above the filter bar: the button that folds it and says which filters are on
+    (callbacks.filters fills FILTER_SUMMARY; folded by default on phones, open on wide screens,
+    where a projector needs the room: assets/psad.js ``toggleFilters``), and "Copy link"."""
+    return html.Div([
+        html.Button([html.Span(_("Filters"), className="filter-toggle-label"),
+                     html.Span(id=ids.FILTER_SUMMARY, className="filter-summary")],
+                    id=ids.FILTER_TOGGLE, type="button", className="filter-toggle btn btn-outline-secondary btn-sm",
+                    **{"aria-controls": ids.FILTER_PANEL, "aria-expanded": "false"}),
+        html.Button(_("Copy link"), id=COPY_LINK, type="button", className="copy-link btn btn-outline-secondary btn-sm",
+                    title=_("Copy the address of this view, to bookmark or share it"),
+                    **{"data-copied": _("Link copied: paste it to share this view."),
+                       "data-failed": _("Could not copy the link. Its address, to copy by hand:")}),
+        html.Span(id=COPY_STATUS, className="copy-status", role="status", **{"aria-live": "polite"}),
+    ], className="filter-tools")
+
+
 def nav(pages) -> html.Nav:
     """One link per page of the registry that is a tab (``app.pages.NAV_PAGES``)."""
     return html.Nav(dbc.Nav([
@@ -140,12 +162,7 @@ def shell(options: dict, choices: Choices, is_demo: bool, pages, content=None) -
         demo_banner(is_demo),
         html.Div(id=ids.NOTICES, role="status", **{"aria-live": "polite"}),
         html.Div(id=ids.PATH_NOTICE),
-        # On a phone the filter bar would fill the first screen: it folds behind a button, which
-        # says how many filters are on and which (callbacks.filters fills FILTER_SUMMARY).
-        html.Button([html.Span(_("Filters"), className="filter-toggle-label"),
-                     html.Span(id=ids.FILTER_SUMMARY, className="filter-summary")],
-                    id=ids.FILTER_TOGGLE, className="filter-toggle btn btn-outline-secondary btn-sm",
-                    **{"aria-controls": ids.FILTER_PANEL, "aria-expanded": "false"}),
+        filter_tools(),
         html.Div(filter_bar(options, choices), id=ids.FILTER_PANEL, className="filter-panel"),
         nav(pages),
         # tabIndex -1: the skip link can focus it (a screen reader then reads from the page's start)
@@ -155,12 +172,12 @@ def shell(options: dict, choices: Choices, is_demo: bool, pages, content=None) -
     ], className="app-shell")
 
 
-def filter_summary(count: int, phrases: list[str]) -> str:
-    """The folded phone panel's word on the filters: "2 on: Council District 7; Homicide"."""
-    if not count:
-        return ""
-    return i18n.ngettext("{n} on: {which}", "{n} on: {which}", count).format(
-        n=i18n.number(count), which="; ".join(phrases))
+def filter_summary(count: int, phrases: list[str], dates: str | None = None) -> str:
+    """The folded panel's word on the filters: "Year to date (2026) · 2 on: Council District 7;
+    Homicide" (the dates first: on a projector the room needs them most)."""
+    which = i18n.ngettext("{n} on: {which}", "{n} on: {which}", count).format(
+        n=i18n.number(count), which="; ".join(phrases)) if count else ""
+    return " · ".join(part for part in (dates, which) if part)
 
 
 def unavailable_notice(message: str) -> dbc.Alert:

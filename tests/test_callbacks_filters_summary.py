@@ -35,7 +35,7 @@ def test_url_sets_controls_without_rewriting_the_url(loaded):
                no_controls(), None, choices, options)
     assert out["url"] is no_update
     assert out["values"]["police_district"] == ["Western"]
-    assert (out["start"], out["end"], out["quick"]) == ("2025-01-01", "2025-12-31", "2025")
+    assert (out["start"], out["end"], out["quick"]) == ("2025-01-01", "2025-12-31", "year:2025")
     assert out["state"] == "?start=2025-01-01&end=2025-12-31&police_district=Western"
     assert "bogus" in json.dumps(out["notices"], default=str)
     # neighborhoods narrowed to the Western district
@@ -54,14 +54,14 @@ def test_control_change_writes_the_canonical_url(loaded):
     choices, options = loaded
     values = no_controls() | {"council_district": ["7"], "offense": ["shooting", "homicide"]}
     out = sync(ids.COUNCIL_DISTRICT, "", "ytd", "2026-01-01", "2026-10-31", values, None, choices, options)
-    assert out["url"] == "?start=2026-01-01&end=2026-10-31&council_district=7&offense=homicide&offense=shooting"
+    assert out["url"] == "?range=ytd&council_district=7&offense=homicide&offense=shooting"  # rolls forward (issue 14)
     assert out["state"] == out["url"] and out["quick"] == "ytd"
 
 
 def test_quick_range_and_clear(loaded):
     choices, options = loaded
-    out = sync(ids.QUICK_RANGE, "", "28d", "2020-01-01", "2020-02-01", no_controls(), None, choices, options)
-    assert (out["start"], out["end"]) == ("2026-10-04", "2026-10-31")
+    out = sync(ids.QUICK_RANGE, "", "last28", "2020-01-01", "2020-02-01", no_controls(), None, choices, options)
+    assert (out["start"], out["end"], out["url"]) == ("2026-10-04", "2026-10-31", "?range=last28")
     values = no_controls() | {"police_district": ["Central"]}
     out = sync(ids.CLEAR_FILTERS, "?x", None, "2021-01-01", "2021-02-01", values, None, choices, options)
     assert out["values"]["police_district"] == [] and out["start"] == "2026-01-01"

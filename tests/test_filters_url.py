@@ -89,11 +89,11 @@ def test_start_alone_extends_to_data_end():
 def test_quick_ranges():
     picks = {v: (s, e) for v, _, s, e in quick_ranges(CHOICES)}
     assert picks["ytd"] == (date(2026, 1, 1), date(2026, 11, 14))
-    assert picks["28d"] == (date(2026, 10, 18), date(2026, 11, 14))
-    assert picks["2025"] == (date(2025, 1, 1), date(2025, 12, 31))
-    assert picks["2026"] == (date(2026, 1, 1), date(2026, 11, 14))
+    assert picks["last28"] == (date(2026, 10, 18), date(2026, 11, 14))
+    assert picks["year:2025"] == (date(2025, 1, 1), date(2025, 12, 31))
+    assert picks["year:2026"] == (date(2026, 1, 1), date(2026, 11, 14))
     assert picks["all"] == (date(2012, 1, 1), date(2026, 11, 14))
-    assert "2012" in picks and "2011" not in picks
+    assert "year:2012" in picks and "year:2011" not in picks
 
 
 def _subset(field):

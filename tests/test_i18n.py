@@ -199,11 +199,11 @@ def test_lang_in_the_url_is_not_a_notice():
 
 def test_the_folded_filter_button_says_which_filters_are_on():
     out = sync(None, "?council_district=7&offense=homicide", None, None, None, {}, None, CHOICES, {})
-    assert out["summary"].startswith("2 on: Council District 7; ")
+    assert out["summary"].startswith("Year to date (2026) · 2 on: Council District 7; ")  # the dates first (issue 14)
     with i18n.use("es"):
         out = sync(None, "?council_district=7&offense=homicide", None, None, None, {}, None, CHOICES, {})
-        assert out["summary"].startswith("2 activos: Distrito 7 del Concejo; ")
-    assert sync(None, "", None, None, None, {}, None, CHOICES, {})["summary"] == ""
+        assert out["summary"].startswith("En lo que va del año (2026) · 2 activos: Distrito 7 del Concejo; ")
+    assert sync(None, "", None, None, None, {}, None, CHOICES, {})["summary"] == "Year to date (2026)"
 
 
 def test_a_language_of_the_wrong_type_is_no_language():

@@ -155,8 +155,8 @@ def test_url_notices_in_spanish():
             parse("?offense=jaywalking", CHOICES, strict=True)
         assert err.value.message == "Se ignoró offense=“jaywalking”: no es un valor conocido (categoría de delito)."
         labels = {v: label for v, label, _s, _e in quick_ranges(CHOICES)}
-        assert labels["ytd"] == "En lo que va del año (2026)" and labels["28d"] == "Últimos 28 días"
-        assert labels["12m"] == "Últimos 12 meses" and labels["all"] == "Todos los años (2012–2026)"
+        assert labels["ytd"] == "En lo que va del año (2026)" and labels["last28"] == "Últimos 28 días"
+        assert labels["last365"] == "Últimos 365 días" and labels["all"] == "Todos los años (2012–2026)"
         assert parse_map("?layer=moon&points=maybe")[1] == [
             "Se ignoró layer=“moon”: use uno de estos valores: " + ", ".join(MQ.MAP_LAYERS) + ".",
             "Se ignoró points=“maybe”: use on u off."]

@@ -1,0 +1,91 @@
+"""The row above the filter bar in real Chromium (issue 14 and the issue-12 follow-up): a quick range
+writes ``range=`` into the address, "Copy link" copies that address with an announced
+confirmation (keyboard too), and the filter bar folds on a wide screen (a projector) with a summary
+of the filters, kept across pages and reloads of the tab, while phones keep their own fold."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from app import ids
+from layouts.shell import COPY_LINK, COPY_STATUS
+from tests.axe_support import format_axe, run_axe, set_viewport, severe_logs, wait_for
+
+pytestmark = pytest.mark.browser
+
+
+def _query(driver) -> dict:
+    return parse_qs(urlparse(driver.current_url).query)
+
+
+def _expanded(driver) -> str:
+    return driver.find_element(By.ID, ids.FILTER_TOGGLE).get_attribute("aria-expanded")
+
+
+def _panel_shown(driver) -> bool:
+    return driver.find_element(By.ID, ids.FILTER_PANEL).is_displayed()
+
+
+def _open(site, browser, path: str) -> None:
+    browser.get(site.url + path)
+    wait_for(lambda: browser.find_element(By.ID, ids.FILTER_SUMMARY).get_attribute("textContent"), timeout=40,
+             message="filter summary")  # hidden while the bar is open on a wide screen
+
+
+def test_quick_range_link_copy_and_projector_fold(site, browser):
+    browser.execute_cdp_cmd("Browser.grantPermissions", {"origin": site.url, "permissions": [
+        "clipboardReadWrite", "clipboardSanitizedWrite"]})
+    set_viewport(browser, 1280, 720)
+    _open(site, browser, "/")
+    assert _panel_shown(browser) and _expanded(browser) == "true"  # open by default on a wide screen
+
+    # a quick range is written as a range, not as dates
+    browser.find_element(By.ID, ids.QUICK_RANGE).click()
+    wait_for(lambda: browser.find_element(By.XPATH, "//*[@role='option'][normalize-space()='Last 90 days']"),
+             message="quick range options").click()
+    wait_for(lambda: _query(browser).get("range") == ["last90"], message="range=last90 in the URL")
+    assert "start" not in _query(browser) and "end" not in _query(browser)
+
+    # Copy link, by keyboard: the address, and a confirmation in a live region
+    button = browser.find_element(By.ID, COPY_LINK)
+    button.send_keys(Keys.ENTER)
+    status = browser.find_element(By.ID, COPY_STATUS)
+    assert status.get_attribute("aria-live") == "polite"
+    wait_for(lambda: "Link copied" in status.text, message="copy confirmation")
+    copied = browser.execute_async_script("const done = arguments[0]; navigator.clipboard.readText()"
+                                          ".then(done, () => done(null));")
+    assert copied == browser.current_url
+
+    # fold the bar: one row left, which says the dates; kept on another page and after a reload
+    panel_height = browser.find_element(By.ID, ids.FILTER_PANEL).size["height"]
+    browser.find_element(By.ID, ids.FILTER_TOGGLE).click()
+    wait_for(lambda: not _panel_shown(browser) and _expanded(browser) == "false", message="folded on a wide screen")
+    summary = browser.find_element(By.ID, ids.FILTER_SUMMARY)
+    assert summary.is_displayed() and "Last 90 days" in summary.text
+    tools = browser.find_element(By.CSS_SELECTOR, ".filter-tools").size["height"]
+    assert tools < 60 < panel_height
+    result = run_axe(browser, extra_rules=(), within=".filter-tools")  # WCAG 2.1 A and AA
+    assert result["violations"] == [], format_axe(result["violations"])
+    assert result["checked"].get("button-name") and result["checked"].get("color-contrast")
+    browser.find_element(By.ID, ids.nav_id("map")).click()
+    wait_for(lambda: urlparse(browser.current_url).path == "/map", message="map page")
+    assert not _panel_shown(browser) and _query(browser).get("range") == ["last90"]
+    browser.refresh()
+    wait_for(lambda: _expanded(browser) == "false" and browser.find_element(By.ID, ids.FILTER_SUMMARY).text,
+             timeout=40, message="fold kept after a reload")
+    assert not _panel_shown(browser)
+
+    # a phone keeps its own fold (folded by default), and the button says so at each width
+    set_viewport(browser, 390, 844)
+    wait_for(lambda: not _panel_shown(browser) and _expanded(browser) == "false", message="folded on a phone")
+    browser.find_element(By.ID, ids.FILTER_TOGGLE).click()
+    wait_for(lambda: _panel_shown(browser) and _expanded(browser) == "true", message="opened on a phone")
+    set_viewport(browser, 1280, 720)
+    wait_for(lambda: not _panel_shown(browser) and _expanded(browser) == "false", message="wide screen's fold")
+    browser.find_element(By.ID, ids.FILTER_TOGGLE).click()
+    wait_for(lambda: _panel_shown(browser) and _expanded(browser) == "true", message="opened again")
+    assert severe_logs(browser) == []
