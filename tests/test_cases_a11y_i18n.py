@@ -264,7 +264,8 @@ def test_spanish_words_and_number_formats(driver, site, case_number):
 
     open_page(driver, site, "/demographics", "lang=es")
     page = driver.find_element("css selector", "main").text
-    assert "Víctimas de delitos de la Parte 1" in page and "Descargar las tablas de víctimas (CSV)" in page
+    assert "Víctimas de delitos de la Parte 1" in page  # its Download CSV is the section's link (issue 14)
+    assert driver.find_elements("css selector", "main a.csv-link[data-psad-csv='/api/v1/demographics']")
 
 
 def test_bad_lookup_link_explains_in_spanish(driver, site):
