@@ -1,13 +1,14 @@
 """Demographics, Arrests, Case outcomes and Case lookup in real Chromium: accessible in Spanish
 (issue 11), charts with their numbers, phones, Spanish words and number formats.
 
-* axe-core (wcag2a, wcag2aa, wcag21a, wcag21aa) finds nothing on the four pages in Spanish at
-  1400 and 390 px, nor on a case opened in the lookup;
 * every chart is a <figure> with a name, and its table holds the same numbers as the figure's
   data (each number the chart draws is in its table; a withheld group is "<5" in the table and
   has no bar);
 * no page-level horizontal scroll at 320 px, English and Spanish, with a case open too;
 * Spanish words and number formats ("1.234", "24,9", "46 %", "26 nov 2026") are what shows.
+
+axe-core on the four pages in Spanish at 1400 and 390 px, and on a case opened in the lookup, is in
+tests/test_browser_a11y.py, with every other page.
 
 One app served in a thread and one browser for the module (``tests/axe_support.py``).
 """
@@ -19,7 +20,7 @@ import re
 import pytest
 
 from app import ids
-from tests.axe_support import format_axe, run_axe, set_viewport, severe_logs, wait_for
+from tests.axe_support import set_viewport, severe_logs, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -144,23 +145,6 @@ def assert_same_numbers(chart: dict, lang: str, where: str) -> None:
 def no_page_scroll(driver, where: str) -> None:
     doc, inner, body = driver.execute_script(_SCROLL)
     assert doc <= inner and body <= inner, f"{where}: the page scrolls sideways ({doc} px wide in {inner} px)"
-
-
-# --- axe, in Spanish ------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("width", (1400, 390))
-@pytest.mark.parametrize("path", (*PAGES, "/lookup?open"))
-def test_no_axe_violations_in_spanish(driver, site, case_number, path, width):
-    search = "lang=es"
-    if path == "/lookup?open":
-        path, search = "/lookup", f"lang=es&open={case_number}"
-    open_page(driver, site, path, search, width)
-    assert driver.execute_script("return document.documentElement.lang") == "es"
-    result = run_axe(driver, extra_rules=())
-    lines = format_axe(result["violations"])
-    assert not lines, f"axe-core on {path}?{search} at {width} px:\n" + "\n".join(lines)
-    assert result["checked"].get("color-contrast"), "axe judged no text's contrast: was the page drawn?"
-    no_page_scroll(driver, f"{path}?{search} at {width} px")
 
 
 # --- charts: a name, and the same numbers as a table ---------------------------------------------

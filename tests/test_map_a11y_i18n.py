@@ -1,7 +1,5 @@
 """The Map page for everyone (issue 11), in real headless Chromium.
 
-* axe-core finds nothing (wcag2a, wcag2aa, wcag21a, wcag21aa) at 1400 and 390 px, in English and
-  Spanish, with the incidents shown and hidden, the table of areas open;
 * no page-level horizontal scroll at 390 and 320 px, in both languages;
 * the keyboard: no shape, circle or marker of the map is a Tab stop, and Tab goes from the first
   map control to the footer in a few dozen presses with thousands of incidents drawn; Enter on an
@@ -10,6 +8,9 @@
   area" is pressed; a click on a density circle reaches the area under it;
 * prefers-reduced-motion: reduce: the map jumps to the chosen area instead of flying there; and
   leaving the page in the middle of a flight logs no error.
+
+axe-core on the Map (English and Spanish, 1400 and 390 px, the incidents shown and hidden, the table
+of areas open) is in tests/test_browser_a11y.py, with every other page.
 
 One app (with a point cap low enough to see both points and the density grid) and one browser
 for the module.
@@ -27,7 +28,7 @@ from selenium.webdriver.common.keys import Keys
 
 from app import ids
 from layouts import map as L
-from tests.axe_support import ServedApp, format_axe, run_axe, set_viewport, severe_logs, wait_for
+from tests.axe_support import ServedApp, set_viewport, severe_logs, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -130,20 +131,7 @@ return top ? {tag: top.tagName, interactive: top.classList.contains('leaflet-int
 """
 
 
-# --- axe, reflow ---------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("lang", ["en", "es"])
-@pytest.mark.parametrize("width", [1400, 390])
-@pytest.mark.parametrize("layers", ["points=on", "points=off&cvi=on"])
-def test_no_axe_violations(driver, site, lang, width, layers):
-    open_map(driver, site, f"{POINTS}&{layers}", width, lang)
-    open_table(driver)
-    result = run_axe(driver, extra_rules=())
-    lines = format_axe(result["violations"])
-    assert not lines, f"axe-core on /map?{layers} at {width} px ({lang}):\n" + "\n".join(lines)
-    assert result["checked"].get("color-contrast"), "axe judged no text's contrast: was the page drawn?"
-    assert driver.execute_script("return document.documentElement.lang") == lang
-
+# --- reflow ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_no_page_level_horizontal_scroll_on_phones(driver, site, lang):
