@@ -26,6 +26,7 @@ ABOUT_GLOSSARY = "about-glossary"
 ABOUT_ACCESSIBILITY = "accessibility"
 ABOUT_LOADS_TITLE = "about-loads-title"
 ABOUT_OFFENSES_TITLE = "about-offenses-title"
+ABOUT_CHANCE = "chance"  # the Summary's cards link here (layouts.summary.ABOUT_CHANCE)
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -127,6 +128,7 @@ OFFENSE_GROUPS = (N_("Offense groups"), N_(
     "reports.\n"
     "* **Gun violence** (the Plan's goal): homicides committed with a firearm plus non-fatal shootings."))
 
+CHANCE_TITLE = N_("Changes against chance")
 METHODOLOGY = (
     (N_("Comparisons"), N_(
         "Every headline number is compared with **the same span one year earlier**. \"Year to date\" through "
@@ -135,6 +137,29 @@ METHODOLOGY = (
         "percentage change is shown only when the earlier count is at least the comparison threshold; below "
         "it the page says \"too few to compare\", because a percentage of a handful of events mostly measures "
         "chance.")),
+    (CHANCE_TITLE, N_(
+        "Counts of crime go up and down from one year to the next by chance alone, even when nothing has "
+        "changed. So beside each headline change the Summary page and the slides say whether it is **within "
+        "normal variation**, **unusual**, or **too few to tell**.\n\n"
+        "* **The test**: the two counts (this span and the same span a year earlier) are compared with the "
+        "exact test for two Poisson counts. If both spans had the same underlying rate, the way their total "
+        "splits between them would follow a binomial distribution, weighted by the spans' lengths; the test "
+        "gives the chance of a split at least as uneven as the one seen (the p-value) and a 95% interval for "
+        "the ratio of the two rates.\n"
+        "* **Unusual**: a change so large that chance alone would make one like it less than 5% of the time "
+        "(a p-value under 0.05).\n"
+        "* **Too few to tell**: the 95% interval of the ratio holds both a halving and a doubling (0.5 and "
+        "2), so the counts cannot tell a real change from chance. 4 victims against 5 is too few to tell; 40 "
+        "against 50 is within normal variation; 400 against 500 is unusual, though each is a rise of 25%.\n"
+        "* **Within normal variation**: any other change.\n\n"
+        "Only an unusual change is colored green (fewer) or red (more); the others are plain text. The Plan's "
+        "goal chart uses the same test: a year's bar is colored above or below the target path only when its "
+        "count differs from the target (taken as a count) by more than normal variation, and is grey "
+        "otherwise.\n\n"
+        "**A caveat**: counts of victims are not quite Poisson. One shooting can hurt several people and "
+        "crimes cluster, so real counts vary somewhat more than the test assumes. \"Unusual\" is a prompt to "
+        "look closer, not proof that something changed, and \"within normal variation\" does not prove that "
+        "nothing did.")),
     (N_("Trend"), N_(
         "Spans up to 18 months are shown by week, longer spans by month. Weeks are counted back from the "
         "last day of the range, so the most recent week is always complete. Periods cut short by the range "
@@ -181,7 +206,8 @@ METHODOLOGY = (
         "Every chart's numbers are available as JSON from `/api/v1/counts` with the same parameters as the "
         "page address, for example "
         "`/api/v1/counts?start=2025-01-01&end=2025-12-31&by=month&police_district=Western`. "
-        "See the project README for every parameter.")),
+        "See the project README for every parameter. On the Summary page, the headline numbers and each "
+        "chart have a \"Download CSV\" link: the same numbers, with the page's filters.")),
 )
 
 # Demographics, Arrests, Case outcomes and Case lookup.
@@ -284,7 +310,10 @@ def methodology_section() -> html.Section:
     body += _subsection(*OFFENSE_GROUPS, violent=_offense_list("violent"), property=_offense_list("property"))
     body += [html.H3(_("Offense categories"), className="h6", id=ABOUT_OFFENSES_TITLE), offense_table()]
     for title, text in METHODOLOGY + ACCOUNTABILITY_METHODOLOGY:
-        body += _subsection(title, text)
+        part = _subsection(title, text)
+        if title == CHANCE_TITLE:  # the Summary's cards link to it
+            part[0].id = ABOUT_CHANCE
+        body += part
     return html.Section(body, className="panel about-text")
 
 

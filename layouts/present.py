@@ -32,7 +32,7 @@ from data_access.filters import Filters
 from data_access.suppression import Cell
 from data_access.vocabulary import CHARGE_CATEGORIES, CVI_PROGRAM_TYPES, DISPOSITIONS, offense_label
 from layouts.common import FONT, fmt_int, fmt_pct, fmt_signed, geo_phrases, graph_config, join_words
-from layouts.summary import Card, complete_periods
+from layouts.summary import GOAL_VERDICT_WORDS, Card, change_tone, complete_periods, verdict_text
 
 PALETTE = {  # >= 3:1 against #ffffff and #121212 both
     "primary": "#3b7dd8", "good": "#3a8a3f", "bad": "#d1495b", "target": "#b86e00", "muted": "#808080",
@@ -280,7 +280,9 @@ COMPARED_CARDS = ("homicide", "shooting", "violent", "all")  # four rows fit bes
 
 
 def card_change(c: Card, min_compare: int) -> tuple[str, str]:
-    """(the change in words, its tone: "down", "up", "flat" or "") of a headline card."""
+    """(the change in words, its tone: "down", "up", "flat" or "") of a headline card. The change
+    is judged against chance (``layouts.summary.verdict_text``), and coloured good or bad only when
+    it is unusual for chance (``change_tone``): "" otherwise, the theme's plain text colour."""
     if c.current is None or c.change is None:
         return _(c.note), ""
     if c.change == 0:
@@ -294,7 +296,11 @@ def card_change(c: Card, min_compare: int) -> tuple[str, str]:
                                                             prior=fmt_int(c.prior))
     if c.note and c.pct is None and c.prior is not None and c.prior >= min_compare:
         change = _("{change} · {note}").format(change=change, note=_(c.note))  # the earlier span only partly covered
-    return change, ("down" if c.change < 0 else "up" if c.change > 0 else "flat")
+    verdict = verdict_text(c)
+    if verdict:
+        change = _("{change} · {verdict}").format(change=change, verdict=verdict)
+    tone = change_tone(c)
+    return change, ("" if tone == "neutral" else tone)
 
 
 def headline_slide(deck: DeckData, min_compare: int) -> Slide:
@@ -331,19 +337,21 @@ def headline_slide(deck: DeckData, min_compare: int) -> Slide:
                  [lead, html.Table([html.Thead(html.Tr(head)), html.Tbody(rows)],
                                    className="big-table two" if two else "big-table")],
                  _("Victims of Part 1 crime, {period}; change against {prior}. No percentage when the earlier "
-                   "count is under {min}. Violent crime: homicide, shooting, rape, robbery, aggravated assault.").format(
+                   "count is under {min}. “Unusual”: a change chance alone rarely makes (see About). Violent "
+                   "crime: homicide, shooting, rape, robbery, aggravated assault.").format(
                      period=period_words(f), prior=period_words(prior), min=fmt_int(min_compare)))
 
 
 def goal_figure(rows: pd.DataFrame, *, width: int, height: int, reduction: float) -> dict:
     labels = [_("{year}<br>to date").format(year=y) if p else str(y) for y, p in zip(rows.year, rows.partial)]
     actual = [int(x) for x in rows.actual]
-    met = [a <= t for a, t in zip(rows.actual, rows.target)]
+    # below / above the path only when the difference is more than chance (layouts.summary.goal_standing)
+    colours = {"below": PALETTE["good"], "above": PALETTE["bad"], "near": PALETTE["muted"]}
     target = [float(t) for t in rows.target]
     lift = 0.03 * max(actual + target + [1])  # clear of the path's marker
     data = [
         {"type": "bar", "x": labels, "y": actual,
-         "marker": {"color": [PALETTE["good"] if m else PALETTE["bad"] for m in met]}},
+         "marker": {"color": [colours[s] for s in rows.standing]}},
         {"type": "scatter", "x": labels, "y": target, "mode": "lines+markers",
          "line": {"color": PALETTE["target"], "dash": "dash", "width": 4}, "marker": {"size": 12}},
         # each bar's number above both the bar and the path's marker, so neither covers it
@@ -371,8 +379,9 @@ def goal_status(last, reduction: float) -> str:
                         "{target}. {pct} above the path.",
                         "{span}: {n} victims of gun violence; the path of {reduction} fewer a year allows "
                         "{target}. {pct} above the path.", n)
-    return text.format(span=span, n=fmt_int(n), reduction=share_text(100 * reduction), target=fmt_int(last.target),
+    text = text.format(span=span, n=fmt_int(n), reduction=share_text(100 * reduction), target=fmt_int(last.target),
                        pct=pct)
+    return f"{text} {_(GOAL_VERDICT_WORDS[last.verdict])}"
 
 
 def goal_slide(deck: DeckData) -> Slide:
@@ -387,8 +396,9 @@ def goal_slide(deck: DeckData) -> Slide:
                            "path to measure against.").format(year=deck.baseline_year))
         status = goal_status(rows.iloc[-1], deck.settings_reduction)
         fig = goal_figure(rows, width=w, height=h, reduction=deck.settings_reduction)
-        key = html.Ul([html.Li([html.Span(className="key-swatch good"), _("at or below the path")]),
+        key = html.Ul([html.Li([html.Span(className="key-swatch good"), _("below the path")]),
                        html.Li([html.Span(className="key-swatch bad"), _("above the path")]),
+                       html.Li([html.Span(className="key-swatch near"), _("near the path")]),
                        html.Li([html.Span(className="key-swatch target"), _("the path")])], className="chart-key")
         parts = [chart(fig, _("Victims of gun violence per year against the goal's path. {status}").format(
             status=status), width=w, height=h)]

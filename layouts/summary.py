@@ -21,11 +21,13 @@ import pandas as pd
 from dash import dcc, html
 
 from app import i18n, ids
+from app.chance import NORMAL, TOO_FEW, UNUSUAL, Judgement, judge
 from app.i18n import N_, _, ngettext
 from data_access.filters import Filters
 from data_access.vocabulary import GROUP_LABELS, OFFENSE_BY_CODE, offense_label
 from layouts.common import (
     chart,
+    csv_link,
     data_table,
     describe_filters,
     empty_figure,
@@ -72,6 +74,7 @@ GROUP_STYLE = {  # offense group -> (colour, fill pattern): pattern and legend, 
     "other": (PALETTE["purple"], "."),
 }
 SELECTED_MARK = "✓"
+ABOUT_CHANCE = "chance"  # the About page's section on changes against chance (layouts.about)
 
 
 def _pct_abs(p: float) -> str:
@@ -96,6 +99,8 @@ class Card:
     change: int | None
     pct: float | None  # None: too few to compare (or no comparison)
     note: str  # an English msgid ("" for none): shown as _(note)
+    # the change judged against chance (app.chance): None when there is no whole earlier span
+    judgement: Judgement | None = None
 
 
 CARD_DEFS = (
@@ -118,7 +123,9 @@ def headline_cards(counts: pd.DataFrame, f: Filters, *, min_compare: int,
 
     The comparison is the same span one year earlier (``Filters.prior``). Percent change is
     shown only when the earlier count reaches ``min_compare``; below it a percentage of a
-    handful of events says more about chance than about safety.
+    handful of events says more about chance than about safety. Each change is judged against
+    chance (``app.chance.judge`` over the two spans' days): too few to tell, within normal
+    variation, or unusual; not when the data covers only part of the earlier span.
     """
     p = f.prior()
     prior_missing = first_date is None or p.end < first_date
@@ -139,10 +146,13 @@ def headline_cards(counts: pd.DataFrame, f: Filters, *, min_compare: int,
         change = cur - pri
         pct = pct_change(cur, pri, min_compare)
         note = "" if pct is not None else NOTE_TOO_FEW
+        judgement = None
         if prior_partial:
             note = NOTE_PARTIAL_PRIOR
             pct = None
-        cards.append(Card(key, title, cur, pri, change, pct, note))
+        else:
+            judgement = judge(cur, pri, f.days, p.days)
+        cards.append(Card(key, title, cur, pri, change, pct, note, judgement))
     return cards
 
 
@@ -156,13 +166,41 @@ def _by_offense(counts: pd.DataFrame) -> dict[str, tuple[int, int]]:
     return out
 
 
+VERDICT_WORDS = {TOO_FEW: N_("too few to tell"), NORMAL: N_("within normal variation")}
+
+
+def verdict_text(c: Card) -> str:
+    """The change against chance in plain words ("" when it was not judged): "too few to tell",
+    "within normal variation", "an unusual rise" / "an unusual drop"."""
+    j = c.judgement
+    if j is None or c.change is None:
+        return ""
+    if j.verdict == UNUSUAL:
+        return _("an unusual rise") if c.change > 0 else _("an unusual drop")
+    return _(VERDICT_WORDS[j.verdict])
+
+
+def change_tone(c: Card) -> str:
+    """The change's colour class: "up" (worse) or "down" (better) only for a change unusual for
+    chance; "neutral" for one within normal variation, too few to tell or not judged; "flat" for
+    none. The colour never says more than the test does."""
+    if not c.change:
+        return "flat"
+    if c.judgement is not None and c.judgement.verdict == UNUSUAL:
+        return "up" if c.change > 0 else "down"
+    return "neutral"
+
+
 def card_change_text(c: Card) -> str:
-    """"−14 (−11%) vs 125": the change, its percentage when there are enough to compare, and the
-    earlier count."""
+    """"−14 (−11%) vs 125 · within normal variation": the change, its percentage when there are
+    enough to compare, the earlier count, and the change judged against chance."""
     if c.pct is not None:
-        return _("{change} ({pct}) vs {prior}").format(change=fmt_signed(c.change), pct=fmt_pct(c.pct),
+        text = _("{change} ({pct}) vs {prior}").format(change=fmt_signed(c.change), pct=fmt_pct(c.pct),
                                                         prior=fmt_int(c.prior))
-    return _("{change} vs {prior}").format(change=fmt_signed(c.change), prior=fmt_int(c.prior))
+    else:
+        text = _("{change} vs {prior}").format(change=fmt_signed(c.change), prior=fmt_int(c.prior))
+    verdict = verdict_text(c)
+    return _("{change} · {verdict}").format(change=text, verdict=verdict) if verdict else text
 
 
 def cards_component(cards: list[Card], f: Filters) -> html.Div:
@@ -174,19 +212,23 @@ def cards_component(cards: list[Card], f: Filters) -> html.Div:
         else:
             body = [html.Div(fmt_int(c.current), className="card-value")]
             if c.change is not None:
-                # Fewer victims is the good direction for every card. The arrow repeats the sign
-                # (+/−) of the text, so it is hidden from screen readers and colour is never alone.
-                tone = "down" if c.change < 0 else ("up" if c.change > 0 else "flat")
-                arrow = {"down": "▼", "up": "▲", "flat": "■"}[tone]
+                # Fewer victims is the good direction for every card, but green or red only when the
+                # change is unusual for chance (change_tone). The arrow repeats the sign (+/−) of the
+                # text, so it is hidden from screen readers and colour is never alone.
+                tone = change_tone(c)
+                arrow = "■" if tone == "flat" else ("▲" if c.change > 0 else "▼")
                 body.append(html.Div([html.Span(arrow, **{"aria-hidden": "true"}), " ", card_change_text(c)],
                                      className=f"card-change {tone}"))
-            if c.note:
+            if c.note and not (c.note == NOTE_TOO_FEW and c.judgement is not None):  # the verdict says it
                 body.append(html.Div(_(c.note), className="card-note"))
         items.append(html.Div([html.Div(_(c.title), className="card-title")] + body,
                               className="stat-card", id=f"card-{c.key}", **{"data-key": c.key}))
     caption = _("{filters}: {span} compared with {prior_span}").format(
         filters=describe_filters(f), span=span_text(f), prior_span=span_text(p))
-    return html.Div([html.Div(items, className="stat-cards"), html.P(caption, className="caption")])
+    how = html.A(_("How a change is judged against chance"), href="/about#" + ABOUT_CHANCE)
+    return html.Div([html.Div(items, className="stat-cards"),
+                     html.P([caption, ". ", how, " · ", csv_link("/summary/headline", _("Headline numbers"))],
+                            className="caption")])
 
 
 # --- trend ------------------------------------------------------------------------------------
@@ -198,6 +240,7 @@ TREND_NAMES = {  # (grain, window) -> the chart's accessible name
     ("month", 3): N_("Line chart: victims of Part 1 crime per month, with a 3-month average, {span}. {filters}."),
 }
 PER_GRAIN = {"week": N_("Victims per week"), "month": N_("Victims per month")}
+PARTIAL_LABEL = N_("Partial period")
 
 
 def rolling_window(grain: str, n_periods: int) -> tuple[int, str]:
@@ -267,7 +310,12 @@ def trend_figure(df: pd.DataFrame, grain: str) -> dict:
          "mode": "lines", "name": _(t.label), "line": {"color": PALETTE["vermillion"], "width": 3},
          "hoverinfo": "skip"},
     ]
-    layout = {"yaxis": {"title": {"text": per}, "rangemode": "tozero"},
+    cut = [i for i, c in enumerate(t.complete) if not c]
+    if cut:  # the hollow points, drawn again as their own legend entry: what hollow means
+        data.append({"type": "scatter", "x": [x[i] for i in cut], "y": [t.counts[i] for i in cut], "mode": "markers",
+                     "name": _(PARTIAL_LABEL), "hoverinfo": "skip",
+                     "marker": {"color": "white", "line": {"color": PALETTE["navy"], "width": 1.5}, "size": 6}})
+    layout = {"yaxis": {"title": {"text": per, "standoff": 6}, "rangemode": "tozero"},
               "xaxis": {"type": "date"}}
     return style_figure(figure(data, layout), height=TOP_ROW_HEIGHT, legend=True)
 
@@ -318,29 +366,43 @@ def offense_tick(code: str, selected: tuple[str, ...]) -> str:
 
 
 def offense_figure(counts: pd.DataFrame, selected: tuple[str, ...]) -> dict:
+    """Bars for this span by offense, a tick for the same span a year earlier, and each bar's
+    number past the end of both (``label_x``), so no tick is ever drawn over a number. Every
+    colour has its legend entry: the three offense groups and, with an offense filter, the grey of
+    the offenses outside it."""
     rows = offense_rows(counts)
     if not rows:
         return empty_figure(_("No victims recorded for these filters"))
     rows.reverse()  # largest at the top of a horizontal bar chart
     codes = [r[0] for r in rows]
     labels = [offense_tick(o, selected) for o in codes]
+    chosen = [not selected or o in selected for o in codes]
     data = []
-    # One bar trace per offense group (a legend entry, a colour and a fill pattern each); an
-    # offense outside the filter's choice is greyed and keeps its pattern.
-    for group in GROUP_STYLE:
-        idx = [i for i, o in enumerate(codes) if OFFENSE_BY_CODE[o].group == group]
+    # One bar trace per offense group (a legend entry, a colour and a fill pattern each); the
+    # offenses outside the filter's choice are one grey trace of their own, keeping their patterns.
+    pattern = {"fillmode": "overlay", "fgcolor": "white", "size": 6, "solidity": 0.3}
+    groups = [(_(GROUP_LABELS[g]), colour, shape, [i for i, o in enumerate(codes)
+                                                   if chosen[i] and OFFENSE_BY_CODE[o].group == g])
+              for g, (colour, shape) in GROUP_STYLE.items()]
+    others = [i for i in range(len(codes)) if not chosen[i]]
+    groups.append((_("Not in the offense filter"), PALETTE["grey"],
+                   [GROUP_STYLE[OFFENSE_BY_CODE[codes[i]].group][1] for i in others], others))
+    for name, colour, shape, idx in groups:
         if not idx:
             continue
-        colour, shape = GROUP_STYLE[group]
         data.append({
-            "type": "bar", "orientation": "h", "name": _(GROUP_LABELS[group]),
+            "type": "bar", "orientation": "h", "name": name,
             "x": [rows[i][1] for i in idx], "y": [labels[i] for i in idx], "customdata": [codes[i] for i in idx],
-            "marker": {"color": [colour if not selected or codes[i] in selected else PALETTE["grey"] for i in idx],
-                       "pattern": {"shape": shape, "fillmode": "overlay", "fgcolor": "white", "size": 6, "solidity": 0.3},
+            "marker": {"color": [colour] * len(idx), "pattern": {**pattern, "shape": shape},
                        "line": {"color": PALETTE["ink"], "width": 0.5}},
-            "text": [fmt_int(rows[i][1]) for i in idx], "textposition": "outside", "cliponaxis": False,
-            "textfont": {"color": PALETTE["ink"]},
+            "text": [fmt_int(rows[i][1]) for i in idx], "textposition": "none",  # drawn by the labels below
             "hovertemplate": "%{y}: %{x:,}<extra>" + _("Click to filter") + "</extra>"})
+    data.append({  # each bar's number, just past the end of its bar and of its tick
+        "type": "scatter", "mode": "markers+text", "x": [label_x(r[1], r[2]) for r in rows], "y": labels,
+        # an invisible 12 px marker: the text starts 6 px right of the bar's end or the tick
+        "marker": {"size": 12, "color": "rgba(0,0,0,0)"},
+        "text": [fmt_int(r[1]) for r in rows], "textposition": "middle right", "cliponaxis": False,
+        "textfont": {"color": PALETTE["ink"]}, "showlegend": False, "hoverinfo": "skip"})
     data.append({
         "type": "scatter", "x": [r[2] for r in rows], "y": labels, "mode": "markers",
         "name": _("Same span a year earlier"), "customdata": codes,
@@ -352,9 +414,15 @@ def offense_figure(counts: pd.DataFrame, selected: tuple[str, ...]) -> dict:
               # every label, never skipped, in the order of the rows (largest at the top)
               "yaxis": {"tickmode": "array", "tickvals": labels, "automargin": True, "tickfont": {"size": 12},
                         "categoryorder": "array", "categoryarray": labels},
-              "margin": {"r": 48},  # the numbers at the bars' ends, past the axis (cliponaxis off)
+              "margin": {"r": 56},  # the numbers past the longest bar or tick (cliponaxis off)
               "legend": {"traceorder": "normal"}}
     return style_figure(figure(data, layout), height=TOP_ROW_HEIGHT, legend=True)
+
+
+def label_x(current: int, prior: int) -> int:
+    """Where a bar's number starts: past the end of the bar and past the year-earlier tick (a tick
+    is 2 px wide; the label's text starts a few pixels to the right of this point)."""
+    return max(current, prior)
 
 
 def offense_table(counts: pd.DataFrame, selected: tuple[str, ...], f: Filters) -> html.Div:
@@ -466,12 +534,14 @@ def goal_rows(df: pd.DataFrame, *, baseline_year: int, reduction: float, through
 
     The baseline year's actual count anchors the path: target(y) = base * (1 - reduction)^(y - b).
     The current, partial year is compared through the same day of year: its target is prorated
-    by the share of the baseline year's gun violence that had happened by that day.
-    Columns: year, actual, target, partial, vs_target_pct.
+    by the share of the baseline year's gun violence that had happened by that day. Whether a year
+    is really above or below the path is ``goal_standing``.
+    Columns: year, actual, target, partial, vs_target_pct, standing ("below", "above" or "near"),
+    verdict (``app.chance``: "unusual", "normal" or "too_few").
     """
     by_year = {int(y): (int(n), int(t)) for y, n, t in zip(df.year.tolist(), df.n.tolist(), df.ytd.tolist())}
     if not by_year.get(baseline_year, (0, 0))[0]:
-        return pd.DataFrame(columns=["year", "actual", "target", "partial", "vs_target_pct"])
+        return pd.DataFrame(columns=["year", "actual", "target", "partial", "vs_target_pct", "standing", "verdict"])
     base = float(by_year[baseline_year][0])
     share = by_year[baseline_year][1] / base
     year_complete = through == date(through.year, 12, 31)
@@ -482,9 +552,41 @@ def goal_rows(df: pd.DataFrame, *, baseline_year: int, reduction: float, through
         if partial:
             target *= share
         actual = ytd if partial else n
+        standing, verdict = goal_standing(actual, target)
         rows.append({"year": int(year), "actual": actual, "target": round(target, 1), "partial": partial,
-                     "vs_target_pct": (100.0 * (actual - target) / target) if target else None})
+                     "vs_target_pct": (100.0 * (actual - target) / target) if target else None,
+                     "standing": standing, "verdict": verdict})
     return pd.DataFrame(rows)
+
+
+def goal_standing(actual: int, target: float) -> tuple[str, str]:
+    """(standing, verdict) of a year against the path. The stated rule: the year's count is
+    compared with the target (rounded) by the headline cards' test (``app.chance.judge``), as if
+    the target were a count over the same span; the year is "below" or "above" the path only
+    when that difference is unusual for chance, else "near" (2 against a target of 3 is neither).
+    Treating the target as a count is cautious: the path's own count (the baseline year's) varies
+    by chance too."""
+    j = judge(int(actual), int(round(target)))
+    if j.verdict == UNUSUAL:
+        return ("below" if actual < target else "above"), j.verdict
+    return "near", j.verdict
+
+
+# standing -> (legend and table words, colour, fill pattern): colour and pattern both differ
+GOAL_STYLE = {
+    "below": (N_("Below the target path"), PALETTE["blue"], ""),
+    "above": (N_("Above the target path"), PALETTE["vermillion"], "x"),
+    "near": (N_("Near the path"), PALETTE["grey"], "."),
+}
+GOAL_VERDICT_WORDS = {UNUSUAL: N_("More than normal variation."), NORMAL: N_("Within normal variation."),
+                      TOO_FEW: N_("Too few to tell.")}
+
+
+def _standing_words(standing: str, verdict: str) -> str:
+    """A year's status in the goal's table: above, below, within normal variation, too few to tell."""
+    if standing != "near":
+        return _(GOAL_STYLE[standing][0])
+    return _("Too few to tell") if verdict == TOO_FEW else _("Within normal variation of the path")
 
 
 def _year_label(year: int, partial: bool) -> str:
@@ -497,25 +599,25 @@ def _year_tick(label: str) -> str:
 
 
 def goal_figure(rows: pd.DataFrame, *, baseline_year: int, reduction: float) -> dict:
+    """Each year's gun violence against the path: blue below it, vermillion above it, grey when
+    the difference is within normal variation or too few to tell (``goal_standing``), each with
+    its own legend entry and fill pattern."""
     if rows.empty:
         return empty_figure(_("No gun violence recorded in {year}, the goal's baseline year").format(year=baseline_year))
     labels = [_year_tick(_year_label(int(y), bool(p))) for y, p in zip(rows.year, rows.partial)]
-    met = (rows.actual <= rows.target).tolist()
+    standing = rows.standing.tolist()
     actual = [int(a) for a in rows.actual]
     data = []
-    # Met and missed years: two legend entries, two colours (blue / vermillion) and two fills
-    # (solid / hatched), and the table says it in words.
-    for is_met, name, colour, shape in ((True, _("At or below the target path"), PALETTE["blue"], ""),
-                                        (False, _("Above the target path"), PALETTE["vermillion"], "x")):
-        idx = [i for i, m in enumerate(met) if m == is_met]
+    for key, (name, colour, shape) in GOAL_STYLE.items():
+        idx = [i for i, s in enumerate(standing) if s == key]
         if not idx:
             continue
         data.append({
-            "type": "bar", "x": [labels[i] for i in idx], "y": [actual[i] for i in idx], "name": name,
+            "type": "bar", "x": [labels[i] for i in idx], "y": [actual[i] for i in idx], "name": _(name),
             "marker": {"color": colour,
                        "pattern": {"shape": shape, "fillmode": "overlay", "fgcolor": "white", "size": 7, "solidity": 0.3},
                        "line": {"color": PALETTE["ink"], "width": 0.5}},
-            "hovertemplate": "%{x}: " + _("%{y:,} victims of gun violence") + "<extra>" + name + "</extra>"})
+            "hovertext": [_victims_of_gun_violence(labels[i], actual[i]) for i in idx], "hoverinfo": "text+name"})
     data.append({
         "type": "scatter", "x": labels, "y": [float(t) for t in rows.target], "mode": "lines+markers",
         "name": _("Target ({pct} fewer each year)").format(pct=_pct_abs(reduction * 100)),
@@ -535,12 +637,19 @@ def goal_figure(rows: pd.DataFrame, *, baseline_year: int, reduction: float) -> 
     return style_figure(figure(data, layout), height=340, legend=True)
 
 
+def _victims_of_gun_violence(label: str, n: int) -> str:
+    """A bar's tooltip: "2024: 1 victim of gun violence" (one plural rule per language)."""
+    return f"{label.replace('<br>', ' ')}: " + ngettext("{n} victim of gun violence", "{n} victims of gun violence",
+                                                        n).format(n=fmt_int(n))
+
+
 def goal_table(rows: pd.DataFrame, f: Filters) -> html.Div:
     if rows.empty:
         return html.P(_("No data for the goal's baseline year."), className="chart-table-empty")
     body = []
-    for y, p, a, t, v in zip(rows.year, rows.partial, rows.actual, rows.target, rows.vs_target_pct):
-        status = _("At or below the target path") if a <= t else _("Above the target path")
+    for y, p, a, t, v, st, vd in zip(rows.year, rows.partial, rows.actual, rows.target, rows.vs_target_pct,
+                                     rows.standing, rows.verdict):
+        status = _standing_words(st, vd)
         body.append([_year_label(int(y), bool(p)), fmt_int(a), fmt_int(t),
                      "—" if v is None or pd.isna(v) else fmt_pct(float(v)), status])
     caption = _("Victims of gun violence per year against the Plan's target path. {where}.").format(where=where_text(f))
@@ -562,12 +671,14 @@ def goal_status(rows: pd.DataFrame) -> str:
     pct = _pct_abs(last.vs_target_pct) if pd.notna(last.vs_target_pct) else _pct_abs(0)  # no target: None -> NaN
     values = {"span": span, "actual": fmt_int(n), "target": fmt_int(last.target), "pct": pct}
     if last.actual <= last.target:
-        return ngettext("{span}: {actual} victim of gun violence against a target of {target} — {pct} below the path.",
+        text = ngettext("{span}: {actual} victim of gun violence against a target of {target} — {pct} below the path.",
                         "{span}: {actual} victims of gun violence against a target of {target} — {pct} below the path.",
                         n).format(**values)
-    return ngettext("{span}: {actual} victim of gun violence against a target of {target} — {pct} above the path.",
-                    "{span}: {actual} victims of gun violence against a target of {target} — {pct} above the path.",
-                    n).format(**values)
+    else:
+        text = ngettext("{span}: {actual} victim of gun violence against a target of {target} — {pct} above the path.",
+                        "{span}: {actual} victims of gun violence against a target of {target} — {pct} above the path.",
+                        n).format(**values)
+    return f"{text} {_(GOAL_VERDICT_WORDS[last.verdict])}"
 
 
 # --- page -------------------------------------------------------------------------------------
@@ -602,20 +713,22 @@ def summary_page(reduction: float) -> html.Div:
         html.Div([
             section(_("Trend"), trend,
                     _("Victims of Part 1 crime per period, with a rolling average. Hollow points are "
-                      "periods cut short by the date range."), width_class="span-7"),
+                      "periods cut short by the date range."), width_class="span-7", csv="/summary/trend"),
             section(_("By offense"), offenses,
                     _("Bars: this span, by offense group (color and pattern). Ticks: the same span a year "
                       "earlier. Click or tap a bar, or choose an offense under “Show as table”, to filter every "
-                      "view to that offense; ✓ marks the offenses chosen."), width_class="span-5"),
+                      "view to that offense; ✓ marks the offenses chosen."), width_class="span-5",
+                    csv="/summary/offenses"),
         ], className="panel-row"),
         html.Div([
             section(_("When it happens"), heatmap,
                     _("Victims by hour of day and day of week (local time). Darker is more."),
-                    width_class="span-6"),
+                    width_class="span-6", csv="/summary/hour-weekday"),
             section(_("The Plan's goal: gun violence down {pct} a year").format(pct=_pct_abs(reduction * 100)),
                     html.Div([html.P(id=ids.SUMMARY_CAPTION, className="goal-status"), goal]),
-                    _("Homicides by firearm plus non-fatal shootings per year, against the "
-                      "Comprehensive Violence Prevention Plan's path. Geography filters apply; date "
-                      "and offense filters do not."), width_class="span-6"),
+                    _("Homicides by firearm plus non-fatal shootings per year, against the Comprehensive "
+                      "Violence Prevention Plan's path. A year is colored above or below the path only when the "
+                      "difference is more than normal variation; grey bars are near the path. Geography "
+                      "filters apply; date and offense filters do not."), width_class="span-6", csv="/summary/goal"),
         ], className="panel-row"),
     ], className="summary-page")
