@@ -221,8 +221,8 @@ def test_map_areas_count_population_rate_change(web, raw):
         assert r["change"] == r["victims"] - r["prior"]
         assert r["population"] == pop[r["code"]]
         assert r["rate_per_1000"] == pytest.approx(r["victims"] / pop[r["code"]] * 1000, abs=1e-3)
-        # an area without victims under the district filter is drawn as outside it, not as a zero
-        assert r["in_filter"] is (r["victims"] + r["prior"] > 0)
+        # an area with victims under the district filter is in it; the map draws the others apart
+        assert r["in_filter"] or r["victims"] + r["prior"] == 0
         assert r["chosen"] is False
     assert any(r["in_filter"] for r in body["rows"]) and not all(r["in_filter"] for r in body["rows"])
 
@@ -241,6 +241,10 @@ def test_map_areas_equal_the_page(web, dash_app):
         {c: (v["current"], v["prior"], v["population"]) for c, v in out["values"].items()}
     chosen = [r["code"] for r in body["rows"] if r["chosen"]]
     assert chosen == ["Western"]
+    # "in the filter" is what the map draws: not hatched as outside the filters
+    assert {r["code"]: r["in_filter"] for r in body["rows"]} == \
+        {c: not v.get("outside", out["hideout"]["fill"][c] == "none") for c, v in out["values"].items()}
+    assert [r["code"] for r in body["rows"] if r["in_filter"]] == ["Western"]
 
 
 def test_points_never_sexual_and_block_level(web, raw):
