@@ -50,7 +50,9 @@ CHART_QUERIES = [
 
 @pytest.fixture(scope="module")
 def dash_app(demo_url):
-    return create_app({"database_url": demo_url}, cache_type="null")
+    # the local cache, as served: a JSON answer and its CSV share one query (the numbers are the
+    # same with or without it; tests/test_api.py runs the uncached path)
+    return create_app({"database_url": demo_url})
 
 
 @pytest.fixture(scope="module")
