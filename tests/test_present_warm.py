@@ -152,8 +152,11 @@ def test_shared_cache_one_process_warms_a_version_and_every_process_opens_warm(s
     for f, search in decks(workers[1]):
         assert deck_queries(workers[1], f, search)[1] == [], search
     # The load commands warm the shared cache too, and skip a version a server already warmed.
+    # (The decks' job only, as on the workers above: the district views' job, on by default in a
+    # bare Settings, has its own tests in tests/test_warming.py and took most of this test's time.)
     new = bump(small_url)
-    env = Settings.from_env({}, database_url=small_url, redis_url=url, cache_timeout=300, warm_decks=True)
+    env = Settings.from_env({}, database_url=small_url, redis_url=url, cache_timeout=300, warm_decks=True,
+                            warm_views=False)
     warm_shared_cache(env)
     warm_shared_cache(env)
     for w in workers:
