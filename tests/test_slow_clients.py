@@ -112,10 +112,12 @@ def _slow_client(port: int, seconds: float, attack: Attack, lock: threading.Lock
         sock.close()
 
 
-def attack(port: int, slow: int, seconds: float, health_every: float = 0.5, bodies: bool = False) -> Attack:
+def attack(port: int, slow: int, seconds: float, health_every: float = 0.5, bodies: bool = False,
+           until_cut: bool = False) -> Attack:
     """``slow`` slow connections for ``seconds`` (with ``bodies``, every other one sends a slow
     body instead of slow headers), a health check every ``health_every`` seconds beside them (each
-    waits at most 5 s)."""
+    waits at most 5 s). With ``until_cut``, the attack ends early once the server has cut every
+    slow connection and answered one more health check."""
     result = Attack(slow)
     lock = threading.Lock()
     clients = [threading.Thread(target=_slow_client, args=(port, seconds, result, lock, bodies and i % 2 == 1),
@@ -124,7 +126,14 @@ def attack(port: int, slow: int, seconds: float, health_every: float = 0.5, bodi
         c.start()
     time.sleep(1.0)  # every slow connection is in and has sent its first line
     end = time.monotonic() + seconds - 1.0
+    all_cut = False
     while time.monotonic() < end:
+        if until_cut:
+            with lock:
+                done = len(result.cut_after) == slow
+            if all_cut:
+                break  # a health check was answered (or not) after the last cut: that is all we wait for
+            all_cut = done
         t0 = time.monotonic()
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=5) as r:
@@ -149,7 +158,7 @@ def test_slow_header_senders_do_not_stop_the_server_and_are_cut(demo_url):
     limit = header_timeout()
     proc, port = start_production(demo_url, workers, threads)
     try:
-        result = attack(port, slow, seconds=limit + 4, bodies=True)
+        result = attack(port, slow, seconds=limit + 4, bodies=True, until_cut=True)
     finally:
         log = stop(proc)
     answered = [t for t in result.health_latencies if t != float("inf")]
