@@ -207,64 +207,69 @@ class NameResolver:
         return raw.map(table)
 
     def resolve(self, names: pd.Series, point_area: pd.Series) -> tuple[pd.Series, NameReport]:
-        """The neighborhood of each record (its point's area, else its name's), and the report."""
-        idx = names.index
-        raw = names.astype("str").str.strip()
+        """The neighborhood of each record (its point's area, else its name's), and the report.
+
+        Vectorised over integer codes: per distinct spelling and per distinct name key a few
+        Python calls, per row only integer indexing (a million rows cost a few tenths of a second
+        more than a lookup by name alone)."""
+        raw = names.astype("str")
         codes, uniq = pd.factorize(raw)  # missing -> -1
         uniq = [str(v) for v in uniq]
-        keys = [name_key(v) if v.upper() not in NO_NAME else "" for v in uniq]
-        kcode_u, kuniq = pd.factorize(np.asarray(keys, dtype=object))
+        keys = [name_key(v) if v.strip().upper() not in NO_NAME else "" for v in uniq]
+        kcode_u, kuniq = pd.factorize(np.asarray(keys + [""], dtype=object))  # the last: no name
+        nk = len(kuniq)
         hits = [self.static(k) if k else None for k in kuniq]
-        named_k = np.array([bool(k) for k in kuniq] + [False])
-        area_k = np.array([h[0] if h else None for h in hits] + [None], dtype=object)
-        method_k = np.array([h[1] if h else None for h in hits] + [None], dtype=object)
-        kcode = np.append(kcode_u, -1)[codes]  # row -> key index (-1: no name) ; codes -1 -> last (-1)
+        named_k = np.array([bool(k) for k in kuniq])
+        rule_k = np.array([METHODS.index(h[1]) if h else -1 for h in hits], dtype=np.int8)
+        kcode = kcode_u[codes]  # row -> name key (codes -1 -> the appended "no name")
         named = named_k[kcode]
         point = point_area.notna().to_numpy()
         report = NameReport(named=int(named.sum()))
         report.by["point"] = int((named & point).sum())
 
         # learning: names no other rule knows, from the records that carry the name and a point
-        unknown = named & (method_k[kcode] == None)  # noqa: E711 (elementwise on an object array)
-        learned_area = np.full(len(kuniq) + 1, None, dtype=object)
-        learned: dict[int, Learned] = {}
+        unknown = named & (rule_k[kcode] < 0)
         teach = unknown & point
+        learned: dict[int, Learned] = {}
         if teach.any():
-            t = pd.DataFrame({"k": kcode[teach], "a": point_area.to_numpy(dtype=object)[teach]})
+            t = pd.DataFrame({"k": kcode[teach], "a": point_area[teach].to_numpy(dtype=object),
+                              "s": raw[teach].to_numpy(dtype=object)})
             counts = t.groupby(["k", "a"]).size().rename("n").reset_index()
             totals = counts.groupby("k")["n"].sum()
             top = counts.sort_values(["k", "n", "a"], ascending=[True, False, True]).drop_duplicates("k")
-            spelled = pd.Series(raw.to_numpy(dtype=object)[teach]).groupby(kcode[teach]).agg(
-                lambda s: s.value_counts().index[0])
+            spelled = t.groupby("k")["s"].agg(lambda s: s.value_counts().index[0])
             for r in top.itertuples(index=False):
                 total = int(totals[r.k])
                 if total >= LEARN_MIN_POINTS and r.n >= LEARN_MIN_SHARE * total:
-                    learned_area[r.k] = r.a
                     learned[int(r.k)] = Learned(display_name(spelled[r.k]), r.a, int(r.n), total)
+        learned_k = np.zeros(nk, dtype=bool)
+        learned_k[list(learned)] = True
 
-        area = np.where(point, point_area.to_numpy(dtype=object), None)
-        by_rule = area_k[kcode]
-        by_learning = learned_area[kcode]
         need = named & ~point
-        area = np.where(need & (by_rule != None), by_rule, area)  # noqa: E711
-        area = np.where(need & (by_rule == None), by_learning, area)  # noqa: E711
-        m = method_k[kcode]
-        for meth in ("name", "older_map", "alias", "prefix"):
-            report.by[meth] = int((need & (m == meth)).sum())
-        placed_learned = need & (m == None) & (by_learning != None)  # noqa: E711
+        rule = rule_k[kcode]
+        by_rule = np.bincount(rule[need & (rule >= 0)], minlength=len(METHODS))
+        for i, meth in enumerate(METHODS[1:5], 1):
+            report.by[meth] = int(by_rule[i])
+        placed_learned = need & learned_k[kcode]
         report.by["learned"] = int(placed_learned.sum())
         for k, lr in learned.items():
             lr.rows = int((placed_learned & (kcode == k)).sum())
         report.learned = sorted(learned.values(), key=lambda x: (-x.points, x.name))
-        left = named & pd.isna(area)
+        left = need & (rule < 0) & ~learned_k[kcode]
         report.unresolved = int(left.sum())
         if report.unresolved:
             report.unresolved_names = _counts(raw[left])
-        known_by_point = named & point & (m == None) & (by_learning == None)  # noqa: E711
-        report.unknown_placed = int(known_by_point.sum())
+        placed_unknown = unknown & point & ~learned_k[kcode]
+        report.unknown_placed = int(placed_unknown.sum())
         if report.unknown_placed:
-            report.unknown_placed_names = _counts(raw[known_by_point])
-        return pd.Series(pd.array(area, dtype="str"), index=idx), report
+            report.unknown_placed_names = _counts(raw[placed_unknown])
+
+        if not need.any():
+            return point_area, report
+        area_k = {kuniq[k]: h[0] for k, h in enumerate(hits) if h}
+        area_k.update({kuniq[k]: lr.area for k, lr in learned.items()})
+        by_name = raw.map({v: area_k.get(k) for v, k in zip(uniq, keys) if k in area_k})
+        return point_area.where(point_area.notna(), by_name).astype("str"), report
 
 
 def _counts(values: pd.Series) -> dict:
