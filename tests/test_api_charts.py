@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import text
 
 from app import create_app
-from app.api.export import area_part, csv_value, file_name, slug
+from app.api.export import ROW_COLUMNS, area_part, csv_value, file_name, slug
 from app.chance import judge
 from data_access.filters import Filters
 from data_access.vocabulary import OFFENSES
@@ -360,7 +360,7 @@ def test_csv_is_the_json(web, url):
     disposition = r.headers["Content-Disposition"]
     assert disposition.startswith("attachment; filename=") and disposition.endswith(".csv")
     table = read_csv(r.get_data(as_text=True))
-    assert table[0] == body["columns"]
+    assert table[0] == body["columns"] == list(ROW_COLUMNS[url.split("?")[0][len("/api/v1"):]])
     assert table[1:] == [[csv_value(row[c]) for c in body["columns"]] for row in body["rows"]]
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from app import create_app
 from app.api import endpoints
+from app.api.export import ROW_COLUMNS
 from app.api.openapi import openapi_path
 from app.api.params import PREFIX
 from app.urlstate import FILTER_PARAMS
@@ -74,6 +75,11 @@ def test_responses_errors_etag_and_csv(doc):
         csv = "format" in e.names
         assert ("text/csv" in responses["200"]["content"]) is csv, e.path
         assert responses["200"]["description"] == e.returns
+        if e.path in ROW_COLUMNS:  # a chart's rows: their keys, as the JSON and the CSV have them
+            schema = responses["200"]["content"]["application/json"]["schema"]
+            assert schema["properties"]["columns"]["const"] == list(ROW_COLUMNS[e.path])
+            assert set(schema["properties"]["rows"]["items"]["properties"]) == set(ROW_COLUMNS[e.path])
+    assert len(ROW_COLUMNS) >= 17
     ids = [doc["paths"][p]["get"]["operationId"] for p in doc["paths"]]
     assert len(ids) == len(set(ids))
 

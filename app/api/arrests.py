@@ -8,7 +8,7 @@ not apply to arrests (an arrest's charge is not a Part 1 offense category): give
 
 from __future__ import annotations
 
-from app.api.export import FORMAT, answer, file_name
+from app.api.export import FORMAT, answer, file_name, rows_of
 from app.api.params import Endpoint, endpoint, filters, meta, read
 from app.context import load_choices, services
 from data_access import arrests as A
@@ -60,6 +60,9 @@ CLEARANCE = Endpoint(
 CHARGES_SHOWN = 15  # as the page's table (callbacks.arrests)
 
 
+TREND_COLUMNS = rows_of(TREND, ["period_start", "period_end", "days", "complete", "charge_category", "arrests"])
+
+
 @endpoint(TREND)
 def arrests_trend():
     from layouts.arrests import trend_rows
@@ -75,8 +78,11 @@ def arrests_trend():
     rows = [{"period_start": s, "period_end": e, "days": int(d), "complete": bool(c), "charge_category": cat,
              "arrests": int(n)} for s, e, d, c, cat, n in df[["period_start", "period_end", "days", "complete",
                                                               "charge_category", "n"]].itertuples(index=False)]
-    columns = ["period_start", "period_end", "days", "complete", "charge_category", "arrests"]
+    columns = TREND_COLUMNS
     return answer(args["format"], columns, rows, file_name("arrests-trend", f), grain=grain, **meta(f, state))
+
+
+CATEGORIES_COLUMNS = rows_of(CATEGORIES, ["charge_category", "label", "arrests", "share"])
 
 
 @endpoint(CATEGORIES)
@@ -90,8 +96,11 @@ def arrests_categories():
     rows = [{"charge_category": c, "label": CHARGE_CATEGORIES.labels.get(c, c), "arrests": int(n),
              "share": round(int(n) / total, 6) if total else None}
             for c, n in sorted(zip(df.charge_category, df.n), key=lambda t: -t[1])]
-    columns = ["charge_category", "label", "arrests", "share"]
+    columns = CATEGORIES_COLUMNS
     return answer(args["format"], columns, rows, file_name("arrests-by-category", f), total=total, **meta(f, state))
+
+
+AREAS_COLUMNS = rows_of(AREAS, ["area", "arrests", "population", "rate_per_1000"])
 
 
 @endpoint(AREAS)
@@ -109,8 +118,11 @@ def arrests_areas():
         for a, n, p, r in zip(shown.area[::-1], shown.n[::-1], shown.population[::-1], shown.rate[::-1]):
             rows.append({"area": a, "arrests": int(n), "population": None if p is None or p != p else int(p),
                          "rate_per_1000": None if r is None or r != r else round(float(r), 4)})
-    columns = ["area", "arrests", "population", "rate_per_1000"]
+    columns = AREAS_COLUMNS
     return answer(args["format"], columns, rows, file_name("arrests-by-area", f), area_field=field, **meta(f, state))
+
+
+CHARGES_COLUMNS = rows_of(CHARGES, ["charge_category", "statute", "charge_description", "arrests"])
 
 
 @endpoint(CHARGES)
@@ -121,8 +133,12 @@ def arrests_charges():
     df = A.top_charges(db, f, CHARGES_SHOWN)
     rows = [{"charge_category": r.charge_category, "statute": r.charge if isinstance(r.charge, str) else None,
              "charge_description": r.charge_description, "arrests": int(r.n)} for r in df.itertuples(index=False)]
-    columns = ["charge_category", "statute", "charge_description", "arrests"]
+    columns = CHARGES_COLUMNS
     return answer(args["format"], columns, rows, file_name("arrests-top-charges", f), **meta(f, state))
+
+
+CLEARANCE_COLUMNS = rows_of(CLEARANCE, ["year", "offense", "incidents", "cleared_same_year", "cleared_by_now",
+                                        "same_year", "earlier_year", "unlinked", "partial"])
 
 
 @endpoint(CLEARANCE)
@@ -137,6 +153,5 @@ def arrests_clearance():
     df = A.clearance(db, f)
     rows = [{**{k: int(v) if k != "offense" else v for k, v in r.items()}, "partial": int(r["year"]) == partial}
             for r in df.to_dict(orient="records")]
-    columns = ["year", "offense", "incidents", "cleared_same_year", "cleared_by_now", "same_year", "earlier_year",
-               "unlinked", "partial"]
+    columns = CLEARANCE_COLUMNS
     return answer(args["format"], columns, rows, file_name("arrests-clearance", f), **meta(f, state))

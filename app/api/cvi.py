@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import request
 
-from app.api.export import FORMAT, answer, file_name
+from app.api.export import FORMAT, answer, file_name, rows_of
 from app.api.params import Endpoint, Param, endpoint, filters, meta, one
 from app.context import services
 from data_access import map_queries as Q
@@ -41,6 +41,9 @@ def programs() -> tuple[str, ...]:
     return () if ALL in chosen or not chosen else tuple(sorted(chosen))
 
 
+SITES_COLUMNS = rows_of(SITES, [*SITE_COLUMNS, "shootings_nearby"])
+
+
 @endpoint(SITES)
 def cvi_sites():
     svc = services()
@@ -54,6 +57,6 @@ def cvi_sites():
     near = dict(zip(near_df.id.astype(int), near_df.n.astype(int)))
     rows = [{**{c: getattr(r, c) for c in SITE_COLUMNS}, "id": int(r.id), "shootings_nearby": near.get(int(r.id), 0)}
             for r in shown.itertuples(index=False)]
-    columns = [*SITE_COLUMNS, "shootings_nearby"]
+    columns = SITES_COLUMNS
     return answer(fmt, columns, rows, file_name("cvi-sites", f), programs=list(chosen),
                   radius_m=radius, **meta(f, state))

@@ -74,8 +74,8 @@ def _answer(spec: Endpoint, dataset: str, fmt: str):
         w = csv.writer(buf)
         w.writerow(csv_header())
         w.writerows([r[k] for k in CSV_FIELDS] for r in rows)
-        return Response(buf.getvalue(), mimetype="text/csv",
-                        headers={"Content-Disposition": f"attachment; filename={file_name(f'{dataset}-demographics', f)}"})
+        name = file_name(f"{dataset}-demographics", f)
+        return Response(buf.getvalue(), mimetype="text/csv", headers={"Content-Disposition": f"attachment; filename={name}"})
     return jsonify({"dataset": dataset, "years": [demo.first_year, demo.last_year],
                     "total": demo.total, "rows": rows, **meta(f, state)})
 

@@ -39,6 +39,17 @@ MAX_LISTED = 3  # more values than this in one filter are counted ("neighborhood
 MAX_AREA_CHARS = 60
 
 
+# endpoint path -> the columns of its rows, in order (the JSON's ``columns``, the CSV's header, and the
+# row schema of ``/openapi.json``)
+ROW_COLUMNS: dict[str, tuple[str, ...]] = {}
+
+
+def rows_of(spec, columns: Sequence[str]) -> tuple[str, ...]:
+    """Declare the columns of ``spec``'s rows (at import, beside the ``Endpoint``); returns them."""
+    ROW_COLUMNS[spec.path] = tuple(columns)
+    return tuple(columns)
+
+
 def slug(text: str, limit: int = 40) -> str:
     """``text`` as lowercase ASCII letters, digits and dashes ("Coldstream Homestead Montebello" ->
     "coldstream-homestead-montebello", "Peña" -> "pena"), at most ``limit`` characters."""
@@ -229,5 +240,5 @@ def answer(fmt: str, columns: Sequence[str], rows: Iterable[dict], name: str, **
     return jsonify({"columns": list(columns), "rows": rows, **extra})
 
 
-__all__ = ["FORMAT", "answer", "area_part", "clean_rows", "column_labels", "csv_response", "csv_text",
-           "csv_value", "file_name", "json_value", "slug"]
+__all__ = ["FORMAT", "ROW_COLUMNS", "rows_of", "answer", "area_part", "clean_rows", "column_labels", "csv_response",
+           "csv_text", "csv_value", "file_name", "json_value", "slug"]

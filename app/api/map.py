@@ -10,7 +10,7 @@ a 400 pointing at the density grid, as the page then draws the grid.
 
 from __future__ import annotations
 
-from app.api.export import FORMAT, answer, file_name
+from app.api.export import FORMAT, answer, file_name, rows_of
 from app.api.params import ApiError, Endpoint, Param, endpoint, filters, meta, read
 from app.context import services
 from app.i18n import _, number
@@ -50,6 +50,10 @@ DENSITY = Endpoint(
 )
 
 
+AREAS_COLUMNS = rows_of(AREAS, ["code", "name", "victims", "prior", "change", "change_pct", "population",
+                                "rate_per_1000", "rate_shown", "chosen", "in_filter"])
+
+
 @endpoint(AREAS)
 def map_areas():
     import callbacks.map as page
@@ -76,12 +80,15 @@ def map_areas():
                      "change": v["current"] - v["prior"], "change_pct": None if pct is None else round(pct, 4),
                      "population": v["population"],
                      "rate_per_1000": None if v["rate"] is None else round(v["rate"], 4),
-                     "rate_shown": not v["small"], "chosen": code in selected, "in_filter": not v.get("outside", fill.get(code) == NO_DATA)})
-    columns = ["code", "name", "victims", "prior", "change", "change_pct", "population", "rate_per_1000",
-               "rate_shown", "chosen", "in_filter"]
+                     "rate_shown": not v["small"], "chosen": code in selected,
+                     "in_filter": not v.get("outside", fill.get(code) == NO_DATA)})
+    columns = AREAS_COLUMNS
     p = f.prior()
     return answer(args["format"], columns, rows, file_name(f"victims-by-{layer}", f), layer=layer,
                   prior_span={"start": p.start.isoformat(), "end": p.end.isoformat()}, **meta(f, state))
+
+
+POINTS_COLUMNS = rows_of(POINTS, ["lon", "lat", "offense", "offense_label", "date", "block", "weapon"])
 
 
 @endpoint(POINTS)
@@ -106,8 +113,11 @@ def map_points():
                          "offense_label": offense_label(offense), "date": d,
                          "block": block if isinstance(block, str) else None,
                          "weapon": weapon if isinstance(weapon, str) else None})
-    columns = ["lon", "lat", "offense", "offense_label", "date", "block", "weapon"]
+    columns = POINTS_COLUMNS
     return answer(args["format"], columns, rows, file_name("victims-points", f), cap=cap, **meta(f, state))
+
+
+DENSITY_COLUMNS = rows_of(DENSITY, ["lon", "lat", "incidents"])
 
 
 @endpoint(DENSITY)
@@ -119,6 +129,6 @@ def map_density():
     rows = sorted(({"lon": float(lon), "lat": float(lat), "incidents": int(n)}
                    for lon, lat, n in df[["lon", "lat", "n"]].itertuples(index=False)),
                   key=lambda r: (-r["lat"], r["lon"])) if len(df) else []  # north to south, west to east
-    columns = ["lon", "lat", "incidents"]
+    columns = DENSITY_COLUMNS
     return answer(args["format"], columns, rows, file_name("victims-density", f),
                   cell_degrees={"lon": Q.CELL_LON, "lat": Q.CELL_LAT}, **meta(f, state))

@@ -91,6 +91,25 @@ def filter_parameters(spec: Endpoint) -> list[dict]:
     return out
 
 
+def json_schema(spec: Endpoint) -> dict:
+    """The JSON answer's shape: for a chart's endpoint its ``columns`` and the keys of its ``rows``
+    (``app.api.export.rows_of``), besides what every filtered answer says."""
+    from app.api.export import ROW_COLUMNS
+
+    columns = ROW_COLUMNS.get(spec.path)
+    if columns is None:
+        return {"type": "object"}
+    return {"type": "object", "required": ["columns", "rows"], "properties": {
+        "columns": {"type": "array", "items": {"type": "string"}, "const": list(columns),
+                    "description": "The rows' keys in order: the CSV's columns."},
+        "rows": {"type": "array", "items": {"type": "object", "required": list(columns),
+                                            "properties": {c: {} for c in columns}}},
+        "filters": {"type": "object", "description": "The filters applied (a relative range as its dates)."},
+        "data_as_of": {"type": ["string", "null"], "format": "date"},
+        "is_demo": {"type": "boolean"},
+    }}
+
+
 def operation(spec: Endpoint) -> dict:
     params = [{"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
               for n in re.findall(r"\{([^}]+)\}", openapi_path(spec))]
@@ -98,7 +117,7 @@ def operation(spec: Endpoint) -> dict:
     params += [{"name": p.name, "in": "query", "required": False, "description": p.doc, "schema": _schema_for(p)}
                for p in spec.params]
     csv = any(p.name == "format" and p.allowed and "csv" in p.allowed for p in spec.params)
-    content: dict = {"application/json": {"schema": {"type": "object"}}}
+    content: dict = {"application/json": {"schema": json_schema(spec)}}
     if csv:
         content["text/csv"] = {"schema": {"type": "string",
                                           "description": "With `format=csv`: the same rows, as a download "

@@ -9,7 +9,7 @@ offense filter does not apply (a charge is not a Part 1 offense category): given
 
 from __future__ import annotations
 
-from app.api.export import FORMAT, answer, file_name
+from app.api.export import FORMAT, answer, file_name, rows_of
 from app.api.params import Endpoint, endpoint, filters, meta, read
 from app.context import services
 from data_access import cases as C
@@ -46,6 +46,9 @@ def _round(x, digits: int = 6):
     return None if x is None or x != x else round(float(x), digits)
 
 
+SUMMARY_COLUMNS = rows_of(SUMMARY, ["group", "cases", "pending", "pending_share", "median_days", "p75_days", "timed"])
+
+
 @endpoint(SUMMARY)
 def outcomes_summary():
     from layouts.cases import outcome_summary
@@ -57,8 +60,11 @@ def outcomes_summary():
     rows = [{"group": g, "cases": v["cases"], "pending": v["pending"], "pending_share": _round(v["pending_share"]),
              "median_days": _round(v["median_days"], 1), "p75_days": _round(v["p75_days"], 1), "timed": v["timed"]}
             for g, v in out.items()]
-    columns = ["group", "cases", "pending", "pending_share", "median_days", "p75_days", "timed"]
+    columns = SUMMARY_COLUMNS
     return answer(args["format"], columns, rows, file_name("cases-outcomes", f), **meta(f, state))
+
+
+MIX_COLUMNS = rows_of(MIX, ["group", "disposition", "label", "charges", "share"])
 
 
 @endpoint(MIX)
@@ -71,8 +77,11 @@ def outcomes_mix():
     df = mix_rows(C.disposition_mix(db, f))
     rows = [{"group": g, "disposition": d, "label": DISPOSITIONS.label(d), "charges": int(n), "share": _round(s)}
             for g, d, n, s in df[["group", "disposition", "n", "share"]].itertuples(index=False)]
-    columns = ["group", "disposition", "label", "charges", "share"]
+    columns = MIX_COLUMNS
     return answer(args["format"], columns, rows, file_name("charges-by-disposition", f), **meta(f, state))
+
+
+TIME_COLUMNS = rows_of(TIME, ["group", "days", "days_from", "days_to", "cases", "share"])
 
 
 @endpoint(TIME)
@@ -86,7 +95,7 @@ def outcomes_time():
     for g in time_bins(C.case_status(db, f)):
         for i, (label, n, share) in enumerate(zip(g["bins"], g["counts"], g["shares"])):
             last = i == len(g["bins"]) - 1
-            rows.append({"group": g["key"], "days": label, "days_from": 30 * i, "days_to": None if last else 30 * i + 29,
-                         "cases": int(n), "share": _round(share)})
-    columns = ["group", "days", "days_from", "days_to", "cases", "share"]
+            rows.append({"group": g["key"], "days": label, "days_from": 30 * i,
+                         "days_to": None if last else 30 * i + 29, "cases": int(n), "share": _round(share)})
+    columns = TIME_COLUMNS
     return answer(args["format"], columns, rows, file_name("cases-time-to-disposition", f), **meta(f, state))

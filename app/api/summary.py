@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.api.export import FORMAT, answer, file_name
+from app.api.export import FORMAT, answer, file_name, rows_of
 from app.api.params import Endpoint, endpoint, filters, meta, read
 from app.chance import judge
 from app.context import load_choices, services
@@ -71,6 +71,10 @@ def _number(x: float) -> float | None:
     return None if x is None or x != x or x in (float("inf"), float("-inf")) else round(float(x), 6)
 
 
+HEADLINE_COLUMNS = rows_of(HEADLINE, ["card", "title", "current", "prior", "change", "change_pct", "note", "verdict",
+                                      "p_value", "ratio", "ratio_low", "ratio_high"])
+
+
 @endpoint(HEADLINE)
 def summary_headline():
     from layouts.summary import NOTE_PARTIAL_PRIOR, headline_cards
@@ -95,10 +99,12 @@ def summary_headline():
             row.update(verdict=j.verdict, p_value=_number(j.p_value), ratio=_number(j.ratio),
                        ratio_low=_number(j.low), ratio_high=_number(j.high))
         rows.append(row)
-    columns = ["card", "title", "current", "prior", "change", "change_pct", "note", "verdict", "p_value",
-               "ratio", "ratio_low", "ratio_high"]
+    columns = HEADLINE_COLUMNS
     return answer(args["format"], columns, rows, file_name("victims-headline", f),
                   prior_span={"start": p.start.isoformat(), "end": p.end.isoformat()}, **meta(f, state))
+
+
+TREND_COLUMNS = rows_of(TREND, ["period_start", "period_end", "victims", "complete", "average"])
 
 
 @endpoint(TREND)
@@ -113,9 +119,12 @@ def summary_trend():
     rows = [{"period_start": s, "period_end": e, "victims": n, "complete": c,
              "average": None if a is None else round(a, 4)}
             for s, e, n, c, a in zip(t.starts, t.ends, t.counts, t.complete, t.average)]
-    columns = ["period_start", "period_end", "victims", "complete", "average"]
+    columns = TREND_COLUMNS
     return answer(args["format"], columns, rows, file_name("victims-trend", f),
                   grain=grain, window=t.window, **meta(f, state))
+
+
+OFFENSES_COLUMNS = rows_of(OFFENSES, ["offense", "offense_label", "group", "current", "prior", "change"])
 
 
 @endpoint(OFFENSES)
@@ -129,12 +138,15 @@ def summary_offenses():
              "current": cur, "prior": pri, "change": cur - pri}
             for o, cur, pri in offense_rows(Q.offense_counts(db, f))]
     p = f.prior()
-    columns = ["offense", "offense_label", "group", "current", "prior", "change"]
+    columns = OFFENSES_COLUMNS
     return answer(args["format"], columns, rows, file_name("victims-by-offense", f),
                   prior_span={"start": p.start.isoformat(), "end": p.end.isoformat()}, **meta(f, state))
 
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+HOUR_WEEKDAY_COLUMNS = rows_of(HOUR_WEEKDAY, ["weekday", "weekday_name", "hour", "victims"])
 
 
 @endpoint(HOUR_WEEKDAY)
@@ -147,8 +159,11 @@ def summary_hour_weekday():
     grid = heatmap_grid(Q.hour_by_weekday(db, f))
     rows = [{"weekday": int(d), "weekday_name": WEEKDAYS[int(d) - 1], "hour": int(h), "victims": int(grid.at[d, h])}
             for d in grid.index for h in grid.columns]
-    columns = ["weekday", "weekday_name", "hour", "victims"]
+    columns = HOUR_WEEKDAY_COLUMNS
     return answer(args["format"], columns, rows, file_name("victims-by-hour-weekday", f), **meta(f, state))
+
+
+GOAL_COLUMNS = rows_of(GOAL, ["year", "actual", "target", "partial", "vs_target_pct", "standing", "verdict"])
 
 
 @endpoint(GOAL)
@@ -172,7 +187,7 @@ def summary_goal():
              "standing": r.standing if has_standing else ("below" if r.actual <= r.target else "above"),
              "verdict": r.verdict if has_standing else None}
             for r in df.itertuples(index=False)]
-    columns = ["year", "actual", "target", "partial", "vs_target_pct", "standing", "verdict"]
+    columns = GOAL_COLUMNS
     first = date(int(df.year.min()), 1, 1) if len(df) else date(s.goal_baseline_year, 1, 1)
     return answer(args["format"], columns, rows, file_name("gun-violence-goal", f, first, through),
                   baseline_year=s.goal_baseline_year, annual_reduction=s.goal_annual_reduction,
