@@ -15,6 +15,12 @@
   ``regeneratorRuntime`` global that Dash's renderer, dcc and dash-bootstrap-components call. Its
   tag is replaced, in place, by that runtime alone (``assets/vendor/regenerator-runtime-0.13.11.js``,
   the version @babel/polyfill 7.12 bundles; 25 KB, 7 KB compressed; MIT).
+* **dash-leaflet** (``dash_leaflet.js``: Leaflet, its CSS and react-leaflet, 300 KB, 90 KB
+  compressed, 45-60 ms of main-thread CPU to evaluate): Dash puts it on every page; only a page
+  whose first view holds a map (the Map, the CVI page) keeps its tag. Elsewhere it is named in
+  ``<meta name="psad-leaflet">`` and ``assets/psad_bundles.js`` loads it the first time a map is
+  drawn (the reader moving to the Map), through a stand-in for ``window.dash_leaflet``; then the
+  map functions (``assets/psad_map.js``, on every page) run again so they patch the new Leaflet.
 
 To update plotly.js: ``npm pack plotly.js-cartesian-dist-min@<version>`` (the version
 ``plotly.offline.get_plotlyjs_version()`` names), copy its ``plotly-cartesian.min.js`` and
@@ -40,15 +46,23 @@ PLOTLY_TRACES = frozenset({"bar", "box", "contour", "heatmap", "histogram", "his
 # Dash's DataTable bundle: on every page by default, used by none
 _DASH_TABLE_TAG = re.compile(r'<script src="[^"]*/_dash-component-suites/dash/dash_table/[^"]*"></script>\n?')
 _POLYFILL_TAG = re.compile(r'<script src="[^"]*/_dash-component-suites/dash/deps/polyfill@[^"]*"></script>')
+LEAFLET_NAMESPACE = "dash_leaflet"
+# dash-leaflet's main bundle (its async chunks are loaded by the bundle itself, when needed)
+_LEAFLET_TAG = re.compile(r'<script src="([^"]*/_dash-component-suites/dash_leaflet/dash_leaflet\.[^"]*)"></script>\n?')
+# the map functions: they stay on every page (the map's clientside callbacks are there), and patch
+# window.L as they run, so they are run again once dash-leaflet has arrived (psad_bundles.js)
+_MAP_FUNCTIONS_TAG = re.compile(r'<script src="([^"]*/assets/psad_map\.js[^"]*)"></script>')
 
 
 def install(app) -> None:
     """Load the partial Plotly bundle instead of the full one, early on pages that open with a
-    chart; drop the unused DataTable bundle; the regenerator runtime instead of @babel/polyfill."""
+    chart; drop the unused DataTable bundle; the regenerator runtime instead of @babel/polyfill;
+    dash-leaflet only on pages that open with a map (elsewhere when a map is first drawn)."""
     ignore = app.config.assets_ignore
     own = r"^(?:plotly-.*\.min|regenerator-runtime-.*)\.js$"  # loaded by the tags written below
     app.config.assets_ignore = f"(?:{ignore})|(?:{own})" if ignore else own
     charted: dict[str, bool] = {}  # page path -> its first view holds a chart (decided on first use)
+    mapped: dict[str, bool] = {}  # page path -> its first view holds a map
 
     original = app.interpolate_index
 
@@ -58,6 +72,10 @@ def install(app) -> None:
         kwargs["scripts"] = _POLYFILL_TAG.sub(lambda _m: runtime, scripts, count=1)
         load = "now" if _first_view_has_chart(charted) else "later"
         meta = f'<meta name="psad-plotly" content="{escape(plotly_url(app))}" data-load="{load}">'
+        if not _first_view_uses(mapped, LEAFLET_NAMESPACE):
+            kwargs["scripts"], later = defer_leaflet(kwargs["scripts"])
+            if later:
+                meta += "\n      " + later
         kwargs["metas"] = kwargs.get("metas", "") + "\n      " + meta
         return original(**kwargs)
 
@@ -75,6 +93,45 @@ def asset_url(app, name: str) -> str:
 
     path = Path(app.config.assets_folder) / name
     return f"{app.get_asset_url(name)}?m={path.stat().st_mtime:.0f}"
+
+
+def defer_leaflet(scripts: str) -> tuple[str, str]:
+    """``scripts`` without dash-leaflet's bundle, and the ``<meta>`` that names it (and the map
+    functions, run again once Leaflet is there) for psad_bundles.js; "" when there is no tag."""
+    found = _LEAFLET_TAG.search(scripts)
+    if not found:
+        return scripts, ""
+    scripts = _LEAFLET_TAG.sub("", scripts, count=1)
+    functions = _MAP_FUNCTIONS_TAG.search(scripts)
+    then = f' data-then="{functions.group(1)}"' if functions else ""  # already escaped, as Dash wrote it
+    return scripts, f'<meta name="psad-leaflet" content="{found.group(1)}"{then}>'
+
+
+def _first_view_uses(seen: dict[str, bool], namespace: str) -> bool:
+    """Whether the requested page's layout (built without data) holds a component of ``namespace``."""
+    from flask import request
+
+    from app.pages import shown_page
+
+    page = shown_page(request.path)
+    if page.path not in seen:
+        seen[page.path] = page_uses(page, namespace)
+    return seen[page.path]
+
+
+def page_uses(page, namespace: str) -> bool:
+    """Whether ``page``'s layout (built without data) holds a component of the library
+    ``namespace`` (a page that cannot be built here: True, so its scripts load as Dash would)."""
+    from app.context import services
+    from app.pages import LayoutInputs
+
+    try:
+        layout = page.layout(LayoutInputs(settings=services().settings))
+    except Exception:  # noqa: BLE001
+        log.exception("could not build the %s layout to look for %s", page.name, namespace)
+        return True
+    return getattr(layout, "_namespace", None) == namespace or any(
+        getattr(c, "_namespace", None) == namespace for c in layout._traverse())
 
 
 def _first_view_has_chart(charted: dict[str, bool]) -> bool:
@@ -103,4 +160,5 @@ def page_has_graph(page) -> bool:
     return isinstance(layout, dcc.Graph) or any(isinstance(c, dcc.Graph) for c in layout._traverse())
 
 
-__all__ = ["install", "plotly_url", "asset_url", "REGENERATOR", "page_has_graph", "PLOTLY_BUNDLE", "PLOTLY_TRACES", "PLOTLY_VERSION"]
+__all__ = ["install", "plotly_url", "asset_url", "REGENERATOR", "page_has_graph", "page_uses", "defer_leaflet",
+           "LEAFLET_NAMESPACE", "PLOTLY_BUNDLE", "PLOTLY_TRACES", "PLOTLY_VERSION"]

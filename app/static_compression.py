@@ -123,14 +123,20 @@ def install(server: Flask, store: Store | None = None) -> Store:
     return store
 
 
-def prime(server: Flask) -> int:
-    """Ask for every script and style sheet of the home page in brotli and in gzip (before
-    gunicorn forks, so every worker starts with them compressed); returns how many were stored."""
+def prime(server: Flask, paths: tuple[str, ...] | None = None) -> int:
+    """Ask for every script and style sheet of every page (``paths``: the registry's, by default)
+    in brotli and in gzip, those the page loads later included (the Plotly and dash-leaflet
+    bundles its ``<meta>`` tags name), before gunicorn forks, so every worker starts with them
+    compressed; returns how many bodies the store holds."""
     import re
 
+    from app.pages import PAGES
+
     client = server.test_client()
-    page = client.get("/").get_data(as_text=True)
-    urls = set(re.findall(r'(?:src|href)="(/(?:_dash-component-suites|assets)/[^"]+)"', page))
+    urls: set[str] = set()
+    for path in paths or tuple(p.path for p in PAGES):
+        page = client.get(path).get_data(as_text=True)
+        urls |= set(re.findall(r'(?:src|href|content|data-then)="(/(?:_dash-component-suites|assets)/[^"]+)"', page))
     for url in sorted(urls):
         for encoding in ("br", "gzip"):
             client.get(url, headers={"Accept-Encoding": encoding})

@@ -1,14 +1,22 @@
-/* Which plotly.js dcc.Graph loads (issue 12; app/bundles.py writes the <meta> this reads).
+/* Which plotly.js dcc.Graph loads, when, and how the charts are drawn (issue 12; app/bundles.py
+   writes the <meta> this reads).
 
    Dash's dcc.Graph loads plotly.js itself, from window._dashPlotlyJSURL (the renderer sets it to
    the full 4.8 MB plotly.min.js when it mounts), unless window.Plotly is already there. Here:
    * _dashPlotlyJSURL always answers the vendored partial bundle (the renderer's write is ignored),
      so a chart reached later (another tab) loads the small bundle too;
-   * on a page whose first view has a chart (data-load="now"), the bundle starts downloading now,
-     beside Dash's own scripts, instead of after the layout and the graph's chunk have arrived.
-     Until it has run, window.Plotly is the promise of it: dcc.Graph waits on it
+   * on a page whose first view has a chart (data-load="now") and a screen wide enough that a
+     chart is in its first screenful (above 768 px, app.css's phone layout), the bundle starts
+     downloading now, beside Dash's own scripts, instead of after the layout and the graph's chunk
+     have arrived. Until it has run, window.Plotly is the promise of it: dcc.Graph waits on it
      (Promise.resolve(window.Plotly || load())) rather than adding a second copy; the bundle's
-     last line sets window.Plotly to the real library. */
+     last line sets window.Plotly to the real library. On a phone the first screenful is the
+     headline cards: the 445 KB download would only share the phone's bandwidth with what draws
+     them, so dcc.Graph starts it when it mounts;
+   * the charts are drawn one per task, nearest the screen first: every dcc.Graph waits on the
+     same promise, so the four Summary charts were drawn in one task of about half a second on a
+     fast laptop (a phone's CPU is several times slower); drawn one at a time, the browser can
+     paint, and answer a tap, between them, and the chart in view comes first. */
 (function () {
   var meta = document.querySelector('meta[name="psad-plotly"]');
   if (!meta) { return; }
@@ -22,7 +30,53 @@
   } catch (e) {
     window._dashPlotlyJSURL = url;
   }
-  if (meta.getAttribute("data-load") !== "now" || window.Plotly) { return; }
+
+  // Plotly.react, one call per task, the graph nearest the viewport first.
+  var queue = [], busy = false;
+  function distance(gd) {
+    var r = gd.getBoundingClientRect(), h = window.innerHeight || 0;
+    return r.bottom < 0 ? -r.bottom : (r.top > h ? r.top - h : 0);
+  }
+  function drawNext(react, lib) {
+    if (!queue.length) { busy = false; return; }
+    var best = 0, near = Infinity;
+    for (var i = 0; i < queue.length; i++) {
+      var d = queue[i].gd && queue[i].gd.isConnected ? distance(queue[i].gd) : -1;
+      if (d < near) { near = d; best = i; }
+    }
+    var job = queue.splice(best, 1)[0], drawn;
+    try {
+      drawn = job.gd && job.gd.isConnected ? Promise.resolve(react.apply(lib, job.args)) : Promise.resolve(job.gd);
+    } catch (err) {
+      drawn = Promise.reject(err);
+    }
+    job.resolve(drawn);
+    drawn.then(null, function () {}).then(function () { setTimeout(function () { drawNext(react, lib); }, 0); });
+  }
+  function queued(lib) {
+    if (!lib || typeof lib.react !== "function" || lib._psadQueued) { return lib; }
+    var react = lib.react;
+    lib.react = function (gd) {
+      var args = arguments;
+      return new Promise(function (resolve) {
+        queue.push({gd: gd, args: args, resolve: resolve});
+        if (!busy) { busy = true; setTimeout(function () { drawNext(react, lib); }, 0); }
+      });
+    };
+    lib._psadQueued = true;
+    return lib;
+  }
+  var current = window.Plotly;
+  try {
+    Object.defineProperty(window, "Plotly", {
+      configurable: true,
+      get: function () { return current; },
+      set: function (value) { current = queued(value); }
+    });
+  } catch (e) { /* another script owns window.Plotly: draw as Dash does */ }
+
+  var wide = !window.matchMedia || window.matchMedia("(min-width: 769px)").matches;
+  if (meta.getAttribute("data-load") !== "now" || !wide || window.Plotly) { return; }
   var pending = new Promise(function (resolve, reject) {
     var script = document.createElement("script");
     script.src = url;
@@ -36,4 +90,87 @@
   });
   pending.catch(function () {});  // a failed load is reported by the graph that waited on it
   window.Plotly = pending;
+})();
+
+/* dash-leaflet loaded when a map is first drawn (issue 12; app/bundles.py writes the <meta>).
+
+   Dash puts every component library's script on every page, so dash_leaflet.js (Leaflet, its CSS
+   and react-leaflet: 300 KB, 90 KB compressed, evaluated before the first paint) was on the
+   Summary too. On a page whose first view has no map, app/bundles.py leaves its tag out and
+   writes <meta name="psad-leaflet">; here window.dash_leaflet is a stand-in whose components load
+   the library the first time one of them is drawn (the reader moving to the Map or the CVI page),
+   draw an empty box of the same id and class until then, and then draw the real component with
+   the same props. Dash's renderer waits for them before a callback that reads or writes one
+   (_dashprivate_isLazyComponentReady, as for its own lazily loaded components). The library's own
+   assignment of window.dash_leaflet is kept behind the stand-in, so a component is never swapped
+   for another type (React would make the map again from scratch).
+
+   The map functions (psad_map.js) stay on every page, but patch Leaflet (keyboard, screen
+   readers, reduced motion) only if window.L is there within a few seconds of their start: once
+   the library has arrived, window.psad.patchLeaflet() is called where psad_map.js offers it, else
+   psad_map.js (data-then, from the browser's cache) is run again, before any map is made. */
+(function () {
+  var meta = document.querySelector('meta[name="psad-leaflet"]');
+  if (!meta || window.dash_leaflet) { return; }
+  var library = meta.getAttribute("content"), functions = meta.getAttribute("data-then");
+  var real = null, loading = null, done = false, stand = {};
+
+  function script(url) {
+    return new Promise(function (resolve, reject) {
+      var s = document.createElement("script");
+      s.src = url;
+      s.async = false;
+      s.onload = resolve;
+      s.onerror = function () { s.remove(); reject(new Error("could not load " + url)); };
+      document.head.appendChild(s);
+    });
+  }
+  function patch() {
+    var p = window.psad || {};
+    if (typeof p.patchLeaflet === "function") { p.patchLeaflet(); return null; }
+    if (window.L && window.L.Map && window.L.Map.prototype._psadPatched) { return null; }
+    return functions ? script(functions) : null;
+  }
+  function load() {
+    if (!loading) {
+      loading = script(library).then(patch).then(function () { done = !!real; return real; });
+      loading.catch(function () { loading = null; });  // a later map may try again
+    }
+    return loading;
+  }
+  function standIn(type) {
+    if (stand[type]) { return stand[type]; }
+    var React = window.React;
+    var Lazy = function (props) {
+      var state = React.useState(done), ready = state[0], setReady = state[1];
+      React.useEffect(function () {
+        var live = true;
+        if (!ready) { load().then(function () { if (live) { setReady(true); } }, function () {}); }
+        return function () { live = false; };
+      }, []);
+      if (ready && real[type]) { return React.createElement(real[type], props); }
+      return React.createElement("div", {id: props.id, className: props.className, style: props.style,
+                                         "data-psad-loading": "dash_leaflet"});
+    };
+    Lazy.displayName = "LazyLeaflet(" + type + ")";
+    Object.defineProperty(Lazy, "_dashprivate_isLazyComponentReady", {
+      get: function () { return done ? true : load(); }
+    });
+    stand[type] = Lazy;
+    return Lazy;
+  }
+  var namespace = new Proxy({}, {
+    get: function (target, key) {
+      if (typeof key !== "string" || !/^[A-Z]/.test(key)) { return real ? real[key] : undefined; }
+      return standIn(key);
+    },
+    has: function (target, key) { return typeof key === "string" && /^[A-Z]/.test(key); }
+  });
+  Object.defineProperty(window, "dash_leaflet", {
+    configurable: true,
+    get: function () { return namespace; },
+    set: function (value) { real = value; }
+  });
+  window.psad = window.psad || {};
+  window.psad.loadLeaflet = load;
 })();
