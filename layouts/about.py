@@ -134,9 +134,9 @@ METHODOLOGY = (
         "Every headline number is compared with **the same span one year earlier**. \"Year to date\" through "
         "14 November is compared with 1 January – 14 November of the year before, never with a whole year. "
         "A span longer than a year is compared with the span of the same length just before it. The "
-        "percentage change is shown only when the earlier count is at least the comparison threshold; below "
-        "it the page says \"too few to compare\", because a percentage of a handful of events mostly measures "
-        "chance.")),
+        "percentage change is shown only when the earlier count is at least the comparison threshold, because "
+        "a percentage of a handful of events mostly measures chance; whether a change is more than chance is "
+        "judged as the next section says.")),
     (CHANCE_TITLE, N_(
         "Counts of crime go up and down from one year to the next by chance alone, even when nothing has "
         "changed. So beside each headline change the Summary page and the slides say whether it is **within "

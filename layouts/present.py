@@ -26,6 +26,7 @@ import pandas as pd
 from dash import dcc, html
 
 from app import i18n, ids
+from app.chance import NORMAL
 from app.i18n import N_, Nn_, _, ngettext
 from data_access.demographics import Demographics
 from data_access.filters import Filters
@@ -279,10 +280,11 @@ def title_slide(deck: DeckData) -> Slide:
 COMPARED_CARDS = ("homicide", "shooting", "violent", "all")  # four rows fit beside a second area
 
 
-def card_change(c: Card, min_compare: int) -> tuple[str, str]:
+def card_change(c: Card, min_compare: int, *, verdict: bool = True) -> tuple[str, str]:
     """(the change in words, its tone: "down", "up", "flat" or "") of a headline card. The change
-    is judged against chance (``layouts.summary.verdict_text``), and coloured good or bad only when
-    it is unusual for chance (``change_tone``): "" otherwise, the theme's plain text colour."""
+    is judged against chance (``layouts.summary.verdict_text``, appended unless ``verdict`` is
+    False: a comparison deck shows it beside the count, ``short_verdict``), and coloured good or bad
+    only when it is unusual for chance (``change_tone``): "" otherwise, the theme's text colour."""
     if c.current is None or c.change is None:
         return _(c.note), ""
     if c.change == 0:
@@ -296,11 +298,19 @@ def card_change(c: Card, min_compare: int) -> tuple[str, str]:
                                                             prior=fmt_int(c.prior))
     if c.note and c.pct is None and c.prior is not None and c.prior >= min_compare:
         change = _("{change} · {note}").format(change=change, note=_(c.note))  # the earlier span only partly covered
-    verdict = verdict_text(c)
-    if verdict:
-        change = _("{change} · {verdict}").format(change=change, verdict=verdict)
+    words = verdict_text(c) if verdict else ""
+    if words:
+        change = _("{change} · {verdict}").format(change=change, verdict=words)
     tone = change_tone(c)
     return change, ("" if tone == "neutral" else tone)
+
+
+def short_verdict(c: Card) -> str:
+    """The change against chance in a few words, beside the count of a comparison deck (where a
+    third line per measure would not fit): "normal variation", "too few to tell", "an unusual drop"."""
+    if c.judgement is not None and c.judgement.verdict == NORMAL and c.change is not None:
+        return _("normal variation")
+    return verdict_text(c)
 
 
 def headline_slide(deck: DeckData, min_compare: int) -> Slide:
@@ -312,10 +322,16 @@ def headline_slide(deck: DeckData, min_compare: int) -> Slide:
 
     def cell(c: Card):
         value = "—" if c.current is None else fmt_int(c.current)
-        change, tone = card_change(c, min_compare)
-        return [html.Td(value, className="big-value"), html.Td(change, className=f"big-change {tone}".strip())] \
-            if not two else [html.Td([html.Div(value, className="big-value"),
-                                      html.Div(change, className=f"big-change {tone}".strip())])]
+        if not two:
+            change, tone = card_change(c, min_compare)
+            return [html.Td(value, className="big-value"), html.Td(change, className=f"big-change {tone}".strip())]
+        # two areas: the verdict beside the count, the change under both (no third line per measure)
+        change, tone = card_change(c, min_compare, verdict=False)
+        verdict = short_verdict(c)
+        line = [html.Span(value, className="big-value")] + ([html.Span(verdict, className="big-verdict")]
+                                                            if verdict else [])
+        return [html.Td([html.Div(line, className="big-value-line"),
+                         html.Div(change, className=f"big-change {tone}".strip())])]
 
     head = [html.Th(html.Span(_("Measure"), className="visually-hidden"), scope="col")]
     if two:
@@ -387,7 +403,7 @@ def goal_status(last, reduction: float) -> str:
 def goal_slide(deck: DeckData) -> Slide:
     two = len(deck.areas) > 1
     w = 560 if two else 760
-    h = 256 if two else 430
+    h = 240 if two else 430  # two: room for the status sentence's verdict above the chart
 
     def build(a: AreaData, two: bool):
         rows = a.gun_goal

@@ -624,11 +624,12 @@ def goal_figure(rows: pd.DataFrame, *, baseline_year: int, reduction: float) -> 
         "line": {"color": PALETTE["ink"], "dash": "dash"}, "marker": {"symbol": "diamond", "size": 8},
         "hovertemplate": "%{x}: " + _("target %{y:,.0f}") + "<extra></extra>"})
     top = max(max(actual), float(rows.target.max()))
-    # Each year's count above its bar, on a white label so the target line never runs through it.
-    # (x by the category's position: a year's label "2021" would be read as the number 2021)
-    numbers = [{"x": i, "y": a, "text": fmt_int(a), "showarrow": False, "yanchor": "bottom", "yshift": 2,
-                "bgcolor": "rgba(255,255,255,0.9)", "font": {"color": PALETTE["ink"], "size": 12}}
-               for i, a in enumerate(actual)]
+    # Each year's count above its bar and above the path's marker (which it would otherwise cover), on
+    # a white label so the target line never runs through it. (x by the category's position: a year's
+    # label "2021" would be read as the number 2021)
+    numbers = [{"x": i, "y": max(a, float(t)), "text": fmt_int(a), "showarrow": False, "yanchor": "bottom",
+                "yshift": 6, "bgcolor": "rgba(255,255,255,0.9)", "font": {"color": PALETTE["ink"], "size": 12}}
+               for i, (a, t) in enumerate(zip(actual, rows.target))]
     # A short axis title: the legend and the section say whose victims (room for bars on a phone).
     layout = {"yaxis": {"title": {"text": _("Victims")}, "rangemode": "tozero",
                         "range": [0, top * 1.15]},

@@ -173,6 +173,9 @@ def test_a_city_year_well_off_the_path_is_coloured_and_in_the_legend():
     shapes = {t["marker"]["pattern"]["shape"] for t in bars.values()}
     assert len(shapes) == 3  # pattern as well as colour
     assert L.goal_status(rows).endswith("above the path. Within normal variation.")
+    # each count above both its bar and the path's marker: no number under a marker
+    for note, a, t in zip(fig["layout"]["annotations"], rows.actual, rows.target):
+        assert note["y"] >= a and note["y"] >= t and note["yanchor"] == "bottom" and note["yshift"] > 4
 
 
 def test_plurals_in_the_goal_tooltips_and_sentence():
@@ -206,6 +209,10 @@ def test_deck_headline_and_goal_follow_the_same_rules():
     assert words == "▲ +1 from 4 · too few to tell" and tone == ""
     words, tone = P.card_change(card(400, 500), 10)
     assert words == "▼ −100, −20% from 500 · an unusual drop" and tone == "down"
+    # a comparison deck: the verdict beside the count, in a few words, the change under it without it
+    assert P.card_change(card(50, 40), 10, verdict=False) == ("▲ +10, +25% from 40", "")
+    assert [P.short_verdict(card(*x)) for x in ((50, 40), (5, 4), (400, 500))] == [
+        "normal variation", "too few to tell", "an unusual drop"]
     rows = goal([(2021, 1000, 800), (2022, 600, 500), (2023, 1000, 800), (2024, 650, 500)], through=date(2024, 12, 31))
     fig = P.goal_figure(rows, width=760, height=430, reduction=0.15)
     assert fig["data"][0]["marker"]["color"] == [P.PALETTE["muted"], P.PALETTE["good"], P.PALETTE["bad"],
