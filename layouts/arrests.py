@@ -66,6 +66,9 @@ OFFENSE_TITLES = {"homicide": N_("Homicides"), "shooting": N_("Non-fatal shootin
 # API paths of each section's numbers (the issue 14 contract); the links are built in arrests_page.
 CSV_PATHS = {"trend": "/arrests/trend", "category": "/arrests/categories", "area": "/arrests/areas",
              "charges": "/arrests/charges", "clearance": "/arrests/clearance"}
+# On a phone the legend of eight categories takes a column of its own: the chart is tall enough to
+# keep a readable plot under it.
+TREND_HEIGHT = 400
 PARTIAL_ALPHA = 0.3  # a partial period's fill: the category's colour, pale, with its outline kept
 GRAIN_TITLES = {"month": N_("Arrests per month"), "week": N_("Arrests per week"), "day": N_("Arrests per day")}
 AREA_TITLES = {"police_district": N_("Police district"), "neighborhood": N_("Neighborhood")}
@@ -219,10 +222,10 @@ def _rgba(hex_colour: str, alpha: float) -> str:
 def trend_figure(df: pd.DataFrame, grain: str, start: date | None = None, end: date | None = None) -> dict:
     """Stacked bars of arrests per period by charge category (a legend names each colour). A
     period the span covers only in part (``start``/``end``, see ``trend_rows``) is drawn pale and
-    outlined, with the days it holds written above it ("to 24 Nov"), so it never reads as a fall."""
+    outlined and labelled with the days it holds ("to 24 Nov"), so it never reads as a fall."""
     rows = trend_rows(df, grain, start, end)
     if rows.empty or rows.n.sum() == 0:
-        return empty_figure(_("No arrests recorded for these filters"), height=360)
+        return empty_figure(_("No arrests recorded for these filters"), height=TREND_HEIGHT)
     # Whole periods first in each trace's arrays (a date axis places each bar by its date, not by
     # its order): the legend draws a trace's swatch in the style of its first bar, never the pale one.
     rows = rows.sort_values(["complete", "period_start"], ascending=[False, True], kind="stable")
@@ -262,7 +265,7 @@ def trend_figure(df: pd.DataFrame, grain: str, start: date | None = None, end: d
     return clear_modebar(style_figure(figure(data, {"barmode": "stack", "yaxis": {"title": {"text": title}, "rangemode": "tozero"},
                                       "xaxis": {"type": "date"}, "legend": {"traceorder": "normal"},
                                       "annotations": notes}),
-                        height=360, legend=True))
+                        height=TREND_HEIGHT, legend=True))
 
 
 def trend_table(df: pd.DataFrame, grain: str, start: date | None = None, end: date | None = None) -> html.Div:
@@ -433,8 +436,8 @@ def clearance_table(df: pd.DataFrame, through: date | None = None) -> html.Div:
 
 CLEARANCE_PARTIAL = N_("The year the data ends in is drawn pale and marked with its last day: it is not over, and "
                        "its incidents have had less time to be cleared.")
-PARTIAL_NOTE = N_("A week or month the dates cover only in part is drawn pale and outlined, with the days it "
-                  "holds written above it (“to 24 Nov”): fewer days, not fewer arrests a day.")
+PARTIAL_NOTE = N_("A week or month the dates cover only in part is drawn pale and outlined, and labelled with "
+                  "the days it holds (“to 24 Nov”): fewer days, not fewer arrests a day.")
 
 
 def arrests_page() -> html.Div:
@@ -446,7 +449,8 @@ def arrests_page() -> html.Div:
         html.P(_("The offense filter does not apply to arrests; dates are arrest dates."), className="section-note"),
         html.Div([
             section(_("Arrests over time, by charge category"),
-                    figure_id(chart(ids.ARRESTS_TREND, ARRESTS_TREND_TABLE, names["trend"], 360), ARRESTS_TREND_FIGURE),
+                    figure_id(chart(ids.ARRESTS_TREND, ARRESTS_TREND_TABLE, names["trend"], TREND_HEIGHT),
+                              ARRESTS_TREND_FIGURE),
                     _(PARTIAL_NOTE), width_class="span-8", csv=CSV_PATHS["trend"]),
             section(_("By charge category"),
                     figure_id(chart(ids.ARRESTS_CATEGORY, ARRESTS_CATEGORY_TABLE, names["category"], 340),

@@ -30,12 +30,10 @@ RULE_TEXT = N_("Privacy: groups of 1–4 people are shown as “<5”. A group i
                "years: a shorter date range shows the years it falls in.")
 DATASET_TITLES = {"victims": N_("Victims of Part 1 crime"), "arrestees": N_("People arrested")}
 PEOPLE = {"victims": N_("Victims"), "arrestees": N_("Arrestees")}
-# Each table's "Download CSV" path. assets/psad_csv.js rebuilds a link's query from the address
-# bar, so a fixed dataset= cannot ride along: the victims' tables are /demographics (its default
-# dataset); the arrests' need a path of their own (/demographics/arrests: not served yet, see the
-# report to the lead), and until then (None) the page's callback writes their link with the filters
-# in it (``csv_href``), as before.
-CSV_PATHS: dict[str, str | None] = {"victims": "/demographics", "arrestees": None}
+# Each table's "Download CSV" path: /demographics with its dataset fixed, one path per dataset
+# (assets/psad_csv.js rebuilds a link's query from the address bar, so a fixed dataset= cannot ride
+# along). A dataset without a path (None) would get the callback's link instead (``callback_csv``).
+CSV_PATHS: dict[str, str | None] = {"victims": "/demographics/victims", "arrestees": "/demographics/arrests"}
 RESIDENTS_STYLE = {"color": "#c9d3df", "pattern": {"shape": "/", "fgcolor": "#5c6b80", "solidity": 0.3, "fillmode": "overlay"}}
 
 

@@ -45,7 +45,8 @@ if (!m || !m.textContent.trim()) { return false; }
 if (document.querySelector('[data-dash-is-loading="true"]')) { return false; }
 if (/Loading…|Cargando…|⟦Loading…⟧/.test(main.textContent)) { return false; }
 if (open && !document.getElementById('case-detail')) { return false; }
-if (!Array.from(main.querySelectorAll('.js-plotly-plot')).every(g => g.querySelector('.main-svg'))) { return false; }
+// every graph drawn: one Plotly has not reached yet has no .js-plotly-plot, so count dcc.Graph's own element
+if (!Array.from(main.querySelectorAll('.dash-graph')).every(g => g.querySelector('.main-svg'))) { return false; }
 return Array.from(main.querySelectorAll('figure.chart .chart-table')).every(t => t.childElementCount > 0);
 """
 
@@ -249,7 +250,7 @@ def test_spanish_words_and_number_formats(driver, site, case_number):
     open_page(driver, site, "/demographics", "lang=es")
     page = driver.find_element("css selector", "main").text
     assert "Víctimas de delitos de la Parte 1" in page  # its Download CSV is the section's link (issue 14)
-    assert driver.find_elements("css selector", "main a.csv-link[data-psad-csv='/api/v1/demographics']")
+    assert driver.find_elements("css selector", "main a.csv-link[data-psad-csv='/api/v1/demographics/victims']")
 
 
 def test_bad_lookup_link_explains_in_spanish(driver, site):

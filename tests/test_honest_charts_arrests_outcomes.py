@@ -163,12 +163,19 @@ def test_every_chart_and_table_has_its_csv_link_without_filters_that_do_not_appl
     for params in (*arrests.values(), *outcomes.values()):
         assert "offense" not in params and {"start", "end", "police_district", "council_district"} <= set(params)
     demo = _links(LD.demographics_page())
-    assert "offense" in demo["/api/v1/demographics"]  # the victims' tables: the endpoint's default dataset
-    if LD.CSV_PATHS["arrestees"]:
-        assert "offense" not in demo["/api/v1" + LD.CSV_PATHS["arrestees"]]
-    else:  # no path of its own yet: the callback writes the link, filters in, offense out
-        assert LD.callback_csv("?start=2025-01-01&end=2025-12-31", "arrestees") == \
-            "/api/v1/demographics?start=2025-01-01&end=2025-12-31&dataset=arrests&format=csv"
+    assert sorted(demo) == ["/api/v1/demographics/arrests", "/api/v1/demographics/victims"]
+    assert "offense" in demo["/api/v1/demographics/victims"] and "offense" not in demo["/api/v1/demographics/arrests"]
+    assert LD.callback_csv("?start=2025-01-01&end=2025-12-31", "arrestees") is None  # no second link
+
+
+def test_each_csv_link_answers_with_the_pages_filters(client):
+    """Every path a link names is served and answers a CSV for a filtered view (the numbers
+    themselves are helper A's API tests)."""
+    paths = [*_links(LA.arrests_page()), *_links(LC.outcomes_page()), *_links(LD.demographics_page())]
+    for path in paths:
+        r = client.get(path + "?start=2025-01-01&end=2025-12-31&council_district=7&format=csv&lang=es")
+        assert r.status_code == 200 and r.mimetype == "text/csv", (path, r.status_code, r.data[:200])
+        assert "council-7_2025-01-01_2025-12-31" in r.headers["Content-Disposition"], path
 
 
 # --- through the page's callback ------------------------------------------------------------------
