@@ -138,17 +138,83 @@ window.psad = window.psad || {};
     setTimeout(again, 100);
   }, true);
 
+  // The hatching of an area outside the chosen filters (not a zero: layouts/map.py NO_DATA). One
+  // pattern for the document; a path's fill="url(#psad-outside)" finds it in any SVG of the page.
+  function hatch() {
+    if (document.getElementById("psad-outside")) { return; }
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("width", "0");
+    svg.setAttribute("height", "0");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    svg.style.position = "absolute";
+    svg.innerHTML = '<defs><pattern id="psad-outside" patternUnits="userSpaceOnUse" width="7" height="7" ' +
+      'patternTransform="rotate(45)"><rect width="7" height="7" fill="#ffffff" fill-opacity="0.6"/>' +
+      '<line x1="0" y1="0" x2="0" y2="7" stroke="#8a929c" stroke-width="2"/></pattern></defs>';
+    (document.body || document.documentElement).appendChild(svg);
+  }
+
+  function nu() { return window.dash_clientside.no_update; }
+  function triggered() {
+    var ctx = window.dash_clientside.callback_context;
+    return ((ctx && ctx.triggered) || [])[0] || null;
+  }
+  function sameSet(a, b) {
+    a = (a || []).slice().sort();
+    b = (b || []).slice().sort();
+    return a.length === b.length && a.every(function (x, i) { return x === b[i]; });
+  }
+  // The query string's pairs as the server reads them (app.urlstate.clean_pairs): blank keys dropped.
+  function pairs(search) {
+    var out = [];
+    new URLSearchParams(search || "").forEach(function (value, key) { if (key) { out.push([key, value]); } });
+    return out;
+  }
+  // The Map page's view in a query string, as app.pageparams.parse_map reads it.
+  function parseMap(search, conf) {
+    var view = Object.assign({}, conf.defaults), seen = {};
+    pairs(search).forEach(function (p) {
+      var key = p[0], value = p[1].trim().toLowerCase();
+      if (conf.names.indexOf(key) < 0 || seen[key]) { return; }
+      seen[key] = true;
+      if (key === "layer") { if (conf.layers.indexOf(value) >= 0) { view.layer = value; } }
+      else if (key === "measure") { if (value === "count" || value === "rate") { view.measure = value; } }
+      else if (value === "on" || value === "off") { view[key] = value === "on"; }
+    });
+    return view;
+  }
+  // The CVI page's program types in a query string, as app.pageparams.parse_cvi reads them.
+  function parsePrograms(search, codes) {
+    var known = {}, out = [];
+    codes.forEach(function (c) { known[c.toLowerCase()] = c; });
+    pairs(search).forEach(function (p) {
+      var code = p[0] === "program" ? known[p[1].trim().toLowerCase()] : undefined;
+      if (code && out.indexOf(code) < 0) { out.push(code); }
+    });
+    return out.sort();
+  }
+  function el(type, props) {
+    return {type: type, namespace: "dash_html_components", props: props};
+  }
+
   window.psad.map = {
     reducedMotion: reducedMotion,
+    parseMap: parseMap,
+    parsePrograms: parsePrograms,
     areaStyle: function (feature, context) {
       var h = (context && context.hideout) || {};
       var code = feature.properties.code;
       var fill = (h.fill || {})[code];
       var chosen = (h.sel || []).indexOf(code) >= 0;
       var flagged = (h.flag || []).indexOf(code) >= 0;
+      if (fill === "none") {  // outside the chosen filters: hatched, never the 0 class
+        hatch();
+        return {weight: chosen ? 3.5 : 0.6, color: chosen ? "#111" : "#8a929c", opacity: 1,
+                fillColor: "url(#psad-outside)", fillOpacity: 1};
+      }
       var style = {weight: chosen ? 3.5 : 0.8, color: chosen ? "#111" : "#58606b", opacity: 1,
-                   fillColor: fill && fill !== "none" ? fill : "#ffffff",
-                   fillOpacity: fill === "none" ? 0.15 : (fill ? 0.78 : 0.1)};
+                   fillColor: fill || "#ffffff", fillOpacity: fill ? 0.78 : 0.1};
       if (flagged) { style.dashArray = "3 3"; }
       return style;
     },
@@ -157,8 +223,88 @@ window.psad = window.psad || {};
       // corner (with "Filter by this area"), and a tooltip left open would hide part of the map.
       if (window.matchMedia && window.matchMedia("(hover: none)").matches) { return; }
       var h = (context && context.hideout) || {};
-      var tip = (h.tip || {})[feature.properties.code] || esc(feature.properties.name);
+      var lines = (h.info || {})[feature.properties.code] || [feature.properties.name];
+      var tip = "<strong>" + esc(lines[0]) + "</strong>" + lines.slice(1).map(function (t) {
+        return "<br>" + esc(t);
+      }).join("");
       layer.bindTooltip(tip, {sticky: true, direction: "top", className: "area-tip"});
+    },
+    // The area a click or tap landed on ({layer, code}); a close button or another layer: none.
+    pick: function (click, closes, layer) {
+      var t = triggered();
+      if (!t) { return nu(); }
+      if (t.prop_id.indexOf("map-areas.") === 0) {
+        var code = click && click.properties ? click.properties.code : null;
+        return typeof code === "string" && typeof layer === "string" ? {layer: layer, code: code} : nu();
+      }
+      if (t.prop_id.charAt(0) === "{") { return (closes || []).some(Boolean) ? null : nu(); }
+      return null;
+    },
+    // The numbers of the area picked, from the map's hideout (the same lines as its tooltip), and
+    // the button that makes it the filter. Its words: data attributes of the element that holds it.
+    details: function (picked, h) {
+      if (!picked || !h || !h.info || picked.layer !== h.layer) { return null; }
+      var lines = h.info[picked.code];
+      if (!lines) { return null; }
+      var holder = document.getElementById("map-area-details");
+      var w = holder ? holder.dataset : {};
+      var chosen = (h.sel || []).indexOf(picked.code) >= 0;
+      return el("Div", {className: "area-details-box", role: "group",
+                        "aria-label": (w.numbers || "{area}").replace("{area}", lines[0]), children: [
+        el("Div", {className: "area-details-head", children: [
+          el("H2", {className: "h6 area-details-name", children: lines[0]}),
+          el("Button", {id: {type: "map-area-close", i: 0}, n_clicks: 0, className: "btn-close",
+                        "aria-label": w.close || "Close"})]}),
+        el("Ul", {className: "area-details-numbers", children: lines.slice(1).map(function (t) {
+          return el("Li", {children: t});
+        })}),
+        el("Button", {id: {type: "map-area-filter", code: picked.code, where: "panel"}, n_clicks: 0, type: "button",
+                      className: "btn btn-sm " + (chosen ? "btn-outline-secondary" : "btn-primary") + " area-filter",
+                      children: chosen ? w.remove : w.filter})]});
+    },
+    // "Filter by this area" (a table row's or the numbers') and "Clear chosen area": the filter
+    // control's new value, through the page's relay (callbacks.common.shell_write); the filter
+    // change is then the one request. A redrawn table's buttons (n_clicks 0) press nothing.
+    areaFilter: function (conf, args) {
+      var t = triggered();
+      if (!t || !t.value) { return nu(); }
+      var layer = args[2], members = args[3] || {}, current = args.slice(4);
+      var field = conf.fields[layer];
+      if (!field) { return nu(); }
+      var now = current[conf.geo.indexOf(field)] || [];
+      var raw = t.prop_id.slice(0, t.prop_id.lastIndexOf("."));
+      var codes;
+      if (raw === conf.clear) {
+        if (!now.length) { return nu(); }
+        codes = [];
+      } else {
+        var id;
+        try { id = JSON.parse(raw); } catch (e) { return nu(); }
+        if (!id || typeof id.code !== "string") { return nu(); }
+        codes = layer === "csa" ? members[id.code] : [id.code];
+        if (!codes || !codes.length) { return nu(); }
+        codes = sameSet(now, codes) ? [] : codes.slice();
+      }
+      var values = [];
+      for (var i = 0; i < conf.n; i++) { values.push(conf.noChange); }
+      values[conf.index[field]] = codes;
+      return {values: values, keep_view: false, no_change: conf.noChange, n: Date.now()};
+    },
+    // A control changed: ask the server only when it differs from the URL (a person's change);
+    // back/forward set the controls from the URL in the filter update's own request.
+    ask: function (conf, args) {
+      var search = args[conf.names.length], view = parseMap(search, conf), asked = {}, differs = false;
+      conf.names.forEach(function (name, i) {
+        var value = args[i];
+        if (typeof view[name] === "boolean") { value = !!value; }
+        asked[name] = value;
+        if (value !== view[name]) { differs = true; }
+      });
+      return differs ? asked : nu();
+    },
+    askPrograms: function (codes, program, search) {
+      var chosen = (Array.isArray(program) ? program : []).filter(function (p) { return typeof p === "string"; });
+      return sameSet(chosen, parsePrograms(search, codes)) ? nu() : {program: chosen.slice().sort()};
     },
     pointToLayer: function (feature, latlng, context) {
       var p = feature.properties;
@@ -178,8 +324,8 @@ window.psad = window.psad || {};
       var p = feature.properties;
       var w = words(context);
       var m = L.marker(latlng, {icon: siteIcon(p.t), title: p.name, keyboard: false, riseOnHover: true});
-      var near = p.near == null ? "" : "<br>" + esc((w.near || "{n} shooting victims nearby (context, not effect)")
-                                                     .replace("{n}", p.nearText || p.near));
+      var nearWords = (p.near === 1 ? w.near1 : w.near) || "{n} shooting victims nearby (context, not effect)";
+      var near = p.near == null ? "" : "<br>" + esc(nearWords.replace("{n}", p.nearText || p.near));
       m.bindPopup("<strong>" + esc(p.name) + "</strong><br>" + esc(p.type) + "<br>" + esc(p.address) + near);
       return m;
     }

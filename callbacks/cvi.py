@@ -1,7 +1,14 @@
 """CVI ecosystem page: filter state and program types -> sites, shootings nearby -> map
-and list. ``cvi_outputs`` is the whole adapter as a plain function (tests and benchmarks)."""
+and list. ``cvi_outputs`` is the whole adapter as a plain function (tests and benchmarks).
+
+One request per change (issue 12), as on the Map (``callbacks.map``): the program picker asks the
+server only when a person changed it (``psad_map.js`` ``askPrograms`` compares it with the URL),
+and that one answer carries the page and the new URL; back/forward or a link that changes
+``program=`` sets the picker in the filter update's own request (``programs_compute``)."""
 
 from __future__ import annotations
+
+import json
 
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, no_update
@@ -12,9 +19,9 @@ from app.pageparams import page_pairs, parse_cvi, parse_map, replace_page_params
 from app.pages import LayoutInputs, Page
 from app.response_cache import nonce
 from app.settings import Settings
-from callbacks.common import PageRequest, as_dict, page_callback, relay, shell_write
+from callbacks.common import PageRequest, page_callback, relay, shell_write
 from callbacks.filters import notice_alerts
-from callbacks.map import EMPTY, bounds_for
+from callbacks.map import EMPTY, bounds_for, url_moved
 from data_access import map_queries as Q
 from data_access.db import Database
 from data_access.filters import GEO_FIELDS, Filters
@@ -44,7 +51,8 @@ def layout(inputs: LayoutInputs):
 
 def cvi_error(message: str) -> dict:
     return {"sites": EMPTY, "list": [], "caption": "", "error": dbc.Alert(message, color="danger"),
-            "areas": no_update, "key": no_update, "viewport": no_update, "invalidate": no_update}
+            "areas": no_update, "key": no_update, "viewport": no_update, "invalidate": no_update,
+            "relay": no_update}
 
 
 def compute(r: PageRequest) -> dict:
@@ -58,32 +66,25 @@ def compute(r: PageRequest) -> dict:
         box = bounds_for(db, f.replace(**{k: () for k in GEO_FIELDS}))
         viewport = {"bounds": box} if box else no_update
     out.pop("near")
+    url = no_update
+    if r.values.get("ask") is not None:  # a person changed the picker: the URL follows, in this answer
+        try:
+            url = relay(search=url_from_programs(r.values["search"], list(programs)), keep_view=True)
+        except PreventUpdate:
+            pass
     return {**out, "error": None, "areas": areas, "key": new_key, "viewport": viewport,
-            "invalidate": nonce()}
+            "invalidate": nonce(), "relay": url}
+
+
+def programs_compute(r: PageRequest) -> dict:
+    """The picker and the page's notices from the URL, when it moved while the page is shown."""
+    if not r.values.get("moved"):
+        return {"program": no_update, "notices": no_update}
+    programs, notes = parse_cvi(r.values["search"], L.program_codes())
+    return {"program": list(programs), "notices": notice_alerts(notes)}
 
 
 def register(app, page: Page) -> None:
-    # Two callbacks, not one: see callbacks.map (a callback writing the URL takes only page inputs).
-    @app.callback(
-        Output(ids.CVI_PROGRAM, "value"),
-        Output(ids.CVI_NOTICES, "children"),
-        Input(ids.URL_CHANGE, "data"),  # a URL the browser moved to (back/forward)
-        State(ids.CVI_PROGRAM, "value"),
-        prevent_initial_call=True,  # the layout starts with the link's values
-    )
-    def url_to_programs(change, program):
-        return programs_from_url(as_dict(change).get("search"), program)
-
-    @app.callback(
-        shell_write(app, page),
-        Input(ids.CVI_PROGRAM, "value"),
-        State(ids.URL, "search"),
-        prevent_initial_call=True,
-    )
-    def programs_to_url(program, search):
-        # the page's own update follows the picker, so the new URL is no cue for the server
-        return relay(search=url_from_programs(search, program), keep_view=True)
-
     page_callback(
         app, page,
         output={
@@ -95,11 +96,31 @@ def register(app, page: Page) -> None:
             "key": Output(ids.CVI_SHAPES_KEY, "data"),
             "viewport": Output(ids.CVI_MAP, "viewport"),
             "invalidate": Output(ids.CVI_MAP, "invalidateSize"),
+            "relay": shell_write(app, page),
         },
-        inputs={"program": Input(ids.CVI_PROGRAM, "value")},
-        state={"key": State(ids.CVI_SHAPES_KEY, "data")},
+        # only a person's change of the picker asks (the browser compares it with the URL)
+        inputs={"ask": Input(ids.refresh_id(page.name), "data")},
+        state={"program": State(ids.CVI_PROGRAM, "value"), "key": State(ids.CVI_SHAPES_KEY, "data"),
+               "search": State(ids.URL, "search")},
         compute=compute, error=cvi_error,
         refresh=lambda r, previous: {"key": r.data["version"]})  # the browser holds this version's outlines
+
+    # back/forward or a link that changes program=: the picker follows in the same request
+    page_callback(
+        app, page,
+        output={"program": Output(ids.CVI_PROGRAM, "value"), "notices": Output(ids.CVI_NOTICES, "children")},
+        inputs={"search": Input(ids.URL, "search")},
+        compute=programs_compute, error=lambda message: {"program": no_update, "notices": no_update},
+        refresh=lambda r, previous: {"moved": url_moved()[0]})
+
+    app.clientside_callback(
+        "function (program, search) { return window.psad.map.askPrograms(%s, program, search); }"
+        % json.dumps(list(L.program_codes())),
+        Output(ids.refresh_id(page.name), "data"),
+        Input(ids.CVI_PROGRAM, "value"),
+        State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )
 
 
 def programs_from_url(search: str | None, program) -> tuple:

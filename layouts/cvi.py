@@ -22,7 +22,7 @@ from app.i18n import N_, _, ngettext
 from data_access.filters import FIELD_BY_NAME, Filters
 from data_access.vocabulary import CVI_PROGRAM_TYPES
 from layouts.about import fill
-from layouts.common import caption_of, fmt_int, span_text
+from layouts.common import caption_of, csv_link, fmt_int, span_text
 from layouts.map import area_layer, base_map, map_words, sites_layer
 
 CONTEXT_NOTE = N_("Shootings near a site describe the place a program works in. They do not measure "
@@ -64,6 +64,9 @@ def cvi_page(*, programs: tuple[str, ...] = (), notices=None, tile_url: str = ""
                     className="cvi-key", **{"aria-label": _("Map key: colour per program type")}),
         ], className="map-controls cvi-controls"),
         html.P(id=ids.CVI_CAPTION, className="caption"),
+        html.P([_("Programs on the map") + ": ",
+                csv_link("/cvi/sites", _("the programs and the shootings near each"), ("program",))],
+               className="map-csv"),
         html.Div([
             html.Div(the_map, className="map-frame", **map_words()),  # the zoom buttons' names
             # a scrolling box beside the map: a Tab stop with a name, so the keyboard can scroll it

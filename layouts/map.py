@@ -17,6 +17,7 @@ the filter. Every string is English here and translated where shown (``app.i18n`
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_EVEN, Decimal
 from html import escape
 
 import dash_bootstrap_components as dbc
@@ -26,10 +27,10 @@ from dash import dcc, html
 
 from app import i18n, ids
 from app.i18n import N_, _, ngettext
-from data_access.filters import LAYER_FIELD, Filters
+from data_access.filters import GEO_FIELDS, LAYER_FIELD, Filters
 from data_access.map_queries import MAP_LAYERS
 from data_access.vocabulary import CVI_PROGRAM_TYPES, WEAPON_TYPES, offense_label
-from layouts.common import data_table, fmt_dec, fmt_int, fmt_pct, pct_change, span_text
+from layouts.common import csv_link, data_table, fmt_dec, fmt_int, fmt_pct, pct_change, span_text
 
 # Component ids of this page that app/ids.py does not hold (the callbacks import them from here).
 AREA_TABLE = "map-area-table"  # the table of areas (the map's "Show as table")
@@ -37,13 +38,15 @@ AREA_DETAILS = "map-area-details"  # the numbers of the area last clicked or tap
 AREA_PICKED = "map-area-picked"  # dcc.Store: {"layer", "code"} of that area, or None
 AREA_BUTTON = "map-area-filter"  # pattern-matching type: {"type", "code", "where": "table" | "panel"}
 AREA_CLOSE = "map-area-close"  # pattern-matching type: the details' close button
+MEMBERS = "map-csa-members"  # dcc.Store: CSA code -> its neighborhoods (with the CSA outlines; a CSA's button sets them)
 
 # Sequential reds (ColorBrewer "Reds", 5 classes): readable in print and for common colour-vision
 # deficiencies, because the classes differ in lightness.
 PALETTE = ("#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15")
 ZERO_COLOR = "#f4f5f7"
 FLAG_COLOR = "#c9ced6"
-NO_DATA = "none"  # outside the chosen areas: drawn as an outline only
+NO_DATA = "none"  # outside the geography filters: drawn hatched (psad_map.js), never as the 0 class
+OUTSIDE_COLOR = "#8a929c"  # the hatching's lines
 MEASURES = {"count": N_("Count"), "rate": N_("Rate per 1,000 residents")}
 BALTIMORE = (39.2992, -76.6094)
 # What choosing an area of a layer does to the filters.
@@ -68,39 +71,71 @@ def program_label(code: str) -> str:
 
 # --- legend and colours -------------------------------------------------------------------------
 
-def _nice(x: float, integer: bool) -> float:
+def rate_digits(values) -> int:
+    """Decimals for every rate of one map (legend, tooltips, table): one when the highest rate is
+    10 or more, two below. One precision per map, so a rate in a tooltip reads like the legend's."""
+    top = max((v for v in values if v is not None and not math.isnan(v) and v > 0), default=0.0)
+    return 1 if top >= 10 else 2
+
+
+def _on_grid(x: float, digits: int) -> float:
+    """``x`` rounded up to the grid of ``digits`` decimals (0: whole numbers)."""
+    scale = 10**digits
+    return round(math.ceil(round(x * scale, 6)) / scale, digits)
+
+
+def _nice(x: float, integer: bool, digits: int = 2) -> float:
+    """``x`` rounded up to two significant figures, then to the grid the legend prints."""
     if integer:
         return float(math.ceil(x))
     if x <= 0:
         return 0.0
-    digits = 1 - int(math.floor(math.log10(x)))  # two significant figures
-    return math.ceil(x * 10**digits) / 10**digits
+    sig = 1 - int(math.floor(math.log10(x)))  # two significant figures
+    return _on_grid(math.ceil(round(x * 10**sig, 6)) / 10**sig, digits)
 
 
-def legend_bins(values, k: int = len(PALETTE), *, integer: bool = True) -> list[float]:
-    """Upper bounds of up to ``k`` classes of the positive values (quantiles, rounded up to nice
-    numbers, strictly increasing, the last one the maximum). Zero is a class of its own."""
-    vals = sorted(v for v in values if v is not None and v > 0 and not math.isnan(v))
+def shown_value(value: float, integer: bool, digits: int | None = None) -> float:
+    """The value as the map prints it, which is the value it is classed by: a reader who sees
+    "3.4" in a tooltip finds 3.4 inside one legend class, never on the edge of two."""
+    if integer:
+        return float(round(value))
+    digits = rate_digits([value]) if digits is None else digits
+    # as Babel rounds what it prints: the decimal written, half to even (0.165 -> 0.16)
+    return float(Decimal(repr(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_EVEN))
+
+
+def legend_bins(values, k: int = len(PALETTE), *, integer: bool = True, digits: int | None = None) -> list[float]:
+    """Upper bounds (inclusive) of up to ``k`` classes of the positive values: quantiles rounded up
+    to nice numbers on the printed grid (whole numbers for counts, ``digits`` decimals for rates),
+    strictly increasing, the last one at least the maximum. Zero is a class of its own."""
+    vals = [v for v in values if v is not None and not math.isnan(v) and v > 0]
     if not vals:
         return []
+    if not integer and digits is None:
+        digits = rate_digits(vals)
+    vals = sorted(shown_value(v, integer, digits) for v in vals)
     s = pd.Series(vals, dtype="float64")
     bounds: list[float] = []
     for q in [(i + 1) / k for i in range(k)]:
-        b = _nice(float(s.quantile(q, interpolation="higher")), integer)
+        b = _nice(float(s.quantile(q, interpolation="higher")), integer, digits or 0)
+        if not integer and b <= 0:
+            b = 10.0 ** -digits  # a positive rate printed as 0.0: the first class still holds it
         if not bounds or b > bounds[-1]:
             bounds.append(b)
-    top = _nice(vals[-1], integer)
+    top = _nice(vals[-1], integer, digits or 0)
     if bounds[-1] < top:
         bounds[-1] = top
     return bounds
 
 
-def class_of(value: float, bounds: list[float]) -> int:
-    """Index of the class ``value`` falls in (-1 for zero)."""
+def class_of(value: float, bounds: list[float], digits: int | None = None) -> int:
+    """Index of the class ``value`` falls in (-1 for zero). ``digits``: a rate, classed as printed
+    with that many decimals (``shown_value``); None: a count."""
     if value <= 0 or not bounds:
         return -1
+    shown = shown_value(value, digits is None, digits)
     for i, b in enumerate(bounds):
-        if value <= b:
+        if shown <= b + 1e-9:
             return i
     return len(bounds) - 1
 
@@ -115,28 +150,49 @@ def palette_for(bounds: list[float]) -> list[str]:
     return [PALETTE[round(i * (len(PALETTE) - 1) / (n - 1))] for i in range(n)]
 
 
-def fmt_value(v: float, integer: bool) -> str:
-    """A count, or a rate with two decimals under 10 and one above (12.5 / 12,5 in Spanish)."""
-    return fmt_int(v) if integer else fmt_dec(v, 2 if v < 10 else 1)
+def fmt_value(v: float, integer: bool, digits: int | None = None) -> str:
+    """A count, or a rate with ``digits`` decimals (by default two under 10 and one above: 12.5 /
+    12,5 in Spanish). A positive rate too small to print ("0.0") is "<0.1"."""
+    if integer:
+        return fmt_int(v)
+    digits = (2 if v < 10 else 1) if digits is None else digits
+    if v > 0 and shown_value(v, False, digits) == 0:
+        return "<" + fmt_dec(10.0 ** -digits, digits)
+    return fmt_dec(v, digits)
 
 
-def legend_items(bounds: list[float], *, integer: bool, flagged: bool, min_population: int) -> list[dict]:
-    """(label, colour, kind) rows for the legend, lowest first."""
-    colors = palette_for(bounds)
-    items = [{"label": "0", "color": ZERO_COLOR, "kind": "zero"}]
-    low = 0.0
-    for b, c in zip(bounds, colors):
-        if integer:
-            lo = int(low) + 1
-            label = fmt_int(b) if lo >= b else f"{fmt_int(lo)}–{fmt_int(b)}"
+def class_labels(bounds: list[float], *, integer: bool, digits: int | None = None) -> list[str]:
+    """The legend's words for each class, lowest first; the classes never overlap and each starts
+    one printed step above the one before: counts "1–33", "34–45", "46" (one value); rates "up to
+    3.3", "3.4–4.5" (the first rate class holds every rate above 0, however small)."""
+    if not integer and digits is None:
+        digits = rate_digits(bounds)
+    step = 1 if integer else 10.0 ** -digits
+    labels, low = [], None
+    for b in bounds:
+        top = fmt_value(b, integer, digits)
+        if low is None and not integer:
+            labels.append(_("up to {value}").format(value=top))
         else:
-            label = (_("up to {value}").format(value=fmt_value(b, False)) if low == 0
-                     else f"{fmt_value(low, False)}–{fmt_value(b, False)}")
-        items.append({"label": label, "color": c, "kind": "class"})
+            lo = 1.0 if low is None else round(low + step, 6)
+            labels.append(top if lo >= b else f"{fmt_value(lo, integer, digits)}–{top}")
         low = b
+    return labels
+
+
+def legend_items(bounds: list[float], *, integer: bool, flagged: bool, min_population: int,
+                 outside: bool = False, digits: int | None = None, zero: bool = True) -> list[dict]:
+    """(label, colour, kind) rows for the legend, lowest first: zero (when an area is drawn so),
+    the classes, then the areas not shaded (too few residents for a rate; outside the filters)."""
+    colors = palette_for(bounds)
+    items = [{"label": "0", "color": ZERO_COLOR, "kind": "zero"}] if zero or not bounds else []
+    for label, c in zip(class_labels(bounds, integer=integer, digits=digits), colors):
+        items.append({"label": label, "color": c, "kind": "class"})
     if flagged:
         items.append({"label": _("Fewer than {n} residents: rate not shown").format(n=fmt_int(min_population)),
                       "color": FLAG_COLOR, "kind": "flag"})
+    if outside:
+        items.append({"label": _("Not in the chosen filters"), "color": OUTSIDE_COLOR, "kind": "outside"})
     return items
 
 
@@ -156,41 +212,87 @@ def rate_per_1000(count: int, population: int | None) -> float | None:
     return count / population * 1000.0
 
 
+def areas_in_filter(f: Filters, layer: str, codes, links: dict, neighborhoods, csa_members: dict | None = None,
+                    counted=()) -> frozenset[str] | None:
+    """The areas of ``layer`` inside the geography filters of ``f`` (None: no geography filter).
+
+    Filters combine with "and": a neighborhood is inside when it is chosen (if neighborhoods are)
+    and lies in a chosen district of every other geography filter (``links``: neighborhood ->
+    {filter field: codes}, the filter bar's). An area of another layer is inside when an inside
+    neighborhood lies in it (a CSA: is one of its neighborhoods), and, for the filter's own layer,
+    when it is chosen. An area with victims under the filters (``counted``) is inside whatever
+    the links say: boundaries do not nest exactly, and the records are placed by their points."""
+    chosen = {k: set(getattr(f, k)) for k in GEO_FIELDS if getattr(f, k)}
+    if not chosen:
+        return None
+    inside_nb = {nb for nb in neighborhoods
+                 if all((nb in want) if k == "neighborhood" else bool(set(links.get(nb, {}).get(k, ())) & want)
+                        for k, want in chosen.items())}
+    field = LAYER_FIELD.get(layer)
+    if layer == "neighborhood":
+        inside = inside_nb
+    elif layer == "csa":
+        inside = {c for c, members in (csa_members or {}).items() if inside_nb & set(members)}
+    else:
+        inside = {c for nb in inside_nb for c in links.get(nb, {}).get(field, ())}
+        if field in chosen:
+            inside &= chosen[field]
+    return frozenset((inside & set(codes)) | set(counted))
+
+
 def choropleth(shapes: dict, counts: pd.DataFrame, *, measure: str, min_population: int, min_compare: int,
-               selected: tuple[str, ...] = (), geo_filtered: bool = False) -> dict:
+               selected: tuple[str, ...] = (), geo_filtered: bool = False,
+               inside: frozenset[str] | set[str] | None = None, layer: str | None = None) -> dict:
     """The hideout for the area layer and its legend.
 
-    Returns {"hideout": {"fill": {code: colour}, "flag": [codes], "tip": {code: html},
-    "sel": [codes]}, "legend": [...], "values": {code: {...}}}. ``values`` holds the numbers
-    behind every colour and tooltip (tests compare them with an independent computation).
+    Returns {"hideout": {"fill": {code: colour}, "flag": [codes], "out": [codes], "info": {code:
+    [name, line, ...]}, "sel": [codes], "layer": layer}, "legend": [...], "values": {code: {...}},
+    "bounds": [...], "digits": n}. ``values`` holds the numbers behind every colour, tooltip and
+    table row (tests and ``/api/v1/map/areas`` read them; each has ``outside``).
+
+    An area outside the geography filters is not a zero: its fill is ``NO_DATA`` (drawn hatched,
+    "Not in the chosen filters" in the legend). ``inside`` (``areas_in_filter``) says which areas
+    are inside; without it, with a geography filter, an area without victims in either span
+    counts as outside.
     """
     cur = dict(zip(counts.code, counts.current)) if len(counts) else {}
     pri = dict(zip(counts.code, counts.prior)) if len(counts) else {}
     integer = measure == "count"
     values: dict[str, dict] = {}
     for code, name in shapes["names"].items():
-        values[code] = area_value(name, int(cur.get(code, 0)), int(pri.get(code, 0)),
-                                  shapes["population"].get(code), min_population)
+        v = area_value(name, int(cur.get(code, 0)), int(pri.get(code, 0)), shapes["population"].get(code),
+                       min_population)
+        if inside is not None:
+            v["outside"] = code not in inside and v["current"] == 0 and v["prior"] == 0
+        else:
+            v["outside"] = geo_filtered and v["current"] == 0 and v["prior"] == 0
+        values[code] = v
     shaded = {code: (v["current"] if integer else v["rate"]) for code, v in values.items()
-              if integer or not v["small"]}
-    bounds = legend_bins(shaded.values(), integer=integer)
+              if not v["outside"] and (integer or not v["small"])}
+    digits = None if integer else rate_digits(shaded.values())
+    bounds = legend_bins(shaded.values(), integer=integer, digits=digits)
     colors = palette_for(bounds)
-    fill, tip, flag = {}, {}, []
+    fill, info, flag, out = {}, {}, [], []
     for code, v in values.items():
-        outside = geo_filtered and v["current"] == 0 and v["prior"] == 0
-        if outside:
+        v["digits"] = digits
+        if v["outside"]:
             fill[code] = NO_DATA
+            out.append(code)
         elif code in shaded:
-            i = class_of(shaded[code], bounds)
+            i = class_of(shaded[code], bounds, digits)
             fill[code] = ZERO_COLOR if i < 0 else colors[i]
         else:
             fill[code] = FLAG_COLOR
             flag.append(code)
-        tip[code] = tooltip_html(v, min_population=min_population, min_compare=min_compare, outside=outside)
+        info[code] = area_lines(v, min_compare=min_compare)
     return {
-        "hideout": {"fill": fill, "flag": sorted(flag), "tip": tip, "sel": sorted(selected)},
-        "legend": legend_items(bounds, integer=integer, flagged=bool(flag), min_population=min_population),
+        "hideout": {"fill": fill, "flag": sorted(flag), "out": sorted(out), "info": info, "sel": sorted(selected),
+                    "layer": layer},
+        "legend": legend_items(bounds, integer=integer, flagged=bool(flag), min_population=min_population,
+                               outside=bool(out), digits=digits, zero=ZERO_COLOR in fill.values()),
         "values": values,
+        "bounds": bounds,
+        "digits": digits,
     }
 
 
@@ -205,17 +307,21 @@ def rate_text(v: dict) -> str:
     if v["small"]:
         return _("{population} residents: too few for a rate").format(population=fmt_int(v["population"]))
     return _("{rate} per 1,000 residents ({population} residents)").format(
-        rate=fmt_value(v["rate"], False), population=fmt_int(v["population"]))
+        rate=fmt_value(v["rate"], False, v.get("digits")), population=fmt_int(v["population"]))
+
+
+def area_lines(v: dict, *, min_compare: int) -> list[str]:
+    """An area's name and its numbers, one line each (tooltip and the numbers of a clicked area;
+    ``psad_map.js`` escapes them)."""
+    if v.get("outside"):
+        return [v["name"], _("Not in the chosen filters")]
+    return [v["name"], victims_text(v["current"]), rate_text(v), change_text(v["current"], v["prior"], min_compare)]
 
 
 def tooltip_html(v: dict, *, min_population: int, min_compare: int, outside: bool = False) -> str:
-    lines = [f"<strong>{escape(v['name'])}</strong>"]
-    if outside:
-        lines.append(escape(_("No victims under the chosen filters")))
-        return "<br>".join(lines)
-    lines += [escape(victims_text(v["current"])), escape(rate_text(v)),
-              escape(change_text(v["current"], v["prior"], min_compare))]
-    return "<br>".join(lines)
+    """The lines of ``area_lines`` as HTML (the name in bold), escaped."""
+    lines = area_lines({**v, "outside": outside or v.get("outside", False)}, min_compare=min_compare)
+    return "<br>".join([f"<strong>{escape(lines[0])}</strong>", *(escape(t) for t in lines[1:])])
 
 
 def area_value(name: str, current: int, prior: int, population: int | None, min_population: int) -> dict:
@@ -287,29 +393,39 @@ def view_bounds(bounds_by_field: dict[str, dict[str, list]], f: Filters) -> list
     return box
 
 
-def clicked_area(click_data, layer: str) -> str | None:
-    """The code of the area a click landed on (GeoJSON clickData is the feature)."""
-    if not isinstance(click_data, dict):
-        return None
-    props = click_data.get("properties")
-    code = props.get("code") if isinstance(props, dict) else None
-    return code if isinstance(code, str) and layer in LAYER_FIELD else None
-
-
-def toggle_area(current: list | None, codes: list[str]) -> list[str]:
-    """Clicking the area(s) already chosen removes them; otherwise they become the choice."""
-    return [] if sorted(current or []) == sorted(codes) else list(codes)
-
-
 # --- components ---------------------------------------------------------------------------------
 
-def legend_component(items: list[dict], measure: str) -> html.Div:
+def legend_marks(view: dict, *, points_shown: bool = False, density_shown: bool = False,
+                 programs: tuple[str, ...] = ()) -> list[dict]:
+    """The legend's rows for what is drawn over the areas: incident points (and their groups), the
+    density grid's circles, the CVI sites' icons (one per program type shown)."""
+    marks = []
+    if points_shown:
+        marks.append({"kind": "point", "label": _("One incident (block level)")})
+        marks.append({"kind": "cluster", "label": _("A group of incidents: the number says how many")})
+    if density_shown:
+        marks.append({"kind": "density", "label": _("Incidents in a square of about 400 m: the bigger, the more")})
+    if view.get("cvi"):
+        for code in programs or CVI_PROGRAM_TYPES.codes:
+            marks.append({"kind": "site", "type": code, "label": _(program_label(code))})
+    return marks
+
+
+def legend_component(items: list[dict], measure: str, marks: list[dict] = (), *, selected: bool = True) -> html.Div:
+    """The map's key: every colour, hatching and mark drawn, in words."""
     title = _("Victims") if measure == "count" else _("Victims per 1,000 residents")
-    rows = [html.Li([html.Span(className=f"swatch swatch-{it['kind']}", style={"background": it["color"]}),
+    rows = [html.Li([html.Span(className=f"swatch swatch-{it['kind']}", style={"background": it["color"]}
+                               if it["kind"] not in ("outside",) else None),
                      html.Span(it["label"])]) for it in items]
-    rows.append(html.Li([html.Span(className="swatch swatch-sel"), html.Span(_("Area in the filter"))]))
-    return html.Div([html.Div(title, className="legend-title"), html.Ul(rows, className="legend-list")],
-                    className="map-legend-box")
+    if selected:
+        rows.append(html.Li([html.Span(className="swatch swatch-sel"), html.Span(_("Area in the filter"))]))
+    parts = [html.Div(title, className="legend-title"), html.Ul(rows, className="legend-list")]
+    if marks:
+        mark_rows = [html.Li([html.Span(className=(f"cvi-dot cvi-dot-{m['type']}" if m["kind"] == "site"
+                                                   else f"mark mark-{m['kind']}")),
+                              html.Span(m["label"])]) for m in marks]
+        parts += [html.Div(_("On the map"), className="legend-title"), html.Ul(mark_rows, className="legend-list")]
+    return html.Div(parts, className="map-legend-box")
 
 
 def area_button(code: str, name: str, chosen: bool, where: str) -> dbc.Button:
@@ -342,7 +458,7 @@ def rate_cell(v: dict) -> str:
         return _("population unknown")
     if v["small"]:
         return _("too few residents")
-    return fmt_value(v["rate"], False)
+    return fmt_value(v["rate"], False, v.get("digits"))
 
 
 def area_table(values: dict[str, dict], *, layer: str, layer_label: str, measure: str, span: str,
@@ -355,29 +471,23 @@ def area_table(values: dict[str, dict], *, layer: str, layer_label: str, measure
               [_("Change from a year earlier")]
     rows = []
     for code, v in sorted(values.items(), key=lambda kv: (str(kv[1]["name"]).lower(), kv[0])):
-        row = [v["name"], area_button(code, v["name"], code in selected, "table"), fmt_int(v["current"])] + \
-              ([rate_cell(v)] if rate else []) + [change_cell(v["current"], v["prior"], min_compare)]
+        if v.get("outside"):  # not a zero: the filters leave it out
+            row = [v["name"], area_button(code, v["name"], code in selected, "table"), _("not in the filters")] + \
+                  (["—"] if rate else []) + ["—"]
+        else:
+            row = [v["name"], area_button(code, v["name"], code in selected, "table"), fmt_int(v["current"])] + \
+                  ([rate_cell(v)] if rate else []) + [change_cell(v["current"], v["prior"], min_compare)]
         rows.append(row)
     what = (_("{layer}: victims per 1,000 residents, {span}") if rate else _("{layer}: victims, {span}"))
     numeric = (2, 3) if rate else (2,)
     return data_table(columns, rows, what.format(layer=layer_label, span=span), numeric=numeric)
 
 
-def area_details(v: dict | None, code: str, *, chosen: bool, min_compare: int, outside: bool = False):
-    """The numbers of the area last clicked or tapped, and the button that makes it the filter.
-    A click alone never changes the filter (a tap to read a number must not re-filter every page)."""
-    if v is None:
-        return None
-    lines = [html.Li(_("No victims under the chosen filters"))] if outside else [
-        html.Li(victims_text(v["current"])), html.Li(rate_text(v)),
-        html.Li(change_text(v["current"], v["prior"], min_compare))]
-    return html.Div([
-        html.Div([html.H2(v["name"], className="h6 area-details-name"),
-                  html.Button(id={"type": AREA_CLOSE, "i": 0}, n_clicks=0, className="btn-close",
-                              **{"aria-label": _("Close")})], className="area-details-head"),
-        html.Ul(lines, className="area-details-numbers"),
-        area_button(code, v["name"], chosen, "panel"),
-    ], className="area-details-box", role="group", **{"aria-label": _("Numbers for {area}").format(area=v["name"])})
+def details_words() -> dict:
+    """The words of the numbers of a clicked or tapped area, drawn in the browser from the map's
+    ``hideout`` (``psad_map.js`` ``details``): data attributes of the element that holds them."""
+    return {"data-filter": _("Filter by this area"), "data-remove": _("Remove this area from the filter"),
+            "data-close": _("Close"), "data-numbers": _("Numbers for {area}")}
 
 
 def tile_layer(tile_url: str, attribution: str) -> list:
@@ -394,13 +504,16 @@ def base_map(map_id: str, children: list, *, tile_url: str, attribution: str, he
 def area_layer(layer_id: str, *, interactive: bool = True) -> dl.GeoJSON:
     return dl.GeoJSON(id=layer_id, data={"type": "FeatureCollection", "features": []},
                       style={"variable": "psad.map.areaStyle"}, onEachFeature={"variable": "psad.map.areaEach"},
-                      hideout={"fill": {}, "flag": [], "tip": {}, "sel": []}, interactive=interactive,
+                      hideout={"fill": {}, "flag": [], "out": [], "info": {}, "sel": []}, interactive=interactive,
                       zoomToBoundsOnClick=False)
 
 
 def sites_layer(layer_id: str) -> dl.GeoJSON:
     # the popup's words, in the reader's language ({n}: a number, filled in the browser)
-    words = {"near": _("{n} shooting victims nearby (context, not effect)")}
+    words = {"near1": ngettext("{n} shooting victim nearby (context, not effect)",
+                               "{n} shooting victims nearby (context, not effect)", 1),
+             "near": ngettext("{n} shooting victim nearby (context, not effect)",
+                              "{n} shooting victims nearby (context, not effect)", 2)}
     return dl.GeoJSON(id=layer_id, data={"type": "FeatureCollection", "features": []},
                       pointToLayer={"variable": "psad.map.siteToLayer"}, hideout={"words": words})
 
@@ -439,6 +552,9 @@ def map_page(layer_options: dict[str, str], *, view: dict | None = None, notices
         dl.GeoJSON(id=ids.MAP_POINTS, data={"type": "FeatureCollection", "features": []}, cluster=True,
                    superClusterOptions={"radius": 80, "maxZoom": 17},
                    pointToLayer={"variable": "psad.map.pointToLayer"}, zoomToBoundsOnClick=True,
+                   # with clustering on, dash-leaflet would restyle each single point grey (#222): the
+                   # key's white-ringed blue dot instead
+                   style={"weight": 1, "color": "#fff", "opacity": 1, "fillColor": "#1f4e79", "fillOpacity": 0.9},
                    hideout={"words": {"weapon": _("Weapon")}}),
         sites_layer(ids.MAP_CVI),
     ], tile_url=tile_url, attribution=tile_attribution, height="100%")
@@ -446,6 +562,7 @@ def map_page(layer_options: dict[str, str], *, view: dict | None = None, notices
         dcc.Store(id=ids.MAP_SHAPES_KEY),
         dcc.Store(id=ids.MAP_VIEW_KEY),
         dcc.Store(id=AREA_PICKED),
+        dcc.Store(id=MEMBERS),
         html.Div(notices, id=ids.MAP_NOTICES),
         html.Div(id=ids.MAP_ERROR),
         controls,
@@ -454,11 +571,13 @@ def map_page(layer_options: dict[str, str], *, view: dict | None = None, notices
             html.Div([
                 the_map,
                 # the numbers of the area clicked or tapped, over the map's corner; read out when shown
-                html.Div(id=AREA_DETAILS, className="area-details", **{"aria-live": "polite"}),
+                html.Div(id=AREA_DETAILS, className="area-details", **{"aria-live": "polite"}, **details_words()),
             ], className="map-frame", role="region", **map_words(),
                 **{"aria-label": _("Map of the areas; the table under the map has the same numbers")}),
             # a scrolling box beside the map: a Tab stop with a name, so the keyboard can scroll it
-            html.Aside([html.Div(id=ids.MAP_LEGEND), html.Div(id=ids.MAP_NOTES, className="map-notes")],
+            html.Aside([html.Div(id=ids.MAP_LEGEND), html.Div(id=ids.MAP_NOTES, className="map-notes"),
+                        html.P([_("Areas") + ": ", csv_link("/map/areas", _("the areas and their numbers"),
+                                                            ("layer",))], className="note map-csv")],
                        className="map-side", tabIndex="0", **{"aria-label": _("Map key and notes")}),
         ], className="map-row"),
         html.Details([html.Summary(_("Show as table"), className="chart-table-toggle"),
@@ -467,11 +586,38 @@ def map_page(layer_options: dict[str, str], *, view: dict | None = None, notices
     ])
 
 
-def caption(f: Filters, layer: str, layer_label: str, measure: str) -> str:
+def small_numbers_note(values: dict[str, dict], measure: str, min_compare: int) -> str | None:
+    """What the caption says when the areas' numbers are small: most areas inside the filters with
+    fewer than ``min_compare`` victims, where a difference of a few victims (between two areas, or
+    from a year earlier) is mostly chance."""
+    inside = [v["current"] for v in values.values() if not v.get("outside")]
+    if not inside:
+        return None
+    if sum(inside) == 0:
+        return _("No victims in these areas under the chosen filters.")
+    few = sum(1 for n in inside if n < min_compare)
+    if few * 2 <= len(inside):
+        return None
+    text = ngettext("Most areas had fewer than {n} victim in this span: a difference of a few victims between "
+                    "two areas, or from a year earlier, is mostly chance.",
+                    "Most areas had fewer than {n} victims in this span: a difference of a few victims between "
+                    "two areas, or from a year earlier, is mostly chance.", min_compare).format(n=fmt_int(min_compare))
+    if measure == "rate":
+        text += " " + _("Rates built on a few victims swing widely.")
+    return text
+
+
+def caption(f: Filters, layer: str, layer_label: str, measure: str, values: dict[str, dict] | None = None,
+            min_compare: int = 10) -> str:
     shaded = (_("{layer} shaded by victims, {span}.") if measure == "count"
               else _("{layer} shaded by victims per 1,000 residents, {span}."))
     how = _("Click or tap an area for its numbers and the change from the same span a year earlier; its "
             "“Filter by this area” button makes it the filter for every page. The table under the map "
             "lists every area with the same numbers.")
-    return " ".join([shaded.format(layer=layer_name(layer, layer_label), span=span_text(f)), how,
-                     _(SETS_FILTER[layer])])
+    parts = [shaded.format(layer=layer_name(layer, layer_label), span=span_text(f))]
+    small = small_numbers_note(values, measure, min_compare) if values else None
+    if small:
+        parts.append(small)
+    if values and any(v.get("outside") for v in values.values()):
+        parts.append(_("Hatched areas are outside the chosen filters: they are not zeros."))
+    return " ".join(parts + [how, _(SETS_FILTER[layer])])

@@ -26,7 +26,7 @@ def server(dash_duo, demo_url):
 
 def areas(dash_duo):
     """The shaded area paths (density circles and points share the overlay pane, in another colour)."""
-    shades = {c.lower() for c in L.PALETTE + (L.ZERO_COLOR, L.FLAG_COLOR, "#ffffff")}
+    shades = {c.lower() for c in L.PALETTE + (L.ZERO_COLOR, L.FLAG_COLOR, "#ffffff", "url(#psad-outside)")}
     return [p for p in dash_duo.find_elements("#map .leaflet-overlay-pane path.leaflet-interactive")
             if (p.get_attribute("fill") or "").lower() in shades]
 

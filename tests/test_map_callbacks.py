@@ -16,7 +16,6 @@ from app import ids
 from app.context import load_choices
 from app.pageparams import page_pairs, parse_cvi, parse_map, replace_page_params, with_page_params
 from app.urlstate import to_query
-from callbacks.common import NO_CHANGE, RELAY_TARGETS
 from callbacks.cvi import programs_from_url, url_from_programs
 from callbacks.filters import sync
 from callbacks.map import controls_from_url, url_from_controls
@@ -25,7 +24,7 @@ from data_access import map_queries as Q
 from data_access.filters import Filters
 from layouts import map as L
 from layouts.cvi import program_codes, site_list
-from tests.dash_support import callback_key, layout_props, post, shown
+from tests.dash_support import layout_props, post, shown
 
 # --- pure builders ------------------------------------------------------------------------------
 
@@ -58,15 +57,15 @@ def test_choropleth_counts_rates_flags_and_tooltips():
     assert h["flag"] == ["C"] and h["fill"]["C"] == L.FLAG_COLOR  # 120 residents: 50 per 1,000 not shaded
     assert h["fill"]["D"] == L.ZERO_COLOR and h["sel"] == ["B"]
     assert out["values"]["A"]["rate"] == pytest.approx(10.0) and out["values"]["B"]["rate"] == pytest.approx(5.0)
-    assert "Gamma &lt;&amp;&gt;" in h["tip"]["C"] and "too few for a rate" in h["tip"]["C"]
-    assert "+100%" in h["tip"]["A"] and "too few to compare" not in h["tip"]["A"]
+    assert h["info"]["C"][0] == "Gamma <&>" and "too few for a rate" in " ".join(h["info"]["C"])
+    assert "+100%" in " ".join(h["info"]["A"]) and "too few to compare" not in " ".join(h["info"]["A"])
     assert any(it["kind"] == "flag" for it in out["legend"])
     counted = L.choropleth(shapes_fixture(), counts, measure="count", min_population=500, min_compare=10)
     assert counted["hideout"]["flag"] == [] and counted["hideout"]["fill"]["A"] == L.PALETTE[-1]
     # with a geography filter, areas without any victims in either span are drawn as outlines
     filtered = L.choropleth(shapes_fixture(), counts, measure="count", min_population=500, min_compare=10,
                             geo_filtered=True)
-    assert filtered["hideout"]["fill"]["D"] == L.NO_DATA and "No victims" in filtered["hideout"]["tip"]["D"]
+    assert filtered["hideout"]["fill"]["D"] == L.NO_DATA and "Not in the chosen filters" in filtered["hideout"]["info"]["D"]
 
 
 def test_view_bounds_union_within_a_filter_and_intersection_across():
@@ -78,17 +77,6 @@ def test_view_bounds_union_within_a_filter_and_intersection_across():
         [[0.5, 0.5], [2, 2]]
     assert L.view_bounds({"neighborhood": b, "council_district": {"X": [[8, 8], [9, 9]]}}, f2) is None
     assert L.view_bounds({"neighborhood": b}, f.replace(neighborhood=())) is None
-
-
-def test_clicks_toggle_and_bad_click_data_is_ignored():
-    feature = {"type": "Feature", "properties": {"code": "Oak Hill", "name": "Oak Hill"}}
-    assert L.clicked_area(feature, "neighborhood") == "Oak Hill"
-    assert L.clicked_area({"properties": {"code": 5}}, "neighborhood") is None
-    assert L.clicked_area("junk", "neighborhood") is None and L.clicked_area(feature, "nope") is None
-    assert L.toggle_area([], ["Oak Hill"]) == ["Oak Hill"]
-    assert L.toggle_area(["Oak Hill"], ["Oak Hill"]) == []
-    assert L.toggle_area(["B", "A"], ["A", "B"]) == []
-    assert L.toggle_area(["X"], ["A", "B"]) == ["A", "B"]
 
 
 def test_point_features_carry_only_what_the_popup_shows():
@@ -210,7 +198,7 @@ def test_map_update_over_http_is_small_and_complete(app, client, db):
     hideout = body[ids.MAP_AREAS]["hideout"]
     with app.server.app_context():
         codes = set(Q.area_shapes(db, "neighborhood")["names"])
-    assert set(hideout["fill"]) == codes == set(hideout["tip"])
+    assert set(hideout["fill"]) == codes == set(hideout["info"])
     assert body[ids.MAP_CVI]["data"]["features"]
     assert body[ids.MAP]["viewport"]["bounds"]
     assert len(gzip.compress(json.dumps(body).encode())) < 300_000
@@ -229,95 +217,32 @@ def test_a_map_control_alone_updates_the_map_with_its_outlines(app, client):
     client.get("/")
     r = call(client, app, ids.MAP_LEGEND, map_values("?start=2026-01-01&end=2026-10-31",
                                                      **{f"{ids.MAP_LAYER}.value": "council_district",
-                                                        f"{ids.MAP_SHAPES_KEY}.data": "neighborhood"}),
-             f"{ids.MAP_LAYER}.value")
+                                                        f"{ids.MAP_SHAPES_KEY}.data": "neighborhood",
+                                                        f"{ids.refresh_id('map')}.data": {"layer": "council_district"}}),
+             f"{ids.refresh_id('map')}.data")
     assert r.status_code == 200, r.data[:300]
     body = r.get_json()["response"]
     assert len(body[ids.MAP_AREAS]["data"]["features"]) == 14 and body[ids.MAP_SHAPES_KEY]["data"] == "council_district"
 
 
-def press_area(client, app, layer: str, code: str | None, current: dict | None = None, where: str = "table"):
-    """POST a press of an area's "Filter" button (``code`` None: "Clear chosen area") as the
-    browser's clientside code hands it on (``ids.pressed_id``); return the filter controls the
-    page's relay writes."""
-    pressed = ids.MAP_CLEAR_AREA if code is None else {"code": code, "type": L.AREA_BUTTON, "where": where}
-    values = {f"{ids.MAP_LAYER}.value": layer, f"{ids.pressed_id('map')}.data": {"id": pressed, "t": 1}}
-    values |= {f"{ids.FILTER_CONTROLS[f]}.value": v for f, v in (current or {}).items()}
-    r = call(client, app, ids.relay_id("map"), values, f"{ids.pressed_id('map')}.data")
-    assert r.status_code == 200, r.data[:300]
-    relayed = r.get_json()["response"][ids.relay_id("map")]["data"]
-    return {f: relayed["values"][RELAY_TARGETS.index((ids.FILTER_CONTROLS[f], "value"))] for f in ids.FILTER_CONTROLS
-            if relayed["values"][RELAY_TARGETS.index((ids.FILTER_CONTROLS[f], "value"))] != NO_CHANGE}
-
-
-def test_area_buttons_set_and_remove_filters_over_http(app, client, db):
-    """An area's button (a table row's or the clicked area's numbers') sets its filter, and on the
-    area already chosen removes it; a CSA sets its neighborhoods; "Clear chosen area" clears."""
-    client.get("/")
-    with app.server.app_context():
-        nb = sorted(Q.area_shapes(db, "neighborhood")["names"])[3]
-        csa, members = next(iter(Q.csa_neighborhoods(db).items()))
-    assert press_area(client, app, "neighborhood", nb) == {"neighborhood": [nb]}
-    assert press_area(client, app, "neighborhood", nb, {"neighborhood": [nb]}, where="panel") == {"neighborhood": []}
-    assert sorted(press_area(client, app, "csa", csa)["neighborhood"]) == sorted(members)
-    assert press_area(client, app, "police_district_2023", "Western") == {"police_district": ["Western"]}
-    assert press_area(client, app, "council_district", None, {"council_district": ["7"]}) == {"council_district": []}
-
-
-def test_a_click_on_an_area_only_picks_it_over_http(app, client, db):
-    """A click on the map writes which area to show the numbers of, never a filter."""
-    client.get("/")
-    with app.server.app_context():
-        nb = sorted(Q.area_shapes(db, "neighborhood")["names"])[3]
-    feature = {"type": "Feature", "properties": {"code": nb, "name": nb}}
-    key = callback_key(app, L.AREA_PICKED)
-    assert not any(ids.MAP_AREAS in k for k in app.callback_map if k != key and "clickData" in json.dumps(
-        app.callback_map[k]["inputs"])), "only the picker listens to clicks"
-    r = call(client, app, L.AREA_PICKED, {f"{ids.MAP_LAYER}.value": "neighborhood",
-                                          f"{ids.MAP_AREAS}.clickData": feature}, f"{ids.MAP_AREAS}.clickData")
-    assert r.get_json()["response"][L.AREA_PICKED]["data"] == {"layer": "neighborhood", "code": nb}
-    junk = call(client, app, L.AREA_PICKED, {f"{ids.MAP_LAYER}.value": "neighborhood",
-                                             f"{ids.MAP_AREAS}.clickData": {"oops": 1}}, f"{ids.MAP_AREAS}.clickData")
-    assert junk.status_code == 204
-
-
-def test_filter_change_ignores_a_redrawn_table_and_bad_ids():
-    from callbacks.map import filter_change
-
-    pressed = [{"prop_id": "x.n_clicks", "value": 1}]
-    button = {"type": L.AREA_BUTTON, "code": "Oak Hill", "where": "table"}
-    assert filter_change(button, pressed, "neighborhood", {}, None)["neighborhood"] == ["Oak Hill"]
-    with pytest.raises(PreventUpdate):  # the table drawn anew: every button at 0
-        filter_change(button, [{"prop_id": "x.n_clicks", "value": 0}], "neighborhood", {}, None)
-    with pytest.raises(PreventUpdate):
-        filter_change({"type": L.AREA_BUTTON, "code": 5}, pressed, "neighborhood", {}, None)
-    with pytest.raises(PreventUpdate):
-        filter_change(button, pressed, "galaxy", {}, None)
-    with pytest.raises(PreventUpdate):  # the page opening: Clear at n_clicks None
-        filter_change(ids.MAP_CLEAR_AREA, [], "neighborhood", {"neighborhood": ["A"]}, None)
-
-
 def test_area_details_and_table_in_spanish(app, client, db):
-    """The numbers of a clicked area and the table's rows, with their buttons, in Spanish."""
+    """The numbers of a clicked area (drawn in the browser from the hideout's lines and the details'
+    words) and the table's rows, with their buttons, in Spanish."""
     from app import i18n
     from app.settings import Settings
-    from callbacks.map import details_outputs, map_outputs
+    from callbacks.map import map_outputs
 
     settings = Settings.from_env({}, min_compare=10, map_min_population=500)
     f = Filters(date(2026, 1, 1), date(2026, 10, 31))
     with app.server.app_context():
         nb = sorted(Q.area_shapes(db, "neighborhood")["names"])[3]
         with i18n.use("es"):
-            details = json.dumps(details_outputs(db, settings, f, {"layer": "neighborhood", "code": nb})["details"]
-                                 .to_plotly_json(), default=lambda o: o.to_plotly_json(), ensure_ascii=False)
             out = map_outputs(db, settings, f, {"layer": "neighborhood", "measure": "rate", "points": False,
                                                 "cvi": False})
-        chosen = details_outputs(db, settings, f.replace(neighborhood=(nb,)), {"layer": "neighborhood", "code": nb})
-        assert details_outputs(db, settings, f, None) == {"details": None}
-        assert details_outputs(db, settings, f, {"layer": "neighborhood", "code": "nowhere"}) == {"details": None}
-    assert nb in details and "víctima" in details and "Filtrar por esta área" in details
-    assert "Remove this area from the filter" in json.dumps(chosen["details"].to_plotly_json(),
-                                                            default=lambda o: o.to_plotly_json())
+            words = L.details_words()
+    lines = out["hideout"]["info"][nb]
+    assert lines[0] == nb and "víctima" in " ".join(lines) and out["hideout"]["layer"] == "neighborhood"
+    assert words["data-filter"] == "Filtrar por esta área" and "{area}" in words["data-numbers"]
     table = json.dumps(out["table"].to_plotly_json(), default=lambda o: o.to_plotly_json(), ensure_ascii=False)
     assert "Tasa por cada 1.000 habitantes" in table and f"Filtrar por {nb}" in table
     assert table.count(L.AREA_BUTTON) == len(out["values"])  # one button per area
@@ -338,8 +263,9 @@ def test_cvi_update_over_http_lists_every_site(app, client, db):
     key = layout_props(page, ids.CVI_SHAPES_KEY)["data"]
     assert layout_props(page, ids.CVI_AREAS)["data"]["features"] and isinstance(key, int)
     values = {f"{ids.FILTER_STATE}.data": "?start=2025-01-01&end=2025-12-31", f"{ids.URL}.pathname": "/cvi",
-              f"{ids.CVI_PROGRAM}.value": ["hospital_vip"], f"{ids.CVI_SHAPES_KEY}.data": key}
-    body = call(client, app, ids.CVI_LIST, values, f"{ids.CVI_PROGRAM}.value").get_json()["response"]
+              f"{ids.CVI_PROGRAM}.value": ["hospital_vip"], f"{ids.CVI_SHAPES_KEY}.data": key,
+              f"{ids.refresh_id('cvi')}.data": {"program": ["hospital_vip"]}}
+    body = call(client, app, ids.CVI_LIST, values, f"{ids.refresh_id('cvi')}.data").get_json()["response"]
     assert len(body[ids.CVI_SITES]["data"]["features"]) == (sites.program_type == "hospital_vip").sum()
     assert ids.CVI_AREAS not in body  # outlines are sent once
 
