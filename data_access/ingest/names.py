@@ -157,13 +157,6 @@ class NameReport:
                        f"{self._top(self.unknown_placed_names)}")
         return out
 
-    def as_dict(self) -> dict:
-        return {"named": self.named, "by": dict(self.by), "unresolved": self.unresolved,
-                "unresolved_names": dict(sorted(self.unresolved_names.items(), key=lambda kv: -kv[1])[:TOP_N]),
-                "unknown_placed": self.unknown_placed,
-                "learned": [{"name": x.name, "area": x.area, "points_in_area": x.points_in_area,
-                             "points": x.points, "rows": x.rows} for x in self.learned]}
-
 
 class NameResolver:
     """Names -> today's neighborhoods by the module's rules, for one set of loaded boundaries."""
