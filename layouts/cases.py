@@ -66,6 +66,7 @@ GROUPS = (("gun", N_("Gun charges")), ("other", N_("Other charges")))
 CASE_GROUP_LABELS = {"gun": N_("Cases with a gun charge"), "other": N_("Other cases")}
 # API paths of the Case outcomes page's numbers (the issue 14 contract).
 OUTCOMES_CSV = {"cards": "/outcomes/summary", "mix": "/outcomes/mix", "time": "/outcomes/time"}
+LOOKUP_CSV, LOOKUP_CSV_PARAMS = "/cases", ("case", "charge", "page")
 GROUP_STYLE = {"gun": {"color": OKABE_ITO["blue"]},
                "other": {"color": OKABE_ITO["orange"], "pattern": {"shape": "/", "fgcolor": "#7a4f00", "solidity": 0.3, "fillmode": "overlay"}}}
 COURTS = {"district": N_("District Court"), "circuit": N_("Circuit Court")}
@@ -583,7 +584,9 @@ def lookup_page(charges: ChargeOptions | Sequence[str], truncated: bool = False)
                className="section-note"),
         html.Div(id=ids.LOOKUP_ERROR),
         html.Div(id=ids.LOOKUP_DETAIL, className="panel", style={}),
-        section(_("Cases"), dcc.Loading(html.Div(id=ids.LOOKUP_RESULTS), type="dot")),
+        # the results' page as CSV: the same search (case, charge, page) and filters, offense aside
+        without_offense(section(_("Cases"), dcc.Loading(html.Div(id=ids.LOOKUP_RESULTS), type="dot"),
+                                csv=LOOKUP_CSV, csv_params=LOOKUP_CSV_PARAMS)),
     ])
 
 

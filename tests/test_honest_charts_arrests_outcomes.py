@@ -166,12 +166,16 @@ def test_every_chart_and_table_has_its_csv_link_without_filters_that_do_not_appl
     assert sorted(demo) == ["/api/v1/demographics/arrests", "/api/v1/demographics/victims"]
     assert "offense" in demo["/api/v1/demographics/victims"] and "offense" not in demo["/api/v1/demographics/arrests"]
     assert LD.callback_csv("?start=2025-01-01&end=2025-12-31", "arrestees") is None  # no second link
+    lookup = _links(LC.lookup_page(["HANDGUN ON PERSON"]))
+    assert list(lookup) == ["/api/v1/cases"] and {"case", "charge", "page"} <= set(lookup["/api/v1/cases"])
+    assert "offense" not in lookup["/api/v1/cases"] and "open" not in lookup["/api/v1/cases"]
 
 
 def test_each_csv_link_answers_with_the_pages_filters(client):
     """Every path a link names is served and answers a CSV for a filtered view (the numbers
     themselves are helper A's API tests)."""
-    paths = [*_links(LA.arrests_page()), *_links(LC.outcomes_page()), *_links(LD.demographics_page())]
+    paths = [*_links(LA.arrests_page()), *_links(LC.outcomes_page()), *_links(LD.demographics_page()),
+             *_links(LC.lookup_page(["HANDGUN ON PERSON"]))]
     for path in paths:
         r = client.get(path + "?start=2025-01-01&end=2025-12-31&council_district=7&format=csv&lang=es")
         assert r.status_code == 200 and r.mimetype == "text/csv", (path, r.status_code, r.data[:200])
