@@ -298,9 +298,19 @@ def state_query(query: str | None, choices: Choices, extra: Iterable[str] = ()) 
 
 
 def range_in(query: str | None) -> str | None:
-    """The range a canonical query string (a FILTER_STATE) follows: its ``range``, unless it has
-    dates too. Syntax only; ``range_dates`` says what it means."""
+    """The relative range a link follows, read from its query string alone (no data needed): its
+    ``range``, the default range when it gives no dates at all, None when it gives a date. So
+    ``to_query(f, range_in(search))`` is the link of the view ``parse(search)`` shows, for code that
+    rebuilds a link from ``Filters`` (the deck's QR code, the Case lookup's pager, a cache key)."""
     pairs = clean_pairs(query or "")
-    if any(k in ("start", "end") and v for k, v in pairs):
+    if any(k in ("start", "end") and _is_date(v) for k, v in pairs):
         return None
-    return next((normalize_range(v) for k, v in pairs if k == RANGE), None)
+    given = [v for k, v in pairs if k == RANGE and v]
+    return (normalize_range(given[0]) if given else None) or DEFAULT_RANGE
+
+
+def _is_date(raw: str) -> bool:
+    try:
+        return EARLIEST <= date.fromisoformat(raw) <= LATEST
+    except ValueError:
+        return False

@@ -23,6 +23,7 @@ from app.urlstate import (
     quick_ranges,
     quick_value,
     range_dates,
+    range_in,
     range_label,
     state_query,
     to_query,
@@ -113,6 +114,14 @@ def test_a_link_with_a_range_and_dates_uses_the_dates_and_says_so():
     assert (f.start, f.end, rng) == (date(2025, 3, 1), date(2025, 3, 31), None)
     assert notices == ["Ignored range=ytd: the link also gives dates (start, end), and the dates win. "
                        "Give either a range or dates."]
+
+
+@pytest.mark.parametrize("link", ["", "?lang=es", BOOKMARK, "?range=LAST28&offense=homicide", "?range=bogus",
+                                  "?start=2025-01-01", "?end=2026-03-01&range=ytd", "?start=nope&council_district=7"])
+def test_a_link_rebuilt_from_its_filters_keeps_its_range(link):
+    # what the deck's QR code, the lookup's pager or a cache key write: to_query(f, range_in(search))
+    f, _notices = parse(link, NOVEMBER)
+    assert to_query(f, range_in(link)) == state_query(link, NOVEMBER)
 
 
 def test_range_is_a_filter_parameter_so_csv_links_carry_it():
