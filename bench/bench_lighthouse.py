@@ -242,9 +242,11 @@ def performance_main(args, lighthouse: str, chrome: str, work: Path, base: str) 
                                     work / f"{name}-perf-{i + 1}.json")
                 runs.append(r)
                 m = r.get("metrics") or {}
+                r["load"] = os.getloadavg()[0]  # the score moves with the machine's load: say it
                 print(f"  {page:<14} {lang} run {i + 1}: {r['score'] if r['score'] is not None else '—':>4}  "
                       + "  ".join(f"{k} {_fmt(k, m.get(k))}" for _, k in METRICS)
                       + (f"  {r['bytes'] / 1024:,.0f} KiB" if r.get("bytes") else "")
+                      + f"  (load average {r['load']:.2f})"
                       + (f"  ({r['error']})" if r.get("error") else ""), flush=True)
             scored = sorted((r for r in runs if r["score"] is not None), key=lambda r: r["score"])
             rows.append((page, lang, scored[len(scored) // 2] if scored else runs[-1],
