@@ -168,3 +168,27 @@ def test_plurals_and_the_caption_on_small_numbers():
                                                                         outside, 10)
     none = {"A": L.area_value("A", 0, 0, 5_000, 500) | {"outside": False}}
     assert "No victims in these areas" in L.caption(F, "neighborhood", "Neighborhoods", "count", none, 10)
+
+
+# --- back/forward over a Map control: one request (callbacks.map.refresh_values, controls_compute)
+
+
+def test_back_to_another_layer_sends_its_outlines_and_sets_the_controls(app, client):
+    from app import ids
+    from tests.dash_support import shown
+
+    client.get("/")
+    state = "?start=2026-01-01&end=2026-10-31"
+    # back from the neighborhoods to a link with the council districts as rates: the browser holds
+    # the neighborhoods' outlines, so the districts' come in the same answer, and the controls follow
+    body = shown(client, app, "/map", state + "&layer=council_district&measure=rate", previous=state)
+    assert len(body[ids.MAP_AREAS]["data"]["features"]) == 14 and body[ids.MAP_SHAPES_KEY]["data"] == "council_district"
+    assert body[ids.MAP_LAYER]["value"] == "council_district" and body[ids.MAP_MEASURE]["value"] == "rate"
+    assert body[ids.MAP_SHOW_POINTS]["value"] is True and body[ids.MAP_NOTICES]["children"] == []
+    # the same layer with other filters: no outlines again
+    again = shown(client, app, "/map", "?start=2026-02-01&end=2026-10-31&layer=council_district",
+                  previous=state + "&layer=council_district")
+    assert set(again[ids.MAP_AREAS]) == {"hideout"}
+    # a bad parameter in the address gets its notice on the way
+    bad = shown(client, app, "/map", state + "&layer=galaxy", previous=state)
+    assert "galaxy" in json.dumps(bad[ids.MAP_NOTICES]["children"]) and bad[ids.MAP_LAYER]["value"] == "neighborhood"
