@@ -19,7 +19,7 @@ from app.context import EXTENSION, Services, load_choices, services
 from app.pages import NAV_PAGES, PAGE_BY_NAME, PAGE_PARAMS, PAGES, LayoutInputs
 from app.serving import cache_fingerprinted_assets, install_security
 from app.settings import PROJECT_ROOT, Settings
-from app.urlstate import Choices, parse, to_query
+from app.urlstate import Choices, parse, range_in, to_query
 from callbacks.common import set_value
 from data_access.cache import cache, cache_config
 from data_access.db import Database, DataError
@@ -197,7 +197,7 @@ def layout_key() -> str | None:
         f, notices = parse(search, choices, extra=PAGE_PARAMS)
         from callbacks.filters import page_params
 
-        parts = (path, to_query(f), page_params(search, PAGE_PARAMS), tuple(str(n) for n in notices))
+        parts = (path, to_query(f, range_in(search)), page_params(search, PAGE_PARAMS), tuple(str(n) for n in notices))
     raw = repr((current_app.config.get(CODE_STAMP), state["version"], i18n.get_lang(), choices.today.isoformat(), parts))
     return "layout:" + hashlib.sha256(raw.encode()).hexdigest()
 

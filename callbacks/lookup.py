@@ -16,7 +16,7 @@ from app import ids
 from app.i18n import _, error_text
 from app.pageparams import whole_number
 from app.pages import PAGE_PARAMS, LayoutInputs, Page
-from app.urlstate import Choices, extra_values, parse, to_query
+from app.urlstate import Choices, extra_values, parse, range_in, to_query
 from callbacks.common import PageRequest, acted, page_callback, relay, shell_write
 from data_access import cases as C
 from data_access.db import Database
@@ -52,7 +52,7 @@ def lookup_state(search: str | None, choices: Choices) -> dict:
 def lookup_outputs(db: Database, search: str | None, choices: Choices) -> dict:
     st = lookup_state(search, choices)
     f = st["filters"]
-    fq = to_query(f)
+    fq = to_query(f, range_in(search))
     page = C.search(db, f, st["case"], st["charge"], st["page"])
     results = L.results_table(page, fq, st["case"], st["charge"])
     if st["open"]:

@@ -27,7 +27,7 @@ from app.i18n import DEFAULT, _, get_lang, ngettext
 from app.pageparams import PRESENT_DEFAULTS, kept_pairs, parse_present, with_page_params
 from app.pages import PAGE_BY_NAME, LayoutInputs, Page
 from app.settings import Settings
-from app.urlstate import Choices, default_filters, to_query
+from app.urlstate import Choices, default_filters, range_in, to_query
 from callbacks.common import PageRequest, page_callback
 from data_access import arrests as A
 from data_access import cases as C
@@ -238,7 +238,7 @@ def view_links(f: Filters, search: str | None, view: dict, public_url: str = "")
     """(where Escape goes, the absolute URL the QR code opens): the page the deck came from, with
     the same filters and that page's own parameters, without the deck's."""
     kept = [(k, v) for k, v in kept_pairs(search) if k not in PRESENT_DEFAULTS]
-    href = PAGE_BY_NAME[view["from"]].path + with_page_params(to_query(f), search, kept)
+    href = PAGE_BY_NAME[view["from"]].path + with_page_params(to_query(f, range_in(search)), search, kept)
     base = public_url or (request.host_url if has_request_context() else "http://127.0.0.1:8050/")
     return href, base.rstrip("/") + href
 

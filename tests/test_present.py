@@ -34,7 +34,8 @@ def test_one_request_holds_every_slide_with_footer_and_demo_mark(client, app):
     assert body.count("Data as of") >= 9
     assert "Northeastern police district" in body
     assert '"data-start": "4"' in body
-    assert '"data-exit": "/map?start=' in body  # Escape goes back to the page it came from
+    # Escape goes back to the page it came from, still following the link's relative range
+    assert '"data-exit": "/map?range=ytd&police_district=Northeastern"' in body
     assert "data:image/svg+xml" in body  # the QR code and the map, made on the server
 
 

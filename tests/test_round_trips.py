@@ -92,3 +92,21 @@ def test_warm_job_renders_every_district_default_view(cached_app, db):
             "Referer": f"http://localhost/map?council_district={district}"}), i18n.use("es"):
         assert cache.get(layout_key()) is not None
     assert any(job[0] == "views" for job in server.extensions.get("psad_warm_jobs", []))
+
+
+def test_a_relative_range_and_its_fixed_dates_are_two_cached_views(cached_app):
+    """`/` follows year to date; the same dates written out do not roll forward: one cached layout
+    must not answer for the other (each keeps its own filter state)."""
+    from app.context import services
+    from app.urlstate import parse_view
+
+    server = cached_app.server
+    client = server.test_client()
+    rolling = layout_props(layout(client, "/"), ids.FILTER_STATE)["data"]
+    assert rolling.startswith("?range=ytd")
+    with server.test_request_context("/"):
+        f = parse_view("?range=ytd", load_choices(services().db)[0])[0]
+    fixed = f"/?start={f.start.isoformat()}&end={f.end.isoformat()}"
+    state = layout_props(layout(client, fixed), ids.FILTER_STATE)["data"]
+    assert state.startswith(f"?start={f.start.isoformat()}")  # its own dates, not the rolling view's
+    assert layout_props(layout(client, "/"), ids.FILTER_STATE)["data"] == rolling
