@@ -113,7 +113,11 @@ window.psad = window.psad || {};
     return true;
   }
   // window.L is set by dash-leaflet's bundle; the maps are created later, when the page renders.
+  // On a page that loads the library only when a map is first drawn (app/bundles.py writes
+  // <meta name="psad-leaflet">), its loader calls window.psad.patchLeaflet once it has arrived.
+  window.psad.patchLeaflet = patchLeaflet;
   (function wait(n) {
+    if (document.querySelector('meta[name="psad-leaflet"]')) { return; }
     if (!patchLeaflet() && n < 400) { setTimeout(function () { wait(n + 1); }, 25); }
   })(0);
 

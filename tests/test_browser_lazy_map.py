@@ -7,8 +7,6 @@ library; the console stays clean."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from selenium.webdriver.common.by import By
 
@@ -39,7 +37,7 @@ def test_the_map_library_loads_when_a_map_is_first_drawn(site, browser):  # noqa
              message="plotly.js")
     assert driver.execute_script(_REQUESTED) == []
     assert driver.execute_script("return typeof window.L") == "undefined"
-    time.sleep(10.5)  # psad_map.js has stopped waiting for Leaflet by now
+    # psad_map.js does not wait for Leaflet on such a page: the loader patches it on arrival
 
     driver.find_element(By.ID, ids.nav_id("map")).click()
     wait_for(lambda: len(shapes(driver)) > 50, timeout=60, message="the Map's areas")
