@@ -16,7 +16,6 @@ from app.context import services
 from app.i18n import _, number
 from app.pages import PAGE_BY_NAME
 from data_access import map_queries as Q
-from data_access.filters import GEO_FIELDS
 from data_access.vocabulary import OFFENSE_BY_CODE, offense_label
 
 LAYER_DEFAULT = next(p.default for p in PAGE_BY_NAME["map"].params if p.name == "layer")
@@ -58,7 +57,6 @@ AREAS_COLUMNS = rows_of(AREAS, ["code", "name", "victims", "prior", "change", "c
 def map_areas():
     import callbacks.map as page
     from layouts.common import pct_change
-    from layouts.map import NO_DATA, choropleth
 
     svc = services()
     db, s = svc.db, svc.settings
@@ -66,13 +64,7 @@ def map_areas():
     f, state = filters(AREAS)
     layer = args["layer"]
     selected = page.selected_areas(db, f, layer)
-    if hasattr(page, "area_choropleth"):  # the map's own shading, "outside the filter" included
-        chor = page.area_choropleth(db, s, f, layer)
-    else:
-        chor = choropleth(Q.area_shapes(db, layer), Q.area_counts(db, f, layer), measure="count",
-                          min_population=s.map_min_population, min_compare=s.min_compare, selected=selected,
-                          geo_filtered=any(getattr(f, k) for k in GEO_FIELDS))
-    fill = chor["hideout"]["fill"]
+    chor = page.area_choropleth(db, s, f, layer)  # the map's own shading, "outside the filter" included
     rows = []
     for code, v in sorted(chor["values"].items(), key=lambda kv: (str(kv[1]["name"]).lower(), kv[0])):
         pct = pct_change(v["current"], v["prior"], s.min_compare)
@@ -81,7 +73,7 @@ def map_areas():
                      "population": v["population"],
                      "rate_per_1000": None if v["rate"] is None else round(v["rate"], 4),
                      "rate_shown": not v["small"], "chosen": code in selected,
-                     "in_filter": not v.get("outside", fill.get(code) == NO_DATA)})
+                     "in_filter": not v["outside"]})
     columns = AREAS_COLUMNS
     p = f.prior()
     return answer(args["format"], columns, rows, file_name(f"victims-by-{layer}", f), layer=layer,
