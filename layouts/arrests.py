@@ -26,7 +26,7 @@ from app.i18n import N_, _, ngettext, pgettext
 from data_access.arrests import NO_CHARGE_TEXT
 from data_access.filters import Filters
 from data_access.vocabulary import ARREST_LINKS, CHARGE_CATEGORIES
-from layouts.cases import OKABE_ITO, clear_modebar, figure_id, pct_text, without_offense, wrap_label
+from layouts.cases import OKABE_ITO, clear_modebar, figure_id, pct_text, wrap_label
 from layouts.common import (
     chart,
     data_table,
@@ -442,8 +442,8 @@ PARTIAL_NOTE = N_("A week or month the dates cover only in part is drawn pale an
 
 def arrests_page() -> html.Div:
     names = chart_names(_("the chosen filters"))
-    # every CSV link leaves the offense filter out (it does not apply to arrests)
-    return without_offense(html.Div([
+    # every CSV link leaves the offense filter out: the arrests endpoints declare it never applies
+    return html.Div([
         html.Div(id=ids.ARRESTS_ERROR),
         dcc.Loading(html.Div(id=ids.ARRESTS_CARDS, className="cards-holder"), type="dot"),
         html.P(_("The offense filter does not apply to arrests; dates are arrest dates."), className="section-note"),
@@ -474,7 +474,7 @@ def arrests_page() -> html.Div:
                       ARRESTS_CLEARANCE_FIGURE),
             html.Div(id=ids.ARRESTS_CLEARANCE_TABLE)]),
             _(CLEARANCE_DEFINITION) + " " + _(CLEARANCE_PARTIAL), csv=CSV_PATHS["clearance"]),
-    ]))
+    ])
 
 
 __all__ = ["arrests_page", "cards", "trend_figure", "trend_table", "category_figure", "category_table", "area_figure",

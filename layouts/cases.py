@@ -155,21 +155,6 @@ def clear_modebar(fig: dict) -> dict:
     return fig
 
 
-def without_offense(component):
-    """``component`` (a ``section`` with a CSV link, or the link) with its "Download CSV" link
-    leaving the offense filter out: it does not apply to arrests or cases, whose pages ignore it
-    and whose API endpoints refuse it (a 400 is no download)."""
-    stack = [component]
-    while stack:
-        c = stack.pop()
-        params = getattr(c, "data-psad-params", None)
-        if params is not None:
-            setattr(c, "data-psad-params", ",".join(p for p in params.split(",") if p != "offense"))
-        kids = getattr(c, "children", None)
-        stack.extend(k for k in (kids if isinstance(kids, (list, tuple)) else [kids]) if hasattr(k, "to_plotly_json"))
-    return component
-
-
 def figure_id(component, id_: str):
     """Give a ``chart(...)`` <figure> an id, so a callback can update its accessible name."""
     component.id = id_
@@ -351,19 +336,19 @@ def outcomes_page() -> html.Div:
     return html.Div([
         html.Div(id=ids.OUTCOMES_ERROR),
         dcc.Loading(html.Div(id=ids.OUTCOMES_CARDS, className="cards-holder"), type="dot"),
-        html.P(without_offense(csv_link(OUTCOMES_CSV["cards"], _("Cases filed, still pending, arrest to disposition"))),
+        html.P(csv_link(OUTCOMES_CSV["cards"], _("Cases filed, still pending, arrest to disposition")),
                className="cards-csv"),
         html.P(_(OUTCOME_DEFINITIONS), className="section-note"),
         section(_("Court terms"), glossary()),
-        without_offense(section(
+        section(
             _("What happened to the charges"),
             figure_id(chart(ids.OUTCOMES_MIX, OUTCOMES_MIX_TABLE, names["mix"], 420), OUTCOMES_MIX_FIGURE),
-            _("Share of charges by disposition, gun charges apart from the rest."), csv=OUTCOMES_CSV["mix"])),
-        without_offense(section(_("Time from arrest to disposition"),
+            _("Share of charges by disposition, gun charges apart from the rest."), csv=OUTCOMES_CSV["mix"]),
+        section(_("Time from arrest to disposition"),
                 figure_id(chart(ids.OUTCOMES_TIME, OUTCOMES_TIME_TABLE, names["time"], 320), OUTCOMES_TIME_FIGURE),
                 _("Decided cases, in 30-day steps. Cases still pending are not counted: among recent filings only "
                   "the quickest are decided yet, so a recent span leans towards short times."),
-                csv=OUTCOMES_CSV["time"])),
+                csv=OUTCOMES_CSV["time"]),
         html.P([dcc.Link(_("Look up individual cases →"), href="/lookup")], className="caption"),
     ])
 
@@ -585,12 +570,12 @@ def lookup_page(charges: ChargeOptions | Sequence[str], truncated: bool = False)
         html.Div(id=ids.LOOKUP_ERROR),
         html.Div(id=ids.LOOKUP_DETAIL, className="panel", style={}),
         # the results' page as CSV: the same search (case, charge, page) and filters, offense aside
-        without_offense(section(_("Cases"), dcc.Loading(html.Div(id=ids.LOOKUP_RESULTS), type="dot"),
-                                csv=LOOKUP_CSV, csv_params=LOOKUP_CSV_PARAMS)),
+        section(_("Cases"), dcc.Loading(html.Div(id=ids.LOOKUP_RESULTS), type="dot"),
+                csv=LOOKUP_CSV, csv_params=LOOKUP_CSV_PARAMS),
     ])
 
 
 __all__ = ["outcomes_page", "lookup_page", "outcome_summary", "mix_rows", "mix_figure", "mix_table", "time_figure",
            "time_table", "timeline_figure", "timeline_table", "case_detail_view", "results_table", "lookup_href",
            "weighted_quantile", "pct_text", "date_cell", "filled_chart", "figure_id", "wrap_label", "OKABE_ITO",
-           "graph_config", "time_bins", "OUTCOMES_CSV", "without_offense", "clear_modebar"]
+           "graph_config", "time_bins", "OUTCOMES_CSV", "clear_modebar"]

@@ -210,13 +210,28 @@ def csv_link(api_path: str, what: str, params: tuple[str, ...] = ()) -> html.A:
     the page's language and ``format=csv``, written into the link as it is followed by
     ``assets/psad_csv.js``. ``what`` (the section's title) completes its accessible name, so each
     link on a page says which numbers it downloads. The server names the file after the dataset,
-    the area and the dates."""
+    the area and the dates. A filter the endpoint does not take (``offense`` where it declares
+    ``offense="never"``: arrests and cases) is left out, read from the endpoint's own declaration,
+    so a link never asks for what the API would refuse with a 400."""
     from app.urlstate import FILTER_PARAMS
 
     path = "/api/v1" + api_path
+    skip = {"offense"} if _endpoint_refuses_offense(path) else set()
     return html.A([_("Download CSV"), html.Span(": " + what, className="visually-hidden")],
                   href=path + "?format=csv", className="csv-link",
-                  **{"data-psad-csv": path, "data-psad-params": ",".join((*FILTER_PARAMS, *params))})
+                  **{"data-psad-csv": path,
+                     "data-psad-params": ",".join(p for p in (*FILTER_PARAMS, *params) if p not in skip)})
+
+
+def _endpoint_refuses_offense(path: str) -> bool:
+    """Whether the API endpoint at ``path`` declares that the offense filter never applies."""
+    import app.api  # noqa: F401  (its modules declare the endpoints as they are imported)
+    from app.api.params import ENDPOINTS, PREFIX
+
+    spec = next((e for e in ENDPOINTS if PREFIX + e.path == path), None)
+    if spec is None:
+        raise ValueError(f"no API endpoint {path} for a Download CSV link")
+    return spec.offense == "never"
 
 
 def section(title: str, body, note: str | None = None, *, width_class: str = "", csv: str | None = None,

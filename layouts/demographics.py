@@ -19,7 +19,7 @@ from app.i18n import N_, _, ngettext
 from data_access.demographics import Demographics
 from data_access.suppression import Table
 from data_access.vocabulary import DEMOGRAPHIC_DIMENSIONS
-from layouts.cases import MODEBAR_ROOM, OKABE_ITO, clear_modebar, pct_text, without_offense, wrap_label
+from layouts.cases import MODEBAR_ROOM, OKABE_ITO, clear_modebar, pct_text, wrap_label
 from layouts.common import empty_figure, figure, fmt_int, graph_config, scroll_region, section, style_figure
 
 RULE_TEXT = N_("Privacy: groups of 1–4 people are shown as “<5”. A group is also withheld when "
@@ -175,10 +175,10 @@ def dataset_section(key: str):
     if key == "victims":
         return section(_(DATASET_TITLES["victims"]), body, _("Each victim counts once; the offense filter applies."),
                        csv=CSV_PATHS["victims"])
-    return without_offense(section(
+    return section(
         _(DATASET_TITLES["arrestees"]), body,
         _("Each arrest counts once, so a person arrested twice counts twice; the offense filter does not apply to "
-          "arrests."), csv=CSV_PATHS["arrestees"]))
+          "arrests."), csv=CSV_PATHS["arrestees"])
 
 
 def callback_csv(filter_query: str, key: str) -> str | None:
