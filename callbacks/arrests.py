@@ -35,7 +35,7 @@ def arrests_outputs(db: Database, f: Filters, options: dict | None = None, as_of
         "trend_table": L.trend_table(trend, grain, f.start, through),
         "category": L.category_figure(cats), "category_table": L.category_table(cats),
         "area": L.area_figure(area, field), "area_table": L.area_table(area, field),
-        "charges": L.charges_table(A.top_charges(db, f, 15)),
+        "charges": L.charges_table(A.top_charges(db, f, L.CHARGES_SHOWN)),
         "clearance": L.clearance_figure(clear, as_of), "clearance_chart_table": L.clearance_chart_table(clear, as_of),
         "clearance_table": L.clearance_table(clear, as_of),
         "trend_name": names["trend"], "category_name": names["category"], "area_name": names["area"],

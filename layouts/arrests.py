@@ -86,6 +86,9 @@ CLEARANCE_DEFINITION = N_(
     "incidents, the arrest's recorded place for arrests.")
 
 
+CHARGES_SHOWN = 15  # rows of "Most common charges" (the page's table and /api/v1/arrests/charges)
+
+
 def category_label(code: str) -> str:
     return _(CHARGE_CATEGORIES.label(code))
 

@@ -57,7 +57,6 @@ CLEARANCE = Endpoint(
     offense="never",
 )
 
-CHARGES_SHOWN = 15  # as the page's table (callbacks.arrests)
 
 
 TREND_COLUMNS = rows_of(TREND, ["period_start", "period_end", "days", "complete", "charge_category", "arrests"])
@@ -127,6 +126,8 @@ CHARGES_COLUMNS = rows_of(CHARGES, ["charge_category", "statute", "charge_descri
 
 @endpoint(CHARGES)
 def arrests_charges():
+    from layouts.arrests import CHARGES_SHOWN
+
     db = services().db
     args = read(CHARGES)
     f, state = filters(CHARGES, offense_ok=False)
