@@ -61,7 +61,6 @@ threads = _settings.threads
 # viewers on a news link waited 23 s (median) for the page itself (bench/bench_load.py, scenario B).
 worker_connections = 4000
 backlog = 4096  # connections waiting to be accepted (the kernel caps it at net.core.somaxconn)
-ACCEPT_BATCH = 64  # connections a worker accepts per turn of its event loop (HeaderTimeoutWorker.accept)
 timeout = 30  # a worker that stops notifying the master this long is restarted
 graceful_timeout = 20  # SIGTERM / SIGHUP: requests in flight get this long to finish
 keepalive = 5  # seconds an idle kept-alive connection stays open (the proxy's pool reuses them)
@@ -97,25 +96,18 @@ class HeaderTimeoutWorker(ThreadWorker):
         super().init_process()
 
     def accept(self, listener):
-        # Up to ACCEPT_BATCH waiting connections per turn of the event loop, not one: a turn also
-        # handles every other ready socket, so one accept per turn let a crowd's new connections
-        # queue in the backlog for seconds while requests on open connections were answered at once
-        # (800 viewers: the page, the first request on a new connection, waited 9 s at the median).
-        for _ in range(ACCEPT_BATCH):
-            if self.nr_conns >= self.worker_connections:
-                return
-            try:
-                client_sock, client_addr = listener.accept()
-            except OSError as e:
-                if e.errno not in (errno.EAGAIN, errno.ECONNABORTED, errno.EWOULDBLOCK):
-                    raise
-                return
-            self.nr_conns += 1
-            conn = TConn(self.cfg, client_sock, client_addr, listener.getsockname())  # non-blocking
-            if self.cfg.is_ssl or negotiation.prior_knowledge_allowed(self.cfg, client_addr):
-                self.enqueue_req(conn)  # TLS or HTTP/2 preface: gunicorn's own path
-                continue
-            self._read_headers(conn)
+        try:
+            client_sock, client_addr = listener.accept()
+        except OSError as e:
+            if e.errno not in (errno.EAGAIN, errno.ECONNABORTED, errno.EWOULDBLOCK):
+                raise
+            return
+        self.nr_conns += 1
+        conn = TConn(self.cfg, client_sock, client_addr, listener.getsockname())  # non-blocking
+        if self.cfg.is_ssl or negotiation.prior_knowledge_allowed(self.cfg, client_addr):
+            self.enqueue_req(conn)  # TLS or HTTP/2 preface: gunicorn's own path
+            return
+        self._read_headers(conn)
 
     def on_client_socket_readable(self, conn, client):
         """A kept-alive connection's next request: its headers are read here too."""
