@@ -8,7 +8,7 @@ not apply to arrests (an arrest's charge is not a Part 1 offense category): give
 
 from __future__ import annotations
 
-from app.api.export import FORMAT, answer, file_name, rows_of
+from app.api.export import FORMAT, answer, file_name, number, rows_of
 from app.api.params import Endpoint, endpoint, filters, meta, read
 from app.context import load_choices, services
 from data_access import arrests as A
@@ -116,7 +116,7 @@ def arrests_areas():
         shown, _has_rate = _area_rows(df)  # the chart's rows (top 25), lowest first: the table reverses them
         for a, n, p, r in zip(shown.area[::-1], shown.n[::-1], shown.population[::-1], shown.rate[::-1]):
             rows.append({"area": a, "arrests": int(n), "population": None if p is None or p != p else int(p),
-                         "rate_per_1000": None if r is None or r != r else round(float(r), 4)})
+                         "rate_per_1000": number(r, 4)})
     columns = AREAS_COLUMNS
     return answer(args["format"], columns, rows, file_name("arrests-by-area", f), area_field=field, **meta(f, state))
 

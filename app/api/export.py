@@ -203,6 +203,13 @@ def json_value(value: Any) -> Any:
     return value
 
 
+def number(value: Any, digits: int = 6) -> float | None:
+    """A number rounded to ``digits`` places for an answer; a missing (None, NaN) or infinite one
+    is None (``json_value``)."""
+    value = json_value(value)
+    return None if value is None else round(float(value), digits)
+
+
 def csv_value(value: Any) -> str:
     """A JSON value in a CSV cell: null empty, booleans ``true``/``false``, numbers as JSON writes them."""
     if value is None:

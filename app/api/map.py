@@ -63,8 +63,8 @@ def map_areas():
     args = read(AREAS)
     f, state = filters(AREAS)
     layer = args["layer"]
-    selected = page.selected_areas(db, f, layer)
     chor = page.area_choropleth(db, s, f, layer)  # the map's own shading, "outside the filter" included
+    selected = set(chor["hideout"]["sel"])  # the chosen areas, as the map outlines them
     rows = []
     for code, v in sorted(chor["values"].items(), key=lambda kv: (str(kv[1]["name"]).lower(), kv[0])):
         pct = pct_change(v["current"], v["prior"], s.min_compare)

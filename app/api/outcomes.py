@@ -9,7 +9,7 @@ offense filter does not apply (a charge is not a Part 1 offense category): given
 
 from __future__ import annotations
 
-from app.api.export import FORMAT, answer, file_name, rows_of
+from app.api.export import FORMAT, answer, file_name, number, rows_of
 from app.api.params import Endpoint, endpoint, filters, meta, read
 from app.context import services
 from data_access import cases as C
@@ -42,10 +42,6 @@ TIME = Endpoint(
 )
 
 
-def _round(x, digits: int = 6):
-    return None if x is None or x != x else round(float(x), digits)
-
-
 SUMMARY_COLUMNS = rows_of(SUMMARY, ["group", "cases", "pending", "pending_share", "median_days", "p75_days", "timed"])
 
 
@@ -57,8 +53,8 @@ def outcomes_summary():
     args = read(SUMMARY)
     f, state = filters(SUMMARY, offense_ok=False)
     out = outcome_summary(C.case_status(db, f))
-    rows = [{"group": g, "cases": v["cases"], "pending": v["pending"], "pending_share": _round(v["pending_share"]),
-             "median_days": _round(v["median_days"], 1), "p75_days": _round(v["p75_days"], 1), "timed": v["timed"]}
+    rows = [{"group": g, "cases": v["cases"], "pending": v["pending"], "pending_share": number(v["pending_share"]),
+             "median_days": number(v["median_days"], 1), "p75_days": number(v["p75_days"], 1), "timed": v["timed"]}
             for g, v in out.items()]
     columns = SUMMARY_COLUMNS
     return answer(args["format"], columns, rows, file_name("cases-outcomes", f), **meta(f, state))
@@ -75,7 +71,7 @@ def outcomes_mix():
     args = read(MIX)
     f, state = filters(MIX, offense_ok=False)
     df = mix_rows(C.disposition_mix(db, f))
-    rows = [{"group": g, "disposition": d, "label": DISPOSITIONS.label(d), "charges": int(n), "share": _round(s)}
+    rows = [{"group": g, "disposition": d, "label": DISPOSITIONS.label(d), "charges": int(n), "share": number(s)}
             for g, d, n, s in df[["group", "disposition", "n", "share"]].itertuples(index=False)]
     columns = MIX_COLUMNS
     return answer(args["format"], columns, rows, file_name("charges-by-disposition", f), **meta(f, state))
@@ -96,6 +92,6 @@ def outcomes_time():
         for i, (label, n, share) in enumerate(zip(g["bins"], g["counts"], g["shares"])):
             last = i == len(g["bins"]) - 1
             rows.append({"group": g["key"], "days": label, "days_from": 30 * i,
-                         "days_to": None if last else 30 * i + 29, "cases": int(n), "share": _round(share)})
+                         "days_to": None if last else 30 * i + 29, "cases": int(n), "share": number(share)})
     columns = TIME_COLUMNS
     return answer(args["format"], columns, rows, file_name("cases-time-to-disposition", f), **meta(f, state))

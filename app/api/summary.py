@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.api.export import FORMAT, answer, file_name, rows_of
+from app.api.export import FORMAT, answer, file_name, number, rows_of
 from app.api.params import Endpoint, endpoint, filters, meta, read
 from app.chance import judge
 from app.context import load_choices, services
@@ -67,10 +67,6 @@ GOAL = Endpoint(
 _UNSET = object()
 
 
-def _number(x: float) -> float | None:
-    return None if x is None or x != x or x in (float("inf"), float("-inf")) else round(float(x), 6)
-
-
 HEADLINE_COLUMNS = rows_of(HEADLINE, ["card", "title", "current", "prior", "change", "change_pct", "note", "verdict",
                                       "p_value", "ratio", "ratio_low", "ratio_high"])
 
@@ -96,8 +92,8 @@ def summary_headline():
             j = (judge(c.current, c.prior, f.days, p.days)
                  if c.current is not None and c.prior is not None and c.note != NOTE_PARTIAL_PRIOR else None)
         if j is not None:
-            row.update(verdict=j.verdict, p_value=_number(j.p_value), ratio=_number(j.ratio),
-                       ratio_low=_number(j.low), ratio_high=_number(j.high))
+            row.update(verdict=j.verdict, p_value=number(j.p_value), ratio=number(j.ratio),
+                       ratio_low=number(j.low), ratio_high=number(j.high))
         rows.append(row)
     columns = HEADLINE_COLUMNS
     return answer(args["format"], columns, rows, file_name("victims-headline", f),
@@ -180,12 +176,9 @@ def summary_goal():
                    baseline_year=s.goal_baseline_year, reduction=s.goal_annual_reduction, through=through)
     # the page's standing against the path (layouts.summary.goal_standing): "below" or "above" only when
     # the difference is unusual for chance, else "near"; with its verdict
-    has_standing = "standing" in df.columns
     rows = [{"year": int(r.year), "actual": int(r.actual), "target": float(r.target), "partial": bool(r.partial),
-             "vs_target_pct": None if r.vs_target_pct is None or r.vs_target_pct != r.vs_target_pct
-             else round(float(r.vs_target_pct), 4),
-             "standing": r.standing if has_standing else ("below" if r.actual <= r.target else "above"),
-             "verdict": r.verdict if has_standing else None}
+             "vs_target_pct": number(r.vs_target_pct, 4),
+             "standing": r.standing, "verdict": r.verdict}
             for r in df.itertuples(index=False)]
     columns = GOAL_COLUMNS
     first = date(int(df.year.min()), 1, 1) if len(df) else date(s.goal_baseline_year, 1, 1)
