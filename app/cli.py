@@ -212,7 +212,8 @@ def cmd_ingest(args, settings: Settings) -> int:
     migrate.upgrade(db)
     bar, progress = _progress_bar(f"ingest {args.kind}")
     try:
-        summary = run.ingest(db, args.kind, args.paths, settings=settings, layer=args.layer, progress=progress)
+        summary = run.ingest(db, args.kind, args.paths, settings=settings, layer=args.layer,
+                             indicators=args.indicators, progress=progress)
     except IngestError as exc:
         bar.close()
         print(f"psad: {args.kind}: {exc}", file=sys.stderr)
@@ -296,6 +297,8 @@ def parser() -> argparse.ArgumentParser:
     ing.add_argument("paths", nargs="+", metavar="FILE", help="CSV (plain or gzip) or, for boundaries, "
                      "GeoJSON files or a directory of them")
     ing.add_argument("--layer", help="boundaries: the layer a single file holds (e.g. csa)")
+    ing.add_argument("--indicators", metavar="FILE",
+                     help="vital-signs: BNIA's indicator dictionary (label, section, source, definition)")
     ing.set_defaults(func=cmd_ingest)
 
     ref = sub.add_parser("refresh", help="pull new records from Open Baltimore's ArcGIS layers")

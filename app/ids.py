@@ -34,6 +34,16 @@ SUMMARY_CAPTION = "summary-caption"
 # About page
 ABOUT_STATUS = "about-status"
 
+# Neighborhood Stat page (issue 15; ids start "ns-")
+
+# Plan KPIs page (issue 15; ids start "kpi-")
+
+# 911 calls page (issue 15; ids start "calls-")
+
+# Guns and warrants page (issue 15; ids start "gw-")
+
+# Intimate-partner violence page (issue 15; ids start "ipv-")
+
 # Filter field -> control id (the URL parameter names are the field names).
 FILTER_CONTROLS = {f.name: f.name.replace("_", "-") for f in FILTER_FIELDS}
 POLICE_DISTRICT = FILTER_CONTROLS["police_district"]

@@ -99,6 +99,11 @@ PAGES: tuple[Page, ...] = (
         PageParam("program", "a program type code (listed below), repeatable; also filters the Map's CVI layer",
                   "all"),
     )),
+    Page("neighborhood_stat", N_("Neighborhood Stat"), "/neighborhood-stat", "callbacks.neighborhood_stat"),
+    Page("plan", N_("Plan KPIs"), "/plan", "callbacks.plan"),
+    Page("calls", N_("911 calls"), "/calls", "callbacks.calls"),
+    Page("guns_warrants", N_("Guns and warrants"), "/guns-warrants", "callbacks.guns_warrants"),
+    Page("ipv", N_("Intimate-partner violence"), "/ipv", "callbacks.ipv"),
     Page("about", N_("About the data"), "/about", "callbacks.about"),
     Page("present", N_("Present"), "/present", "callbacks.present", in_nav=False, params=(
         PageParam("slide", "the slide shown, `1` … the number of slides; kept as the presenter moves", "1",

@@ -14,6 +14,7 @@ that changes nothing keeps the version and ``updated_at`` (the API's Last-Modifi
 
 from __future__ import annotations
 
+import importlib
 import json
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -217,6 +218,12 @@ def logged_load(db: Database, summary: LoadSummary) -> Iterator[Connection]:
             data_as_of=summary.data_as_of))
 
 
+# Datasets that load their own demo rows inside the demo's transaction, after the CVI sites:
+# module -> ``load_demo(conn, data, summary, *, scale, seed, progress) -> rows``.
+DEMO_EXTRAS = ("data_access.demo.vital_signs", "data_access.demo.calls", "data_access.demo.guns_warrants",
+               "data_access.demo.ipv", "data_access.demo.kpi")
+
+
 def load_demo(db: Database, *, scale: float = 1.0, end: date | None = None, start: date | None = None,
               seed: int = 2021, progress: Progress = _noop) -> LoadSummary:
     """Generate the synthetic dataset and replace everything the database serves with it."""
@@ -259,6 +266,10 @@ def load_demo(db: Database, *, scale: float = 1.0, end: date | None = None, star
                           "(SELECT coalesce(max(id), 1) FROM sao_case))"))
         progress("charges", len(charges))
         copy_frame(conn, cvi_site, data.cvi_sites)
+        for module in DEMO_EXTRAS:  # issue 15's datasets: each loads its own demo rows
+            rows = importlib.import_module(module).load_demo(conn, data, summary, scale=scale, seed=seed,
+                                                             progress=progress)
+            summary.rows_loaded += rows
         conn.execute(text("DELETE FROM population_group WHERE layer IN ('neighborhood', 'city')"))
         if data.population is not None:
             copy_frame(conn, population_group, data.population)

@@ -10,6 +10,7 @@ from flask import g, has_request_context
 from sqlalchemy import func, select
 from sqlalchemy.exc import ProgrammingError
 
+from data_access import schema_calls, schema_guns_warrants, schema_ipv, schema_kpi, schema_vital_signs
 from data_access.cache import cached_query, request_versions
 from data_access.db import Database
 from data_access.schema import (
@@ -75,4 +76,6 @@ def dataset_counts(db: Database) -> dict[str, int]:
     """Rows per dataset (exact counts: for status reports, not for pages)."""
     tables = {"Part 1 victims": victim, "arrests": arrest, "State's Attorney cases": sao_case,
               "case charges": case_charge, "CVI sites": cvi_site, "geographic areas": geography}
+    for module in (schema_vital_signs, schema_kpi, schema_calls, schema_guns_warrants, schema_ipv):
+        tables.update(module.COUNTED_TABLES)
     return {name: db.execute(select(func.count()).select_from(t)).scalar() for name, t in tables.items()}

@@ -10,6 +10,7 @@ only, and a Spanish page says so. ``changelog_section`` itself is a pure functio
 
 from __future__ import annotations
 
+import importlib
 import re
 
 import pandas as pd
@@ -307,12 +308,28 @@ def _offense_list(group: str) -> str:
     return join_words([_(o.label).lower() for o in OFFENSES if o.group == group])
 
 
+# The pages of issue 15's datasets: each layouts module declares ABOUT_METHODOLOGY ((title, text), ...)
+# and LOAD_DATASETS {load_log dataset: label}, read here (imported when the About page is built).
+DATASET_LAYOUTS = ("layouts.neighborhood_stat", "layouts.plan", "layouts.calls", "layouts.guns_warrants", "layouts.ipv")
+
+
+def dataset_methodology() -> tuple[tuple[str, str], ...]:
+    return tuple(part for m in DATASET_LAYOUTS for part in importlib.import_module(m).ABOUT_METHODOLOGY)
+
+
+def load_datasets() -> dict[str, str]:
+    labels = dict(LOAD_DATASETS)
+    for m in DATASET_LAYOUTS:
+        labels.update(importlib.import_module(m).LOAD_DATASETS)
+    return labels
+
+
 def methodology_section() -> html.Section:
     body: list = [html.H2(_("How the numbers are made"), className="h5")]
     body += _subsection(*COUNTED)
     body += _subsection(*OFFENSE_GROUPS, violent=_offense_list("violent"), property=_offense_list("property"))
     body += [html.H3(_("Offense categories"), className="h6", id=ABOUT_OFFENSES_TITLE), offense_table()]
-    for title, text in METHODOLOGY + ACCOUNTABILITY_METHODOLOGY:
+    for title, text in METHODOLOGY + ACCOUNTABILITY_METHODOLOGY + dataset_methodology():
         part = _subsection(title, text)
         if title == CHANCE_TITLE:  # the Summary's cards link to it
             part[0].id = ABOUT_CHANCE
@@ -372,7 +389,7 @@ def load_table(history: pd.DataFrame) -> html.Div:
     rows = []
     for r in history.itertuples(index=False):
         cells = [
-            html.Th(_label(LOAD_DATASETS, r.dataset), scope="row"), html.Td(r.source, className="about-source"),
+            html.Th(_label(load_datasets(), r.dataset), scope="row"), html.Td(r.source, className="about-source"),
             html.Td(_when(r.finished_at), className="nowrap"), html.Td(_label(LOAD_STATUS, r.status)),
             *[html.Td(_count(v), className="num") for v in
               (r.rows_read, r.rows_loaded, getattr(r, "rows_updated", 0) or 0, r.rows_rejected)],

@@ -19,7 +19,21 @@ import logging
 from flask import Flask, request
 from werkzeug.exceptions import HTTPException
 
-from app.api import arrests, cases, counts, cvi, demographics, openapi, outcomes, summary
+from app.api import (
+    arrests,
+    calls,
+    cases,
+    counts,
+    cvi,
+    demographics,
+    guns_warrants,
+    ipv,
+    kpi,
+    openapi,
+    outcomes,
+    summary,
+    vital_signs,
+)
 from app.api import map as map_areas
 from app.api.params import PREFIX, Endpoint, Param, blueprint, error_response
 from app.i18n import _, error_text
@@ -28,7 +42,8 @@ from data_access.db import DataError
 log = logging.getLogger(__name__)
 
 # Each module declares and serves its endpoints when imported; the README lists them in this order.
-DOMAINS = (counts, summary, map_areas, cvi, demographics, arrests, outcomes, cases, openapi)
+DOMAINS = (counts, summary, map_areas, cvi, demographics, arrests, outcomes, cases, vital_signs, kpi, calls,
+           guns_warrants, ipv, openapi)
 
 
 def not_found(rest: str = ""):

@@ -17,12 +17,18 @@ LOADERS = {
     "arrests": ("arrests", "load_arrests_file", True),
     "cvi": ("cvi", "load_cvi_file", False),
     "cases": ("cases", "load_cases_file", True),
+    "vital-signs": ("vital_signs", "load_vital_signs_file", False),
+    "kpi": ("kpi", "load_kpi_file", False),
+    "calls": ("calls", "load_calls_file", True),
+    "gun-seizures": ("gun_seizures", "load_gun_seizures_file", True),
+    "warrants": ("warrants", "load_warrants_file", True),
+    "ipv": ("ipv", "load_ipv_file", True),
 }
 KINDS = ("boundaries", *LOADERS)
 
 
 def ingest(db: Database, kind: str, paths: list[str], *, settings=None, layer: str | None = None,
-           progress: Progress = _noop) -> LoadSummary:
+           indicators: str | None = None, progress: Progress = _noop) -> LoadSummary:
     if kind == "boundaries":  # several files at once: one per layer
         from data_access.ingest.boundaries import load_boundaries
         return load_boundaries(db, paths, layer=layer, progress=progress)
@@ -33,4 +39,8 @@ def ingest(db: Database, kind: str, paths: list[str], *, settings=None, layer: s
     module, name, takes_settings = LOADERS[kind]
     load = getattr(importlib.import_module(f"data_access.ingest.{module}"), name)
     extra = {"settings": settings} if takes_settings else {}
+    if indicators is not None:
+        if kind != "vital-signs":
+            raise IngestError("--indicators goes with `psad ingest vital-signs` only")
+        extra["indicators"] = indicators
     return load(db, paths[0], progress=progress, **extra)

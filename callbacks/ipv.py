@@ -1,0 +1,14 @@
+"""Intimate-partner violence page (issue 15): being built."""
+
+from __future__ import annotations
+
+from app.pages import LayoutInputs, Page
+from layouts import ipv as L
+
+
+def layout(inputs: LayoutInputs):
+    return L.ipv_page()
+
+
+def register(app, page: Page) -> None:
+    return None
