@@ -1,10 +1,10 @@
-"""Plan KPIs tables (issue 15).
+"""Plan KPIs tables (issue 15): kpi_value, the values MONSE publishes for the Plan's measures.
 
 Revision ID: 0008
 Revises: 0007
 """
-from alembic import op  # noqa: F401
-import sqlalchemy as sa  # noqa: F401
+from alembic import op
+import sqlalchemy as sa
 
 revision = "0008"
 down_revision = "0007"
@@ -13,8 +13,21 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    op.create_table(
+        "kpi_value",
+        sa.Column("measure", sa.Text(), nullable=False),
+        sa.Column("period", sa.Text(), nullable=False),
+        sa.Column("grain", sa.Text(), nullable=False),
+        sa.Column("period_start", sa.Date(), nullable=False),
+        sa.Column("period_end", sa.Date(), nullable=False),
+        sa.Column("value", sa.Float(), nullable=False),
+        sa.Column("source", sa.Text(), nullable=True),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("origin", sa.Text(), nullable=False),
+        sa.Column("load_id", sa.Integer(), nullable=True),
+        sa.PrimaryKeyConstraint("measure", "period"),
+    )
 
 
 def downgrade() -> None:
-    pass
+    op.drop_table("kpi_value")
