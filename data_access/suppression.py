@@ -70,13 +70,16 @@ class Table:
         return any(not c.shown for c in self.cells)
 
 
-def bounds(values: Mapping[str, int], small: set[str], other: set[str]) -> dict[str, tuple[int, int]]:
+def bounds(values: Mapping[str, int], small: set[str], other: set[str], *,
+           threshold: int = HIGH + 1) -> dict[str, tuple[int, int]]:
     """The range each withheld cell could take, to someone who knows the total, every shown cell,
-    and the published rule (small cells are 1-4, other withheld cells at least 5)."""
+    and the published rule (small cells are 1-4, other withheld cells at least 5; with
+    ``threshold`` t: small cells are 1 to t-1, other withheld cells at least t)."""
+    high = threshold - 1
     hidden = list(small | other)
     t = sum(values[c] for c in hidden)
-    lo = {c: (LOW if c in small else HIGH + 1) for c in hidden}
-    hi = {c: (HIGH if c in small else t) for c in hidden}
+    lo = {c: (LOW if c in small else high + 1) for c in hidden}
+    hi = {c: (high if c in small else t) for c in hidden}
     out = {}
     for c in hidden:
         rest_hi = sum(hi[d] for d in hidden if d != c)
@@ -85,39 +88,44 @@ def bounds(values: Mapping[str, int], small: set[str], other: set[str]) -> dict[
     return out
 
 
-def safe(values: Mapping[str, int], small: set[str], other: set[str]) -> bool:
+def safe(values: Mapping[str, int], small: set[str], other: set[str], *, threshold: int = HIGH + 1) -> bool:
     """True when no withheld cell's value is pinned down by the total."""
-    return all(lo < hi for lo, hi in bounds(values, small, other).values())
+    return all(lo < hi for lo, hi in bounds(values, small, other, threshold=threshold).values())
 
 
 def suppress(counts: Mapping[str, int], neighbour_diffs: Iterable[Mapping[str, int]] = (),
-             order: Sequence[str] | None = None) -> Table:
+             order: Sequence[str] | None = None, *, threshold: int = HIGH + 1) -> Table:
     """Apply the three rules to one table (category -> count).
 
     ``neighbour_diffs`` are, for each neighbouring view, the per-category count differences
     (neighbour minus this view); ``order`` is the display order (defaults to ``counts``').
+    ``threshold``: the smallest count shown (default 5: cells of 1-4 are "<5"; the
+    Intimate-partner violence page passes 11: cells of 1-10 are "<11", and the neighbour and
+    complement rules then use 1-10 and "11 or more" in place of 1-4 and "5 or more").
     """
+    high = threshold - 1
+    small_label = SMALL_LABEL if threshold == HIGH + 1 else f"<{threshold}"
     cats = list(order) if order is not None else list(counts)
     values = {c: int(counts.get(c, 0)) for c in cats}
     if any(v < 0 for v in values.values()):
         raise ValueError("counts must be non-negative")
     total = sum(values.values())
-    small = {c for c, v in values.items() if LOW <= v <= HIGH}
+    small = {c for c, v in values.items() if LOW <= v <= high}
     neighbour: set[str] = set()
     for diff in neighbour_diffs:
         for c, d in diff.items():
-            if c in values and values[c] > HIGH and LOW <= abs(int(d)) <= HIGH:
+            if c in values and values[c] > high and LOW <= abs(int(d)) <= high:
                 neighbour.add(c)
     complement: set[str] = set()
-    while (small or neighbour or complement) and not safe(values, small, neighbour | complement):
-        candidates = [c for c in cats if values[c] > HIGH and c not in neighbour | complement]
+    while (small or neighbour or complement) and not safe(values, small, neighbour | complement, threshold=threshold):
+        candidates = [c for c in cats if values[c] > high and c not in neighbour | complement]
         if not candidates:
             return Table(tuple(Cell(c, None, WITHHELD_LABEL, "table") for c in cats), total, True)
         complement.add(min(candidates, key=lambda c: (values[c], cats.index(c))))
     cells = []
     for c in cats:
         if c in small:
-            cells.append(Cell(c, None, SMALL_LABEL, "small"))
+            cells.append(Cell(c, None, small_label, "small"))
         elif c in neighbour:
             cells.append(Cell(c, None, WITHHELD_LABEL, "neighbour"))
         elif c in complement:
