@@ -1,0 +1,204 @@
+"""Intimate-partner violence queries: incidents flagged as domestic, counted in area totals only,
+every count already suppressed (cells under 11) when it leaves this module.
+
+The rule (stated on the page, the About page and the API):
+
+1. **Small cells.** Any count of 1-10 incidents is shown as "<11" (other pages: 1-4 as "<5").
+2. **Totals.** The number of incidents under the filters is public when it is 11 or more (below
+   that it is "<11" and every table is withheld). Each table (months, areas, offense,
+   relationship, age band, sex) adds up to that total, so further cells are withheld, smallest
+   first, until no withheld cell can be worked out from the total and the shown cells
+   (``data_access.suppression.suppress`` with ``threshold=11``); if that is impossible the
+   whole table is withheld.
+
+Raw counts never reach a cache, a page or the API: the cached result holds suppressed tables.
+Rows with no area, offense, age band or sex count in an "Unknown" cell, so every table adds up to
+the same total.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import distinct, func, select
+
+from data_access import suppression as S
+from data_access.cache import cached_query
+from data_access.conditions import filter_conditions, has_geo
+from data_access.db import Database
+from data_access.filters import Filters
+from data_access.schema import victim
+from data_access.schema_ipv import ipv_incident
+from data_access.text import N_
+from data_access.vocabulary import AGE_BANDS, OFFENSES, UNKNOWN, Vocabulary
+
+THRESHOLD = 11  # the smallest count shown: 1-10 are "<11"
+SMALL_LABEL = N_("<11")
+RELATIONSHIPS = Vocabulary("relationship", (
+    ("spouse", N_("Current spouse")),
+    ("former_spouse", N_("Former spouse")),
+    ("dating", N_("Current dating partner")),
+    ("former_dating", N_("Former dating partner")),
+    ("family", N_("Other family member")),
+    ("other", N_("Other or unknown relationship")),
+))
+PARTNER = ("spouse", "former_spouse", "dating", "former_dating")  # intimate partners, current or former
+SEXES = (N_("Female"), N_("Male"), UNKNOWN)
+AGES = (*AGE_BANDS, UNKNOWN)
+UNKNOWN_CODE = "unknown"  # an area or offense the row does not carry
+TABLES = ("months", "areas", "offense", "relationship", "age_band", "sex")
+AREA_FIELDS = ("police_district", "neighborhood")
+
+
+@dataclass(frozen=True)
+class IpvView:
+    total: int | None  # None when 1-10 (shown "<11")
+    area_field: str  # police_district or neighborhood
+    tables: dict  # name (TABLES) -> suppression.Table
+
+    @property
+    def total_label(self) -> str:
+        return f"{self.total:,}" if self.total is not None else SMALL_LABEL
+
+
+def area_field(f: Filters) -> str:
+    """Neighborhoods once the view is inside an area, else police districts (as the Arrests page)."""
+    return "neighborhood" if has_geo(f) else "police_district"
+
+
+def conditions(f: Filters) -> list:
+    """Dates, areas and (rows carry it) the offense category."""
+    t = ipv_incident
+    return filter_conditions(t, f, t.c.occurred_date)
+
+
+def _months(f: Filters) -> list[str]:
+    out, m = [], f.start.replace(day=1)
+    while m <= f.end:
+        out.append(m.isoformat())
+        m = date(m.year + (m.month == 12), m.month % 12 + 1, 1)
+    return out
+
+
+def suppress_counts(counts: dict[str, int], order: list[str] | None = None) -> S.Table:
+    """One table under the page's rule (``THRESHOLD``)."""
+    return S.suppress(counts, order=order, threshold=THRESHOLD)
+
+
+def withheld_table(order: list[str], total: int) -> S.Table:
+    return S.Table(tuple(S.Cell(c, None, S.WITHHELD_LABEL, "table") for c in order), total, True)
+
+
+def raw_counts(db: Database, f: Filters) -> dict[str, dict[str, int]]:
+    """{table: {category: n}} under the filters, in one scan (GROUPING SETS). Not cached and not
+    for pages: ``view`` suppresses these."""
+    t = ipv_incident
+    field = area_field(f)
+    month = func.to_char(func.date_trunc("month", t.c.occurred_date), "YYYY-MM-DD")
+    keys = {
+        "months": month,
+        "areas": func.coalesce(t.c[field], UNKNOWN_CODE),
+        "offense": func.coalesce(t.c.offense, UNKNOWN_CODE),
+        "relationship": t.c.relationship,
+        "age_band": t.c.age_band,
+        "sex": t.c.sex,
+    }
+    names = list(keys)
+    stmt = (select(*[k.label(f"k{i}") for i, k in enumerate(keys.values())],
+                   *[func.grouping(k).label(f"g{i}") for i, k in enumerate(keys.values())],
+                   func.count().label("n"))
+            .where(*conditions(f)).group_by(func.grouping_sets(*keys.values())))
+    out: dict[str, dict[str, int]] = {n: {} for n in names}
+    nk = len(names)
+    for row in db.execute(stmt).rows:
+        i = next(j for j, g in enumerate(row[nk:2 * nk]) if g == 0)
+        out[names[i]][str(row[i])] = int(row[-1])
+    return out
+
+
+def orders(f: Filters, raw: dict[str, dict[str, int]], areas: list[str]) -> dict[str, list[str]]:
+    """Display order of each table's categories: every month of the range, every area of the
+    layer (zero when none), the vocabularies' orders, then anything else found."""
+    def with_rest(base, seen):
+        base = list(base)
+        return base + sorted(c for c in seen if c not in base)
+
+    return {
+        "months": with_rest(_months(f), raw["months"]),
+        "areas": with_rest(areas, raw["areas"]),
+        "offense": with_rest([o.code for o in OFFENSES], raw["offense"]),
+        "relationship": with_rest(RELATIONSHIPS.codes, raw["relationship"]),
+        "age_band": with_rest(AGES, raw["age_band"]),
+        "sex": with_rest(SEXES, raw["sex"]),
+    }
+
+
+def layer_areas(db: Database, f: Filters, field: str) -> list[str]:
+    """The areas of ``field`` inside the chosen geography, in name order (zero rows included)."""
+    from data_access.demographics import matching_neighborhoods
+    from data_access.schema import geography
+
+    g = geography
+    if field == "police_district":
+        stmt = select(g.c.code).where(g.c.layer == "police_district_2023").order_by(g.c.name)
+        return [r[0] for r in db.execute(stmt).rows]
+    nbs = matching_neighborhoods(f.geo_only())
+    stmt = select(g.c.code).where(g.c.layer == "neighborhood").order_by(g.c.name)
+    if nbs is not None:
+        stmt = stmt.where(g.c.code.in_(nbs))
+    return [r[0] for r in db.execute(stmt).rows]
+
+
+def suppress_view(raw: dict[str, dict[str, int]], order: dict[str, list[str]], field: str) -> IpvView:
+    """The page's rule over raw counts (pure: the tests' hypothesis target)."""
+    total = sum(raw["relationship"].values())
+    if 0 < total < THRESHOLD:
+        return IpvView(None, field, {k: withheld_table(order[k], total) for k in TABLES})
+    tables = {}
+    for k in TABLES:
+        counts = {c: raw[k].get(c, 0) for c in order[k]}
+        tables[k] = suppress_counts(counts, order[k])
+    return IpvView(total, field, tables)
+
+
+@cached_query
+def view(db: Database, version: int, f: Filters) -> IpvView:
+    """Every table of the page, suppressed."""
+    raw = raw_counts(db, f)
+    field = area_field(f)
+    return suppress_view(raw, orders(f, raw, layer_areas(db, f, field)), field)
+
+
+@cached_query
+def _kpi(db: Database, version: int, f: Filters) -> pd.DataFrame:
+    t, v = ipv_incident, victim
+    year = func.extract("year", t.c.occurred_date)
+    dv = {int(y): int(n) for y, n in db.execute(
+        select(year, func.count()).where(*conditions(f)).group_by(year)).rows}
+    vyear = func.extract("year", v.c.occurred_date)
+    p1 = {int(y): int(n) for y, n in db.execute(
+        select(vyear, func.count(distinct(v.c.cc_number)))
+        .where(*filter_conditions(v, f, v.c.occurred_date)).group_by(vyear)).rows}
+    years = list(range(f.start.year, f.end.year + 1))
+    dv_col = [dv.get(y, 0) for y in years]
+    return pd.DataFrame({
+        "year": pd.array(years, dtype="int64"),
+        # a year with 1-10 incidents is suppressed like every other cell of the page (<NA>)
+        "dv_incidents": pd.array([None if 0 < n < THRESHOLD else n for n in dv_col], dtype="Int64"),
+        "part1_incidents": pd.array([p1.get(y, 0) for y in years], dtype="int64"),
+    })
+
+
+def kpi_dv_share(db: Database, f: Filters) -> pd.DataFrame:
+    """The Plan KPI "share of domestic-violence incidents in Part 1 crime", per calendar year the
+    filters' dates touch (a year cut by the range counts only its days in the range):
+    ``dv_incidents`` (incidents flagged as domestic; ``<NA>`` when 1-10, suppressed as on the page)
+    and ``part1_incidents`` (distinct ``cc_number`` of Part 1 victims), both under the same filters
+    (dates, geography, offense). Columns: year (int64), dv_incidents (Int64), part1_incidents (int64)."""
+    return _kpi(db, f).copy()
+
+
+__all__ = ["IpvView", "view", "kpi_dv_share", "suppress_view", "raw_counts", "area_field", "RELATIONSHIPS",
+           "THRESHOLD", "SMALL_LABEL", "TABLES", "UNKNOWN_CODE", "PARTNER", "SEXES", "AGES"]
