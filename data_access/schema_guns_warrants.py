@@ -1,11 +1,65 @@
 """Tables of the Guns and warrants page's datasets (issue 15), on the one ``schema.metadata``.
 
+``gun_seizure``: one row per firearm BPD seized (``psad ingest gun-seizures``; layout in
+``data_access.ingest.gun_seizures``). Its place is at most a block: ``block`` text and coordinates
+cut to about 100 m, like the victims' points; areas as on every located dataset.
+
+``warrant``: one row per warrant of the Sheriff's Office (``psad ingest warrants``; layout in
+``data_access.ingest.warrants``). No column names or describes a person: a warrant carries its
+type, charge category, dates, status and the areas of its address (never the address itself).
+``closed_date`` is the day it stopped being outstanding (served or recalled), NULL while it is
+outstanding; a recalled warrant with no recall date is ``closed_date`` = its issue date (it never
+counts as outstanding).
+
 ``data_access.schema`` imports this module at its end, so every table is in the metadata the
 migrations are checked against. ``COUNTED_TABLES`` names the tables ``psad status`` counts.
 """
 
 from __future__ import annotations
 
-from data_access.schema import metadata  # noqa: F401
+from sqlalchemy import BigInteger, Column, Date, Index, Integer, Table, Text, text
 
-COUNTED_TABLES: dict = {}  # label -> Table
+from data_access.schema import _geo_columns, metadata
+
+gun_seizure = Table(
+    "gun_seizure",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("source", Text, nullable=False),  # demo | bpd_csv
+    Column("source_key", Text),  # the file's seizure id
+    Column("seized_date", Date, nullable=False),  # local date
+    Column("firearm_type", Text, nullable=False),  # data_access.guns_warrants.FIREARM_TYPES
+    Column("recovery_type", Text, nullable=False),  # RECOVERY_TYPES
+    Column("status", Text),  # SEIZURE_STATUSES, NULL when not given
+    *_geo_columns(),
+    Column("load_id", Integer),
+)
+Index("ix_gun_seizure_date", gun_seizure.c.seized_date)
+Index("ux_gun_seizure_key", gun_seizure.c.source_key, unique=True, postgresql_where=text("source <> 'demo'"))
+
+warrant = Table(
+    "warrant",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("source", Text, nullable=False),  # demo | sheriff_csv
+    Column("source_key", Text),  # the file's warrant id
+    Column("warrant_type", Text, nullable=False),  # WARRANT_TYPES
+    Column("charge_category", Text, nullable=False),  # vocabulary.CHARGE_CATEGORIES
+    Column("issued_date", Date, nullable=False),
+    Column("served_date", Date),
+    Column("recalled_date", Date),
+    Column("closed_date", Date),  # served or recalled: no longer outstanding from this day
+    Column("status", Text, nullable=False),  # WARRANT_STATUSES
+    Column("police_district", Text),  # under the map in force on the issue date
+    Column("neighborhood", Text),
+    Column("council_district", Text),
+    Column("legislative_district", Text),
+    Column("csa", Text),
+    Column("load_id", Integer),
+)
+Index("ix_warrant_issued", warrant.c.issued_date)
+Index("ix_warrant_served", warrant.c.served_date)
+Index("ix_warrant_closed", warrant.c.closed_date)
+Index("ux_warrant_key", warrant.c.source_key, unique=True, postgresql_where=text("source <> 'demo'"))
+
+COUNTED_TABLES: dict = {"gun seizures": gun_seizure, "warrants": warrant}  # label -> Table
