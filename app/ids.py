@@ -37,12 +37,46 @@ ABOUT_STATUS = "about-status"
 # Neighborhood Stat page (issue 15; ids start "ns-")
 
 # Plan KPIs page (issue 15; ids start "kpi-")
+KPI_BODY = "kpi-body"  # the tracker: a heading per pillar, a table per result
+KPI_NOTES = "kpi-notes"  # what the filters do on this page
+KPI_ERROR = "kpi-error"
 
 # 911 calls page (issue 15; ids start "calls-")
 
 # Guns and warrants page (issue 15; ids start "gw-")
+GW_ERROR = "gw-error"
+GW_CAPTION = "gw-caption"
+GW_CARDS = "gw-cards"
+# each chart: its graph, the table under "Show as table" (f"{id}-table") and its <figure> (f"{id}-figure")
+GW_SEIZURE_TREND = "gw-seizure-trend"
+GW_SEIZURE_TYPES = "gw-seizure-types"
+GW_SEIZURE_RECOVERY = "gw-seizure-recovery"
+GW_SEIZURE_AREA = "gw-seizure-area"
+GW_WARRANT_TREND = "gw-warrant-trend"
+GW_WARRANT_AGE = "gw-warrant-age"
+GW_WARRANT_CATEGORY = "gw-warrant-category"
+GW_WARRANT_AREA = "gw-warrant-area"
+GW_CHARTS = (GW_SEIZURE_TREND, GW_SEIZURE_TYPES, GW_SEIZURE_RECOVERY, GW_SEIZURE_AREA, GW_WARRANT_TREND,
+             GW_WARRANT_AGE, GW_WARRANT_CATEGORY, GW_WARRANT_AREA)
 
 # Intimate-partner violence page (issue 15; ids start "ipv-")
+IPV_ERROR = "ipv-error"
+IPV_CAPTION = "ipv-caption"  # the filters and span the page counts
+IPV_CARDS = "ipv-cards"
+IPV_TREND = "ipv-trend"  # graphs; their "Show as table" holders end in "-table", their <figure>s in "-figure"
+IPV_TREND_TABLE = "ipv-trend-table"
+IPV_TREND_FIGURE = "ipv-trend-figure"
+IPV_AREA = "ipv-area"
+IPV_AREA_TABLE = "ipv-area-table"
+IPV_AREA_FIGURE = "ipv-area-figure"
+IPV_OFFENSE = "ipv-offense"
+IPV_OFFENSE_TABLE = "ipv-offense-table"
+IPV_OFFENSE_FIGURE = "ipv-offense-figure"
+IPV_RELATIONSHIP = "ipv-relationship"
+IPV_RELATIONSHIP_TABLE = "ipv-relationship-table"
+IPV_RELATIONSHIP_FIGURE = "ipv-relationship-figure"
+IPV_DEMOGRAPHICS = "ipv-demographics"  # the age band and sex tables
+IPV_RESOURCES = "ipv-resources"
 
 # Filter field -> control id (the URL parameter names are the field names).
 FILTER_CONTROLS = {f.name: f.name.replace("_", "-") for f in FILTER_FIELDS}
