@@ -40,9 +40,6 @@ ABOUT_STATUS = "about-status"
 KPI_BODY = "kpi-body"  # the tracker: a heading per pillar, a table per result
 KPI_NOTES = "kpi-notes"  # what the filters do on this page
 KPI_ERROR = "kpi-error"
-KPI_BODY = "kpi-body"  # the tracker: a heading per pillar, a table per result
-KPI_NOTES = "kpi-notes"  # what the filters do on this page
-KPI_ERROR = "kpi-error"
 
 # 911 calls page (issue 15; ids start "calls-")
 
