@@ -305,7 +305,8 @@ def measure_row(row: dict) -> html.Tr:
                         _cell(COLUMNS[5], "—"), _cell(COLUMNS[6], _(row["target"]) if row["target"] else _(NO_TARGET))],
                        className="kpi-row kpi-row-missing")
     demo = row.get("origin") == "demo"
-    source = [_(row["source"]) if row["method"] == P.COMPUTED else row["source"]]
+    # computed sources are ours (marked); MONSE's is its own text, but the demo's is ours too
+    source = [_(row["source"]) if row["method"] == P.COMPUTED or demo else row["source"]]
     if demo:
         source.append(html.Span(" " + _("(demo value)"), className="kpi-demo"))
     latest = [html.Span(value_text(row), className="kpi-value"),

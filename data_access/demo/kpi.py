@@ -18,8 +18,9 @@ from sqlalchemy import text
 from data_access.ingest.kpi import FIELDS, parse_period
 from data_access.loading import copy_frame
 from data_access.schema_kpi import kpi_value
+from data_access.text import N_
 
-DEMO_SOURCE = "Demo: synthetic MONSE report (not real data)"
+DEMO_SOURCE = N_("Demo: synthetic MONSE report (not real data)")  # shown translated (layouts.plan)
 FIRST_YEAR = 2021  # the Plan took effect in July 2021
 # measure -> (grain, starting value, yearly drift as a share, noise as a share, decimals)
 DEMO_MEASURES = {
