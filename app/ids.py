@@ -35,6 +35,22 @@ SUMMARY_CAPTION = "summary-caption"
 ABOUT_STATUS = "about-status"
 
 # Neighborhood Stat page (issue 15; ids start "ns-")
+NS_ERROR = "ns-error"
+NS_CAPTION = "ns-caption"
+NS_NOTES = "ns-notes"  # which filters apply, and how
+NS_AREA = "ns-area"  # the CSA picker
+NS_PROFILE = "ns-profile"
+NS_PROFILE_HEAD = "ns-profile-head"  # the profile's title and Download CSV link
+NS_CRIME = "ns-crime"
+NS_CRIME_HEAD = "ns-crime-head"
+NS_RANK_INDICATOR = "ns-rank-indicator"
+NS_RANK = "ns-rank"  # the ranking's chart with its table
+NS_RANK_HEAD = "ns-rank-head"
+NS_X = "ns-x"
+NS_Y = "ns-y"
+NS_SCATTER = "ns-scatter"
+NS_SCATTER_HEAD = "ns-scatter-head"
+NS_DICTIONARY_CSV = "ns-dictionary-csv"
 
 # Plan KPIs page (issue 15; ids start "kpi-")
 KPI_BODY = "kpi-body"  # the tracker: a heading per pillar, a table per result
