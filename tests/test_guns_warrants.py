@@ -1,0 +1,336 @@
+"""Guns and warrants (issue 15): the two loaders on generated files (bad rows kept with their reason,
+reload-safe, atomic, names refused), the page's numbers against independent pandas counts from the
+raw rows, outstanding warrants by age on a given day, the API (JSON, CSV, bad input) and the
+page's builders (trace types, Spanish)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import select, text
+
+from app import i18n, ids
+from app.bundles import PLOTLY_TRACES
+from data_access import guns_warrants as G
+from data_access.filters import Filters
+from data_access.ingest.gun_seizures import load_gun_seizures_file
+from data_access.ingest.reader import IngestError
+from data_access.ingest.warrants import load_warrants_file
+from data_access.schema_guns_warrants import gun_seizure, warrant
+
+AGE_EDGES = [-1, 29, 89, 364, 1094, 10**6]  # the buckets' last days, independently of the code's table
+
+
+def write_csv(path, header: list[str], rows: list[list]) -> str:
+    with open(path, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows(rows)
+    return str(path)
+
+
+def rejects(db, dataset: str) -> dict[str, int]:
+    with db.engine.connect() as conn:
+        return dict(conn.execute(text("SELECT reason, count(*) FROM rejected_row WHERE dataset = :d GROUP BY reason"),
+                                 {"d": dataset}).all())
+
+
+def version(db) -> int:
+    with db.engine.connect() as conn:
+        return conn.execute(text("SELECT version FROM data_state")).scalar()
+
+
+# --- gun seizures: the loader ------------------------------------------------------------------------
+
+SEIZURE_HEADER = ["Seizure ID", "Seized Date", "Firearm Type", "Recovery Type", "Status", "Block", "Latitude",
+                  "Longitude", "Council District"]
+FIREARM_SPELLINGS = {"Handgun": "handgun", "PISTOL": "handgun", "rifle": "rifle", "Ghost Gun": "ghost_gun",
+                     "PMF": "ghost_gun", "shotgun": "shotgun", "Other": "other"}
+RECOVERY_SPELLINGS = {"Arrest": "arrest", "found/recovered": "found", "Buyback": "surrendered",
+                      "SEARCH WARRANT": "search_warrant"}
+
+
+def seizure_rows(demo_small, n: int = 60) -> list[list]:
+    v = demo_small.victims.dropna(subset=["lon", "lat", "council_district"]).head(n)
+    fs, rs = list(FIREARM_SPELLINGS), list(RECOVERY_SPELLINGS)
+    rows = []
+    for i, r in enumerate(v.itertuples(index=False)):
+        d = pd.Timestamp(r.occurred_date).date()
+        rows.append([f"S{i:04d}", d.strftime("%m/%d/%Y") if i % 2 else d.isoformat(), fs[i % len(fs)],
+                     rs[i % len(rs)], ["held", "Destroyed", "", "RETURNED"][i % 4], f"{2712 + i} N CHARLES ST APT 3",
+                     f"{r.lat:.6f}", f"{r.lon:.6f}", ""])
+    return rows
+
+
+BAD_SEIZURES = {
+    "no seizure id": ["", "2023-01-05", "Handgun", "Arrest", "", "", "", "", ""],
+    "no date": ["B1", "", "Handgun", "Arrest", "", "", "", "", ""],
+    "unreadable date": ["B2", "13/45/2023", "Handgun", "Arrest", "", "", "", "", ""],
+    "unknown firearm type (handgun, rifle, shotgun, ghost_gun, other)": ["B3", "2023-01-05", "cannon", "Arrest",
+                                                                        "", "", "", "", ""],
+    "unknown recovery type (arrest, search_warrant, found, surrendered, other)": ["B4", "2023-01-05", "Rifle",
+                                                                                 "stolen", "", "", "", "", ""],
+    "unknown status (held, returned, destroyed, transferred)": ["B5", "2023-01-05", "Rifle", "Arrest", "melted",
+                                                                "", "", "", ""],
+    "coordinates outside Baltimore City": ["B6", "2023-01-05", "Rifle", "Arrest", "", "", "40.5", "-75.1", ""],
+    "unknown council district": ["B7", "2023-01-05", "Rifle", "Arrest", "", "", "", "", "99"],
+    "duplicate seizure id (an earlier row has it)": ["S0000", "2023-01-06", "Rifle", "Arrest", "", "", "", "", ""],
+}
+
+
+def test_seizures_load_with_rejects_and_reload_safely(synth_db, demo_small, tmp_path):
+    good = seizure_rows(demo_small)
+    future = (date.today() + timedelta(days=30)).isoformat()
+    bad = [*BAD_SEIZURES.values(), ["B8", future, "Rifle", "Arrest", "", "", "", "", ""]]
+    path = write_csv(tmp_path / "guns.csv", SEIZURE_HEADER, good + bad)
+    s = load_gun_seizures_file(synth_db, path)
+    assert (s.rows_read, s.rows_loaded, s.rows_rejected) == (len(good) + len(bad), len(good), len(bad))
+    got = rejects(synth_db, "gun_seizures")
+    for reason in BAD_SEIZURES:
+        assert got.pop(reason) == 1, reason
+    assert list(got) == ["date outside the plausible range (2000-01-01 to today)"]
+    df = synth_db.frame(select(gun_seizure))
+    raw = pd.DataFrame(good, columns=SEIZURE_HEADER)
+    # counts by type equal the file's spellings mapped by hand
+    want = raw["Firearm Type"].map(FIREARM_SPELLINGS).value_counts().sort_index()
+    assert df.firearm_type.value_counts().sort_index().to_dict() == want.to_dict()
+    want = raw["Recovery Type"].map(RECOVERY_SPELLINGS).value_counts().sort_index()
+    assert df.recovery_type.value_counts().sort_index().to_dict() == want.to_dict()
+    assert df.status.isna().sum() == (raw.Status == "").sum()
+    # block level only: no house number, no unit, coordinates cut to ~100 m; every point has its areas
+    assert df.block.str.fullmatch(r"2\d00 BLOCK N CHARLES ST").all()
+    assert ((df.lon * 1000).round(6) % 1 == 0).all() and ((df.lat * 1000).round(6) % 1 == 0).all()
+    assert df.police_district.notna().all() and df.council_district.notna().all() and df.neighborhood.notna().all()
+    v0 = version(synth_db)
+    again = load_gun_seizures_file(synth_db, path)
+    assert (again.rows_loaded, again.rows_updated, again.version_changed) == (0, 0, False)
+    assert version(synth_db) == v0 and len(synth_db.frame(select(gun_seizure))) == len(good)
+    good[0][3] = "Buyback"  # a newer export: one seizure corrected
+    changed = load_gun_seizures_file(synth_db, write_csv(tmp_path / "guns2.csv", SEIZURE_HEADER, good))
+    assert (changed.rows_loaded, changed.rows_updated, changed.version_changed) == (0, 1, True)
+    assert version(synth_db) == v0 + 1
+
+
+def test_a_name_column_refuses_the_file_and_nothing_is_loaded(synth_db, tmp_path):
+    path = write_csv(tmp_path / "g.csv", [*SEIZURE_HEADER, "Owner Name"],
+                     [["S1", "2023-01-05", "Rifle", "Arrest", "", "", "", "", "", "Someone"]])
+    with pytest.raises(IngestError, match="could hold people's names"):
+        load_gun_seizures_file(synth_db, path)
+    path = write_csv(tmp_path / "w.csv", ["warrant_id", "warrant_type", "issued_date", "Defendant"],
+                     [["W1", "bench", "2023-01-05", "Someone"]])
+    with pytest.raises(IngestError, match="could hold people's names"):
+        load_warrants_file(synth_db, path)
+    assert synth_db.execute(text("SELECT count(*) FROM gun_seizure")).scalar() == 0
+    assert synth_db.execute(text("SELECT count(*) FROM warrant")).scalar() == 0
+
+
+def test_a_failed_load_changes_nothing(synth_db, demo_small, tmp_path, monkeypatch):
+    from data_access.ingest import gun_seizures
+
+    path = write_csv(tmp_path / "guns.csv", SEIZURE_HEADER, seizure_rows(demo_small, 10))
+
+    def broken(*a, **k):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(gun_seizures, "write_rejects", broken)
+    with pytest.raises(RuntimeError):
+        load_gun_seizures_file(synth_db, path)
+    assert synth_db.execute(text("SELECT count(*) FROM gun_seizure")).scalar() == 0
+    assert synth_db.execute(text(
+        "SELECT status FROM load_log WHERE dataset = 'gun_seizures' ORDER BY id DESC LIMIT 1")).scalar() == "failed"
+
+
+# --- warrants: the loader and outstanding by age ------------------------------------------------------
+
+WARRANT_HEADER = ["Warrant ID", "Warrant Type", "Issued Date", "Served Date", "Recalled Date", "Status",
+                  "Charge Category", "Charge", "Neighborhood", "Police District"]
+TYPES = {"BW": "bench", "Arrest Warrant": "arrest", "VOP": "probation_violation", "body_attachment":
+         "body_attachment"}
+
+
+def warrant_rows(demo_small, n: int = 300, seed: int = 5) -> list[list]:
+    rng = np.random.default_rng(seed)
+    names = demo_small.geography.areas.query("layer == 'neighborhood'").name.tolist()
+    rows = []
+    for i in range(n):
+        issued = date(2019, 1, 1) + timedelta(days=int(rng.integers(0, 1700)))
+        u = rng.random()
+        served = issued + timedelta(days=int(rng.integers(0, 900))) if u < 0.6 else None
+        recalled = issued + timedelta(days=int(rng.integers(0, 400))) if 0.6 <= u < 0.75 else None
+        status = "" if i % 3 else ("served" if served else "recalled" if recalled else "Outstanding")
+        rows.append([f"W{i:05d}", list(TYPES)[i % 4], issued.isoformat(), served.isoformat() if served else "",
+                     recalled.strftime("%m/%d/%Y") if recalled else "", status,
+                     ["", "Drugs", "violent", ""][i % 4], ["", "", "", "FAILURE TO APPEAR"][i % 4],
+                     names[i % len(names)] if i % 7 else "", "Western" if i % 11 == 0 else ""])
+    rows.append(["W99998", "bench", "2021-03-01", "", "", "recalled", "", "", "", ""])  # recalled, no date
+    return rows
+
+
+BAD_WARRANTS = {
+    "no warrant id": ["", "bench", "2021-01-01", "", "", "", "", "", "", ""],
+    "unknown warrant type (arrest, bench, probation_violation, body_attachment, other)":
+        ["X1", "summons", "2021-01-01", "", "", "", "", "", "", ""],
+    "no issue date": ["X2", "bench", "", "", "", "", "", "", "", ""],
+    "served before it was issued": ["X3", "bench", "2021-01-05", "2021-01-01", "", "", "", "", "", ""],
+    "both a served and a recalled date": ["X4", "bench", "2021-01-01", "2021-02-01", "2021-02-02", "", "", "", "",
+                                          ""],
+    "status served without a served date": ["X5", "bench", "2021-01-01", "", "", "served", "", "", "", ""],
+    "status active with a served or recalled date": ["X6", "bench", "2021-01-01", "2021-02-01", "", "active", "",
+                                                     "", "", ""],
+    "unknown charge category (violent, weapons, drugs, property, warrant, traffic, public_order, other)":
+        ["X7", "bench", "2021-01-01", "", "", "", "jaywalking", "", "", ""],
+    "unknown police district": ["X8", "bench", "2021-01-01", "", "", "", "", "", "", "Atlantis"],
+    "duplicate warrant id (an earlier row has it)": ["W00001", "bench", "2021-01-01", "", "", "", "", "", "", ""],
+}
+
+
+def expected_outstanding(raw: pd.DataFrame, at: date) -> dict[str, int]:
+    """Outstanding on ``at`` by age from the raw file, by the layout's rule written out again."""
+    issued = pd.to_datetime(raw["Issued Date"])
+    served = pd.to_datetime(raw["Served Date"].replace("", None))
+    recalled = pd.to_datetime(raw["Recalled Date"].replace("", None), format="%m/%d/%Y")
+    at_ts = pd.Timestamp(at)
+    recalled_no_day = raw.Status.str.lower().eq("recalled") & recalled.isna()
+    out = (issued <= at_ts) & (served.isna() | (served > at_ts)) & (recalled.isna() | (recalled > at_ts)) \
+        & ~recalled_no_day
+    ages = (at_ts - issued[out]).dt.days
+    buckets = pd.cut(ages, AGE_EDGES, labels=G.AGE_CODES)
+    return {k: int(v) for k, v in buckets.value_counts().items()}
+
+
+def test_warrants_load_and_outstanding_by_age(synth_db, demo_small, tmp_path):
+    good = warrant_rows(demo_small)
+    path = write_csv(tmp_path / "w.csv", WARRANT_HEADER, good + list(BAD_WARRANTS.values()))
+    s = load_warrants_file(synth_db, path)
+    assert (s.rows_loaded, s.rows_rejected) == (len(good), len(BAD_WARRANTS))
+    assert rejects(synth_db, "warrants") == {r: 1 for r in BAD_WARRANTS}
+    raw = pd.DataFrame(good, columns=WARRANT_HEADER)
+    df = synth_db.frame(select(warrant))
+    assert df.warrant_type.value_counts().to_dict() == raw["Warrant Type"].map({**TYPES, "bench": "bench"}).value_counts().to_dict()
+    # categories: a given category, else the charge's (failure to appear -> warrant), else other
+    want = raw["Charge Category"].str.lower().replace("", None).fillna(
+        raw.Charge.map({"FAILURE TO APPEAR": "warrant"})).fillna("other")
+    assert df.set_index("source_key").charge_category.sort_index().tolist() == \
+        want.set_axis(raw["Warrant ID"]).sort_index().tolist()
+    assert df.neighborhood.notna().sum() == (raw.Neighborhood != "").sum()
+    assert (df.police_district.notna() | (raw.Neighborhood == "").to_numpy()).all()
+    city = Filters(date(2019, 1, 1), date(2030, 1, 1))
+    for at in (date(2019, 6, 30), date(2020, 12, 31), date(2021, 3, 2), date(2023, 8, 1)):
+        got = G.outstanding_by_age(synth_db, city, at).groupby("age").n.sum().to_dict()
+        want = {k: v for k, v in expected_outstanding(raw, at).items() if v}
+        assert got == want, at
+    again = load_warrants_file(synth_db, path)
+    assert (again.rows_loaded, again.rows_updated, again.version_changed) == (0, 0, False)
+
+
+@given(st.integers(min_value=0, max_value=20000))
+def test_every_age_falls_in_the_bucket_of_its_edges(days):
+    expected = G.AGE_CODES[int(np.searchsorted(AGE_EDGES, days, side="left")) - 1]
+    assert G.age_bucket(days) == expected
+
+
+def test_age_bucket_edges():
+    assert [G.age_bucket(d) for d in (0, 29, 30, 89, 90, 364, 365, 1094, 1095)] == [
+        "lt30", "lt30", "d30_90", "d30_90", "d90_365", "d90_365", "y1_3", "y1_3", "y3plus"]
+
+
+# --- the page's numbers against pandas on the demo database --------------------------------------------
+
+FILTERS = (Filters(date(2024, 1, 1), date(2025, 6, 30)),
+           Filters(date(2025, 3, 10), date(2025, 7, 20), council_district=("7",), offense=("homicide",)))
+
+
+@pytest.mark.parametrize("f", FILTERS, ids=["citywide", "council-7-weeks"])
+def test_page_numbers_equal_pandas_counts(db, f):
+    from callbacks.guns_warrants import numbers
+
+    n = numbers(db, f)
+    guns = db.frame(select(gun_seizure))
+    wars = db.frame(select(warrant))
+    assert len(guns) > 500 and len(wars) > 5000  # the demo's volumes at scale 0.08
+    geo = (lambda d: d.council_district == "7") if f.council_district else (lambda d: pd.Series(True, index=d.index))
+    g = guns[guns.seized_date.between(f.start, f.end) & geo(guns)]  # the offense filter does not apply
+    assert {r["code"]: r["n"] for r in n["types"]} == g.firearm_type.value_counts().to_dict()
+    assert {r["code"]: r["n"] for r in n["recovery"]} == g.recovery_type.value_counts().to_dict()
+    per = pd.to_datetime(g.seized_date).dt.to_period("W" if n["grain"] == "week" else "M").dt.start_time.dt.date
+    trend = n["seizure_trend"]
+    assert trend.n.sum() == len(g)
+    assert trend[trend.n > 0].groupby(["period_start", "firearm_type"]).n.sum().to_dict() == \
+        g.groupby([per, g.firearm_type]).size().to_dict()
+    field = n["field"]
+    areas = g[g[field].notna()].groupby(field).size().sort_values(ascending=False)
+    assert dict(zip(n["seizure_area"].area, n["seizure_area"].n)) == areas.head(25).to_dict()
+    w = wars[geo(wars)]
+    at = n["at"]
+    assert at == min(f.end, max(wars.issued_date.max(), wars.served_date.dropna().max()))
+    issued = w[w.issued_date.between(f.start, f.end)]
+    served = w[w.served_date.notna() & w.served_date.between(f.start, f.end)]
+    open_ = w[(w.issued_date <= at) & (w.closed_date.isna() | (w.closed_date > at))]
+    cats = {r["charge_category"]: (r["issued"], r["served"], r["outstanding"]) for r in n["categories"]}
+    for c in set(issued.charge_category) | set(open_.charge_category):
+        assert cats[c] == ((issued.charge_category == c).sum(), (served.charge_category == c).sum(),
+                           (open_.charge_category == c).sum()), c
+    ages = pd.cut(pd.Series([(at - d).days for d in open_.issued_date]), AGE_EDGES, labels=G.AGE_CODES)
+    assert {r["age"]: r["n"] for r in n["age"]} == {k: int(v) for k, v in ages.value_counts().items()}
+    flows = n["warrant_trend"]
+    assert flows[flows.flow == "issued"].n.sum() == len(issued)
+    assert flows[flows.flow == "served"].n.sum() == len(served)
+
+
+# --- the API ---------------------------------------------------------------------------------------------
+
+PATHS = ("seizures/trend", "seizures/types", "seizures/recovery", "seizures/areas", "warrants/trend",
+         "warrants/outstanding", "warrants/categories", "warrants/areas")
+
+
+def test_api_answers_json_and_csv_with_the_pages_numbers(client, db):
+    from callbacks.guns_warrants import numbers
+
+    q = "start=2024-01-01&end=2024-12-31&police_district=Western"
+    for p in PATHS:
+        r = client.get(f"/api/v1/guns-warrants/{p}?{q}")
+        assert r.status_code == 200, (p, r.get_json())
+        body = r.get_json()
+        assert body["rows"] and body["as_of"] == "2024-12-31", p
+        c = client.get(f"/api/v1/guns-warrants/{p}?{q}&format=csv")
+        assert c.status_code == 200 and c.mimetype == "text/csv"
+        table = list(csv.reader(io.StringIO(c.get_data(as_text=True))))
+        assert table[0] == body["columns"] and len(table) == len(body["rows"]) + 1, p
+    n = numbers(db, Filters(date(2024, 1, 1), date(2024, 12, 31), police_district=("Western",)))
+    rows = client.get(f"/api/v1/guns-warrants/warrants/outstanding?{q}").get_json()["rows"]
+    assert [r["warrants"] for r in rows] == [r["n"] for r in n["age"]]
+    rows = client.get(f"/api/v1/guns-warrants/seizures/types?{q}").get_json()["rows"]
+    assert {r["firearm_type"]: r["guns"] for r in rows} == {r["code"]: r["n"] for r in n["types"]}
+
+
+@pytest.mark.parametrize("query,parameter", [("offense=homicide", "offense"), ("format=xml", "format"),
+                                             ("start=2024-13-01", "start"), ("council_district=99", "council_district")])
+def test_api_refuses_bad_parameters_with_a_message(client, query, parameter):
+    r = client.get(f"/api/v1/guns-warrants/warrants/categories?{query}")
+    assert r.status_code == 400
+    body = r.get_json()
+    assert body["parameter"] == parameter and body["error"]
+
+
+# --- the builders ---------------------------------------------------------------------------------------------
+
+def test_figures_use_the_bundles_traces_and_speak_spanish(db):
+    from callbacks.guns_warrants import error_outputs, guns_warrants_outputs
+
+    f = Filters(date(2025, 1, 1), date(2025, 12, 31))
+    for lang in ("en", "es"):
+        with i18n.use(lang):
+            out = guns_warrants_outputs(db, f)
+            for g in ids.GW_CHARTS:
+                assert {t["type"] for t in out[g]["data"]} <= PLOTLY_TRACES
+                assert out[g]["data"], g
+            assert set(error_outputs("x")) == set(out)
+            names = out[ids.GW_WARRANT_AGE + "-figure"]
+    assert names.startswith("Gráfico de barras: órdenes pendientes el")
