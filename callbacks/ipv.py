@@ -19,23 +19,26 @@ from layouts.common import empty_figure
 
 
 def through_of(f: Filters, as_of: date | None) -> date:
-    """The last day counted: the filters' end, or the data's last day when that is earlier."""
-    return max(f.start, min(f.end, as_of)) if as_of else f.end
+    """The last day counted: the end of the last whole month, or the data's last day when that is
+    earlier."""
+    end = Q.month_span(f).end
+    return max(f.start.replace(day=1), min(end, as_of)) if as_of else end
 
 
 def ipv_outputs(db: Database, f: Filters, options: dict | None = None, as_of: date | None = None) -> dict:
     view = Q.view(db, f)
+    span = Q.month_span(f)
     through = through_of(f, as_of)
-    names = L.chart_names(L.where_text(f, options))
-    months = L.month_rows(view.tables["months"], f.start, through)
+    names = L.chart_names(L.where_text(span, options))
+    months = L.month_rows(view.tables["months"], span.start, through)
     areas = L.cell_rows(view.tables["areas"], "areas", L.area_names(options))
     offense = L.cell_rows(view.tables["offense"], "offense")
     rel = L.cell_rows(view.tables["relationship"], "relationship")
     area_head = _(L.AREA_TITLES[view.area_field])
     return {
         "caption": L.caption_text(f, options, through),
-        "cards": L.cards(view, f),
-        "trend": L.trend_figure(months, f.start, through), "trend_table": L.trend_table(months, f.start, through),
+        "cards": L.cards(view, span),
+        "trend": L.trend_figure(months, span.start, through), "trend_table": L.trend_table(months, span.start, through),
         "trend_name": names["trend"],
         "area": L.bar_figure(areas, _("Incidents")),
         "area_table": L.bar_table(areas, area_head, _("Domestic incidents by area")),

@@ -41,8 +41,9 @@ from layouts.common import (
 RULE_TEXT = N_("Privacy: this page is stricter than the others. Any number of 1–10 incidents is shown as “<11” "
                "(other pages hide groups of 1–4 people as “<5”), and further numbers are withheld, smallest "
                "first, so that no hidden number can be worked out from the total or the numbers shown. Hidden "
-               "numbers have no bar. Incidents are counted only in area totals: never as points on a map, and no "
-               "name, address or block is stored.")
+               "numbers have no bar. The page counts whole calendar months: a range that starts or ends "
+               "mid-month shows those months whole. Incidents are counted only in area totals: never as points "
+               "on a map, and no name, address or block is stored.")
 LIMITS_TITLE = N_("What these numbers cannot show")
 LIMITS_TEXT = (
     N_("Most intimate-partner violence is never reported to the police. These are incidents the police recorded "
@@ -58,8 +59,8 @@ DEFINITION = N_("Incidents the police flagged as domestic: violence between curr
                 "its victim's age band and sex.")
 OFFENSE_NOTE = N_("The offense filter applies: each incident carries its Part 1 offense category. Incidents recorded "
                   "without one count only when no offense is chosen.")
-PARTIAL_NOTE = N_("A month the dates cover only in part is drawn pale and outlined, and labelled with the days it "
-                  "holds (“to 24 Nov”): fewer days, not fewer incidents a day.")
+PARTIAL_NOTE = N_("The month the data ends in is drawn pale and outlined, and labelled with the days it holds "
+                  "(“to 24 Nov”): fewer days, not fewer incidents a day.")
 RESOURCES_TITLE = N_("Help is available")
 AREA_TITLES = {"police_district": N_("Police district"), "neighborhood": N_("Neighborhood")}
 DIMENSION_TITLES = {"age_band": N_("Age"), "sex": N_("Sex")}
@@ -296,8 +297,10 @@ def cards(view: Q.IpvView, f: Filters) -> html.Div:
 
 
 def caption_text(f: Filters, options: dict | None, through: date) -> str:
-    text = _("Incidents from {span}.").format(span=where_text(f, options))
-    if through < f.end:
+    """The whole months counted, the area, and where the data ends."""
+    span = Q.month_span(f)
+    text = _("Whole months: {span}.").format(span=where_text(span, options))
+    if through < span.end:
         text += " " + _("The data runs to {date}.").format(date=i18n.date_short(through))
     return text
 

@@ -1,8 +1,8 @@
 """The Intimate-partner violence page's numbers under ``/api/v1``: ``/ipv/trend``, ``/ipv/areas``,
 ``/ipv/offenses``, ``/ipv/relationships`` and ``/ipv/demographics``.
 
-Computed as the page computes them (``callbacks.ipv``): the same ``data_access.ipv.view``, whose
-tables are already suppressed (any count of 1-10 is null with ``label`` "<11", and further cells
+Computed as the page computes them (``callbacks.ipv``): the same ``data_access.ipv.view`` over the
+whole months the dates touch (``months``: its first and last day), whose tables are already suppressed (any count of 1-10 is null with ``label`` "<11", and further cells
 are withheld, ``withheld`` saying why), in JSON and in CSV alike. ``total`` is null when 1-10.
 The offense filter applies (each incident carries its Part 1 offense category).
 """
@@ -68,7 +68,8 @@ def _view(spec: Endpoint):
 
 
 def _extra(f, state, view) -> dict:
-    return {"total": view.total, "total_label": view.total_label, **meta(f, state)}
+    return {"total": view.total, "total_label": view.total_label,
+            "months": [view.start.isoformat(), view.end.isoformat()], **meta(f, state)}
 
 
 @endpoint(TREND)
@@ -81,7 +82,7 @@ def ipv_trend():
     through = through_of(f, choices.data_as_of)
     rows = [{"period_start": r["period_start"], "period_end": r["period_end"], "days": r["days"],
              "complete": r["complete"], "incidents": r["value"], "label": r["label"], "withheld": r["reason"]}
-            for r in month_rows(view.tables["months"], f.start, through)]
+            for r in month_rows(view.tables["months"], Q.month_span(f).start, through)]
     return answer(args["format"], TREND_COLUMNS, rows, file_name("ipv-trend", f), **_extra(f, state, view))
 
 
