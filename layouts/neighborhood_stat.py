@@ -139,12 +139,12 @@ def head(title: str, href: str | None) -> html.Div:
 
 def profile_table(rows: list[dict], area: str, caption: str) -> html.Div:
     is_city = area == _("Baltimore City")
-    cols = [_("Indicator"), _("Year"), area] + ([] if is_city else [_("City")]) + [_("Trend"), _("Source")]
+    cols = [_("Indicator"), _("Year"), area] + ([] if is_city else [_("City")]) + [_("Trend")]
     body = []
     for r in rows:
         trend_text = _("{first}: {v0} → {last}: {v1}").format(
             first=r["first_year"], v0=fmt_value(r["first_value"]), last=r["year"], v1=fmt_value(r["value"]))
-        label = [en(r["label"])]
+        label = [en(r["label"]), html.Span([_("Source") + ": ", en(r["source"] or "—")], className="ns-source")]
         if r.get("definition"):
             label.append(html.Details([html.Summary(_("Definition"), className="ns-def-toggle"),
                                        html.P(en(r["definition"]), className="ns-def")], className="ns-def-box"))
@@ -153,13 +153,13 @@ def profile_table(rows: list[dict], area: str, caption: str) -> html.Div:
         if not is_city:
             cells.append(html.Td(fmt_value(r["city_value"]), className="num"))
         cells += [html.Td([html.Span(sparkline([v for _y, v in r["trend"]]), className="ns-spark",
-                                     **{"aria-hidden": "true"}), " ", trend_text], className="ns-trend"),
-                  html.Td(en(r["source"] or "—"), className="ns-source")]
+                                     **{"aria-hidden": "true"}), " ", html.Span(trend_text, className="ns-trend-text")],
+                          className="ns-trend")]
         body.append(html.Tr(cells, **{"data-indicator": r["indicator"]}))
     table = html.Table([
         html.Caption(caption),
-        html.Thead(html.Tr([html.Th(c, scope="col", className="num" if k in (1, 2, 3) and c not in (
-            _("Trend"), _("Source")) else None) for k, c in enumerate(cols)])),
+        html.Thead(html.Tr([html.Th(c, scope="col", className="num" if 0 < k < len(cols) - 1 else None)
+                            for k, c in enumerate(cols)])),
         html.Tbody(body)], className="table table-sm ns-table")
     return scroll_region(table, caption)
 
