@@ -58,6 +58,24 @@ KPI_NOTES = "kpi-notes"  # what the filters do on this page
 KPI_ERROR = "kpi-error"
 
 # 911 calls page (issue 15; ids start "calls-")
+CALLS_ERROR = "calls-error"
+CALLS_CARDS = "calls-cards"
+CALLS_COVERAGE = "calls-coverage"
+CALLS_TREND = "calls-trend"
+CALLS_TREND_TABLE = "calls-trend-table"
+CALLS_TREND_FIGURE = "calls-trend-figure"
+CALLS_RESPONSE = "calls-response"
+CALLS_RESPONSE_TABLE = "calls-response-table"
+CALLS_RESPONSE_FIGURE = "calls-response-figure"
+CALLS_CATEGORIES = "calls-categories"
+CALLS_CATEGORIES_TABLE = "calls-categories-table"
+CALLS_CATEGORIES_FIGURE = "calls-categories-figure"
+CALLS_AREAS = "calls-areas"
+CALLS_AREAS_TABLE = "calls-areas-table"
+CALLS_AREAS_FIGURE = "calls-areas-figure"
+CALLS_COUNCIL = "calls-council"
+CALLS_COUNCIL_TABLE = "calls-council-table"
+CALLS_COUNCIL_FIGURE = "calls-council-figure"
 
 # Guns and warrants page (issue 15; ids start "gw-")
 GW_ERROR = "gw-error"

@@ -1,14 +1,86 @@
-"""911 calls page (issue 15): being built."""
+"""911 calls page: filter state -> call queries -> figures, their tables and names, and cards."""
 
 from __future__ import annotations
 
+from datetime import date
+
+import dash_bootstrap_components as dbc
+from dash import Output
+
+from app import ids
+from app.i18n import _
 from app.pages import LayoutInputs, Page
+from callbacks.common import page_callback
+from data_access import calls as C
+from data_access.arrests import residents
+from data_access.conditions import has_geo
+from data_access.db import Database
+from data_access.filters import Filters
 from layouts import calls as L
+from layouts.common import empty_figure
+
+
+def calls_outputs(db: Database, f: Filters, options: dict | None = None, as_of: date | None = None) -> dict:
+    """``as_of``: the last day with calls; a period after it has no data yet, one it cuts is partial."""
+    f = f.replace(offense=())  # the offense filter does not apply to calls
+    span = C.date_span(db)
+    last = span[1] if span else as_of
+    through = max(f.start, min(f.end, last)) if last else f.end
+    grain = C.calls_grain(f)
+    kinds = C.by_kind(db, f)
+    field = C.area_field(f)
+    areas = C.by_area(db, f, field)
+    council = C.by_area(db, f, "council_district")
+    if has_geo(f):  # a council district only partly inside the chosen areas: its residents are not this count's
+        council = council.assign(population=None)
+    trend = C.over_time(db, f, grain)
+    years = C.by_year(db, f)
+    names = L.chart_names(L.where_text(f, options))
+    return {
+        "cards": L.cards(kinds, residents(db, f), f),
+        "coverage": L.coverage_text(span, f),
+        "trend": L.trend_figure(trend, grain, f.start, through),
+        "trend_table": L.trend_table(trend, grain, f.start, through),
+        "response": L.response_figure(years, f), "response_table": L.response_table(years, f),
+        "categories": L.category_figure(kinds), "categories_table": L.category_table(kinds),
+        "areas": L.area_figure(areas, field),
+        "areas_table": L.area_table(areas, field, _("911 calls by area")),
+        "council": L.area_figure(council, "council_district"),
+        "council_table": L.area_table(council, "council_district", _("911 calls by City Council district")),
+        "areas_style": {"height": f"{L.area_height(len(L.area_rows(areas)))}px"},
+        **{f"{k}_name": v for k, v in names.items()},
+        "error": None,
+    }
+
+
+def error_outputs(message: str) -> dict:
+    fig = empty_figure(_("Not available"))
+    names = L.chart_names(_("the chosen filters"))
+    return {"cards": None, "coverage": "", "trend": fig, "trend_table": None, "response": fig,
+            "response_table": None, "categories": fig, "categories_table": None, "areas": fig, "areas_table": None,
+            "council": fig, "council_table": None, "areas_style": {"height": "320px"}, **{f"{k}_name": v for k, v in names.items()},
+            "error": dbc.Alert(message, color="danger")}
 
 
 def layout(inputs: LayoutInputs):
     return L.calls_page()
 
 
+CHARTS = {"trend": (ids.CALLS_TREND, ids.CALLS_TREND_TABLE, ids.CALLS_TREND_FIGURE),
+          "response": (ids.CALLS_RESPONSE, ids.CALLS_RESPONSE_TABLE, ids.CALLS_RESPONSE_FIGURE),
+          "categories": (ids.CALLS_CATEGORIES, ids.CALLS_CATEGORIES_TABLE, ids.CALLS_CATEGORIES_FIGURE),
+          "areas": (ids.CALLS_AREAS, ids.CALLS_AREAS_TABLE, ids.CALLS_AREAS_FIGURE),
+          "council": (ids.CALLS_COUNCIL, ids.CALLS_COUNCIL_TABLE, ids.CALLS_COUNCIL_FIGURE)}
+
+
 def register(app, page: Page) -> None:
-    return None
+    output = {"cards": Output(ids.CALLS_CARDS, "children"), "coverage": Output(ids.CALLS_COVERAGE, "children"),
+              "error": Output(ids.CALLS_ERROR, "children"),
+              "areas_style": Output(ids.CALLS_AREAS, "style")}
+    for k, (graph, table, fig) in CHARTS.items():
+        output[k] = Output(graph, "figure")
+        output[f"{k}_table"] = Output(table, "children")
+        output[f"{k}_name"] = Output(fig, "aria-label")
+    page_callback(app, page, output=output,
+                  compute=lambda r: calls_outputs(r.svc.db, r.filters, r.options, r.choices.data_as_of),
+                  error=error_outputs)

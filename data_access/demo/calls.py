@@ -20,6 +20,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from sqlalchemy import text
 
 from data_access.demo.geography import PRE2023, Y2023
@@ -131,20 +132,51 @@ def generate_calls(data, *, scale: float, seed: int, start: date | None = None,
     })
 
 
+GEO = ("police_district", "neighborhood", "council_district", "legislative_district")
+KINDS = ("priority", "category", "response_type")
+
+
+def aggregates(calls: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The three call pre-aggregates of ``calls`` (``generate_calls``), as
+    ``data_access.calls.refresh_aggregates`` builds them from stored rows."""
+    geo = (calls.groupby(["call_date", *GEO, *KINDS], observed=True, sort=False).size()
+           .rename("n").reset_index().rename(columns={"call_date": "d"}))
+    geo = geo[geo.n > 0]
+    city = geo.groupby(["d", *KINDS], observed=True, sort=False).n.sum().reset_index()
+    areas = []
+    for field in ("police_district", "council_district"):
+        a = geo.groupby(["d", field, "response_type"], observed=True, sort=False).n.sum().reset_index()
+        areas.append(a.rename(columns={field: "area"}).assign(field=field))
+    area = pd.concat(areas, ignore_index=True)
+    out = {"agg_call_geo_day": geo.sort_values(["neighborhood", "d"]), "agg_call_city_day": city,
+           "agg_call_area_day": area[area.n > 0]}
+    # days as Arrow dates: COPY reads "2025-01-01", not a timestamp's 19 characters (a fifth of the text)
+    return {k: v.assign(d=pd.array(pa.array(v.d.to_numpy().astype("datetime64[D]")), dtype=pd.ArrowDtype(pa.date32())))
+            for k, v in out.items()}
+
+
 def load_demo(conn, data, summary, *, scale: float, seed: int, progress) -> int:
-    """Load the demo calls on ``conn`` and rebuild their pre-aggregates; return the rows loaded."""
-    from data_access.calls import refresh_aggregates, tables_exist
+    """Load the demo calls' pre-aggregates on ``conn``; return the calls they count.
+
+    The demo stores its calls as their pre-aggregates only (day x areas x priority x category x
+    response type: everything the page, the API and the Plan KPI read), not one row per call: the
+    rows of two years at scale 1 (3 million) would double the demo load's time for a table no page
+    reads. ``call_for_service`` holds real calls only."""
+    from data_access.calls import tables_exist
     from data_access.db import indexes_rebuilt_after
+    from data_access.schema_calls import agg_call_area_day, agg_call_city_day, agg_call_geo_day
 
     if not tables_exist(conn):  # a database upgraded before migration 0009 had its tables
         progress("911 calls skipped (run `psad db upgrade`)", 0)
         return 0
-    conn.execute(text("TRUNCATE call_for_service RESTART IDENTITY"))
-    df = generate_calls(data, scale=scale, seed=seed)
-    df["load_id"] = summary.load_id
-    with indexes_rebuilt_after(conn, call_for_service.name):
-        n = copy_frame(conn, call_for_service, df)
-    progress("911 calls", n)
-    refresh_aggregates(conn)
-    progress("911 calls pre-aggregated", 0)
-    return n
+    conn.execute(text("TRUNCATE call_for_service, agg_call_city_day, agg_call_geo_day, agg_call_area_day "
+                      "RESTART IDENTITY"))
+    calls = generate_calls(data, scale=scale, seed=seed)
+    progress("911 calls generated", len(calls))
+    aggs = aggregates(calls)
+    for table in (agg_call_geo_day, agg_call_city_day, agg_call_area_day):
+        with indexes_rebuilt_after(conn, table.name):
+            copy_frame(conn, table, aggs[table.name])
+    conn.execute(text("ANALYZE agg_call_city_day; ANALYZE agg_call_geo_day; ANALYZE agg_call_area_day"))
+    progress("911 calls pre-aggregated", len(aggs["agg_call_geo_day"]))
+    return len(calls)
