@@ -32,13 +32,13 @@ PROFILE = Endpoint(
     "/vital-signs/profile",
     "The profile of one CSA (or the city): one row per indicator with a value up to the end date: `section`, "
     "`indicator`, `label`, `year` (its latest), `value`, `city_value` (the city's that year), `first_year`, "
-    "`first_value`, `trend` (`year:value` pairs, `;`-separated), `definition`, `source`; with `csa` and `name`.",
+    "`first_value`, `trend` (`year:value` pairs, `;`-separated), `definition`, `source`; with `csa` and `area_name`.",
     params=(CSA, FORMAT), offense=OFFENSE)
 CRIME = Endpoint(
     "/vital-signs/crime-rates",
     "BNIA's published crime rates beside this dashboard's for one CSA (or the city), by year up to the end "
     "date: `year`, `indicator`, `bnia_rate`, `victims` (Part 1 victims in the area that year, null outside "
-    "the whole years loaded), `population`, `population_source` (`boundaries` or `bnia`), `own_rate` (per 1,000).",
+    "the whole years loaded), `population`, `population_source` (`boundaries` or `bnia`), `own_rate` (per 1,000); with `csa` and `area_name`.",
     params=(CSA, FORMAT), offense=OFFENSE)
 RANKING = Endpoint(
     "/vital-signs/ranking",
@@ -110,7 +110,7 @@ def vital_signs_profile():
     for r in rows:
         r["trend"] = ";".join(f"{y}:{v:g}" for y, v in r["trend"])
     return answer(args["format"], PROFILE_COLUMNS, rows, file_name("vital-signs-profile", f), csa=csa,
-                  name="Baltimore City" if csa == V.CITY else names.get(csa, csa), **meta(f, state))
+                  area_name="Baltimore City" if csa == V.CITY else names.get(csa, csa), **meta(f, state))
 
 
 @endpoint(CRIME)
@@ -123,7 +123,7 @@ def vital_signs_crime_rates():
     rows = V.crime_rate_rows(V.area_values(db, csa), csa, V.victims_by_year(db, csa), V.area_population(db, csa),
                              V.victim_years(db), V.end_year_of(f))
     return answer(args["format"], CRIME_COLUMNS, rows, file_name("vital-signs-crime-rates", f), csa=csa,
-                  name="Baltimore City" if csa == V.CITY else names.get(csa, csa), **meta(f, state))
+                  area_name="Baltimore City" if csa == V.CITY else names.get(csa, csa), **meta(f, state))
 
 
 @endpoint(RANKING)

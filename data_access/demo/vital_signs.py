@@ -143,7 +143,8 @@ FIRST_YEAR = 2010
 
 
 def demo_years(data) -> list[int]:
-    """Whole calendar years of the demo's victims, from 2010 on."""
+    """Whole calendar years of the demo's victims, from 2010 on (or the years it touches, when it
+    covers no whole year)."""
     v = data.victims
     if v.empty:
         return []
@@ -151,6 +152,8 @@ def demo_years(data) -> list[int]:
     if pd.Timestamp(v["occurred_date"].min()) > pd.Timestamp(first, 1, 1):
         first += 1
     last = data.data_as_of.year - (0 if (data.data_as_of.month, data.data_as_of.day) == (12, 31) else 1)
+    if first > last:  # a demo shorter than a calendar year: the years it touches
+        first, last = max(FIRST_YEAR, pd.Timestamp(v["occurred_date"].min()).year), data.data_as_of.year
     return list(range(first, last + 1))
 
 

@@ -64,9 +64,11 @@ CSA_ALIASES = {
 }
 OTHER_SECTION = "Other"  # an indicator with no section in either file
 MIN_YEAR, MAX_YEAR = 1990, 2100
-_WORDS = ((re.compile(r"&"), " and "), (re.compile(r"\bmt\b\.?"), "mount"), (re.compile(r"\bs\b\.?"), "south"),
-          (re.compile(r"\bn\b\.?"), "north"), (re.compile(r"\be\b\.?"), "east"), (re.compile(r"\bw\b\.?"), "west"),
-          (re.compile(r"\bst\b\.?"), "saint"))
+# an abbreviation is a whole word: after the start, a space, "/" or "-" (so the s of "Fell's" is not one)
+_WORDS = ((re.compile(r"&"), " and "),
+          *((re.compile(rf"(?:^|(?<=[\s/-])){abbr}\.?(?=[\s/-]|$)"), word)
+            for abbr, word in (("mt", "mount"), ("st", "saint"), ("s", "south"), ("n", "north"), ("e", "east"),
+                               ("w", "west"))))
 
 
 def name_key(name: str) -> str:
