@@ -302,8 +302,8 @@ def parser() -> argparse.ArgumentParser:
     ing.set_defaults(func=cmd_ingest)
 
     ref = sub.add_parser("refresh", help="pull new records from Open Baltimore's ArcGIS layers")
-    ref.add_argument("--dataset", action="append", choices=("crime", "arrests"),
-                     help="only this dataset (repeatable; default: both)")
+    ref.add_argument("--dataset", action="append", choices=("crime", "arrests", "calls"),
+                     help="only this dataset (repeatable; default: crime and arrests)")
     ref.add_argument("--since", type=date.fromisoformat, default=None,
                      help="fetch records from this date (default: last loaded date minus the overlap window)")
     ref.set_defaults(func=cmd_refresh)

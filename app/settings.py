@@ -128,6 +128,10 @@ SETTINGS: tuple[Setting, ...] = (
             "https://services1.arcgis.com/UWYHeuuJISiGmgXx/arcgis/rest/services/BPD_Arrests/FeatureServer/0",
             str, "ArcGIS FeatureServer layer `psad refresh` reads arrests from (check the current layer "
                  "name on Open Baltimore)."),
+    Setting("PSAD_ARCGIS_CALLS_URL", "arcgis_calls_url",
+            "https://services1.arcgis.com/UWYHeuuJISiGmgXx/arcgis/rest/services/911_Calls_For_Service_2024/FeatureServer/0",
+            str, "ArcGIS FeatureServer layer `psad refresh --dataset calls` reads 911 calls for service from "
+                 "(Open Baltimore publishes a layer per year: check the current layer name)."),
     Setting("PSAD_REFRESH_OVERLAP_DAYS", "refresh_overlap_days", 14, int,
             "`psad refresh` re-fetches this many days before the last loaded date, so late additions "
             "and corrections arrive.", limits=(0, 3650)),
@@ -216,6 +220,7 @@ class Settings:
     db_check_s: float = 1.0
     db_pool_timeout_s: float = 5.0
     db_retry_s: float = 2.0
+    arcgis_calls_url: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":

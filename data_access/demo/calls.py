@@ -180,3 +180,51 @@ def load_demo(conn, data, summary, *, scale: float, seed: int, progress) -> int:
     conn.execute(text("ANALYZE agg_call_city_day; ANALYZE agg_call_geo_day; ANALYZE agg_call_area_day"))
     progress("911 calls pre-aggregated", len(aggs["agg_call_geo_day"]))
     return len(calls)
+
+
+# --- the demo's calls as Open Baltimore publishes them (tests and bench/bench_calls.py) -------------
+
+EXPORT_HEADER = ["OBJECTID", "callKey", "callDateTime", "priority", "district", "description", "callNumber",
+                 "incidentLocation", "location", "Neighborhood", "PoliceDistrict", "PolicePost", "CouncilDistrict",
+                 "Community_Statistical_Areas", "ZIPCode"]
+PRIORITY_TEXT = {"emergency": "Emergency", "high": "High", "medium": "Medium", "low": "Low",
+                 "non_emergency": "Non-Emergency", "out_of_service": "Out of Service", "unknown": ""}
+DISTRICT_CODE = {"Central": "CD", "Eastern": "ED", "Northeastern": "NE", "Northern": "ND", "Northwestern": "NW",
+                 "Southeastern": "SE", "Southern": "SD", "Southwestern": "SW", "Western": "WD"}
+
+
+def export_frame(calls: pd.DataFrame, geo, *, seed: int = 1) -> pd.DataFrame:
+    """``generate_calls`` rows in Open Baltimore's 911 calls layout (string cells, ``callDateTime`` in
+    UTC as the CSV exports write it, an exact street address in ``incidentLocation`` and a point in
+    ``location``: what the loader must cut and drop)."""
+    rng = np.random.default_rng([seed, 912])
+    n = len(calls)
+    t = geo.neighborhoods
+    nb_index = pd.Index(t["code"]).get_indexer(calls["neighborhood"].astype(str))
+    first = np.searchsorted(geo.grid["nbhd"].to_numpy(), np.arange(len(t)))
+    blocks = geo.grid["block"].to_numpy(object)[first[nb_index]].astype(str)
+    parts = np.char.partition(blocks, " BLOCK ")
+    house = parts[:, 0].astype(np.int64) + rng.integers(1, 99, n)
+    address = np.char.add(np.char.add(house.astype(str), " "), parts[:, 2])
+    lat = t["lat"].to_numpy()[nb_index] + rng.normal(0, 0.002, n)
+    lon = t["lon"].to_numpy()[nb_index] + rng.normal(0, 0.002, n)
+    utc = pd.DatetimeIndex(calls["called_at"]).tz_convert("UTC")
+    key = np.char.add("ck", np.arange(1, n + 1).astype(str))
+    return pd.DataFrame({
+        "OBJECTID": np.arange(1, n + 1),
+        "callKey": key,
+        "callDateTime": utc.strftime("%Y/%m/%d %H:%M:%S+00"),
+        "priority": calls["priority"].astype(str).map(PRIORITY_TEXT),
+        "district": calls["police_district"].astype(str).map(DISTRICT_CODE),
+        "description": calls["description"].astype(str),
+        "callNumber": np.char.add("P", (250000000 + np.arange(n)).astype(str)),
+        "incidentLocation": address,
+        "location": np.char.add(np.char.add(np.char.add("(", np.round(lat, 6).astype(str)), ", "),
+                                np.char.add(np.round(lon, 6).astype(str), ")")),
+        "Neighborhood": calls["neighborhood"].astype(str),
+        "PoliceDistrict": calls["police_district"].astype(str).str.upper(),
+        "PolicePost": rng.integers(100, 999, n).astype(str),
+        "CouncilDistrict": calls["council_district"].astype(str),
+        "Community_Statistical_Areas": calls["csa"].astype(str),
+        "ZIPCode": rng.integers(21201, 21240, n).astype(str),
+    })[EXPORT_HEADER]

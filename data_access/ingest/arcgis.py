@@ -1,7 +1,7 @@
 """``psad refresh``: pull what is new from Open Baltimore's ArcGIS FeatureServer layers.
 
-For each dataset (crime, arrests) the layer URL is a setting (``PSAD_ARCGIS_CRIME_URL``,
-``PSAD_ARCGIS_ARRESTS_URL``). The client reads the layer's JSON metadata for its
+For each dataset (crime, arrests; 911 calls when asked for) the layer URL is a setting
+(``PSAD_ARCGIS_CRIME_URL``, ``PSAD_ARCGIS_ARRESTS_URL``, ``PSAD_ARCGIS_CALLS_URL``). The client reads the layer's JSON metadata for its
 ``maxRecordCount`` and object-id field, asks for the count of matching features (for the progress
 bar), then pages through ``/query`` with ``resultOffset``/``resultRecordCount`` ordered by the
 object id until a page comes back short or without ``exceededTransferLimit``. Every request is
@@ -36,6 +36,7 @@ DATASETS = {
     # dataset: (settings field, date field, layout, table, date column)
     "crime": ("arcgis_crime_url", "CrimeDateTime", "part1_2021", "victim", "occurred_date"),
     "arrests": ("arcgis_arrests_url", "ArrestDateTime", "arrests_2021", "arrest", "arrest_date"),
+    "calls": ("arcgis_calls_url", "callDateTime", "calls", "call_for_service", "call_date"),
 }
 RETRY_HTTP = {429, 500, 502, 503, 504}
 
@@ -146,6 +147,7 @@ def where_clause(date_field: str, since: date | None) -> str:
 def refresh(db: Database, settings, *, datasets=None, since: date | None = None, progress_bar: bool = False,
             backoff: float = 1.0) -> list:
     from data_access.ingest.arrests import load_arrests_table
+    from data_access.ingest.calls import load_calls_table
     from data_access.ingest.crime import load_crime_table
 
     out = []
@@ -164,7 +166,7 @@ def refresh(db: Database, settings, *, datasets=None, since: date | None = None,
         if bar:
             bar.close()
         table = features_table(feats, url, date_field)
-        loader = load_crime_table if ds == "crime" else load_arrests_table
+        loader = {"crime": load_crime_table, "arrests": load_arrests_table, "calls": load_calls_table}[ds]
         label = f"{url} where {where}"
         s = loader(db, table, layout, source="bpd_arcgis", label=label, settings=settings)
         s.notes = [*getattr(s, "notes", []), f"{len(feats):,} features in {client.requests} requests ({where})"]
