@@ -25,10 +25,10 @@ def plan_data(db: Database, settings, f: Filters, through, first_date=None) -> L
     goal = goal_rows(Q.gun_violence_by_year(db, geo, settings.goal_baseline_year, through),
                      baseline_year=settings.goal_baseline_year, reduction=settings.goal_annual_reduction,
                      through=through)
-    youth = K.youth_arrests_by_year(db, geo)
     rapes = K.rapes_by_year(db, geo)
     first_year = first_date.year if first_date is not None else settings.goal_baseline_year
     years = L.years_shown(f, first_year, through)
+    youth = K.youth_arrests(db, geo, years)
     # the promised functions count the dates they are given: the whole years shown
     span = geo.replace(start=date(years[0], 1, 1), end=through) if years else geo
     return L.PlanData(

@@ -1,8 +1,8 @@
 """The Plan KPIs page's reads: the values MONSE published (``kpi_value``) and the measures the
 dashboard computes from the records it holds, per calendar year.
 
-* youth arrests: arrests of people under 18 (``agg_arrest_demo``, age band "Under 18", the band the
-  Demographics page counts), per year, under the geography filters;
+* youth arrests: the Demographics page's "Under 18" arrestee cell per whole year (its suppression
+  included), under the geography filters;
 * rapes per 100,000 residents: rape victims per year (the Map's victim roll-ups) over the residents
   of the filtered area as the Map's rates count them (``residents``);
 * gun violence against the Plan's path: ``data_access.summary.gun_violence_by_year`` (the Summary's);
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+from datetime import date
 from typing import Callable
 
 import pandas as pd
@@ -27,7 +28,7 @@ from data_access.cache import cached_query
 from data_access.conditions import geo_conditions, has_geo
 from data_access.db import Database
 from data_access.filters import FIELD_BY_NAME, GEO_FIELDS, Filters
-from data_access.schema import agg_arrest_demo, agg_victim_area_year, agg_victim_city_month, geography
+from data_access.schema import agg_victim_area_year, agg_victim_city_month, geography
 from data_access.schema_kpi import kpi_value
 
 log = logging.getLogger(__name__)
@@ -60,15 +61,25 @@ def _years_frame(got: dict, column: str = "n") -> pd.DataFrame:
                          column: pd.array([int(got[y]) for y in years], dtype="int64")})
 
 
-@cached_query
-def youth_arrests_by_year(db: Database, version: int, f: Filters) -> pd.DataFrame:
-    """Arrests of people under 18 per calendar year, under the geography filters (dates and
-    offenses do not apply: the caller picks the years). Columns: year, n."""
-    t = agg_arrest_demo
-    year = cast(func.date_part("year", t.c.m), Integer).label("year")
-    stmt = (select(year, func.sum(t.c.n)).where(t.c.age_band == YOUTH_BAND, *geo_conditions(t, f))
-            .group_by(year))
-    return _years_frame({int(y): int(n) for y, n in db.execute(stmt).rows})
+def youth_arrests(db: Database, f: Filters, years: list[int]) -> pd.DataFrame:
+    """Arrests of people under 18 per calendar year, under the geography filters: the Demographics
+    page's own "Under 18" arrestee cell for that whole year (``data_access.demographics``), withheld
+    exactly as that page withholds it (1-4 people, a neighbouring view, a complement), so neither
+    page lets a small group be worked out from the other. Columns: year, n (None when withheld),
+    label ("<5" or "withheld" when withheld), reason."""
+    from data_access.concurrent import gather
+    from data_access.demographics import demographics
+
+    geo = f.geo_only()
+    tables = gather(*[(lambda y=y: demographics(db, geo.replace(start=date(y, 1, 1), end=date(y, 12, 31)), "arrests"))
+                      for y in years])
+    rows = []
+    for y, d in zip(years, tables):
+        cell = next((c for c in d.tables["age_band"].cells if c.category == YOUTH_BAND), None)
+        if cell is None or (d.total == 0 and cell.value in (None, 0)):
+            continue  # no arrests recorded that year: the records do not cover it
+        rows.append({"year": y, "n": cell.value, "label": None if cell.shown else cell.label, "reason": cell.reason})
+    return pd.DataFrame(rows, columns=["year", "n", "label", "reason"])
 
 
 @cached_query
@@ -145,5 +156,5 @@ def external(db: Database, f: Filters, spec: tuple[str, str], columns: tuple[str
     return df.astype({c: "int64" for c in columns}).sort_values("year").reset_index(drop=True)
 
 
-__all__ = ["monse_values", "youth_arrests_by_year", "rapes_by_year", "residents", "rate", "external",
+__all__ = ["monse_values", "youth_arrests", "rapes_by_year", "residents", "rate", "external",
            "DV_SHARE", "WITHOUT_POLICE"]

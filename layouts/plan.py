@@ -45,7 +45,6 @@ TREND_SHOWN = 4  # the last values written in the trend column
 SPARK_SHOWN = 8  # bars in the decorative strip
 YEARS_BACK = 4  # computed measures show at least the five years up to the range's end
 IPV_MIN = 11  # the IPV page's rule: a count under 11 is withheld (and so is the share made from it)
-SMALL_MAX = 4  # youth arrests of 1-4 are shown as "<5", as the Demographics page does
 
 # row status codes (the API's ``status``)
 OK, NOT_LOADED, NOT_PUBLISHED, NOT_BUILT = "ok", "not_loaded", "not_published", "not_built"
@@ -53,6 +52,7 @@ OK, NOT_LOADED, NOT_PUBLISHED, NOT_BUILT = "ok", "not_loaded", "not_published", 
 UNIT_WORDS = {P.COUNT: N_("count"), P.PERCENT: N_("percent"), P.RATE: N_("per 100,000 residents"),
               P.DOLLARS: N_("dollars")}
 NO_TARGET = N_("No target stated in the Plan")
+WITHHELD_IPV = N_("withheld (fewer than 11)")
 CITYWIDE = N_("Citywide (MONSE's figures)")
 
 
@@ -64,7 +64,7 @@ class PlanData:
     through: date  # the data's date
     first_year: int  # the first year of records
     goal: pd.DataFrame  # layouts.summary.goal_rows
-    youth: pd.DataFrame  # year, n
+    youth: pd.DataFrame  # year, n (None when withheld), label, reason: data_access.kpi.youth_arrests
     rapes: pd.DataFrame  # year, n
     population: int | None
     dv: pd.DataFrame | None  # year, dv_incidents, part1_incidents
@@ -95,7 +95,7 @@ def format_value(value: float | None, unit: str, label: str | None = None) -> st
     """A value in the reader's language: 1,234 / 12.5% / 12.5 (per 100,000) / $1,234; ``label``
     (a withheld count's "<5") when given."""
     if label:
-        return label
+        return _(label)  # "<5", "withheld", "withheld (fewer than 11)"
     if value is None or pd.isna(value):
         return "—"
     if unit == P.PERCENT:
@@ -130,15 +130,12 @@ def _yearly(row: dict, years: list[int], values: dict, through: date, source: st
                period_end=min(date(last, 12, 31), through), value=values[last],
                value_label=(labels or {}).get(last), source=source, trend=trend)
     complete = [y for y in shown if not is_partial(y, through)]
-    if counts is not None and len(complete) >= 2 and complete[-2] == complete[-1] - 1:
+    if (counts is not None and len(complete) >= 2 and complete[-2] == complete[-1] - 1
+            and complete[-1] in counts and complete[-2] in counts):
         a, b = complete[-1], complete[-2]
         j = judge(int(counts.get(a, 0)), int(counts.get(b, 0)))
         row["change"] = (a, b, j.verdict, int(counts.get(a, 0)) - int(counts.get(b, 0)))
     return row
-
-
-def _small(n: int) -> str | None:
-    return "<5" if 0 < n <= SMALL_MAX else None
 
 
 def tracker_rows(data: PlanData, f: Filters) -> list[dict]:
@@ -160,13 +157,13 @@ def tracker_rows(data: PlanData, f: Filters) -> list[dict]:
                            source=N_("BPD Part 1 crime (the Summary's goal chart)"), standing=last.standing,
                            verdict=last.verdict, target_value=float(last.target), trend=trend)
         elif m.code == P.YOUTH_ARRESTS:
-            counts = dict(zip(data.youth.year.tolist(), data.youth.n.tolist())) if data.arrests_loaded else {}
-            if counts:
-                counts = {y: counts.get(y, 0) for y in years if y >= min(counts)}
-            labels = {y: _small(n) for y, n in counts.items() if _small(n)}
-            values = {y: (None if y in labels else n) for y, n in counts.items()}
-            _yearly(row, years, values, data.through, N_("BPD arrests"), labels=labels,
-                    counts=None if labels else counts)
+            # the Demographics page's cell, withheld as it withholds it
+            youth = data.youth if data.arrests_loaded else data.youth.iloc[0:0]
+            values = {int(y): (None if pd.isna(n) else int(n)) for y, n in zip(youth.year, youth.n)}
+            labels = {int(y): lab for y, lab in zip(youth.year, youth.label) if isinstance(lab, str)}
+            counts = {y: n for y, n in values.items() if n is not None}
+            _yearly(row, years, values, data.through, N_("BPD arrests (as on the Demographics page)"),
+                    labels=labels, counts=counts)
         elif m.code == P.RAPE_RATE:
             counts = dict(zip(data.rapes.year.tolist(), data.rapes.n.tolist())) if data.victims_loaded else {}
             if counts:
@@ -185,7 +182,7 @@ def tracker_rows(data: PlanData, f: Filters) -> list[dict]:
                 values, labels = {}, {}
                 for y, dv, part1 in data.dv[["year", "dv_incidents", "part1_incidents"]].itertuples(index=False):
                     if 0 < dv < IPV_MIN:
-                        values[int(y)], labels[int(y)] = None, _("withheld (fewer than 11)")
+                        values[int(y)], labels[int(y)] = None, WITHHELD_IPV
                     elif part1:
                         values[int(y)] = 100.0 * dv / part1
                 _yearly(row, years, values, data.through, N_("BPD intimate-partner-violence data"), labels=labels)
@@ -229,6 +226,11 @@ def status_text(row: dict) -> str:
 
         return _standing_words(row["standing"], row["verdict"])
     text = _(NO_TARGET)
+    if row["value"] is None and row["value_label"]:
+        why = (_("Withheld as on the Intimate-partner violence page: fewer than 11 incidents.")
+               if row["code"] == P.DV_SHARE else
+               _("Withheld as on the Demographics page, so that no group of 1–4 people can be worked out."))
+        text = f"{text}. {why}"
     change = row.get("change")
     if change:
         a, b, verdict, diff = change

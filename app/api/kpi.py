@@ -19,7 +19,8 @@ KPIS = Endpoint(
     "(`count`, `percent`, `rate_100k`, `dollars`), `geography` (`filtered`: the geography filters apply; "
     "`citywide`), `status` (`ok`, `not_loaded`, `not_published`, `not_built`), `owner` (who owes the data), "
     "`period` and `period_end` of the latest value, `value` (null when withheld or missing), `value_label` "
-    "(`<5` for 1-4 youth arrests), `source`, `demo` (a demo value), `target`, `standing` and `verdict` (gun "
+    "(why a value is withheld: `<5` or `withheld`, youth arrests as the Demographics page withholds them; "
+    "`withheld (fewer than 11)`, the IPV page's rule), `source`, `demo` (a demo value), `target`, `standing` and `verdict` (gun "
     "violence against the Plan's path, as the Summary judges it) and `trend` (every period shown, "
     "`period=value; ...`). Computed measures count whole calendar years: those the dates touch and at least the "
     "five up to the end; geography filters apply to them, offense filters to none.",
