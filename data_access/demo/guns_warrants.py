@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import text
 
+from data_access.db import indexes_rebuilt_after
 from data_access.guns_warrants import FIREARM_TYPES, RECOVERY_TYPES, WARRANT_TYPES
 from data_access.loading import copy_frame
 from data_access.schema_guns_warrants import gun_seizure, warrant
@@ -67,11 +68,11 @@ def seizures(rng, victims: pd.DataFrame, start: date, end: date, scale: float) -
     pool = victims[victims["is_gun_violence"] | (victims["weapon"] == "firearm")]
     if pool.empty:
         pool = victims
-    out = pd.DataFrame({"source": "demo", "source_key": [f"GS-{i:07d}" for i in range(1, n + 1)],
+    out = pd.DataFrame({"source": "demo", "source_key": None,
                         "seized_date": pd.DatetimeIndex(when).date, "firearm_type": firearm,
                         "recovery_type": recovery, "status": status})
     if len(pool) and n:
-        at = pool.iloc[rng.integers(0, len(pool), n)].reset_index(drop=True)
+        at = pool[[*AREAS, "block", "lon", "lat"]].iloc[rng.integers(0, len(pool), n)].reset_index(drop=True)
         for c in (*AREAS, "block"):
             out[c] = at[c].to_numpy()
         out["lon"] = at["lon"].astype("float64").round(3).to_numpy()
@@ -116,14 +117,16 @@ def warrants(rng, arrests: pd.DataFrame, start: date, end: date, scale: float) -
     recalled = recalled.where(recalled <= end_ts)
     status = np.where(served.notna(), "served", np.where(recalled.notna(), "recalled", "active"))
     closed = served.fillna(recalled)
-    out = pd.DataFrame({"source": "demo", "source_key": [f"W-{i:08d}" for i in range(1, n + 1)],
+    out = pd.DataFrame({"source": "demo", "source_key": None,  # demo rows need no key
                         "warrant_type": wtype, "charge_category": category, "issued_date": issued.date,
                         "served_date": served.dt.date, "recalled_date": recalled.dt.date,
                         "closed_date": closed.dt.date, "status": status})
     for c in ("served_date", "recalled_date", "closed_date"):
         out[c] = out[c].where(out[c].notna(), None)
     if len(arrests) and n:
-        at = arrests.iloc[rng.integers(0, len(arrests), n)].reset_index(drop=True)
+        cols = ["police_district_pre2023", "police_district_2023", "neighborhood", "council_district",
+                "legislative_district", "csa"]
+        at = arrests[cols].iloc[rng.integers(0, len(arrests), n)].reset_index(drop=True)
         post = issued >= pd.Timestamp(MAP_CHANGE)
         out["police_district"] = np.where(post, at["police_district_2023"], at["police_district_pre2023"])
         for c in ("neighborhood", "council_district", "legislative_district", "csa"):
@@ -148,6 +151,7 @@ def load_demo(conn, data, summary, *, scale: float, seed: int, progress) -> int:
     wars = warrants(r_war, data.arrests, start, end, scale)
     n = copy_frame(conn, gun_seizure, guns.assign(load_id=summary.load_id))
     progress("gun seizures", n)
-    m = copy_frame(conn, warrant, wars.assign(load_id=summary.load_id))
+    with indexes_rebuilt_after(conn, warrant.name):  # four indexes: built once after COPY
+        m = copy_frame(conn, warrant, wars.assign(load_id=summary.load_id))
     progress("warrants", m)
     return n + m
