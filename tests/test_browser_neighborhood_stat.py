@@ -1,0 +1,81 @@
+"""The Neighborhood Stat page in headless Chromium: it renders (profile, crime rates, ranking and
+scatter), a filter changes the profile, the CSA picker changes it again, axe finds no WCAG 2.1 AA
+violation with every disclosure open, Spanish, and no sideways scroll on a phone."""
+
+from __future__ import annotations
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from app import ids
+from tests.axe_support import format_axe, run_axe, set_viewport, severe_logs, wait_for
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture()
+def driver(browser, site):
+    severe_logs(browser)
+    yield browser
+    assert severe_logs(browser) == []
+
+
+def open_page(driver, site, search: str, width: int = 1400) -> None:
+    set_viewport(driver, width, 1000)
+    driver.get(f"{site.url}/neighborhood-stat?{search}")
+    wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, f"#{ids.NS_PROFILE} tbody tr")
+             and driver.find_elements(By.CSS_SELECTOR, f"#{ids.NS_RANK} .main-svg")
+             and driver.find_elements(By.CSS_SELECTOR, f"#{ids.NS_SCATTER} .main-svg"),
+             timeout=40, message="the Neighborhood Stat page")
+
+
+def text(driver, selector: str) -> str:
+    return driver.find_element(By.CSS_SELECTOR, selector).text
+
+
+def no_violations(driver, where: str) -> None:
+    driver.execute_script("document.querySelectorAll('main details').forEach(d => { d.open = true; })")
+    result = run_axe(driver, extra_rules=())
+    lines = format_axe(result["violations"])
+    assert not lines, f"axe-core on {where}:\n" + "\n".join(lines)
+    assert result["checked"].get("color-contrast")
+
+
+def test_renders_and_a_filter_and_the_picker_change_the_profile(driver, site):
+    open_page(driver, site, "start=2024-01-01&end=2025-12-31")
+    city_head = text(driver, f"#{ids.NS_PROFILE_HEAD}")
+    assert "Baltimore City" in city_head
+    assert "No area is chosen" in text(driver, f"#{ids.NS_CAPTION}")
+    assert driver.find_elements(By.CSS_SELECTOR, f"#{ids.NS_CRIME} table tbody tr")
+    city_rows = text(driver, f"#{ids.NS_PROFILE} tbody")
+    no_violations(driver, "the city view")
+
+    open_page(driver, site, "start=2024-01-01&end=2025-12-31&council_district=7")
+    head = text(driver, f"#{ids.NS_PROFILE_HEAD}")
+    assert head != city_head and "Baltimore City" not in head
+    assert text(driver, f"#{ids.NS_PROFILE} tbody") != city_rows
+    assert "Council District 7" in text(driver, f"#{ids.NS_CAPTION}")
+
+    # the picker: another CSA of the district
+    driver.find_element(By.CSS_SELECTOR, f"#{ids.NS_AREA}").click()
+    options = wait_for(lambda: driver.find_elements(By.XPATH, "//*[@role='option']"), message="CSA options")
+    current = head.split(": ", 1)[1].split(" against")[0]
+    other = next((o for o in options if o.text.strip() and o.text.strip() != current), None)
+    if other is not None:
+        name = other.text.strip()
+        other.click()
+        driver.switch_to.active_element.send_keys(Keys.ESCAPE)
+        wait_for(lambda: name in text(driver, f"#{ids.NS_PROFILE_HEAD}"), message="the picked CSA's profile")
+
+
+def test_spanish_and_a_phone(driver, site):
+    open_page(driver, site, "council_district=7&lang=es", width=320)
+    assert driver.execute_script("return document.documentElement.lang") == "es"
+    assert "Perfil" in text(driver, f"#{ids.NS_PROFILE_HEAD}")
+    assert "Delincuencia y seguridad" in text(driver, f"#{ids.NS_PROFILE}")
+    # BNIA's own words are marked as English
+    assert driver.find_elements(By.CSS_SELECTOR, f"#{ids.NS_PROFILE} th [lang='en']")
+    no_violations(driver, "the Spanish page at 320 px")
+    doc, inner = driver.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
+    assert doc <= inner, f"the page scrolls sideways ({doc} px in {inner} px)"
