@@ -67,6 +67,7 @@ DIMENSION_TITLES = {"age_band": N_("Age"), "sex": N_("Sex")}
 UNKNOWN_AREA = N_("Unknown area")
 UNKNOWN_OFFENSE = N_("No offense category")
 TREND_HEIGHT = 360
+HIDDEN_ALL = N_("Every number here is under 11 or withheld: see the table")
 # Each chart's "Download CSV" path under /api/v1 (app/api/ipv.py)
 CSV_PATHS = {"trend": "/ipv/trend", "areas": "/ipv/areas", "offenses": "/ipv/offenses",
              "relationships": "/ipv/relationships", "demographics": "/ipv/demographics"}
@@ -183,7 +184,8 @@ def bar_figure(rows: list[dict], axis_title: str) -> dict:
     """Horizontal bars of the shown cells (withheld ones have none), each with its number beside it."""
     shown = [r for r in rows if r["value"] is not None and r["value"] > 0]
     if not shown:
-        return empty_figure(_("No incidents to show for these filters"), height=260)
+        return empty_figure(_(HIDDEN_ALL) if any(r["reason"] for r in rows)
+                            else _("No incidents to show for these filters"), height=260)
     top = max(r["value"] for r in shown)
     return clear_modebar(style_figure(figure([{
         "type": "bar", "orientation": "h", "y": [wrap_label(r["name"], 16) for r in shown],
@@ -192,7 +194,7 @@ def bar_figure(rows: list[dict], axis_title: str) -> dict:
         "hovertemplate": "%{y}: %{text}<extra></extra>"}],
         {"margin": {"l": 8, "r": 12, "t": 30}, "yaxis": {"autorange": "reversed"},
          "xaxis": {"range": [0, top * 1.35], "title": {"text": axis_title}}}),
-        height=max(220, 80 + 28 * len(shown))))
+        height=max(220, 80 + 34 * len(shown))))
 
 
 def bar_table(rows: list[dict], head: str, caption: str) -> html.Div:
@@ -207,7 +209,8 @@ def bar_table(rows: list[dict], head: str, caption: str) -> html.Div:
 def trend_figure(rows: list[dict], start: date, through: date) -> dict:
     """Bars of incidents per month; a partial month pale, outlined and labelled; withheld months no bar."""
     if not rows or not any(r["value"] for r in rows if r["value"] is not None):
-        return empty_figure(_("No incidents to show for these filters"), height=TREND_HEIGHT)
+        return empty_figure(_(HIDDEN_ALL) if any(r["reason"] for r in rows)
+                            else _("No incidents to show for these filters"), height=TREND_HEIGHT)
     colour = OKABE_ITO["blue"]
     shown = [r for r in rows if r["value"] is not None]
     names = [period_label(r["period_start"], r["period_end"], "month", start, through, r["complete"]) for r in shown]
@@ -291,7 +294,10 @@ def cards(view: Q.IpvView, f: Filters) -> html.Div:
          else _(Q.SMALL_LABEL), span_text(f)),
         ("ipv-partner", _("Intimate-partner incidents"), partner_text, partner_note),
     ]
-    return html.Div([html.Div([html.Div(t, className="card-title"), html.Div(v, className="card-value"),
+    # a word in place of a number ("withheld") is set smaller, so it fits a phone's half-width card
+    return html.Div([html.Div([html.Div(t, className="card-title"),
+                               html.Div(v, className="card-value" + ("" if v[:1].isdigit() or v[:1] == "<"
+                                                                     else " ipv-card-word")),
                                html.Div(note, className="card-note")], className="stat-card", id=i)
                      for i, t, v, note in items], className="stat-cards")
 
