@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import Date, and_, case, cast, func, literal, or_, select, union_all
+from sqlalchemy import Date, case, cast, func, literal, or_, select, union_all
 
 from data_access.cache import cached_query
 from data_access.conditions import geo_conditions, has_geo
@@ -152,8 +152,8 @@ def seizures_by_area(db: Database, version: int, f: Filters, field: str) -> pd.D
 def warrants_as_of(db: Database, version: int) -> date | None:
     """The last day the warrants' data knows of: its latest issue, service or recall."""
     t = warrant
-    return db.execute(select(func.greatest(func.max(t.c.issued_date), func.max(t.c.served_date),
-                                           func.max(t.c.recalled_date)))).scalar()
+    # closed_date is the served or recall date (indexed, as the issue date is): two index lookups
+    return db.execute(select(func.greatest(func.max(t.c.issued_date), func.max(t.c.closed_date)))).scalar()
 
 
 def outstanding_day(db: Database, f: Filters) -> date:
@@ -172,10 +172,12 @@ def warrants_over_time(db: Database, version: int, f: Filters, grain_: str) -> p
     """Warrants issued, served and recalled per period. Columns: period, flow, n."""
     t = warrant
     parts = []
-    for flow, col in (("issued", t.c.issued_date), ("served", t.c.served_date), ("recalled", t.c.recalled_date)):
+    # a recall's date is its closed_date (indexed): its rows are found through that index
+    for flow, col, extra in (("issued", t.c.issued_date, ()), ("served", t.c.served_date, ()),
+                             ("recalled", t.c.closed_date, (t.c.recalled_date.isnot(None),))):
         period = cast(func.date_trunc(grain_, col), Date)
         parts.append(select(period.label("period"), literal(flow).label("flow"), func.count().label("n"))
-                     .where(col.between(f.start, f.end), *geo_conditions(t, f)).group_by(period))
+                     .where(col.between(f.start, f.end), *extra, *geo_conditions(t, f)).group_by(period))
     u = union_all(*parts).subquery()
     return _frame(db, select(u.c.period, u.c.flow, u.c.n).order_by(u.c.period, u.c.flow), ["period", "flow", "n"])
 
@@ -197,17 +199,20 @@ def outstanding_by_age(db: Database, version: int, f: Filters, at: date) -> pd.D
 
 
 def _counts_by(db: Database, f: Filters, at: date, key, cols_where=()) -> pd.DataFrame:
-    """issued, served (in the span) and outstanding (on ``at``) per value of ``key``."""
+    """issued, served (in the span) and outstanding (on ``at``) per value of ``key``: three parts,
+    each read through its own date index, summed."""
     t = warrant
-    geo = geo_conditions(t, f)
-    issued = func.count().filter(t.c.issued_date.between(f.start, f.end)).label("issued")
-    served = func.count().filter(t.c.served_date.between(f.start, f.end)).label("served")
-    outstanding = func.count().filter(and_(*_open_on(at))).label("outstanding")
-    stmt = (select(key.label("key"), issued, served, outstanding)
-            .where(*geo, *cols_where,
-                   or_(t.c.issued_date.between(f.start, f.end), t.c.served_date.between(f.start, f.end),
-                       and_(*_open_on(at))))
-            .group_by(key))
+    where = [*geo_conditions(t, f), *cols_where]
+    one, zero = literal(1), literal(0)
+    parts = [
+        select(key.label("key"), one.label("i"), zero.label("s"), zero.label("o"))
+        .where(t.c.issued_date.between(f.start, f.end), *where),
+        select(key.label("key"), zero, one, zero).where(t.c.served_date.between(f.start, f.end), *where),
+        select(key.label("key"), zero, zero, one).where(*_open_on(at), *where),
+    ]
+    u = union_all(*parts).subquery()
+    stmt = (select(u.c.key, func.sum(u.c.i).label("issued"), func.sum(u.c.s).label("served"),
+                   func.sum(u.c.o).label("outstanding")).group_by(u.c.key))
     return _frame(db, stmt, ["key", "issued", "served", "outstanding"])
 
 
