@@ -81,8 +81,8 @@ ABOUT_METHODOLOGY: tuple[tuple[str, str], ...] = (
         "other family, other) and, optionally, the victim's age band and sex. No name, address, block or point is "
         "ever stored: a row that carries a location finer than an area is refused. Any count of 1–10 is shown "
         "as “<11” (a stricter rule than the “<5” of other pages), and further numbers are withheld so that none "
-        "can be worked out from the totals. Police record only what is reported: most intimate-partner violence "
-        "is not.")),
+        "can be worked out from the totals; the page counts whole calendar months. Police record only what is "
+        "reported: most intimate-partner violence is not.")),
 )
 LOAD_DATASETS: dict[str, str] = {"ipv": N_("Intimate-partner violence incidents")}  # load_log.dataset -> label
 
