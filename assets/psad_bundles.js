@@ -12,7 +12,10 @@
      (Promise.resolve(window.Plotly || load())) rather than adding a second copy; the bundle's
      last line sets window.Plotly to the real library. On a phone the first screenful is the
      headline cards: the 445 KB download would only share the phone's bandwidth with what draws
-     them, so dcc.Graph starts it when it mounts;
+     them, so it starts only when a chart comes into view or the reader does
+     anything (a tap, a key: a filter change's charts must be ready before Dash asks for them).
+     Until then no plotly.js is downloaded, parsed or drawn: the phone's first screenful is
+     drawn by Dash's scripts alone;
    * the charts are drawn one per task, nearest the screen first: every dcc.Graph waits on the
      same promise, so the four Summary charts were drawn in one task of about half a second on a
      fast laptop (a phone's CPU is several times slower); drawn one at a time, the browser can
@@ -75,21 +78,62 @@
     });
   } catch (e) { /* another script owns window.Plotly: draw as Dash does */ }
 
-  var wide = !window.matchMedia || window.matchMedia("(min-width: 769px)").matches;
-  if (meta.getAttribute("data-load") !== "now" || !wide || window.Plotly) { return; }
+  if (window.Plotly) { return; }
+  var started = false, start;
   var pending = new Promise(function (resolve, reject) {
-    var script = document.createElement("script");
-    script.src = url;
-    script.async = true;
-    script.onload = function () { resolve(window.Plotly); };
-    script.onerror = function (err) {
-      if (window.Plotly === pending) { window.Plotly = undefined; }  // dcc.Graph may try again itself
-      reject(err);
+    start = function () {
+      if (started) { return; }
+      started = true;
+      var script = document.createElement("script");
+      script.src = url;
+      script.async = true;
+      script.onload = function () { resolve(window.Plotly); };
+      script.onerror = function (err) {
+        if (window.Plotly === pending) { window.Plotly = undefined; }  // dcc.Graph may try again itself
+        reject(err);
+      };
+      document.head.appendChild(script);
     };
-    document.head.appendChild(script);
   });
   pending.catch(function () {});  // a failed load is reported by the graph that waited on it
   window.Plotly = pending;
+  window.psad = window.psad || {};
+  window.psad.loadPlotly = function () { start(); return pending; };
+
+  var wide = !window.matchMedia || window.matchMedia("(min-width: 769px)").matches;
+  if ((meta.getAttribute("data-load") === "now" && wide) || !("IntersectionObserver" in window) ||
+      !("MutationObserver" in window)) {
+    start();
+    return;
+  }
+  // Otherwise plotly.js waits until it is needed: a chart comes into view,
+  // or the reader does anything at all (a tap, a key, a wheel turn, back/forward), since a filter
+  // change's answer may hold charts and Dash waits for them to be ready before it asks.
+  var seen = new IntersectionObserver(function (entries) {
+    for (var i = 0; i < entries.length; i++) {
+      if (entries[i].isIntersecting) { now(); return; }
+    }
+  });
+  function watch(root) {
+    var graphs = root.querySelectorAll ? root.querySelectorAll(".dash-graph") : [];
+    for (var i = 0; i < graphs.length; i++) { seen.observe(graphs[i]); }
+    if (root.classList && root.classList.contains("dash-graph")) { seen.observe(root); }
+  }
+  var added = new MutationObserver(function (records) {
+    for (var i = 0; i < records.length; i++) {
+      for (var j = 0; j < records[i].addedNodes.length; j++) { watch(records[i].addedNodes[j]); }
+    }
+  });
+  var cues = ["pointerdown", "keydown", "touchstart", "wheel", "popstate"];
+  function now() {
+    seen.disconnect();
+    added.disconnect();
+    cues.forEach(function (c) { window.removeEventListener(c, now, true); });
+    start();
+  }
+  cues.forEach(function (c) { window.addEventListener(c, now, {capture: true, passive: true}); });
+  added.observe(document.documentElement, {childList: true, subtree: true});
+  watch(document);
 })();
 
 /* dash-leaflet loaded when a map is first drawn (issue 12; app/bundles.py writes the <meta>).

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 
 from app import bundles, ids
 from app.pages import PAGES
@@ -80,6 +81,10 @@ def drawn_graphs(driver) -> list[dict]:
     return driver.execute_script(_GRAPHS)
 
 
+def bring_charts_into_view(driver) -> None:
+    driver.execute_script("document.querySelector('.dash-graph').scrollIntoView()")
+
+
 def plotly_requests(entries: list[dict]) -> list[str]:
     return [e["name"] for e in entries if "plotly" in e["name"].rsplit("/", 1)[-1]]
 
@@ -111,7 +116,9 @@ def test_the_vendored_bundle_is_the_python_packages_plotly_js():
 @pytest.mark.parametrize("path", ["/", "/map"])
 def test_a_first_view_moves_less_than_the_goal(driver, site, path):
     entries = first_view(driver, f"{site.url}{path}")
-    if path == "/":
+    if path == "/":  # a phone's first screenful is the cards: plotly.js comes with the first chart in view
+        assert not plotly_requests(entries), "plotly.js was loaded before any chart was in view"
+        bring_charts_into_view(driver)
         wait_for(lambda: drawn_graphs(driver), timeout=40, message="the Summary's charts")
         entries = settle(driver)
     total = sum(e["transfer"] for e in entries)
@@ -134,6 +141,9 @@ def test_every_page_draws_with_the_partial_bundle_and_never_asks_for_the_full_on
         if page.name == "map":
             assert not requested, f"the Map loaded plotly.js though it draws no chart: {requested}"
             continue
+        if driver.find_elements(By.CSS_SELECTOR, ".dash-graph"):
+            bring_charts_into_view(driver)
+            wait_for(lambda: drawn_graphs(driver), timeout=40, message=f"{page.path}'s charts in view")
         graphs = drawn_graphs(driver)
         if not graphs:
             continue
@@ -154,6 +164,7 @@ def test_spanish_charts_are_drawn_in_plotlys_spanish(driver, site):
     """The partial bundle has only English built in: the Spanish locale comes from graph_config,
     and a date axis names its months in Spanish."""
     first_view(driver, f"{site.url}/?lang=es", cold=False)
+    bring_charts_into_view(driver)
     graphs = wait_for(lambda: [g for g in drawn_graphs(driver) if g["xticks"]], timeout=40, message="charts")
     assert {g["locale"] for g in graphs} == {"es"}, graphs
     assert not severe_logs(driver)
@@ -180,6 +191,25 @@ def graphs_config(driver) -> dict:
     return driver.execute_script(
         "const gd = Array.from(document.querySelectorAll('.js-plotly-plot')).find(g => g._context && g._context.locales);"
         "return gd ? {locale: gd._context.locale, locales: gd._context.locales} : {};")
+
+
+@pytest.mark.parametrize("cue", ["scroll", "key"])
+def test_a_phone_loads_plotly_only_when_a_chart_is_in_view_or_the_reader_acts(driver, site, cue):
+    """On a phone the Summary's first screenful is the headline cards: no plotly.js is downloaded
+    or run for them. A chart scrolled into view, or any key or tap (a filter change's answer holds
+    charts, and Dash waits for them to be ready before it asks), starts it; the charts are drawn."""
+    entries = first_view(driver, f"{site.url}/")
+    assert driver.find_elements(By.CSS_SELECTOR, ".dash-graph"), "the Summary's chart boxes are on the page"
+    assert not plotly_requests(entries), plotly_requests(entries)
+    assert not drawn_graphs(driver)
+    if cue == "scroll":
+        bring_charts_into_view(driver)
+    else:
+        driver.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+    wait_for(lambda: len(drawn_graphs(driver)) == 4, timeout=40, message="the Summary's four charts")
+    requested = plotly_requests(settle(driver))
+    assert requested and all(bundles.PLOTLY_BUNDLE in name for name in requested), requested
+    assert not severe_logs(driver)
 
 
 def test_a_chart_reached_from_the_map_loads_the_partial_bundle(driver, site):

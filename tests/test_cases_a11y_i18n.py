@@ -101,15 +101,28 @@ def case_number(browser, site):
     return link.text.strip()
 
 
+_CHART_INTO_VIEW = """
+const root = document.querySelector('main ' + arguments[0]);
+if (!root) { return false; }
+const graph = root.querySelector('.dash-graph');
+if (graph) { graph.scrollIntoView(); }
+return true;
+"""
+
+
 def open_page(driver, site, path: str, search: str = "", width: int = 1400) -> None:
     set_viewport(driver, width, HEIGHT)
     driver.get(f"{site.url}{path}{'?' + search if search else ''}")
+    # a phone loads plotly.js when a chart comes into view (assets/psad_bundles.js): bring one there
+    wait_for(lambda: driver.execute_script(_CHART_INTO_VIEW, f"#{ids.page_id(path.strip('/'))}"), timeout=40,
+             message=f"{path}?{search} laid out at {width} px")
     wait_for(lambda: driver.execute_script(_RENDERED, f"#{ids.page_id(path.strip('/'))}", PAGES[path], "open=" in search),
              timeout=40, message=f"{path}?{search} rendered at {width} px")
     # the first view's figures come in the layout, so they can be read before Plotly has drawn them
     wait_for(lambda: driver.execute_script(
         "return Array.from(document.querySelectorAll('main figure .js-plotly-plot'))"
         ".every(g => g._fullLayout)"), timeout=40, message=f"{path}?{search}: charts drawn")
+    driver.execute_script("window.scrollTo(0, 0)")
 
 
 def numbers_in(cells: list[str], lang: str) -> list[float]:
