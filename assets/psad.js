@@ -209,6 +209,12 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     var dc = window.dash_clientside;
     if (dc && dc.set_props) { dc.set_props("filter-toggle", {"aria-expanded": value}); } else { toggle.setAttribute("aria-expanded", value); }
   }
+  function showTab(link) {
+    var row = link.closest && link.closest(".nav");
+    if (!row || row.scrollWidth <= row.clientWidth) { return; }
+    var r = row.getBoundingClientRect(), l = link.getBoundingClientRect();
+    row.scrollLeft += (l.left + l.width / 2) - (r.left + r.width / 2);
+  }
   function start() {
     if (window.matchMedia) {
       var query = window.matchMedia(psadFilters.PHONE);
@@ -223,6 +229,18 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     new MutationObserver(function () { repair(document); nameDropdowns(document); }).observe(document.body, {
       subtree: true, childList: true, characterData: true, attributes: true,
       attributeFilter: ["tabindex", "aria-expanded", "aria-labelledby"]});
+    // On a phone the nav is one row that scrolls sideways (twelve pages): the page shown is
+    // scrolled to the middle of it, so the reader sees where they are (a link to /ipv opens
+    // with its tab in view, not off the right edge).
+    new MutationObserver(function (records) {
+      for (var i = 0; i < records.length; i++) {
+        var link = records[i].target;
+        if (link.classList && link.classList.contains("nav-link") && link.classList.contains("active")) {
+          showTab(link);
+          return;
+        }
+      }
+    }).observe(document.body, {subtree: true, attributes: true, attributeFilter: ["class"]});
     // The skip link: focus <main> (tabindex -1) and show it, without "#page-content" in the URL.
     document.addEventListener("click", function (e) {
       var link = e.target.closest && e.target.closest("a.skip-link");

@@ -89,3 +89,27 @@ def test_quick_range_link_copy_and_projector_fold(site, browser):
     browser.find_element(By.ID, ids.FILTER_TOGGLE).click()
     wait_for(lambda: _panel_shown(browser) and _expanded(browser) == "true", message="opened again")
     assert severe_logs(browser) == []
+
+
+_TAB_IN_ROW = """
+const link = document.querySelector('#nav .nav-link.active'), row = link && link.closest('.nav');
+if (!link) { return null; }
+const l = link.getBoundingClientRect(), r = row.getBoundingClientRect();
+return {scrolls: row.scrollWidth > row.clientWidth, inside: l.left >= r.left - 1 && l.right <= r.right + 1,
+        name: link.id};
+"""
+
+
+@pytest.mark.parametrize("name", ["about", "summary"])
+def test_a_phone_shows_the_page_it_opens_on_in_the_nav_row(site, browser, name):
+    """On a phone the nav is a row that scrolls sideways: a link to the last tab opens with that
+    tab scrolled into view, not off the right edge (and the first tab leaves the row where it is)."""
+    set_viewport(browser, 390, 844)
+    try:
+        path = "/" if name == "summary" else f"/{name}"
+        browser.get(f"{site.url}{path}")
+        state = wait_for(lambda: (s := browser.execute_script(_TAB_IN_ROW)) and s["name"] == ids.nav_id(name)
+                         and s["inside"] and s, timeout=30, message=f"the {name} tab in view")
+        assert state["scrolls"], "the nav row does not scroll at 390 px: the test proves nothing"
+    finally:
+        set_viewport(browser, 1280, 720)
