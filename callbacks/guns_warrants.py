@@ -12,6 +12,7 @@ from app.i18n import _
 from app.pages import LayoutInputs, Page
 from callbacks.common import page_callback
 from data_access import guns_warrants as G
+from data_access.concurrent import gather
 from data_access.db import Database
 from data_access.filters import Filters
 from layouts import guns_warrants as L
@@ -25,17 +26,22 @@ def numbers(db: Database, f: Filters) -> dict:
     grain = G.grain(f)
     field = G.area_field(f)
     through = min(f.end, at)
+    # independent questions, asked at the same time (data_access.concurrent): the slowest sets the pace
+    (s_trend, types, recovery, s_area, w_trend, age, cats, w_area) = gather(
+        lambda: G.seizures_over_time(db, f, grain), lambda: G.seizures_by(db, f, "firearm_type"),
+        lambda: G.seizures_by(db, f, "recovery_type"), lambda: G.seizures_by_area(db, f, field),
+        lambda: G.warrants_over_time(db, f, grain), lambda: G.outstanding_by_age(db, f, at),
+        lambda: G.warrants_by_category(db, f, at), lambda: G.warrants_by_area(db, f, at, field))
     return {
         "f": f, "at": at, "grain": grain, "field": field, "through": through,
-        "seizure_trend": L.period_rows(G.seizures_over_time(db, f, grain), "firearm_type", G.FIREARM_TYPES.codes,
-                                       grain, f.start, through),
-        "types": L.share_rows(G.seizures_by(db, f, "firearm_type"), G.FIREARM_TYPES),
-        "recovery": L.share_rows(G.seizures_by(db, f, "recovery_type"), G.RECOVERY_TYPES),
-        "seizure_area": L.area_rows(G.seizures_by_area(db, f, field)),
-        "warrant_trend": L.period_rows(G.warrants_over_time(db, f, grain), "flow", G.FLOWS, grain, f.start, through),
-        "age": L.age_rows(G.outstanding_by_age(db, f, at)),
-        "categories": L.category_rows(G.warrants_by_category(db, f, at)),
-        "warrant_area": L.area_rows(G.warrants_by_area(db, f, at, field), "outstanding"),
+        "seizure_trend": L.period_rows(s_trend, "firearm_type", G.FIREARM_TYPES.codes, grain, f.start, through),
+        "types": L.share_rows(types, G.FIREARM_TYPES),
+        "recovery": L.share_rows(recovery, G.RECOVERY_TYPES),
+        "seizure_area": L.area_rows(s_area),
+        "warrant_trend": L.period_rows(w_trend, "flow", G.FLOWS, grain, f.start, through),
+        "age": L.age_rows(age),
+        "categories": L.category_rows(cats),
+        "warrant_area": L.area_rows(w_area, "outstanding"),
     }
 
 
