@@ -4,8 +4,8 @@ domestic, located by its areas only (no address, block or point columns).
 Revision ID: 0011
 Revises: 0010
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0011"
 down_revision = "0010"
