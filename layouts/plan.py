@@ -311,8 +311,9 @@ def measure_row(row: dict) -> html.Tr:
     source = [_(row["source"]) if row["method"] == P.COMPUTED or demo else row["source"]]
     if demo:
         source.append(html.Span(" " + _("(demo value)"), className="kpi-demo"))
-    latest = [html.Span(value_text(row), className="kpi-value"),
-              html.Span(" " + _(UNIT_WORDS[row["unit"]]), className="kpi-unit")]
+    latest = [html.Span(value_text(row), className="kpi-value")]
+    if row["unit"] == P.RATE and row["value"] is not None:  # "%" and "$" say their unit themselves
+        latest.append(html.Span(" " + _(UNIT_WORDS[row["unit"]]), className="kpi-unit"))
     trend = [spark(row), html.Span(trend_text(row), className="kpi-trend-text")]
     status = [html.Span(status_text(row))]
     if row["target"]:
