@@ -12,31 +12,34 @@ from app.pages import LayoutInputs, Page
 from callbacks.common import page_callback
 from data_access import kpi as K
 from data_access import summary as Q
+from data_access.concurrent import gather
 from data_access.db import Database
 from data_access.filters import Filters
 from layouts import plan as L
 
 
 def plan_data(db: Database, settings, f: Filters, through, first_date=None) -> L.PlanData:
-    """Everything the tracker reads for ``f``; ``through`` is the data's date (``Choices.today``)."""
+    """Everything the tracker reads for ``f``; ``through`` is the data's date (``Choices.today``).
+    The reads are independent: they run at the same time (``data_access.concurrent.gather``)."""
     from layouts.summary import goal_rows
 
     geo = f.geo_only()
-    goal = goal_rows(Q.gun_violence_by_year(db, geo, settings.goal_baseline_year, through),
-                     baseline_year=settings.goal_baseline_year, reduction=settings.goal_annual_reduction,
-                     through=through)
-    rapes = K.rapes_by_year(db, geo)
     first_year = first_date.year if first_date is not None else settings.goal_baseline_year
     years = L.years_shown(f, first_year, through)
-    youth = K.youth_arrests(db, geo, years)
     # the promised functions count the dates they are given: the whole years shown
     span = geo.replace(start=date(years[0], 1, 1), end=through) if years else geo
-    return L.PlanData(
-        through=through, first_year=first_year, goal=goal, youth=youth, rapes=rapes,
-        population=K.residents(db, geo),
-        dv=K.external(db, span, K.DV_SHARE, ("year", "dv_incidents", "part1_incidents")),
-        calls=K.external(db, span, K.WITHOUT_POLICE, ("year", "calls", "without_police")),
-        monse=K.monse_values(db))
+    gun, youth, rapes, population, dv, calls, monse = gather(
+        lambda: Q.gun_violence_by_year(db, geo, settings.goal_baseline_year, through),
+        lambda: K.youth_arrests(db, geo, years),
+        lambda: K.rapes_by_year(db, geo),
+        lambda: K.residents(db, geo),
+        lambda: K.external(db, span, K.DV_SHARE, ("year", "dv_incidents", "part1_incidents")),
+        lambda: K.external(db, span, K.WITHOUT_POLICE, ("year", "calls", "without_police")),
+        lambda: K.monse_values(db))
+    goal = goal_rows(gun, baseline_year=settings.goal_baseline_year, reduction=settings.goal_annual_reduction,
+                     through=through)
+    return L.PlanData(through=through, first_year=first_year, goal=goal, youth=youth, rapes=rapes,
+                      population=population, dv=dv, calls=calls, monse=monse)
 
 
 def tracker(db: Database, settings, f: Filters, choices) -> list[dict]:
