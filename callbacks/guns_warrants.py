@@ -77,7 +77,13 @@ def guns_warrants_outputs(db: Database, f: Filters, options: dict | None = None)
         "error": None,
     }
     out.update({g + "-figure": names[g] for g in ids.GW_CHARTS})
+    out.update(heights(out))
     return out
+
+
+def heights(out: dict) -> dict:
+    """Each graph's box as tall as its figure (a chart of 25 neighborhoods is taller than one of 9 districts)."""
+    return {g + "-style": {"height": f"{out[g]['layout'].get('height', 320)}px"} for g in ids.GW_CHARTS}
 
 
 def error_outputs(message: str) -> dict:
@@ -86,6 +92,7 @@ def error_outputs(message: str) -> dict:
     out = {"cards": None, "caption": "", "error": dbc.Alert(message, color="danger")}
     for g in ids.GW_CHARTS:
         out.update({g: fig, g + "-table": None, g + "-figure": names[g]})
+    out.update(heights(out))
     return out
 
 
@@ -100,6 +107,7 @@ def register(app, page: Page) -> None:
         output[g] = Output(g, "figure")
         output[g + "-table"] = Output(g + "-table", "children")
         output[g + "-figure"] = Output(g + "-figure", "aria-label")
+        output[g + "-style"] = Output(g, "style")
     page_callback(app, page, output=output, compute=lambda r: guns_warrants_outputs(r.svc.db, r.filters, r.options),
                   error=error_outputs)
 
