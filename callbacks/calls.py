@@ -13,6 +13,7 @@ from app.pages import LayoutInputs, Page
 from callbacks.common import page_callback
 from data_access import calls as C
 from data_access.arrests import residents
+from data_access.concurrent import gather
 from data_access.conditions import has_geo
 from data_access.db import Database
 from data_access.filters import Filters
@@ -23,21 +24,20 @@ from layouts.common import empty_figure
 def calls_outputs(db: Database, f: Filters, options: dict | None = None, as_of: date | None = None) -> dict:
     """``as_of``: the last day with calls; a period after it has no data yet, one it cuts is partial."""
     f = f.replace(offense=())  # the offense filter does not apply to calls
-    span = C.date_span(db)
+    grain = C.calls_grain(f)
+    field = C.area_field(f)
+    # independent reads: at the same time, each on its own pooled connection
+    span, kinds, areas, council, trend, years, population = gather(
+        lambda: C.date_span(db), lambda: C.by_kind(db, f), lambda: C.by_area(db, f, field),
+        lambda: C.by_area(db, f, "council_district"), lambda: C.over_time(db, f, grain), lambda: C.by_year(db, f),
+        lambda: residents(db, f))
     last = span[1] if span else as_of
     through = max(f.start, min(f.end, last)) if last else f.end
-    grain = C.calls_grain(f)
-    kinds = C.by_kind(db, f)
-    field = C.area_field(f)
-    areas = C.by_area(db, f, field)
-    council = C.by_area(db, f, "council_district")
     if has_geo(f):  # a council district only partly inside the chosen areas: its residents are not this count's
         council = council.assign(population=None)
-    trend = C.over_time(db, f, grain)
-    years = C.by_year(db, f)
     names = L.chart_names(L.where_text(f, options))
     return {
-        "cards": L.cards(kinds, residents(db, f), f),
+        "cards": L.cards(kinds, population, f),
         "coverage": L.coverage_text(span, f),
         "trend": L.trend_figure(trend, grain, f.start, through),
         "trend_table": L.trend_table(trend, grain, f.start, through),

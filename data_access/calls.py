@@ -11,15 +11,23 @@ filter is set, ``agg_call_geo_day`` (read through its (area, day) indexes) when 
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Date, cast, extract, func, select, text
+from sqlalchemy import Date, cast, extract, func, select, text, union_all
 from sqlalchemy.engine import Connection
 
 from data_access.cache import cached_query
 from data_access.conditions import geo_conditions, has_geo
 from data_access.db import Database
-from data_access.filters import Filters
+from data_access.filters import Filters, month_split
 from data_access.schema import geography
-from data_access.schema_calls import agg_call_area_day, agg_call_city_day, agg_call_geo_day
+from data_access.schema_calls import (
+    CALL_TABLES,
+    agg_call_area_day,
+    agg_call_area_month,
+    agg_call_city_day,
+    agg_call_city_month,
+    agg_call_geo_day,
+    agg_call_geo_month,
+)
 from data_access.text import N_
 from data_access.vocabulary import Vocabulary
 
@@ -63,10 +71,37 @@ def area_field(f: Filters) -> str:
     return "neighborhood" if has_geo(f) else "police_district"
 
 
-def _source(f: Filters):
-    """The aggregate a view reads, and its conditions (dates and the geography filters)."""
-    t = agg_call_geo_day if has_geo(f) else agg_call_city_day
-    return t, [t.c.d.between(f.start, f.end), *geo_conditions(t, f)]
+def _parts(f: Filters, keys, *, table: str = "auto", field: str | None = None, days_only: bool = False):
+    """A UNION ALL over the span: its whole months from a month table, its ragged days (or, with
+    ``days_only``, every day) from the day table. ``keys(t, when)`` gives the labelled key columns
+    for table ``t`` whose date column is ``when``. ``table``: "auto" (citywide without a geography
+    filter, else the geo tables), "geo" or "area" (``field``'s rows). Returns (subquery, key names)."""
+    if table == "auto":
+        table = "geo" if has_geo(f) else "city"
+    day_t, month_t = {"geo": (agg_call_geo_day, agg_call_geo_month), "city": (agg_call_city_day, agg_call_city_month),
+                      "area": (agg_call_area_day, agg_call_area_month)}[table]
+    months, days = (None, [(f.start, f.end)]) if days_only else month_split(f.start, f.end)
+
+    def conds(t, when, lo, hi):
+        c = [when.between(lo, hi)]
+        if table == "geo":
+            c += geo_conditions(t, f)
+        if table == "area":
+            c.append(t.c.field == field)
+        return c
+
+    selects = []
+    if months:
+        selects.append(select(*keys(month_t, month_t.c.m), month_t.c.n).where(*conds(month_t, month_t.c.m, *months)))
+    for lo, hi in days:
+        selects.append(select(*keys(day_t, day_t.c.d), day_t.c.n).where(*conds(day_t, day_t.c.d, lo, hi)))
+    sub = (union_all(*selects) if len(selects) > 1 else selects[0]).subquery()
+    return sub
+
+
+def _grouped(db: Database, sub, names: list[str], cols: list[str], *ints: str) -> pd.DataFrame:
+    stmt = select(*[sub.c[k] for k in names], func.sum(sub.c.n).label("n")).group_by(*[sub.c[k] for k in names])
+    return _ints(db.frame(stmt), cols, *ints)
 
 
 def _ints(df: pd.DataFrame, cols: list[str], *ints: str) -> pd.DataFrame:
@@ -75,26 +110,31 @@ def _ints(df: pd.DataFrame, cols: list[str], *ints: str) -> pd.DataFrame:
     return df.astype({c: "int64" for c in ints})
 
 
+KINDS = ("priority", "category", "response_type")
+
+
 @cached_query
 def by_kind(db: Database, version: int, f: Filters) -> pd.DataFrame:
     """Calls in the span per priority, category and response type. Columns: priority, category,
     response_type, n (every total of the page's cards, "by priority and category" and the
     response-type split sums these)."""
-    t, conds = _source(f)
-    df = db.frame(select(t.c.priority, t.c.category, t.c.response_type, func.sum(t.c.n).label("n"))
-                  .where(*conds).group_by(t.c.priority, t.c.category, t.c.response_type))
-    return _ints(df, ["priority", "category", "response_type", "n"], "n")
+    sub = _parts(f, lambda t, when: [t.c[k] for k in KINDS])
+    return _grouped(db, sub, list(KINDS), [*KINDS, "n"], "n")
 
 
 @cached_query
 def over_time(db: Database, version: int, f: Filters, grain: str) -> pd.DataFrame:
     """Calls per period (``week``: weeks start on Monday, or ``month``) and response type.
     Columns: period, response_type, n."""
-    t, conds = _source(f)
-    period = cast(func.date_trunc(grain, t.c.d), Date).label("period")
-    df = db.frame(select(period, t.c.response_type, func.sum(t.c.n).label("n")).where(*conds)
-                  .group_by(period, t.c.response_type).order_by(period))
-    return _ints(df, ["period", "response_type", "n"], "n")
+    if grain not in ("week", "month"):
+        raise ValueError(f"unknown grain {grain!r}")
+
+    def keys(t, when):
+        period = when if grain == "month" and when.name == "m" else cast(func.date_trunc(grain, when), Date)
+        return [period.label("period"), t.c.response_type]
+    sub = _parts(f, keys, days_only=grain == "week")
+    df = _grouped(db, sub, ["period", "response_type"], ["period", "response_type", "n"], "n")
+    return df.sort_values(["period", "response_type"]).reset_index(drop=True)
 
 
 @cached_query
@@ -106,17 +146,12 @@ def by_area(db: Database, version: int, f: Filters, field: str) -> pd.DataFrame:
     if field not in AREA_FIELDS:
         raise ValueError(f"unknown area field {field!r}")
     if not has_geo(f) and field != "neighborhood":
-        t = agg_call_area_day
-        conds = [t.c.field == field, t.c.d.between(f.start, f.end)]
-        area = t.c.area
-    else:  # neighborhoods, or any area inside a geography filter: the geo table
-        t = agg_call_geo_day
-        conds = [t.c.d.between(f.start, f.end), *geo_conditions(t, f), t.c[field].isnot(None)]
-        area = t.c[field]
-    wp = func.sum(t.c.n).filter(t.c.response_type.in_(WITHOUT_POLICE))
-    stmt = (select(area.label("area"), func.sum(t.c.n).label("n"), func.coalesce(wp, 0).label("without_police"))
-            .where(*conds).group_by(area))
-    df = db.frame(stmt)
+        sub = _parts(f, lambda t, when: [t.c.area, t.c.response_type], table="area", field=field)
+    else:  # neighborhoods, or any area inside a geography filter: the geo tables
+        sub = _parts(f, lambda t, when: [t.c[field].label("area"), t.c.response_type], table="geo")
+    wp = func.sum(sub.c.n).filter(sub.c.response_type.in_(WITHOUT_POLICE))
+    df = db.frame(select(sub.c.area, func.sum(sub.c.n).label("n"), func.coalesce(wp, 0).label("without_police"))
+                  .where(sub.c.area.isnot(None)).group_by(sub.c.area))
     if df.empty:
         return pd.DataFrame({"area": [], "n": [], "without_police": [], "population": []})
     layer = "police_district_2023" if field == "police_district" else field
@@ -129,11 +164,9 @@ def by_area(db: Database, version: int, f: Filters, field: str) -> pd.DataFrame:
 @cached_query
 def by_year(db: Database, version: int, f: Filters) -> pd.DataFrame:
     """Calls per calendar year of the span and response type. Columns: year, response_type, n."""
-    t, conds = _source(f)
-    year = extract("year", t.c.d).label("year")
-    df = db.frame(select(year, t.c.response_type, func.sum(t.c.n).label("n")).where(*conds)
-                  .group_by(year, t.c.response_type).order_by(year))
-    return _ints(df, ["year", "response_type", "n"], "year", "n")
+    sub = _parts(f, lambda t, when: [extract("year", when).label("year"), t.c.response_type])
+    df = _grouped(db, sub, ["year", "response_type"], ["year", "response_type", "n"], "year", "n")
+    return df.sort_values(["year", "response_type"]).reset_index(drop=True)
 
 
 @cached_query
@@ -165,33 +198,38 @@ _GEO = "police_district, neighborhood, council_district, legislative_district"
 
 
 def refresh_aggregates(conn: Connection) -> None:
-    """Rebuild the three call aggregates from ``call_for_service`` (whole: a rebuild of a year of
-    calls takes a few seconds, and a partial one would need the old rows' days)."""
-    conn.execute(text("TRUNCATE agg_call_city_day, agg_call_geo_day, agg_call_area_day"))
+    """Rebuild the call aggregates from ``call_for_service`` (whole: the day tables from the rows,
+    everything else from the day tables)."""
+    conn.execute(text(f"TRUNCATE {', '.join(t for t in CALL_TABLES if t.startswith('agg_'))}"))
+    conn.execute(text("SET LOCAL work_mem = '256MB'"))  # one hash aggregate in memory, not a sort on disk
     conn.execute(text(f"""
         INSERT INTO agg_call_geo_day (d, {_GEO}, priority, category, response_type, n)
         SELECT call_date, {_GEO}, priority, category, response_type, count(*)
-        FROM call_for_service GROUP BY call_date, {_GEO}, priority, category, response_type
-        ORDER BY neighborhood, call_date"""))
-    conn.execute(text("""
-        INSERT INTO agg_call_city_day (d, priority, category, response_type, n)
-        SELECT d, priority, category, response_type, sum(n) FROM agg_call_geo_day
-        GROUP BY d, priority, category, response_type ORDER BY d"""))
-    conn.execute(text("""
-        INSERT INTO agg_call_area_day (d, field, area, response_type, n)
-        SELECT d, 'police_district', police_district, response_type, sum(n) FROM agg_call_geo_day
-        WHERE police_district IS NOT NULL GROUP BY d, police_district, response_type
-        UNION ALL
-        SELECT d, 'council_district', council_district, response_type, sum(n) FROM agg_call_geo_day
-        WHERE council_district IS NOT NULL GROUP BY d, council_district, response_type
-        ORDER BY 1"""))
-    conn.execute(text("ANALYZE agg_call_city_day; ANALYZE agg_call_geo_day; ANALYZE agg_call_area_day"))
+        FROM call_for_service GROUP BY call_date, {_GEO}, priority, category, response_type"""))
+    conn.execute(text(f"""
+        INSERT INTO agg_call_geo_month (m, {_GEO}, priority, category, response_type, n)
+        SELECT date_trunc('month', d)::date, {_GEO}, priority, category, response_type, sum(n)
+        FROM agg_call_geo_day GROUP BY 1, {_GEO}, priority, category, response_type"""))
+    for grain, key, src in (("day", "d", "agg_call_geo_day"), ("month", "m", "agg_call_geo_month")):
+        conn.execute(text(f"""
+            INSERT INTO agg_call_city_{grain} ({key}, priority, category, response_type, n)
+            SELECT {key}, priority, category, response_type, sum(n) FROM {src}
+            GROUP BY {key}, priority, category, response_type"""))
+        conn.execute(text(f"""
+            INSERT INTO agg_call_area_{grain} ({key}, field, area, response_type, n)
+            SELECT {key}, 'police_district', police_district, response_type, sum(n) FROM {src}
+            WHERE police_district IS NOT NULL GROUP BY {key}, police_district, response_type
+            UNION ALL
+            SELECT {key}, 'council_district', council_district, response_type, sum(n) FROM {src}
+            WHERE council_district IS NOT NULL GROUP BY {key}, council_district, response_type"""))
+    for t in CALL_TABLES[1:]:
+        conn.execute(text(f"ANALYZE {t}"))
 
 
 def tables_exist(conn: Connection) -> bool:
     """Whether migration 0009 has run on this database (a database upgraded before it was filled in
     has none of the calls tables)."""
-    return conn.execute(text("SELECT to_regclass('call_for_service') IS NOT NULL")).scalar()
+    return conn.execute(text("SELECT to_regclass('agg_call_area_month') IS NOT NULL")).scalar()
 
 
 __all__ = ["by_kind", "over_time", "by_area", "by_year", "kpi_without_police", "calls_grain", "area_field",

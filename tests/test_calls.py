@@ -116,6 +116,19 @@ def test_loader_rows_rejects_privacy_reload_and_figures(synth_db, calls_csv, exp
     assert got == sub.groupby("category").size().to_dict() and len(sub)
     week = C.over_time(db, g, "week")
     assert int(week.n.sum()) == len(sub)
+    # whole months from the month tables, ragged days from the day tables: the same counts
+    for h in (Filters(date(2023, 1, 15), date(2023, 4, 10)),
+              Filters(date(2023, 1, 15), date(2023, 4, 10), council_district=(exp.council_district.iloc[0],))):
+        sub = exp[(exp.d >= h.start) & (exp.d <= h.end)]
+        if h.council_district:
+            sub = sub[sub.council_district.isin(h.council_district)]
+        assert C.by_kind(db, h).groupby("priority").n.sum().to_dict() == sub.groupby("priority").size().to_dict()
+        wk = pd.to_datetime(sub.d).dt.to_period("W-SUN").dt.start_time.dt.date
+        want = sub.assign(period=wk).groupby(["period", "response_type"]).size()
+        got = C.over_time(db, h, "week").set_index(["period", "response_type"]).n
+        assert got.sort_index().to_dict() == want.sort_index().to_dict()
+        want = sub.assign(period=pd.to_datetime(sub.d).dt.to_period("M").dt.start_time.dt.date).groupby("period").size()
+        assert C.over_time(db, h, "month").groupby("period").n.sum().to_dict() == want.to_dict()
     pdist = exp.police_district.value_counts().index[0]
     got = C.by_area(db, Filters(*SPAN, police_district=(pdist,)), "neighborhood").set_index("area").n.to_dict()
     assert got == exp[exp.police_district == pdist].groupby("neighborhood").size().to_dict()

@@ -150,9 +150,16 @@ def aggregates(calls: pd.DataFrame) -> dict[str, pd.DataFrame]:
     area = pd.concat(areas, ignore_index=True)
     out = {"agg_call_geo_day": geo.sort_values(["neighborhood", "d"]), "agg_call_city_day": city,
            "agg_call_area_day": area[area.n > 0]}
+    for name, keys in (("geo", [*GEO, *KINDS]), ("city", list(KINDS)), ("area", ["field", "area", "response_type"])):
+        day = out[f"agg_call_{name}_day"]
+        m = day.d.to_numpy().astype("datetime64[M]").astype("datetime64[D]")
+        month = day.assign(d=m).groupby(["d", *keys], observed=True, sort=False).n.sum().reset_index()
+        out[f"agg_call_{name}_month"] = month[month.n > 0].rename(columns={"d": "m"})
     # days as Arrow dates: COPY reads "2025-01-01", not a timestamp's 19 characters (a fifth of the text)
-    return {k: v.assign(d=pd.array(pa.array(v.d.to_numpy().astype("datetime64[D]")), dtype=pd.ArrowDtype(pa.date32())))
-            for k, v in out.items()}
+    def arrow_dates(v: pd.DataFrame, col: str) -> pd.DataFrame:
+        return v.assign(**{col: pd.array(pa.array(v[col].to_numpy().astype("datetime64[D]")),
+                                         dtype=pd.ArrowDtype(pa.date32()))})
+    return {k: arrow_dates(v, "m" if k.endswith("_month") else "d") for k, v in out.items()}
 
 
 def load_demo(conn, data, summary, *, scale: float, seed: int, progress) -> int:
@@ -164,22 +171,31 @@ def load_demo(conn, data, summary, *, scale: float, seed: int, progress) -> int:
     reads. ``call_for_service`` holds real calls only."""
     from data_access.calls import tables_exist
     from data_access.db import indexes_rebuilt_after
-    from data_access.schema_calls import agg_call_area_day, agg_call_city_day, agg_call_geo_day
+    from data_access.schema_calls import CALL_TABLES, metadata
 
     if not tables_exist(conn):  # a database upgraded before migration 0009 had its tables
         progress("911 calls skipped (run `psad db upgrade`)", 0)
         return 0
-    conn.execute(text("TRUNCATE call_for_service, agg_call_city_day, agg_call_geo_day, agg_call_area_day "
-                      "RESTART IDENTITY"))
-    calls = generate_calls(data, scale=scale, seed=seed)
-    progress("911 calls generated", len(calls))
-    aggs = aggregates(calls)
-    for table in (agg_call_geo_day, agg_call_city_day, agg_call_area_day):
-        with indexes_rebuilt_after(conn, table.name):
-            copy_frame(conn, table, aggs[table.name])
-    conn.execute(text("ANALYZE agg_call_city_day; ANALYZE agg_call_geo_day; ANALYZE agg_call_area_day"))
+    conn.execute(text(f"TRUNCATE {', '.join(CALL_TABLES)} RESTART IDENTITY"))
+    start, end = calls_span(data)
+    parts, n = [], 0
+    for year in range(start.year, end.year + 1):  # a year at a time: scale 10 is 16 million calls a year
+        calls = generate_calls(data, scale=scale, seed=seed * 10_000 + year, start=max(start, date(year, 1, 1)),
+                               end=min(end, date(year, 12, 31)))
+        parts.append(aggregates(calls))
+        n += len(calls)
+        del calls
+    progress("911 calls generated", n)
+    aggs = {k: pd.concat([p[k] for p in parts], ignore_index=True) for k in parts[0]} if parts else {}
+    if not aggs:
+        return 0
+    aggs["agg_call_geo_day"] = aggs["agg_call_geo_day"].sort_values(["neighborhood", "d"], kind="stable")
+    for name in CALL_TABLES[1:]:
+        with indexes_rebuilt_after(conn, name):
+            copy_frame(conn, metadata.tables[name], aggs[name])
+        conn.execute(text(f"ANALYZE {name}"))
     progress("911 calls pre-aggregated", len(aggs["agg_call_geo_day"]))
-    return len(calls)
+    return n
 
 
 # --- the demo's calls as Open Baltimore publishes them (tests and bench/bench_calls.py) -------------

@@ -1,4 +1,4 @@
-"""911 calls tables (issue 15): call_for_service and its three pre-aggregates.
+"""911 calls tables (issue 15): call_for_service and its pre-aggregates (by day and by month).
 
 Revision ID: 0009
 Revises: 0008
@@ -51,8 +51,20 @@ def upgrade() -> None:
                     sa.Column("field", sa.Text(), nullable=False), sa.Column("area", sa.Text(), nullable=False),
                     sa.Column("response_type", sa.Text(), nullable=False), sa.Column("n", sa.Integer(), nullable=False))
     op.create_index("ix_agg_call_area_day", "agg_call_area_day", ["field", "d"], unique=False)
+    op.create_table("agg_call_city_month", sa.Column("m", sa.Date(), nullable=False),
+                    *_kinds(), sa.Column("n", sa.Integer(), nullable=False))
+    op.create_index("ix_agg_call_city_month_m", "agg_call_city_month", ["m"], unique=False)
+    op.create_table("agg_call_geo_month", sa.Column("m", sa.Date(), nullable=False),
+                    *[sa.Column(g, sa.Text(), nullable=True) for g in GEO],
+                    *_kinds(), sa.Column("n", sa.Integer(), nullable=False))
+    for g in GEO:
+        op.create_index(f"ix_agg_call_geo_month_{g}", "agg_call_geo_month", [g, "m"], unique=False)
+    op.create_table("agg_call_area_month", sa.Column("m", sa.Date(), nullable=False),
+                    sa.Column("field", sa.Text(), nullable=False), sa.Column("area", sa.Text(), nullable=False),
+                    sa.Column("response_type", sa.Text(), nullable=False), sa.Column("n", sa.Integer(), nullable=False))
+    op.create_index("ix_agg_call_area_month", "agg_call_area_month", ["field", "m"], unique=False)
 
 
 def downgrade() -> None:
-    for t in ("agg_call_area_day", "agg_call_geo_day", "agg_call_city_day", "call_for_service"):
+    for t in ("agg_call_area_month", "agg_call_geo_month", "agg_call_city_month", "agg_call_area_day", "agg_call_geo_day", "agg_call_city_day", "call_for_service"):
         op.drop_table(t)
