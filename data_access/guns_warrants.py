@@ -17,8 +17,9 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import Date, case, cast, func, literal, or_, select, union_all
+from sqlalchemy import Date, case, cast, func, literal, or_, select, tuple_, union_all
 
 from data_access.cache import cached_query
 from data_access.conditions import geo_conditions, has_geo
@@ -185,54 +186,80 @@ def warrants_over_time(db: Database, version: int, f: Filters, grain_: str) -> p
 def _age_case(at: date):
     days = literal(at, Date) - warrant.c.issued_date
     return case(*[(days <= hi, code) for code, _l, _lo, hi in AGE_BUCKETS if hi is not None],
-                else_=AGE_CODES[-1]).label("age")
+                else_=AGE_CODES[-1])
+
+
+@cached_query
+def open_counts(db: Database, version: int, f: Filters, at: date, field: str) -> pd.DataFrame:
+    """Warrants outstanding on ``at``, in one scan, counted three ways (GROUPING SETS): by age and
+    warrant type, by charge category and by ``field`` (rows without it left out). Columns: kind
+    ("age", "category", "area"), a, b (the warrant type for "age"), n."""
+    t = warrant
+    age, area = _age_case(at), t.c[field]
+    stmt = (select(age.label("age"), t.c.warrant_type, t.c.charge_category, area.label("area"),
+                   func.grouping(t.c.charge_category).label("g_cat"), func.grouping(area).label("g_area"),
+                   func.count().label("n"))
+            .where(*_open_on(at), *geo_conditions(t, f))
+            .group_by(func.grouping_sets(tuple_(age, t.c.warrant_type), tuple_(t.c.charge_category), tuple_(area))))
+    df = db.frame(stmt)
+    cols = ["kind", "a", "b", "n"]
+    if df.empty:
+        return pd.DataFrame({c: [] for c in cols})
+    kind = np.where(df.g_cat == 0, "category", np.where(df.g_area == 0, "area", "age"))
+    a = np.where(kind == "category", df.charge_category, np.where(kind == "area", df.area, df.age))
+    out = pd.DataFrame({"kind": kind, "a": a, "b": np.where(kind == "age", df.warrant_type, None),
+                        "n": df.n.astype("int64")})
+    return out[~((out.kind == "area") & out.a.isna())].reset_index(drop=True)
 
 
 @cached_query
 def outstanding_by_age(db: Database, version: int, f: Filters, at: date) -> pd.DataFrame:
     """Warrants outstanding on ``at`` by age and warrant type. Columns: age, warrant_type, n."""
-    t = warrant
-    age = _age_case(at)
-    stmt = (select(age, t.c.warrant_type, func.count().label("n")).where(*_open_on(at), *geo_conditions(t, f))
-            .group_by(age, t.c.warrant_type))
-    return _frame(db, stmt, ["age", "warrant_type", "n"])
+    df = open_counts(db, f, at, area_field(f))
+    df = df[df.kind == "age"]
+    return pd.DataFrame({"age": df.a.to_numpy(), "warrant_type": df.b.to_numpy(), "n": df.n.to_numpy()})
 
 
-def _counts_by(db: Database, f: Filters, at: date, key, cols_where=()) -> pd.DataFrame:
-    """issued, served (in the span) and outstanding (on ``at``) per value of ``key``: three parts,
-    each read through its own date index, summed."""
+def _counts_by(db: Database, f: Filters, at: date, key, kind: str, field: str, cols_where=()) -> pd.DataFrame:
+    """issued and served (in the span, each read through its own date index) and outstanding (on
+    ``at``, from ``open_counts``) per value of ``key``."""
     t = warrant
     where = [*geo_conditions(t, f), *cols_where]
     one, zero = literal(1), literal(0)
     parts = [
-        select(key.label("key"), one.label("i"), zero.label("s"), zero.label("o"))
-        .where(t.c.issued_date.between(f.start, f.end), *where),
-        select(key.label("key"), zero, one, zero).where(t.c.served_date.between(f.start, f.end), *where),
-        select(key.label("key"), zero, zero, one).where(*_open_on(at), *where),
+        select(key.label("key"), one.label("i"), zero.label("s")).where(t.c.issued_date.between(f.start, f.end), *where),
+        select(key.label("key"), zero, one).where(t.c.served_date.between(f.start, f.end), *where),
     ]
     u = union_all(*parts).subquery()
-    stmt = (select(u.c.key, func.sum(u.c.i).label("issued"), func.sum(u.c.s).label("served"),
-                   func.sum(u.c.o).label("outstanding")).group_by(u.c.key))
-    return _frame(db, stmt, ["key", "issued", "served", "outstanding"])
+    flows = _frame(db, select(u.c.key, func.sum(u.c.i).label("issued"), func.sum(u.c.s).label("served"))
+                   .group_by(u.c.key), ["key", "issued", "served"])
+    open_ = open_counts(db, f, at, field)
+    open_ = open_[open_.kind == kind]
+    out = flows.merge(pd.DataFrame({"key": open_.a.to_numpy(), "outstanding": open_.n.to_numpy()}), on="key",
+                      how="outer")
+    if out.empty:
+        return pd.DataFrame({c: [] for c in ("key", "issued", "served", "outstanding")})
+    return out.fillna({"issued": 0, "served": 0, "outstanding": 0}).astype(
+        {"issued": "int64", "served": "int64", "outstanding": "int64"})
 
 
 @cached_query
 def warrants_by_category(db: Database, version: int, f: Filters, at: date) -> pd.DataFrame:
     """Per charge category: issued and served in the span, outstanding on ``at``.
     Columns: charge_category, issued, served, outstanding."""
-    df = _counts_by(db, f, at, warrant.c.charge_category)
+    df = _counts_by(db, f, at, warrant.c.charge_category, "category", area_field(f))
     return df.rename(columns={"key": "charge_category"})
 
 
 @cached_query
 def warrants_by_area(db: Database, version: int, f: Filters, at: date, field: str) -> pd.DataFrame:
     """Per area (rows without it left out): issued, served, outstanding, population."""
-    df = _counts_by(db, f, at, warrant.c[field], (warrant.c[field].isnot(None),)).rename(columns={"key": "area"})
-    df = _with_population(db, df, field)
+    df = _counts_by(db, f, at, warrant.c[field], "area", field, (warrant.c[field].isnot(None),))
+    df = _with_population(db, df.rename(columns={"key": "area"}), field)
     return df.sort_values(["outstanding", "area"], ascending=[False, True]).reset_index(drop=True)
 
 
 __all__ = ["FIREARM_TYPES", "RECOVERY_TYPES", "SEIZURE_STATUSES", "WARRANT_TYPES", "WARRANT_STATUSES", "AGE_BUCKETS",
            "AGE_CODES", "FLOWS", "age_bucket", "grain", "area_field", "seizures_over_time", "seizures_by",
-           "seizures_by_area", "warrants_as_of", "outstanding_day", "warrants_over_time", "outstanding_by_age",
+           "seizures_by_area", "warrants_as_of", "outstanding_day", "warrants_over_time", "open_counts", "outstanding_by_age",
            "warrants_by_category", "warrants_by_area"]
