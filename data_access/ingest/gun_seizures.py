@@ -204,6 +204,7 @@ def commit(db: Database, summary: LoadSummary, table, frame: pd.DataFrame, rejec
 def load_gun_seizures_file(db: Database, path, *, progress: Progress = _noop, settings=None, **_) -> LoadSummary:
     table, _layout = read_csv_file(path, layouts=LAYOUTS)
     progress("read", len(table.frame))
+    table.protect(KNOWN_COLUMNS)  # a column that could hold a name refuses the file before anything else
     with db.begin() as conn:
         require_real_boundaries(conn)
         loc = Locator(conn)

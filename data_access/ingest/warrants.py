@@ -145,6 +145,7 @@ def normalize_warrants(table: Table, loc: Locator, *, min_date: date = DEFAULT_M
 def load_warrants_file(db: Database, path, *, progress: Progress = _noop, settings=None, **_) -> LoadSummary:
     table, _layout = read_csv_file(path, layouts=LAYOUTS)
     progress("read", len(table.frame))
+    table.protect(KNOWN_COLUMNS)  # a column that could hold a name refuses the file before anything else
     with db.begin() as conn:
         require_real_boundaries(conn)
         loc = Locator(conn)
