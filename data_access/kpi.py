@@ -153,7 +153,8 @@ def external(db: Database, f: Filters, spec: tuple[str, str], columns: tuple[str
     if df is None or not isinstance(df, pd.DataFrame) or not set(columns) <= set(df.columns):
         return None
     df = df[list(columns)].dropna(subset=["year"])
-    return df.astype({c: "int64" for c in columns}).sort_values("year").reset_index(drop=True)
+    # nullable: a count the owner withheld (the IPV page's 1-10) arrives as <NA> and stays withheld
+    return df.astype({c: "Int64" for c in columns}).sort_values("year").reset_index(drop=True)
 
 
 __all__ = ["monse_values", "youth_arrests", "rapes_by_year", "residents", "rate", "external",

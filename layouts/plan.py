@@ -181,17 +181,18 @@ def tracker_rows(data: PlanData, f: Filters) -> list[dict]:
             else:
                 values, labels = {}, {}
                 for y, dv, part1 in data.dv[["year", "dv_incidents", "part1_incidents"]].itertuples(index=False):
-                    if 0 < dv < IPV_MIN:
+                    if pd.isna(dv) or 0 < dv < IPV_MIN:  # withheld by the IPV data's own rule, or here
                         values[int(y)], labels[int(y)] = None, WITHHELD_IPV
-                    elif part1:
-                        values[int(y)] = 100.0 * dv / part1
+                    elif not pd.isna(part1) and part1:
+                        values[int(y)] = 100.0 * int(dv) / int(part1)
                 _yearly(row, years, values, data.through, N_("BPD intimate-partner-violence data"), labels=labels)
         elif m.code == P.CALLS_WITHOUT_POLICE:
             if data.calls is None:
                 row["status"] = NOT_BUILT
             else:
-                values = {int(y): 100.0 * w / c for y, c, w in
-                          data.calls[["year", "calls", "without_police"]].itertuples(index=False) if c}
+                values = {int(y): 100.0 * int(w) / int(c) for y, c, w in
+                          data.calls[["year", "calls", "without_police"]].itertuples(index=False)
+                          if not pd.isna(c) and not pd.isna(w) and c}
                 _yearly(row, years, values, data.through, N_("911 calls for service (Open Baltimore)"))
         else:
             _monse(row, data.monse, f)

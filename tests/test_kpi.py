@@ -144,6 +144,30 @@ def test_youth_arrests_count_the_arrest_rows_under_18(monkeypatch, db, raw):
         assert got.label.isna().all()
 
 
+def test_dv_share_and_calls_without_police_are_their_pages_numbers(app, db):
+    """The two measures other pages own: the tracker's yearly shares are their functions' rows over
+    the whole years shown (a year the IPV data withholds stays withheld)."""
+    from data_access.calls import kpi_without_police
+    from data_access.ipv import kpi_dv_share
+
+    with app.server.app_context():
+        choices = load_choices(db)[0]
+        f = Filters(date(2024, 1, 1), choices.today, police_district=("Western",))
+        rows = {r["code"]: r for r in tracker(db, services().settings, f, choices)}
+        span = f.replace(start=date(2022, 1, 1))  # at least five years up to the end: 2022-2026
+        dv, calls = kpi_dv_share(db, span), kpi_without_police(db, span)
+    want_dv = {int(y): (None if pd.isna(n) or n < L.IPV_MIN else 100 * int(n) / int(p))
+               for y, n, p in zip(dv.year, dv.dv_incidents, dv.part1_incidents) if not pd.isna(n) and p or pd.isna(n)}
+    assert want_dv and trend(rows[P.DV_SHARE]) == pytest.approx(want_dv)
+    want_calls = {int(y): 100 * int(w) / int(c) for y, c, w in zip(calls.year, calls.calls, calls.without_police) if c}
+    assert trend(rows[P.CALLS_WITHOUT_POLICE]) == pytest.approx(want_calls)
+    withheld = _data(dv=pd.DataFrame({"year": [2025, 2026], "dv_incidents": pd.array([pd.NA, 40], dtype="Int64"),
+                                      "part1_incidents": [900, 1000]}))
+    row = next(r for r in L.tracker_rows(withheld, Filters(date(2026, 1, 1), date(2026, 10, 31)))
+               if r["code"] == P.DV_SHARE)
+    assert row["trend"] == [("2025", None, L.WITHHELD_IPV), ("2026 (to date)", 4.0, None)]
+
+
 def test_the_years_shown_follow_the_dates(app, db):
     with app.server.app_context():
         choices = load_choices(db)[0]
