@@ -44,11 +44,15 @@ NS_PROFILE_HEAD = "ns-profile-head"  # the profile's title and Download CSV link
 NS_CRIME = "ns-crime"
 NS_CRIME_HEAD = "ns-crime-head"
 NS_RANK_INDICATOR = "ns-rank-indicator"
-NS_RANK = "ns-rank"  # the ranking's chart with its table
+NS_RANK = "ns-rank"  # the ranking's <figure>: its chart and its table
+NS_RANK_GRAPH = "ns-rank-graph"
+NS_RANK_TABLE = "ns-rank-table"
 NS_RANK_HEAD = "ns-rank-head"
 NS_X = "ns-x"
 NS_Y = "ns-y"
-NS_SCATTER = "ns-scatter"
+NS_SCATTER = "ns-scatter"  # the scatter's <figure>
+NS_SCATTER_GRAPH = "ns-scatter-graph"
+NS_SCATTER_TABLE = "ns-scatter-table"
 NS_SCATTER_HEAD = "ns-scatter-head"
 NS_DICTIONARY_CSV = "ns-dictionary-csv"
 

@@ -16,19 +16,21 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output
 
 from app import ids
-from app.i18n import _, ngettext
+from app.i18n import _, get_lang, ngettext
 from app.pages import LayoutInputs, Page
 from app.urlstate import to_query
 from callbacks.common import PageRequest, page_callback
 from data_access import vital_signs as V
+from data_access.cache import cached_value, data_version
 from data_access.db import Database
 from data_access.filters import Filters
 from layouts import neighborhood_stat as L
 from layouts.arrests import area_text
 
+CHART_PARTS = ("figure", "style", "name", "table")
 OUTPUTS = ("error", "caption", "notes", "area", "area_options", "rank_value", "rank_options", "x", "x_options",
-           "y", "y_options", "profile_head", "profile", "crime_head", "crime", "rank_head", "rank", "scatter_head",
-           "scatter", "dictionary_href")
+           "y", "y_options", "profile_head", "profile", "crime_head", "crime", "rank_head", "scatter_head",
+           "dictionary_href", *(f"rank_{k}" for k in CHART_PARTS), *(f"scatter_{k}" for k in CHART_PARTS))
 
 
 def pick(value, allowed, default):
@@ -55,32 +57,37 @@ def ns_outputs(db: Database, f: Filters, options: dict | None = None, *, area: s
     q = to_query(f)
 
     values = V.area_values(db, csa)
-    profile = V.profile_rows(values, dictionary, csa, end_year)
     sections = list(dict.fromkeys(dictionary["section"]))
+
+    def profile_view():  # a few thousand components with BNIA's whole file: drawn once per area, year, language
+        return L.profile_view(V.profile_rows(values, dictionary, csa, end_year), name, sections)
+
+    profile = cached_value("ns-profile", (data_version(db), csa, end_year, get_lang()), profile_view)
     crime = V.crime_rate_rows(values, csa, V.victims_by_year(db, csa), V.area_population(db, csa),
                               V.victim_years(db), end_year)
     r_year, r_city, r_rows = V.ranking_rows(V.indicator_values(db, rank), names, end_year, highlight)
     s_year, s_rows = V.scatter_rows(V.indicator_values(db, x), V.indicator_values(db, y), names, end_year, highlight)
     where = ", ".join(names.get(c, c) for c in highlight) if highlight else _("no CSA")
     api_area = {"csa": csa}
+    choices = L.indicator_options(dictionary)
     return {
         "error": None,
         "caption": caption_text(f, options, chosen, csa, names, V.years_span(dictionary)),
         "notes": notes(f),
         "area": csa, "area_options": L.area_options(chosen, names),
-        "rank_value": rank, "rank_options": L.indicator_options(dictionary),
-        "x": x, "x_options": L.indicator_options(dictionary), "y": y, "y_options": L.indicator_options(dictionary),
+        "rank_value": rank, "rank_options": choices,
+        "x": x, "x_options": choices, "y": y, "y_options": choices,
         "profile_head": L.head(_("Profile: {area} against the city").format(area=name),
                                L.api_href("/vital-signs/profile", q, **api_area)),
-        "profile": L.profile_view(profile, name, sections),
+        "profile": profile,
         "crime_head": L.head(_("BNIA's crime rates beside this dashboard's: {area}").format(area=name),
                              L.api_href("/vital-signs/crime-rates", q, **api_area)),
         "crime": L.crime_view(crime, name),
         "rank_head": L.head(_("Equity view: the CSAs ranked"), L.api_href("/vital-signs/ranking", q, indicator=rank)),
-        "rank": L.ranking_view(r_rows, r_city, labels[rank], r_year, where),
+        **{f"rank_{k}": v for k, v in L.ranking_view(r_rows, r_city, labels[rank], r_year, where).items()},
         "scatter_head": L.head(_("Equity view: two indicators together"),
                                L.api_href("/vital-signs/scatter", q, x=x, y=y)),
-        "scatter": L.scatter_view(s_rows, labels[x], labels[y], s_year, where),
+        **{f"scatter_{k}": v for k, v in L.scatter_view(s_rows, labels[x], labels[y], s_year, where).items()},
         "dictionary_href": L.api_href("/vital-signs/indicators", ""),
     }
 
@@ -115,6 +122,8 @@ def error_outputs(message: str) -> dict:
     from dash import no_update
 
     out = {k: None for k in OUTPUTS}
+    out.update({"rank_figure": no_update, "rank_style": no_update, "rank_name": no_update,
+                "scatter_figure": no_update, "scatter_style": no_update, "scatter_name": no_update})
     out.update({"error": dbc.Alert(message, color="danger"), "caption": "", "area": no_update,
                 "area_options": [], "rank_value": no_update, "rank_options": [], "x": no_update, "x_options": [],
                 "y": no_update, "y_options": [], "dictionary_href": no_update})
@@ -138,6 +147,11 @@ def layout(inputs: LayoutInputs):
     return L.neighborhood_stat_page(**picks_from(inputs.search))
 
 
+def chart_outputs(key: str, figure_id: str, graph_id: str, table_id: str) -> dict:
+    return {f"{key}_figure": Output(graph_id, "figure"), f"{key}_style": Output(graph_id, "style"),
+            f"{key}_name": Output(figure_id, "aria-label"), f"{key}_table": Output(table_id, "children")}
+
+
 def register(app, page: Page) -> None:
     page_callback(
         app, page,
@@ -158,9 +172,9 @@ def register(app, page: Page) -> None:
             "crime_head": Output(ids.NS_CRIME_HEAD, "children"),
             "crime": Output(ids.NS_CRIME, "children"),
             "rank_head": Output(ids.NS_RANK_HEAD, "children"),
-            "rank": Output(ids.NS_RANK, "children"),
             "scatter_head": Output(ids.NS_SCATTER_HEAD, "children"),
-            "scatter": Output(ids.NS_SCATTER, "children"),
+            **chart_outputs("rank", ids.NS_RANK, ids.NS_RANK_GRAPH, ids.NS_RANK_TABLE),
+            **chart_outputs("scatter", ids.NS_SCATTER, ids.NS_SCATTER_GRAPH, ids.NS_SCATTER_TABLE),
             "dictionary_href": Output(ids.NS_DICTIONARY_CSV, "href"),
         },
         inputs={"area": Input(ids.NS_AREA, "value"), "rank": Input(ids.NS_RANK_INDICATOR, "value"),

@@ -18,7 +18,14 @@ from data_access.cache import cached_query
 from data_access.db import Database
 from data_access.demographics import matching_neighborhoods
 from data_access.filters import Filters
-from data_access.schema import agg_victim_area_year, agg_victim_city_daily, area_link, geography, offense_category
+from data_access.schema import (
+    agg_victim_area_year,
+    agg_victim_city_daily,
+    agg_victim_city_month,
+    area_link,
+    geography,
+    offense_category,
+)
 from data_access.schema_vital_signs import CITY, vital_sign_indicator, vital_sign_value
 
 # BNIA's sections, in the order the page shows them (the Plan's focus, crime and safety, first);
@@ -51,19 +58,22 @@ def _frame(db: Database, stmt, columns: list[str]) -> pd.DataFrame:
 
 @cached_query
 def indicators(db: Database, version: int) -> pd.DataFrame:
-    """The dictionary, with each indicator's first and last year with a value, in section order
-    (``SECTIONS``) then BNIA's order; indicators with no value are left out."""
+    """The dictionary, with each indicator's first and last year of the city's values (BNIA publishes
+    the city beside every CSA), in section order (``SECTIONS``) then BNIA's order; indicators with
+    no value at all are left out."""
     i, v = vital_sign_indicator, vital_sign_value
+    # the city's rows only (the (csa, indicator) index): a fiftieth of the table
     span = (select(v.c.indicator, func.min(v.c.year).label("first_year"), func.max(v.c.year).label("last_year"))
-            .group_by(v.c.indicator).subquery())
+            .where(v.c.csa == CITY).group_by(v.c.indicator).subquery())
+    has_values = select(v.c.indicator).where(v.c.indicator == i.c.indicator).exists()
     stmt = (select(i.c.indicator, i.c.label, i.c.section, i.c.source, i.c.normalization_source, i.c.definition,
                    i.c.years_available, i.c.sort, span.c.first_year, span.c.last_year)
-            .join(span, span.c.indicator == i.c.indicator))
+            .outerjoin(span, span.c.indicator == i.c.indicator).where(has_values))
     df = _frame(db, stmt, INDICATOR_COLUMNS)
     order = {s: k for k, s in enumerate(SECTIONS)}
     df["section_order"] = df["section"].map(lambda s: order.get(s, len(SECTIONS)))
     df = df.sort_values(["section_order", "section", "sort"]).drop(columns="section_order").reset_index(drop=True)
-    return df.astype({"first_year": "int64", "last_year": "int64"}) if len(df) else df
+    return df.astype({"first_year": "Int64", "last_year": "Int64"}) if len(df) else df
 
 
 @cached_query
@@ -105,12 +115,17 @@ def indicator_values(db: Database, version: int, indicator: str) -> pd.DataFrame
 @cached_query
 def victims_by_year(db: Database, version: int, csa: str) -> pd.DataFrame:
     """Victims by calendar year and offense group (``violent``, ``property``, ``other``) in one
-    CSA, or the whole city for ``CITY``: year, group, victims."""
-    t, o = agg_victim_area_year, offense_category
-    year = func.extract("year", t.c.y).label("year")
-    conds = [t.c.offense != "*"]
-    if csa != CITY:
-        conds.append(t.c.csa == csa)
+    CSA, or the whole city for ``CITY`` (from the citywide monthly table, a hundredth the size):
+    year, group, victims."""
+    o = offense_category
+    if csa == CITY:
+        t = agg_victim_city_month
+        year = func.extract("year", t.c.m).label("year")
+        conds = []
+    else:
+        t = agg_victim_area_year
+        year = func.extract("year", t.c.y).label("year")
+        conds = [t.c.offense != "*", t.c.csa == csa]
     stmt = (select(year, o.c.grp, func.sum(t.c.n)).join(o, o.c.code == t.c.offense).where(*conds)
             .group_by(year, o.c.grp))
     df = _frame(db, stmt, ["year", "group", "victims"])
@@ -146,26 +161,35 @@ def latest_year(values: pd.DataFrame, end_year: int) -> int | None:
     return int(years.max()) if len(years) else None
 
 
+def _records(values: pd.DataFrame):
+    """(indicator, csa, year, value) tuples: plain Python is faster than pandas on a few thousand rows."""
+    return zip(values["indicator"].tolist(), values["csa"].tolist(), values["year"].tolist(), values["value"].tolist())
+
+
 def profile_rows(values: pd.DataFrame, dictionary: pd.DataFrame, csa: str, end_year: int) -> list[dict]:
     """One row per indicator with a value for ``csa`` up to ``end_year``: its latest such year and
     value, the city's value that year (None when BNIA has none), the first year shown and its value,
     the values by year (``trend``: [[year, value], ...]), and the dictionary's words."""
-    v = values[values["year"] <= end_year]
-    area = v[v["csa"] == csa]
-    city = v[v["csa"] == CITY].set_index(["indicator", "year"])["value"]
-    by_ind = {k: g.sort_values("year") for k, g in area.groupby("indicator")}
-    out = []
-    for r in dictionary.itertuples(index=False):
-        g = by_ind.get(r.indicator)
-        if g is None or g.empty:
+    area: dict[str, list] = {}
+    city: dict[tuple, float] = {}
+    for ind, c, year, value in _records(values):
+        if year > end_year:
             continue
-        year, value = int(g["year"].iloc[-1]), float(g["value"].iloc[-1])
-        city_value = city.get((r.indicator, year))
-        out.append({"section": r.section, "indicator": r.indicator, "label": r.label, "year": year, "value": value,
-                    "city_value": None if city_value is None else float(city_value),
-                    "first_year": int(g["year"].iloc[0]), "first_value": float(g["value"].iloc[0]),
-                    "trend": [[int(y), float(x)] for y, x in zip(g["year"], g["value"])],
-                    "definition": r.definition, "source": r.source})
+        if c == csa:
+            area.setdefault(ind, []).append((int(year), float(value)))
+        if c == CITY:
+            city[(ind, int(year))] = float(value)
+    out = []
+    cols = ("indicator", "section", "label", "definition", "source")
+    for ind, section, label, definition, source in zip(*(dictionary[c].tolist() for c in cols)):
+        series = area.get(ind)
+        if not series:
+            continue
+        series.sort()
+        year, value = series[-1]
+        out.append({"section": section, "indicator": ind, "label": label, "year": year, "value": value,
+                    "city_value": city.get((ind, year)), "first_year": series[0][0], "first_value": series[0][1],
+                    "trend": [[y, v] for y, v in series], "definition": definition, "source": source})
     return out
 
 
@@ -173,34 +197,31 @@ def ranking_rows(values: pd.DataFrame, names: dict[str, str], end_year: int,
                  chosen: tuple[str, ...] = ()) -> tuple[int | None, float | None, list[dict]]:
     """(year, the city's value, the CSAs ranked by one indicator's value that year, highest first:
     rank, csa, name, value, chosen). The year is the latest up to ``end_year`` with CSA values."""
-    areas = values[values["csa"] != CITY]
-    year = latest_year(areas, end_year)
-    if year is None:
+    recs = [(c, int(y), float(v)) for _i, c, y, v in _records(values) if y <= end_year]
+    years = [y for c, y, _v in recs if c != CITY]
+    if not years:
         return None, None, []
-    ys = areas[areas["year"] == year].copy()
-    ys["name"] = ys["csa"].map(lambda c: names.get(c, c))
-    ys = ys.sort_values(["value", "name"], ascending=[False, True]).reset_index(drop=True)
-    city = values[(values["csa"] == CITY) & (values["year"] == year)]["value"]
-    rows = [{"rank": k + 1, "csa": r.csa, "name": r.name, "value": float(r.value), "chosen": r.csa in chosen}
-            for k, r in enumerate(ys.itertuples(index=False))]
-    return year, (float(city.iloc[0]) if len(city) else None), rows
+    year = max(years)
+    city = next((v for c, y, v in recs if c == CITY and y == year), None)
+    ranked = sorted(((names.get(c, c), c, v) for c, y, v in recs if c != CITY and y == year),
+                    key=lambda t: (-t[2], t[0]))
+    rows = [{"rank": k + 1, "csa": c, "name": name, "value": v, "chosen": c in chosen}
+            for k, (name, c, v) in enumerate(ranked)]
+    return year, city, rows
 
 
 def scatter_rows(x: pd.DataFrame, y: pd.DataFrame, names: dict[str, str], end_year: int,
                  chosen: tuple[str, ...] = ()) -> tuple[int | None, list[dict]]:
     """(year, one row per CSA with both indicators that year: csa, name, x, y, chosen). The year is
     the latest up to ``end_year`` in which CSAs have both."""
-    xs = x[(x["csa"] != CITY) & (x["year"] <= end_year)][["csa", "year", "value"]]
-    ys = y[(y["csa"] != CITY) & (y["year"] <= end_year)][["csa", "year", "value"]]
-    both = xs.merge(ys, on=["csa", "year"], suffixes=("_x", "_y"))
-    if both.empty:
+    xs = {(c, int(yr)): float(v) for _i, c, yr, v in _records(x) if c != CITY and yr <= end_year}
+    both = {(c, int(yr)): (xs[(c, int(yr))], float(v)) for _i, c, yr, v in _records(y)
+            if c != CITY and yr <= end_year and (c, int(yr)) in xs}
+    if not both:
         return None, []
-    year = int(both["year"].max())
-    b = both[both["year"] == year].copy()
-    b["name"] = b["csa"].map(lambda c: names.get(c, c))
-    b = b.sort_values("name")
-    return year, [{"csa": r.csa, "name": r.name, "x": float(r.value_x), "y": float(r.value_y),
-                   "chosen": r.csa in chosen} for r in b.itertuples(index=False)]
+    year = max(yr for _c, yr in both)
+    pts = sorted(((names.get(c, c), c, xy) for (c, yr), xy in both.items() if yr == year), key=lambda t: t[0])
+    return year, [{"csa": c, "name": name, "x": xy[0], "y": xy[1], "chosen": c in chosen} for name, c, xy in pts]
 
 
 def crime_rate_rows(values: pd.DataFrame, csa: str, victims: pd.DataFrame, population: int | None,
@@ -209,23 +230,29 @@ def crime_rate_rows(values: pd.DataFrame, csa: str, victims: pd.DataFrame, popul
     ``end_year``: year, indicator, bnia_rate, victims, population, population_source, own_rate.
     Victims count only in whole years the loaded data covers (``covered``); the population is the
     boundary layer's when it has one, else BNIA's total population for that year or the latest before."""
-    values = values[values["csa"] == csa]
-    pops = values[values["indicator"] == POPULATION_INDICATOR].sort_values("year")
+    series: dict[str, list] = {}
+    for ind, c, year, value in _records(values):
+        if c == csa and (ind in CRIME_PAIRS or ind == POPULATION_INDICATOR):
+            series.setdefault(ind, []).append((int(year), float(value)))
+    pops = sorted(series.get(POPULATION_INDICATOR, []))
+    counts: dict[tuple, int] = {}
+    for year, group, n in zip(victims["year"].tolist(), victims["group"].tolist(), victims["victims"].tolist()):
+        counts[(int(year), group)] = counts.get((int(year), group), 0) + int(n)
     out = []
     for ind, groups in CRIME_PAIRS.items():
-        bnia = values[(values["indicator"] == ind) & (values["year"] <= end_year)].sort_values("year")
-        for r in bnia.itertuples(index=False):
-            year = int(r.year)
+        for year, rate in sorted(series.get(ind, [])):
+            if year > end_year:
+                continue
             n = None
             if covered and covered[0] <= year <= covered[1]:
-                n = int(victims[(victims["year"] == year) & victims["group"].isin(groups)]["victims"].sum())
+                n = sum(counts.get((year, g), 0) for g in groups)
             pop, source = population, "boundaries"
             if not pop:
-                before = pops[pops["year"] <= year]
-                pop = int(before["value"].iloc[-1]) if len(before) else (int(pops["value"].iloc[0]) if len(pops) else None)
+                before = [v for y, v in pops if y <= year]
+                pop = int(before[-1]) if before else (int(pops[0][1]) if pops else None)
                 source = "bnia" if pop else None
             own = (n / pop * 1000.0) if (n is not None and pop) else None
-            out.append({"year": year, "indicator": ind, "bnia_rate": float(r.value), "victims": n, "population": pop,
+            out.append({"year": year, "indicator": ind, "bnia_rate": rate, "victims": n, "population": pop,
                         "population_source": source, "own_rate": own})
     return out
 

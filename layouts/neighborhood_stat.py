@@ -249,7 +249,8 @@ def ranking_figure(rows: list[dict], city: float | None, label: str, year: int |
     }), height=height)
 
 
-def ranking_view(rows: list[dict], city: float | None, label: str, year: int | None, where: str) -> html.Figure:
+def ranking_view(rows: list[dict], city: float | None, label: str, year: int | None, where: str) -> dict:
+    """The ranking's parts: its figure, the graph's height, the chart's name and its table."""
     fig = ranking_figure(rows, city, label, year)
     name = _("Bar chart: the CSAs ranked by “{indicator}”, {year}, highest first; {where} highlighted, the city's "
              "value as a dashed line").format(indicator=label, year=year or "—", where=where)
@@ -258,13 +259,8 @@ def ranking_view(rows: list[dict], city: float | None, label: str, year: int | N
         table_rows.append([_("Baltimore City"), "—", fmt_value(city)])
     caption = _("The CSAs ranked by “{indicator}”, {year} (★: under the filters)").format(indicator=label,
                                                                                        year=year or "—")
-    return html.Figure([
-        dcc.Graph(figure=fig, config=graph_config(), id=f"{ids.NS_RANK}-graph",
-                  style={"height": f"{fig['layout']['height']}px"}),
-        html.Details([html.Summary(_("Show as table"), className="chart-table-toggle"),
-                      html.Div(data_table([_("CSA"), _("Rank"), _("Value")], table_rows, caption, numeric=(1, 2)),
-                               className="chart-table")], className="chart-details"),
-    ], className="chart", role="figure", **{"aria-label": name})
+    return {"figure": fig, "style": {"height": f"{fig['layout']['height']}px"}, "name": name,
+            "table": data_table([_("CSA"), _("Rank"), _("Value")], table_rows, caption, numeric=(1, 2))}
 
 
 def scatter_figure(rows: list[dict], xlabel: str, ylabel: str) -> dict:
@@ -302,20 +298,27 @@ def _wrap(text: str, width: int = 38) -> str:
     return "<br>".join(lines)
 
 
-def scatter_view(rows: list[dict], xlabel: str, ylabel: str, year: int | None, where: str) -> html.Figure:
+def scatter_view(rows: list[dict], xlabel: str, ylabel: str, year: int | None, where: str) -> dict:
+    """The scatter's parts: its figure, the graph's height, the chart's name and its table."""
     fig = scatter_figure(rows, xlabel, ylabel)
     name = _("Scatter chart: each CSA's “{x}” (across) against its “{y}” (up), {year}; {where} highlighted").format(
         x=xlabel, y=ylabel, year=year or "—", where=where)
     caption = _("Each CSA's “{x}” and “{y}”, {year} (★: under the filters)").format(x=xlabel, y=ylabel,
                                                                                       year=year or "—")
     table_rows = [[r["name"] + (" ★" if r["chosen"] else ""), fmt_value(r["x"]), fmt_value(r["y"])] for r in rows]
+    return {"figure": fig, "style": {"height": f"{fig['layout']['height']}px"}, "name": name,
+            "table": data_table([_("CSA"), xlabel, ylabel], table_rows, caption, numeric=(1, 2))}
+
+
+def chart_box(figure_id: str, graph_id: str, table_id: str, height: int) -> html.Figure:
+    """A chart in the layout from the start (so the page's first view loads plotly.js at once), its
+    name and table filled by the callback."""
     return html.Figure([
-        dcc.Graph(figure=fig, config=graph_config(), id=f"{ids.NS_SCATTER}-graph",
-                  style={"height": f"{fig['layout']['height']}px"}),
+        dcc.Graph(id=graph_id, config=graph_config(), style={"height": f"{height}px"},
+                  figure=empty_figure(_("Loading…"), height)),
         html.Details([html.Summary(_("Show as table"), className="chart-table-toggle"),
-                      html.Div(data_table([_("CSA"), xlabel, ylabel], table_rows, caption, numeric=(1, 2)),
-                               className="chart-table")], className="chart-details"),
-    ], className="chart", role="figure", **{"aria-label": name})
+                      html.Div(id=table_id, className="chart-table")], className="chart-details"),
+    ], id=figure_id, className="chart", role="figure", **{"aria-label": _("Chart")})
 
 
 # --- the page -----------------------------------------------------------------------------------------
@@ -361,13 +364,13 @@ def neighborhood_stat_page(*, area: str | None = None, rank: str | None = None, 
         html.Section([
             html.Div(id=ids.NS_RANK_HEAD),
             html.Div([_picker(_("Indicator"), ids.NS_RANK_INDICATOR, rank or DEFAULT_RANK)], className="ns-controls"),
-            dcc.Loading(html.Div(id=ids.NS_RANK), type="dot"),
+            chart_box(ids.NS_RANK, ids.NS_RANK_GRAPH, ids.NS_RANK_TABLE, 900),
         ], className="panel ns-panel"),
         html.Section([
             html.Div(id=ids.NS_SCATTER_HEAD),
             html.Div([_picker(_("Across (x)"), ids.NS_X, x or DEFAULT_X),
                       _picker(_("Up (y)"), ids.NS_Y, y or DEFAULT_Y)], className="ns-controls ns-pair"),
-            dcc.Loading(html.Div(id=ids.NS_SCATTER), type="dot"),
+            chart_box(ids.NS_SCATTER, ids.NS_SCATTER_GRAPH, ids.NS_SCATTER_TABLE, 420),
         ], className="panel ns-panel"),
         html.P(html.A(_("Download BNIA's indicator dictionary (CSV)"), id=ids.NS_DICTIONARY_CSV,
                       href="/api/v1/vital-signs/indicators?format=csv", download=""), className="caption"),

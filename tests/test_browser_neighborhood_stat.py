@@ -24,10 +24,13 @@ def driver(browser, site):
 def open_page(driver, site, search: str, width: int = 1400) -> None:
     set_viewport(driver, width, 1000)
     driver.get(f"{site.url}/neighborhood-stat?{search}")
-    wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, f"#{ids.NS_PROFILE} tbody tr")
-             and driver.find_elements(By.CSS_SELECTOR, f"#{ids.NS_RANK} .main-svg")
-             and driver.find_elements(By.CSS_SELECTOR, f"#{ids.NS_SCATTER} .main-svg"),
+    wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, f"#{ids.NS_PROFILE} tbody tr"),
              timeout=40, message="the Neighborhood Stat page")
+    for chart in (ids.NS_RANK, ids.NS_SCATTER):  # on a phone plotly.js loads when a chart comes into view
+        driver.execute_script("document.getElementById(arguments[0]).scrollIntoView()", chart)
+        wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, f"#{chart} .main-svg .bars, #{chart} .main-svg .points"),
+                 timeout=30, message=f"the chart {chart}")
+    driver.execute_script("window.scrollTo(0, 0)")
 
 
 def text(driver, selector: str) -> str:

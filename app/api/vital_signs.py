@@ -7,6 +7,7 @@ the page); the dates choose the latest year shown (each indicator's latest up to
 
 from __future__ import annotations
 
+import pandas as pd
 from flask import request
 
 from app.api.export import FORMAT, answer, file_name, rows_of
@@ -96,7 +97,8 @@ def _area(f) -> tuple[str, tuple[str, ...], dict]:
 def vital_signs_indicators():
     args = read(INDICATORS)
     d = _dictionary()
-    rows = [{c: getattr(r, c) for c in INDICATOR_COLUMNS} for r in d.itertuples(index=False)]
+    rows = [{c: (None if pd.isna(v) else v) for c, v in zip(INDICATOR_COLUMNS, r)}
+            for r in d[list(INDICATOR_COLUMNS)].itertuples(index=False, name=None)]
     return answer(args["format"], INDICATOR_COLUMNS, rows, "vital-signs-indicators.csv")
 
 
