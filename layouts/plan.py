@@ -11,7 +11,7 @@ its data is not loaded or not yet published, and who owes it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
@@ -72,7 +72,6 @@ class PlanData:
     monse: pd.DataFrame  # data_access.kpi.monse_values
     arrests_loaded: bool = True
     victims_loaded: bool = True
-    extra: dict = field(default_factory=dict)
 
 
 def years_shown(f: Filters, first_year: int, through: date) -> list[int]:
