@@ -36,18 +36,23 @@ def calls_outputs(db: Database, f: Filters, options: dict | None = None, as_of: 
     if has_geo(f):  # a council district only partly inside the chosen areas: its residents are not this count's
         council = council.assign(population=None)
     names = L.chart_names(L.where_text(f, options))
+    # each chart's rows once, for its figure and its table
+    trend_r = L.trend_rows(trend, grain, f.start, through)
+    years_r, kinds_r = L.response_rows(years), L.category_rows(kinds)
+    areas_r, council_r = L.area_rows(areas), L.area_rows(council)
     return {
         "cards": L.cards(kinds, population, f),
         "coverage": L.coverage_text(span, f),
-        "trend": L.trend_figure(trend, grain, f.start, through),
-        "trend_table": L.trend_table(trend, grain, f.start, through),
-        "response": L.response_figure(years, f), "response_table": L.response_table(years, f),
-        "categories": L.category_figure(kinds), "categories_table": L.category_table(kinds),
-        "areas": L.area_figure(areas, field),
-        "areas_table": L.area_table(areas, field, _("911 calls by area")),
-        "council": L.area_figure(council, "council_district"),
-        "council_table": L.area_table(council, "council_district", _("911 calls by City Council district")),
-        "areas_style": {"height": f"{L.area_height(len(L.area_rows(areas)))}px"},
+        "trend": L.trend_figure(trend, grain, f.start, through, rows=trend_r),
+        "trend_table": L.trend_table(trend, grain, f.start, through, rows=trend_r),
+        "response": L.response_figure(years, f, rows=years_r), "response_table": L.response_table(years, f, rows=years_r),
+        "categories": L.category_figure(kinds, rows=kinds_r), "categories_table": L.category_table(kinds, rows=kinds_r),
+        "areas": L.area_figure(areas, field, rows=areas_r),
+        "areas_table": L.area_table(areas, field, _("911 calls by area"), rows=areas_r),
+        "council": L.area_figure(council, "council_district", rows=council_r),
+        "council_table": L.area_table(council, "council_district", _("911 calls by City Council district"),
+                                      rows=council_r),
+        "areas_style": {"height": f"{L.area_height(len(areas_r))}px"},
         **{f"{k}_name": v for k, v in names.items()},
         "error": None,
     }

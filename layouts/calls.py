@@ -102,10 +102,12 @@ def coverage_text(span: tuple | None, f: Filters) -> str:
 # --- cards ---------------------------------------------------------------------------------------
 
 def card_numbers(kinds: pd.DataFrame) -> dict:
-    total = int(kinds.n.sum()) if len(kinds) else 0
-    without = int(kinds[kinds.response_type.isin(WITHOUT_POLICE)].n.sum()) if total else 0
-    urgent = int(kinds[kinds.priority.isin(("emergency", "high"))].n.sum()) if total else 0
-    return {"total": total, "without_police": without, "urgent": urgent}
+    total = without = urgent = 0
+    for p, r, n in zip(kinds.priority.tolist(), kinds.response_type.tolist(), kinds.n.tolist()):
+        total += n
+        without += n if r in WITHOUT_POLICE else 0
+        urgent += n if p in ("emergency", "high") else 0
+    return {"total": int(total), "without_police": int(without), "urgent": int(urgent)}
 
 
 def cards(kinds: pd.DataFrame, population: int | None, f: Filters) -> html.Div:
@@ -163,34 +165,47 @@ def trend_rows(df: pd.DataFrame, grain: str, start: date | None = None, end: dat
     return pd.DataFrame(rows, columns=cols)
 
 
-def trend_figure(df: pd.DataFrame, grain: str, start: date | None = None, end: date | None = None) -> dict:
-    rows = trend_rows(df, grain, start, end)
+def _periods(rows: pd.DataFrame):
+    """(periods as (start, end, complete), whole ones first; counts by (start, response type);
+    response types present), from ``trend_rows`` in plain Python."""
+    counts, seen = {}, {}
+    for s, e, c, r, n in zip(rows.period_start.tolist(), rows.period_end.tolist(), rows.complete.tolist(),
+                             rows.response_type.tolist(), rows.n.tolist()):
+        counts[(s, r)] = int(n)
+        seen[s] = (s, e, bool(c))
+    periods = sorted(seen.values(), key=lambda p: (not p[2], p[0]))
+    present = [r for r in RESPONSE_TYPES.codes if any(k[1] == r for k in counts)]
+    return periods, counts, present
+
+
+def trend_figure(df: pd.DataFrame, grain: str, start: date | None = None, end: date | None = None,
+                 rows: pd.DataFrame | None = None) -> dict:
+    """``rows``: ``trend_rows(df, grain, start, end)`` when the caller has it already."""
+    rows = trend_rows(df, grain, start, end) if rows is None else rows
     if rows.empty or rows.n.sum() == 0:
         return empty_figure(_(NO_CALLS), height=TREND_HEIGHT)
-    rows = rows.sort_values(["complete", "period_start"], ascending=[False, True], kind="stable")
-    periods = rows.drop_duplicates("period_start")
-    x = [s.isoformat() for s in periods.period_start]
-    complete = list(periods.complete)
-    names = [period_label(s, e, grain, start, end, c)
-             for s, e, c in zip(periods.period_start, periods.period_end, periods.complete)]
+    periods, counts, present = _periods(rows)
+    x = [s.isoformat() for s, _e, _c in periods]
+    complete = [c for _s, _e, c in periods]
+    names = [period_label(s, e, grain, start, end, c) for s, e, c in periods]
     data = []
-    for r in [c for c in RESPONSE_TYPES.codes if c in set(rows.response_type)]:
-        part = rows[rows.response_type == r]
+    for r in present:
         label, colour = response_label(r), RESPONSE_COLORS[r]
-        data.append({"type": "bar", "name": label, "x": x, "y": [int(n) for n in part.n], "customdata": names,
+        data.append({"type": "bar", "name": label, "x": x, "y": [counts.get((s, r), 0) for s, _e, _c in periods],
+                     "customdata": names,
                      "marker": {"color": [colour if c else _rgba(colour, PARTIAL_ALPHA) for c in complete],
                                 "line": {"color": colour, "width": [0 if c else 1.5 for c in complete]},
                                 "pattern": {"shape": RESPONSE_PATTERNS[r], "solidity": 0.25, "fillmode": "overlay",
                                             "fgcolor": ["#222" if c else _rgba("#222222", PARTIAL_ALPHA)
                                                         for c in complete]}},
                      "hovertemplate": f"{label}: %{{y:,}}<extra>%{{customdata}}</extra>"})
-    totals = rows.groupby("period_start", sort=True).n.sum()
-    top = int(totals.max()) or 1
+    totals = {s: sum(counts.get((s, r), 0) for r in present) for s, _e, _c in periods}
+    top = max(totals.values()) or 1
     notes = []
-    for s, e, c in zip(periods.period_start, periods.period_end, complete):
+    for s, e, c in periods:
         if c or start is None or end is None:
             continue
-        total = int(totals[s])
+        total = totals[s]
         inside = total > top / 2
         notes.append({"x": s.isoformat(), "y": 0 if inside else total, "text": partial_text(s, e, start, end),
                       "textangle": -90, "showarrow": False, "xanchor": "center", "yanchor": "bottom", "yshift": 3,
@@ -202,18 +217,17 @@ def trend_figure(df: pd.DataFrame, grain: str, start: date | None = None, end: d
         height=TREND_HEIGHT, legend=True))
 
 
-def trend_table(df: pd.DataFrame, grain: str, start: date | None = None, end: date | None = None) -> html.Div:
-    rows = trend_rows(df, grain, start, end)
+def trend_table(df: pd.DataFrame, grain: str, start: date | None = None, end: date | None = None,
+                rows: pd.DataFrame | None = None) -> html.Div:
+    rows = trend_rows(df, grain, start, end) if rows is None else rows
     if rows.empty or rows.n.sum() == 0:
         return html.P(_(NO_CALLS))
-    present = [r for r in RESPONSE_TYPES.codes if r in set(rows.response_type)]
+    periods, counts, present = _periods(rows)
     body = []
-    for s, part in rows.groupby("period_start", sort=True):
-        first = part.iloc[0]
-        by = dict(zip(part.response_type, part.n))
-        body.append([html.Time(period_label(s, first.period_end, grain, start, end, bool(first.complete)),
-                               dateTime=s.isoformat()),
-                     *[fmt_int(int(by.get(r, 0))) for r in present], fmt_int(int(part.n.sum()))])
+    for s, e, c in sorted(periods):
+        by = [counts.get((s, r), 0) for r in present]
+        body.append([html.Time(period_label(s, e, grain, start, end, c), dateTime=s.isoformat()),
+                     *[fmt_int(n) for n in by], fmt_int(sum(by))])
     cols = [_("Period"), *[response_label(r) for r in present], _("Total")]
     return data_table(cols, body, _(GRAIN_TITLES[grain]) + " — " + _("by response type"),
                       numeric=tuple(range(1, len(cols))))
@@ -222,30 +236,37 @@ def trend_table(df: pd.DataFrame, grain: str, start: date | None = None, end: da
 # --- response type by year -----------------------------------------------------------------------
 
 def response_rows(df: pd.DataFrame) -> pd.DataFrame:
-    """``data_access.calls.by_year`` with each year's share. Columns: year, response_type, n, share."""
-    if df.empty:
-        return pd.DataFrame({"year": [], "response_type": [], "n": [], "share": []})
-    totals = df.groupby("year").n.transform("sum")
-    out = df.assign(share=df.n / totals)
+    """``data_access.calls.by_year`` with each year's share, in year then response-type order.
+    Columns: year, response_type, n, share. (Plain Python: a few rows, and pandas costs a
+    millisecond an operation.)"""
+    cols = ["year", "response_type", "n", "share"]
+    got: dict = {}
+    for y, r, n in zip(df.year.tolist(), df.response_type.tolist(), df.n.tolist()):
+        got[(int(y), r)] = got.get((int(y), r), 0) + int(n)
+    totals: dict = {}
+    for (y, _r), n in got.items():
+        totals[y] = totals.get(y, 0) + n
     order = {c: i for i, c in enumerate(RESPONSE_TYPES.codes)}
-    return out.sort_values(["year", "response_type"], key=lambda s: s.map(order) if s.name == "response_type" else s
-                           ).reset_index(drop=True)
+    keys = sorted(got, key=lambda k: (k[0], order.get(k[1], 99)))
+    return pd.DataFrame([(y, r, got[(y, r)], got[(y, r)] / totals[y] if totals[y] else 0.0) for y, r in keys],
+                        columns=cols)
 
 
-def response_figure(df: pd.DataFrame, f: Filters) -> dict:
-    rows = response_rows(df)
+def response_figure(df: pd.DataFrame, f: Filters, rows: pd.DataFrame | None = None) -> dict:
+    rows = response_rows(df) if rows is None else rows
     if rows.empty or rows.n.sum() == 0:
         return empty_figure(_(NO_CALLS), height=TREND_HEIGHT)
-    years = sorted(set(int(y) for y in rows.year))
+    years = sorted(set(int(y) for y in rows.year.tolist()))
     x = [_year_label(y, f) for y in years]
+    shares = {(int(y), r): (float(sh), int(n)) for y, r, sh, n in zip(rows.year.tolist(), rows.response_type.tolist(),
+                                                                      rows.share.tolist(), rows.n.tolist())}
     data = []
-    for r in [c for c in RESPONSE_TYPES.codes if c in set(rows.response_type)]:
-        part = rows[rows.response_type == r].set_index("year")
-        share = [round(100 * float(part.share.get(y, 0.0)), 1) for y in years]
+    for r in [c for c in RESPONSE_TYPES.codes if any(k[1] == c for k in shares)]:
+        share = [round(100 * shares.get((y, r), (0.0, 0))[0], 1) for y in years]
         label = response_label(r)
         data.append({"type": "bar", "name": label, "x": x, "y": share,
                      "text": [pct_text(s / 100, 0) for s in share], "textposition": "inside",
-                     "customdata": [fmt_int(int(part.n.get(y, 0))) for y in years],
+                     "customdata": [fmt_int(shares.get((y, r), (0.0, 0))[1]) for y in years],
                      "marker": {"color": RESPONSE_COLORS[r],
                                 "pattern": {"shape": RESPONSE_PATTERNS[r], "solidity": 0.25, "fgcolor": "#222",
                                             "fillmode": "overlay"}},
@@ -263,12 +284,12 @@ def _year_label(year: int, f: Filters) -> str:
     return f"{year} ({partial_text(date(year, 1, 1), date(year, 12, 31), s, e)})"
 
 
-def response_table(df: pd.DataFrame, f: Filters) -> html.Div:
-    rows = response_rows(df)
+def response_table(df: pd.DataFrame, f: Filters, rows: pd.DataFrame | None = None) -> html.Div:
+    rows = response_rows(df) if rows is None else rows
     if rows.empty or rows.n.sum() == 0:
         return html.P(_(NO_CALLS))
-    body = [[_year_label(int(r.year), f), response_label(r.response_type), fmt_int(int(r.n)), pct_text(r.share, 1)]
-            for r in rows.itertuples(index=False)]
+    body = [[_year_label(int(y), f), response_label(r), fmt_int(int(n)), pct_text(sh, 1)]
+            for y, r, n, sh in zip(rows.year.tolist(), rows.response_type.tolist(), rows.n.tolist(), rows.share.tolist())]
     return data_table([_("Year"), _("Response type"), _("Calls"), _("Share")], body,
                       _("911 calls by response type and year"), numeric=(2, 3))
 
@@ -276,15 +297,18 @@ def response_table(df: pd.DataFrame, f: Filters) -> html.Div:
 # --- category and priority -----------------------------------------------------------------------
 
 def category_rows(kinds: pd.DataFrame) -> pd.DataFrame:
-    """Calls per category and priority. Columns: category, priority, n; categories most calls first."""
-    if kinds.empty:
-        return pd.DataFrame({"category": [], "priority": [], "n": []})
-    g = kinds.groupby(["category", "priority"], as_index=False).n.sum()
-    order = g.groupby("category").n.sum().sort_values(ascending=False)
-    rank = {c: i for i, c in enumerate(order.index)}
+    """Calls per category and priority. Columns: category, priority, n; categories most calls
+    first (then by name), priorities in their order."""
+    by: dict = {}
+    totals: dict = {}
+    for c, p, n in zip(kinds.category.tolist(), kinds.priority.tolist(), kinds.n.tolist()):
+        by[(c, p)] = by.get((c, p), 0) + int(n)
+        totals[c] = totals.get(c, 0) + int(n)
+    cats = sorted(totals, key=lambda c: (-totals[c], c))
     prank = {p: i for i, p in enumerate(PRIORITIES.codes)}
-    g = g.assign(_r=g.category.map(rank), _p=g.priority.map(lambda p: prank.get(p, 99)))
-    return g.sort_values(["_r", "_p"]).drop(columns=["_r", "_p"]).reset_index(drop=True)
+    rows = [(c, p, by[(c, p)]) for c in cats for p in sorted({p for (cc, p) in by if cc == c},
+                                                             key=lambda p: prank.get(p, 99))]
+    return pd.DataFrame(rows, columns=["category", "priority", "n"])
 
 
 def category_height(n: int) -> int:
@@ -292,18 +316,18 @@ def category_height(n: int) -> int:
     return 200 + 46 * n
 
 
-def category_figure(kinds: pd.DataFrame) -> dict:
-    rows = category_rows(kinds)
+def category_figure(kinds: pd.DataFrame, rows: pd.DataFrame | None = None) -> dict:
+    rows = category_rows(kinds) if rows is None else rows
     if rows.empty or rows.n.sum() == 0:
         return empty_figure(_(NO_CALLS), height=420)
-    cats = list(dict.fromkeys(rows.category))[::-1]  # most calls at the top
+    cats = list(dict.fromkeys(rows.category.tolist()))[::-1]  # most calls at the top
     y = [wrap_label(category_label(c), 18) for c in cats]
+    by = {(c, p): int(n) for c, p, n in zip(rows.category.tolist(), rows.priority.tolist(), rows.n.tolist())}
     data = []
-    for p in [c for c in PRIORITIES.codes if c in set(rows.priority)]:
-        part = rows[rows.priority == p].set_index("category").n
+    for p in [c for c in PRIORITIES.codes if any(k[1] == c for k in by)]:
         label = priority_label(p)
         data.append({"type": "bar", "orientation": "h", "name": label, "y": y,
-                     "x": [int(part.get(c, 0)) for c in cats],
+                     "x": [by.get((c, p), 0) for c in cats],
                      "marker": {"color": PRIORITY_COLORS.get(p, "#999999"),
                                 "pattern": {"shape": PRIORITY_PATTERNS.get(p, ""), "solidity": 0.25,
                                             "fgcolor": "#222", "fillmode": "overlay"}},
@@ -313,18 +337,18 @@ def category_figure(kinds: pd.DataFrame) -> dict:
         "legend": {"traceorder": "normal"}}), height=category_height(len(cats)), legend=True))
 
 
-def category_table(kinds: pd.DataFrame) -> html.Div:
-    rows = category_rows(kinds)
+def category_table(kinds: pd.DataFrame, rows: pd.DataFrame | None = None) -> html.Div:
+    rows = category_rows(kinds) if rows is None else rows
     if rows.empty or rows.n.sum() == 0:
         return html.P(_(NO_CALLS))
-    prios = [p for p in PRIORITIES.codes if p in set(rows.priority)]
-    total = int(rows.n.sum())
+    by = {(c, p): int(n) for c, p, n in zip(rows.category.tolist(), rows.priority.tolist(), rows.n.tolist())}
+    prios = [p for p in PRIORITIES.codes if any(k[1] == p for k in by)]
+    total = sum(by.values())
     body = []
-    for c, part in rows.groupby("category", sort=False):
-        by = dict(zip(part.priority, part.n))
-        n = int(part.n.sum())
-        body.append([category_label(c), *[fmt_int(int(by.get(p, 0))) for p in prios], fmt_int(n),
-                     pct_text(n / total, 1)])
+    for c in dict.fromkeys(rows.category.tolist()):
+        counts = [by.get((c, p), 0) for p in prios]
+        n = sum(counts)
+        body.append([category_label(c), *[fmt_int(x) for x in counts], fmt_int(n), pct_text(n / total, 1)])
     cols = [_("Category"), *[priority_label(p) for p in prios], _("Total"), _("Share")]
     return data_table(cols, body, _("911 calls by category and priority"), numeric=tuple(range(1, len(cols))))
 
@@ -338,14 +362,17 @@ def area_rows(df: pd.DataFrame) -> pd.DataFrame:
     """The chart's areas (the 25 with most calls), with their rate per 1,000 residents and share
     without police; highest rate (or count) first. Columns: area, n, without_police, population,
     rate, share_without_police."""
-    if df.empty:
-        return pd.DataFrame({"area": [], "n": [], "without_police": [], "population": [], "rate": [],
-                             "share_without_police": []})
-    df = df.head(AREAS_SHOWN).copy()
-    df["rate"] = [1000.0 * n / p if pd.notna(p) and p else None for n, p in zip(df.n, df.population)]
-    df["share_without_police"] = df.without_police / df.n
-    has_rate = df.rate.notna().any()
-    return df.sort_values("rate" if has_rate else "n", ascending=False, na_position="last").reset_index(drop=True)
+    cols = ["area", "n", "without_police", "population", "rate", "share_without_police"]
+    recs = []
+    for a, n, w, p in list(zip(df.area.tolist(), df.n.tolist(), df.without_police.tolist(),
+                               df.population.tolist()))[:AREAS_SHOWN]:
+        p = None if p is None or p != p else int(p)
+        recs.append((a, int(n), int(w), p, 1000.0 * n / p if p else None, w / n if n else None))
+    if any(r[4] is not None for r in recs):
+        recs.sort(key=lambda r: (r[4] is None, -(r[4] or 0)))
+    else:
+        recs.sort(key=lambda r: -r[1])
+    return pd.DataFrame(recs, columns=cols)
 
 
 def area_name(area, field: str) -> str:
@@ -362,8 +389,8 @@ def area_height(n: int) -> int:
     return max(260, 70 + 26 * n)
 
 
-def area_figure(df: pd.DataFrame, field: str = "police_district") -> dict:
-    rows = area_rows(df)
+def area_figure(df: pd.DataFrame, field: str = "police_district", rows: pd.DataFrame | None = None) -> dict:
+    rows = area_rows(df) if rows is None else rows
     if rows.empty:
         return empty_figure(_(NO_CALLS))
     rows = rows.iloc[::-1]  # highest at the top
@@ -385,8 +412,8 @@ def area_figure(df: pd.DataFrame, field: str = "police_district") -> dict:
         height=area_height(len(rows))))
 
 
-def area_table(df: pd.DataFrame, field: str, caption: str) -> html.Div:
-    rows = area_rows(df)
+def area_table(df: pd.DataFrame, field: str, caption: str, rows: pd.DataFrame | None = None) -> html.Div:
+    rows = area_rows(df) if rows is None else rows
     if rows.empty:
         return html.P(_(NO_CALLS))
     body = [[area_name(r.area, field), fmt_int(r.n), pct_text(r.share_without_police, 1),

@@ -139,25 +139,26 @@ KINDS = ("priority", "category", "response_type")
 def aggregates(calls: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The three call pre-aggregates of ``calls`` (``generate_calls``), as
     ``data_access.calls.refresh_aggregates`` builds them from stored rows."""
-    geo = (calls.groupby(["call_date", *GEO, *KINDS], observed=True, sort=False).size()
+    # (unknown areas are kept as a key of their own, as SQL's GROUP BY keeps NULL)
+    geo = (calls.groupby(["call_date", *GEO, *KINDS], observed=True, sort=False, dropna=False).size()
            .rename("n").reset_index().rename(columns={"call_date": "d"}))
     geo = geo[geo.n > 0]
     city = geo.groupby(["d", *KINDS], observed=True, sort=False).n.sum().reset_index()
     areas = []
     for field in ("police_district", "council_district"):
-        a = geo.groupby(["d", field, "response_type"], observed=True, sort=False).n.sum().reset_index()
-        areas.append(a.rename(columns={field: "area"}).assign(field=field))
+        a = geo[geo[field].notna()].groupby(["d", field, "response_type"], observed=True, sort=False).n.sum()
+        areas.append(a.reset_index().rename(columns={field: "area"}).assign(field=field))
     area = pd.concat(areas, ignore_index=True)
     out = {"agg_call_geo_day": geo.sort_values(["neighborhood", "d"]), "agg_call_city_day": city,
            "agg_call_area_day": area[area.n > 0]}
     for name, keys in (("geo", [*GEO, *KINDS]), ("city", list(KINDS)), ("area", ["field", "area", "response_type"])):
         day = out[f"agg_call_{name}_day"]
         m = day.d.to_numpy().astype("datetime64[M]").astype("datetime64[D]")
-        month = day.assign(d=m).groupby(["d", *keys], observed=True, sort=False).n.sum().reset_index()
+        month = day.assign(d=m).groupby(["d", *keys], observed=True, sort=False, dropna=False).n.sum().reset_index()
         out[f"agg_call_{name}_month"] = month[month.n > 0].rename(columns={"d": "m"})
     # days as Arrow dates: COPY reads "2025-01-01", not a timestamp's 19 characters (a fifth of the text)
     def arrow_dates(v: pd.DataFrame, col: str) -> pd.DataFrame:
-        return v.assign(**{col: pd.array(pa.array(v[col].to_numpy().astype("datetime64[D]")),
+        return v.assign(**{col: pd.array(pa.array(pd.to_datetime(v[col]).to_numpy().astype("datetime64[D]")),
                                          dtype=pd.ArrowDtype(pa.date32()))})
     return {k: arrow_dates(v, "m" if k.endswith("_month") else "d") for k, v in out.items()}
 

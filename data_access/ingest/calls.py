@@ -63,6 +63,7 @@ from data_access.loading import LoadSummary, commit_version, logged_load
 from data_access.schema_calls import call_for_service
 
 CATEGORY_FILE = Path(__file__).with_name("calls_categories.csv")
+INCREMENTAL_ROWS = 200_000  # a load up to this size rebuilds the aggregates of its own days only
 LAYOUTS = {"calls": {"calldatetime", "description"}}
 KNOWN_COLUMNS = frozenset({
     "objectid", "callkey", "calldatetime", "priority", "district", "description", "callnumber",
@@ -110,6 +111,20 @@ def _col(df: pd.DataFrame, *names: str) -> pd.Series | None:
         if n in df.columns:
             return df[n]
     return None
+
+
+_PLAIN_ADDRESS = r"^(\d{1,6}) ([A-Z][A-Z .']*)$"
+
+
+def block(s: pd.Series) -> pd.Series:
+    """``normalize.block_of`` of each address, a million times faster on a year of calls: a plain
+    "1234 N CHARLES ST" (a house number, then a street without digits) has its number cut to the
+    hundred first, so the rule runs once per block instead of once per address; every other
+    address goes through the rule as it is (tests check both give the same blocks)."""
+    u = s.astype("str").str.upper().str.replace(r"\s+", " ", regex=True).str.strip()
+    m = u.str.extract(_PLAIN_ADDRESS)
+    hundred = (pd.to_numeric(m[0], errors="coerce") // 100 * 100).astype("Int64").astype("str")
+    return N.block_of(u.where(m[0].isna(), hundred + " " + m[1]).where(s.notna()))
 
 
 def _council(s: pd.Series) -> pd.Series:
@@ -178,7 +193,7 @@ def normalize_calls(table: Table, layout: str, loc: Locator | None, *, source: s
         "description": desc,
         "category": category,
         "response_type": response,
-        "block": N.block_of(df["incidentlocation"]) if "incidentlocation" in df else pd.Series(pd.NA, index=df.index, dtype="str"),
+        "block": block(df["incidentlocation"]) if "incidentlocation" in df else pd.Series(pd.NA, index=df.index, dtype="str"),
         "post": N.clean(df["policepost"]) if "policepost" in df else pd.Series(pd.NA, index=df.index, dtype="str"),
         "zip_code": N.clean(df["zipcode"]).str.extract(r"^(\d{5})")[0] if "zipcode" in df
         else pd.Series(pd.NA, index=df.index, dtype="str"),
@@ -214,7 +229,7 @@ def load_calls_table(db: Database, table: Table, layout: str, *, source: str, la
                      progress: Progress = _noop) -> LoadSummary:
     """Normalize ``table`` against the loaded boundaries and commit it in one transaction: the
     path of ``psad ingest calls`` and ``psad refresh --dataset calls``."""
-    from data_access.calls import refresh_aggregates, tables_exist
+    from data_access.calls import refresh_aggregates, tables_exist, write_aggregates
 
     min_date = getattr(settings, "ingest_min_date", None) or DEFAULT_MIN_DATE
     if isinstance(min_date, str):
@@ -233,11 +248,19 @@ def load_calls_table(db: Database, table: Table, layout: str, *, source: str, la
         require_real_boundaries(conn)
         # calls of the demo city left behind when real boundaries replaced it: never mixed with real ones
         cleared = conn.execute(text("DELETE FROM call_for_service WHERE source = 'demo'")).rowcount
+        was_empty = not conn.execute(text("SELECT EXISTS (SELECT 1 FROM call_for_service)")).scalar()
+        old_days = set() if was_empty or len(frame) > INCREMENTAL_ROWS else {r[0] for r in conn.execute(text(
+            "SELECT DISTINCT call_date FROM call_for_service WHERE source_key = ANY(:k) AND source <> 'demo'"),
+            {"k": frame["source_key"].dropna().tolist()})}
         summary.rows_loaded, summary.rows_updated = upsert(conn, call_for_service, frame.assign(load_id=summary.load_id))
         progress("upserted", summary.rows_loaded + summary.rows_updated)
         write_rejects(conn, summary, "calls", rejects)
         changed = bool(summary.rows_loaded or summary.rows_updated or cleared)
-        if changed:
+        if was_empty and changed:  # every call there is is in ``frame``: counted in memory
+            write_aggregates(conn, frame)
+        elif changed and len(frame) <= INCREMENTAL_ROWS and not cleared:  # only the days the load touched
+            refresh_aggregates(conn, set(frame["call_date"].dropna()) | old_days)
+        elif changed:
             refresh_aggregates(conn)
         summary.data_as_of = data_as_of(conn)
         commit_version(conn, summary, is_demo=False, data_as_of=summary.data_as_of, changed=changed)
