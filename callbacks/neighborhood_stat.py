@@ -22,6 +22,7 @@ from app.urlstate import to_query
 from callbacks.common import PageRequest, page_callback
 from data_access import vital_signs as V
 from data_access.cache import cached_value, data_version
+from data_access.concurrent import gather
 from data_access.db import Database
 from data_access.filters import Filters
 from layouts import neighborhood_stat as L
@@ -39,12 +40,11 @@ def pick(value, allowed, default):
 
 def ns_outputs(db: Database, f: Filters, options: dict | None = None, *, area: str | None = None,
                rank: str | None = None, x: str | None = None, y: str | None = None) -> dict:
-    dictionary = V.indicators(db)
+    dictionary, names, chosen, covered = gather(lambda: V.indicators(db), lambda: V.csa_names(db),
+                                                lambda: V.filter_csas(db, f), lambda: V.victim_years(db))
     if dictionary.empty:
         message = _("No BNIA Vital Signs are loaded. Run `psad ingest vital-signs FILE` (or `psad demo load`).")
         return {**error_outputs(message), "error": dbc.Alert(message, color="info")}
-    names = V.csa_names(db)
-    chosen = V.filter_csas(db, f)
     csa = V.area_of(chosen, area, names)
     end_year = V.end_year_of(f)
     known = set(dictionary["indicator"])
@@ -56,17 +56,18 @@ def ns_outputs(db: Database, f: Filters, options: dict | None = None, *, area: s
     highlight = chosen or ((csa,) if csa != V.CITY else ())
     q = to_query(f)
 
-    values = V.area_values(db, csa)
+    values, victims, population, rank_values, x_values, y_values = gather(
+        lambda: V.area_values(db, csa), lambda: V.victims_by_year(db, csa), lambda: V.area_population(db, csa),
+        lambda: V.indicator_values(db, rank), lambda: V.indicator_values(db, x), lambda: V.indicator_values(db, y))
     sections = list(dict.fromkeys(dictionary["section"]))
 
     def profile_view():  # a few thousand components with BNIA's whole file: drawn once per area, year, language
         return L.profile_view(V.profile_rows(values, dictionary, csa, end_year), name, sections)
 
     profile = cached_value("ns-profile", (data_version(db), csa, end_year, get_lang()), profile_view)
-    crime = V.crime_rate_rows(values, csa, V.victims_by_year(db, csa), V.area_population(db, csa),
-                              V.victim_years(db), end_year)
-    r_year, r_city, r_rows = V.ranking_rows(V.indicator_values(db, rank), names, end_year, highlight)
-    s_year, s_rows = V.scatter_rows(V.indicator_values(db, x), V.indicator_values(db, y), names, end_year, highlight)
+    crime = V.crime_rate_rows(values, csa, victims, population, covered, end_year)
+    r_year, r_city, r_rows = V.ranking_rows(rank_values, names, end_year, highlight)
+    s_year, s_rows = V.scatter_rows(x_values, y_values, names, end_year, highlight)
     where = ", ".join(names.get(c, c) for c in highlight) if highlight else _("no CSA")
     api_area = {"csa": csa}
     choices = L.indicator_options(dictionary)
