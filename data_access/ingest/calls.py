@@ -122,9 +122,16 @@ def block(s: pd.Series) -> pd.Series:
     hundred first, so the rule runs once per block instead of once per address; every other
     address goes through the rule as it is (tests check both give the same blocks)."""
     u = s.astype("str").str.upper().str.replace(r"\s+", " ", regex=True).str.strip()
-    m = u.str.extract(_PLAIN_ADDRESS)
-    hundred = (pd.to_numeric(m[0], errors="coerce") // 100 * 100).astype("Int64").astype("str")
-    return N.block_of(u.where(m[0].isna(), hundred + " " + m[1]).where(s.notna()))
+    plain = u.str.match(_PLAIN_ADDRESS).fillna(False).astype(bool)  # (Arrow's regex: no Python per row)
+    number = pd.to_numeric(u.where(plain).str.replace(r" .*$", "", regex=True), errors="coerce")
+    street = u.where(plain).str.replace(r"^\d+ ", "", regex=True)
+    hundred = (number // 100 * 100).astype("Int64").astype("str")
+    return N.block_of(u.where(~plain, hundred + " " + street).where(s.notna()))
+
+
+def _zip(s: pd.Series) -> pd.Series:
+    z = N.clean(s)
+    return z.where(z.str.match(r"^\d{5}").fillna(False).astype(bool)).str.slice(0, 5)
 
 
 def _council(s: pd.Series) -> pd.Series:
@@ -173,13 +180,13 @@ def normalize_calls(table: Table, layout: str, loc: Locator | None, *, source: s
                         errors="coerce")
     lat = pd.to_numeric(_col(df, "latitude") if "latitude" in df else pd.Series(pd.NA, index=df.index),
                         errors="coerce")
-    if "location" in df and (lon.isna() & lat.isna()).any():
-        m = df["location"].astype("str").str.extract(r"\(\s*(-?\d+\.?\d*)\s*,\s*(-?\d+\.?\d*)\s*\)")
-        lat = lat.fillna(pd.to_numeric(m[0], errors="coerce"))
-        lon = lon.fillna(pd.to_numeric(m[1], errors="coerce"))
-    if nb_name is not None:
-        named = N.clean(nb_name).notna()
-        lon, lat = lon.where(~named), lat.where(~named)
+    named = N.clean(nb_name).notna() if nb_name is not None else pd.Series(False, index=df.index)
+    lon, lat = lon.where(~named), lat.where(~named)
+    need = ~named & lon.isna() & lat.isna()
+    if "location" in df and need.any():  # "(lat, lon)", only for the calls that name no neighborhood
+        m = df.loc[need, "location"].astype("str").str.extract(r"\(\s*(-?\d+\.?\d*)\s*,\s*(-?\d+\.?\d*)\s*\)")
+        lat = lat.fillna(pd.to_numeric(m[0], errors="coerce").reindex(df.index))
+        lon = lon.fillna(pd.to_numeric(m[1], errors="coerce").reindex(df.index))
     geo = place(loc, lon=lon.astype("float64"), lat=lat.astype("float64"), day=day, district_any=district,
                 neighborhood_name=nb_name) if loc is not None else {}
     out = pd.DataFrame({
@@ -195,8 +202,7 @@ def normalize_calls(table: Table, layout: str, loc: Locator | None, *, source: s
         "response_type": response,
         "block": block(df["incidentlocation"]) if "incidentlocation" in df else pd.Series(pd.NA, index=df.index, dtype="str"),
         "post": N.clean(df["policepost"]) if "policepost" in df else pd.Series(pd.NA, index=df.index, dtype="str"),
-        "zip_code": N.clean(df["zipcode"]).str.extract(r"^(\d{5})")[0] if "zipcode" in df
-        else pd.Series(pd.NA, index=df.index, dtype="str"),
+        "zip_code": _zip(df["zipcode"]) if "zipcode" in df else pd.Series(pd.NA, index=df.index, dtype="str"),
     }, index=df.index)
     for k in ("police_district", "neighborhood", "council_district", "legislative_district", "csa"):
         out[k] = geo.get(k, pd.Series(pd.NA, index=df.index, dtype="str"))
