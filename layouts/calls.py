@@ -265,7 +265,9 @@ def response_figure(df: pd.DataFrame, f: Filters, rows: pd.DataFrame | None = No
         share = [round(100 * shares.get((y, r), (0.0, 0))[0], 1) for y in years]
         label = response_label(r)
         data.append({"type": "bar", "name": label, "x": x, "y": share,
-                     "text": [pct_text(s / 100, 0) for s in share], "textposition": "inside",
+                     "text": [pct_text(s / 100, 0) if s >= 8 else "" for s in share], "textposition": "inside",
+                     "insidetextanchor": "middle",
+                     "textfont": {"color": "#ffffff" if r == "police" else "#000000", "size": 13},
                      "customdata": [fmt_int(shares.get((y, r), (0.0, 0))[1]) for y in years],
                      "marker": {"color": RESPONSE_COLORS[r],
                                 "pattern": {"shape": RESPONSE_PATTERNS[r], "solidity": 0.25, "fgcolor": "#222",
