@@ -41,6 +41,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import text
 
@@ -57,7 +58,7 @@ from data_access.ingest.base import (
     upsert,
     write_rejects,
 )
-from data_access.ingest.geo import Locator, place
+from data_access.ingest.geo import MAP_CHANGE_DATE, Locator, place
 from data_access.ingest.reader import IngestError, Table, read_csv_file
 from data_access.loading import LoadSummary, commit_version, logged_load
 from data_access.schema_calls import call_for_service
@@ -71,6 +72,7 @@ KNOWN_COLUMNS = frozenset({
     "incidentlocation", "location", "neighborhood", "policedistrict", "policepost", "councildistrict",
     "sheriffdistricts", "communitystatisticalareas", "censustracts", "vrizones", "zipcode", "longitude",
     "latitude", "esrioid"})
+GEO_COLUMNS = ("police_district", "neighborhood", "council_district", "legislative_district", "csa")
 CALL_COLUMNS = [c.name for c in call_for_service.columns if c.name not in ("id", "load_id")]
 PRIORITY_TEXT = {"EMERGENCY": "emergency", "HIGH": "high", "MEDIUM": "medium", "LOW": "low",
                  "NON-EMERGENCY": "non_emergency", "NON EMERGENCY": "non_emergency", "NONEMERGENCY": "non_emergency",
@@ -129,7 +131,47 @@ def block(s: pd.Series) -> pd.Series:
     number = pd.to_numeric(u.where(plain).str.replace(r" .*$", "", regex=True), errors="coerce")
     street = u.where(plain).str.replace(r"^[0-9]+ ", "", regex=True)
     hundred = (number // 100 * 100).astype("Int64").astype("str")
-    return N.block_of(u.where(~plain, hundred + " " + street).where(s.notna()))
+    key = u.where(~plain, hundred + " " + street).where(s.notna())
+    codes, uniques = pd.factorize(key)  # the rule once per distinct value, the rows by their codes
+    cut = np.array([N.block_of_one(v) for v in uniques] + [None], dtype=object)
+    return pd.Series(cut[codes], index=s.index, dtype="str")
+
+
+def _place(loc: Locator, named: pd.Series, lon: pd.Series, lat: pd.Series, day: pd.Series,
+           district: pd.Series | None, nb_name: pd.Series | None) -> dict:
+    """``geo.place`` for every call: a call that names its neighborhood is placed by (name,
+    district, district map) alone, so those are placed once per distinct combination (a few
+    thousand for a year's 1.6 million calls) and the calls take their combination's areas; a call
+    that names none is placed by its point, one by one."""
+    idx = day.index
+    post = pd.Series(day.values >= np.datetime64(MAP_CHANGE_DATE), index=idx)
+    dist = district if district is not None else pd.Series(pd.NA, index=idx, dtype="str")
+    nb = nb_name if nb_name is not None else pd.Series(pd.NA, index=idx, dtype="str")
+    keys = pd.DataFrame({"nb": nb.astype("str"), "dist": dist.astype("str"), "post": post})
+    out = {k: pd.Series(pd.NA, index=idx, dtype="str") for k in GEO_COLUMNS}
+    if named.any():
+        k = keys[named]
+        codes = k.groupby(["nb", "dist", "post"], dropna=False, sort=False).ngroup().to_numpy()
+        first = k.drop_duplicates().reset_index(drop=True)
+        when = pd.Series(np.where(first.post, np.datetime64(MAP_CHANGE_DATE), np.datetime64(MAP_CHANGE_DATE)
+                                  - np.timedelta64(1, "D")).astype("datetime64[ns]"))
+        nan = pd.Series(np.nan, index=first.index)
+        got = place(loc, lon=nan, lat=nan, day=when, district_any=first.dist.where(first.dist.notna()),
+                    neighborhood_name=first.nb.where(first.nb.notna()))
+        # ``first`` and ``ngroup`` number the combinations in the same order (first seen)
+        order = k.drop_duplicates().groupby(["nb", "dist", "post"], dropna=False, sort=False).ngroup().to_numpy()
+        for col in GEO_COLUMNS:
+            values = np.empty(len(first), dtype=object)
+            values[order] = got[col].astype(object).where(got[col].notna(), None).to_numpy()
+            out[col].loc[named[named].index] = values[codes]
+    if (~named).any():
+        rest = ~named
+        got = place(loc, lon=lon[rest].astype("float64"), lat=lat[rest].astype("float64"), day=day[rest],
+                    district_any=dist[rest] if district is not None else None,
+                    neighborhood_name=nb[rest] if nb_name is not None else None)
+        for col in GEO_COLUMNS:
+            out[col].loc[rest[rest].index] = got[col].astype(object).where(got[col].notna(), None).to_numpy()
+    return out
 
 
 def _zip(s: pd.Series) -> pd.Series:
@@ -190,8 +232,7 @@ def normalize_calls(table: Table, layout: str, loc: Locator | None, *, source: s
         m = df.loc[need, "location"].astype("str").str.extract(r"\(\s*(-?\d+\.?\d*)\s*,\s*(-?\d+\.?\d*)\s*\)")
         lat = lat.fillna(pd.to_numeric(m[0], errors="coerce").reindex(df.index))
         lon = lon.fillna(pd.to_numeric(m[1], errors="coerce").reindex(df.index))
-    geo = place(loc, lon=lon.astype("float64"), lat=lat.astype("float64"), day=day, district_any=district,
-                neighborhood_name=nb_name) if loc is not None else {}
+    geo = _place(loc, named, lon, lat, day, district, nb_name) if loc is not None else {}
     out = pd.DataFrame({
         "source": source,
         "source_key": pd.Series(pd.NA, index=df.index, dtype="str"),
