@@ -19,14 +19,21 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Date, case, cast, func, literal, or_, select, tuple_, union_all
+from sqlalchemy import Date, case, cast, func, literal, or_, select, text, tuple_, union_all
 
 from data_access.cache import cached_query
 from data_access.conditions import geo_conditions, has_geo
 from data_access.db import Database
-from data_access.filters import Filters
+from data_access.filters import Filters, month_split
 from data_access.schema import geography
-from data_access.schema_guns_warrants import gun_seizure, warrant
+from data_access.schema_guns_warrants import (
+    AGGREGATE_TABLES,
+    agg_warrant_flow_day,
+    agg_warrant_flow_month,
+    agg_warrant_open_day,
+    gun_seizure,
+    warrant,
+)
 from data_access.text import N_
 from data_access.vocabulary import Vocabulary
 
@@ -171,6 +178,11 @@ def _open_on(at: date) -> list:
 @cached_query
 def warrants_over_time(db: Database, version: int, f: Filters, grain_: str) -> pd.DataFrame:
     """Warrants issued, served and recalled per period. Columns: period, flow, n."""
+    if not has_geo(f):  # citywide: the per-category flows, whole months from the month table
+        u = _flow_parts(f, "charge_category", grain_ == "month",
+                        lambda t, when: (when.label("period"), t.c.flow), period_grain=grain_).subquery()
+        stmt = select(u.c.period, u.c.flow, func.sum(u.c.n).label("n")).group_by(u.c.period, u.c.flow)
+        return _frame(db, stmt.order_by(u.c.period, u.c.flow), ["period", "flow", "n"])
     t = warrant
     parts = []
     # a recall's date is its closed_date (indexed): its rows are found through that index
@@ -181,6 +193,25 @@ def warrants_over_time(db: Database, version: int, f: Filters, grain_: str) -> p
                      .where(col.between(f.start, f.end), *extra, *geo_conditions(t, f)).group_by(period))
     u = union_all(*parts).subquery()
     return _frame(db, select(u.c.period, u.c.flow, u.c.n).order_by(u.c.period, u.c.flow), ["period", "flow", "n"])
+
+
+def _flow_parts(f: Filters, dim: str, use_months: bool, keys, *, period_grain: str | None = None, flows=FLOWS):
+    """A UNION ALL of the flow aggregates over the span: its whole months from the month table
+    (when ``use_months``), its other days from the day table. ``keys(table, when)`` gives the
+    selected key columns; ``when`` is truncated to ``period_grain`` when given."""
+    months, days = month_split(f.start, f.end) if use_months else (None, [(f.start, f.end)])
+    selects = []
+
+    def part(t, col, lo, hi):
+        when = col if period_grain is None or (period_grain == "month" and col.name == "m") else \
+            cast(func.date_trunc(period_grain, col), Date)
+        return select(*keys(t, when), t.c.n).where(col.between(lo, hi), t.c.dim == dim, t.c.flow.in_(flows))
+
+    if months:
+        selects.append(part(agg_warrant_flow_month, agg_warrant_flow_month.c.m, *months))
+    for lo, hi in days:
+        selects.append(part(agg_warrant_flow_day, agg_warrant_flow_day.c.d, lo, hi))
+    return union_all(*selects) if len(selects) > 1 else selects[0]
 
 
 def _age_case(at: date):
@@ -194,6 +225,15 @@ def open_counts(db: Database, version: int, f: Filters, at: date, field: str) ->
     """Warrants outstanding on ``at``, in one scan, counted three ways (GROUPING SETS): by age and
     warrant type, by charge category and by ``field`` (rows without it left out). Columns: kind
     ("age", "category", "area"), a, b (the warrant type for "age"), n."""
+    cols = ["kind", "a", "b", "n"]
+    if not has_geo(f) and field == "police_district":  # citywide: the day's row of the aggregate
+        o = agg_warrant_open_day
+        df = db.frame(select(o.c.dim, o.c.a, o.c.b, o.c.n).where(o.c.d == at))
+        if df.empty:
+            return pd.DataFrame({c: [] for c in cols})
+        kind = df.dim.map({"age": "age", "charge_category": "category", "police_district": "area"})
+        return pd.DataFrame({"kind": kind.to_numpy(), "a": df.a.to_numpy(dtype=object),
+                             "b": df.b.to_numpy(dtype=object, na_value=None), "n": df.n.astype("int64").to_numpy()})
     t = warrant
     age, area = _age_case(at), t.c[field]
     stmt = (select(age.label("age"), t.c.warrant_type, t.c.charge_category, area.label("area"),
@@ -202,7 +242,6 @@ def open_counts(db: Database, version: int, f: Filters, at: date, field: str) ->
             .where(*_open_on(at), *geo_conditions(t, f))
             .group_by(func.grouping_sets(tuple_(age, t.c.warrant_type), tuple_(t.c.charge_category), tuple_(area))))
     df = db.frame(stmt)
-    cols = ["kind", "a", "b", "n"]
     if df.empty:
         return pd.DataFrame({c: [] for c in cols})
     kind = np.where(df.g_cat == 0, "category", np.where(df.g_area == 0, "area", "age"))
@@ -224,15 +263,22 @@ def _counts_by(db: Database, f: Filters, at: date, key, kind: str, field: str, c
     """issued and served (in the span, each read through its own date index) and outstanding (on
     ``at``, from ``open_counts``) per value of ``key``."""
     t = warrant
-    where = [*geo_conditions(t, f), *cols_where]
-    one, zero = literal(1), literal(0)
-    parts = [
-        select(key.label("key"), one.label("i"), zero.label("s")).where(t.c.issued_date.between(f.start, f.end), *where),
-        select(key.label("key"), zero, one).where(t.c.served_date.between(f.start, f.end), *where),
-    ]
-    u = union_all(*parts).subquery()
-    flows = _frame(db, select(u.c.key, func.sum(u.c.i).label("issued"), func.sum(u.c.s).label("served"))
-                   .group_by(u.c.key), ["key", "issued", "served"])
+    if not has_geo(f) and key.name in FLOW_DIMS:  # citywide: the flow aggregates
+        u = _flow_parts(f, key.name, True, lambda a, _when: (a.c.key, a.c.flow), flows=("issued", "served")).subquery()
+        issued_, served_ = (func.coalesce(func.sum(case((u.c.flow == fl, u.c.n))), 0) for fl in ("issued", "served"))
+        flows = _frame(db, select(u.c.key, issued_.label("issued"), served_.label("served")).group_by(u.c.key),
+                       ["key", "issued", "served"])
+    else:
+        where = [*geo_conditions(t, f), *cols_where]
+        one, zero = literal(1), literal(0)
+        parts = [
+            select(key.label("key"), one.label("i"), zero.label("s")).where(t.c.issued_date.between(f.start, f.end),
+                                                                            *where),
+            select(key.label("key"), zero, one).where(t.c.served_date.between(f.start, f.end), *where),
+        ]
+        u = union_all(*parts).subquery()
+        flows = _frame(db, select(u.c.key, func.sum(u.c.i).label("issued"), func.sum(u.c.s).label("served"))
+                       .group_by(u.c.key), ["key", "issued", "served"])
     open_ = open_counts(db, f, at, field)
     open_ = open_[open_.kind == kind]
     out = flows.merge(pd.DataFrame({"key": open_.a.to_numpy(), "outstanding": open_.n.to_numpy()}), on="key",
@@ -259,7 +305,96 @@ def warrants_by_area(db: Database, version: int, f: Filters, at: date, field: st
     return df.sort_values(["outstanding", "area"], ascending=[False, True]).reset_index(drop=True)
 
 
+# --- pre-aggregates ------------------------------------------------------------------------------
+
+AGG_SOURCE_COLUMNS = ("warrant_type", "charge_category", "issued_date", "served_date", "recalled_date", "closed_date",
+                      "police_district")
+FLOW_DIMS = ("charge_category", "police_district")
+
+
+def _day_numbers(s: pd.Series) -> np.ndarray:
+    """Dates (date objects or NaT/None) as days since 1970 (float, NaN when missing)."""
+    d = pd.to_datetime(s)
+    return np.where(d.isna(), np.nan, (d - pd.Timestamp("1970-01-01")).dt.days.astype("float64"))
+
+
+def _as_dates(days: np.ndarray) -> np.ndarray:
+    return (pd.Timestamp("1970-01-01") + pd.to_timedelta(days, unit="D")).date
+
+
+def compute_aggregates(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The three pre-aggregates of ``rows`` (``warrant``'s columns ``AGG_SOURCE_COLUMNS``): flows per
+    day, flows per month, outstanding at the end of each day."""
+    flow_cols, open_cols = ["d", "flow", "dim", "key", "n"], ["d", "dim", "a", "b", "n"]
+    if rows.empty:
+        empty = pd.DataFrame({c: [] for c in flow_cols})
+        return empty, empty.rename(columns={"d": "m"}), pd.DataFrame({c: [] for c in open_cols})
+    issued = _day_numbers(rows["issued_date"]).astype("int64")
+    served, closed = _day_numbers(rows["served_date"]), _day_numbers(rows["closed_date"])
+    recalled = np.where(rows["recalled_date"].notna().to_numpy(), closed, np.nan)  # a recall counts on closed_date
+    cat = rows["charge_category"].to_numpy(dtype=object)
+    pdist = rows["police_district"].to_numpy(dtype=object, na_value=None)
+    # flows
+    parts = []
+    for flow, when in (("issued", issued.astype("float64")), ("served", served), ("recalled", recalled)):
+        has = ~np.isnan(when)
+        for dim, key in (("charge_category", cat), ("police_district", pdist)):
+            m = has & pd.notna(key)
+            parts.append(pd.DataFrame({"d": when[m].astype("int64"), "flow": flow, "dim": dim, "key": key[m]}))
+    ev = pd.concat(parts, ignore_index=True)
+    day = ev.groupby(["d", "flow", "dim", "key"], sort=True).size().rename("n").reset_index()
+    month = day.assign(m=pd.to_datetime(_as_dates(day.d.to_numpy())).to_period("M").start_time.date)
+    month = month.groupby(["m", "flow", "dim", "key"], sort=True)["n"].sum().reset_index()
+    day["d"] = _as_dates(day.d.to_numpy())
+    # outstanding at the end of each day: +1 on the first day a warrant is in a cell, -1 on the day after
+    # its last (difference arrays over the days, then a running sum)
+    d0 = int(issued.min())
+    last = int(np.nanmax(np.concatenate([issued.astype("float64"), closed])))
+    ndays = last - d0 + 1
+    end = np.where(np.isnan(closed), last + 1, closed).astype("int64")  # open on [issued, end)
+    out = []
+
+    def cells(dim, a, b, lo, hi_excl):
+        ca, ua = pd.factorize(a, use_na_sentinel=False)
+        cb, ub = pd.factorize(b, use_na_sentinel=False)
+        codes = ca * len(ub) + cb
+        m = lo < hi_excl
+        grid = np.zeros((len(ua) * len(ub), ndays + 2), dtype="int64")
+        np.add.at(grid, (codes[m], lo[m] - d0), 1)
+        np.add.at(grid, (codes[m], np.minimum(hi_excl[m], last + 1) - d0), -1)
+        counts = np.cumsum(grid[:, :ndays], axis=1)
+        k, t = np.nonzero(counts)
+        out.append(pd.DataFrame({"d": t + d0, "dim": dim, "a": np.asarray(ua, dtype=object)[k // len(ub)],
+                                 "b": np.asarray(ub, dtype=object)[k % len(ub)], "n": counts[k, t]}))
+
+    wtype = rows["warrant_type"].to_numpy(dtype=object)
+    for code, _label, lo, hi in AGE_BUCKETS:
+        stop = end if hi is None else np.minimum(end, issued + hi + 1)
+        cells("age", np.full(len(rows), code, dtype=object), wtype, issued + lo, stop)
+    none = np.full(len(rows), None, dtype=object)
+    cells("charge_category", cat, none, issued, end)
+    has_d = pd.notna(pdist)
+    cells("police_district", pdist[has_d], none[has_d], issued[has_d], end[has_d])
+    open_ = pd.concat(out, ignore_index=True).sort_values(["d", "dim", "a", "b"], kind="stable")
+    open_["d"] = _as_dates(open_.d.to_numpy())
+    open_["b"] = open_.b.astype(object).where(open_.b.notna(), None)
+    return day[flow_cols], month[["m", "flow", "dim", "key", "n"]], open_[open_cols].reset_index(drop=True)
+
+
+def refresh_aggregates(conn, rows: pd.DataFrame | None = None) -> None:
+    """Rebuild the pre-aggregates on ``conn`` (inside the load's transaction) from ``rows`` (the
+    warrants just written, as a frame) or, without them, from the ``warrant`` table."""
+    from data_access.loading import copy_frame
+
+    if rows is None:
+        rows = pd.read_sql(select(*[warrant.c[c] for c in AGG_SOURCE_COLUMNS]), conn)
+    conn.execute(text("TRUNCATE " + ", ".join(t.name for t in AGGREGATE_TABLES)))
+    for table, frame in zip((agg_warrant_flow_day, agg_warrant_flow_month, agg_warrant_open_day),
+                            compute_aggregates(rows[list(AGG_SOURCE_COLUMNS)])):
+        copy_frame(conn, table, frame)
+
+
 __all__ = ["FIREARM_TYPES", "RECOVERY_TYPES", "SEIZURE_STATUSES", "WARRANT_TYPES", "WARRANT_STATUSES", "AGE_BUCKETS",
            "AGE_CODES", "FLOWS", "age_bucket", "grain", "area_field", "seizures_over_time", "seizures_by",
            "seizures_by_area", "warrants_as_of", "outstanding_day", "warrants_over_time", "open_counts", "outstanding_by_age",
-           "warrants_by_category", "warrants_by_area"]
+           "warrants_by_category", "warrants_by_area", "compute_aggregates", "refresh_aggregates"]

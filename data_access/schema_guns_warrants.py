@@ -62,4 +62,50 @@ Index("ix_warrant_served", warrant.c.served_date)
 Index("ix_warrant_closed", warrant.c.closed_date)
 Index("ux_warrant_key", warrant.c.source_key, unique=True, postgresql_where=text("source <> 'demo'"))
 
+# --- pre-aggregates (migration 0012), rebuilt from ``warrant`` by every load and the demo
+# (``data_access.guns_warrants.refresh_aggregates``). They answer the views without a geography
+# filter; a view inside an area reads ``warrant`` itself.
+
+# Warrants issued, served and recalled per day (``flow``), counted two ways (``dim``): per charge
+# category and per police district (``key``; warrants without a district are not in that dim).
+agg_warrant_flow_day = Table(
+    "agg_warrant_flow_day",
+    metadata,
+    Column("d", Date, nullable=False),
+    Column("flow", Text, nullable=False),  # issued | served | recalled
+    Column("dim", Text, nullable=False),  # charge_category | police_district
+    Column("key", Text, nullable=False),
+    Column("n", Integer, nullable=False),
+)
+Index("ix_agg_warrant_flow_day_d", agg_warrant_flow_day.c.d)
+
+# The same per month (``m``: its first day): a span's whole months are read here, its ragged days
+# from the day table.
+agg_warrant_flow_month = Table(
+    "agg_warrant_flow_month",
+    metadata,
+    Column("m", Date, nullable=False),
+    Column("flow", Text, nullable=False),
+    Column("dim", Text, nullable=False),
+    Column("key", Text, nullable=False),
+    Column("n", Integer, nullable=False),
+)
+Index("ix_agg_warrant_flow_month_m", agg_warrant_flow_month.c.m)
+
+# Warrants outstanding at the end of each day ``d`` (issued on or before it, neither served nor
+# recalled by then), counted three ways (``dim``): ``age`` (``a``: the age bucket, ``b``: the
+# warrant type), ``charge_category`` (``a``) and ``police_district`` (``a``). Only non-zero cells.
+agg_warrant_open_day = Table(
+    "agg_warrant_open_day",
+    metadata,
+    Column("d", Date, nullable=False),
+    Column("dim", Text, nullable=False),
+    Column("a", Text, nullable=False),
+    Column("b", Text),
+    Column("n", Integer, nullable=False),
+)
+Index("ix_agg_warrant_open_day_d", agg_warrant_open_day.c.d)
+
+AGGREGATE_TABLES = (agg_warrant_flow_day, agg_warrant_flow_month, agg_warrant_open_day)
+
 COUNTED_TABLES: dict = {"gun seizures": gun_seizure, "warrants": warrant}  # label -> Table

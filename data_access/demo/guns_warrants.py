@@ -22,7 +22,7 @@ import pandas as pd
 from sqlalchemy import text
 
 from data_access.db import indexes_rebuilt_after
-from data_access.guns_warrants import FIREARM_TYPES, RECOVERY_TYPES, WARRANT_TYPES
+from data_access.guns_warrants import FIREARM_TYPES, RECOVERY_TYPES, WARRANT_TYPES, refresh_aggregates
 from data_access.loading import copy_frame
 from data_access.schema_guns_warrants import gun_seizure, warrant
 from data_access.vocabulary import CHARGE_CATEGORIES
@@ -153,5 +153,6 @@ def load_demo(conn, data, summary, *, scale: float, seed: int, progress) -> int:
     progress("gun seizures", n)
     with indexes_rebuilt_after(conn, warrant.name):  # four indexes: built once after COPY
         m = copy_frame(conn, warrant, wars.assign(load_id=summary.load_id))
+    refresh_aggregates(conn, wars)
     progress("warrants", m)
     return n + m

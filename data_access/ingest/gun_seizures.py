@@ -38,6 +38,7 @@ import pandas as pd
 from sqlalchemy import text
 
 from data_access.db import Database
+from data_access.guns_warrants import refresh_aggregates
 from data_access.ingest import normalize as N
 from data_access.ingest.base import (
     DEFAULT_MIN_DATE,
@@ -193,6 +194,8 @@ def commit(db: Database, summary: LoadSummary, table, frame: pd.DataFrame, rejec
         summary.rows_loaded, summary.rows_updated = upsert(conn, table, frame.assign(load_id=summary.load_id),
                                                            compare=[c for c in frame.columns])
         progress("upserted", summary.rows_loaded + summary.rows_updated)
+        if table.name == "warrant" and (demo or summary.rows_loaded or summary.rows_updated):
+            refresh_aggregates(conn)  # the pre-aggregates, rebuilt from the rows in this transaction
         write_rejects(conn, summary, dataset, rejects)
         log_names(conn, summary)
         # these tables are not among loading.SERVED_TABLES: say whether served rows changed

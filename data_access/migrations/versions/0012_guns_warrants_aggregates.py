@@ -1,10 +1,12 @@
-"""Guns and warrants pre aggregates (issue 15).
+"""Guns and warrants pre-aggregates: warrants issued, served and recalled per day and per month
+(per charge category and per police district), and warrants outstanding at the end of each day
+(by age and type, charge category, police district). Filled by the next load or demo load.
 
 Revision ID: 0012
 Revises: 0011
 """
-from alembic import op  # noqa: F401
-import sqlalchemy as sa  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0012"
 down_revision = "0011"
@@ -12,9 +14,35 @@ branch_labels = None
 depends_on = None
 
 
+def _flow(name: str, when: str) -> None:
+    op.create_table(
+        name,
+        sa.Column(when, sa.Date(), nullable=False),
+        sa.Column("flow", sa.Text(), nullable=False),
+        sa.Column("dim", sa.Text(), nullable=False),
+        sa.Column("key", sa.Text(), nullable=False),
+        sa.Column("n", sa.Integer(), nullable=False),
+    )
+    op.create_index(f"ix_{name}_{when}", name, [when], unique=False)
+
+
 def upgrade() -> None:
-    pass
+    _flow("agg_warrant_flow_day", "d")
+    _flow("agg_warrant_flow_month", "m")
+    op.create_table(
+        "agg_warrant_open_day",
+        sa.Column("d", sa.Date(), nullable=False),
+        sa.Column("dim", sa.Text(), nullable=False),
+        sa.Column("a", sa.Text(), nullable=False),
+        sa.Column("b", sa.Text(), nullable=True),
+        sa.Column("n", sa.Integer(), nullable=False),
+    )
+    op.create_index("ix_agg_warrant_open_day_d", "agg_warrant_open_day", ["d"], unique=False)
 
 
 def downgrade() -> None:
-    pass
+    op.drop_index("ix_agg_warrant_open_day_d", table_name="agg_warrant_open_day")
+    op.drop_table("agg_warrant_open_day")
+    for name, when in (("agg_warrant_flow_month", "m"), ("agg_warrant_flow_day", "d")):
+        op.drop_index(f"ix_{name}_{when}", table_name=name)
+        op.drop_table(name)
