@@ -26,19 +26,27 @@ the same total.
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import distinct, func, select
+from sqlalchemy import and_, distinct, func, or_, select, text, union_all
 
 from data_access import suppression as S
 from data_access.cache import cached_query
 from data_access.conditions import filter_conditions, has_geo
-from data_access.db import Database
+from data_access.db import Database, DataError, indexes_rebuilt_after
 from data_access.filters import Filters
 from data_access.schema import victim
-from data_access.schema_ipv import ipv_incident
+from data_access.schema_ipv import (
+    P1_FIELDS,
+    ipv_incident,
+    ipv_part1_day,
+    ipv_part1_month,
+    ipv_part1_multi,
+    ipv_part1_year,
+)
 from data_access.text import N_
 from data_access.vocabulary import AGE_BANDS, OFFENSES, UNKNOWN, Vocabulary
 
@@ -195,16 +203,154 @@ def view(db: Database, version: int, f: Filters) -> IpvView:
     return suppress_view(raw, orders(g, raw, layer_areas(db, g, field)), field, g)
 
 
+_P1_COLS = "d, " + ", ".join(P1_FIELDS)
+_P1_CELLS = f"""SELECT DISTINCT cc_number, occurred_date AS d, {', '.join(P1_FIELDS)}
+                FROM victim WHERE cc_number IS NOT NULL"""
+P1_TABLES = ("ipv_part1_day", "ipv_part1_month", "ipv_part1_year", "ipv_part1_multi")
+ALL_OFFENSES = "*"  # the cells of every offense together
+P1_LOCK = 15_0013  # advisory lock key: one rebuild at a time
+
+
+def refresh_part1(conn, version: int) -> None:
+    """Rebuild the Part 1 incident tables (``schema_ipv.ipv_part1_*``) from the victim table on
+    ``conn`` (inside the caller's transaction) and stamp them with the data ``version`` they serve.
+    An incident counts once in the cell of its (date, offense, areas) when all its victim rows
+    share it; otherwise its distinct rows go to ``ipv_part1_multi`` and are counted distinct
+    there, so the KPI equals the count distinct over the victims exactly."""
+    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": P1_LOCK})
+    conn.execute(text("TRUNCATE ipv_part1_day, ipv_part1_month, ipv_part1_year, ipv_part1_multi"))
+    with ExitStack() as rebuilt:  # filled empty, indexed once at the end
+        for t in P1_TABLES:
+            rebuilt.enter_context(indexes_rebuilt_after(conn, t))
+        cols = ", ".join(P1_FIELDS)
+        conn.execute(text(f"""
+            WITH cells AS ({_P1_CELLS}),
+            k AS (SELECT *, count(*) OVER (PARTITION BY cc_number) AS k FROM cells),
+            multi AS (INSERT INTO ipv_part1_multi (cc_number, {_P1_COLS})
+                      SELECT cc_number, {_P1_COLS} FROM k WHERE k > 1)
+            INSERT INTO ipv_part1_day ({_P1_COLS}, n)
+            SELECT {_P1_COLS}, count(*) FROM k WHERE k = 1 GROUP BY {_P1_COLS}"""))
+        areas = ", ".join(P1_FIELDS[1:])
+        conn.execute(text(f"""INSERT INTO ipv_part1_month (m, {cols}, n)
+            SELECT date_trunc('month', d)::date, {cols}, sum(n) FROM ipv_part1_day GROUP BY 1, {cols}"""))
+        # all offenses ("*") by month and year (a day's cells hold a few incidents each: none there).
+        # An incident counted in a cell has one offense, so the sum is exact.
+        conn.execute(text(f"""INSERT INTO ipv_part1_month (m, offense, {areas}, n)
+            SELECT m, '*', {areas}, sum(n) FROM ipv_part1_month GROUP BY m, {areas}"""))
+        conn.execute(text(f"""INSERT INTO ipv_part1_year (y, {cols}, n)
+            SELECT date_trunc('year', m)::date, {cols}, sum(n) FROM ipv_part1_month GROUP BY 1, {cols}"""))
+    stamp_part1(conn, version)
+    for t in P1_TABLES:
+        conn.execute(text(f"ANALYZE {t}"))
+
+
+def stamp_part1(conn, version: int) -> None:
+    conn.execute(text("INSERT INTO ipv_part1_state (id, version) VALUES (1, :v) "
+                      "ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version"), {"v": version})
+
+
+def next_version(conn) -> int:
+    """The data version a load's ``commit_version`` will set when the load moves it (one more)."""
+    return int(conn.execute(text("SELECT coalesce(max(version), 0) FROM data_state WHERE id = 1")).scalar()) + 1
+
+
+def carry_part1(conn, before: int, after: int) -> None:
+    """After a load that did not change the victims (an IPV load) moved the data version from
+    ``before`` to ``after``: tables that were current stay current; stale ones are rebuilt."""
+    if after == before:
+        return
+    row = conn.execute(text("SELECT version FROM ipv_part1_state WHERE id = 1")).scalar()
+    if row == before:
+        stamp_part1(conn, after)
+    else:
+        refresh_part1(conn, after)
+
+
+def part1_ready(db: Database, version: int) -> bool:
+    """Whether the Part 1 tables serve data ``version``; rebuilds them (once, under a lock) when
+    the victims may have changed since (a different version). False when they cannot be used (a
+    database whose migration 0013 predates them), and the KPI reads the victim table instead."""
+    try:
+        row = db.execute(text("SELECT to_regclass('ipv_part1_state') IS NOT NULL")).scalar()
+        if not row:
+            return False
+        if db.execute(text("SELECT version FROM ipv_part1_state WHERE id = 1")).scalar() == version:
+            return True
+        with db.begin() as conn:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": P1_LOCK})
+            current = conn.execute(text("SELECT coalesce(max(version), 0) FROM data_state WHERE id = 1")).scalar()
+            built = conn.execute(text("SELECT version FROM ipv_part1_state WHERE id = 1")).scalar()
+            if int(current) != version:  # a load committed meanwhile: this request reads raw rows
+                return False
+            if built != version:
+                refresh_part1(conn, version)
+        return True
+    except DataError:
+        return False
+
+
+def _year_spans(start: date, end: date):
+    """[start, end] cut into disjoint tiers: (whole years), (whole months outside them), (days
+    outside whole months), each a list of half-open [lo, hi) date ranges."""
+    end1 = end + timedelta(days=1)
+    m0 = start if start.day == 1 else _next_month(start)
+    m1 = end1.replace(day=1)
+    if m0 >= m1:
+        return [], [], [(start, end1)]
+    days = [(start, m0), (m1, end1)]
+    y0 = m0 if (m0.month == 1) else date(m0.year + 1, 1, 1)
+    y1 = date(m1.year, 1, 1)
+    if y0 >= y1:
+        return [], [(m0, m1)], days
+    return [(y0, y1)], [(m0, y0), (y1, m1)], days
+
+
+def part1_statement(f: Filters):
+    """SELECT year, distinct Part 1 incidents under the filters, from the pre-aggregates: whole
+    years from the year table, whole months outside them from the month table, the days left from
+    the day table (all offenses: the "*" cells, except by day), plus the incidents counted
+    distinct in ``ipv_part1_multi``."""
+    years, months, days = _year_spans(f.start, f.end)
+    parts = []
+    for table, key, spans in ((ipv_part1_year, "y", years), (ipv_part1_month, "m", months),
+                              (ipv_part1_day, "d", days)):
+        spans = [(lo, hi) for lo, hi in spans if lo < hi]
+        if not spans:
+            continue
+        col = table.c[key]
+        parts.append(select(func.extract("year", col).label("year"), func.sum(table.c.n).label("n"))
+                     .where(or_(*[and_(col >= lo, col < hi) for lo, hi in spans]),
+                            *filter_conditions(table, f, col, dates=False),
+                            *([] if f.offense or key == "d" else [table.c.offense == ALL_OFFENSES]))
+                     .group_by(func.extract("year", col)))
+    m = ipv_part1_multi
+    parts.append(select(func.extract("year", m.c.d).label("year"), func.count(distinct(m.c.cc_number)).label("n"))
+                 .where(*filter_conditions(m, f, m.c.d)).group_by(func.extract("year", m.c.d)))
+    u = union_all(*parts).subquery()
+    return select(u.c.year, func.sum(u.c.n)).group_by(u.c.year)
+
+
+def part1_raw_statement(f: Filters):
+    """The same counted distinct over the victim table (what the tables must equal)."""
+    v = victim
+    vyear = func.extract("year", v.c.occurred_date)
+    return (select(vyear, func.count(distinct(v.c.cc_number)))
+            .where(*filter_conditions(v, f, v.c.occurred_date)).group_by(vyear))
+
+
+def part1_counts(db: Database, f: Filters, *, raw: bool = False) -> dict[int, int]:
+    """{year: distinct Part 1 incidents (victims' ``cc_number``)} under the filters."""
+    stmt = part1_raw_statement(f) if raw else part1_statement(f)
+    return {int(y): int(n) for y, n in db.execute(stmt).rows}
+
+
 @cached_query
 def _kpi(db: Database, version: int, f: Filters) -> pd.DataFrame:
-    t, v = ipv_incident, victim
+    t = ipv_incident
     year = func.extract("year", t.c.occurred_date)
     dv = {int(y): int(n) for y, n in db.execute(
         select(year, func.count()).where(*conditions(f)).group_by(year)).rows}
-    vyear = func.extract("year", v.c.occurred_date)
-    p1 = {int(y): int(n) for y, n in db.execute(
-        select(vyear, func.count(distinct(v.c.cc_number)))
-        .where(*filter_conditions(v, f, v.c.occurred_date)).group_by(vyear)).rows}
+    p1 = part1_counts(db, f, raw=not part1_ready(db, version))
     years = list(range(f.start.year, f.end.year + 1))
     dv_col = [dv.get(y, 0) for y in years]
     return pd.DataFrame({

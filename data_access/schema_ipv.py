@@ -10,7 +10,7 @@ an address, a block or a point, so none can be stored, shown or exported.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Date, Index, Integer, Table, Text
+from sqlalchemy import BigInteger, Column, Date, Index, Integer, SmallInteger, Table, Text
 
 from data_access.schema import metadata
 
@@ -33,5 +33,36 @@ ipv_incident = Table(
 )
 Index("ix_ipv_incident_date", ipv_incident.c.occurred_date)
 Index("ux_ipv_incident_key", ipv_incident.c.incident_id, unique=True)
+
+
+# The Plan KPI's denominator, Part 1 incidents (distinct ``cc_number`` of victims), pre-aggregated
+# (migration 0013; ``data_access.ipv.refresh_part1``). An incident whose victim rows all share one
+# date, offense and set of areas (nearly all) is counted once in its cell of the day, month and year
+# tables; the few others keep their distinct (date, offense, areas) rows in ``ipv_part1_multi``
+# and are counted distinct there, so every sum under any filter equals the count distinct over
+# the victim table exactly.
+P1_FIELDS = ("offense", "police_district", "neighborhood", "council_district", "legislative_district")
+
+
+def _p1_table(name: str, key: str, *first: Column, count: bool = True) -> Table:
+    cols = [*first, Column(key, Date, nullable=False), *[Column(c, Text) for c in P1_FIELDS]]
+    if count:
+        cols.append(Column("n", Integer, nullable=False))
+    table = Table(name, metadata, *cols)
+    Index(f"ix_{name}_{key}", table.c[key])
+    return table
+
+
+ipv_part1_day = _p1_table("ipv_part1_day", "d")
+ipv_part1_month = _p1_table("ipv_part1_month", "m")
+ipv_part1_year = _p1_table("ipv_part1_year", "y")
+ipv_part1_multi = _p1_table("ipv_part1_multi", "d", Column("cc_number", Text, nullable=False), count=False)
+# the data version the Part 1 tables were built at (one row, id 1)
+ipv_part1_state = Table(
+    "ipv_part1_state",
+    metadata,
+    Column("id", SmallInteger, primary_key=True, autoincrement=False),
+    Column("version", BigInteger, nullable=False),
+)
 
 COUNTED_TABLES: dict = {"intimate-partner violence incidents": ipv_incident}  # label -> Table

@@ -62,5 +62,10 @@ def load_demo(conn, data, summary, *, scale: float, seed: int, progress) -> int:
     conn.execute(text("TRUNCATE ipv_incident RESTART IDENTITY"))
     df = demo_incidents(data.victims, seed).assign(load_id=summary.load_id)
     n = copy_frame(conn, ipv_incident, df)
+    # the Plan KPI's Part 1 incidents, from the victims this demo load just wrote, stamped with the
+    # data version the load commits (data_access.ipv.kpi_dv_share reads them)
+    from data_access.ipv import next_version, refresh_part1
+
+    refresh_part1(conn, next_version(conn))
     progress("intimate-partner violence", n)
     return n

@@ -53,6 +53,7 @@ from data_access.ingest.base import (
     write_rejects,
 )
 from data_access.ingest.reader import read_csv_file
+from data_access.ipv import carry_part1, next_version
 from data_access.loading import LoadSummary, logged_load
 from data_access.schema_ipv import ipv_incident
 from data_access.vocabulary import AGE_BANDS, OFFENSES, UNKNOWN
@@ -202,6 +203,9 @@ def load_ipv_file(db: Database, path, *, progress: Progress = _noop, settings=No
         progress("upserted", summary.rows_loaded + summary.rows_updated)
         write_rejects(conn, summary, "ipv", rejects)
         changed = bool(demo or summary.rows_loaded or summary.rows_updated)
+        before = next_version(conn) - 1
         finish(conn, summary, records=False, truncated=changed)
+        # the Plan KPI's Part 1 incidents: kept when current (victims did not change), else rebuilt
+        carry_part1(conn, before, summary.version if summary.version is not None else before)
     summary.notes = [f"incidents in the file: {len(frame)}; demo incidents removed: {demo}"]
     return summary
