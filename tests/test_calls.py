@@ -20,7 +20,7 @@ from data_access.demo.calls import aggregates, export_frame, generate_calls
 from data_access.filters import Filters
 from data_access.ingest import normalize as N
 from data_access.ingest.arcgis import refresh
-from data_access.ingest.calls import CATEGORY_FILE, block, load_calls_file
+from data_access.ingest.calls import CATEGORY_FILE, block, call_times, load_calls_file
 from data_access.schema_calls import CALL_TABLES
 from tests.arcgis_replay import Layer, ReplayServer
 
@@ -88,6 +88,8 @@ def test_loader_rows_rejects_privacy_reload_and_figures(synth_db, calls_csv, exp
     odd = pd.Series(["12 n charles st", "1234 N CHARLES ST APT 3", "N CHARLES ST & E 25TH ST", "2501 E 25TH ST",
                      "1 1/2 N CHARLES ST", "1200-1210 N CHARLES ST", None, "", "3400 I 83", "55 W O'DONNELL ST"])
     assert block(odd).tolist() == N.block_of(odd).tolist()
+    for times in (export.callDateTime.head(3000), pd.Series(["2023-03-12T07:30:00Z", "2023-11-05T05:30:00Z"])):
+        assert call_times(times.astype("str")).tolist() == N.parse_datetimes(times.astype("str")).tolist()
     # reload: nothing changes, not even the data version
     version = db.execute(text("SELECT version FROM data_state")).scalar()
     again = load_calls_file(db, calls_csv)
