@@ -334,3 +334,81 @@ def test_figures_use_the_bundles_traces_and_speak_spanish(db):
             assert set(error_outputs("x")) == set(out)
             names = out[ids.GW_WARRANT_AGE + "-figure"]
     assert names.startswith("Gráfico de barras: órdenes pendientes el")
+
+
+# --- the pre-aggregates against the raw rows ---------------------------------------------------------------
+
+def assert_aggregates_match_rows(db) -> dict:
+    """The three warrant aggregates equal counts written out again from the raw ``warrant`` rows
+    (flows on every day and month; outstanding on every 61st day, the data's last day and the days
+    around the age edges of its first issues). Returns the aggregates read, for comparisons."""
+    from data_access.schema_guns_warrants import agg_warrant_flow_day, agg_warrant_flow_month, agg_warrant_open_day
+
+    with db.engine.connect() as conn:  # whole tables: no page's row cap
+        w, day, month, open_ = (pd.read_sql(select(t), conn) for t in (warrant, agg_warrant_flow_day,
+                                                                        agg_warrant_flow_month, agg_warrant_open_day))
+    events = []
+    for flow, when in (("issued", w.issued_date), ("served", w.served_date), ("recalled", w.recalled_date)):
+        for dim in ("charge_category", "police_district"):
+            m = when.notna() & w[dim].notna()
+            events.append(pd.DataFrame({"d": when[m].to_numpy(), "flow": flow, "dim": dim, "key": w[dim][m].to_numpy()}))
+    ev = pd.concat(events)
+    want_day = ev.groupby(["d", "flow", "dim", "key"]).size().to_dict()
+    assert {k: int(v) for k, v in day.set_index(["d", "flow", "dim", "key"]).n.items()} == want_day
+    ev["m"] = [d.replace(day=1) for d in ev.d]
+    want_month = ev.groupby(["m", "flow", "dim", "key"]).size().to_dict()
+    assert {k: int(v) for k, v in month.set_index(["m", "flow", "dim", "key"]).n.items()} == want_month
+    first, last = w.issued_date.min(), max(w.issued_date.max(), w.served_date.dropna().max(),
+                                           w.recalled_date.dropna().max())
+    days = {first + timedelta(days=k) for k in range(0, (last - first).days + 1, 61)} | {last}
+    days |= {first + timedelta(days=e + k) for e in AGE_EDGES[1:-1] for k in (0, 1)} - {d for d in days if d > last}
+    days = {d for d in days if d <= last}
+    recalled_no_day = w.status.eq("recalled") & w.recalled_date.isna()
+    for d in sorted(days):
+        gone = (w.served_date.notna() & (w.served_date <= d)) | (w.recalled_date.notna() & (w.recalled_date <= d))
+        o = w[(w.issued_date <= d) & ~gone & ~recalled_no_day]
+        ages = pd.cut(pd.Series([(d - x).days for x in o.issued_date], index=o.index, dtype="int64"), AGE_EDGES,
+                      labels=G.AGE_CODES)
+        want = {("age", a, t): n for (a, t), n in o.groupby([ages, o.warrant_type], observed=True).size().items()}
+        want |= {("charge_category", c, None): n for c, n in o.charge_category.value_counts().items()}
+        want |= {("police_district", p, None): n for p, n in o.police_district.dropna().value_counts().items()}
+        got = open_[open_.d == d]
+        assert {(r.dim, r.a, r.b if isinstance(r.b, str) else None): r.n for r in got.itertuples()} == \
+            {k: int(v) for k, v in want.items() if v}, d
+    assert open_.d.max() <= last and open_.d.min() >= first
+    return {"day": day, "month": month, "open": open_}
+
+
+def test_demo_aggregates_equal_the_raw_rows(db):
+    agg = assert_aggregates_match_rows(db)
+    assert len(agg["open"]) > 1000 and len(agg["month"]) > 100  # the demo has warrants in every month
+
+
+def test_aggregates_follow_a_load_a_reload_and_an_update(synth_db, demo_small, tmp_path):
+    good = warrant_rows(demo_small, n=250, seed=9)
+    path = write_csv(tmp_path / "w.csv", WARRANT_HEADER, good)
+    load_warrants_file(synth_db, path)
+    before = assert_aggregates_match_rows(synth_db)
+    assert len(before["open"]) > 500
+    again = load_warrants_file(synth_db, path)
+    assert (again.rows_loaded, again.rows_updated) == (0, 0)
+    assert assert_aggregates_match_rows(synth_db)["open"].equals(before["open"])
+    # a newer export: outstanding warrants served, categories changed, new warrants
+    newer = [list(r) for r in good]
+    for i, r in enumerate(newer[:-1]):
+        if not r[3] and not r[4] and i % 2:
+            r[3], r[5] = (date.fromisoformat(r[2]) + timedelta(days=40)).isoformat(), ""
+        if i % 5 == 0:
+            r[6], r[7] = "weapons", ""
+    newer += [[f"N{i:03d}", "bench", "2022-02-0" + str(1 + i % 9), "", "", "", "traffic", "", "", "Eastern"]
+              for i in range(20)]
+    update = load_warrants_file(synth_db, write_csv(tmp_path / "w2.csv", WARRANT_HEADER, newer))
+    assert update.rows_loaded == 20 and update.rows_updated > 20
+    after = assert_aggregates_match_rows(synth_db)
+    assert not after["open"].equals(before["open"]) and not after["day"].equals(before["day"])
+    # the page's citywide numbers come from the aggregates and still equal the rows
+    city = Filters(date(2019, 1, 1), date(2030, 1, 1))
+    at = date(2022, 2, 5)
+    got = G.outstanding_by_age(synth_db, city, at).groupby("age").n.sum().to_dict()
+    raw = pd.DataFrame(newer, columns=WARRANT_HEADER)
+    assert got == {k: v for k, v in expected_outstanding(raw, at).items() if v}
