@@ -55,6 +55,8 @@ NS_SCATTER_GRAPH = "ns-scatter-graph"
 NS_SCATTER_TABLE = "ns-scatter-table"
 NS_SCATTER_HEAD = "ns-scatter-head"
 NS_DICTIONARY_CSV = "ns-dictionary-csv"
+NS_NOTICES = "ns-notices"  # what was wrong with the URL's page parameters
+NS_SHOWN = "ns-shown"  # the picks the page shows (the browser asks only when a person changes one)
 
 # Plan KPIs page (issue 15; ids start "kpi-")
 KPI_BODY = "kpi-body"  # the tracker: a heading per pillar, a table per result

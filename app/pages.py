@@ -99,7 +99,15 @@ PAGES: tuple[Page, ...] = (
         PageParam("program", "a program type code (listed below), repeatable; also filters the Map's CVI layer",
                   "all"),
     )),
-    Page("neighborhood_stat", N_("Neighborhood Stat"), "/neighborhood-stat", "callbacks.neighborhood_stat"),
+    Page("neighborhood_stat", N_("Neighborhood Stat"), "/neighborhood-stat", "callbacks.neighborhood_stat", params=(
+        PageParam("csa", "the Community Statistical Area profiled: a CSA code (as `/api/v1/map/areas?layer=csa` "
+                         "lists them) or `city`; with geography filters, one of their CSAs (otherwise the first)"),
+        PageParam("indicator", "the indicator the CSAs are ranked by (a code of `/api/v1/vital-signs/indicators`)",
+                  "violent_crime_rate_per_1_000_residents"),
+        PageParam("x", "the scatter's indicator across (an indicator code)",
+                  "percentage_of_residential_properties_that_are_vacant_and_abandoned"),
+        PageParam("y", "the scatter's indicator up (an indicator code)", "violent_crime_rate_per_1_000_residents"),
+    )),
     Page("plan", N_("Plan KPIs"), "/plan", "callbacks.plan"),
     Page("calls", N_("911 calls"), "/calls", "callbacks.calls"),
     Page("guns_warrants", N_("Guns and warrants"), "/guns-warrants", "callbacks.guns_warrants"),

@@ -2,24 +2,30 @@
 rates beside the dashboard's, the ranking and the scatter. ``ns_outputs`` is the whole adapter
 as a plain function (tests and benchmarks).
 
-The pickers are the page's own controls (not in the URL): a filter change recomputes the page
-for the layout's pickers (the defaults, or what the URL says once ``csa``, ``indicator``, ``x``
-and ``y`` are page parameters) and sets the pickers to match, so what is shown is always what the
-pickers say.
+The URL is the state: the pickers are the page parameters ``csa``, ``indicator``, ``x`` and ``y``
+(``app.pages``). One request per change (issue 12), as on the CVI page:
+
+* a link, a reload, back/forward or a filter change: the page is drawn for the URL's picks
+  (``fill``, ``refresh``), bad values ignored with a plain notice; a filter change keeps the
+  indicators and, when the URL's CSA is no longer among the filters' CSAs, drops it from the URL;
+* a picker: the browser compares the pickers with the picks the page shows (``ids.NS_SHOWN``) and
+  only a person's change asks the server, whose one answer is the page and the new URL (the
+  page's relay).
 """
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs
+from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output
+from dash import Input, Output, State, no_update
 
 from app import ids
 from app.i18n import _, get_lang, ngettext
 from app.pages import LayoutInputs, Page
-from app.urlstate import to_query
-from callbacks.common import PageRequest, page_callback
+from app.urlstate import clean_pairs, to_query
+from callbacks.common import PageRequest, page_callback, relay, shell_write
+from callbacks.filters import notice_alerts
 from data_access import vital_signs as V
 from data_access.cache import cached_value, data_version
 from data_access.concurrent import gather
@@ -29,7 +35,7 @@ from layouts import neighborhood_stat as L
 from layouts.arrests import area_text
 
 CHART_PARTS = ("figure", "style", "name", "table")
-OUTPUTS = ("error", "caption", "notes", "area", "area_options", "rank_value", "rank_options", "x", "x_options",
+OUTPUTS = ("error", "caption", "notes", "notices", "shown", "relay", "area", "area_options", "rank_value", "rank_options", "x", "x_options",
            "y", "y_options", "profile_head", "profile", "crime_head", "crime", "rank_head", "scatter_head",
            "dictionary_href", *(f"rank_{k}" for k in CHART_PARTS), *(f"scatter_{k}" for k in CHART_PARTS))
 
@@ -39,12 +45,17 @@ def pick(value, allowed, default):
 
 
 def ns_outputs(db: Database, f: Filters, options: dict | None = None, *, area: str | None = None,
-               rank: str | None = None, x: str | None = None, y: str | None = None) -> dict:
+               rank: str | None = None, x: str | None = None, y: str | None = None,
+               given: dict | None = None) -> dict:
+    """The page for the picks (None or an unknown value: the default); ``given``: the picks as the
+    URL wrote them (``picks_from``), checked for the page's notices (``"notices"``)."""
     dictionary, names, chosen, covered = gather(lambda: V.indicators(db), lambda: V.csa_names(db),
                                                 lambda: V.filter_csas(db, f), lambda: V.victim_years(db))
     if dictionary.empty:
         message = _("No BNIA Vital Signs are loaded. Run `psad ingest vital-signs FILE` (or `psad demo load`).")
         return {**error_outputs(message), "error": dbc.Alert(message, color="info")}
+    if isinstance(area, str) and area.strip().lower() == "city":
+        area = V.CITY
     csa = V.area_of(chosen, area, names)
     end_year = V.end_year_of(f)
     known = set(dictionary["indicator"])
@@ -53,7 +64,7 @@ def ns_outputs(db: Database, f: Filters, options: dict | None = None, *, area: s
     x = pick(x, known, V.DEFAULT_X if V.DEFAULT_X in known else dictionary["indicator"].iloc[0])
     y = pick(y, known, V.DEFAULT_Y if V.DEFAULT_Y in known else dictionary["indicator"].iloc[-1])
     name = L.area_name(csa, names)
-    highlight = chosen or ((csa,) if csa != V.CITY else ())
+    highlight = V.highlight_of(chosen, csa)
     q = to_query(f)
 
     values, victims, population, rank_values, x_values, y_values = gather(
@@ -69,7 +80,8 @@ def ns_outputs(db: Database, f: Filters, options: dict | None = None, *, area: s
     r_year, r_city, r_rows = V.ranking_rows(rank_values, names, end_year, highlight)
     s_year, s_rows = V.scatter_rows(x_values, y_values, names, end_year, highlight)
     where = ", ".join(names.get(c, c) for c in highlight) if highlight else _("no CSA")
-    api_area = {"csa": csa}
+    api_area = {"csa": "city" if csa == V.CITY else csa}  # the API's and the URL's word for the city
+    shown = {"area": csa, "rank": rank, "x": x, "y": y}
     choices = L.indicator_options(dictionary)
     return {
         "error": None,
@@ -84,12 +96,15 @@ def ns_outputs(db: Database, f: Filters, options: dict | None = None, *, area: s
         "crime_head": L.head(_("BNIA's crime rates beside this dashboard's: {area}").format(area=name),
                              L.api_href("/vital-signs/crime-rates", q, **api_area)),
         "crime": L.crime_view(crime, name),
-        "rank_head": L.head(_("Equity view: the CSAs ranked"), L.api_href("/vital-signs/ranking", q, indicator=rank)),
+        "rank_head": L.head(_("Equity view: the CSAs ranked"),
+                            L.api_href("/vital-signs/ranking", q, indicator=rank, **api_area)),
         **{f"rank_{k}": v for k, v in L.ranking_view(r_rows, r_city, labels[rank], r_year, where).items()},
         "scatter_head": L.head(_("Equity view: two indicators together"),
-                               L.api_href("/vital-signs/scatter", q, x=x, y=y)),
+                               L.api_href("/vital-signs/scatter", q, x=x, y=y, **api_area)),
         **{f"scatter_{k}": v for k, v in L.scatter_view(s_rows, labels[x], labels[y], s_year, where).items()},
         "dictionary_href": L.api_href("/vital-signs/indicators", ""),
+        "notices": notice_alerts(url_notices(given or {}, shown, names, known, labels)),
+        "shown": {**shown, "default_area": V.area_of(chosen, None, names)},
     }
 
 
@@ -120,32 +135,120 @@ def html_note(text: str):
 
 
 def error_outputs(message: str) -> dict:
-    from dash import no_update
-
     out = {k: None for k in OUTPUTS}
     out.update({"rank_figure": no_update, "rank_style": no_update, "rank_name": no_update,
                 "scatter_figure": no_update, "scatter_style": no_update, "scatter_name": no_update})
     out.update({"error": dbc.Alert(message, color="danger"), "caption": "", "area": no_update,
+                "notices": no_update, "shown": no_update, "relay": no_update,
                 "area_options": [], "rank_value": no_update, "rank_options": [], "x": no_update, "x_options": [],
                 "y": no_update, "y_options": [], "dictionary_href": no_update})
     return out
 
 
-def compute(r: PageRequest) -> dict:
-    v = r.values
-    return ns_outputs(r.svc.db, r.filters, r.options, area=v.get("area"), rank=v.get("rank"), x=v.get("x"),
-                      y=v.get("y"))
+PARAMS = {"csa": "area", "indicator": "rank", "x": "x", "y": "y"}  # URL parameter -> pick
+DEFAULTS = {"rank": V.DEFAULT_RANK, "x": V.DEFAULT_X, "y": V.DEFAULT_Y}
 
 
 def picks_from(search: str | None) -> dict:
-    """The pickers' first values from the URL (``csa``, ``indicator``, ``x``, ``y``), when given."""
-    q = parse_qs((search or "").lstrip("?"))
-    first = {k: (q.get(k) or [None])[0] for k in ("csa", "indicator", "x", "y")}
-    return {"area": first["csa"], "rank": first["indicator"], "x": first["x"], "y": first["y"]}
+    """The picks as the URL gives them (``area``, ``rank``, ``x``, ``y``; None when absent or
+    blank), and ``"repeated"``: the parameters given more than once (the first is used)."""
+    out = {k: None for k in PARAMS.values()}
+    seen, repeated = set(), []
+    for key, raw in clean_pairs(search or ""):
+        if key not in PARAMS:
+            continue
+        if key in seen:
+            if key not in repeated:
+                repeated.append(key)
+            continue
+        seen.add(key)
+        out[PARAMS[key]] = raw.strip() or None
+    return {**out, "repeated": repeated}
+
+
+def url_notices(given: dict, used: dict, names: dict, known: set, labels: dict) -> list[str]:
+    """Plain notices for the URL's picks the page could not use (``used``: what it shows instead)."""
+    csa = used["area"]
+    notes = [_("“{name}” was given more than once; used the first.").format(name=k) for k in given.get("repeated", ())]
+    raw = given.get("area")
+    if raw is not None:
+        code = V.CITY if raw.lower() == "city" else raw
+        if code != V.CITY and code not in names:
+            notes.append(_("Ignored csa=“{value}”: there is no such Community Statistical Area; showing {area}.").format(
+                value=raw[:60], area=L.area_name(csa, names)))
+        elif code != csa:
+            notes.append(_("Ignored csa=“{value}”: it is not among the CSAs under the filters; showing {area}.").format(
+                value=raw[:60], area=L.area_name(csa, names)))
+    for key in ("indicator", "x", "y"):
+        raw = given.get(PARAMS[key])
+        if raw is not None and raw not in known:
+            notes.append(_("Ignored {name}=“{value}”: there is no such indicator; showing “{label}”.").format(
+                name=key, value=raw[:60], label=labels.get(used[PARAMS[key]], used[PARAMS[key]])))
+    return notes
+
+
+def page_pairs(shown: dict) -> list[tuple[str, str]]:
+    """The page parameters for what the page shows: only those that differ from the defaults."""
+    pairs = []
+    if shown["area"] != shown.get("default_area"):
+        pairs.append(("csa", "city" if shown["area"] == V.CITY else shown["area"]))
+    for key in ("indicator", "x", "y"):
+        pick = PARAMS[key]
+        if shown[pick] != DEFAULTS[pick]:
+            pairs.append((key, shown[pick]))
+    return pairs
+
+
+def url_with(search: str | None, pairs: list[tuple[str, str]]) -> str:
+    """``search`` with this page's parameters replaced by ``pairs`` (everything else kept)."""
+    rest = [(k, v) for k, v in clean_pairs(search or "") if k not in PARAMS]
+    return "?" + urlencode(rest + pairs)
+
+
+def compute(r: PageRequest) -> dict:
+    v = r.values
+    search = v.get("search") if isinstance(v.get("search"), str) else ""
+    ask = v.get("ask")
+    if isinstance(ask, dict):  # a person changed a picker: the page for the pickers, the URL follows
+        picks = {k: ask.get(k) if isinstance(ask.get(k), str) else None for k in PARAMS.values()}
+        out = ns_outputs(r.svc.db, r.filters, r.options, **picks)
+        if not isinstance(out.get("shown"), dict):
+            return out
+        for k, key in (("area", "area"), ("rank", "rank_value"), ("x", "x"), ("y", "y")):
+            if picks[k] == out[key]:
+                out[key] = no_update  # the picker says so already (a write would only redraw it)
+        url = url_with(search, page_pairs(out["shown"]))
+        out["relay"] = relay(search=url, keep_view=True) if url != "?" + search.lstrip("?") else no_update
+        out["notices"] = []
+        return out
+    given = picks_from(search)
+    out = ns_outputs(r.svc.db, r.filters, r.options, **{k: given[k] for k in PARAMS.values()}, given=given)
+    out["relay"] = no_update
+    if v.get("filters_changed") and given["area"] is not None and isinstance(out.get("shown"), dict):
+        if given["area"] != ("city" if out["shown"]["area"] == V.CITY else out["shown"]["area"]):
+            # the filters no longer hold the URL's CSA: the URL drops it (the indicators stay)
+            pairs = [(k, val) for k, val in clean_pairs(search) if k in PARAMS and k != "csa"]
+            out["relay"] = relay(search=url_with(search, pairs), keep_view=True)
+            out["notices"] = []
+    return out
 
 
 def layout(inputs: LayoutInputs):
-    return L.neighborhood_stat_page(**picks_from(inputs.search))
+    given = picks_from(inputs.search)
+    return L.neighborhood_stat_page(**{k: given[k] for k in PARAMS.values()})
+
+
+# In the browser: ask the server only when a picker differs from what the page shows (a person's
+# change), not when the server set the pickers itself.
+ASK = """
+function (area, rank, x, y, shown) {
+    const now = {area: area, rank: rank, x: x, y: y};
+    if (!shown || Object.keys(now).every(function (k) { return now[k] === shown[k]; })) {
+        return window.dash_clientside.no_update;
+    }
+    return Object.assign(now, {t: Date.now()});
+}
+"""
 
 
 def chart_outputs(key: str, figure_id: str, graph_id: str, table_id: str) -> dict:
@@ -160,6 +263,9 @@ def register(app, page: Page) -> None:
             "error": Output(ids.NS_ERROR, "children"),
             "caption": Output(ids.NS_CAPTION, "children"),
             "notes": Output(ids.NS_NOTES, "children"),
+            "notices": Output(ids.NS_NOTICES, "children"),
+            "shown": Output(ids.NS_SHOWN, "data"),
+            "relay": shell_write(app, page),
             "area": Output(ids.NS_AREA, "value"),
             "area_options": Output(ids.NS_AREA, "options"),
             "rank_value": Output(ids.NS_RANK_INDICATOR, "value"),
@@ -178,6 +284,12 @@ def register(app, page: Page) -> None:
             **chart_outputs("scatter", ids.NS_SCATTER, ids.NS_SCATTER_GRAPH, ids.NS_SCATTER_TABLE),
             "dictionary_href": Output(ids.NS_DICTIONARY_CSV, "href"),
         },
-        inputs={"area": Input(ids.NS_AREA, "value"), "rank": Input(ids.NS_RANK_INDICATOR, "value"),
-                "x": Input(ids.NS_X, "value"), "y": Input(ids.NS_Y, "value")},
-        compute=compute, error=error_outputs)
+        # only a person's change of a picker asks (the browser compares the pickers with ids.NS_SHOWN)
+        inputs={"ask": Input(ids.refresh_id(page.name), "data")},
+        state={"search": State(ids.URL, "search")},
+        compute=compute, error=error_outputs,
+        refresh=lambda r, previous: {"filters_changed": previous is not None})
+    app.clientside_callback(
+        ASK, Output(ids.refresh_id(page.name), "data"),
+        Input(ids.NS_AREA, "value"), Input(ids.NS_RANK_INDICATOR, "value"), Input(ids.NS_X, "value"),
+        Input(ids.NS_Y, "value"), State(ids.NS_SHOWN, "data"), prevent_initial_call=True)

@@ -265,6 +265,12 @@ def area_of(chosen: tuple[str, ...], pick: str | None, names: dict[str, str]) ->
     return pick if pick in names else CITY
 
 
+def highlight_of(chosen: tuple[str, ...], csa: str) -> tuple[str, ...]:
+    """The CSAs the ranking and the scatter highlight (page and API alike): those under the
+    geography filters, or else the profiled CSA (none for the city)."""
+    return tuple(chosen) or ((csa,) if csa != CITY else ())
+
+
 def end_year_of(f: Filters) -> int:
     return f.end.year
 

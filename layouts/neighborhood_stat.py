@@ -230,11 +230,13 @@ def ranking_figure(rows: list[dict], city: float | None, label: str, year: int |
     if not rows:
         return empty_figure(_("No CSA has a value for this indicator up to the chosen dates"), height=240)
     names = [r["name"] for r in rows]
+    ticks = [short_name(n) for n in names]
     colors = [COLORS["accent"] if r["chosen"] else "#7f93ad" for r in rows]
-    data = [{"type": "bar", "orientation": "h", "y": names, "x": [r["value"] for r in rows],
+    # the axis shows short names (a phone keeps room for the bars); the hover and table the whole one
+    data = [{"type": "bar", "orientation": "h", "y": names, "x": [r["value"] for r in rows], "customdata": names,
              "marker": {"color": colors, "line": {"color": ["#222" if r["chosen"] else "rgba(0,0,0,0)" for r in rows],
                                                     "width": 1.5}},
-             "hovertemplate": "%{y}: %{x}<extra></extra>", "name": label}]
+             "hovertemplate": "%{customdata}: %{x}<extra></extra>", "name": label}]
     shapes, notes = [], []
     if city is not None:
         shapes.append({"type": "line", "x0": city, "x1": city, "yref": "paper", "y0": 0, "y1": 1,
@@ -243,10 +245,28 @@ def ranking_figure(rows: list[dict], city: float | None, label: str, year: int |
                       "text": _("City: {value}").format(value=fmt_value(city)), "font": {"size": 12}})
     height = 90 + 17 * len(rows)
     return style_figure(figure(data, {
-        "yaxis": {"autorange": "reversed", "tickfont": {"size": 11}, "automargin": True},
+        "yaxis": {"autorange": "reversed", "tickfont": {"size": 11}, "automargin": True,
+                  "tickmode": "array", "tickvals": names, "ticktext": ticks},
         "xaxis": {"title": {"text": str(year) if year else ""}, "rangemode": "tozero"},
         "shapes": shapes, "annotations": notes, "bargap": 0.25, "margin": {"l": 8, "r": 12, "t": 28, "b": 40},
     }), height=height)
+
+
+TICK_CHARS = 16  # a ranking's axis label at most: a 320 px phone keeps over half its width for the bars
+
+
+def short_name(name: str, limit: int = TICK_CHARS) -> str:
+    """A CSA's name for the ranking's axis: whole when short, else its first part (BNIA joins
+    neighborhoods with "/") cut at a word and ended with "…"."""
+    if len(name) <= limit:
+        return name
+    first = name.split("/")[0].strip()
+    if len(first) < limit:
+        return first + "…"
+    cut = first[:limit - 1]
+    if " " in cut[limit // 2:]:
+        cut = cut[:cut.rindex(" ")]
+    return cut.rstrip(" -,.") + "…"
 
 
 def ranking_view(rows: list[dict], city: float | None, label: str, year: int | None, where: str) -> dict:
@@ -356,6 +376,8 @@ def neighborhood_stat_page(*, area: str | None = None, rank: str | None = None, 
         html.Div(id=ids.NS_ERROR),
         html.P(id=ids.NS_CAPTION, className="caption"),
         html.Div(id=ids.NS_NOTES),
+        html.Div(id=ids.NS_NOTICES),
+        dcc.Store(id=ids.NS_SHOWN),
         html.Div([_picker(_("Community Statistical Area (CSA)"), ids.NS_AREA, area or CITY)],
                  className="ns-controls"),
         html.Section([html.Div(id=ids.NS_PROFILE_HEAD), dcc.Loading(html.Div(id=ids.NS_PROFILE), type="dot")],

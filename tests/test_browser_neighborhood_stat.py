@@ -54,22 +54,40 @@ def test_renders_and_a_filter_and_the_picker_change_the_profile(driver, site):
     city_rows = text(driver, f"#{ids.NS_PROFILE} tbody")
     no_violations(driver, "the city view")
 
-    open_page(driver, site, "start=2024-01-01&end=2025-12-31&council_district=7")
+    # a link with malformed picks: the district's first CSA and the default indicator, with a plain notice
+    link = "start=2024-01-01&end=2025-12-31&council_district=7&csa=Atlantis&indicator=%3Cb%3E"
+    open_page(driver, site, link)
     head = text(driver, f"#{ids.NS_PROFILE_HEAD}")
     assert head != city_head and "Baltimore City" not in head
     assert text(driver, f"#{ids.NS_PROFILE} tbody") != city_rows
     assert "Council District 7" in text(driver, f"#{ids.NS_CAPTION}")
+    notices = text(driver, f"#{ids.NS_NOTICES}")
+    assert "csa=“Atlantis”" in notices and "indicator=“<b>”" in notices
+    assert not driver.find_elements(By.CSS_SELECTOR, f"#{ids.NS_ERROR} .alert")
 
     # the picker: another CSA of the district
     driver.find_element(By.CSS_SELECTOR, f"#{ids.NS_AREA}").click()
     options = wait_for(lambda: driver.find_elements(By.XPATH, "//*[@role='option']"), message="CSA options")
     current = head.split(": ", 1)[1].split(" against")[0]
     other = next((o for o in options if o.text.strip() and o.text.strip() != current), None)
+    assert other is not None, "Council District 7 holds one CSA only"
     if other is not None:
         name = other.text.strip()
         other.click()
         driver.switch_to.active_element.send_keys(Keys.ESCAPE)
         wait_for(lambda: name in text(driver, f"#{ids.NS_PROFILE_HEAD}"), message="the picked CSA's profile")
+        # the URL is the state: the pick is in it (the bad values gone), a reload reopens the same view
+        wait_for(lambda: "csa=" in driver.current_url, message="the URL to follow the pick")
+        picked = driver.current_url
+        assert "Atlantis" not in picked and "indicator" not in picked and "council_district=7" in picked
+        assert not text(driver, f"#{ids.NS_NOTICES}")
+        driver.refresh()
+        wait_for(lambda: name in text(driver, f"#{ids.NS_PROFILE_HEAD}"), timeout=40, message="the same view")
+        assert driver.current_url == picked
+        # back: the link's view again, with its notices
+        driver.back()
+        wait_for(lambda: head == text(driver, f"#{ids.NS_PROFILE_HEAD}"), message="back to the link's view")
+        assert "Atlantis" in driver.current_url and "csa=“Atlantis”" in text(driver, f"#{ids.NS_NOTICES}")
 
 
 def test_spanish_and_a_phone(driver, site):
@@ -82,3 +100,4 @@ def test_spanish_and_a_phone(driver, site):
     no_violations(driver, "the Spanish page at 320 px")
     doc, inner = driver.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
     assert doc <= inner, f"the page scrolls sideways ({doc} px in {inner} px)"
+

@@ -299,3 +299,122 @@ def test_api_refuses_a_csa_outside_the_filters(client, db):
     outside = next(c for c in names if c not in inside)
     r = client.get("/api/v1/vital-signs/profile", query_string={"council_district": "7", "csa": outside})
     assert r.status_code == 400 and r.json["parameter"] == "csa"
+
+
+# --- the URL is the state (second round) ------------------------------------------------------------------
+
+SPAN = dict(start=date(2020, 1, 1), end=date(2026, 10, 31))
+
+
+def test_url_picks_bad_values_give_notices_and_defaults(app_ctx, db):
+    from callbacks.neighborhood_stat import ns_outputs, page_pairs, picks_from, url_with
+
+    names = V.csa_names.uncached(db)
+    csa = sorted(names)[3]
+    given = picks_from(f"?start=2020-01-01&csa={csa}&indicator=zz&x=nope&csa=other")
+    assert given["area"] == csa and given["rank"] == "zz" and given["repeated"] == ["csa"]
+    out = ns_outputs(db, Filters(**SPAN), **{k: given[k] for k in ("area", "rank", "x", "y")}, given=given)
+    notes = str(out["notices"])
+    assert out["area"] == csa and out["rank_value"] == V.DEFAULT_RANK and out["x"] == V.DEFAULT_X
+    assert "indicator=“zz”" in notes and "x=“nope”" in notes and "more than once" in notes and csa not in notes
+    # an unknown CSA: the city, and a notice; a CSA outside the filters: their first CSA, and a notice
+    bad = ns_outputs(db, Filters(**SPAN), area="Atlantis", given=picks_from("?csa=Atlantis"))
+    assert bad["area"] == V.CITY and "csa=“Atlantis”" in str(bad["notices"])
+    inside = V.filter_csas.uncached(db, Filters(**SPAN, council_district=("7",)))
+    outside = next(c for c in sorted(names) if c not in inside)
+    moved = ns_outputs(db, Filters(**SPAN, council_district=("7",)), area=outside, given=picks_from(f"?csa={outside}"))
+    assert moved["area"] == inside[0] and "not among the CSAs" in str(moved["notices"])
+    good = ns_outputs(db, Filters(**SPAN), area=csa, rank=V.DEFAULT_X, given=picks_from(f"?csa={csa}"))
+    assert good["notices"] == [] and good["rank_value"] == V.DEFAULT_X
+    # what the page shows -> the URL -> the same picks back (defaults not written)
+    url = url_with("?start=2020-01-01&lang=es&csa=old", page_pairs(good["shown"]))
+    assert "lang=es" in url and "start=2020-01-01" in url and "csa=old" not in url and "&x=" not in url
+    back = picks_from(url)
+    assert (back["area"], back["rank"], back["x"]) == (csa, V.DEFAULT_X, None)
+    assert url_with("?council_district=7", page_pairs(moved["shown"])) == "?council_district=7"
+
+
+def test_a_picker_writes_the_url_and_a_filter_change_drops_a_csa_it_no_longer_holds(app_ctx, db):
+    from types import SimpleNamespace
+
+    from dash import no_update
+
+    from callbacks.neighborhood_stat import compute, picks_from
+
+    names = V.csa_names.uncached(db)
+    inside = V.filter_csas.uncached(db, Filters(**SPAN, council_district=("7",)))
+    outside = next(c for c in sorted(names) if c not in inside)
+    svc = SimpleNamespace(db=db)
+
+    def request(f, **values):
+        return SimpleNamespace(svc=svc, filters=f, options={}, values=values)
+
+    ask = {"area": outside, "rank": V.DEFAULT_X, "x": V.DEFAULT_X, "y": V.DEFAULT_Y, "t": 1}
+    out = compute(request(Filters(**SPAN), ask=ask, search="?lang=es&layer=csa"))
+    url = out["relay"]["values"][0]
+    assert out["relay"]["keep_view"] and url.startswith("?lang=es&layer=csa&")
+    assert picks_from(url)["area"] == outside and picks_from(url)["rank"] == V.DEFAULT_X
+    assert out["area"] is no_update and out["shown"]["area"] == outside  # the picker says so already
+    same = compute(request(Filters(**SPAN), ask=ask, search=url))
+    assert same["relay"] is no_update
+    # the filters move away from the URL's CSA: the page shows their first, the URL drops csa only
+    search = f"?council_district=7&csa={outside}&indicator={V.DEFAULT_X}"
+    moved = compute(request(Filters(**SPAN, council_district=("7",)), search=search, filters_changed=True))
+    assert moved["area"] == inside[0] and moved["rank_value"] == V.DEFAULT_X
+    assert moved["relay"]["values"][0] == f"?council_district=7&indicator={V.DEFAULT_X}"
+    kept = compute(request(Filters(**SPAN, council_district=("7",)), search=f"?council_district=7&csa={inside[-1]}",
+                           filters_changed=True))
+    assert kept["area"] == inside[-1] and kept["relay"] is no_update
+
+
+def _page_highlight(out) -> tuple[set, set]:
+    from layouts.common import COLORS
+
+    bars = out["rank_figure"]["data"][0]
+    ranked = {n for n, c in zip(bars["y"], bars["marker"]["color"]) if c == COLORS["accent"]}
+    traces = out["scatter_figure"]["data"]
+    scattered = set(traces[1]["text"]) if len(traces) > 1 else set()
+    return ranked, scattered
+
+
+@pytest.mark.parametrize("filters,pick", [({}, None), ({}, "csa"), ({"council_district": ("7",)}, None),
+                                          ({"council_district": ("7",)}, "inside"), ({}, "city")])
+def test_page_and_api_highlight_the_same_csas(app_ctx, client, db, filters, pick):
+    from callbacks.neighborhood_stat import ns_outputs
+
+    names = V.csa_names.uncached(db)
+    inside = V.filter_csas.uncached(db, Filters(**SPAN, council_district=("7",)))
+    area = {None: None, "csa": sorted(names)[5], "inside": inside[-1], "city": "city"}[pick]
+    out = ns_outputs(db, Filters(**SPAN, **filters), area=area)
+    ranked, scattered = _page_highlight(out)
+    query = {"start": "2020-01-01", "end": "2026-10-31", **{k: v[0] for k, v in filters.items()}}
+    if area:
+        query["csa"] = area
+    k = client.get("/api/v1/vital-signs/ranking", query_string=query)
+    s = client.get("/api/v1/vital-signs/scatter", query_string=query)
+    assert k.status_code == 200 and s.status_code == 200
+    expected = {names[c] for c in (inside if filters else ([area] if pick == "csa" else []))}
+    assert {r["name"] for r in k.json["rows"] if r["chosen"]} == ranked == expected
+    assert {r["name"] for r in s.json["rows"] if r["chosen"]} == scattered == expected
+    # the page's Download CSV links carry the same csa
+    from urllib.parse import urlencode
+
+    word = {"csa": "city" if out["area"] == V.CITY else out["area"]}
+    for head in ("rank_head", "scatter_head", "profile_head"):
+        assert urlencode(word) in out[head].children[1].href
+
+
+def test_ranking_ticks_are_short_and_the_hover_whole(app_ctx, db):
+    from layouts.neighborhood_stat import TICK_CHARS, short_name
+
+    assert short_name("Canton") == "Canton"
+    assert short_name("Old Hazel Dale/New Tide Landing") == "Old Hazel Dale…"
+    names = ["A" * 40, "Brooklyn/Curtis Bay/Hawkins Point", "Glen-Fallstaff", "Cross-Country/Cheswolde"]
+    assert all(len(short_name(n)) <= TICK_CHARS for n in names)
+    from callbacks.neighborhood_stat import ns_outputs
+
+    fig = ns_outputs(db, Filters(**SPAN))["rank_figure"]
+    bars, axis = fig["data"][0], fig["layout"]["yaxis"]
+    assert bars["customdata"] == bars["y"] == axis["tickvals"] and "%{customdata}" in bars["hovertemplate"]
+    assert axis["ticktext"] == [short_name(n) for n in bars["y"]]
+    assert max(map(len, axis["ticktext"])) <= TICK_CHARS < max(map(len, bars["y"]))

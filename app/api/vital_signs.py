@@ -44,13 +44,15 @@ CRIME = Endpoint(
 RANKING = Endpoint(
     "/vital-signs/ranking",
     "Every CSA ranked by one indicator, highest first, in its latest year up to the end date: `rank`, `csa`, "
-    "`name`, `value`, `chosen` (under the geography filters); with `year` and `city_value`.",
-    params=(INDICATOR, FORMAT), offense=OFFENSE)
+    "`name`, `value`, `chosen` (highlighted as on the page: the CSAs under the geography filters, or else the "
+    "CSA of `csa`); with `year`, `city_value` and `csa`.",
+    params=(INDICATOR, CSA, FORMAT), offense=OFFENSE)
 SCATTER = Endpoint(
     "/vital-signs/scatter",
     "Every CSA's values of two indicators in the latest year up to the end date in which CSAs have both: "
-    "`csa`, `name`, `x`, `y`, `chosen`; with `year`.",
-    params=(X, Y, FORMAT), offense=OFFENSE)
+    "`csa`, `name`, `x`, `y`, `chosen` (highlighted as on the page, as in `/vital-signs/ranking`); with `year` "
+    "and `csa`.",
+    params=(X, Y, CSA, FORMAT), offense=OFFENSE)
 
 INDICATOR_COLUMNS = rows_of(INDICATORS, ["indicator", "label", "section", "source", "normalization_source",
                                          "definition", "years_available", "first_year", "last_year"])
@@ -135,10 +137,11 @@ def vital_signs_ranking():
     d = _dictionary()
     indicator = _indicator("indicator", args["indicator"], set(d["indicator"]))
     db = services().db
-    chosen = V.filter_csas(db, f)
-    year, city, rows = V.ranking_rows(V.indicator_values(db, indicator), V.csa_names(db), V.end_year_of(f), chosen)
+    csa, chosen, names = _area(f)
+    year, city, rows = V.ranking_rows(V.indicator_values(db, indicator), names, V.end_year_of(f),
+                                      V.highlight_of(chosen, csa))
     return answer(args["format"], RANKING_COLUMNS, rows, file_name(f"vital-signs-ranking-{indicator}", f),
-                  indicator=indicator, year=year, city_value=city, **meta(f, state))
+                  indicator=indicator, year=year, city_value=city, csa=csa, **meta(f, state))
 
 
 @endpoint(SCATTER)
@@ -149,8 +152,8 @@ def vital_signs_scatter():
     known = set(d["indicator"])
     x, y = _indicator("x", args["x"], known), _indicator("y", args["y"], known)
     db = services().db
-    chosen = V.filter_csas(db, f)
-    year, rows = V.scatter_rows(V.indicator_values(db, x), V.indicator_values(db, y), V.csa_names(db),
-                                V.end_year_of(f), chosen)
+    csa, chosen, names = _area(f)
+    year, rows = V.scatter_rows(V.indicator_values(db, x), V.indicator_values(db, y), names,
+                                V.end_year_of(f), V.highlight_of(chosen, csa))
     return answer(args["format"], SCATTER_COLUMNS, rows, file_name("vital-signs-scatter", f), x=x, y=y, year=year,
-                  **meta(f, state))
+                  csa=csa, **meta(f, state))
