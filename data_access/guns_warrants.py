@@ -319,7 +319,7 @@ def _day_numbers(s: pd.Series) -> np.ndarray:
 
 
 def _as_dates(days: np.ndarray) -> np.ndarray:
-    return (pd.Timestamp("1970-01-01") + pd.to_timedelta(days, unit="D")).date
+    return np.asarray(days, dtype="int64").astype("datetime64[D]").astype(object)  # datetime.date objects
 
 
 def compute_aggregates(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -343,7 +343,8 @@ def compute_aggregates(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, 
             parts.append(pd.DataFrame({"d": when[m].astype("int64"), "flow": flow, "dim": dim, "key": key[m]}))
     ev = pd.concat(parts, ignore_index=True)
     day = ev.groupby(["d", "flow", "dim", "key"], sort=True).size().rename("n").reset_index()
-    month = day.assign(m=pd.to_datetime(_as_dates(day.d.to_numpy())).to_period("M").start_time.date)
+    month = day.assign(m=day.d.to_numpy().astype("datetime64[D]").astype("datetime64[M]").astype("datetime64[D]")
+                       .astype(object))
     month = month.groupby(["m", "flow", "dim", "key"], sort=True)["n"].sum().reset_index()
     day["d"] = _as_dates(day.d.to_numpy())
     # outstanding at the end of each day: +1 on the first day a warrant is in a cell, -1 on the day after
@@ -375,7 +376,7 @@ def compute_aggregates(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, 
     cells("charge_category", cat, none, issued, end)
     has_d = pd.notna(pdist)
     cells("police_district", pdist[has_d], none[has_d], issued[has_d], end[has_d])
-    open_ = pd.concat(out, ignore_index=True).sort_values(["d", "dim", "a", "b"], kind="stable")
+    open_ = pd.concat(out, ignore_index=True)
     open_["d"] = _as_dates(open_.d.to_numpy())
     open_["b"] = open_.b.astype(object).where(open_.b.notna(), None)
     return day[flow_cols], month[["m", "flow", "dim", "key", "n"]], open_[open_cols].reset_index(drop=True)
