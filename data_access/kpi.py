@@ -21,6 +21,7 @@ import logging
 from datetime import date
 from typing import Callable
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Integer, cast, func, select
 
@@ -28,8 +29,9 @@ from data_access.cache import cached_query
 from data_access.conditions import geo_conditions, has_geo
 from data_access.db import Database
 from data_access.filters import FIELD_BY_NAME, GEO_FIELDS, Filters
-from data_access.schema import agg_victim_area_year, agg_victim_city_month, geography
+from data_access.schema import agg_arrest_demo, agg_victim_area_year, agg_victim_city_month, geography
 from data_access.schema_kpi import kpi_value
+from data_access.vocabulary import DEMOGRAPHIC_CATEGORIES
 
 log = logging.getLogger(__name__)
 
@@ -61,25 +63,126 @@ def _years_frame(got: dict, column: str = "n") -> pd.DataFrame:
                          column: pd.array([int(got[y]) for y in years], dtype="int64")})
 
 
-def youth_arrests(db: Database, f: Filters, years: list[int]) -> pd.DataFrame:
+@cached_query
+def arrests_by_age(db: Database, version: int, first_year: int, last_year: int) -> pd.DataFrame:
+    """Arrestees per calendar year and area (the four geography fields), one column per age band,
+    from the Demographics page's own pre-aggregate (``agg_arrest_demo``), for
+    ``first_year``-``last_year``: one scan whatever the filters (``youth_arrests`` applies them), so
+    every view of the same years shares it per data version. The bands come back as columns (a row
+    per year and area: a few thousand, under the row cap, where a row per band would pass it); a
+    band the vocabulary does not know (none, as the aggregates are built) in a second, small read.
+    Columns: year, the GEO_FIELDS, then each band (0 where none)."""
+    t = agg_arrest_demo
+    bands = list(DEMOGRAPHIC_CATEGORIES["age_band"])
+    year = cast(func.date_part("year", t.c.m), Integer).label("year")
+    cols = [t.c[x] for x in GEO_FIELDS]
+    span = t.c.m.between(date(first_year, 1, 1), date(last_year, 12, 1))
+    known = t.c.age_band.in_(bands)
+    stmt = (select(year, *cols, *[func.sum(t.c.n).filter(t.c.age_band == b).label(f"b{i}") for i, b in enumerate(bands)],
+                   func.count().filter(~known).label("other"))
+            .where(span).group_by(year, *cols))
+    wide = db.frame(stmt)
+    if not len(wide):
+        return pd.DataFrame({c: pd.Series([], dtype="int64" if c == "year" or c in bands else object)
+                             for c in ["year", *GEO_FIELDS, *bands]})
+    other = int(wide.pop("other").sum())
+    wide = wide.rename(columns={f"b{i}": b for i, b in enumerate(bands)})
+    if other:
+        extra = db.frame(select(year, *cols, t.c.age_band, func.sum(t.c.n).label("n"))
+                         .where(span, ~known).group_by(year, *cols, t.c.age_band))
+        extra = extra.pivot_table(index=["year", *GEO_FIELDS], columns="age_band", values="n", aggfunc="sum",
+                                  dropna=False).reset_index()
+        wide = wide.merge(extra, on=["year", *GEO_FIELDS], how="outer")
+    value_cols = [c for c in wide.columns if c != "year" and c not in GEO_FIELDS]
+    wide[value_cols] = wide[value_cols].fillna(0).astype("int64")
+    areas = wide[list(GEO_FIELDS)].astype(object)
+    wide[list(GEO_FIELDS)] = areas.where(areas.notna(), None)  # a NULL area is None, not NaN
+    return wide.astype({"year": "int64"})
+
+
+def _counts(values, bands: list[str]) -> dict:
+    return {b: int(n) for b, n in zip(bands, values) if n}
+
+
+def youth_arrests(db: Database, f: Filters, years) -> pd.DataFrame:
+    """``_youth_arrests`` for the geography of ``f`` and the ``years``, cached per data version (the
+    key holds the geography and the years only: every date range showing the same years shares it)."""
+    years = tuple(int(y) for y in years)
+    key = f.geo_only()
+    if years:
+        key = key.replace(start=date(min(years), 1, 1), end=date(max(years), 12, 31))
+    return _youth_arrests(db, key, years)
+
+
+@cached_query
+def _youth_arrests(db: Database, version: int, f: Filters, years: tuple[int, ...]) -> pd.DataFrame:
     """Arrests of people under 18 per calendar year, under the geography filters: the Demographics
     page's own "Under 18" arrestee cell for that whole year (``data_access.demographics``), withheld
     exactly as that page withholds it (1-4 people, a neighbouring view, a complement), so neither
     page lets a small group be worked out from the other. Columns: year, n (None when withheld),
-    label ("<5" or "withheld" when withheld), reason."""
-    from data_access.concurrent import gather
-    from data_access.demographics import demographics
+    label ("<5" or "withheld" when withheld), reason.
 
-    geo = f.geo_only()
-    tables = gather(*[(lambda y=y: demographics(db, geo.replace(start=date(y, 1, 1), end=date(y, 12, 31)), "arrests"))
-                      for y in years])
+    The page's rule, from one read of the years' age bands by area (``arrests_by_age``): for each
+    year, the view's age-band counts, the neighbouring views one area more or fewer (each geography
+    field grouped under the other fields' filters) and the years either side, then
+    ``suppression.suppress`` as ``data_access.demographics.demographics`` calls it."""
+    from data_access import suppression as S
+    from data_access.demographics import _order
+
+    columns = ["year", "n", "label", "reason"]
+    if not years:
+        return pd.DataFrame(columns=columns)
+    df = arrests_by_age(db, min(years) - 1, max(years) + 1)
+
+    bands = [c for c in df.columns if c != "year" and c not in GEO_FIELDS]
+    counts = df[bands].to_numpy(dtype="int64")
+    y0, ny = min(years) - 1, max(years) - min(years) + 3
+    yk = df["year"].to_numpy(dtype="int64") - y0
+    codes, names, passes = {}, {}, {}
+    for x in GEO_FIELDS:
+        c, u = pd.factorize(df[x], use_na_sentinel=True)  # a NULL area: -1
+        codes[x], names[x] = c, list(u)
+        values = getattr(f, x)
+        passes[x] = df[x].isin(values).to_numpy() if values else np.ones(len(df), dtype=bool)
+    every = np.ones(len(df), dtype=bool)
+    for m in passes.values():
+        every &= m
+    shown = np.isin(yk + y0, years)
+
+    def sums(keys, mask, size) -> np.ndarray:
+        out = np.zeros((size, len(bands)), dtype="int64")
+        np.add.at(out, keys[mask], counts[mask])
+        return out
+
+    totals = sums(yk, every, ny)
+    by_year = {y0 + i: c for i, v in enumerate(totals) if (c := _counts(v, bands))}
+    per_field: dict = {}
+    for x in GEO_FIELDS:
+        mask = shown & (codes[x] >= 0)
+        if getattr(f, x):  # a field with a selection: grouped under the other fields' filters only
+            for other in GEO_FIELDS:
+                if other != x:
+                    mask = mask & passes[other]
+        else:
+            mask = mask & every
+        k = max(len(names[x]), 1)
+        got = sums(yk * k + codes[x], mask, ny * k)
+        per_field[x] = {}
+        for i in np.flatnonzero(got.any(axis=1)):
+            per_field[x].setdefault(y0 + int(i) // k, {})[names[x][int(i) % k]] = _counts(got[i], bands)
+    selected = {x: getattr(f, x) for x in GEO_FIELDS}
     rows = []
-    for y, d in zip(years, tables):
-        cell = next((c for c in d.tables["age_band"].cells if c.category == YOUTH_BAND), None)
-        if cell is None or (d.total == 0 and cell.value in (None, 0)):
+    for y in years:
+        view = by_year.get(y, {})
+        months = {date(k, 1, 1).isoformat(): by_year[k] for k in (y - 1, y, y + 1) if k in by_year}
+        iso = date(y, 1, 1).isoformat()
+        diffs = S.neighbour_diffs(view, {x: per_field[x].get(y, {}) for x in GEO_FIELDS}, selected, months, iso, iso)
+        table = S.suppress(view, diffs, order=_order("age_band", view))
+        cell = next((c for c in table.cells if c.category == YOUTH_BAND), None)
+        if cell is None or (sum(view.values()) == 0 and cell.value in (None, 0)):
             continue  # no arrests recorded that year: the records do not cover it
         rows.append({"year": y, "n": cell.value, "label": None if cell.shown else cell.label, "reason": cell.reason})
-    return pd.DataFrame(rows, columns=["year", "n", "label", "reason"])
+    return pd.DataFrame(rows, columns=columns)
 
 
 @cached_query
@@ -157,5 +260,5 @@ def external(db: Database, f: Filters, spec: tuple[str, str], columns: tuple[str
     return df.astype({c: "Int64" for c in columns}).sort_values("year").reset_index(drop=True)
 
 
-__all__ = ["monse_values", "youth_arrests", "rapes_by_year", "residents", "rate", "external",
+__all__ = ["monse_values", "arrests_by_age", "youth_arrests", "rapes_by_year", "residents", "rate", "external",
            "DV_SHARE", "WITHOUT_POLICE"]

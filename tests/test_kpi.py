@@ -144,6 +144,32 @@ def test_youth_arrests_count_the_arrest_rows_under_18(monkeypatch, db, raw):
         assert got.label.isna().all()
 
 
+@pytest.mark.parametrize("area", [
+    {}, {"police_district": ("Western",)}, {"police_district": ("Southern", "Northern")}, {"council_district": ("7",)},
+    {"legislative_district": ("40",)}, {"neighborhood": ("Ashland",)},
+    {"police_district": ("Western",), "council_district": ("7",)},
+])
+def test_youth_arrests_are_the_demographics_pages_cell_withheld_alike(db, area):
+    """The tracker reads the years' age bands by area once and applies the Demographics page's rule
+    itself: every year's value, label and reason equal that page's own "Under 18" cell for the year
+    (``demographics``), whichever rule withholds it (small, neighbour, complement, table)."""
+    from data_access import kpi as K
+    from data_access.demographics import demographics
+
+    years = list(range(2019, 2027))
+    f = Filters(date(2025, 1, 1), date(2025, 12, 31), **area)
+    got = K.youth_arrests(db, f, years)  # uncached: no app
+    want = []
+    for y in years:
+        d = demographics.uncached(db, f.replace(start=date(y, 1, 1), end=date(y, 12, 31)), "arrests")
+        cell = next(c for c in d.tables["age_band"].cells if c.category == "Under 18")
+        if d.total:
+            want.append((y, cell.value, None if cell.shown else cell.label, cell.reason))
+    plain = lambda x: None if x is None or x != x else x  # noqa: E731 (the frame's None reads as NaN)
+    assert [(int(r.year), plain(r.n), plain(r.label), plain(r.reason)) for r in got.itertuples()] == want
+    assert want or len(area) > 1, area  # every single area has arrests in the test demo
+
+
 def test_dv_share_and_calls_without_police_are_their_pages_numbers(app, db):
     """The two measures other pages own: the tracker's yearly shares are their functions' rows over
     the whole years shown (a year the IPV data withholds stays withheld)."""
