@@ -127,7 +127,10 @@ def bump_version(conn: Connection, *, is_demo: bool, data_as_of: date | None) ->
 # The tables the app serves rows from. The pre-aggregates are built from them and not counted: rebuilt
 # from unchanged rows they come out the same. ``rejected_row`` and ``load_log`` are not served.
 SERVED_TABLES = ("victim", "arrest", "sao_case", "case_charge", "cvi_site", "geography", "area_link",
-                 "population_group", "offense_category")
+                 "population_group", "offense_category",
+                 # issue 15's datasets
+                 "vital_sign_value", "vital_sign_indicator", "kpi_value", "call_for_service", "gun_seizure",
+                 "warrant", "ipv_incident")
 
 
 def served_writes(conn: Connection) -> int | None:

@@ -99,6 +99,19 @@ def require_real_boundaries(conn: Connection) -> None:
                           "can be assigned to neighborhoods and districts")
 
 
+def area_tables() -> list[str]:
+    """Issue 15's datasets whose rows (and pre-aggregates) name the city's areas: the demo's go with
+    the synthetic city. The Plan's MONSE values (``kpi_value``) are citywide, not among them."""
+    from sqlalchemy import Table
+
+    from data_access import schema_calls, schema_guns_warrants, schema_ipv, schema_vital_signs
+
+    names = [t.name for m in (schema_vital_signs, schema_calls, schema_guns_warrants, schema_ipv)
+             for t in vars(m).values() if isinstance(t, Table) and t.metadata is m.metadata]
+    core = {n.strip() for n in DEMO_TABLES.split(",")}
+    return sorted({n for n in names if n not in core})
+
+
 def clear_demo(conn: Connection) -> bool:
     """Drop demo records (used by the boundaries loader, which replaces the synthetic city)."""
     is_demo = conn.execute(select(data_state.c.is_demo).where(data_state.c.id == 1)).scalar()
@@ -107,7 +120,8 @@ def clear_demo(conn: Connection) -> bool:
                                   "OR EXISTS (SELECT 1 FROM sao_case WHERE source = 'demo') "
                                   "OR EXISTS (SELECT 1 FROM cvi_site WHERE source = 'demo')")).scalar()
     if is_demo or demo_rows:
-        conn.execute(text(f"TRUNCATE {DEMO_TABLES}, rejected_row RESTART IDENTITY"))
+        conn.execute(text(f"TRUNCATE {DEMO_TABLES}, {', '.join(area_tables())}, rejected_row RESTART IDENTITY"))
+        conn.execute(text("DELETE FROM kpi_value WHERE origin = 'demo'"))  # MONSE's own rows stay
         conn.execute(text("TRUNCATE geography, area_link"))
         return True
     return False
