@@ -168,7 +168,7 @@ def filters(spec: Endpoint, *, offense_ok: bool = True,
     else:
         choices, state = loaded
     if not offense_ok and request.args.getlist("offense"):
-        raise bad("offense", _("offense filters do not apply here (arrests and cases are not "
+        raise bad("offense", _("offense filters do not apply here (these records are not "
                                "Part 1 offense categories)."))
     check_filters(spec, choices)
     # the page's parser, strict: after check_filters it has nothing left to refuse
