@@ -42,7 +42,6 @@ from data_access.schema import victim
 from data_access.schema_ipv import (
     P1_FIELDS,
     ipv_incident,
-    ipv_part1_day,
     ipv_part1_month,
     ipv_part1_multi,
     ipv_part1_year,
@@ -203,10 +202,7 @@ def view(db: Database, version: int, f: Filters) -> IpvView:
     return suppress_view(raw, orders(g, raw, layer_areas(db, g, field)), field, g)
 
 
-_P1_COLS = "d, " + ", ".join(P1_FIELDS)
-_P1_CELLS = f"""SELECT DISTINCT cc_number, occurred_date AS d, {', '.join(P1_FIELDS)}
-                FROM victim WHERE cc_number IS NOT NULL"""
-P1_TABLES = ("ipv_part1_day", "ipv_part1_month", "ipv_part1_year", "ipv_part1_multi")
+P1_TABLES = ("ipv_part1_month", "ipv_part1_year", "ipv_part1_multi")
 ALL_OFFENSES = "*"  # the cells of every offense together
 P1_LOCK = 15_0013  # advisory lock key: one rebuild at a time
 
@@ -214,27 +210,38 @@ P1_LOCK = 15_0013  # advisory lock key: one rebuild at a time
 def refresh_part1(conn, version: int) -> None:
     """Rebuild the Part 1 incident tables (``schema_ipv.ipv_part1_*``) from the victim table on
     ``conn`` (inside the caller's transaction) and stamp them with the data ``version`` they serve.
-    An incident counts once in the cell of its (date, offense, areas) when all its victim rows
-    share it; otherwise its distinct rows go to ``ipv_part1_multi`` and are counted distinct
-    there, so the KPI equals the count distinct over the victims exactly."""
+    An incident counts once in the month and year cells of its date, offense and areas when all
+    its victim rows share them; otherwise its distinct rows go to ``ipv_part1_multi`` and are
+    counted distinct there, so the KPI equals the count distinct over the victims exactly."""
     conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": P1_LOCK})
-    conn.execute(text("TRUNCATE ipv_part1_day, ipv_part1_month, ipv_part1_year, ipv_part1_multi"))
+    conn.execute(text("TRUNCATE " + ", ".join(P1_TABLES)))
+    cols = ", ".join(P1_FIELDS)
+    areas = ", ".join(P1_FIELDS[1:])
     with ExitStack() as rebuilt:  # filled empty, indexed once at the end
         for t in P1_TABLES:
             rebuilt.enter_context(indexes_rebuilt_after(conn, t))
-        cols = ", ".join(P1_FIELDS)
+        # one pass over the victims, grouped by incident: an incident is uniform when the text of
+        # its rows' (date, offense, areas) is the same (NULLs included), its cell that one value;
+        # the others are listed for the multi table. "C" order: byte comparisons, no locale.
+        # hash aggregates: the planner's sorts of ~1M text keys cost twice as much
+        sort = conn.execute(text("SELECT current_setting('enable_sort')")).scalar()
+        conn.execute(text("SELECT set_config('enable_sort', 'off', true)"))
         conn.execute(text(f"""
-            WITH cells AS ({_P1_CELLS}),
-            k AS (SELECT *, count(*) OVER (PARTITION BY cc_number) AS k FROM cells),
-            multi AS (INSERT INTO ipv_part1_multi (cc_number, {_P1_COLS})
-                      SELECT cc_number, {_P1_COLS} FROM k WHERE k > 1)
-            INSERT INTO ipv_part1_day ({_P1_COLS}, n)
-            SELECT {_P1_COLS}, count(*) FROM k WHERE k = 1 GROUP BY {_P1_COLS}"""))
-        areas = ", ".join(P1_FIELDS[1:])
-        conn.execute(text(f"""INSERT INTO ipv_part1_month (m, {cols}, n)
-            SELECT date_trunc('month', d)::date, {cols}, sum(n) FROM ipv_part1_day GROUP BY 1, {cols}"""))
-        # all offenses ("*") by month and year (a day's cells hold a few incidents each: none there).
-        # An incident counted in a cell has one offense, so the sum is exact.
+            WITH per AS (
+                SELECT cc_number, min(r) = max(r) AS uniform, min(occurred_date) AS d,
+                       {', '.join(f'min({c} COLLATE "C") AS {c}' for c in P1_FIELDS)}
+                FROM (SELECT cc_number COLLATE "C" AS cc_number, occurred_date, {cols},
+                             ROW(occurred_date, {cols})::text COLLATE "C" AS r
+                      FROM victim WHERE cc_number IS NOT NULL) v
+                GROUP BY cc_number),
+            multi AS (INSERT INTO ipv_part1_multi (cc_number, d, {cols})
+                      SELECT DISTINCT cc_number, occurred_date, {cols} FROM victim
+                      WHERE cc_number IN (SELECT cc_number FROM per WHERE NOT uniform))
+            INSERT INTO ipv_part1_month (m, {cols}, n)
+            SELECT date_trunc('month', d)::date, {cols}, count(*) FROM per WHERE uniform
+            GROUP BY 1, {cols}"""))
+        conn.execute(text("SELECT set_config('enable_sort', :v, true)"), {"v": sort})
+        # all offenses ("*"): an incident counted in a cell has one offense, so the sum is exact
         conn.execute(text(f"""INSERT INTO ipv_part1_month (m, offense, {areas}, n)
             SELECT m, '*', {areas}, sum(n) FROM ipv_part1_month GROUP BY m, {areas}"""))
         conn.execute(text(f"""INSERT INTO ipv_part1_year (y, {cols}, n)
@@ -307,13 +314,12 @@ def _year_spans(start: date, end: date):
 
 def part1_statement(f: Filters):
     """SELECT year, distinct Part 1 incidents under the filters, from the pre-aggregates: whole
-    years from the year table, whole months outside them from the month table, the days left from
-    the day table (all offenses: the "*" cells, except by day), plus the incidents counted
-    distinct in ``ipv_part1_multi``."""
+    years from the year table, whole months outside them from the month table (all offenses: the
+    "*" cells), the few days left from the victim table (less the incidents of the multi table),
+    plus the incidents counted distinct in ``ipv_part1_multi``."""
     years, months, days = _year_spans(f.start, f.end)
     parts = []
-    for table, key, spans in ((ipv_part1_year, "y", years), (ipv_part1_month, "m", months),
-                              (ipv_part1_day, "d", days)):
+    for table, key, spans in ((ipv_part1_year, "y", years), (ipv_part1_month, "m", months)):
         spans = [(lo, hi) for lo, hi in spans if lo < hi]
         if not spans:
             continue
@@ -321,7 +327,17 @@ def part1_statement(f: Filters):
         parts.append(select(func.extract("year", col).label("year"), func.sum(table.c.n).label("n"))
                      .where(or_(*[and_(col >= lo, col < hi) for lo, hi in spans]),
                             *filter_conditions(table, f, col, dates=False),
-                            *([] if f.offense or key == "d" else [table.c.offense == ALL_OFFENSES]))
+                            *([] if f.offense else [table.c.offense == ALL_OFFENSES]))
+                     .group_by(func.extract("year", col)))
+    days = [(lo, hi) for lo, hi in days if lo < hi]
+    m = ipv_part1_multi
+    if days:  # a few weeks at most: the victims themselves, but for the incidents counted in multi
+        v = victim
+        col = v.c.occurred_date
+        parts.append(select(func.extract("year", col).label("year"), func.count(distinct(v.c.cc_number)).label("n"))
+                     .where(or_(*[and_(col >= lo, col < hi) for lo, hi in days]),
+                            *filter_conditions(v, f, col, dates=False), v.c.cc_number.is_not(None),
+                            ~select(m.c.cc_number).where(m.c.cc_number == v.c.cc_number).exists())
                      .group_by(func.extract("year", col)))
     m = ipv_part1_multi
     parts.append(select(func.extract("year", m.c.d).label("year"), func.count(distinct(m.c.cc_number)).label("n"))

@@ -37,10 +37,10 @@ Index("ux_ipv_incident_key", ipv_incident.c.incident_id, unique=True)
 
 # The Plan KPI's denominator, Part 1 incidents (distinct ``cc_number`` of victims), pre-aggregated
 # (migration 0013; ``data_access.ipv.refresh_part1``). An incident whose victim rows all share one
-# date, offense and set of areas (nearly all) is counted once in its cell of the day, month and year
-# tables; the few others keep their distinct (date, offense, areas) rows in ``ipv_part1_multi``
-# and are counted distinct there, so every sum under any filter equals the count distinct over
-# the victim table exactly.
+# date, offense and set of areas (nearly all) is counted once in its cell of the month and year
+# tables (a range's days outside whole months are read from the victims); the few others keep their
+# distinct (date, offense, areas) rows in ``ipv_part1_multi`` and are counted distinct there, so
+# every sum under any filter equals the count distinct over the victim table exactly.
 P1_FIELDS = ("offense", "police_district", "neighborhood", "council_district", "legislative_district")
 
 
@@ -49,11 +49,11 @@ def _p1_table(name: str, key: str, *first: Column, count: bool = True) -> Table:
     if count:
         cols.append(Column("n", Integer, nullable=False))
     table = Table(name, metadata, *cols)
-    Index(f"ix_{name}_{key}", table.c[key])
+    keys = ["cc_number"] if key == "d" else ["offense", key]  # month and year: all offenses ("*") or some
+    Index(f"ix_{name}_{'_'.join(keys)}", *[table.c[k] for k in keys])
     return table
 
 
-ipv_part1_day = _p1_table("ipv_part1_day", "d")
 ipv_part1_month = _p1_table("ipv_part1_month", "m")
 ipv_part1_year = _p1_table("ipv_part1_year", "y")
 ipv_part1_multi = _p1_table("ipv_part1_multi", "d", Column("cc_number", Text, nullable=False), count=False)

@@ -1,5 +1,5 @@
-"""IPV pre-aggregates (issue 15): Part 1 incidents (distinct ``cc_number`` of victims) by day,
-month and year and area fields, for the Plan KPI's domestic-violence share
+"""IPV pre-aggregates (issue 15): Part 1 incidents (distinct ``cc_number`` of victims) by month
+and year and area fields, for the Plan KPI's domestic-violence share
 (``data_access.ipv.kpi_dv_share``); the data version they were built at.
 
 Revision ID: 0013
@@ -14,7 +14,7 @@ branch_labels = None
 depends_on = None
 
 _FIELDS = ("offense", "police_district", "neighborhood", "council_district", "legislative_district")
-_TABLES = (("ipv_part1_day", "d"), ("ipv_part1_month", "m"), ("ipv_part1_year", "y"), ("ipv_part1_multi", "d"))
+_TABLES = (("ipv_part1_month", "m"), ("ipv_part1_year", "y"), ("ipv_part1_multi", "d"))
 
 
 def upgrade() -> None:
@@ -23,7 +23,8 @@ def upgrade() -> None:
         last = [] if name == "ipv_part1_multi" else [sa.Column("n", sa.Integer(), nullable=False)]
         op.create_table(name, *first, sa.Column(key, sa.Date(), nullable=False),
                         *[sa.Column(c, sa.Text(), nullable=True) for c in _FIELDS], *last)
-        op.create_index(f"ix_{name}_{key}", name, [key], unique=False)
+        cols = ["cc_number"] if key == "d" else ["offense", key]  # month and year: all offenses ("*") or some
+        op.create_index(f"ix_{name}_{'_'.join(cols)}", name, cols, unique=False)
     op.create_table(
         "ipv_part1_state",
         sa.Column("id", sa.SmallInteger(), autoincrement=False, nullable=False),
@@ -34,6 +35,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("ipv_part1_state")
-    for name, key in reversed(_TABLES):
-        op.drop_index(f"ix_{name}_{key}", table_name=name)
+    for name, _key in reversed(_TABLES):
         op.drop_table(name)
