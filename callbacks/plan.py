@@ -8,10 +8,12 @@ import dash_bootstrap_components as dbc
 from dash import Output
 
 from app import ids
+from app.i18n import get_lang
 from app.pages import LayoutInputs, Page
 from callbacks.common import page_callback
 from data_access import kpi as K
 from data_access import summary as Q
+from data_access.cache import cached_value, data_version
 from data_access.concurrent import gather
 from data_access.db import Database
 from data_access.filters import Filters
@@ -43,8 +45,13 @@ def plan_data(db: Database, settings, f: Filters, through, first_date=None) -> L
 
 
 def tracker(db: Database, settings, f: Filters, choices) -> list[dict]:
-    """The tracker's rows for ``f``: what the page draws and ``/api/v1/plan/kpis`` answers."""
-    return L.tracker_rows(plan_data(db, settings, f, choices.today, choices.first_date), f)
+    """The tracker's rows for ``f``: what the page draws and ``/api/v1/plan/kpis`` answers. Cached per
+    data version, filters and language: the rows judge changes against chance (the Summary's goal,
+    each count's last two years), pure arithmetic that costs more than the cached reads."""
+    key = (data_version(db), f, choices.today, choices.first_date, settings.goal_baseline_year,
+           settings.goal_annual_reduction, get_lang())
+    return cached_value("plan-tracker", key, lambda: L.tracker_rows(
+        plan_data(db, settings, f, choices.today, choices.first_date), f))
 
 
 def plan_outputs(db: Database, settings, f: Filters, choices) -> dict:
