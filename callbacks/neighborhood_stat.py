@@ -26,6 +26,7 @@ from app.pages import LayoutInputs, Page
 from app.urlstate import clean_pairs, to_query
 from callbacks.common import PageRequest, page_callback, relay, shell_write
 from callbacks.filters import notice_alerts
+from callbacks.map import url_moved
 from data_access import vital_signs as V
 from data_access.cache import cached_value, data_version
 from data_access.concurrent import gather
@@ -288,7 +289,8 @@ def register(app, page: Page) -> None:
         inputs={"ask": Input(ids.refresh_id(page.name), "data")},
         state={"search": State(ids.URL, "search")},
         compute=compute, error=error_outputs,
-        refresh=lambda r, previous: {"filters_changed": previous is not None})
+        # a filter control changed (not back/forward or a link: a URL the reader moved to stays as it is)
+        refresh=lambda r, previous: {"filters_changed": previous is not None and not url_moved()[0]})
     app.clientside_callback(
         ASK, Output(ids.refresh_id(page.name), "data"),
         Input(ids.NS_AREA, "value"), Input(ids.NS_RANK_INDICATOR, "value"), Input(ids.NS_X, "value"),
