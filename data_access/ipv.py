@@ -261,6 +261,12 @@ def next_version(conn) -> int:
     return int(conn.execute(text("SELECT coalesce(max(version), 0) FROM data_state WHERE id = 1")).scalar()) + 1
 
 
+def refresh_part1_in_load(conn) -> None:
+    """For a load that changed the victims (``data_access.aggregates.refresh``/``refresh_days``):
+    rebuild the Part 1 tables in its transaction, stamped with the version it commits."""
+    refresh_part1(conn, next_version(conn))
+
+
 def carry_part1(conn, before: int, after: int) -> None:
     """After a load that did not change the victims (an IPV load) moved the data version from
     ``before`` to ``after``: tables that were current stay current; stale ones are rebuilt."""

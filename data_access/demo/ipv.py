@@ -64,8 +64,8 @@ def load_demo(conn, data, summary, *, scale: float, seed: int, progress) -> int:
     n = copy_frame(conn, ipv_incident, df)
     # the Plan KPI's Part 1 incidents, from the victims this demo load just wrote, stamped with the
     # data version the load commits (data_access.ipv.kpi_dv_share reads them)
-    from data_access.ipv import next_version, refresh_part1
+    from data_access.ipv import refresh_part1_in_load
 
-    refresh_part1(conn, next_version(conn))
+    refresh_part1_in_load(conn)
     progress("intimate-partner violence", n)
     return n
