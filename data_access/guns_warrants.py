@@ -30,6 +30,7 @@ from data_access.schema_guns_warrants import (
     AGGREGATE_TABLES,
     agg_warrant_flow_day,
     agg_warrant_flow_month,
+    agg_warrant_geo_month,
     agg_warrant_open_day,
     gun_seizure,
     warrant,
@@ -184,15 +185,36 @@ def warrants_over_time(db: Database, version: int, f: Filters, grain_: str) -> p
         stmt = select(u.c.period, u.c.flow, func.sum(u.c.n).label("n")).group_by(u.c.period, u.c.flow)
         return _frame(db, stmt.order_by(u.c.period, u.c.flow), ["period", "flow", "n"])
     t = warrant
+    months, spans = _geo_split(db, f, grain_ == "month")
     parts = []
+    if months:
+        gm = agg_warrant_geo_month
+        parts.append(select(gm.c.m.label("period"), gm.c.flow, func.sum(gm.c.n).label("n"))
+                     .where(gm.c.m.between(*months), *geo_conditions(gm, f)).group_by(gm.c.m, gm.c.flow))
     # a recall's date is its closed_date (indexed): its rows are found through that index
     for flow, col, extra in (("issued", t.c.issued_date, ()), ("served", t.c.served_date, ()),
                              ("recalled", t.c.closed_date, (t.c.recalled_date.isnot(None),))):
         period = cast(func.date_trunc(grain_, col), Date)
-        parts.append(select(period.label("period"), literal(flow).label("flow"), func.count().label("n"))
-                     .where(col.between(f.start, f.end), *extra, *geo_conditions(t, f)).group_by(period))
+        for lo, hi in spans:
+            parts.append(select(period.label("period"), literal(flow).label("flow"), func.count().label("n"))
+                         .where(col.between(lo, hi), *extra, *geo_conditions(t, f)).group_by(period))
     u = union_all(*parts).subquery()
+    u = select(u.c.period, u.c.flow, func.sum(u.c.n).label("n")).group_by(u.c.period, u.c.flow).subquery()
     return _frame(db, select(u.c.period, u.c.flow, u.c.n).order_by(u.c.period, u.c.flow), ["period", "flow", "n"])
+
+
+_GEO_MONTH: dict = {}  # database URL -> whether it has agg_warrant_geo_month
+
+
+def _geo_split(db: Database, f: Filters, use_months: bool):
+    """(whole months read from ``agg_warrant_geo_month``, or None; the spans read from ``warrant``).
+    A database migrated before that table existed reads every day from ``warrant``."""
+    key = str(db.engine.url)
+    if key not in _GEO_MONTH:
+        _GEO_MONTH[key] = bool(db.execute(select(func.to_regclass("agg_warrant_geo_month").isnot(None))).scalar())
+    if not (use_months and _GEO_MONTH[key]):
+        return None, [(f.start, f.end)]
+    return month_split(f.start, f.end)
 
 
 def _flow_parts(f: Filters, dim: str, use_months: bool, keys, *, period_grain: str | None = None, flows=FLOWS):
@@ -235,12 +257,16 @@ def open_counts(db: Database, version: int, f: Filters, at: date, field: str) ->
         return pd.DataFrame({"kind": kind.to_numpy(), "a": df.a.to_numpy(dtype=object),
                              "b": df.b.to_numpy(dtype=object, na_value=None), "n": df.n.astype("int64").to_numpy()})
     t = warrant
-    age, area = _age_case(at), t.c[field]
-    stmt = (select(age.label("age"), t.c.warrant_type, t.c.charge_category, area.label("area"),
-                   func.grouping(t.c.charge_category).label("g_cat"), func.grouping(area).label("g_area"),
+    cols_ = (_age_case(at).label("age"), t.c.warrant_type, t.c.charge_category, t.c[field].label("area"))
+    # still open (through the partial per-area indexes of open warrants) and closed after ``at``
+    # (through the closed_date index): together, the warrants open on ``at``
+    u = union_all(select(*cols_).where(t.c.closed_date.is_(None), t.c.issued_date <= at, *geo_conditions(t, f)),
+                  select(*cols_).where(t.c.closed_date > at, t.c.issued_date <= at, *geo_conditions(t, f))).subquery()
+    stmt = (select(u.c.age, u.c.warrant_type, u.c.charge_category, u.c.area,
+                   func.grouping(u.c.charge_category).label("g_cat"), func.grouping(u.c.area).label("g_area"),
                    func.count().label("n"))
-            .where(*_open_on(at), *geo_conditions(t, f))
-            .group_by(func.grouping_sets(tuple_(age, t.c.warrant_type), tuple_(t.c.charge_category), tuple_(area))))
+            .group_by(func.grouping_sets(tuple_(u.c.age, u.c.warrant_type), tuple_(u.c.charge_category),
+                                         tuple_(u.c.area))))
     df = db.frame(stmt)
     if df.empty:
         return pd.DataFrame({c: [] for c in cols})
@@ -271,12 +297,21 @@ def _counts_by(db: Database, f: Filters, at: date, key, kind: str, field: str, c
     else:
         where = [*geo_conditions(t, f), *cols_where]
         one, zero = literal(1), literal(0)
-        parts = [
-            select(key.label("key"), one.label("i"), zero.label("s")).where(t.c.issued_date.between(f.start, f.end),
-                                                                            *where),
-            select(key.label("key"), zero, one).where(t.c.served_date.between(f.start, f.end), *where),
-        ]
-        u = union_all(*parts).subquery()
+        months, spans = _geo_split(db, f, True)
+        parts = []
+        if months:
+            gm = agg_warrant_geo_month
+            gk = gm.c[key.name]
+            parts += [select(gk.label("key"), case((gm.c.flow == fl, gm.c.n), else_=0).label("i"),
+                             case((gm.c.flow == fl, 0), else_=gm.c.n).label("s"))
+                      .where(gm.c.m.between(*months), gm.c.flow.in_(("issued", "served")), *geo_conditions(gm, f),
+                             *([gk.isnot(None)] if cols_where else []))
+                      for fl in ("issued",)]
+        for lo, hi in spans:
+            parts += [select(key.label("key"), one.label("i"), zero.label("s")).where(t.c.issued_date.between(lo, hi),
+                                                                                      *where),
+                      select(key.label("key"), zero, one).where(t.c.served_date.between(lo, hi), *where)]
+        u = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
         flows = _frame(db, select(u.c.key, func.sum(u.c.i).label("issued"), func.sum(u.c.s).label("served"))
                        .group_by(u.c.key), ["key", "issued", "served"])
     open_ = open_counts(db, f, at, field)
@@ -307,8 +342,9 @@ def warrants_by_area(db: Database, version: int, f: Filters, at: date, field: st
 
 # --- pre-aggregates ------------------------------------------------------------------------------
 
+GEO_AREA_FIELDS = ("police_district", "neighborhood", "council_district", "legislative_district")
 AGG_SOURCE_COLUMNS = ("warrant_type", "charge_category", "issued_date", "served_date", "recalled_date", "closed_date",
-                      "police_district")
+                      *GEO_AREA_FIELDS)
 FLOW_DIMS = ("charge_category", "police_district")
 
 
@@ -322,13 +358,14 @@ def _as_dates(days: np.ndarray) -> np.ndarray:
     return np.asarray(days, dtype="int64").astype("datetime64[D]").astype(object)  # datetime.date objects
 
 
-def compute_aggregates(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """The three pre-aggregates of ``rows`` (``warrant``'s columns ``AGG_SOURCE_COLUMNS``): flows per
-    day, flows per month, outstanding at the end of each day."""
+def compute_aggregates(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The four pre-aggregates of ``rows`` (``warrant``'s columns ``AGG_SOURCE_COLUMNS``): flows per
+    day, flows per month, outstanding at the end of each day, flows per month and area."""
     flow_cols, open_cols = ["d", "flow", "dim", "key", "n"], ["d", "dim", "a", "b", "n"]
     if rows.empty:
         empty = pd.DataFrame({c: [] for c in flow_cols})
-        return empty, empty.rename(columns={"d": "m"}), pd.DataFrame({c: [] for c in open_cols})
+        geo = pd.DataFrame({c: [] for c in ("m", "flow", "charge_category", *GEO_AREA_FIELDS, "n")})
+        return empty, empty.rename(columns={"d": "m"}), pd.DataFrame({c: [] for c in open_cols}), geo
     issued = _day_numbers(rows["issued_date"]).astype("int64")
     served, closed = _day_numbers(rows["served_date"]), _day_numbers(rows["closed_date"])
     recalled = np.where(rows["recalled_date"].notna().to_numpy(), closed, np.nan)  # a recall counts on closed_date
@@ -346,6 +383,17 @@ def compute_aggregates(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, 
     month = day.assign(m=day.d.to_numpy().astype("datetime64[D]").astype("datetime64[M]").astype("datetime64[D]")
                        .astype(object))
     month = month.groupby(["m", "flow", "dim", "key"], sort=True)["n"].sum().reset_index()
+    geo_cols = ["flow", "charge_category", *GEO_AREA_FIELDS]
+    geo = []
+    for flow, when in (("issued", issued.astype("float64")), ("served", served), ("recalled", recalled)):
+        has = ~np.isnan(when)
+        part = rows.loc[has, ["charge_category", *GEO_AREA_FIELDS]].astype(object)
+        geo.append(part.assign(m=when[has].astype("int64"), flow=flow))
+    geo = pd.concat(geo, ignore_index=True)
+    geo["m"] = geo.m.to_numpy().astype("datetime64[D]").astype("datetime64[M]").astype("datetime64[D]").astype(object)
+    geo = geo.groupby(["m", *geo_cols], dropna=False, sort=False).size().rename("n").reset_index()
+    for c in GEO_AREA_FIELDS:
+        geo[c] = geo[c].astype(object).where(geo[c].notna(), None)
     day["d"] = _as_dates(day.d.to_numpy())
     # outstanding at the end of each day: +1 on the first day a warrant is in a cell, -1 on the day after
     # its last (difference arrays over the days, then a running sum)
@@ -379,7 +427,7 @@ def compute_aggregates(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, 
     open_ = pd.concat(out, ignore_index=True)
     open_["d"] = _as_dates(open_.d.to_numpy())
     open_["b"] = open_.b.astype(object).where(open_.b.notna(), None)
-    return day[flow_cols], month[["m", "flow", "dim", "key", "n"]], open_[open_cols].reset_index(drop=True)
+    return day[flow_cols], month[["m", "flow", "dim", "key", "n"]], open_[open_cols].reset_index(drop=True), geo
 
 
 def refresh_aggregates(conn, rows: pd.DataFrame | None = None) -> None:
@@ -389,10 +437,12 @@ def refresh_aggregates(conn, rows: pd.DataFrame | None = None) -> None:
 
     if rows is None:
         rows = pd.read_sql(select(*[warrant.c[c] for c in AGG_SOURCE_COLUMNS]), conn)
-    conn.execute(text("TRUNCATE " + ", ".join(t.name for t in AGGREGATE_TABLES)))
-    for table, frame in zip((agg_warrant_flow_day, agg_warrant_flow_month, agg_warrant_open_day),
-                            compute_aggregates(rows[list(AGG_SOURCE_COLUMNS)])):
-        copy_frame(conn, table, frame)
+    # a database migrated before agg_warrant_geo_month existed has the other three only
+    tables = [t for t in AGGREGATE_TABLES if conn.execute(select(func.to_regclass(t.name).isnot(None))).scalar()]
+    conn.execute(text("TRUNCATE " + ", ".join(t.name for t in tables)))
+    for table, frame in zip(AGGREGATE_TABLES, compute_aggregates(rows[list(AGG_SOURCE_COLUMNS)])):
+        if table in tables:
+            copy_frame(conn, table, frame)
 
 
 __all__ = ["FIREARM_TYPES", "RECOVERY_TYPES", "SEIZURE_STATUSES", "WARRANT_TYPES", "WARRANT_STATUSES", "AGE_BUCKETS",

@@ -106,6 +106,23 @@ agg_warrant_open_day = Table(
 )
 Index("ix_agg_warrant_open_day_d", agg_warrant_open_day.c.d)
 
-AGGREGATE_TABLES = (agg_warrant_flow_day, agg_warrant_flow_month, agg_warrant_open_day)
+# Flows per month and every geography field, for views inside an area: their whole months are
+# read here (through the field's index), their ragged days from ``warrant``.
+GEO_FIELDS = ("police_district", "neighborhood", "council_district", "legislative_district")
+agg_warrant_geo_month = Table(
+    "agg_warrant_geo_month",
+    metadata,
+    Column("m", Date, nullable=False),
+    Column("flow", Text, nullable=False),
+    Column("charge_category", Text, nullable=False),
+    *[Column(g, Text) for g in GEO_FIELDS],
+    Column("n", Integer, nullable=False),
+)
+for _g in GEO_FIELDS:
+    Index(f"ix_agg_warrant_geo_month_{_g}", agg_warrant_geo_month.c[_g], agg_warrant_geo_month.c.m)
+    # the warrants outstanding now, per area: a view inside an area finds its open warrants here
+    Index(f"ix_warrant_open_{_g}", warrant.c[_g], postgresql_where=text("closed_date IS NULL"))
+
+AGGREGATE_TABLES = (agg_warrant_flow_day, agg_warrant_flow_month, agg_warrant_open_day, agg_warrant_geo_month)
 
 COUNTED_TABLES: dict = {"gun seizures": gun_seizure, "warrants": warrant}  # label -> Table

@@ -244,10 +244,11 @@ def test_age_bucket_edges():
 # --- the page's numbers against pandas on the demo database --------------------------------------------
 
 FILTERS = (Filters(date(2024, 1, 1), date(2025, 6, 30)),
-           Filters(date(2025, 3, 10), date(2025, 7, 20), council_district=("7",), offense=("homicide",)))
+           Filters(date(2025, 3, 10), date(2025, 7, 20), council_district=("7",), offense=("homicide",)),
+           Filters(date(2023, 2, 14), date(2025, 9, 3), council_district=("7",)))
 
 
-@pytest.mark.parametrize("f", FILTERS, ids=["citywide", "council-7-weeks"])
+@pytest.mark.parametrize("f", FILTERS, ids=["citywide", "council-7-weeks", "council-7-months"])
 def test_page_numbers_equal_pandas_counts(db, f):
     from callbacks.guns_warrants import numbers
 
@@ -339,10 +340,10 @@ def test_figures_use_the_bundles_traces_and_speak_spanish(db):
 # --- the pre-aggregates against the raw rows ---------------------------------------------------------------
 
 def assert_aggregates_match_rows(db) -> dict:
-    """The three warrant aggregates equal counts written out again from the raw ``warrant`` rows
-    (flows on every day and month; outstanding on every 61st day, the data's last day and the days
+    """The four warrant aggregates equal counts written out again from the raw ``warrant`` rows
+    (flows on every day and month, per month and area; outstanding on every 61st day, the data's last day and the days
     around the age edges of its first issues). Returns the aggregates read, for comparisons."""
-    from data_access.schema_guns_warrants import agg_warrant_flow_day, agg_warrant_flow_month
+    from data_access.schema_guns_warrants import agg_warrant_flow_day, agg_warrant_flow_month, agg_warrant_geo_month
 
     with db.engine.connect() as conn:  # whole tables: no page's row cap
         w, day, month, open_ = (pd.read_sql(select(t), conn) for t in (warrant, agg_warrant_flow_day,
@@ -358,6 +359,15 @@ def assert_aggregates_match_rows(db) -> dict:
     ev["m"] = [d.replace(day=1) for d in ev.d]
     want_month = ev.groupby(["m", "flow", "dim", "key"]).size().to_dict()
     assert {k: int(v) for k, v in month.set_index(["m", "flow", "dim", "key"]).n.items()} == want_month
+    with db.engine.connect() as conn:
+        geo = pd.read_sql(select(agg_warrant_geo_month), conn)
+    gcols = ["m", "flow", "charge_category", "police_district", "neighborhood", "council_district",
+             "legislative_district"]
+    gev = pd.concat([w[when.notna()].assign(m=[d.replace(day=1) for d in when.dropna()], flow=flow)
+                     for flow, when in (("issued", w.issued_date), ("served", w.served_date),
+                                        ("recalled", w.recalled_date))])
+    want_geo = gev.fillna({c: "-" for c in gcols[3:]}).groupby(gcols).size().to_dict()
+    assert {k: int(v) for k, v in geo.fillna({c: "-" for c in gcols[3:]}).set_index(gcols).n.items()} == want_geo
     first, last = w.issued_date.min(), max(w.issued_date.max(), w.served_date.dropna().max(),
                                            w.recalled_date.dropna().max())
     days = {first + timedelta(days=k) for k in range(0, (last - first).days + 1, 61)} | {last}
