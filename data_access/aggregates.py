@@ -280,6 +280,8 @@ def refresh(conn: Connection, changed=ROW_TABLES) -> None:
                                        "where_vmonth", "where_amonth")}
     todo = [a for a in AGGREGATES if SOURCES[a.grain] & set(changed)]
     _run(conn, todo, {**everything, **_SLOTS}, {}, full=True)
+    if "victim" in set(changed):
+        _victims_changed(conn)
     for table in sorted({a.table for a in todo}) + ["sao_case", "case_charge"]:
         conn.execute(text(f"ANALYZE {table}"))
 
@@ -309,6 +311,16 @@ def refresh_days(conn: Connection, victim_days, arrest_days) -> None:
             if (g.grain.startswith("v") and v) or (g.grain.startswith("a") and a)
             or (g.grain == "gun" and (v or a)) or (g.grain == "cases" and a)]
     _run(conn, todo, where, params, full=False)
+    if v:
+        _victims_changed(conn)
+
+
+def _victims_changed(conn: Connection) -> None:
+    """Pre-aggregates of other datasets' modules built from the victims, in the load's transaction
+    (so no request rebuilds them): the Plan KPI's Part 1 incidents (``data_access.ipv``)."""
+    from data_access.ipv import refresh_part1_in_load
+
+    refresh_part1_in_load(conn)
 
 
 def refresh_cases(conn: Connection) -> None:

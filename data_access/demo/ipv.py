@@ -62,10 +62,7 @@ def load_demo(conn, data, summary, *, scale: float, seed: int, progress) -> int:
     conn.execute(text("TRUNCATE ipv_incident RESTART IDENTITY"))
     df = demo_incidents(data.victims, seed).assign(load_id=summary.load_id)
     n = copy_frame(conn, ipv_incident, df)
-    # the Plan KPI's Part 1 incidents, from the victims this demo load just wrote, stamped with the
-    # data version the load commits (data_access.ipv.kpi_dv_share reads them)
-    from data_access.ipv import refresh_part1_in_load
-
-    refresh_part1_in_load(conn)
+    # the Plan KPI's Part 1 incidents are built from the victims by data_access.aggregates.refresh,
+    # which the demo load runs after this
     progress("intimate-partner violence", n)
     return n
