@@ -149,10 +149,12 @@ def area_rows(df: pd.DataFrame, count: str = "n") -> pd.DataFrame:
 
 def age_rows(df: pd.DataFrame) -> list[dict]:
     """Outstanding warrants per age bucket (every bucket, 0 where none), with each type's count."""
+    got: dict = {}
+    for a, t, n in (zip(df.age, df.warrant_type, df.n) if len(df) else ()):  # one pass, not 25 masks
+        got[(a, t)] = got.get((a, t), 0) + int(n)
     rows = []
     for code, label, lo, hi in G.AGE_BUCKETS:
-        part = df[df.age == code] if len(df) else df
-        by_type = {t: int(part[part.warrant_type == t].n.sum()) if len(part) else 0 for t in G.WARRANT_TYPES.codes}
+        by_type = {t: got.get((code, t), 0) for t in G.WARRANT_TYPES.codes}
         rows.append({"age": code, "label": _(label), "days_from": lo, "days_to": hi, "n": sum(by_type.values()),
                      **by_type})
     return rows

@@ -341,7 +341,7 @@ def test_figures_use_the_bundles_traces_and_speak_spanish(db):
 
 def assert_aggregates_match_rows(db) -> dict:
     """The four warrant aggregates equal counts written out again from the raw ``warrant`` rows
-    (flows on every day and month, per month and area; outstanding on every 61st day, the data's last day and the days
+    (flows on every day and month, per month and area; outstanding on every 151st day, the data's last day and the days
     around the age edges of its first issues). Returns the aggregates read, for comparisons."""
     from data_access.schema_guns_warrants import agg_warrant_flow_day, agg_warrant_flow_month, agg_warrant_geo_month
 
@@ -370,7 +370,7 @@ def assert_aggregates_match_rows(db) -> dict:
     assert {k: int(v) for k, v in geo.fillna({c: "-" for c in gcols[3:]}).set_index(gcols).n.items()} == want_geo
     first, last = w.issued_date.min(), max(w.issued_date.max(), w.served_date.dropna().max(),
                                            w.recalled_date.dropna().max())
-    days = {first + timedelta(days=k) for k in range(0, (last - first).days + 1, 61)} | {last}
+    days = {first + timedelta(days=k) for k in range(0, (last - first).days + 1, 151)} | {last}
     days |= {first + timedelta(days=e + k) for e in AGE_EDGES[1:-1] for k in (0, 1)} - {d for d in days if d > last}
     days = {d for d in days if d <= last}
     recalled_no_day = w.status.eq("recalled") & w.recalled_date.isna()
