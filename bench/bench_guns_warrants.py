@@ -199,6 +199,10 @@ def run(scale: float, repeat: int) -> dict:
     print(f"  baseline / cold: median {statistics.median(base) / statistics.median(cold):5.1f}x   "
           f"p95 {p95(base) / p95(cold):5.1f}x")
     print(f"  baseline / warm: median {statistics.median(base) / statistics.median(warm):5.1f}x")
+    slow = sorted(zip(cold, [f for _ in range(repeat) for f in filters]), key=lambda x: -x[0])[:3]
+    for ms, f in slow:
+        geo = {g: getattr(f, g) for g in GEO_FIELDS if getattr(f, g)}
+        print(f"  slowest cold: {ms:7.1f} ms  {f.start} to {f.end} {geo or 'citywide'}")
     return {"cold": cold, "warm": warm, "base": base}
 
 

@@ -266,17 +266,24 @@ def seizure_trend_figure(rows: pd.DataFrame, grain: str, start: date, end: date)
         height=height, legend=True))
 
 
+def _by_period(rows: pd.DataFrame, key: str) -> list:
+    """[(period_start, (period_end, complete, {key value: n})), ...] in period order: one pass over
+    the rows (a pandas group per period costs more than the table's cells)."""
+    out: dict = {}
+    for s, e, c, k, n in zip(rows.period_start, rows.period_end, rows.complete, rows[key], rows.n):
+        by = out.setdefault(s, (e, bool(c), {}))[2]
+        by[k] = by.get(k, 0) + n
+    return sorted(out.items())
+
+
 def seizure_trend_table(rows: pd.DataFrame, grain: str, start: date, end: date) -> html.Div:
     if rows.empty or rows.n.sum() == 0:
         return html.P(_(NO_GUNS))
     codes = [c for c in G.FIREARM_TYPES.codes if c in set(rows.firearm_type)]
     body = []
-    for s, part in rows.groupby("period_start", sort=True):
-        first = part.iloc[0]
-        by = dict(zip(part.firearm_type, part.n))
-        body.append([html.Time(period_label(s, first.period_end, grain, start, end, bool(first.complete)),
-                               dateTime=s.isoformat()), *[fmt_int(int(by.get(c, 0))) for c in codes],
-                     fmt_int(int(part.n.sum()))])
+    for s, (e, complete, by) in _by_period(rows, "firearm_type"):
+        body.append([html.Time(period_label(s, e, grain, start, end, complete), dateTime=s.isoformat()),
+                     *[fmt_int(int(by.get(c, 0))) for c in codes], fmt_int(int(sum(by.values())))])
     cols = [_("Period"), *[label_of(G.FIREARM_TYPES, c) for c in codes], _("Total")]
     return data_table(cols, body, _("Guns seized by firearm type"), numeric=tuple(range(1, len(cols))))
 
@@ -366,11 +373,9 @@ def warrant_trend_table(rows: pd.DataFrame, grain: str, start: date, end: date) 
         return html.P(_(NO_WARRANTS))
     flows = [f for f in G.FLOWS if f in set(rows.flow)]
     body = []
-    for s, part in rows.groupby("period_start", sort=True):
-        first = part.iloc[0]
-        by = dict(zip(part.flow, part.n))
-        body.append([html.Time(period_label(s, first.period_end, grain, start, end, bool(first.complete)),
-                               dateTime=s.isoformat()), *[fmt_int(int(by.get(x, 0))) for x in flows]])
+    for s, (e, complete, by) in _by_period(rows, "flow"):
+        body.append([html.Time(period_label(s, e, grain, start, end, complete), dateTime=s.isoformat()),
+                     *[fmt_int(int(by.get(x, 0))) for x in flows]])
     cols = [_("Period"), *[flow_label(x) for x in flows]]
     return data_table(cols, body, _("Warrants issued, served and recalled"), numeric=tuple(range(1, len(cols))))
 
