@@ -169,8 +169,10 @@ def _status(args, settings: Settings) -> int:
     kind = "DEMO (synthetic)" if state["is_demo"] else "real"
     print(f"Data:          {kind}, version {state['version']}, data as of {state['data_as_of']}")
     print("Rows per dataset:")
-    for name, n in status.dataset_counts(db).items():
-        print(f"  {name:<22}{n:>12,}")
+    counts = status.dataset_counts(db)
+    width = max(map(len, counts)) + 2
+    for name, n in counts.items():
+        print(f"  {name:<{width}}{n:>12,}")
     history = status.load_history(db, limit=5)
     if len(history):
         print("Recent loads:")
