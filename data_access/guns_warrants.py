@@ -392,6 +392,9 @@ def compute_aggregates(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, 
     geo = pd.concat(geo, ignore_index=True)
     geo["m"] = geo.m.to_numpy().astype("datetime64[D]").astype("datetime64[M]").astype("datetime64[D]").astype(object)
     geo = geo.groupby(["m", *geo_cols], dropna=False, sort=False).size().rename("n").reset_index()
+    # written in (neighborhood, month) order: a district is a union of neighborhoods, so an area's
+    # rows lie in a few runs of adjacent pages instead of one row per page
+    geo = geo.sort_values(["neighborhood", "m"], na_position="last", kind="stable").reset_index(drop=True)
     for c in GEO_AREA_FIELDS:
         geo[c] = geo[c].astype(object).where(geo[c].notna(), None)
     day["d"] = _as_dates(day.d.to_numpy())
