@@ -18,7 +18,6 @@ Nothing here asserts a time; the machine may be shared, so say so beside the fig
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 from datetime import date
 from pathlib import Path
@@ -27,17 +26,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app  # noqa: E402
 from app.context import load_choices  # noqa: E402
-from bench.bench_summary import database_for, ensure_loaded, timed_request  # noqa: E402
+from bench.bench_summary import database_for, ensure_loaded, stats, timed_request  # noqa: E402
 from callbacks.neighborhood_stat import ns_outputs  # noqa: E402
 from data_access import vital_signs as V  # noqa: E402
 from data_access.cache import cache  # noqa: E402
 from data_access.filters import Filters  # noqa: E402
-
-
-def stats(ms: list[float]) -> str:
-    ms = sorted(ms)
-    p95 = ms[min(len(ms) - 1, int(round(0.95 * (len(ms) - 1))))]
-    return f"median {statistics.median(ms):7.1f} ms   p95 {p95:7.1f} ms   (n={len(ms)})"
 
 
 def views(choices, options, indicators) -> list[tuple[Filters, dict]]:
