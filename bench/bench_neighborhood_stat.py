@@ -74,8 +74,8 @@ def main() -> None:
     svc.db.dispose()
     print(f"Neighborhood Stat update at demo scale {a.scale:g}: {len(todo)} views x {a.repeat}; "
           f"goal: cold p95 < 150 ms")
-    print(f"  cold (cache empty)  {stats(cold)}")
-    print(f"  warm (cache hit)    {stats(warm)}")
+    print(f"  cold (cache empty)  {stats(cold)}   (n={len(cold)})")
+    print(f"  warm (cache hit)    {stats(warm)}   (n={len(warm)})")
 
 
 if __name__ == "__main__":

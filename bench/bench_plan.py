@@ -94,8 +94,8 @@ def main() -> None:
                     part_cold.setdefault(name, []).append(timed_request(app, db, call))
     db.dispose()
     print(f"Plan KPIs update at demo scale {a.scale:g}: {len(todo)} views x {a.repeat}; goal: cold p95 < 150 ms")
-    print(f"  cold (cache empty)  {stats(cold)}")
-    print(f"  warm (cache hit)    {stats(warm)}")
+    print(f"  cold (cache empty)  {stats(cold)}   (n={len(cold)})")
+    print(f"  warm (cache hit)    {stats(warm)}   (n={len(warm)})")
     print("  each read alone, cold (they run concurrently in the page, so the page costs about the slowest):")
     for name, ms in part_cold.items():
         print(f"    {name:48s} {stats(ms)}")
