@@ -204,18 +204,26 @@ def commit(db: Database, summary: LoadSummary, table, frame: pd.DataFrame, rejec
     return summary
 
 
-def load_gun_seizures_file(db: Database, path, *, progress: Progress = _noop, settings=None, **_) -> LoadSummary:
-    table, _layout = read_csv_file(path, layouts=LAYOUTS)
+def load_file(db: Database, path, *, layouts, known, normalize, target, dataset: str, progress: Progress,
+              settings) -> LoadSummary:
+    """One file of a Guns and warrants dataset: read, names refused, areas resolved, normalized by
+    ``normalize(table, locator, min_date=)``, then ``commit``ted into ``target``."""
+    table, _layout = read_csv_file(path, layouts=layouts)
     progress("read", len(table.frame))
-    table.protect(KNOWN_COLUMNS)  # a column that could hold a name refuses the file before anything else
+    table.protect(known)  # a column that could hold a name refuses the file before anything else
     with db.begin() as conn:
         require_real_boundaries(conn)
         loc = Locator(conn)
-    frame, rejects = normalize_seizures(table, loc, min_date=min_date_of(settings))
-    summary = LoadSummary(dataset="gun_seizures", source=str(path))
+    frame, rejects = normalize(table, loc, min_date=min_date_of(settings))
+    summary = LoadSummary(dataset=dataset, source=str(path))
     summary.rows_read = len(table.frame) + len(table.bad_rows)
     summary.names = loc.name_report
-    return commit(db, summary, gun_seizure, frame, rejects, "gun_seizures", progress)
+    return commit(db, summary, target, frame, rejects, dataset, progress)
+
+
+def load_gun_seizures_file(db: Database, path, *, progress: Progress = _noop, settings=None, **_) -> LoadSummary:
+    return load_file(db, path, layouts=LAYOUTS, known=KNOWN_COLUMNS, normalize=normalize_seizures,
+                     target=gun_seizure, dataset="gun_seizures", progress=progress, settings=settings)
 
 
 __all__ = ["load_gun_seizures_file", "normalize_seizures", "FIREARM_ALIASES", "RECOVERY_ALIASES", "STATUS_ALIASES",

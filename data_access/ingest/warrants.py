@@ -42,11 +42,11 @@ import pandas as pd
 
 from data_access.db import Database
 from data_access.ingest import normalize as N
-from data_access.ingest.base import DEFAULT_MIN_DATE, Progress, Rejects, _noop, require_real_boundaries
+from data_access.ingest.base import DEFAULT_MIN_DATE, Progress, Rejects, _noop
 from data_access.ingest.crime import empty
 from data_access.ingest.geo import Locator
-from data_access.ingest.gun_seizures import areas, code_of, commit, min_date_of, opt
-from data_access.ingest.reader import Table, read_csv_file
+from data_access.ingest.gun_seizures import areas, code_of, load_file, opt
+from data_access.ingest.reader import Table
 from data_access.loading import LoadSummary
 from data_access.schema_guns_warrants import warrant
 from data_access.vocabulary import CHARGE_CATEGORIES
@@ -143,17 +143,8 @@ def normalize_warrants(table: Table, loc: Locator, *, min_date: date = DEFAULT_M
 
 
 def load_warrants_file(db: Database, path, *, progress: Progress = _noop, settings=None, **_) -> LoadSummary:
-    table, _layout = read_csv_file(path, layouts=LAYOUTS)
-    progress("read", len(table.frame))
-    table.protect(KNOWN_COLUMNS)  # a column that could hold a name refuses the file before anything else
-    with db.begin() as conn:
-        require_real_boundaries(conn)
-        loc = Locator(conn)
-    frame, rejects = normalize_warrants(table, loc, min_date=min_date_of(settings))
-    summary = LoadSummary(dataset="warrants", source=str(path))
-    summary.rows_read = len(table.frame) + len(table.bad_rows)
-    summary.names = loc.name_report
-    return commit(db, summary, warrant, frame, rejects, "warrants", progress)
+    return load_file(db, path, layouts=LAYOUTS, known=KNOWN_COLUMNS, normalize=normalize_warrants,
+                     target=warrant, dataset="warrants", progress=progress, settings=settings)
 
 
 __all__ = ["load_warrants_file", "normalize_warrants", "TYPE_ALIASES", "STATUS_ALIASES", "CATEGORY_ALIASES"]
