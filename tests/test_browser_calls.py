@@ -44,8 +44,11 @@ def test_page_draws_filters_and_is_accessible(browser, site):
     page = driver.find_element(By.ID, ids.page_id("calls")).text
     assert "offense filter does not apply" in page
     assert "Download CSV" in page
+    # back to the filter bar, and click only once it stays in view (charts drawn late can move it)
     control = driver.find_element(By.CSS_SELECTOR, f"#{ids.POLICE_DISTRICT}")
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", control)
+    wait_for(lambda: driver.execute_script(
+        "arguments[0].scrollIntoView({block: 'center'}); const r = arguments[0].getBoundingClientRect();"
+        "return r.top >= 0 && r.bottom <= window.innerHeight", control), message="the district picker in view")
     control.click()
     wait_for(lambda: driver.switch_to.active_element, message="dropdown focus").send_keys("Western")
     wait_for(lambda: driver.find_element(By.XPATH, "//*[@role='option'][normalize-space()='Western']"),
