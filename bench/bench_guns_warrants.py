@@ -44,7 +44,6 @@ from data_access.db import Database  # noqa: E402
 from data_access.filters import GEO_FIELDS, Filters  # noqa: E402
 from data_access.schema import geography  # noqa: E402
 from data_access.schema_guns_warrants import gun_seizure, warrant  # noqa: E402
-from layouts import guns_warrants as L  # noqa: E402
 
 PREFIX = "psad_bench_gw_s"
 
@@ -124,17 +123,7 @@ def baseline_numbers(fr: dict, f: Filters, last) -> dict:
 
     cats = counts("charge_category").rename(columns={"key": "charge_category"})
     w_area = _population(fr, counts(field).rename(columns={"key": "area"}), field)
-    return {
-        "f": f, "at": at, "grain": grain, "field": field, "through": through,
-        "seizure_trend": L.period_rows(s_trend, "firearm_type", G.FIREARM_TYPES.codes, grain, f.start, through),
-        "types": L.share_rows(types, G.FIREARM_TYPES),
-        "recovery": L.share_rows(recovery, G.RECOVERY_TYPES),
-        "seizure_area": L.area_rows(s_area),
-        "warrant_trend": L.period_rows(w_trend, "flow", G.FLOWS, grain, f.start, through),
-        "age": L.age_rows(age),
-        "categories": L.category_rows(cats),
-        "warrant_area": L.area_rows(w_area, "outstanding"),
-    }
+    return C.page_rows(f, at, grain, field, through, s_trend, types, recovery, s_area, w_trend, age, cats, w_area)
 
 
 @contextmanager

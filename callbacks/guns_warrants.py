@@ -32,6 +32,12 @@ def numbers(db: Database, f: Filters) -> dict:
         lambda: G.seizures_by(db, f, "recovery_type"), lambda: G.seizures_by_area(db, f, field),
         lambda: G.warrants_over_time(db, f, grain), lambda: G.outstanding_by_age(db, f, at),
         lambda: G.warrants_by_category(db, f, at), lambda: G.warrants_by_area(db, f, at, field))
+    return page_rows(f, at, grain, field, through, s_trend, types, recovery, s_area, w_trend, age, cats, w_area)
+
+
+def page_rows(f, at, grain, field, through, s_trend, types, recovery, s_area, w_trend, age, cats,
+              w_area) -> dict:
+    """The page's rows from its eight counts (the queries' frames, or the bench's pandas baseline)."""
     return {
         "f": f, "at": at, "grain": grain, "field": field, "through": through,
         "seizure_trend": L.period_rows(s_trend, "firearm_type", G.FIREARM_TYPES.codes, grain, f.start, through),
