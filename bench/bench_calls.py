@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app  # noqa: E402
 from app.context import load_choices  # noqa: E402
-from app.settings import Settings  # noqa: E402
+from bench.bench_summary import database_named  # noqa: E402
 from callbacks.calls import calls_outputs  # noqa: E402
 from data_access import calls as C  # noqa: E402
 from data_access import migrate  # noqa: E402
@@ -47,21 +47,6 @@ from layouts import calls as L  # noqa: E402
 
 SEED = 2021
 CITY_SCALE = 0.01  # the demo city under the calls: geography and data state only
-
-
-def database_for(name: str) -> str:
-    import psycopg
-    from sqlalchemy import make_url
-
-    server = Settings.from_env().database_url
-    if not server:
-        raise SystemExit("set DATABASE_URL to a PostgreSQL server the bench may create databases on")
-    u = make_url(server.replace("postgresql+psycopg://", "postgresql://"))
-    with psycopg.connect(u.set(drivername="postgresql").render_as_string(hide_password=False),
-                         autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-    return u.set(database=name).render_as_string(hide_password=False)
 
 
 def demo_city():
@@ -172,7 +157,7 @@ def p95(xs: list[float]) -> float:
 
 def run(scale: float, repeat: int, data) -> None:
     print(f"\n== demo scale {scale:g} ==", flush=True)
-    url = database_for(f"psad_bench_calls_s{scale:g}".replace(".", "_"))
+    url = database_named(f"psad_bench_calls_s{scale:g}".replace(".", "_"))
     ensure_loaded(url, scale, data)
     app = create_app({"database_url": url, "redis_url": ""})
     svc = app.server.extensions["psad"]
@@ -230,7 +215,7 @@ def ingest(rows: int) -> None:
     print("\n== ingest ==", flush=True)
     data = generate(scale=0.01, start=date(2025, 1, 1), end=date(2025, 12, 31), seed=SEED)
     calls = generate_calls(data, scale=rows / 1_600_000, seed=SEED, start=date(2025, 1, 1), end=date(2025, 12, 31))
-    url = database_for("psad_bench_calls_ingest")
+    url = database_named("psad_bench_calls_ingest")
     db = Database(url)
     migrate.upgrade(db)
     with tempfile.TemporaryDirectory() as tmp:

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app  # noqa: E402
 from app.context import load_choices  # noqa: E402
-from bench.bench_summary import database_for, ensure_loaded, stats, timed_request  # noqa: E402
+from bench.bench_summary import demo_database, stats, timed_request  # noqa: E402
 from callbacks.neighborhood_stat import ns_outputs  # noqa: E402
 from data_access import vital_signs as V  # noqa: E402
 from data_access.cache import cache  # noqa: E402
@@ -52,10 +52,7 @@ def main() -> None:
     ap.add_argument("--database-url")
     ap.add_argument("--repeat", type=int, default=3)
     a = ap.parse_args()
-    url = a.database_url
-    if not url:
-        url = database_for(a.scale, prefix="psad_bench_ns_s")
-        ensure_loaded(url, a.scale)
+    url = demo_database(a.database_url, a.scale, "psad_bench_ns_s")
     app = create_app({"database_url": url, "redis_url": ""})
     svc = app.server.extensions["psad"]
     with app.server.app_context():

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app  # noqa: E402
 from app.context import load_choices  # noqa: E402
-from bench.bench_summary import database_for, ensure_loaded, filter_set, stats, timed_request  # noqa: E402
+from bench.bench_summary import demo_database, filter_set, stats, timed_request  # noqa: E402
 from callbacks.plan import plan_outputs  # noqa: E402
 from data_access import kpi as K  # noqa: E402
 from data_access import summary as Q  # noqa: E402
@@ -71,10 +71,7 @@ def main() -> None:
     ap.add_argument("--database-url")
     ap.add_argument("--repeat", type=int, default=3)
     a = ap.parse_args()
-    url = a.database_url
-    if not url:
-        url = database_for(a.scale, prefix="psad_bench_plan_s")
-        ensure_loaded(url, a.scale)
+    url = demo_database(a.database_url, a.scale, "psad_bench_plan_s")
     app = create_app({"database_url": url, "redis_url": ""})
     svc = app.server.extensions["psad"]
     db, settings = svc.db, svc.settings

@@ -49,12 +49,17 @@ from layouts import summary as L  # noqa: E402
 def database_for(scale: float, prefix: str = "psad_bench_s") -> str:
     """The URL of the bench database for ``scale`` (created empty if missing) on DATABASE_URL's
     server or the embedded one; a bench that changes its data names its own ``prefix``."""
+    # one name per scale whatever its spelling (1, 1.0): every bench shares the same demo database
+    return database_named(f"{prefix}{float(scale):g}".replace(".", "_"))
+
+
+def database_named(name: str) -> str:
+    """The URL of database ``name`` (created empty if missing) on DATABASE_URL's server or the
+    embedded one."""
     import psycopg
     from sqlalchemy import make_url
 
     settings = Settings.from_env()
-    # one name per scale whatever its spelling (1, 1.0): every bench shares the same demo database
-    name = f"{prefix}{float(scale):g}".replace(".", "_")
     server = settings.database_url or embedded_url(settings.data_dir, "postgres")
     u = make_url(server.replace("postgresql+psycopg://", "postgresql://"))
     with psycopg.connect(u.set(drivername="postgresql").render_as_string(hide_password=False),
@@ -62,6 +67,16 @@ def database_for(scale: float, prefix: str = "psad_bench_s") -> str:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
             conn.execute(f'CREATE DATABASE "{name}"')
     return u.set(database=name).render_as_string(hide_password=False)
+
+
+def demo_database(database_url: str | None, scale: float, prefix: str) -> str:
+    """``--database-url`` as given (used as it is), else the bench's own demo database for
+    ``scale``, loaded if it is not yet."""
+    if database_url:
+        return database_url
+    url = database_for(scale, prefix=prefix)
+    ensure_loaded(url, scale)
+    return url
 
 
 def ensure_loaded(url: str, scale: float) -> None:
