@@ -432,7 +432,8 @@ def test_spanish_present_control_opens_a_spanish_deck_and_escape_returns_in_span
     q = query(driver)
     assert q["lang"] == ["es"] and q["council_district"] == ["7"] and "slide" not in q, driver.current_url
     assert driver.execute_script("return document.documentElement.lang") == "es"
-    assert not driver.find_elements(By.CSS_SELECTOR, ".deck")
+    # the URL moves before the page is swapped in: the deck is gone once the page has drawn
+    wait_for(lambda: not driver.find_elements(By.CSS_SELECTOR, ".deck"), message="the deck gone")
     assert severe_logs(driver) == []
 
 
