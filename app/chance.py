@@ -20,7 +20,9 @@ A caveat written on the About page: counts of victims are not quite Poisson (one
 several people), so "unusual" is a prompt to look closer, not a proof.
 
 Pure arithmetic (no SciPy here): the binomial tail is the regularized incomplete beta function,
-computed by its continued fraction, so a test over tens of thousands of events costs microseconds.
+computed by its continued fraction, so a test over tens of thousands of events costs microseconds;
+the interval's ends are found by Newton's steps on it (the derivative is a binomial probability),
+a handful of evaluations each.
 """
 
 from __future__ import annotations
@@ -134,22 +136,57 @@ def two_sided_p(k: int, n: int, p: float) -> float:
     return min(1.0, binom_sf(k, n, p) + other)
 
 
-def _solve(f, target: float) -> float:
-    """p in [0, 1] where the increasing function f(p) crosses target (bisection)."""
+def _tail_slope(j: int, n: int, p: float) -> float:
+    """d/dp of P(X >= j) for X ~ Binomial(n, p), 1 <= j <= n: n times the Binomial(n - 1, p)
+    probability of j - 1."""
+    if p <= 0.0 or p >= 1.0:
+        return 0.0
+    return math.exp(math.log(n) + math.lgamma(n) - math.lgamma(j) - math.lgamma(n - j + 1)
+                    + (j - 1) * math.log(p) + (n - j) * math.log1p(-p))
+
+
+def _solve(f, slope, target: float, guess: float) -> float:
+    """p in [0, 1] where the increasing function f(p) crosses target. Newton's steps from ``guess``
+    (``slope`` is f's derivative), each kept inside the bracket the values seen so far leave (a
+    bisection step when Newton's would leave it): a handful of evaluations of f, where bisection
+    alone took 60, to the same root (within the rounding of f)."""
     lo, hi = 0.0, 1.0
-    for _ in range(60):
-        mid = (lo + hi) / 2
-        if f(mid) < target:
-            lo = mid
+    x = min(max(guess, 1e-300), 1.0 - 1e-16)
+    for _ in range(200):
+        g = f(x) - target
+        if g == 0.0:
+            return x
+        if g < 0:
+            lo = x
         else:
-            hi = mid
-    return (lo + hi) / 2
+            hi = x
+        d = slope(x)
+        nxt = x - g / d if d > 0.0 else -1.0
+        if lo <= nxt <= hi and abs(nxt - x) <= 1e-10 * nxt:
+            return nxt  # Newton converges quadratically: this step leaves an error near 1e-20 of p
+        if not lo < nxt < hi:
+            nxt = (lo + hi) / 2
+        if hi - lo <= 1e-18:
+            return nxt
+        x = nxt
+    return x
+
+
+def _wilson(k: int, n: int, z: float = 1.959964) -> tuple[float, float]:
+    """The Wilson score interval: a close first guess at the exact interval's ends."""
+    z2 = z * z
+    centre = (k + z2 / 2) / (n + z2)
+    half = z * math.sqrt(k * (n - k) / n + z2 / 4) / (n + z2)
+    return centre - half, centre + half
 
 
 def proportion_interval(k: int, n: int, alpha: float = ALPHA) -> tuple[float, float]:
     """The exact (Clopper–Pearson) interval of a binomial proportion."""
-    low = 0.0 if k == 0 else _solve(lambda p: binom_sf(k, n, p), alpha / 2)
-    high = 1.0 if k == n else _solve(lambda p: 1.0 - binom_cdf(k, n, p), 1.0 - alpha / 2)
+    g_low, g_high = _wilson(k, n)
+    low = 0.0 if k == 0 else _solve(lambda p: binom_sf(k, n, p), lambda p: _tail_slope(k, n, p),
+                                    alpha / 2, g_low)
+    high = 1.0 if k == n else _solve(lambda p: 1.0 - binom_cdf(k, n, p), lambda p: _tail_slope(k + 1, n, p),
+                                     1.0 - alpha / 2, g_high)
     return low, high
 
 

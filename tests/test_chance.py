@@ -61,3 +61,61 @@ def test_bad_input_is_refused():
         judge(-1, 3)
     with pytest.raises(ValueError):
         judge(1, 3, current_span=0)
+
+
+# --- the interval's root finder (Newton's steps, issue 15) against the bisection it replaced -------
+
+def bisect_interval(k: int, n: int, alpha: float = 0.05) -> tuple[float, float]:
+    """``proportion_interval`` as it was computed before issue 15: 60 halvings of [0, 1] for each end."""
+    from app.chance import binom_cdf, binom_sf
+
+    def solve(f, target):
+        lo, hi = 0.0, 1.0
+        for _ in range(60):
+            mid = (lo + hi) / 2
+            if f(mid) < target:
+                lo = mid
+            else:
+                hi = mid
+        return (lo + hi) / 2
+
+    low = 0.0 if k == 0 else solve(lambda p: binom_sf(k, n, p), alpha / 2)
+    high = 1.0 if k == n else solve(lambda p: 1.0 - binom_cdf(k, n, p), 1.0 - alpha / 2)
+    return low, high
+
+
+def _large_cases() -> list[tuple[int, int]]:
+    import random
+
+    rng = random.Random(15)
+    out = []
+    for _ in range(40):
+        n = rng.choice([rng.randint(30, 1000), rng.randint(1000, 60_000)])
+        out += [(rng.randint(0, n), n), (rng.choice([1, 2, n - 1, n // 2, n // 3]), n)]
+    return out
+
+
+@pytest.mark.parametrize("k, n", [(k, n) for n in range(1, 21) for k in range(n + 1)] + _large_cases())
+def test_interval_equals_the_bisection_it_replaced(k, n):
+    new, old = proportion_interval(k, n), bisect_interval(k, n)
+    assert new == pytest.approx(old, abs=1e-12, rel=0)
+
+
+def test_judgements_equal_the_bisections_to_1e_12():
+    """Every judgement of small counts (and a few large) is today's: the same verdict and p-value, and
+    the rate ratio's interval within a relative 1e-12 of the bisection's."""
+    from app import chance
+
+    cases = [(c, p) for c in range(0, 16) for p in range(0, 16)] + [(500, 400), (1234, 1301), (41, 59)]
+    for spans in ((1.0, 1.0), (30.0, 60.0), (365.0, 366.0)):
+        for c, p in cases:
+            got = judge(c, p, *spans)
+            real = chance.proportion_interval
+            try:
+                chance.proportion_interval = bisect_interval
+                want = judge(c, p, *spans)
+            finally:
+                chance.proportion_interval = real
+            assert (got.verdict, got.p_value, got.ratio) == (want.verdict, want.p_value, want.ratio)
+            assert got.low == pytest.approx(want.low, rel=1e-12, abs=0)
+            assert got.high == pytest.approx(want.high, rel=1e-12, abs=0) or got.high == want.high == math.inf
