@@ -91,13 +91,14 @@ GW_CARDS = "gw-cards"
 GW_SEIZURE_TREND = "gw-seizure-trend"
 GW_SEIZURE_TYPES = "gw-seizure-types"
 GW_SEIZURE_RECOVERY = "gw-seizure-recovery"
+GW_SEIZURE_STATUS = "gw-seizure-status"
 GW_SEIZURE_AREA = "gw-seizure-area"
 GW_WARRANT_TREND = "gw-warrant-trend"
 GW_WARRANT_AGE = "gw-warrant-age"
 GW_WARRANT_CATEGORY = "gw-warrant-category"
 GW_WARRANT_AREA = "gw-warrant-area"
-GW_CHARTS = (GW_SEIZURE_TREND, GW_SEIZURE_TYPES, GW_SEIZURE_RECOVERY, GW_SEIZURE_AREA, GW_WARRANT_TREND,
-             GW_WARRANT_AGE, GW_WARRANT_CATEGORY, GW_WARRANT_AREA)
+GW_CHARTS = (GW_SEIZURE_TREND, GW_SEIZURE_TYPES, GW_SEIZURE_RECOVERY, GW_SEIZURE_STATUS, GW_SEIZURE_AREA,
+             GW_WARRANT_TREND, GW_WARRANT_AGE, GW_WARRANT_CATEGORY, GW_WARRANT_AREA)
 
 # Intimate-partner violence page (issue 15; ids start "ipv-")
 IPV_ERROR = "ipv-error"

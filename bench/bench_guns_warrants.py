@@ -58,7 +58,7 @@ def p95(xs: list[float]) -> float:
 def load_frames(db: Database) -> dict:
     with db.begin() as conn:  # no statement timeout: the baseline loads every row once
         guns = pd.read_sql(select(gun_seizure.c.seized_date, gun_seizure.c.firearm_type, gun_seizure.c.recovery_type,
-                                  *[gun_seizure.c[g] for g in GEO_FIELDS]), conn)
+                                  gun_seizure.c.status, *[gun_seizure.c[g] for g in GEO_FIELDS]), conn)
         wars = pd.read_sql(select(warrant.c.warrant_type, warrant.c.charge_category, warrant.c.issued_date,
                                   warrant.c.served_date, warrant.c.recalled_date, warrant.c.closed_date,
                                   *[warrant.c[g] for g in GEO_FIELDS]), conn)
@@ -100,6 +100,7 @@ def baseline_numbers(fr: dict, f: Filters, last) -> dict:
     s_trend = g.groupby([per.rename("period"), g.firearm_type]).size().rename("n").reset_index()
     types = g.firearm_type.value_counts().rename_axis("code").rename("n").reset_index()
     recovery = g.recovery_type.value_counts().rename_axis("code").rename("n").reset_index()
+    status = g.status.fillna("unknown").value_counts().rename_axis("code").rename("n").reset_index()
     s_area = _population(fr, g[field].dropna().value_counts().rename_axis("area").rename("n").reset_index(), field)
     w = _geo(fr["wars"], f)
     flows = []
@@ -123,7 +124,8 @@ def baseline_numbers(fr: dict, f: Filters, last) -> dict:
 
     cats = counts("charge_category").rename(columns={"key": "charge_category"})
     w_area = _population(fr, counts(field).rename(columns={"key": "area"}), field)
-    return C.page_rows(f, at, grain, field, through, s_trend, types, recovery, s_area, w_trend, age, cats, w_area)
+    return C.page_rows(f, at, grain, field, through, s_trend, types, recovery, status, s_area, w_trend, age, cats,
+                       w_area)
 
 
 @contextmanager
@@ -141,7 +143,7 @@ def check_baseline(db: Database, fr: dict, filters: list[Filters], last) -> None
     """The baseline answers what the page answers (else its time says nothing)."""
     for f in filters[:6]:
         got, want = C.numbers(db, f), baseline_numbers(fr, f, last)
-        for k in ("types", "recovery", "age", "categories"):
+        for k in ("types", "recovery", "status", "age", "categories"):
             assert got[k] == want[k], (k, f)
         for k in ("seizure_trend", "warrant_trend"):
             assert got[k].n.tolist() == want[k].n.tolist(), (k, f)

@@ -27,22 +27,25 @@ def numbers(db: Database, f: Filters) -> dict:
     field = G.area_field(f)
     through = min(f.end, at)
     # independent questions, asked at the same time (data_access.concurrent): the slowest sets the pace
-    (s_trend, types, recovery, s_area, w_trend, age, cats, w_area) = gather(
+    (s_trend, types, recovery, status, s_area, w_trend, age, cats, w_area) = gather(
         lambda: G.seizures_over_time(db, f, grain), lambda: G.seizures_by(db, f, "firearm_type"),
-        lambda: G.seizures_by(db, f, "recovery_type"), lambda: G.seizures_by_area(db, f, field),
+        lambda: G.seizures_by(db, f, "recovery_type"), lambda: G.seizures_by(db, f, "status"),
+        lambda: G.seizures_by_area(db, f, field),
         lambda: G.warrants_over_time(db, f, grain), lambda: G.outstanding_by_age(db, f, at),
         lambda: G.warrants_by_category(db, f, at), lambda: G.warrants_by_area(db, f, at, field))
-    return page_rows(f, at, grain, field, through, s_trend, types, recovery, s_area, w_trend, age, cats, w_area)
+    return page_rows(f, at, grain, field, through, s_trend, types, recovery, status, s_area, w_trend, age, cats,
+                     w_area)
 
 
-def page_rows(f, at, grain, field, through, s_trend, types, recovery, s_area, w_trend, age, cats,
+def page_rows(f, at, grain, field, through, s_trend, types, recovery, status, s_area, w_trend, age, cats,
               w_area) -> dict:
-    """The page's rows from its eight counts (the queries' frames, or the bench's pandas baseline)."""
+    """The page's rows from its nine counts (the queries' frames, or the bench's pandas baseline)."""
     return {
         "f": f, "at": at, "grain": grain, "field": field, "through": through,
         "seizure_trend": L.period_rows(s_trend, "firearm_type", G.FIREARM_TYPES.codes, grain, f.start, through),
         "types": L.share_rows(types, G.FIREARM_TYPES),
         "recovery": L.share_rows(recovery, G.RECOVERY_TYPES),
+        "status": L.share_rows(status, G.SEIZURE_STATUSES),
         "seizure_area": L.area_rows(s_area),
         "warrant_trend": L.period_rows(w_trend, "flow", G.FLOWS, grain, f.start, through),
         "age": L.age_rows(age),
@@ -69,6 +72,8 @@ def guns_warrants_outputs(db: Database, f: Filters, options: dict | None = None)
         ids.GW_SEIZURE_RECOVERY: L.share_figure(n["recovery"], ids.GW_SEIZURE_RECOVERY),
         ids.GW_SEIZURE_RECOVERY + "-table": L.share_table(n["recovery"], _("Recovered"),
                                                           _("Guns seized by how they were recovered")),
+        ids.GW_SEIZURE_STATUS: L.share_figure(n["status"], ids.GW_SEIZURE_STATUS, L.STATUS_COLORS, L.STATUS_PATTERNS),
+        ids.GW_SEIZURE_STATUS + "-table": L.share_table(n["status"], _("Status"), _("Seized guns by status")),
         ids.GW_SEIZURE_AREA: L.area_figure(n["seizure_area"], ids.GW_SEIZURE_AREA, "n", _("Guns seized"), L.NO_GUNS),
         ids.GW_SEIZURE_AREA + "-table": L.seizure_area_table(n["seizure_area"], field),
         ids.GW_WARRANT_TREND: L.warrant_trend_figure(n["warrant_trend"], grain, f.start, through),

@@ -1,5 +1,5 @@
 """The Guns and warrants page: guns seized by BPD (over time, by firearm type, how they were
-recovered, by area) and warrants of the Sheriff's Office (issued, served and recalled over time,
+recovered, their status, by area) and warrants of the Sheriff's Office (issued, served and recalled over time,
 outstanding by age, by charge category and by area). Pure builders, no I/O.
 
 Each chart is a ``layouts.common.chart`` with a name that follows the filters and its numbers
@@ -63,17 +63,22 @@ CSV_PATHS = {
     ids.GW_SEIZURE_TREND: "/guns-warrants/seizures/trend",
     ids.GW_SEIZURE_TYPES: "/guns-warrants/seizures/types",
     ids.GW_SEIZURE_RECOVERY: "/guns-warrants/seizures/recovery",
+    ids.GW_SEIZURE_STATUS: "/guns-warrants/seizures/status",
     ids.GW_SEIZURE_AREA: "/guns-warrants/seizures/areas",
     ids.GW_WARRANT_TREND: "/guns-warrants/warrants/trend",
     ids.GW_WARRANT_AGE: "/guns-warrants/warrants/outstanding",
     ids.GW_WARRANT_CATEGORY: "/guns-warrants/warrants/categories",
     ids.GW_WARRANT_AREA: "/guns-warrants/warrants/areas",
 }
-HEIGHTS = {ids.GW_SEIZURE_TREND: 380, ids.GW_SEIZURE_TYPES: 320, ids.GW_SEIZURE_RECOVERY: 320,
+HEIGHTS = {ids.GW_SEIZURE_TREND: 380, ids.GW_SEIZURE_TYPES: 320, ids.GW_SEIZURE_RECOVERY: 320, ids.GW_SEIZURE_STATUS: 320,
            ids.GW_SEIZURE_AREA: 340, ids.GW_WARRANT_TREND: 380, ids.GW_WARRANT_AGE: 320,
            ids.GW_WARRANT_CATEGORY: 420, ids.GW_WARRANT_AREA: 340}
 FIREARM_COLORS = {"handgun": OKABE_ITO["blue"], "rifle": OKABE_ITO["orange"], "shotgun": OKABE_ITO["green"],
                   "ghost_gun": OKABE_ITO["vermillion"], "other": "#999999"}
+# a seized gun's status: still held, gone back to its owner, destroyed, handed on; "Not recorded" grey
+STATUS_COLORS = {"held": OKABE_ITO["blue"], "returned": OKABE_ITO["green"], "destroyed": OKABE_ITO["vermillion"],
+                 "transferred": OKABE_ITO["orange"], "unknown": "#999999"}
+STATUS_PATTERNS = {"held": "", "returned": "/", "destroyed": "x", "transferred": "\\", "unknown": "."}
 FIREARM_PATTERNS = {"handgun": "", "rifle": "/", "shotgun": "\\", "ghost_gun": "x", "other": "."}
 FLOW_STYLE = {"issued": (OKABE_ITO["blue"], "solid", "circle"), "served": (OKABE_ITO["green"], "dash", "square"),
               "recalled": (OKABE_ITO["orange"], "dot", "diamond")}
@@ -180,6 +185,7 @@ def chart_names(where: str, at: str = "") -> dict[str, str]:
         ids.GW_SEIZURE_TREND: _("Stacked bar chart: guns seized over time by firearm type, {where}").format(where=where),
         ids.GW_SEIZURE_TYPES: _("Bar chart: guns seized by firearm type, {where}").format(where=where),
         ids.GW_SEIZURE_RECOVERY: _("Bar chart: guns seized by how they were recovered, {where}").format(where=where),
+        ids.GW_SEIZURE_STATUS: _("Bar chart: seized guns by status, {where}").format(where=where),
         ids.GW_SEIZURE_AREA: _("Bar chart: guns seized by area, {where}").format(where=where),
         ids.GW_WARRANT_TREND: _("Line chart: warrants issued, served and recalled over time, {where}").format(where=where),
         ids.GW_WARRANT_AGE: _("Bar chart: warrants outstanding on {day} by time since issue, {where}").format(
@@ -461,10 +467,14 @@ def guns_warrants_page() -> html.Div:
                                _("Ghost guns are privately made firearms without a serial number."), "span-4"),
         ids.GW_SEIZURE_RECOVERY: (_("How the guns were recovered"),
                                   _("At an arrest, with a search warrant, found or recovered (no one arrested), or "
-                                    "surrendered by their owner."), "span-6"),
+                                    "surrendered by their owner."), "span-4"),
+        ids.GW_SEIZURE_STATUS: (_("Seized guns by status"),
+                                _("Where the guns seized in the span are now: held as evidence or property, "
+                                  "returned to their owner, destroyed or transferred to another agency, as the "
+                                  "data's last load records it."), "span-4"),
         ids.GW_SEIZURE_AREA: (_("Guns seized by area"),
                               _("Police districts, or neighborhoods once an area is chosen; the 25 areas with most. "
-                                "Guns without a recorded area count only in citywide totals."), "span-6"),
+                                "Guns without a recorded area count only in citywide totals."), "span-4"),
         ids.GW_WARRANT_TREND: (_("Warrants issued, served and recalled"),
                                _("Each warrant counts on the day it was issued, the day it was served and the day it "
                                  "was recalled; a hollow point is a week or month the dates cover only in part."),
@@ -489,7 +499,8 @@ def guns_warrants_page() -> html.Div:
         dcc.Loading(html.Div(id=ids.GW_CARDS, className="cards-holder"), type="dot"),
         html.H2(_("Gun seizures (Police Department)"), className="h5 gw-part"),
         html.Div([block(ids.GW_SEIZURE_TREND), block(ids.GW_SEIZURE_TYPES)], className="panel-row"),
-        html.Div([block(ids.GW_SEIZURE_RECOVERY), block(ids.GW_SEIZURE_AREA)], className="panel-row"),
+        html.Div([block(ids.GW_SEIZURE_RECOVERY), block(ids.GW_SEIZURE_STATUS), block(ids.GW_SEIZURE_AREA)],
+                 className="panel-row"),
         html.H2(_("Warrants (Sheriff's Office)"), className="h5 gw-part"),
         html.P(_("No name or address of anyone is read, stored or shown: a warrant carries its type, charge "
                  "category, dates, status and areas only."), className="section-note privacy-rule"),

@@ -260,6 +260,11 @@ def test_page_numbers_equal_pandas_counts(db, f):
     g = guns[guns.seized_date.between(f.start, f.end) & geo(guns)]  # the offense filter does not apply
     assert {r["code"]: r["n"] for r in n["types"]} == g.firearm_type.value_counts().to_dict()
     assert {r["code"]: r["n"] for r in n["recovery"]} == g.recovery_type.value_counts().to_dict()
+    # status: as loaded, a gun without one is "unknown" (shown as "Not recorded"); shares of the span's guns
+    status = g.status.fillna("unknown").value_counts()
+    assert {r["code"]: r["n"] for r in n["status"]} == status.to_dict()
+    assert [r["code"] for r in n["status"]] == [c for c in (*G.SEIZURE_STATUSES.codes, "unknown") if c in status]
+    assert all(abs(r["share"] - status[r["code"]] / len(g)) < 1e-12 for r in n["status"])
     per = pd.to_datetime(g.seized_date).dt.to_period("W" if n["grain"] == "week" else "M").dt.start_time.dt.date
     trend = n["seizure_trend"]
     assert trend.n.sum() == len(g)
@@ -287,7 +292,7 @@ def test_page_numbers_equal_pandas_counts(db, f):
 
 # --- the API ---------------------------------------------------------------------------------------------
 
-PATHS = ("seizures/trend", "seizures/types", "seizures/recovery", "seizures/areas", "warrants/trend",
+PATHS = ("seizures/trend", "seizures/types", "seizures/recovery", "seizures/status", "seizures/areas", "warrants/trend",
          "warrants/outstanding", "warrants/categories", "warrants/areas")
 
 
@@ -309,6 +314,11 @@ def test_api_answers_json_and_csv_with_the_pages_numbers(client, db):
     assert [r["warrants"] for r in rows] == [r["n"] for r in n["age"]]
     rows = client.get(f"/api/v1/guns-warrants/seizures/types?{q}").get_json()["rows"]
     assert {r["firearm_type"]: r["guns"] for r in rows} == {r["code"]: r["n"] for r in n["types"]}
+    rows = client.get(f"/api/v1/guns-warrants/seizures/status?{q}").get_json()["rows"]
+    assert [(r["status"], r["guns"]) for r in rows] == [(r["code"], r["n"]) for r in n["status"]]
+    labels = {r["status"]: r["label"] for r in
+              client.get(f"/api/v1/guns-warrants/seizures/status?{q}&lang=es").get_json()["rows"]}
+    assert labels["unknown"] == "No consta" and labels["held"] == "Retenida (prueba o depósito)"
 
 
 @pytest.mark.parametrize("query,parameter", [("offense=homicide", "offense"), ("format=xml", "format"),
@@ -335,6 +345,8 @@ def test_figures_use_the_bundles_traces_and_speak_spanish(db):
             assert set(error_outputs("x")) == set(out)
             names = out[ids.GW_WARRANT_AGE + "-figure"]
     assert names.startswith("Gráfico de barras: órdenes pendientes el")
+    assert out[ids.GW_SEIZURE_STATUS + "-figure"].startswith("Gráfico de barras: armas incautadas según su estado")
+    assert "Destruida" in {t for tr in out[ids.GW_SEIZURE_STATUS]["data"] for t in tr["y"]}
 
 
 # --- the pre-aggregates against the raw rows ---------------------------------------------------------------

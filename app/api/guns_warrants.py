@@ -28,6 +28,11 @@ SEIZURE_RECOVERY = Endpoint(
     "Guns seized by how they were recovered (`arrest`, `search_warrant`, `found`, `surrendered`, `other`): "
     "`recovery_type`, `label`, `guns` and `share`.",
     params=(FORMAT,), offense="never")
+SEIZURE_STATUS = Endpoint(
+    "/guns-warrants/seizures/status",
+    "Seized guns by status, as the data's last load records it (`held`, `returned`, `destroyed`, `transferred`; "
+    "`unknown`: not recorded), of the guns seized in the span: `status`, `label`, `guns` and `share`.",
+    params=(FORMAT,), offense="never")
 SEIZURE_AREAS = Endpoint(
     "/guns-warrants/seizures/areas",
     f"Guns seized by area, {_AREAS}: `area`, `guns`, `population` and `rate_per_1000` (null without a "
@@ -61,6 +66,7 @@ SEIZURE_TREND_COLUMNS = rows_of(SEIZURE_TREND, ["period_start", "period_end", "d
                                                 "guns"])
 SEIZURE_TYPES_COLUMNS = rows_of(SEIZURE_TYPES, ["firearm_type", "label", "guns", "share"])
 SEIZURE_RECOVERY_COLUMNS = rows_of(SEIZURE_RECOVERY, ["recovery_type", "label", "guns", "share"])
+SEIZURE_STATUS_COLUMNS = rows_of(SEIZURE_STATUS, ["status", "label", "guns", "share"])
 SEIZURE_AREAS_COLUMNS = rows_of(SEIZURE_AREAS, ["area", "guns", "population", "rate_per_1000"])
 WARRANT_TREND_COLUMNS = rows_of(WARRANT_TREND, ["period_start", "period_end", "days", "complete", "flow",
                                                 "warrants"])
@@ -119,6 +125,14 @@ def gw_seizure_recovery():
             for r in n["recovery"]]
     return answer(fmt, SEIZURE_RECOVERY_COLUMNS, rows, file_name("gun-seizures-by-recovery", n["f"]),
                   **_extra(n, state))
+
+
+@endpoint(SEIZURE_STATUS)
+def gw_seizure_status():
+    fmt, n, state = _numbers(SEIZURE_STATUS)
+    rows = [{"status": r["code"], "label": r["label"], "guns": r["n"], "share": number(r["share"], 6)}
+            for r in n["status"]]
+    return answer(fmt, SEIZURE_STATUS_COLUMNS, rows, file_name("gun-seizures-by-status", n["f"]), **_extra(n, state))
 
 
 @endpoint(SEIZURE_AREAS)
