@@ -15,7 +15,7 @@ apply); its age is ``at`` minus the issue date, in days.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -31,6 +31,7 @@ from data_access.schema_guns_warrants import (
     agg_warrant_flow_day,
     agg_warrant_flow_month,
     agg_warrant_geo_month,
+    agg_warrant_open_area,
     agg_warrant_open_day,
     gun_seizure,
     warrant,
@@ -203,16 +204,21 @@ def warrants_over_time(db: Database, version: int, f: Filters, grain_: str) -> p
     return _frame(db, select(u.c.period, u.c.flow, u.c.n).order_by(u.c.period, u.c.flow), ["period", "flow", "n"])
 
 
-_GEO_MONTH: dict = {}  # database URL -> whether it has agg_warrant_geo_month
+_HAS_TABLE: dict = {}  # (database URL, table) -> whether the database has it
+
+
+def _has_table(db: Database, name: str) -> bool:
+    """Whether the database has table ``name`` (one migrated before the table existed reads rows)."""
+    key = (str(db.engine.url), name)
+    if key not in _HAS_TABLE:
+        _HAS_TABLE[key] = bool(db.execute(select(func.to_regclass(name).isnot(None))).scalar())
+    return _HAS_TABLE[key]
 
 
 def _geo_split(db: Database, f: Filters, use_months: bool):
     """(whole months read from ``agg_warrant_geo_month``, or None; the spans read from ``warrant``).
     A database migrated before that table existed reads every day from ``warrant``."""
-    key = str(db.engine.url)
-    if key not in _GEO_MONTH:
-        _GEO_MONTH[key] = bool(db.execute(select(func.to_regclass("agg_warrant_geo_month").isnot(None))).scalar())
-    if not (use_months and _GEO_MONTH[key]):
+    if not (use_months and _has_table(db, agg_warrant_geo_month.name)):
         return None, [(f.start, f.end)]
     return month_split(f.start, f.end)
 
@@ -236,10 +242,61 @@ def _flow_parts(f: Filters, dim: str, use_months: bool, keys, *, period_grain: s
     return union_all(*selects) if len(selects) > 1 else selects[0]
 
 
-def _age_case(at: date):
-    days = literal(at, Date) - warrant.c.issued_date
+def _age_case(at: date, issued=None):
+    days = literal(at, Date) - (warrant.c.issued_date if issued is None else issued)
     return case(*[(days <= hi, code) for code, _l, _lo, hi in AGE_BUCKETS if hi is not None],
                 else_=AGE_CODES[-1])
+
+
+def _month(d: date) -> date:
+    return d.replace(day=1)
+
+
+def _month_end(m: date) -> date:
+    return (m.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def _one_area_field(f: Filters) -> str | None:
+    """The one geography field ``f`` sets, or None (none, or several: their intersection)."""
+    set_ = [g for g in GEO_AREA_FIELDS if getattr(f, g)]
+    return set_[0] if len(set_) == 1 else None
+
+
+def _open_in_area(db: Database, f: Filters, at: date, geo: str) -> pd.DataFrame:
+    """``open_counts`` inside one geography field's areas, by neighborhood: the warrants still open
+    at the data's end from ``agg_warrant_open_area`` for the issue months wholly inside one age
+    bucket and on or before ``at``; from ``warrant`` the months an age edge or ``at`` cuts (their
+    issue days decide) and the warrants closed after ``at``. Columns: kind, a, b, n."""
+    o, t = agg_warrant_open_area, warrant
+    areas = getattr(f, geo)
+    # the issue months holding a first day of an age bucket (at - 29, at - 89, ...) or ``at``: a month
+    # without one lies in one bucket, wholly on or before ``at``
+    edges = sorted({_month(at - timedelta(days=lo - 1 if lo else 0)) for _c, _l, lo, _h in AGE_BUCKETS})
+    kind = case((o.c.dim == "warrant_type", "age"), (o.c.dim == "charge_category", "category"), else_="area")
+    a = case((o.c.dim == "warrant_type", _age_case(at, o.c.m)), else_=o.c.key)
+    b = case((o.c.dim == "warrant_type", o.c.key), else_=None)
+    whole = (select(kind.label("kind"), a.label("a"), b.label("b"), o.c.n)
+             .where(o.c.field == geo, o.c.area.in_(areas), o.c.m < _month(at), o.c.m.notin_(edges)))
+    cols = (_age_case(at).label("age"), t.c.warrant_type, t.c.charge_category, t.c.neighborhood.label("area"))
+    parts = [select(*cols).where(t.c[geo].in_(areas), t.c.closed_date.is_(None),
+                                 t.c.issued_date.between(m, min(_month_end(m), at))) for m in edges if m <= at]
+    parts.append(select(*cols).where(t.c[geo].in_(areas), t.c.closed_date > at, t.c.issued_date <= at))
+    u = union_all(*parts).subquery()
+    g_cat, g_area = func.grouping(u.c.charge_category), func.grouping(u.c.area)
+    rows = (select(case((g_cat == 0, "category"), (g_area == 0, "area"), else_="age").label("kind"),
+                   case((g_cat == 0, u.c.charge_category), (g_area == 0, u.c.area), else_=u.c.age).label("a"),
+                   case((g_cat == 0, None), (g_area == 0, None), else_=u.c.warrant_type).label("b"),
+                   func.count().label("n"))
+            .group_by(func.grouping_sets(tuple_(u.c.age, u.c.warrant_type), tuple_(u.c.charge_category),
+                                         tuple_(u.c.area))))
+    both = union_all(whole, rows).subquery()
+    stmt = (select(both.c.kind, both.c.a, both.c.b, func.sum(both.c.n).label("n"))
+            .where(both.c.a.isnot(None)).group_by(both.c.kind, both.c.a, both.c.b))
+    df = db.frame(stmt)
+    if df.empty:
+        return pd.DataFrame({c: [] for c in ("kind", "a", "b", "n")})
+    return pd.DataFrame({"kind": df.kind.to_numpy(dtype=object), "a": df.a.to_numpy(dtype=object),
+                         "b": df.b.to_numpy(dtype=object, na_value=None), "n": df.n.astype("int64").to_numpy()})
 
 
 @cached_query
@@ -256,6 +313,9 @@ def open_counts(db: Database, version: int, f: Filters, at: date, field: str) ->
         kind = df.dim.map({"age": "age", "charge_category": "category", "police_district": "area"})
         return pd.DataFrame({"kind": kind.to_numpy(), "a": df.a.to_numpy(dtype=object),
                              "b": df.b.to_numpy(dtype=object, na_value=None), "n": df.n.astype("int64").to_numpy()})
+    geo = _one_area_field(f)
+    if geo and field == "neighborhood" and _has_table(db, agg_warrant_open_area.name):
+        return _open_in_area(db, f, at, geo)
     t = warrant
     cols_ = (_age_case(at).label("age"), t.c.warrant_type, t.c.charge_category, t.c[field].label("area"))
     # still open (through the partial per-area indexes of open warrants) and closed after ``at``
@@ -433,22 +493,46 @@ def compute_aggregates(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, 
     return day[flow_cols], month[["m", "flow", "dim", "key", "n"]], open_[open_cols].reset_index(drop=True), geo
 
 
+# agg_warrant_open_area from the rows in the database: each open warrant counted under each of its
+# areas and each of its type, charge category and neighborhood (migration 0015 holds a frozen copy)
+OPEN_AREA_SQL = """
+INSERT INTO agg_warrant_open_area (field, area, m, dim, key, n)
+SELECT g.field, g.area, date_trunc('month', w.issued_date)::date, k.dim, k.key, count(*)
+FROM warrant w
+CROSS JOIN LATERAL (VALUES ('police_district', w.police_district), ('neighborhood', w.neighborhood),
+                           ('council_district', w.council_district),
+                           ('legislative_district', w.legislative_district)) AS g(field, area)
+CROSS JOIN LATERAL (VALUES ('warrant_type', w.warrant_type), ('charge_category', w.charge_category),
+                           ('neighborhood', w.neighborhood)) AS k(dim, key)
+WHERE w.closed_date IS NULL AND g.area IS NOT NULL AND k.key IS NOT NULL
+GROUP BY 1, 2, 3, 4, 5
+ORDER BY 1, 2, 3
+"""
+
+
 def refresh_aggregates(conn, rows: pd.DataFrame | None = None) -> None:
     """Rebuild the pre-aggregates on ``conn`` (inside the load's transaction) from ``rows`` (the
-    warrants just written, as a frame) or, without them, from the ``warrant`` table."""
+    warrants just written, as a frame) or, without them, from the ``warrant`` table; then the
+    planner's statistics of the warrants and of every aggregate (a fresh table has none, and
+    without them a view inside an area was planned as a scan of every warrant)."""
     from data_access.loading import copy_frame
 
     if rows is None:
         rows = pd.read_sql(select(*[warrant.c[c] for c in AGG_SOURCE_COLUMNS]), conn)
-    # a database migrated before agg_warrant_geo_month existed has the other three only
-    tables = [t for t in AGGREGATE_TABLES if conn.execute(select(func.to_regclass(t.name).isnot(None))).scalar()]
-    conn.execute(text("TRUNCATE " + ", ".join(t.name for t in tables)))
+    # a database migrated before agg_warrant_geo_month (0012) or agg_warrant_open_area (0015) lacks them
+    present = {t.name for t in (*AGGREGATE_TABLES, agg_warrant_open_area)
+               if conn.execute(select(func.to_regclass(t.name).isnot(None))).scalar()}
+    conn.execute(text("TRUNCATE " + ", ".join(sorted(present))))
     for table, frame in zip(AGGREGATE_TABLES, compute_aggregates(rows[list(AGG_SOURCE_COLUMNS)])):
-        if table in tables:
+        if table.name in present:
             copy_frame(conn, table, frame)
+    if agg_warrant_open_area.name in present:
+        conn.execute(text(OPEN_AREA_SQL))
+    for name in ("warrant", *sorted(present)):
+        conn.execute(text(f"ANALYZE {name}"))
 
 
 __all__ = ["FIREARM_TYPES", "RECOVERY_TYPES", "SEIZURE_STATUSES", "WARRANT_TYPES", "WARRANT_STATUSES", "AGE_BUCKETS",
            "AGE_CODES", "FLOWS", "age_bucket", "grain", "area_field", "seizures_over_time", "seizures_by",
            "seizures_by_area", "warrants_as_of", "outstanding_day", "warrants_over_time", "open_counts", "outstanding_by_age",
-           "warrants_by_category", "warrants_by_area", "compute_aggregates", "refresh_aggregates"]
+           "warrants_by_category", "warrants_by_area", "compute_aggregates", "refresh_aggregates", "OPEN_AREA_SQL"]

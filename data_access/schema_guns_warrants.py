@@ -62,7 +62,7 @@ Index("ix_warrant_served", warrant.c.served_date)
 Index("ix_warrant_closed", warrant.c.closed_date)
 Index("ux_warrant_key", warrant.c.source_key, unique=True, postgresql_where=text("source <> 'demo'"))
 
-# --- pre-aggregates (migration 0012), rebuilt from ``warrant`` by every load and the demo
+# --- pre-aggregates (migrations 0012 and 0015), rebuilt from ``warrant`` by every load and the demo
 # (``data_access.guns_warrants.refresh_aggregates``). They answer the views without a geography
 # filter; a view inside an area reads ``warrant`` itself.
 
@@ -120,8 +120,30 @@ agg_warrant_geo_month = Table(
 )
 for _g in GEO_FIELDS:
     Index(f"ix_agg_warrant_geo_month_{_g}", agg_warrant_geo_month.c[_g], agg_warrant_geo_month.c.m)
-    # the warrants outstanding now, per area: a view inside an area finds its open warrants here
-    Index(f"ix_warrant_open_{_g}", warrant.c[_g], postgresql_where=text("closed_date IS NULL"))
+    # the warrants outstanding now, per area and issue day (migration 0015 added the day): a view
+    # inside an area reads the few issue months ``agg_warrant_open_area`` cannot answer here
+    Index(f"ix_warrant_open_{_g}", warrant.c[_g], warrant.c.issued_date, postgresql_where=text("closed_date IS NULL"))
+
+# Migration 0015. The warrants outstanding at the data's end (``closed_date`` NULL), counted per
+# geography ``field`` and its ``area`` (every one of ``GEO_FIELDS``), issue month ``m`` and one
+# ``dim``: ``warrant_type``, ``charge_category`` or ``neighborhood`` (``key``; NULL keys left out).
+# Such a warrant is outstanding on any day from its issue on, so a view inside one area counts its
+# open warrants on a day here: the issue months wholly inside one age bucket from this table, the
+# few months an age edge or the day cuts from ``warrant`` (``ix_warrant_open_*``), and the warrants
+# closed after the day from ``warrant`` too. Written in (field, area, m) order: an area's rows lie
+# together. Rebuilt with the others (``data_access.guns_warrants.refresh_aggregates``).
+agg_warrant_open_area = Table(
+    "agg_warrant_open_area",
+    metadata,
+    Column("field", Text, nullable=False),
+    Column("area", Text, nullable=False),
+    Column("m", Date, nullable=False),
+    Column("dim", Text, nullable=False),
+    Column("key", Text, nullable=False),
+    Column("n", Integer, nullable=False),
+)
+Index("ix_agg_warrant_open_area", agg_warrant_open_area.c.field, agg_warrant_open_area.c.area,
+      agg_warrant_open_area.c.m)
 
 AGGREGATE_TABLES = (agg_warrant_flow_day, agg_warrant_flow_month, agg_warrant_open_day, agg_warrant_geo_month)
 

@@ -23,7 +23,7 @@ from data_access.filters import Filters
 from data_access.ingest.gun_seizures import load_gun_seizures_file
 from data_access.ingest.reader import IngestError
 from data_access.ingest.warrants import load_warrants_file
-from data_access.schema_guns_warrants import agg_warrant_open_day, gun_seizure, warrant
+from data_access.schema_guns_warrants import agg_warrant_open_area, agg_warrant_open_day, gun_seizure, warrant
 
 AGE_EDGES = [-1, 29, 89, 364, 1094, 10**6]  # the buckets' last days, independently of the code's table
 
@@ -398,7 +398,48 @@ def assert_aggregates_match_rows(db) -> dict:
         assert {(r.dim, r.a, r.b if isinstance(r.b, str) else None): r.n for r in got.itertuples()} == \
             {k: int(v) for k, v in want.items() if v}, d
     assert open_.d.max() <= last and open_.d.min() >= first
+    # the warrants open at the data's end, per area field, issue month and type, category or neighborhood
+    with db.engine.connect() as conn:
+        area = pd.read_sql(select(agg_warrant_open_area), conn)
+    now = w[w.closed_date.isna()]
+    want = {}
+    for field in ("police_district", "neighborhood", "council_district", "legislative_district"):
+        for dim in ("warrant_type", "charge_category", "neighborhood"):
+            x = now[now[field].notna() & now[dim].notna()]
+            for (a, m, k), n in x.groupby([x[field], [d.replace(day=1) for d in x.issued_date], x[dim]]).size().items():
+                want[(field, a, m, dim, k)] = int(n)
+    assert {(r.field, r.area, r.m, r.dim, r.key): r.n for r in area.itertuples()} == want
     return {"day": day, "month": month, "open": open_}
+
+
+def open_on(w: pd.DataFrame, at: date, field: str, areas: tuple) -> dict:
+    """Warrants outstanding on ``at`` inside ``areas`` by (kind, a, b), from the rows by the rule."""
+    o = w[w[field].isin(areas) & (w.issued_date <= at) & (w.closed_date.isna() | (w.closed_date > at))]
+    ages = pd.cut(pd.Series([(at - d).days for d in o.issued_date], index=o.index, dtype="int64"), AGE_EDGES,
+                  labels=G.AGE_CODES)
+    want = {("age", a, t): n for (a, t), n in o.groupby([ages, o.warrant_type], observed=True).size().items()}
+    want |= {("category", c, None): n for c, n in o.charge_category.value_counts().items()}
+    want |= {("area", a, None): n for a, n in o.neighborhood.dropna().value_counts().items()}
+    return {k: int(v) for k, v in want.items() if v}
+
+
+def test_outstanding_inside_an_area_on_any_day_equals_the_rows(db):
+    """A view inside one area counts its open warrants from agg_warrant_open_area (whole issue months),
+    the rows of the months an age edge or the day cuts and the rows closed after the day: on the data's
+    last day, a month's first and last day, a leap day and days whose age edges fall on months' edges."""
+    w = db.frame(select(warrant))
+    last = max(w.issued_date.max(), w.closed_date.dropna().max())
+    days = (last, last.replace(day=1), last.replace(day=1) - timedelta(days=1), date(2024, 2, 29),
+            date(2025, 3, 30), date(2024, 12, 31) + timedelta(days=29), date(2023, 6, 15))
+    nbhd = w.neighborhood.dropna().value_counts().index
+    views = (("police_district", ("Western",)), ("council_district", ("7", "12")), ("neighborhood", (nbhd[0],)),
+             ("legislative_district", (w.legislative_district.dropna().iloc[0],)))
+    for field, areas in views:
+        for at in days:
+            f = Filters(date(2023, 1, 1), at, **{field: areas})
+            got = G.open_counts(db, f, at, "neighborhood")
+            assert {(k, a, b if isinstance(b, str) else None): n for k, a, b, n in got.itertuples(index=False)} == \
+                open_on(w, at, field, areas), (field, at)
 
 
 def test_demo_aggregates_equal_the_raw_rows(db):

@@ -150,6 +150,7 @@ def load_demo(conn, data, summary, *, scale: float, seed: int, progress) -> int:
     guns = seizures(r_gun, data.victims, start, end, scale)
     wars = warrants(r_war, data.arrests, start, end, scale)
     n = copy_frame(conn, gun_seizure, guns.assign(load_id=summary.load_id))
+    conn.execute(text("ANALYZE gun_seizure"))  # its planner statistics (autovacuum may be off or late)
     progress("gun seizures", n)
     with indexes_rebuilt_after(conn, warrant.name):  # four indexes: built once after COPY
         m = copy_frame(conn, warrant, wars.assign(load_id=summary.load_id))

@@ -196,6 +196,8 @@ def commit(db: Database, summary: LoadSummary, table, frame: pd.DataFrame, rejec
         progress("upserted", summary.rows_loaded + summary.rows_updated)
         if table.name == "warrant" and (demo or summary.rows_loaded or summary.rows_updated):
             refresh_aggregates(conn)  # the pre-aggregates, rebuilt from the rows in this transaction
+        elif demo or summary.rows_loaded or summary.rows_updated:
+            conn.execute(text(f'ANALYZE "{table.name}"'))  # the planner's statistics of the changed rows
         write_rejects(conn, summary, dataset, rejects)
         log_names(conn, summary)
         # these tables are not among loading.SERVED_TABLES: say whether served rows changed
