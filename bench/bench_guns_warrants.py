@@ -1,11 +1,13 @@
 """Benchmark: Guns and warrants callback latency, cold and warm, at demo scale 1 (and 10 on
 request), against a naive pandas baseline measured in the same run.
 
-    .venv/bin/python bench/bench_guns_warrants.py [--scales 1] [--repeat 3]
+    .venv/bin/python bench/bench_guns_warrants.py [--scales 1 10] [--repeat 3] [--database-url URL]
 
-For each scale the script loads the demo data into its own database (``psad_bench_gw_s<scale>``
-on ``DATABASE_URL``'s server, made with ``bench_summary``'s helpers), reusing it when it is already
-loaded, then times ``callbacks.guns_warrants.guns_warrants_outputs`` (what the page's callback
+For each scale the script uses ``--database-url`` as it is (``{scale}`` in it is replaced by the
+scale: ``postgresql://postgres@127.0.0.1:5432/psad_G_s{scale}``; it must hold the demo at that
+scale, migrated), else loads the demo data into its own database (``psad_bench_gw_s<scale>`` on
+``DATABASE_URL``'s server, made with ``bench_summary``'s helpers), reusing it when it is already
+loaded; then it times ``callbacks.guns_warrants.guns_warrants_outputs`` (what the page's callback
 runs) over ``bench_summary``'s filter combinations:
 
 * cold: the query cache is emptied before every call (PostgreSQL's own buffers stay warm, as on
@@ -149,10 +151,14 @@ def check_baseline(db: Database, fr: dict, filters: list[Filters], last) -> None
             assert got[k].n.tolist() == want[k].n.tolist(), (k, f)
 
 
-def run(scale: float, repeat: int) -> dict:
+def run(scale: float, repeat: int, database_url: str | None = None) -> dict:
     print(f"\n== demo scale {scale} ==", flush=True)
-    url = database_for(scale, prefix=PREFIX)
-    ensure_loaded(url, scale)
+    if database_url:
+        url = database_url.replace("{scale}", f"{scale:g}".replace(".", "_"))
+        print(f"  database: {url.rsplit('/', 1)[-1]} (as it is)")
+    else:
+        url = database_for(scale, prefix=PREFIX)
+        ensure_loaded(url, scale)
     app = create_app({"database_url": url, "redis_url": ""})
     svc = app.server.extensions["psad"]
     db = svc.db
@@ -201,11 +207,13 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--scales", type=float, nargs="+", default=[1.0])
     p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--database-url", default=None,
+                   help="a database holding the demo at each scale, used as it is ('{scale}' is replaced)")
     args = p.parse_args()
     print("Guns and warrants callback benchmark; goal: cold p95 < 150 ms at scale 1, >= 5x faster than the "
           "pandas baseline at scale 10 (shared machine: compare runs made together)")
     for scale in args.scales:
-        run(scale, args.repeat)
+        run(scale, args.repeat, args.database_url)
 
 
 if __name__ == "__main__":
