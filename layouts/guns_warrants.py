@@ -104,7 +104,7 @@ def _period_label(s: date, e: date, grain: str, start: date, end: date, complete
         return period_label(s, e, grain, start, end, complete)
 
 
-def label(s: date, e: date, grain: str, start: date, end: date, complete: bool) -> str:
+def period_name(s: date, e: date, grain: str, start: date, end: date, complete: bool) -> str:
     """``layouts.arrests.period_label`` remembered per language: the two trends, their tables and
     each line of a trend name the same periods (a fifteen-year view: 180 months, each named six
     times), and Babel's formatting was a fifth of a page update."""
@@ -265,7 +265,7 @@ def seizure_trend_figure(rows: pd.DataFrame, grain: str, start: date, end: date)
     periods = rows.drop_duplicates("period_start")
     x = [s.isoformat() for s in periods.period_start]
     complete = list(periods.complete)
-    names = [label(s, e, grain, start, end, c) for s, e, c in
+    names = [period_name(s, e, grain, start, end, c) for s, e, c in
              zip(periods.period_start, periods.period_end, periods.complete)]
     data = []
     for code in [c for c in G.FIREARM_TYPES.codes if c in set(rows.firearm_type)]:
@@ -302,7 +302,7 @@ def seizure_trend_table(rows: pd.DataFrame, grain: str, start: date, end: date) 
     codes = [c for c in G.FIREARM_TYPES.codes if c in set(rows.firearm_type)]
     body = []
     for s, (e, complete, by) in _by_period(rows, "firearm_type"):
-        body.append([html.Time(label(s, e, grain, start, end, complete), dateTime=s.isoformat()),
+        body.append([html.Time(period_name(s, e, grain, start, end, complete), dateTime=s.isoformat()),
                      *[fmt_int(int(by.get(c, 0))) for c in codes], fmt_int(int(sum(by.values())))])
     cols = [_("Period"), *[label_of(G.FIREARM_TYPES, c) for c in codes], _("Total")]
     return data_table(cols, body, _("Guns seized by firearm type"), numeric=tuple(range(1, len(cols))))
@@ -373,7 +373,7 @@ def warrant_trend_figure(rows: pd.DataFrame, grain: str, start: date, end: date)
         part = rows[rows.flow == flow].sort_values("period_start")
         colour, dash, symbol = FLOW_STYLE[flow]
         label = flow_label(flow)
-        names = [label(s, e, grain, start, end, c)
+        names = [period_name(s, e, grain, start, end, c)
                  for s, e, c in zip(part.period_start, part.period_end, part.complete)]
         data.append({"type": "scatter", "mode": "lines+markers", "name": label,
                      "x": [s.isoformat() for s in part.period_start], "y": [int(n) for n in part.n],
@@ -394,7 +394,7 @@ def warrant_trend_table(rows: pd.DataFrame, grain: str, start: date, end: date) 
     flows = [f for f in G.FLOWS if f in set(rows.flow)]
     body = []
     for s, (e, complete, by) in _by_period(rows, "flow"):
-        body.append([html.Time(label(s, e, grain, start, end, complete), dateTime=s.isoformat()),
+        body.append([html.Time(period_name(s, e, grain, start, end, complete), dateTime=s.isoformat()),
                      *[fmt_int(int(by.get(x, 0))) for x in flows]])
     cols = [_("Period"), *[flow_label(x) for x in flows]]
     return data_table(cols, body, _("Warrants issued, served and recalled"), numeric=tuple(range(1, len(cols))))
