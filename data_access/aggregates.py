@@ -282,6 +282,8 @@ def refresh(conn: Connection, changed=ROW_TABLES) -> None:
     _run(conn, todo, {**everything, **_SLOTS}, {}, full=True)
     if "victim" in set(changed):
         _victims_changed(conn)
+    if "arrest" in set(changed):
+        _arrests_changed(conn)
     for table in sorted({a.table for a in todo}) + ["sao_case", "case_charge"]:
         conn.execute(text(f"ANALYZE {table}"))
 
@@ -313,6 +315,8 @@ def refresh_days(conn: Connection, victim_days, arrest_days) -> None:
     _run(conn, todo, where, params, full=False)
     if v:
         _victims_changed(conn)
+    if a:
+        _arrests_changed(conn)
 
 
 def _victims_changed(conn: Connection) -> None:
@@ -321,6 +325,19 @@ def _victims_changed(conn: Connection) -> None:
     from data_access.ipv import refresh_part1_in_load
 
     refresh_part1_in_load(conn)
+
+
+# Built from ``agg_arrest_demo`` (migration 0014): refreshed whole after it, in the same transaction.
+ARREST_VIEWS = ("agg_arrest_age_year",)
+
+
+def _arrests_changed(conn: Connection) -> None:
+    """Pre-aggregates built from the arrests' monthly demographics, in the load's transaction: the
+    Plan KPI's arrestees per year, area and age band (``agg_arrest_age_year``, a materialized view:
+    refreshed whole, a roll-up of ``agg_arrest_demo``'s few hundred thousand rows per scale)."""
+    for view in ARREST_VIEWS:
+        conn.execute(text(f"REFRESH MATERIALIZED VIEW {view}"))
+        conn.execute(text(f"ANALYZE {view}"))
 
 
 def refresh_cases(conn: Connection) -> None:

@@ -23,7 +23,7 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Integer, cast, func, select
+from sqlalchemy import Column, Integer, MetaData, Table, Text, cast, func, select
 
 from data_access.cache import cached_query
 from data_access.conditions import geo_conditions, has_geo
@@ -38,7 +38,6 @@ log = logging.getLogger(__name__)
 YOUTH_BAND = "Under 18"  # data_access.vocabulary.AGE_BANDS[0], as the aggregates write it
 RAPE = "rape"
 PER = 100_000
-SPLIT_YEARS = 6  # a span of this many years or more is read in two halves (``_arrests_by_age_split``)
 
 # the functions other engineers promised (module, name); see ``optional``
 DV_SHARE = ("data_access.ipv", "kpi_dv_share")  # (db, f) -> DataFrame[year, dv_incidents, part1_incidents]
@@ -64,60 +63,55 @@ def _years_frame(got: dict, column: str = "n") -> pd.DataFrame:
                          column: pd.array([int(got[y]) for y in years], dtype="int64")})
 
 
+# Arrestees per calendar year and area fields, a column per age band: migration 0014's materialized
+# view, a roll-up of the Demographics page's ``agg_arrest_demo`` refreshed by ``data_access.aggregates``
+# in every load that changes the arrests; ``other`` counts arrestees of any band not among its columns.
+# On a MetaData of its own: a view is not one of the models (``data_access.schema``).
+AGE_YEAR_BANDS = {"under_18": "Under 18", "age_18_24": "18-24", "age_25_34": "25-34", "age_35_44": "35-44",
+                  "age_45_54": "45-54", "age_55_plus": "55+", "age_unknown": "Unknown"}  # as migration 0014
+agg_arrest_age_year = Table(
+    "agg_arrest_age_year", MetaData(), Column("year", Integer), *[Column(x, Text) for x in GEO_FIELDS],
+    *[Column(c, Integer) for c in AGE_YEAR_BANDS], Column("other", Integer))
+
+
 @cached_query
 def arrests_by_age(db: Database, version: int, first_year: int, last_year: int) -> pd.DataFrame:
     """Arrestees per calendar year and area (the four geography fields), one column per age band,
-    from the Demographics page's own pre-aggregate (``agg_arrest_demo``), for
-    ``first_year``-``last_year``: one scan whatever the filters (``youth_arrests`` applies them), so
-    every view of the same years shares it per data version. The bands come back as columns (a row
-    per year and area: a few thousand, under the row cap, where a row per band would pass it); a
-    band the vocabulary does not know (none, as the aggregates are built) in a second, small read.
-    Columns: year, the GEO_FIELDS, then each band (0 where none)."""
-    t = agg_arrest_demo
+    for ``first_year``-``last_year``, from the yearly roll-up of the Demographics page's own
+    pre-aggregate (``agg_arrest_age_year``): a row per year and area, a few thousand, read as they
+    are stored. One read whatever the filters (``youth_arrests`` applies them), so every view of the
+    same years shares it per data version. Arrestees of a band the roll-up has no column for (none,
+    as the aggregates are built) come from ``agg_arrest_demo`` in a second read. Columns: year, the
+    GEO_FIELDS, then each band of the vocabulary (0 where none), then any other band."""
+    t = agg_arrest_age_year
     bands = list(DEMOGRAPHIC_CATEGORIES["age_band"])
-    year = cast(func.date_part("year", t.c.m), Integer).label("year")
-    cols = [t.c[x] for x in GEO_FIELDS]
-    span = t.c.m.between(date(first_year, 1, 1), date(last_year, 12, 1))
-    known = t.c.age_band.in_(bands)
-    stmt = (select(year, *cols, *[func.sum(t.c.n).filter(t.c.age_band == b).label(f"b{i}") for i, b in enumerate(bands)],
-                   func.count().filter(~known).label("other"))
-            .where(span).group_by(year, *cols))
-    wide = db.frame(stmt)
+    wide = db.frame(select(t.c.year, *[t.c[x] for x in GEO_FIELDS], *[t.c[c] for c in AGE_YEAR_BANDS], t.c.other)
+                    .where(t.c.year.between(first_year, last_year)))
     if not len(wide):
         return pd.DataFrame({c: pd.Series([], dtype="int64" if c == "year" or c in bands else object)
                              for c in ["year", *GEO_FIELDS, *bands]})
     other = int(wide.pop("other").sum())
-    wide = wide.rename(columns={f"b{i}": b for i, b in enumerate(bands)})
+    wide = wide.rename(columns=AGE_YEAR_BANDS)
     if other:
-        extra = db.frame(select(year, *cols, t.c.age_band, func.sum(t.c.n).label("n"))
-                         .where(span, ~known).group_by(year, *cols, t.c.age_band))
+        d = agg_arrest_demo
+        year = cast(func.date_part("year", d.c.m), Integer).label("year")
+        cols = [d.c[x] for x in GEO_FIELDS]
+        extra = db.frame(select(year, *cols, d.c.age_band, func.sum(d.c.n).label("n"))
+                         .where(d.c.m.between(date(first_year, 1, 1), date(last_year, 12, 1)),
+                                d.c.age_band.notin_(list(AGE_YEAR_BANDS.values())))
+                         .group_by(year, *cols, d.c.age_band))
         extra = extra.pivot_table(index=["year", *GEO_FIELDS], columns="age_band", values="n", aggfunc="sum",
                                   dropna=False).reset_index()
         wide = wide.merge(extra, on=["year", *GEO_FIELDS], how="outer")
-    value_cols = [c for c in wide.columns if c != "year" and c not in GEO_FIELDS]
+    for b in bands:
+        if b not in wide.columns:  # a band of the vocabulary the roll-up has no column for
+            wide[b] = 0
+    value_cols = [*bands, *[c for c in wide.columns if c != "year" and c not in GEO_FIELDS and c not in bands]]
+    wide = wide[["year", *GEO_FIELDS, *value_cols]].copy()
     wide[value_cols] = wide[value_cols].fillna(0).astype("int64")
     areas = wide[list(GEO_FIELDS)].astype(object)
     wide[list(GEO_FIELDS)] = areas.where(areas.notna(), None)  # a NULL area is None, not NaN
     return wide.astype({"year": "int64"})
-
-
-def _arrests_by_age_split(db: Database, first_year: int, last_year: int) -> pd.DataFrame:
-    """``arrests_by_age`` for the years, a long span read as two halves at the same time (each year
-    is in one half only, so their rows simply add up): two scans on two connections take ~30% less
-    time than one here."""
-    from data_access.concurrent import gather
-
-    if last_year - first_year < SPLIT_YEARS:
-        return arrests_by_age(db, first_year, last_year)
-    mid = (first_year + last_year) // 2
-    halves = [h for h in gather(lambda: arrests_by_age(db, first_year, mid),
-                                lambda: arrests_by_age(db, mid + 1, last_year)) if len(h)]
-    if len(halves) < 2:
-        return halves[0] if halves else arrests_by_age(db, first_year, mid)
-    df = pd.concat(halves, ignore_index=True)
-    value_cols = [c for c in df.columns if c != "year" and c not in GEO_FIELDS]
-    df[value_cols] = df[value_cols].fillna(0).astype("int64")  # a band one half has and not the other
-    return df
 
 
 def _counts(values, bands: list[str]) -> dict:
@@ -152,7 +146,7 @@ def _youth_arrests(db: Database, version: int, f: Filters, years: tuple[int, ...
     columns = ["year", "n", "label", "reason"]
     if not years:
         return pd.DataFrame(columns=columns)
-    df = _arrests_by_age_split(db, min(years) - 1, max(years) + 1)
+    df = arrests_by_age(db, min(years) - 1, max(years) + 1)
 
     bands = [c for c in df.columns if c != "year" and c not in GEO_FIELDS]
     counts = df[bands].to_numpy(dtype="int64")

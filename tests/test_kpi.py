@@ -170,6 +170,43 @@ def test_youth_arrests_are_the_demographics_pages_cell_withheld_alike(db, area):
     assert want or len(area) > 1, area  # every single area has arrests in the test demo
 
 
+AGE_YEAR = ("SELECT year, police_district, neighborhood, council_district, legislative_district, under_18, "
+            "age_18_24, age_25_34, age_35_44, age_45_54, age_55_plus, age_unknown, other FROM agg_arrest_age_year")
+AGE_MONTH = """SELECT extract(year FROM m)::int, police_district, neighborhood, council_district, legislative_district,
+    {bands}, 0 FROM agg_arrest_demo GROUP BY 1, 2, 3, 4, 5"""
+
+
+def _age_rows(conn, sql: str) -> list:
+    from data_access.kpi import AGE_YEAR_BANDS
+
+    bands = ", ".join(f"coalesce(sum(n) FILTER (WHERE age_band = '{b}'), 0)" for b in AGE_YEAR_BANDS.values())
+    return sorted(tuple(r) for r in conn.execute(text(sql.format(bands=bands))).all())
+
+
+def test_yearly_age_bands_follow_every_load_of_arrests(db):
+    """The youth-arrest measure's pre-aggregate (``agg_arrest_age_year``, migration 0014) is the monthly
+    demographics table summed per year, after a full load and after a load of a few days' arrests
+    (``aggregates.refresh_days``), in the load's transaction (rolled back here: the demo is shared)."""
+    from data_access import aggregates
+
+    with db.engine.connect() as conn:
+        assert _age_rows(conn, AGE_YEAR) == _age_rows(conn, AGE_MONTH)
+        assert conn.execute(text("SELECT count(*) FROM agg_arrest_age_year")).scalar() > 0
+        conn.rollback()
+        tx = conn.begin()
+        try:
+            day = conn.execute(text("SELECT arrest_date FROM arrest WHERE age < 18 ORDER BY arrest_date LIMIT 1")).scalar()
+            before = conn.execute(text("SELECT sum(under_18) FROM agg_arrest_age_year")).scalar()
+            gone = conn.execute(text("DELETE FROM arrest WHERE arrest_date = :d AND age >= 0 AND age < 18"),
+                                {"d": day}).rowcount
+            aggregates.refresh_days(conn, [], [day])
+            assert gone > 0
+            assert conn.execute(text("SELECT sum(under_18) FROM agg_arrest_age_year")).scalar() == before - gone
+            assert _age_rows(conn, AGE_YEAR) == _age_rows(conn, AGE_MONTH)
+        finally:
+            tx.rollback()
+
+
 def test_dv_share_and_calls_without_police_are_their_pages_numbers(app, db):
     """The two measures other pages own: the tracker's yearly shares are their functions' rows over
     the whole years shown (a year the IPV data withholds stays withheld)."""
