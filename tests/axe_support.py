@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -296,3 +297,41 @@ def browser():
     driver = chrome(pytest_setup_options())
     yield driver
     driver.quit()
+
+
+# --- a dash_duo for a whole module ---------------------------------------------------------------
+
+@contextmanager
+def module_duo(request, app, download_dir):
+    """A dash_duo (dash.testing's DashComposite, made with the arguments its own fixture uses) that
+    serves ``app`` and drives one Chromium for a whole module, instead of starting both again for
+    every test; ``fresh_page`` gives each test a clean start on it."""
+    from dash.testing.application_runners import ThreadedRunner
+    from dash.testing.composite import DashComposite
+
+    from tests.conftest import free_port
+
+    cfg = request.config
+    with ThreadedRunner() as runner, DashComposite(
+            server=runner, browser=cfg.getoption("webdriver"), remote=cfg.getoption("remote"),
+            remote_url=cfg.getoption("remote_url"), headless=cfg.getoption("headless"),
+            options=cfg.hook.pytest_setup_options(), download_path=str(download_dir),
+            percy_assets_root=cfg.getoption("percy_assets"), percy_finalize=cfg.getoption("nopercyfinalize"),
+            pause=cfg.getoption("pause")) as dc:
+        dc.start_server(app, port=free_port())
+        yield dc
+
+
+def fresh_page(dc, path: str = "/"):
+    """Start a test as a new dash_duo would: nothing kept from the test before (cookies, local and
+    session storage, the console, the window size), then ``path`` opened and Dash's renderer up."""
+    try:
+        dc.driver.execute_script("window.localStorage.clear(); window.sessionStorage.clear();")
+    except Exception:  # noqa: BLE001 - a page with no storage of the app's origin (about:blank)
+        pass
+    dc.driver.delete_all_cookies()
+    dc.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    dc.driver.set_window_size(1400, 1000)
+    dc.get_logs()  # drained: a test's "no console errors" sees its own
+    dc.wait_for_page(dc.server_url + path)
+    return dc

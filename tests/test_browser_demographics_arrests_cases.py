@@ -10,17 +10,21 @@ import pytest
 from selenium.webdriver.common.keys import Keys
 
 from app import create_app
-from tests.conftest import free_port
+from tests.axe_support import fresh_page, module_duo
 from tests.test_browser_summary import choose, query, wait_for
 
 pytestmark = pytest.mark.browser
 
 
+@pytest.fixture(scope="module")
+def duo(request, demo_url, tmp_path_factory):
+    with module_duo(request, create_app({"database_url": demo_url}), tmp_path_factory.mktemp("download")) as dc:
+        yield dc
+
+
 @pytest.fixture()
-def server(dash_duo, demo_url):
-    app = create_app({"database_url": demo_url})
-    dash_duo.start_server(app, port=free_port())
-    return dash_duo
+def server(duo):
+    return fresh_page(duo)
 
 
 def open_page(dash_duo, path):

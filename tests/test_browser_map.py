@@ -10,18 +10,23 @@ from selenium.webdriver.common.action_chains import ActionChains
 
 from app import create_app
 from layouts import map as L
-from tests.conftest import free_port
+from tests.axe_support import fresh_page, module_duo
 from tests.test_browser_summary import card_value, query, wait_for
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture()
-def server(dash_duo, demo_url):
+@pytest.fixture(scope="module")
+def duo(request, demo_url, tmp_path_factory):
     # A low point cap would hide the points on the default view; this one shows them for an area.
     app = create_app({"database_url": demo_url, "map_point_cap": 2000})
-    dash_duo.start_server(app, port=free_port())
-    return dash_duo
+    with module_duo(request, app, tmp_path_factory.mktemp("download")) as dc:
+        yield dc
+
+
+@pytest.fixture()
+def server(duo):
+    return fresh_page(duo)
 
 
 def areas(dash_duo):

@@ -11,7 +11,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from app import create_app
-from tests.conftest import free_port
+from tests.axe_support import fresh_page, module_duo
 
 pytestmark = pytest.mark.browser
 
@@ -47,10 +47,16 @@ def choose(dash_duo, control_id: str, label: str) -> None:
     dash_duo.driver.switch_to.active_element.send_keys(Keys.ESCAPE)
 
 
+@pytest.fixture(scope="module")
+def duo(request, demo_url, tmp_path_factory):
+    """One server and one Chromium for the module (a dash_duo per test started both every time)."""
+    with module_duo(request, create_app({"database_url": demo_url}), tmp_path_factory.mktemp("download")) as dc:
+        yield dc
+
+
 @pytest.fixture()
-def started(dash_duo, demo_url):
-    app = create_app({"database_url": demo_url})
-    dash_duo.start_server(app, port=free_port())
+def started(duo):
+    dash_duo = fresh_page(duo)
     wait_for(lambda: card_value(dash_duo, "all") not in ("", "—"), timeout=40, message="summary cards")
     return dash_duo
 
@@ -99,10 +105,8 @@ def test_clicking_an_offense_bar_filters_everything(started):
     assert dash_duo.get_logs() == []
 
 
-def test_bad_link_shows_a_notice_not_an_error(dash_duo, demo_url):
-    app = create_app({"database_url": demo_url})
-    dash_duo.start_server(app, port=free_port())
-    dash_duo.driver.get(dash_duo.server_url + "/?start=2025-02-30&police_district=Atlantis&color=red")
+def test_bad_link_shows_a_notice_not_an_error(duo):
+    dash_duo = fresh_page(duo, "/?start=2025-02-30&police_district=Atlantis&color=red")
     notice = wait_for(lambda: dash_duo.find_element("#notices").text, message="notice")
     assert "not a date" in notice and "Atlantis" in notice and "color" in notice
     wait_for(lambda: card_value(dash_duo, "all").replace(",", "").isdigit(), message="cards still render")
