@@ -19,7 +19,7 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Date, case, cast, func, literal, or_, select, text, tuple_, union_all
+from sqlalchemy import Date, Text, case, cast, func, literal, or_, select, text, tuple_, union_all
 
 from data_access.cache import cached_query
 from data_access.conditions import geo_conditions, has_geo
@@ -185,6 +185,10 @@ def warrants_over_time(db: Database, version: int, f: Filters, grain_: str) -> p
                         lambda t, when: (when.label("period"), t.c.flow), period_grain=grain_).subquery()
         stmt = select(u.c.period, u.c.flow, func.sum(u.c.n).label("n")).group_by(u.c.period, u.c.flow)
         return _frame(db, stmt.order_by(u.c.period, u.c.flow), ["period", "flow", "n"])
+    if grain_ == "month" and area_field(f) == "neighborhood":  # the one read of the area's flows
+        df = geo_flows(db, f)
+        df = df[df.kind == "period"]
+        return pd.DataFrame({"period": df.key.to_numpy(), "flow": df.flow.to_numpy(), "n": df.n.to_numpy()})
     t = warrant
     months, spans = _geo_split(db, f, grain_ == "month")
     parts = []
@@ -202,6 +206,47 @@ def warrants_over_time(db: Database, version: int, f: Filters, grain_: str) -> p
     u = union_all(*parts).subquery()
     u = select(u.c.period, u.c.flow, func.sum(u.c.n).label("n")).group_by(u.c.period, u.c.flow).subquery()
     return _frame(db, select(u.c.period, u.c.flow, u.c.n).order_by(u.c.period, u.c.flow), ["period", "flow", "n"])
+
+
+@cached_query
+def geo_flows(db: Database, version: int, f: Filters) -> pd.DataFrame:
+    """A view inside an area: its warrants issued, served and recalled in the span, in one read
+    (the whole months from ``agg_warrant_geo_month``, the ragged days from ``warrant``) counted three
+    ways (GROUPING SETS): per month, per charge category and per neighborhood (rows without one left
+    out). Columns: kind ("period", "category", "area"), key (the month's first day, the category,
+    the neighborhood), flow, n. The trend, the categories and the areas read it, instead of each its own."""
+    t = warrant
+    months, spans = _geo_split(db, f, True)
+    parts = []
+    if months:
+        gm = agg_warrant_geo_month
+        parts.append(select(gm.c.m.label("period"), gm.c.flow, gm.c.charge_category, gm.c.neighborhood.label("area"),
+                            gm.c.n).where(gm.c.m.between(*months), *geo_conditions(gm, f)))
+    for flow, col, extra in (("issued", t.c.issued_date, ()), ("served", t.c.served_date, ()),
+                             ("recalled", t.c.closed_date, (t.c.recalled_date.isnot(None),))):
+        period = cast(func.date_trunc("month", col), Date)
+        for lo, hi in spans:
+            parts.append(select(period.label("period"), literal(flow).label("flow"), t.c.charge_category,
+                                t.c.neighborhood.label("area"), literal(1).label("n"))
+                         .where(col.between(lo, hi), *extra, *geo_conditions(t, f)))
+    u = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+    g_cat, g_area = func.grouping(u.c.charge_category), func.grouping(u.c.area)
+    stmt = (select(case((g_cat == 0, "category"), (g_area == 0, "area"), else_="period").label("kind"),
+                   case((g_cat == 0, u.c.charge_category), (g_area == 0, u.c.area),
+                        else_=cast(u.c.period, Text)).label("key"),
+                   u.c.flow, func.sum(u.c.n).label("n"))
+            .group_by(func.grouping_sets(tuple_(u.c.period, u.c.flow), tuple_(u.c.charge_category, u.c.flow),
+                                         tuple_(u.c.area, u.c.flow))))
+    df = db.frame(stmt)
+    cols = ["kind", "key", "flow", "n"]
+    if df.empty:
+        return pd.DataFrame({c: [] for c in cols})
+    df = df[df.key.notna()]
+    key = df.key.to_numpy(dtype=object)
+    period = (df.kind == "period").to_numpy()
+    key[period] = [date.fromisoformat(k) for k in key[period]]
+    return pd.DataFrame({"kind": df.kind.to_numpy(dtype=object), "key": key, "flow": df.flow.to_numpy(dtype=object),
+                         "n": df.n.astype("int64").to_numpy()})
 
 
 _HAS_TABLE: dict = {}  # (database URL, table) -> whether the database has it
@@ -354,6 +399,15 @@ def _counts_by(db: Database, f: Filters, at: date, key, kind: str, field: str, c
         issued_, served_ = (func.coalesce(func.sum(case((u.c.flow == fl, u.c.n))), 0) for fl in ("issued", "served"))
         flows = _frame(db, select(u.c.key, issued_.label("issued"), served_.label("served")).group_by(u.c.key),
                        ["key", "issued", "served"])
+    elif has_geo(f) and key.name in ("charge_category", "neighborhood"):  # the one read of the area's flows
+        df = geo_flows(db, f)
+        df = df[(df.kind == ("category" if key.name == "charge_category" else "area")) & df.flow.isin(FLOWS[:2])]
+        counts: dict = {}
+        for k, fl, n in zip(df.key, df.flow, df.n):
+            counts.setdefault(k, {"issued": 0, "served": 0})[fl] += int(n)
+        flows = pd.DataFrame({"key": list(counts), "issued": [c["issued"] for c in counts.values()],
+                              "served": [c["served"] for c in counts.values()]}).astype(
+            {"issued": "int64", "served": "int64"})
     else:
         where = [*geo_conditions(t, f), *cols_where]
         one, zero = literal(1), literal(0)
@@ -533,6 +587,6 @@ def refresh_aggregates(conn, rows: pd.DataFrame | None = None) -> None:
 
 
 __all__ = ["FIREARM_TYPES", "RECOVERY_TYPES", "SEIZURE_STATUSES", "WARRANT_TYPES", "WARRANT_STATUSES", "AGE_BUCKETS",
-           "AGE_CODES", "FLOWS", "age_bucket", "grain", "area_field", "seizures_over_time", "seizures_by",
+           "AGE_CODES", "FLOWS", "age_bucket", "grain", "area_field", "seizures_over_time", "seizures_by", "geo_flows",
            "seizures_by_area", "warrants_as_of", "outstanding_day", "warrants_over_time", "open_counts", "outstanding_by_age",
            "warrants_by_category", "warrants_by_area", "compute_aggregates", "refresh_aggregates", "OPEN_AREA_SQL"]
