@@ -139,14 +139,23 @@ def _youth_arrests(db: Database, version: int, f: Filters, years: tuple[int, ...
     The page's rule, from one read of the years' age bands by area (``arrests_by_age``): for each
     year, the view's age-band counts, the neighbouring views one area more or fewer (each geography
     field grouped under the other fields' filters) and the years either side, then
-    ``suppression.suppress`` as ``data_access.demographics.demographics`` calls it."""
+    ``suppression.suppress`` as ``data_access.demographics.demographics`` calls it
+    (``youth_from_bands``)."""
+    if not years:
+        return youth_from_bands(None, f, years)
+    return youth_from_bands(arrests_by_age(db, min(years) - 1, max(years) + 1), f, years)
+
+
+def youth_from_bands(df: pd.DataFrame | None, f: Filters, years) -> pd.DataFrame:
+    """``_youth_arrests`` from ``df``, arrestees per year and area by age band as ``arrests_by_age``
+    returns them (the years either side of ``years`` included): pure arithmetic, so the bench's
+    pandas baseline applies the same rule to its own counts. Columns: year, n, label, reason."""
     from data_access import suppression as S
     from data_access.demographics import _order
 
     columns = ["year", "n", "label", "reason"]
     if not years:
         return pd.DataFrame(columns=columns)
-    df = arrests_by_age(db, min(years) - 1, max(years) + 1)
 
     bands = [c for c in df.columns if c != "year" and c not in GEO_FIELDS]
     counts = df[bands].to_numpy(dtype="int64")
@@ -274,5 +283,5 @@ def external(db: Database, f: Filters, spec: tuple[str, str], columns: tuple[str
     return df.astype({c: "Int64" for c in columns}).sort_values("year").reset_index(drop=True)
 
 
-__all__ = ["monse_values", "arrests_by_age", "youth_arrests", "rapes_by_year", "residents", "rate", "external",
+__all__ = ["monse_values", "arrests_by_age", "youth_arrests", "youth_from_bands", "rapes_by_year", "residents", "rate", "external",
            "DV_SHARE", "WITHOUT_POLICE"]
