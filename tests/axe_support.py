@@ -289,14 +289,38 @@ def site(demo_url):
     served.stop()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """One headless Chromium for the whole module (conftest's flags)."""
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium for the whole run (conftest's flags): starting one per module cost
+    seconds each time. Modules get it through ``browser``, which resets it."""
     from tests.conftest import pytest_setup_options
 
     driver = chrome(pytest_setup_options())
     yield driver
     driver.quit()
+
+
+@pytest.fixture(scope="module")
+def browser(chromium):
+    """The run's Chromium, as a new one would be for this module: no cookies, no cached files, no
+    console entries, the default window and no emulated viewport; the module's local and session
+    storage are cleared when it ends (ports, and so origins, can come round again)."""
+    reset_browser(chromium)
+    yield chromium
+    try:
+        chromium.execute_script("window.localStorage.clear(); window.sessionStorage.clear();")
+    except Exception:  # noqa: BLE001 - a page without the app's storage (about:blank, an error page)
+        pass
+    chromium.get("about:blank")
+
+
+def reset_browser(driver) -> None:
+    driver.get("about:blank")
+    driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+    driver.execute_cdp_cmd("Network.clearBrowserCache", {})
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    driver.set_window_size(1400, 1000)
+    driver.get_log("browser")  # drained: a module's "no console errors" sees its own
 
 
 # --- a dash_duo for a whole module ---------------------------------------------------------------
