@@ -128,4 +128,4 @@ Index("ix_agg_call_area_month", agg_call_area_month.c.field, agg_call_area_month
 
 CALL_TABLES = ("call_for_service", "agg_call_city_day", "agg_call_geo_day", "agg_call_area_day", "agg_call_city_month",
                "agg_call_geo_month", "agg_call_area_month")
-COUNTED_TABLES: dict = {"911 calls (a demo keeps counts only)": call_for_service}  # label -> Table
+COUNTED_TABLES: dict = {"911 calls": call_for_service}  # label -> Table

@@ -5,8 +5,9 @@ weekly rhythm (Friday and Saturday busiest), an hour-of-day rhythm (quietest at 
 the evening), neighborhoods drawn by residents and the demo's hotspot risk (so districts and
 neighborhoods differ as the crime data does), call types drawn from the published call types
 (``data_access/ingest/calls_categories.csv``'s ``demo_share``) and categorized by the same table
-as real files, and a behavioral-health diversion share that grows year by year. No caller, no
-address, no point: the block is left empty.
+as real files, and a behavioral-health diversion share that grows year by year. One
+``call_for_service`` row per call, as a real load stores them, and the page's pre-aggregates counted
+from those rows. No caller, no address, no point: the block is left empty.
 
 Span: the calls cover only the recent years, from 1 January of the year before the demo's last
 day (at most the demo's own span): a year of calls is as many rows as 35 years of victims, and a
@@ -20,13 +21,11 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 from sqlalchemy import text
 
 from data_access.demo.geography import PRE2023, Y2023
 from data_access.ingest.calls import category_table
-from data_access.loading import copy_frame
-from data_access.schema_calls import call_for_service
+from data_access.schema_calls import CALL_TABLES, call_for_service
 
 TZ = "America/New_York"
 CALLS_PER_YEAR = 1_600_000
@@ -132,51 +131,24 @@ def generate_calls(data, *, scale: float, seed: int, start: date | None = None,
     })
 
 
-GEO = ("police_district", "neighborhood", "council_district", "legislative_district")
-KINDS = ("priority", "category", "response_type")
-
-
 def aggregates(calls: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The three call pre-aggregates of ``calls`` (``generate_calls``), as
+    """The six call pre-aggregates of ``calls`` (``generate_calls``), as
     ``data_access.calls.refresh_aggregates`` builds them from stored rows."""
-    # (unknown areas are kept as a key of their own, as SQL's GROUP BY keeps NULL); text keys as
-    # categories first: grouping a year of calls by codes takes a second, by strings ten
-    keys = [c for c in ("call_date", *GEO, *KINDS) if not isinstance(calls[c].dtype, pd.CategoricalDtype)]
-    if keys:
-        calls = calls.astype({c: "category" for c in keys})
-    geo = (calls.groupby(["call_date", *GEO, *KINDS], observed=True, sort=False, dropna=False).size()
-           .rename("n").reset_index().rename(columns={"call_date": "d"}))
-    geo = geo[geo.n > 0]
-    city = geo.groupby(["d", *KINDS], observed=True, sort=False).n.sum().reset_index()
-    areas = []
-    for field in ("police_district", "council_district"):
-        a = geo[geo[field].notna()].groupby(["d", field, "response_type"], observed=True, sort=False).n.sum()
-        areas.append(a.reset_index().rename(columns={field: "area"}).assign(field=field))
-    area = pd.concat(areas, ignore_index=True)
-    out = {"agg_call_geo_day": geo.sort_values(["neighborhood", "d"]), "agg_call_city_day": city,
-           "agg_call_area_day": area[area.n > 0]}
-    for name, keys in (("geo", [*GEO, *KINDS]), ("city", list(KINDS)), ("area", ["field", "area", "response_type"])):
-        day = out[f"agg_call_{name}_day"]
-        m = day.d.to_numpy().astype("datetime64[M]").astype("datetime64[D]")
-        month = day.assign(d=m).groupby(["d", *keys], observed=True, sort=False, dropna=False).n.sum().reset_index()
-        out[f"agg_call_{name}_month"] = month[month.n > 0].rename(columns={"d": "m"})
-    # days as Arrow dates: COPY reads "2025-01-01", not a timestamp's 19 characters (a fifth of the text)
-    def arrow_dates(v: pd.DataFrame, col: str) -> pd.DataFrame:
-        return v.assign(**{col: pd.array(pa.array(pd.to_datetime(v[col]).to_numpy().astype("datetime64[D]")),
-                                         dtype=pd.ArrowDtype(pa.date32()))})
-    return {k: arrow_dates(v, "m" if k.endswith("_month") else "d") for k, v in out.items()}
+    from data_access.calls import count_aggregates
+
+    return count_aggregates(calls)
 
 
 def load_demo(conn, data, summary, *, scale: float, seed: int, progress) -> int:
-    """Load the demo calls' pre-aggregates on ``conn``; return the calls they count.
+    """Load the demo calls on ``conn``, one row per call, and their pre-aggregates; return the calls.
 
-    The demo stores its calls as their pre-aggregates only (day x areas x priority x category x
-    response type: everything the page, the API and the Plan KPI read), not one row per call: the
-    rows of two years at scale 1 (3 million) would double the demo load's time for a table no page
-    reads. ``call_for_service`` holds real calls only."""
-    from data_access.calls import tables_exist
+    A year at a time (scale 10 is 16 million calls a year): generated in numpy, COPYed into
+    ``call_for_service`` in PostgreSQL's binary format (``copy_binary``; FREEZE: the table was
+    emptied in this transaction) with its indexes built once at the end, and counted in memory
+    into the pre-aggregates, exactly as a first real load counts its file's rows
+    (``write_aggregates``; tests check they equal a rebuild from the stored rows)."""
+    from data_access.calls import copy_binary, count_aggregates, tables_exist, write_aggregates
     from data_access.db import indexes_rebuilt_after
-    from data_access.schema_calls import CALL_TABLES, metadata
 
     if not tables_exist(conn):  # a database upgraded before migration 0009 had its tables
         progress("911 calls skipped (run `psad db upgrade`)", 0)
@@ -184,21 +156,25 @@ def load_demo(conn, data, summary, *, scale: float, seed: int, progress) -> int:
     conn.execute(text(f"TRUNCATE {', '.join(CALL_TABLES)} RESTART IDENTITY"))
     start, end = calls_span(data)
     parts, n = [], 0
-    for year in range(start.year, end.year + 1):  # a year at a time: scale 10 is 16 million calls a year
-        calls = generate_calls(data, scale=scale, seed=seed * 10_000 + year, start=max(start, date(year, 1, 1)),
-                               end=min(end, date(year, 12, 31)))
-        parts.append(aggregates(calls))
-        n += len(calls)
-        del calls
-    progress("911 calls generated", n)
-    aggs = {k: pd.concat([p[k] for p in parts], ignore_index=True) for k in parts[0]} if parts else {}
-    if not aggs:
+    with indexes_rebuilt_after(conn, call_for_service.name):
+        for year in range(start.year, end.year + 1):
+            calls = generate_calls(data, scale=scale, seed=seed * 10_000 + year, start=max(start, date(year, 1, 1)),
+                                   end=min(end, date(year, 12, 31)))
+            if len(calls):
+                ids = np.arange(n + 1, n + len(calls) + 1)
+                copy_binary(conn, call_for_service, calls.assign(id=ids, load_id=summary.load_id), freeze=True)
+                parts.append(count_aggregates(calls))
+            n += len(calls)
+            del calls
+    conn.execute(text("SELECT setval(pg_get_serial_sequence('call_for_service', 'id'), :n, :called)"),
+                 {"n": max(n, 1), "called": n > 0})
+    progress("911 calls", n)
+    if not parts:
         return 0
-    aggs["agg_call_geo_day"] = aggs["agg_call_geo_day"].sort_values(["neighborhood", "d"], kind="stable")
-    for name in CALL_TABLES[1:]:
-        with indexes_rebuilt_after(conn, name):
-            copy_frame(conn, metadata.tables[name], aggs[name])
-        conn.execute(text(f"ANALYZE {name}"))
+    aggs = {k: pd.concat([p[k] for p in parts], ignore_index=True) for k in parts[0]}
+    geo = aggs["agg_call_geo_day"]  # each year's rows in (neighborhood, day) order, so all of them by a stable sort
+    aggs["agg_call_geo_day"] = geo.iloc[np.argsort(geo.neighborhood.cat.codes.to_numpy(), kind="stable")]
+    write_aggregates(conn, aggs)
     progress("911 calls pre-aggregated", len(aggs["agg_call_geo_day"]))
     return n
 
