@@ -146,6 +146,35 @@ def _youth_arrests(db: Database, version: int, f: Filters, years: tuple[int, ...
     return youth_from_bands(arrests_by_age(db, min(years) - 1, max(years) + 1), f, years)
 
 
+def _neighbour_diffs(i: int, totals: np.ndarray, grouped: dict, names: dict, f: Filters,
+                     bands: list[str]) -> list[dict]:
+    """``suppression.neighbour_diffs`` for year ``i`` (an index of ``totals``, the view's counts per
+    year) as the Demographics page builds them for a whole year (the years either side, each
+    field's areas with any arrestee), computed on arrays, and only the differences ``suppress``
+    acts on: those with a band 1-4 apart (its neighbour rule; every other difference is a no-op)."""
+    from data_access import suppression as S
+
+    view = totals[i]
+    parts = [totals[j][None, :] for j in (i - 1, i + 1) if 0 <= j < len(totals) and totals[j].any()]
+    for x in GEO_FIELDS:
+        areas = grouped[x][i]
+        has = areas.any(axis=1)  # an area without arrestees is no group of the page's
+        chosen = set(getattr(f, x))
+        if not chosen:
+            parts.append(view[None, :] - areas[has])  # choosing just that area
+            continue
+        for a in np.flatnonzero(has):
+            if names[x][a] in chosen and len(chosen) == 1:
+                parts.append((areas[has].sum(axis=0) - areas[a])[None, :])  # widening to every area
+            else:
+                parts.append(areas[a][None, :])  # adding or removing that area
+    if not parts:
+        return []
+    d = np.concatenate(parts)
+    near = ((np.abs(d) >= S.LOW) & (np.abs(d) <= S.HIGH)).any(axis=1)
+    return [{b: int(v) for b, v in zip(bands, row) if v} for row in d[near]]
+
+
 def youth_from_bands(df: pd.DataFrame | None, f: Filters, years) -> pd.DataFrame:
     """``_youth_arrests`` from ``df``, arrestees per year and area by age band as ``arrests_by_age``
     returns them (the years either side of ``years`` included): pure arithmetic, so the bench's
@@ -179,7 +208,8 @@ def youth_from_bands(df: pd.DataFrame | None, f: Filters, years) -> pd.DataFrame
 
     totals = sums(yk, every, ny)
     by_year = {y0 + i: c for i, v in enumerate(totals) if (c := _counts(v, bands))}
-    per_field: dict = {}
+    # Each field's areas per year: (years, areas, bands), the rows ``suppression.neighbour_diffs`` groups
+    grouped: dict = {}
     for x in GEO_FIELDS:
         mask = shown & (codes[x] >= 0)
         if getattr(f, x):  # a field with a selection: grouped under the other fields' filters only
@@ -189,18 +219,12 @@ def youth_from_bands(df: pd.DataFrame | None, f: Filters, years) -> pd.DataFrame
         else:
             mask = mask & every
         k = max(len(names[x]), 1)
-        got = sums(yk * k + codes[x], mask, ny * k)
-        per_field[x] = {}
-        for i in np.flatnonzero(got.any(axis=1)):
-            per_field[x].setdefault(y0 + int(i) // k, {})[names[x][int(i) % k]] = _counts(got[i], bands)
-    selected = {x: getattr(f, x) for x in GEO_FIELDS}
+        grouped[x] = sums(yk * k + codes[x], mask, ny * k).reshape(ny, k, len(bands))
     rows = []
     for y in years:
         view = by_year.get(y, {})
-        months = {date(k, 1, 1).isoformat(): by_year[k] for k in (y - 1, y, y + 1) if k in by_year}
-        iso = date(y, 1, 1).isoformat()
-        diffs = S.neighbour_diffs(view, {x: per_field[x].get(y, {}) for x in GEO_FIELDS}, selected, months, iso, iso)
-        table = S.suppress(view, diffs, order=_order("age_band", view))
+        table = S.suppress(view, _neighbour_diffs(y - y0, totals, grouped, names, f, bands),
+                           order=_order("age_band", view))
         cell = next((c for c in table.cells if c.category == YOUTH_BAND), None)
         if cell is None or (sum(view.values()) == 0 and cell.value in (None, 0)):
             continue  # no arrests recorded that year: the records do not cover it
