@@ -243,10 +243,11 @@ NO_GUNS = N_("No gun seizures recorded for these filters")
 NO_WARRANTS = N_("No warrants recorded for these filters")
 
 
-def _partial_notes(periods: pd.DataFrame, totals, grain: str, start: date, end: date) -> list[dict]:
+def _partial_notes(periods, totals, start: date, end: date) -> list[dict]:
+    """A label on each period the dates cut short; ``periods``: (first day, last day, complete)."""
     top = max([int(v) for v in totals.values()] or [1]) or 1
     notes = []
-    for s, e, c in zip(periods.period_start, periods.period_end, periods.complete):
+    for s, e, c in periods:
         if c:
             continue
         total = int(totals.get(s, 0))
@@ -261,28 +262,30 @@ def seizure_trend_figure(rows: pd.DataFrame, grain: str, start: date, end: date)
     height = HEIGHTS[ids.GW_SEIZURE_TREND]
     if rows.empty or rows.n.sum() == 0:
         return empty_figure(_(NO_GUNS), height=height)
-    rows = rows.sort_values(["complete", "period_start"], ascending=[False, True], kind="stable")
-    periods = rows.drop_duplicates("period_start")
-    x = [s.isoformat() for s in periods.period_start]
-    complete = list(periods.complete)
-    names = [period_name(s, e, grain, start, end, c) for s, e, c in
-             zip(periods.period_start, periods.period_end, periods.complete)]
+    # whole periods first, then the ones the dates cut short (each in period order): one pass over the rows
+    periods = sorted(_by_period(rows, "firearm_type"), key=lambda p: not p[1][1])
+    starts = [s for s, _p in periods]
+    ends = [e for _s, (e, _c, _by) in periods]
+    complete = [c for _s, (_e, c, _by) in periods]
+    x = [s.isoformat() for s in starts]
+    names = [period_name(s, e, grain, start, end, c) for s, e, c in zip(starts, ends, complete)]
     data = []
     for code in [c for c in G.FIREARM_TYPES.codes if c in set(rows.firearm_type)]:
-        part = rows[rows.firearm_type == code]
         label = label_of(G.FIREARM_TYPES, code)
         colour = FIREARM_COLORS.get(code, "#999999")
-        data.append({"type": "bar", "name": label, "x": x, "y": [int(n) for n in part.n], "customdata": names,
+        y = [int(by.get(code, 0)) for _s, (_e, _c, by) in periods]
+        data.append({"type": "bar", "name": label, "x": x, "y": y, "customdata": names,
                      "marker": {"color": [colour if c else _rgba(colour, 0.3) for c in complete],
                                 "line": {"color": colour, "width": [0 if c else 1.5 for c in complete]},
                                 "pattern": {"shape": FIREARM_PATTERNS.get(code, ""), "solidity": 0.25,
                                             "fgcolor": "#222", "fillmode": "overlay"}},
                      "hovertemplate": f"{label}: %{{y:,}}<extra>%{{customdata}}</extra>"})
-    totals = rows.groupby("period_start").n.sum().to_dict()
+    totals = {s: sum(by.values()) for s, (_e, _c, by) in periods}
     title = _("Guns seized") + " " + _(GRAIN_WORDS[grain])
     return clear_modebar(style_figure(figure(data, {
         "barmode": "stack", "yaxis": {"title": {"text": title}, "rangemode": "tozero"}, "xaxis": {"type": "date"},
-        "legend": {"traceorder": "normal"}, "annotations": _partial_notes(periods, totals, grain, start, end)}),
+        "legend": {"traceorder": "normal"},
+        "annotations": _partial_notes(zip(starts, ends, complete), totals, start, end)}),
         height=height, legend=True))
 
 
@@ -369,17 +372,18 @@ def warrant_trend_figure(rows: pd.DataFrame, grain: str, start: date, end: date)
     if rows.empty or rows.n.sum() == 0:
         return empty_figure(_(NO_WARRANTS), height=height)
     data = []
+    periods = _by_period(rows, "flow")  # one pass over the rows, in period order
+    x = [s.isoformat() for s, _p in periods]
+    complete = [c for _s, (_e, c, _by) in periods]
+    names = [period_name(s, e, grain, start, end, c) for s, (e, c, _by) in periods]
     for flow in [f for f in G.FLOWS if f in set(rows.flow)]:
-        part = rows[rows.flow == flow].sort_values("period_start")
         colour, dash, symbol = FLOW_STYLE[flow]
         label = flow_label(flow)
-        names = [period_name(s, e, grain, start, end, c)
-                 for s, e, c in zip(part.period_start, part.period_end, part.complete)]
         data.append({"type": "scatter", "mode": "lines+markers", "name": label,
-                     "x": [s.isoformat() for s in part.period_start], "y": [int(n) for n in part.n],
+                     "x": x, "y": [int(by.get(flow, 0)) for _s, (_e, _c, by) in periods],
                      "customdata": names, "line": {"color": colour, "dash": dash, "width": 2},
-                     "marker": {"symbol": symbol, "size": [7 if c else 9 for c in part.complete],
-                                "color": [colour if c else "white" for c in part.complete],
+                     "marker": {"symbol": symbol, "size": [7 if c else 9 for c in complete],
+                                "color": [colour if c else "white" for c in complete],
                                 "line": {"color": colour, "width": 1.5}},
                      "hovertemplate": f"{label}: %{{y:,}}<extra>%{{customdata}}</extra>"})
     title = _("Warrants") + " " + _(GRAIN_WORDS[grain])
