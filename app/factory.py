@@ -67,6 +67,7 @@ def create_app(config: Settings | dict[str, Any] | None = None, *, cache_type: s
     cache_fingerprinted_assets(server)
     static_compression.install(server)  # bundles and assets compressed once per process, not per viewer
     install_security(app, settings)
+    static_compression.install_replay(server)  # outermost: a fingerprinted file answered without Flask
     server.extensions[EXTENSION] = Services(db=db, settings=settings)
     cache.init_app(server, config=cache_config(settings.redis_url, settings.cache_timeout, cache_type,
                                                settings.cache_retry_s))

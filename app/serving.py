@@ -30,6 +30,12 @@ def cache_fingerprinted_assets(server: Flask, assets_url_path: str = "/assets/")
                 response.cache_control.no_cache = None
             else:
                 response.cache_control.no_cache = True
+        elif (request.path.startswith("/_dash-component-suites/") and response.status_code == 200
+              and response.cache_control.max_age == YEAR):
+            # Dash sends a fingerprinted bundle "max-age" only: public and immutable too, so a shared
+            # cache may keep it and a browser's reload does not revalidate it
+            response.cache_control.public = True
+            response.cache_control.immutable = True
         elif (request.path.endswith(("/_dash-layout", "/_dash-dependencies")) and request.method == "GET"
               and response.status_code == 200):
             # the same layout (a view of one data version, in one language) or the same callback

@@ -12,6 +12,13 @@ share it and no viewer waits for the first compression.
 
 A file's ETag gets the encoding appended (``"abc:br"``), as flask-compress does, and a matching
 ``If-None-Match`` is answered 304 from the store without compressing anything.
+
+``Replay`` goes one step further for the fingerprinted files (those sent cacheable for a year: the
+same address always holds the same bytes): once Flask has answered one, the whole answer (status,
+headers, compressed body) is kept per address and encoding, and the next request for it is
+answered by a WSGI wrapper in front of Flask, without routing, request context or after-request
+hooks. A crowd's first visit asks for about 25 of them per viewer, so that Python work was a
+large share of the server's CPU per first view (issue 12).
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import gzip
 import logging
 import threading
 from collections import OrderedDict
+from email.utils import formatdate
 
 from flask import Flask, request
 
@@ -144,4 +152,100 @@ def prime(server: Flask, paths: tuple[str, ...] | None = None) -> int:
     return len(store.items) if store else 0
 
 
-__all__ = ["install", "prime", "Store", "choose_encoding", "compress"]
+REPLAY_BYTES = 64 * 1024 * 1024  # replayable answers kept per process
+_UNSEEN = object()
+
+
+class Replay:
+    """WSGI middleware in front of the Flask app: a GET of a fingerprinted static file (an answer
+    Flask sent ``200``, cacheable for a year (``long_lived``) and without a cookie) is recorded whole, per
+    path, query and chosen encoding, and later requests for it are answered from the record, byte
+    for byte what Flask sent (a fresh ``Date`` aside). A conditional or range request, and anything
+    not yet recorded or not replayable, goes to Flask as before. At most ``limit`` bytes are kept;
+    beyond that new answers are served by Flask, not recorded."""
+
+    def __init__(self, wsgi_app, limit: int = REPLAY_BYTES):
+        self.wsgi_app = wsgi_app
+        self.limit = limit
+        self.size = 0
+        # (path, query, encoding) -> (status, headers but Date, whether Flask sent a Date, body)
+        self.answers: dict[tuple[str, str, str | None], tuple[str, list[tuple[str, str]], bool, bytes]] = {}
+        self.encodings: dict[str, str | None] = {}  # an Accept-Encoding header -> the encoding chosen
+        self.lock = threading.Lock()
+        self.replayed = 0  # answers given from the record (tests, logs)
+
+    def encoding(self, header: str) -> str | None:
+        """The encoding Flask's side would choose for this ``Accept-Encoding`` (``choose_encoding``);
+        a browser sends one of a handful of spellings, so each is parsed once."""
+        chosen = self.encodings.get(header, _UNSEEN)
+        if chosen is _UNSEEN:
+            from werkzeug.http import parse_accept_header
+
+            chosen = choose_encoding(parse_accept_header(header))
+            if len(self.encodings) < 256:
+                self.encodings[header] = chosen
+        return chosen
+
+    def __call__(self, environ, start_response):
+        method = environ.get("REQUEST_METHOD")
+        path = environ.get("PATH_INFO", "")
+        if (method not in ("GET", "HEAD") or not path.startswith(STATIC_PREFIXES)
+                or "HTTP_RANGE" in environ or "HTTP_IF_NONE_MATCH" in environ
+                or "HTTP_IF_MODIFIED_SINCE" in environ):
+            return self.wsgi_app(environ, start_response)
+        key = (path, environ.get("QUERY_STRING", ""), self.encoding(environ.get("HTTP_ACCEPT_ENCODING", "")))
+        found = self.answers.get(key)
+        if found is not None:
+            status, headers, dated, body = found
+            start_response(status, [*headers, ("Date", formatdate(usegmt=True))] if dated else headers)
+            self.replayed += 1
+            return [b""] if method == "HEAD" else [body]
+        if method != "GET":
+            return self.wsgi_app(environ, start_response)
+        return self._record(key, environ, start_response)
+
+    def _record(self, key, environ, start_response):
+        """Let Flask answer, keep the answer if it may be replayed, and pass it on."""
+        got: dict = {}
+
+        def hold(status, headers, exc_info=None):
+            got["status"], got["headers"], got["exc_info"] = status, headers, exc_info
+            return lambda _data: None  # Flask writes through the returned iterable, never write()
+
+        answer = self.wsgi_app(environ, hold)
+        try:
+            body = b"".join(answer)
+        finally:
+            if hasattr(answer, "close"):
+                answer.close()
+        status, headers = got["status"], got["headers"]
+        names = {name.lower(): value for name, value in headers}
+        if status.startswith("200") and long_lived(names.get("cache-control", "")) and "set-cookie" not in names:
+            kept = [(name, value) for name, value in headers if name.lower() != "date"]
+            with self.lock:
+                if key not in self.answers and self.size + len(body) <= self.limit:
+                    self.answers[key] = (status, kept, len(kept) < len(headers), body)
+                    self.size += len(body)
+        start_response(status, headers, got["exc_info"])
+        return [body]
+
+
+def long_lived(cache_control: str) -> bool:
+    """Whether an answer was sent to be kept, unchanged, for a month or more: only a fingerprinted
+    address (one that names its file's version) is sent so."""
+    from werkzeug.datastructures import ResponseCacheControl
+    from werkzeug.http import parse_cache_control_header
+
+    cc = parse_cache_control_header(cache_control, cls=ResponseCacheControl)
+    return bool(cc.max_age and cc.max_age >= 30 * 86400 and not (cc.no_cache or cc.no_store or cc.private))
+
+
+def install_replay(server: Flask, limit: int = REPLAY_BYTES) -> Replay:
+    """Put ``Replay`` in front of ``server``'s WSGI app (outermost); returns it."""
+    replay = Replay(server.wsgi_app, limit)
+    server.wsgi_app = replay
+    server.extensions["psad_static_replay"] = replay
+    return replay
+
+
+__all__ = ["install", "install_replay", "prime", "Replay", "Store", "choose_encoding", "compress"]

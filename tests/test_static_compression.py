@@ -85,3 +85,85 @@ def test_the_store_stays_within_its_limit():
     assert store.size <= 1000 and len(store.items) == 3
     assert store.get(("/assets/9.js", b"", "br", "t")) is not None
     assert store.get(("/assets/0.js", b"", "br", "t")) is None
+
+
+# --- Replay: a fingerprinted file's answer kept whole and given again in front of Flask -------------
+
+def _wsgi_get(wsgi, url: str, **headers):
+    from werkzeug.test import EnvironBuilder
+
+    path, _, query = url.partition("?")
+    method = headers.pop("method", "GET")
+    environ = EnvironBuilder(path=path, query_string=query, method=method, headers=headers).get_environ()
+    got: dict = {}
+
+    def start_response(status, response_headers, exc_info=None):
+        got["status"], got["headers"] = status, response_headers
+
+    answer = wsgi(environ, start_response)
+    body = b"".join(answer)
+    if hasattr(answer, "close"):
+        answer.close()
+    return got["status"], got["headers"], body
+
+
+def _without_date(headers):
+    return [(k, v) for k, v in headers if k != "Date"]
+
+
+def test_a_fingerprinted_file_is_replayed_byte_for_byte(app):
+    server = app.server
+    replay = server.extensions["psad_static_replay"]
+    page = server.test_client().get("/").get_data(as_text=True)
+    bundle = _scripts(server.test_client())[0]
+    asset = re.search(r'href="(/assets/app\.css\?m=[^"]+)"', page).group(1)
+    for url in (bundle, asset):
+        for encoding in ("br", "gzip", "identity"):
+            first = _wsgi_get(server.wsgi_app, url, **{"Accept-Encoding": encoding})
+            before = replay.replayed
+            again = _wsgi_get(server.wsgi_app, url, **{"Accept-Encoding": encoding})
+            assert replay.replayed == before + 1, (url, encoding)
+            assert again[0] == first[0] == "200 OK"
+            assert again[2] == first[2] and _without_date(again[1]) == _without_date(first[1])
+            assert [k for k, _v in again[1]].count("Date") == [k for k, _v in first[1]].count("Date") <= 1
+            flask = _wsgi_get(replay.wsgi_app, url, **{"Accept-Encoding": encoding})  # Flask itself, now
+            assert flask[2] == again[2] and _without_date(flask[1]) == _without_date(again[1])
+        head = _wsgi_get(server.wsgi_app, url, method="HEAD", **{"Accept-Encoding": "br"})
+        assert head[2] == b"" and dict(head[1])["Content-Length"] == str(len(_wsgi_get(
+            server.wsgi_app, url, **{"Accept-Encoding": "br"})[2]))
+    cache = dict(_wsgi_get(server.wsgi_app, bundle)[1])["Cache-Control"]
+    assert {"public", "immutable", "max-age=31536000"} <= {d.strip() for d in cache.split(",")}
+
+
+def test_only_fingerprinted_unconditional_whole_answers_are_replayed(app):
+    server = app.server
+    replay = server.extensions["psad_static_replay"]
+    page = server.test_client().get("/").get_data(as_text=True)
+    plain_css = re.search(r'href="(/assets/app\.css)[^"]*"', page).group(1)  # no ?m=: revalidated each time
+    for _ in range(2):
+        status, headers, _body = _wsgi_get(server.wsgi_app, plain_css, **{"Accept-Encoding": "br"})
+        assert status == "200 OK" and "no-cache" in dict(headers)["Cache-Control"]
+    assert not any(key[0] == plain_css and not key[1] for key in replay.answers)
+    bundle = _scripts(server.test_client())[0]
+    _wsgi_get(server.wsgi_app, bundle, **{"Accept-Encoding": "br"})
+    before = replay.replayed
+    etag = dict(_wsgi_get(server.wsgi_app, plain_css, **{"Accept-Encoding": "br"})[1])["ETag"]
+    status, _headers, body = _wsgi_get(server.wsgi_app, plain_css, **{"Accept-Encoding": "br", "If-None-Match": etag})
+    assert status.startswith("304") and body == b""  # Flask's revalidation, as before
+    status, _headers, _body = _wsgi_get(server.wsgi_app, bundle, **{"Range": "bytes=0-9"})
+    assert replay.replayed == before  # conditional and range requests went to Flask
+    status, _headers, _body = _wsgi_get(server.wsgi_app, "/assets/nothing.css?m=1")
+    assert status.startswith("404") and not any("nothing" in key[0] for key in replay.answers)
+
+
+def test_the_replay_keeps_within_its_limit_and_prime_fills_it(app):
+    from app import static_compression as sc
+
+    server = app.server
+    small = sc.Replay(server.wsgi_app, limit=5000)
+    for url in _scripts(server.test_client()):
+        _wsgi_get(small, url, **{"Accept-Encoding": "br"})
+    assert small.size <= 5000
+    replay = server.extensions["psad_static_replay"]
+    sc.prime(server)
+    assert {key[2] for key in replay.answers} >= {"br", "gzip"} and replay.size > 0
