@@ -140,6 +140,7 @@ def _yearly(row: dict, years: list[int], values: dict, through: date, source: st
 def tracker_rows(data: PlanData, f: Filters) -> list[dict]:
     """One row per measure of the catalog, in its order (see the module docstring)."""
     years = years_shown(f, data.first_year, data.through)
+    monse = _by_measure(data.monse)
     rows = []
     for m in P.MEASURES:
         row = _row(m, f)
@@ -194,24 +195,37 @@ def tracker_rows(data: PlanData, f: Filters) -> list[dict]:
                           if not pd.isna(c) and not pd.isna(w) and c}
                 _yearly(row, years, values, data.through, N_("911 calls for service (Open Baltimore)"))
         else:
-            _monse(row, data.monse, f)
+            _monse(row, monse.get(m.code, []), f)
         rows.append(row)
     return rows
 
 
-def _monse(row: dict, monse: pd.DataFrame, f: Filters) -> None:
-    """A MONSE measure: its periods that began by the range's end; the latest, and the trend."""
-    mine = monse[(monse.measure == row["code"])] if len(monse) else monse
-    if len(mine):
-        mine = mine[pd.to_datetime(mine.period_start).dt.date <= f.end]
-    if not len(mine):
+def _day(value) -> date:
+    return pd.Timestamp(value).date()
+
+
+def _by_measure(monse: pd.DataFrame) -> dict[str, list[dict]]:
+    """MONSE's values (``data_access.kpi.monse_values``) per measure, as plain records in their order:
+    a few dozen rows, read in Python rather than filtered and sorted as a frame per measure."""
+    out: dict[str, list[dict]] = {}
+    for r in monse.to_dict("records") if len(monse) else ():
+        out.setdefault(r["measure"], []).append(r)
+    return out
+
+
+def _monse(row: dict, mine: list[dict], f: Filters) -> None:
+    """A MONSE measure (``mine``: its values): its periods that began by the range's end; the
+    latest, and the trend."""
+    mine = sorted((r for r in mine if _day(r["period_start"]) <= f.end),
+                  key=lambda r: (_day(r["period_end"]), _day(r["period_start"])))
+    if not mine:
         row["status"] = NOT_PUBLISHED
         return
-    mine = mine.sort_values(["period_end", "period_start"])
-    last = mine.iloc[-1]
-    row.update(period=str(last.period), period_end=pd.Timestamp(last.period_end).date(), value=float(last.value),
-               source=last.source or N_("MONSE"), origin=last.origin,
-               trend=[(str(r.period), float(r.value), None) for r in mine.itertuples(index=False)])
+    last = mine[-1]
+    source = last["source"]
+    row.update(period=str(last["period"]), period_end=_day(last["period_end"]), value=float(last["value"]),
+               source=source if isinstance(source, str) and source else N_("MONSE"), origin=last["origin"],
+               trend=[(str(r["period"]), float(r["value"]), None) for r in mine])
 
 
 # --- words -----------------------------------------------------------------------------------------
