@@ -11,7 +11,7 @@ API show is computed from these frames by the pure functions below (``profile_ro
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import ProgrammingError
 
 from data_access.cache import cached_query
@@ -69,10 +69,14 @@ def indicators(db: Database, version: int) -> pd.DataFrame:
     stmt = (select(i.c.indicator, i.c.label, i.c.section, i.c.source, i.c.normalization_source, i.c.definition,
                    i.c.years_available, i.c.sort, span.c.first_year, span.c.last_year)
             .outerjoin(span, span.c.indicator == i.c.indicator).where(has_values))
-    df = _frame(db, stmt, INDICATOR_COLUMNS)
+    try:
+        rows = db.execute(stmt).rows
+    except ProgrammingError:  # a database migrated before these tables existed
+        rows = []
+    # sorted as plain tuples, then one frame: a cold page update pays for every pandas step
     order = {s: k for k, s in enumerate(SECTIONS)}
-    df["section_order"] = df["section"].map(lambda s: order.get(s, len(SECTIONS)))
-    df = df.sort_values(["section_order", "section", "sort"]).drop(columns="section_order").reset_index(drop=True)
+    rows = sorted(rows, key=lambda r: (order.get(r[2], len(SECTIONS)), r[2], r[7]))
+    df = pd.DataFrame(rows, columns=INDICATOR_COLUMNS)
     return df.astype({"first_year": "Int64", "last_year": "Int64"}) if len(df) else df
 
 
@@ -110,6 +114,32 @@ def indicator_values(db: Database, version: int, indicator: str) -> pd.DataFrame
     v = vital_sign_value
     stmt = select(v.c.indicator, v.c.csa, v.c.year, v.c.value).where(v.c.indicator == indicator)
     return _frame(db, stmt, VALUE_COLUMNS)
+
+
+@cached_query
+def page_values(db: Database, version: int, csa: str, indicators: tuple[str, ...]) -> dict:
+    """What the page's update reads of the values, in one round trip: ``"area"``, the rows of one
+    CSA and of the city (``area_values``), and ``"by_indicator"``, each of ``indicators``' rows
+    (``indicator_values``), as (indicator, csa, year, value) tuples the pure functions below take
+    like the frames."""
+    v = vital_sign_value
+    areas = sorted({csa, CITY})
+    stmt = select(v.c.indicator, v.c.csa, v.c.year, v.c.value).where(
+        or_(v.c.csa.in_(areas), v.c.indicator.in_(sorted(set(indicators)))))
+    try:
+        rows = db.execute(stmt).rows
+    except ProgrammingError:  # a database migrated before these tables existed
+        rows = []
+    wanted = set(indicators)
+    area: list = []
+    by: dict = {ind: [] for ind in indicators}
+    for r in rows:
+        rec = (r[0], r[1], r[2], r[3])
+        if r[1] in areas:
+            area.append(rec)
+        if r[0] in wanted:
+            by[r[0]].append(rec)
+    return {"area": area, "by_indicator": by}
 
 
 @cached_query
@@ -161,8 +191,11 @@ def latest_year(values: pd.DataFrame, end_year: int) -> int | None:
     return int(years.max()) if len(years) else None
 
 
-def _records(values: pd.DataFrame):
-    """(indicator, csa, year, value) tuples: plain Python is faster than pandas on a few thousand rows."""
+def _records(values):
+    """(indicator, csa, year, value) tuples: plain Python is faster than pandas on a few thousand rows.
+    ``values``: a frame of ``VALUE_COLUMNS`` or such tuples already (``page_values``)."""
+    if not isinstance(values, pd.DataFrame):
+        return values
     return zip(values["indicator"].tolist(), values["csa"].tolist(), values["year"].tolist(), values["value"].tolist())
 
 
@@ -282,6 +315,6 @@ def years_span(dictionary: pd.DataFrame) -> tuple[int, int] | None:
 
 
 __all__ = ["CITY", "SECTIONS", "CRIME_PAIRS", "DEFAULT_RANK", "DEFAULT_X", "DEFAULT_Y", "indicators", "csa_names",
-           "filter_csas", "area_values", "indicator_values", "victims_by_year", "victim_years", "area_population",
+           "filter_csas", "area_values", "indicator_values", "page_values", "victims_by_year", "victim_years", "area_population",
            "profile_rows", "ranking_rows", "scatter_rows", "crime_rate_rows", "area_of", "end_year_of", "years_span",
            "latest_year"]

@@ -13,6 +13,8 @@ Indicator labels, definitions and sources are BNIA's and stay as published (Engl
 
 from __future__ import annotations
 
+import functools
+import inspect
 from urllib.parse import urlencode
 
 from dash import dcc, html
@@ -22,7 +24,6 @@ from app.i18n import N_, _
 from data_access.vital_signs import CITY, CRIME_PAIRS
 from layouts.common import (
     COLORS,
-    data_table,
     dropdown_labels,
     empty_figure,
     figure,
@@ -109,11 +110,6 @@ def sparkline(values: list[float]) -> str:
     return "".join(SPARK[min(7, int((v - lo) / (hi - lo) * 8))] for v in values)
 
 
-def en(text) -> html.Span:
-    """BNIA's words, in English on either page (WCAG 3.1.2: the language of parts)."""
-    return html.Span(text, lang="en")
-
-
 def api_href(path: str, f_query: str, **params) -> str:
     """An API link with the page's filters (``f_query``: ``app.urlstate.to_query``), its own picks,
     the reader's language and ``format=csv``."""
@@ -137,25 +133,67 @@ def head(title: str, href: str | None) -> html.Div:
 
 # --- the profile ------------------------------------------------------------------------------------
 
+@functools.cache
+def _prop_names(component: type) -> frozenset[str]:
+    return frozenset(inspect.signature(component.__init__).parameters) - {"self", "kwargs"}
+
+
+def wire(component: type, children=None, **props) -> dict:
+    """``component(children, **props)`` as Dash sends it to the browser (``to_plotly_json``: type,
+    namespace, props), made directly. The profile is hundreds of rows of a dozen elements each, and
+    constructing a Dash component costs some 25 times a dict (its arguments are inspected and
+    validated one by one): the cold page update spent more on them than on its queries. The props
+    are still checked against the component's (a typo fails here, as in the constructor);
+    ``tests/test_neighborhood_stat_layout.py`` checks the result against the components themselves."""
+    names = _prop_names(component)
+    for k in props:
+        if k not in names and not k.startswith(("data-", "aria-")):
+            raise TypeError(f"{component.__name__} takes no {k!r}")
+    return {"props": {"children": children, **props},  # children always, as the constructor
+            "type": component._type, "namespace": component._namespace}
+
+
+def data_table(columns: list[str], rows: list[list], caption: str, *, numeric: tuple[int, ...] = ()) -> html.Div:
+    """``layouts.common.data_table``, its rows in the wire form (a ranking has 55 rows of four
+    elements); the test checks the two send the same."""
+    table = html.Table([
+        html.Caption(caption),
+        html.Thead(html.Tr([html.Th(c, scope="col", className="num" if i in numeric else None)
+                            for i, c in enumerate(columns)])),
+        html.Tbody([wire(html.Tr, [wire(html.Th, r[0], scope="row")] + [
+            wire(html.Td, v, className="num" if i in numeric else None) for i, v in enumerate(r[1:], 1)])
+            for r in rows]),
+    ], className="table table-sm chart-data")
+    return scroll_region(table, caption)
+
+
+def en(text) -> dict:
+    """BNIA's words, in English on either page (WCAG 3.1.2: the language of parts)."""
+    return wire(html.Span, text, lang="en")
+
+
 def profile_table(rows: list[dict], area: str, caption: str) -> html.Div:
     is_city = area == _("Baltimore City")
     cols = [_("Indicator"), _("Year"), area] + ([] if is_city else [_("City")]) + [_("Trend")]
     body = []
+    # the words every row repeats, translated once per table (a profile has a few hundred rows)
+    trend_words, source_word, definition_word = _("{first}: {v0} → {last}: {v1}"), _("Source") + ": ", _("Definition")
     for r in rows:
-        trend_text = _("{first}: {v0} → {last}: {v1}").format(
+        trend_text = trend_words.format(
             first=r["first_year"], v0=fmt_value(r["first_value"]), last=r["year"], v1=fmt_value(r["value"]))
-        label = [en(r["label"]), html.Span([_("Source") + ": ", en(r["source"] or "—")], className="ns-source")]
+        label = [en(r["label"]), wire(html.Span, [source_word, en(r["source"] or "—")], className="ns-source")]
         if r.get("definition"):
-            label.append(html.Details([html.Summary(_("Definition"), className="ns-def-toggle"),
-                                       html.P(en(r["definition"]), className="ns-def")], className="ns-def-box"))
-        cells = [html.Th(label, scope="row", className="ns-label"), html.Td(str(r["year"]), className="num"),
-                 html.Td(fmt_value(r["value"]), className="num")]
+            label.append(wire(html.Details, [wire(html.Summary, definition_word, className="ns-def-toggle"),
+                                             wire(html.P, en(r["definition"]), className="ns-def")],
+                              className="ns-def-box"))
+        cells = [wire(html.Th, label, scope="row", className="ns-label"), wire(html.Td, str(r["year"]), className="num"),
+                 wire(html.Td, fmt_value(r["value"]), className="num")]
         if not is_city:
-            cells.append(html.Td(fmt_value(r["city_value"]), className="num"))
-        cells += [html.Td([html.Span(sparkline([v for _y, v in r["trend"]]), className="ns-spark",
-                                     **{"aria-hidden": "true"}), " ", html.Span(trend_text, className="ns-trend-text")],
-                          className="ns-trend")]
-        body.append(html.Tr(cells, **{"data-indicator": r["indicator"]}))
+            cells.append(wire(html.Td, fmt_value(r["city_value"]), className="num"))
+        cells += [wire(html.Td, [wire(html.Span, sparkline([v for _y, v in r["trend"]]), className="ns-spark",
+                                      **{"aria-hidden": "true"}), " ",
+                                 wire(html.Span, trend_text, className="ns-trend-text")], className="ns-trend")]
+        body.append(wire(html.Tr, cells, **{"data-indicator": r["indicator"]}))
     table = html.Table([
         html.Caption(caption),
         html.Thead(html.Tr([html.Th(c, scope="col", className="num" if 0 < k < len(cols) - 1 else None)
@@ -345,8 +383,9 @@ def chart_box(figure_id: str, graph_id: str, table_id: str, height: int) -> html
 
 def indicator_options(dictionary) -> list[dict]:
     """Every indicator as a picker option: "Section: label", in section order."""
-    return [{"label": f"{section_label(r.section)}: {r.label}", "value": r.indicator}
-            for r in dictionary.itertuples(index=False)]
+    sections = {s: section_label(s) for s in dictionary["section"].unique().tolist()}
+    return [{"label": f"{sections[s]}: {label}", "value": ind} for ind, s, label in
+            zip(dictionary["indicator"].tolist(), dictionary["section"].tolist(), dictionary["label"].tolist())]
 
 
 def area_options(chosen: tuple[str, ...], names: dict[str, str]) -> list[dict]:
