@@ -58,6 +58,11 @@ class Page:
     adapter: str  # dotted name of the callbacks module: layout(inputs) and register(app, page)
     params: tuple[PageParam, ...] = ()  # the page's own URL parameters
     in_nav: bool = True  # a tab in the nav (the presentation deck is opened from its own control)
+    # A function of the adapter module, ``(filters, pairs) -> pairs``: the page parameters the URL keeps
+    # for new filters (``pairs``: those kept as given, every page's and the site's). A page whose own
+    # parameter can fall out of the new filters (a CSA outside them) drops it here, in the filter
+    # change's one URL write, instead of correcting the URL afterwards (a second history entry).
+    params_for_filters: str | None = None
 
     @property
     def param_names(self) -> tuple[str, ...]:
@@ -66,6 +71,13 @@ class Page:
     @property
     def module(self) -> ModuleType:
         return importlib.import_module(self.adapter)
+
+    def page_params_for(self, filters, pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """The page parameters a filter change to ``filters`` writes into the URL (``params_for_filters``;
+        without it, ``pairs`` as they are)."""
+        if not self.params_for_filters:
+            return pairs
+        return getattr(self.module, self.params_for_filters)(filters, pairs)
 
     def layout(self, inputs: LayoutInputs):
         return self.module.layout(inputs)
@@ -99,7 +111,8 @@ PAGES: tuple[Page, ...] = (
         PageParam("program", "a program type code (listed below), repeatable; also filters the Map's CVI layer",
                   "all"),
     )),
-    Page("neighborhood_stat", N_("Neighborhood Stat"), "/neighborhood-stat", "callbacks.neighborhood_stat", params=(
+    Page("neighborhood_stat", N_("Neighborhood Stat"), "/neighborhood-stat", "callbacks.neighborhood_stat",
+         params_for_filters="params_for_filters", params=(
         PageParam("csa", "the Community Statistical Area profiled: a CSA code (as `/api/v1/map/areas?layer=csa` "
                          "lists them) or `city`; with geography filters, one of their CSAs (otherwise the first)"),
         PageParam("indicator", "the indicator the CSAs are ranked by (a code of `/api/v1/vital-signs/indicators`)",

@@ -22,8 +22,8 @@ from dash.exceptions import PreventUpdate
 from app import i18n, ids
 from app.context import load_choices, services
 from app.i18n import _
-from app.pageparams import with_page_params
-from app.pages import PAGE_PARAMS, SITE_PARAMS, shown_page
+from app.pageparams import kept_pairs, with_page_params
+from app.pages import PAGE_PARAMS, SITE_PARAMS, Page, shown_page
 from app.urlstate import (
     DEFAULT_RANGE,
     Choices,
@@ -123,8 +123,10 @@ def active_filters(f: Filters, options: dict, rng: str | None = None, choices: C
 
 
 def sync(trigger: str | None, search: str | None, quick, start, end, values: dict, state: str | None,
-         choices: Choices, options: dict):
-    """Pure core of the synchronising callback. Returns a dict of output values."""
+         choices: Choices, options: dict, page: Page | None = None):
+    """Pure core of the synchronising callback. Returns a dict of output values. ``page``: the page
+    shown, which chooses the page parameters a filter change keeps (``Page.page_params_for``), so
+    the change writes the URL once."""
     if trigger in (None, ids.URL):
         f, rng, notices = parse_view(search or "", choices, extra=PAGE_PARAMS)
         canonical = to_query(f, rng)
@@ -139,7 +141,9 @@ def sync(trigger: str | None, search: str | None, quick, start, end, values: dic
             f = f.replace(neighborhood=tuple(n for n in f.neighborhood if n in nbhd_ok))
             notices.append(_("Removed {names}: not in the chosen district.").format(names=", ".join(dropped)))
         canonical = to_query(f, rng)
-        full = with_page_params(canonical, search)  # a filter change keeps the page's own parameters
+        # a filter change keeps the page's own parameters, those the page keeps for the new filters
+        pairs = kept_pairs(search)
+        full = with_page_params(canonical, search, page.page_params_for(f, pairs) if page is not None else pairs)
         url = full if full != (search or "") else no_update
     nb_options = narrow_neighborhoods(options, f)
     return {
@@ -193,7 +197,7 @@ def view_update(trigger: str | None, change: dict | None, quick, start, end, val
         pathname = as_dict(change).get("path", pathname)
         out = sync(ids.URL, search, quick, start, end, values, None, choices, options)
     else:
-        out = sync(trigger, search, quick, start, end, values, state, choices, options)
+        out = sync(trigger, search, quick, start, end, values, state, choices, options, shown_page(pathname))
     new_search = (search or "") if out["url"] is no_update else out["url"]
     changed = out["state"] != state
     if not changed and trigger == ids.URL_CHANGE:  # the controls already say this: only the notices

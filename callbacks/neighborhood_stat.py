@@ -7,7 +7,8 @@ The URL is the state: the pickers are the page parameters ``csa``, ``indicator``
 
 * a link, a reload, back/forward or a filter change: the page is drawn for the URL's picks
   (``fill``, ``refresh``), bad values ignored with a plain notice; a filter change keeps the
-  indicators and, when the URL's CSA is no longer among the filters' CSAs, drops it from the URL;
+  indicators and, when the URL's CSA is no longer among the filters' CSAs, drops it from the URL
+  in the same write (``params_for_filters``, the registry's hook: one history entry per change);
 * a picker: the browser compares the pickers with the picks the page shows (``ids.NS_SHOWN``) and
   only a person's change asks the server, whose one answer is the page and the new URL (the
   page's relay).
@@ -21,16 +22,16 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, no_update
 
 from app import ids
+from app.context import services
 from app.i18n import _, get_lang, ngettext
 from app.pages import LayoutInputs, Page
 from app.urlstate import clean_pairs, to_query
 from callbacks.common import PageRequest, page_callback, relay, shell_write
 from callbacks.filters import notice_alerts
-from callbacks.map import url_moved
 from data_access import vital_signs as V
 from data_access.cache import cached_value, data_version
 from data_access.concurrent import gather
-from data_access.db import Database
+from data_access.db import Database, DataError
 from data_access.filters import Filters
 from layouts import neighborhood_stat as L
 from layouts.arrests import area_text
@@ -229,14 +230,27 @@ def compute(r: PageRequest) -> dict:
         return out
     given = picks_from(search)
     out = ns_outputs(r.svc.db, r.filters, r.options, **{k: given[k] for k in PARAMS.values()}, given=given)
-    out["relay"] = no_update
-    if v.get("filters_changed") and given["area"] is not None and isinstance(out.get("shown"), dict):
-        if given["area"] != ("city" if out["shown"]["area"] == V.CITY else out["shown"]["area"]):
-            # the filters no longer hold the URL's CSA: the URL drops it (the indicators stay)
-            pairs = [(k, val) for k, val in clean_pairs(search) if k in PARAMS and k != "csa"]
-            out["relay"] = relay(search=url_with(search, pairs), keep_view=True)
-            out["notices"] = []
+    out["relay"] = no_update  # a filter change wrote the URL already, for the new filters (params_for_filters)
     return out
+
+
+def params_for_filters(f: Filters, pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The registry's hook (``app.pages``): the page parameters a change to the filters ``f`` keeps.
+    The URL's CSA stays only when the page shows it under the new filters (a CSA outside them, or
+    one that is no CSA, is dropped); the indicators always stay. In the filter change's own URL
+    write, so one change is one history entry."""
+    raw = next((val.strip() for k, val in pairs if k == "csa"), None)  # the first one is used (picks_from)
+    if not raw:
+        return pairs
+    db = services().db
+    try:
+        names, chosen = gather(lambda: V.csa_names(db), lambda: V.filter_csas(db, f))
+    except DataError:  # the page says so when it draws; the URL keeps what it had
+        return pairs
+    shown = V.area_of(chosen, V.CITY if raw.lower() == "city" else raw, names)
+    if raw == ("city" if shown == V.CITY else shown):
+        return pairs
+    return [(k, val) for k, val in pairs if k != "csa"]
 
 
 def layout(inputs: LayoutInputs):
@@ -293,9 +307,7 @@ def register(app, page: Page) -> None:
         # only a person's change of a picker asks (the browser compares the pickers with ids.NS_SHOWN)
         inputs={"ask": Input(ids.refresh_id(page.name), "data")},
         state={"search": State(ids.URL, "search")},
-        compute=compute, error=error_outputs,
-        # a filter control changed (not back/forward or a link: a URL the reader moved to stays as it is)
-        refresh=lambda r, previous: {"filters_changed": previous is not None and not url_moved()[0]})
+        compute=compute, error=error_outputs)
     app.clientside_callback(
         ASK, Output(ids.refresh_id(page.name), "data"),
         Input(ids.NS_AREA, "value"), Input(ids.NS_RANK_INDICATOR, "value"), Input(ids.NS_X, "value"),

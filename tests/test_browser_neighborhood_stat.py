@@ -1,14 +1,21 @@
 """The Neighborhood Stat page in headless Chromium: it renders (profile, crime rates, ranking and
-scatter), a filter changes the profile, the CSA picker changes it again, axe finds no WCAG 2.1 AA
-violation with every disclosure open, Spanish, and no sideways scroll on a phone."""
+scatter), a filter changes the profile, the CSA picker changes it again, a filter change that drops
+the URL's CSA is one history entry, axe finds no WCAG 2.1 AA violation with every disclosure open,
+Spanish, and no sideways scroll on a phone."""
 
 from __future__ import annotations
+
+import time
+from datetime import date
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from app import ids
+from data_access import vital_signs as V
+from data_access.filters import Filters
 from tests.axe_support import format_axe, run_axe, set_viewport, severe_logs, wait_for
 
 pytestmark = pytest.mark.browser
@@ -101,3 +108,33 @@ def test_spanish_and_a_phone(driver, site):
     doc, inner = driver.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
     assert doc <= inner, f"the page scrolls sideways ({doc} px in {inner} px)"
 
+
+
+def test_a_filter_change_that_drops_the_csa_is_one_history_entry(driver, site, db):
+    """Issue 15: the filter change writes the URL once, the CSA it no longer holds already dropped
+    (the registry's hook), so Back is one press back to the CSA and the filters before."""
+    names = V.csa_names.uncached(db)
+    inside = V.filter_csas.uncached(db, Filters(date(2024, 1, 1), date(2025, 12, 31), council_district=("7",)))
+    outside = next(c for c in sorted(names) if c not in inside)
+    open_page(driver, site, "start=2024-01-01&end=2025-12-31&" + f"csa={outside}".replace(" ", "+").replace("/", "%2F"))
+    wait_for(lambda: names[outside] in text(driver, f"#{ids.NS_PROFILE_HEAD}"), message="the linked CSA's profile")
+    before, link = driver.execute_script("return window.history.length"), driver.current_url
+
+    picker = driver.find_element(By.ID, ids.COUNCIL_DISTRICT)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", picker)
+    picker.click()
+    option = wait_for(lambda: [o for o in driver.find_elements(By.CSS_SELECTOR, "[role=option]")
+                               if o.text.strip() == "Council District 7"], message="the council district options")
+    option[0].click()
+    driver.switch_to.active_element.send_keys(Keys.ESCAPE)
+    query = lambda: parse_qs(urlparse(driver.current_url).query)  # noqa: E731
+    wait_for(lambda: query().get("council_district") == ["7"], message="the URL to follow the filter")
+    wait_for(lambda: names[inside[0]] in text(driver, f"#{ids.NS_PROFILE_HEAD}"), message="the district's first CSA")
+    time.sleep(1)  # a second write, if there were one, would land by now
+    assert "csa" not in query(), driver.current_url
+    assert driver.execute_script("return window.history.length") == before + 1
+
+    driver.back()
+    wait_for(lambda: driver.current_url == link, message="one Back: the link again")
+    wait_for(lambda: names[outside] in text(driver, f"#{ids.NS_PROFILE_HEAD}"), message="the CSA's profile again")
+    assert "Council District 7" not in text(driver, f"#{ids.NS_CAPTION}")

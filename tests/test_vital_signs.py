@@ -357,14 +357,30 @@ def test_a_picker_writes_the_url_and_a_filter_change_drops_a_csa_it_no_longer_ho
     assert out["area"] is no_update and out["shown"]["area"] == outside  # the picker says so already
     same = compute(request(Filters(**SPAN), ask=ask, search=url))
     assert same["relay"] is no_update
-    # the filters move away from the URL's CSA: the page shows their first, the URL drops csa only
-    search = f"?council_district=7&csa={outside}&indicator={V.DEFAULT_X}"
-    moved = compute(request(Filters(**SPAN, council_district=("7",)), search=search, filters_changed=True))
+    # the filters move away from the URL's CSA: their one URL write drops csa only (the registry's
+    # hook, issue 15: one history entry), and the page then shows their first CSA without a write
+    from app import ids
+    from app.context import load_choices
+    from app.pages import PAGE_BY_NAME
+    from callbacks.filters import sync
+
+    choices, options, _state = load_choices(db)
+    page = PAGE_BY_NAME["neighborhood_stat"]
+    controls = {f: None for f in ids.FILTER_CONTROLS} | {"council_district": ["7"]}
+    start, end = SPAN["start"].isoformat(), SPAN["end"].isoformat()
+
+    def change(search, page=page):
+        return sync(ids.COUNCIL_DISTRICT, search, None, start, end, controls, None, choices, options, page)["url"]
+
+    url = change(f"?lang=es&csa={outside}&indicator={V.DEFAULT_X}")
+    assert url == f"?start={start}&end={end}&council_district=7&lang=es&indicator={V.DEFAULT_X}"
+    moved = compute(request(Filters(**SPAN, council_district=("7",)), search=url))
     assert moved["area"] == inside[0] and moved["rank_value"] == V.DEFAULT_X
-    assert moved["relay"]["values"][0] == f"?council_district=7&indicator={V.DEFAULT_X}"
-    kept = compute(request(Filters(**SPAN, council_district=("7",)), search=f"?council_district=7&csa={inside[-1]}",
-                           filters_changed=True))
-    assert kept["area"] == inside[-1] and kept["relay"] is no_update
+    assert moved["relay"] is no_update and moved["notices"] == []
+    for kept in (inside[-1], inside[0]):  # a CSA under the new filters stays
+        assert picks_from(change(f"?csa={kept}"))["area"] == kept
+    assert picks_from(change("?csa=city"))["area"] is None and picks_from(change("?csa=Atlantis"))["area"] is None
+    assert picks_from(change(f"?csa={outside}", page=None))["area"] == outside  # a page without the hook
 
 
 def _page_highlight(out) -> tuple[set, set]:
