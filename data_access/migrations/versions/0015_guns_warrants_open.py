@@ -35,6 +35,7 @@ ORDER BY 1, 2, 3
 
 
 def upgrade() -> None:
+    op.execute("SET LOCAL statement_timeout = 0")  # the fill reads every open warrant (seconds at scale 10)
     op.create_table(
         "agg_warrant_open_area",
         sa.Column("field", sa.Text(), nullable=False),
