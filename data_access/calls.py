@@ -415,6 +415,8 @@ def _binary_field(column, s: pd.Series) -> list[pa.Array]:
         lens = np.where(null, -1, width).astype(">i4")
     else:  # text: categoricals as their dictionary, strings as Arrow holds them
         arr = pa.array(s, from_pandas=True)
+        if isinstance(arr, pa.ChunkedArray):  # (Arrow-backed strings)
+            arr = arr.combine_chunks()
         if pa.types.is_dictionary(arr.type):
             arr = arr.dictionary_decode()
         if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
@@ -449,10 +451,11 @@ def copy_binary(conn: Connection, table, df: pd.DataFrame, *, freeze: bool = Fal
                 for c in cols:
                     fields += _binary_field(table.c[c], part[c])
                 rows = pc.binary_join_element_wise(*fields, b"")
-                offsets = np.frombuffer(rows.buffers()[1], np.int32, len(rows) + 1, rows.offset * 4)
-                body = memoryview(rows.buffers()[2])[offsets[0]:offsets[-1]]
-                for i in range(0, len(body), COPY_CHUNK):
-                    cp.write(body[i:i + COPY_CHUNK])
+                for chunk in rows.chunks if isinstance(rows, pa.ChunkedArray) else [rows]:
+                    offsets = np.frombuffer(chunk.buffers()[1], np.int32, len(chunk) + 1, chunk.offset * 4)
+                    body = memoryview(chunk.buffers()[2])[offsets[0]:offsets[-1]]
+                    for i in range(0, len(body), COPY_CHUNK):
+                        cp.write(body[i:i + COPY_CHUNK])
             cp.write(b"\xff\xff")
     return len(df)
 

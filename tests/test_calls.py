@@ -228,7 +228,7 @@ def test_demo_rows_are_what_the_aggregates_count(db):
     n, odd = db.execute(text(
         "SELECT count(*), count(*) FILTER (WHERE source <> 'demo' OR source_key IS NOT NULL OR block IS NOT NULL "
         "OR neighborhood IS NULL OR (called_at AT TIME ZONE 'America/New_York')::date <> call_date) "
-        "FROM call_for_service")).one()
+        "FROM call_for_service")).rows[0]
     assert n == db.execute(text("SELECT sum(n) FROM agg_call_city_day")).scalar() > 100_000 and odd == 0
     days = [date(2026, 2, 1) + timedelta(days=i) for i in range(28)]
     tables = [t for t in CALL_TABLES if t.startswith("agg_")]

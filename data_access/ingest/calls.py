@@ -43,6 +43,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import text
 
 from data_access.db import Database
@@ -127,15 +129,20 @@ def block(s: pd.Series) -> pd.Series:
     "1234 N CHARLES ST" (a house number, then a street without digits) has its number cut to the
     hundred first, so the rule runs once per block instead of once per address; every other
     address goes through the rule as it is (tests check both give the same blocks)."""
-    u = s.astype(ARROW_STR).str.upper().str.replace(_SPACES, " ", regex=True).str.strip()
-    plain = u.str.match(_PLAIN_ADDRESS).fillna(False).astype(bool)  # (Arrow's regex: no Python per row)
-    number = pd.to_numeric(u.where(plain).str.replace(r" .*$", "", regex=True), errors="coerce")
-    street = u.where(plain).str.replace(r"^[0-9]+ ", "", regex=True)
-    hundred = (number // 100 * 100).astype("Int64").astype("str")
-    key = u.where(~plain, hundred + " " + street).where(s.notna())
-    codes, uniques = pd.factorize(key)  # the rule once per distinct value, the rows by their codes
-    cut = np.array([N.block_of_one(v) for v in uniques] + [None], dtype=object)
-    return pd.Series(cut[codes], index=s.index, dtype="str")
+    raw = pa.array(s.astype(ARROW_STR).array)
+    if isinstance(raw, pa.ChunkedArray):
+        raw = raw.combine_chunks()
+    raw = raw.cast(pa.large_string())
+    u = pc.utf8_trim_whitespace(pc.replace_substring_regex(pc.utf8_upper(raw), _SPACES, " "))
+    m = pc.extract_regex(u, r"^(?P<number>[0-9]{1,6}) (?P<street>[A-Z][A-Z .']*)$")  # null: not plain
+    number = pc.cast(pc.struct_field(m, "number"), pa.int64())
+    hundred = pc.cast(pc.multiply(pc.divide(number, 100), 100), pa.large_string())
+    key = pc.if_else(pc.is_valid(number), pc.binary_join_element_wise(hundred, pc.struct_field(m, "street"), pa.scalar(" ", pa.large_string())), u)
+    enc = pc.fill_null(key, "\x00").dictionary_encode()  # the rule once per distinct value, rows by their codes
+    codes = enc.indices.to_numpy(zero_copy_only=False)
+    cut = np.array([N.block_of_one(v) for v in enc.dictionary.to_pylist()], dtype=object)
+    cut = np.where(np.asarray(raw.is_null(), bool), None, cut[codes])
+    return pd.Series(cut, index=s.index, dtype="str")
 
 
 def _place(loc: Locator, named: pd.Series, lon: pd.Series, lat: pd.Series, day: pd.Series,
@@ -149,7 +156,8 @@ def _place(loc: Locator, named: pd.Series, lon: pd.Series, lat: pd.Series, day: 
     dist = district if district is not None else pd.Series(pd.NA, index=idx, dtype="str")
     nb = nb_name if nb_name is not None else pd.Series(pd.NA, index=idx, dtype="str")
     keys = pd.DataFrame({"nb": nb.astype("str"), "dist": dist.astype("str"), "post": post})
-    out = {k: pd.Series(pd.NA, index=idx, dtype="str") for k in GEO_COLUMNS}
+    out = {k: np.full(len(idx), None, dtype=object) for k in GEO_COLUMNS}  # (a Series at the end: setting
+    # a million cells of an Arrow-backed Series is seconds, of a numpy array milliseconds)
     if named.any():
         k = keys[named]
         codes = k.groupby(["nb", "dist", "post"], dropna=False, sort=False).ngroup().to_numpy()
@@ -164,15 +172,15 @@ def _place(loc: Locator, named: pd.Series, lon: pd.Series, lat: pd.Series, day: 
         for col in GEO_COLUMNS:
             values = np.empty(len(first), dtype=object)
             values[order] = got[col].astype(object).where(got[col].notna(), None).to_numpy()
-            out[col].loc[named[named].index] = values[codes]
+            out[col][named.to_numpy()] = values[codes]
     if (~named).any():
         rest = ~named
         got = place(loc, lon=lon[rest].astype("float64"), lat=lat[rest].astype("float64"), day=day[rest],
                     district_any=dist[rest] if district is not None else None,
                     neighborhood_name=nb[rest] if nb_name is not None else None)
         for col in GEO_COLUMNS:
-            out[col].loc[rest[rest].index] = got[col].astype(object).where(got[col].notna(), None).to_numpy()
-    return out
+            out[col][rest.to_numpy()] = got[col].astype(object).where(got[col].notna(), None).to_numpy()
+    return {k: pd.Series(v, index=idx, dtype="str") for k, v in out.items()}
 
 
 UTC_FORMATS = (("+00", "%Y/%m/%d %H:%M:%S"), ("Z", "%Y-%m-%dT%H:%M:%S"))  # the CSV exports; the layer's epoch ms
@@ -255,7 +263,8 @@ def normalize_calls(table: Table, layout: str, loc: Locator | None, *, source: s
         "source_key": pd.Series(pd.NA, index=df.index, dtype="str"),
         "call_number": N.clean(df["callnumber"]) if "callnumber" in df else pd.Series(pd.NA, index=df.index, dtype="str"),
         "called_at": when,
-        "call_date": day.dt.date,
+        # (Arrow days: COPY writes "2025-01-01", and counting them needs no Python date per row)
+        "call_date": pd.array(pa.array(day.to_numpy().astype("datetime64[D]")), dtype=pd.ArrowDtype(pa.date32())),
         "call_hour": when.dt.hour.astype("int16"),
         "priority": priority(df["priority"]) if "priority" in df else "unknown",
         "description": desc,
@@ -296,7 +305,8 @@ def load_calls_table(db: Database, table: Table, layout: str, *, source: str, la
                      progress: Progress = _noop) -> LoadSummary:
     """Normalize ``table`` against the loaded boundaries and commit it in one transaction: the
     path of ``psad ingest calls`` and ``psad refresh --dataset calls``."""
-    from data_access.calls import refresh_aggregates, tables_exist, write_aggregates
+    from data_access.calls import copy_binary, refresh_aggregates, tables_exist, write_aggregates
+    from data_access.db import indexes_rebuilt_after
 
     min_date = getattr(settings, "ingest_min_date", None) or DEFAULT_MIN_DATE
     if isinstance(min_date, str):
@@ -319,7 +329,12 @@ def load_calls_table(db: Database, table: Table, layout: str, *, source: str, la
         old_days = set() if was_empty or len(frame) > INCREMENTAL_ROWS else {r[0] for r in conn.execute(text(
             "SELECT DISTINCT call_date FROM call_for_service WHERE source_key = ANY(:k) AND source <> 'demo'"),
             {"k": frame["source_key"].dropna().tolist()})}
-        summary.rows_loaded, summary.rows_updated = upsert(conn, call_for_service, frame.assign(load_id=summary.load_id))
+        if was_empty:  # every row is new: COPYed in PostgreSQL's binary format, the indexes built once after
+            with indexes_rebuilt_after(conn, call_for_service.name):
+                summary.rows_loaded = copy_binary(conn, call_for_service, frame.assign(load_id=summary.load_id))
+        else:
+            summary.rows_loaded, summary.rows_updated = upsert(conn, call_for_service,
+                                                               frame.assign(load_id=summary.load_id))
         progress("upserted", summary.rows_loaded + summary.rows_updated)
         write_rejects(conn, summary, "calls", rejects)
         changed = bool(summary.rows_loaded or summary.rows_updated or cleared)
