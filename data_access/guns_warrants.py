@@ -579,8 +579,38 @@ def compute_aggregates(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, 
     return day[flow_cols], month[["m", "flow", "dim", "key", "n"]], open_[open_cols].reset_index(drop=True), geo
 
 
-# agg_warrant_open_area from the rows in the database: each open warrant counted under each of its
-# areas and each of its type, charge category and neighborhood (migration 0015 holds a frozen copy)
+OPEN_AREA_DIMS = ("warrant_type", "charge_category", "neighborhood")
+
+
+def compute_open_area(rows: pd.DataFrame) -> pd.DataFrame:
+    """``agg_warrant_open_area`` of ``rows`` (``AGG_SOURCE_COLUMNS``): each warrant still open at
+    the end (no ``closed_date``) counted under each of its areas, its issue month and each of its
+    type, charge category and neighborhood; in (field, area, m) order. One group-by per field and
+    dimension over the open warrants only (the same count in SQL, ``OPEN_AREA_SQL``, took seconds)."""
+    cols = ["field", "area", "m", "dim", "key", "n"]
+    open_ = rows[rows["closed_date"].isna()]
+    if open_.empty:
+        return pd.DataFrame({c: [] for c in cols})
+    month = pd.to_datetime(open_["issued_date"]).to_numpy().astype("datetime64[M]").astype("datetime64[D]")
+    parts = []
+    for field in GEO_AREA_FIELDS:
+        for dim in OPEN_AREA_DIMS:
+            x = pd.DataFrame({"area": open_[field].to_numpy(dtype=object), "m": month,
+                              "key": open_[dim].to_numpy(dtype=object)}).dropna()
+            if len(x):
+                g = x.groupby(["area", "m", "key"], sort=True).size()
+                parts.append(pd.DataFrame({"field": field, "area": g.index.get_level_values(0),
+                                           "m": g.index.get_level_values(1), "dim": dim,
+                                           "key": g.index.get_level_values(2), "n": g.to_numpy()}))
+    if not parts:
+        return pd.DataFrame({c: [] for c in cols})
+    out = pd.concat(parts, ignore_index=True).sort_values(["field", "area", "m"], kind="stable")
+    out["m"] = out.m.dt.date
+    return out[cols].reset_index(drop=True)
+
+
+# agg_warrant_open_area from the rows in the database (what compute_open_area counts; migration
+# 0015 fills the table with a frozen copy of this)
 OPEN_AREA_SQL = """
 INSERT INTO agg_warrant_open_area (field, area, m, dim, key, n)
 SELECT g.field, g.area, date_trunc('month', w.issued_date)::date, k.dim, k.key, count(*)
@@ -613,7 +643,7 @@ def refresh_aggregates(conn, rows: pd.DataFrame | None = None) -> None:
         if table.name in present:
             copy_frame(conn, table, frame)
     if agg_warrant_open_area.name in present:
-        conn.execute(text(OPEN_AREA_SQL))
+        copy_frame(conn, agg_warrant_open_area, compute_open_area(rows))
     for name in ("warrant", *sorted(present)):
         conn.execute(text(f"ANALYZE {name}"))
 
@@ -621,4 +651,5 @@ def refresh_aggregates(conn, rows: pd.DataFrame | None = None) -> None:
 __all__ = ["FIREARM_TYPES", "RECOVERY_TYPES", "SEIZURE_STATUSES", "WARRANT_TYPES", "WARRANT_STATUSES", "AGE_BUCKETS",
            "AGE_CODES", "FLOWS", "age_bucket", "grain", "area_field", "seizures_over_time", "seizures_by", "geo_flows",
            "seizures_by_area", "warrants_as_of", "outstanding_day", "warrants_over_time", "open_counts", "outstanding_by_age",
-           "warrants_by_category", "warrants_by_area", "compute_aggregates", "refresh_aggregates", "OPEN_AREA_SQL"]
+           "warrants_by_category", "warrants_by_area", "compute_aggregates", "refresh_aggregates", "OPEN_AREA_SQL",
+           "compute_open_area"]
