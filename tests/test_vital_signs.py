@@ -203,6 +203,23 @@ def test_profile_ranking_and_scatter_equal_pandas(loaded, raw, raw_dict):
     assert got == set(zip(both["csa2010"], both["value_x"], both["value_y"]))
 
 
+def test_the_pages_one_read_holds_the_area_and_indicator_values(loaded):
+    """``page_values`` (the page's one query) splits into exactly what ``area_values`` and
+    ``indicator_values`` read, so every figure above holds for the page too."""
+    db, _summary = loaded
+    inds = ("violent_crime_rate_per_1_000_residents", "percentage_of_residential_properties_that_are_vacant_and_abandoned")
+
+    def rows(df):
+        return sorted(map(tuple, df[V.VALUE_COLUMNS].values.tolist()))
+
+    for csa in ("Canton", V.CITY):
+        read = V.page_values.uncached(db, csa, inds)
+        assert sorted(read["area"]) == rows(V.area_values.uncached(db, csa)) and read["area"]
+        for ind in inds:
+            assert sorted(read["by_indicator"][ind]) == rows(V.indicator_values.uncached(db, ind))
+    assert V.page_values.uncached(db, "Canton", ("no_such_indicator",))["by_indicator"] == {"no_such_indicator": []}
+
+
 def test_filters_choose_the_csas_of_their_neighborhoods(loaded):
     db, _summary = loaded
     links = table(db, "SELECT neighborhood, layer, code FROM area_link")
