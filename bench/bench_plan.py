@@ -47,8 +47,7 @@ from data_access import kpi as K  # noqa: E402
 from data_access import summary as Q  # noqa: E402
 from data_access.cache import cache  # noqa: E402
 from data_access.filters import FIELD_BY_NAME, GEO_FIELDS, Filters  # noqa: E402
-from data_access.schema import arrest, geography, victim  # noqa: E402
-from data_access.schema_ipv import ipv_incident  # noqa: E402
+from data_access.schema import geography  # noqa: E402
 from data_access.schema_kpi import kpi_value  # noqa: E402
 from data_access.vocabulary import DEMOGRAPHIC_CATEGORIES  # noqa: E402
 from layouts import plan as L  # noqa: E402
@@ -85,37 +84,47 @@ def parts(db, settings, f: Filters, choices) -> dict:
 
 # --- the naive baseline -------------------------------------------------------------------------
 
-def _category(df: pd.DataFrame, cols) -> pd.DataFrame:
-    return df.astype({c: "category" for c in cols})
+def _read(conn, table: str, columns: list[str], categories: list[str], dates: list[str], hashed: tuple = (),
+          chunk: int = 500_000) -> pd.DataFrame:
+    """``columns`` of every row of ``table``, read in chunks, each made compact as it arrives (the
+    ``categories`` columns categorical, the ``dates`` datetime64, the ``hashed`` ones a 64-bit hash,
+    0 for none: counted distinct, never shown): at scale 10 the rows as Python objects would not fit
+    in memory at once."""
+    dtypes = {c: pd.CategoricalDtype(sorted(x for (x,) in conn.execute(text(f"SELECT DISTINCT {c} FROM {table}"))
+                                            if x is not None)) for c in categories}
+    parts = []
+    rows = conn.execution_options(stream_results=True).execute(text(f"SELECT {', '.join(columns)} FROM {table}"))
+    for got in rows.partitions(chunk):  # a server-side cursor: a chunk at a time, client and server
+        part = pd.DataFrame.from_records(got, columns=columns)
+        for c in dates:
+            part[c] = pd.to_datetime(part[c])
+        for c in hashed:
+            h = pd.util.hash_pandas_object(part[c], index=False).to_numpy()
+            part[c] = np.where(part[c].notna().to_numpy(), h | np.uint64(1), np.uint64(0))
+        parts.append(part.astype(dtypes))
+    if not parts:
+        return pd.DataFrame({c: pd.Series([], dtype=dtypes.get(c, "datetime64[ns]" if c in dates else object))
+                             for c in columns})
+    return pd.concat(parts, ignore_index=True)
 
 
 def load_frames(db) -> dict:
     """Every row the page's numbers come from, in memory (no statement timeout: read once)."""
+    geo = list(GEO_FIELDS)
     with db.engine.connect() as conn:
-        def read(stmt) -> pd.DataFrame:
-            return pd.read_sql(stmt, conn)
-
-        v = read(select(victim.c.occurred_date, victim.c.offense, victim.c.is_gun_violence, victim.c.cc_number,
-                        *[victim.c[g] for g in GEO_FIELDS]))
-        a = read(select(arrest.c.arrest_date, arrest.c.age, *[arrest.c[g] for g in GEO_FIELDS]))
-        ipv = read(select(ipv_incident.c.occurred_date, *[ipv_incident.c[g] for g in GEO_FIELDS]))
+        v = _read(conn, "victim", ["occurred_date", "offense", "is_gun_violence", "cc_number", *geo],
+                  [*geo, "offense"], ["occurred_date"], hashed=("cc_number",))
+        a = _read(conn, "arrest", ["arrest_date", "age", *geo], geo, ["arrest_date"])
+        ipv = _read(conn, "ipv_incident", ["occurred_date", *geo], geo, ["occurred_date"])
         has_calls = conn.execute(text("SELECT to_regclass('agg_call_geo_day') IS NOT NULL")).scalar()
-        calls = read(text(f"SELECT d, {', '.join(GEO_FIELDS)}, response_type, n FROM agg_call_geo_day")) \
+        calls = _read(conn, "agg_call_geo_day", ["d", *geo, "response_type", "n"], [*geo, "response_type"], ["d"]) \
             if has_calls else None
-        geo = read(select(geography.c.layer, geography.c.code, geography.c.population))
-        monse = read(select(kpi_value.c.measure, kpi_value.c.period, kpi_value.c.grain, kpi_value.c.period_start,
-                            kpi_value.c.period_end, kpi_value.c.value, kpi_value.c.source, kpi_value.c.origin)
-                     .order_by(kpi_value.c.measure, kpi_value.c.period_start, kpi_value.c.period_end))
-    v["occurred_date"] = pd.to_datetime(v.occurred_date)
-    v["cc"] = pd.factorize(v.pop("cc_number"))[0]  # -1: none
-    a["arrest_date"] = pd.to_datetime(a.arrest_date)
-    ipv["occurred_date"] = pd.to_datetime(ipv.occurred_date)
-    if calls is not None:
-        calls["d"] = pd.to_datetime(calls.d)
-        calls = _category(calls, [*GEO_FIELDS, "response_type"])
-    return {"v": _category(v, [*GEO_FIELDS, "offense"]), "a": _category(a, GEO_FIELDS),
-            "ipv": _category(ipv, GEO_FIELDS), "calls": calls, "geo": geo,
-            "monse": monse.astype({"value": "float64"})}
+        areas = pd.read_sql(select(geography.c.layer, geography.c.code, geography.c.population), conn)
+        monse = pd.read_sql(select(kpi_value.c.measure, kpi_value.c.period, kpi_value.c.grain,
+                                   kpi_value.c.period_start, kpi_value.c.period_end, kpi_value.c.value,
+                                   kpi_value.c.source, kpi_value.c.origin)
+                            .order_by(kpi_value.c.measure, kpi_value.c.period_start, kpi_value.c.period_end), conn)
+    return {"v": v, "a": a, "ipv": ipv, "calls": calls, "geo": areas, "monse": monse.astype({"value": "float64"})}
 
 
 def _geo(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
@@ -190,8 +199,8 @@ def baseline_data(fr: dict, settings, f: Filters, choices) -> L.PlanData:
     span_years = list(range(start.year, end.year + 1))
     i = _geo(fr["ipv"], geo)
     iy = i.occurred_date[_between(i.occurred_date, start, end)].dt.year.value_counts()
-    vs = v[_between(v.occurred_date, start, end).to_numpy() & (v.cc.to_numpy() >= 0)]
-    p1 = vs.groupby(vs.occurred_date.dt.year).cc.nunique()
+    vs = v[_between(v.occurred_date, start, end).to_numpy() & (v.cc_number.to_numpy() != 0)]
+    p1 = vs.groupby(vs.occurred_date.dt.year).cc_number.nunique()
     dv_col = [int(iy.get(y, 0)) for y in span_years]
     dv = pd.DataFrame({"year": pd.array(span_years, dtype="int64"),
                        "dv_incidents": pd.array([None if 0 < k < L.IPV_MIN else k for k in dv_col], dtype="Int64"),
