@@ -129,7 +129,7 @@ def period_rows(df: pd.DataFrame, key: str, keys: tuple[str, ...], grain: str, s
     cols = ["period_start", "period_end", "days", "complete", key, "n"]
     if df.empty or end < start:
         return pd.DataFrame({c: [] for c in cols})
-    got = {(pd.Timestamp(p).date(), k): int(n) for p, k, n in zip(df.period, df[key], df.n)}
+    got = {(pd.Timestamp(p).date(), k): int(n) for p, k, n in zip(df.period.tolist(), df[key].tolist(), df.n.tolist())}
     starts = []
     s, last = _period_start(start, grain), _period_start(end, grain)
     while s <= last:
@@ -270,7 +270,7 @@ def seizure_trend_figure(rows: pd.DataFrame, grain: str, start: date, end: date)
     x = [s.isoformat() for s in starts]
     names = [period_name(s, e, grain, start, end, c) for s, e, c in zip(starts, ends, complete)]
     data = []
-    for code in [c for c in G.FIREARM_TYPES.codes if c in set(rows.firearm_type)]:
+    for code in [c for c in G.FIREARM_TYPES.codes if c in set(rows.firearm_type.tolist())]:
         label = label_of(G.FIREARM_TYPES, code)
         colour = FIREARM_COLORS.get(code, "#999999")
         y = [int(by.get(code, 0)) for _s, (_e, _c, by) in periods]
@@ -293,7 +293,9 @@ def _by_period(rows: pd.DataFrame, key: str) -> list:
     """[(period_start, (period_end, complete, {key value: n})), ...] in period order: one pass over
     the rows (a pandas group per period costs more than the table's cells)."""
     out: dict = {}
-    for s, e, c, k, n in zip(rows.period_start, rows.period_end, rows.complete, rows[key], rows.n):
+    # lists first: iterating a pandas (Arrow) string column value by value costs more than the loop
+    for s, e, c, k, n in zip(rows.period_start.tolist(), rows.period_end.tolist(), rows.complete.tolist(),
+                             rows[key].tolist(), rows.n.tolist()):
         by = out.setdefault(s, (e, bool(c), {}))[2]
         by[k] = by.get(k, 0) + n
     return sorted(out.items())
@@ -302,7 +304,7 @@ def _by_period(rows: pd.DataFrame, key: str) -> list:
 def seizure_trend_table(rows: pd.DataFrame, grain: str, start: date, end: date) -> html.Div:
     if rows.empty or rows.n.sum() == 0:
         return html.P(_(NO_GUNS))
-    codes = [c for c in G.FIREARM_TYPES.codes if c in set(rows.firearm_type)]
+    codes = [c for c in G.FIREARM_TYPES.codes if c in set(rows.firearm_type.tolist())]
     body = []
     for s, (e, complete, by) in _by_period(rows, "firearm_type"):
         body.append([html.Time(period_name(s, e, grain, start, end, complete), dateTime=s.isoformat()),
@@ -376,7 +378,7 @@ def warrant_trend_figure(rows: pd.DataFrame, grain: str, start: date, end: date)
     x = [s.isoformat() for s, _p in periods]
     complete = [c for _s, (_e, c, _by) in periods]
     names = [period_name(s, e, grain, start, end, c) for s, (e, c, _by) in periods]
-    for flow in [f for f in G.FLOWS if f in set(rows.flow)]:
+    for flow in [f for f in G.FLOWS if f in set(rows.flow.tolist())]:
         colour, dash, symbol = FLOW_STYLE[flow]
         label = flow_label(flow)
         data.append({"type": "scatter", "mode": "lines+markers", "name": label,
@@ -395,7 +397,7 @@ def warrant_trend_figure(rows: pd.DataFrame, grain: str, start: date, end: date)
 def warrant_trend_table(rows: pd.DataFrame, grain: str, start: date, end: date) -> html.Div:
     if rows.empty or rows.n.sum() == 0:
         return html.P(_(NO_WARRANTS))
-    flows = [f for f in G.FLOWS if f in set(rows.flow)]
+    flows = [f for f in G.FLOWS if f in set(rows.flow.tolist())]
     body = []
     for s, (e, complete, by) in _by_period(rows, "flow"):
         body.append([html.Time(period_name(s, e, grain, start, end, complete), dateTime=s.isoformat()),
