@@ -147,7 +147,7 @@ def load_demo(conn, data, summary, *, scale: float, seed: int, progress) -> int:
     emptied in this transaction) with its indexes built once at the end, and counted in memory
     into the pre-aggregates, exactly as a first real load counts its file's rows
     (``write_aggregates``; tests check they equal a rebuild from the stored rows)."""
-    from data_access.calls import copy_binary, count_aggregates, tables_exist, write_aggregates
+    from data_access.calls import copy_binary, count_aggregates, index_memory, tables_exist, write_aggregates
     from data_access.db import indexes_rebuilt_after
 
     if not tables_exist(conn):  # a database upgraded before migration 0009 had its tables
@@ -155,17 +155,22 @@ def load_demo(conn, data, summary, *, scale: float, seed: int, progress) -> int:
         return 0
     conn.execute(text(f"TRUNCATE {', '.join(CALL_TABLES)} RESTART IDENTITY"))
     start, end = calls_span(data)
-    parts, n = [], 0
-    with indexes_rebuilt_after(conn, call_for_service.name):
+    parts = []
+
+    def years():
+        """Each year's calls, numbered; generated (and counted) in ``copy_binary``'s worker thread
+        while the server stores the year before."""
+        n = 0
         for year in range(start.year, end.year + 1):
             calls = generate_calls(data, scale=scale, seed=seed * 10_000 + year, start=max(start, date(year, 1, 1)),
                                    end=min(end, date(year, 12, 31)))
             if len(calls):
-                ids = np.arange(n + 1, n + len(calls) + 1)
-                copy_binary(conn, call_for_service, calls.assign(id=ids, load_id=summary.load_id), freeze=True)
                 parts.append(count_aggregates(calls))
+                yield calls.assign(id=np.arange(n + 1, n + len(calls) + 1), load_id=summary.load_id)
             n += len(calls)
-            del calls
+
+    with index_memory(conn), indexes_rebuilt_after(conn, call_for_service.name):
+        n = copy_binary(conn, call_for_service, years(), freeze=True)
     conn.execute(text("SELECT setval(pg_get_serial_sequence('call_for_service', 'id'), :n, :called)"),
                  {"n": max(n, 1), "called": n > 0})
     progress("911 calls", n)

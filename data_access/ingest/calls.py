@@ -305,7 +305,7 @@ def load_calls_table(db: Database, table: Table, layout: str, *, source: str, la
                      progress: Progress = _noop) -> LoadSummary:
     """Normalize ``table`` against the loaded boundaries and commit it in one transaction: the
     path of ``psad ingest calls`` and ``psad refresh --dataset calls``."""
-    from data_access.calls import copy_binary, refresh_aggregates, tables_exist, write_aggregates
+    from data_access.calls import copy_binary, index_memory, refresh_aggregates, tables_exist, write_aggregates
     from data_access.db import indexes_rebuilt_after
 
     min_date = getattr(settings, "ingest_min_date", None) or DEFAULT_MIN_DATE
@@ -330,7 +330,7 @@ def load_calls_table(db: Database, table: Table, layout: str, *, source: str, la
             "SELECT DISTINCT call_date FROM call_for_service WHERE source_key = ANY(:k) AND source <> 'demo'"),
             {"k": frame["source_key"].dropna().tolist()})}
         if was_empty:  # every row is new: COPYed in PostgreSQL's binary format, the indexes built once after
-            with indexes_rebuilt_after(conn, call_for_service.name):
+            with index_memory(conn), indexes_rebuilt_after(conn, call_for_service.name):
                 summary.rows_loaded = copy_binary(conn, call_for_service, frame.assign(load_id=summary.load_id))
         else:
             summary.rows_loaded, summary.rows_updated = upsert(conn, call_for_service,
