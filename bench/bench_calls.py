@@ -6,7 +6,7 @@ baseline measured in the same run, and ``psad ingest calls`` rows per second on 
 For each scale the script prepares its own database (``psad_bench_calls_s<scale>`` on
 ``DATABASE_URL``'s server): the demo city at a small scale (its geography and data state; the calls
 page reads nothing else of it) and then the demo's 911 calls at the scale benchmarked, written as
-the demo writes them (their pre-aggregates). It reuses a database already prepared. It times
+the demo writes them (one row per call, and their pre-aggregates). It reuses a database already prepared. It times
 ``callbacks.calls.calls_outputs`` (what the page's update runs) over a fixed set of filters:
 
 * cold: the query cache emptied before every call (PostgreSQL's buffers stay warm, as on a server);
@@ -229,7 +229,8 @@ def ingest(rows: int) -> None:
         print(f"  {len(calls):,} calls written as an Open Baltimore export in {time.perf_counter() - t0:.1f} s "
               f"({path.stat().st_size / 2**20:.0f} MiB)", flush=True)
         with db.begin() as conn:
-            conn.execute(text("TRUNCATE call_for_service, agg_call_city_day, agg_call_geo_day, agg_call_area_day"))
+            conn.execute(text("TRUNCATE call_for_service, agg_call_city_day, agg_call_geo_day, agg_call_area_day, "
+                              "agg_call_city_month, agg_call_geo_month, agg_call_area_month"))
         steps = []
         t0 = time.perf_counter()
         s = load_calls_file(db, path, progress=lambda step, n: steps.append((step, time.perf_counter() - t0)))
