@@ -543,6 +543,8 @@ agg_victim_area_year = Table(
 Index("ix_agg_victim_area_year_offense_y", agg_victim_area_year.c.offense, agg_victim_area_year.c.y)
 for _col in GEO_INDEXED:  # the Summary's whole years under a geography filter
     Index(f"ix_agg_victim_area_year_{_col}_y", agg_victim_area_year.c[_col], agg_victim_area_year.c.y)
+# Neighborhood Stat's victims by year of one CSA (migration 0017)
+Index("ix_agg_victim_area_year_csa_y", agg_victim_area_year.c.csa, agg_victim_area_year.c.y)
 
 
 # The tables of issue 15's datasets, each in its own module on this metadata (imported last: they
