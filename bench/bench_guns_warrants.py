@@ -28,14 +28,13 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_summary import database_for, ensure_loaded, filter_set, stats, timed_request  # noqa: E402
+from bench_summary import database_for, ensure_loaded, filter_set, in_geography, stats, timed_request  # noqa: E402
 
 import callbacks.guns_warrants as C  # noqa: E402
 from app import create_app  # noqa: E402
@@ -71,14 +70,6 @@ def load_frames(db: Database) -> dict:
     return {"guns": guns, "wars": wars, "pop": pop}
 
 
-def _geo(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
-    m = np.ones(len(df), dtype=bool)
-    for g in GEO_FIELDS:
-        if getattr(f, g):
-            m &= df[g].isin(getattr(f, g)).to_numpy()
-    return df[m]
-
-
 def _between(s: pd.Series, f: Filters) -> pd.Series:
     return s.notna() & (s >= pd.Timestamp(f.start)) & (s <= pd.Timestamp(f.end))
 
@@ -96,7 +87,7 @@ def baseline_numbers(fr: dict, f: Filters, last) -> dict:
     grain, field = G.grain(f), G.area_field(f)
     through = min(f.end, at)
     freq = "W" if grain == "week" else "M"
-    guns = _geo(fr["guns"], f)
+    guns = in_geography(fr["guns"], f)
     g = guns[_between(guns.seized_date, f)]
     per = g.seized_date.dt.to_period(freq).dt.start_time
     s_trend = g.groupby([per.rename("period"), g.firearm_type]).size().rename("n").reset_index()
@@ -104,7 +95,7 @@ def baseline_numbers(fr: dict, f: Filters, last) -> dict:
     recovery = g.recovery_type.value_counts().rename_axis("code").rename("n").reset_index()
     status = g.status.fillna("unknown").value_counts().rename_axis("code").rename("n").reset_index()
     s_area = _population(fr, g[field].dropna().value_counts().rename_axis("area").rename("n").reset_index(), field)
-    w = _geo(fr["wars"], f)
+    w = in_geography(fr["wars"], f)
     flows = []
     for flow, col in (("issued", w.issued_date), ("served", w.served_date),
                       ("recalled", w.closed_date.where(w.recalled_date.notna()))):

@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app  # noqa: E402
 from app.context import load_choices  # noqa: E402
-from bench.bench_summary import demo_database, filter_set, stats, timed_request  # noqa: E402
+from bench.bench_summary import demo_database, filter_set, in_geography, stats, timed_request  # noqa: E402
 from callbacks.plan import plan_outputs, tracker  # noqa: E402
 from data_access import kpi as K  # noqa: E402
 from data_access import summary as Q  # noqa: E402
@@ -130,14 +130,6 @@ def load_frames(db) -> dict:
     return {"v": v, "a": a, "ipv": ipv, "calls": calls, "geo": areas, "monse": monse.astype({"value": "float64"})}
 
 
-def _geo(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
-    m = np.ones(len(df), dtype=bool)
-    for g in GEO_FIELDS:
-        if getattr(f, g):
-            m &= df[g].isin(getattr(f, g)).to_numpy()
-    return df[m]
-
-
 def _between(s: pd.Series, start: date, end: date) -> pd.Series:
     return (s >= pd.Timestamp(start)) & (s <= pd.Timestamp(end))
 
@@ -159,7 +151,7 @@ def baseline_data(fr: dict, settings, f: Filters, choices) -> L.PlanData:
     years = L.years_shown(f, first_year, through)
     start = date(years[0], 1, 1) if years else geo.start
     end = through if years else geo.end
-    v = _geo(fr["v"], geo)
+    v = in_geography(fr["v"], geo)
     vyear = v.occurred_date.dt.year
     # gun violence since the goal's baseline year, whole years and through the data's day of year
     base = settings.goal_baseline_year
@@ -200,7 +192,7 @@ def baseline_data(fr: dict, settings, f: Filters, choices) -> L.PlanData:
     population = int(population) if population == population else None
     # DV share: IPV incidents and Part 1 incidents (distinct case numbers) per year of the span
     span_years = list(range(start.year, end.year + 1))
-    i = _geo(fr["ipv"], geo)
+    i = in_geography(fr["ipv"], geo)
     iy = i.occurred_date[_between(i.occurred_date, start, end)].dt.year.value_counts()
     vs = v[_between(v.occurred_date, start, end).to_numpy() & (v.cc_number.to_numpy() != 0)]
     p1 = vs.groupby(vs.occurred_date.dt.year).cc_number.nunique()
@@ -211,7 +203,7 @@ def baseline_data(fr: dict, settings, f: Filters, choices) -> L.PlanData:
     # 911 calls answered without police per year of the span
     calls = None
     if fr["calls"] is not None:
-        c = _geo(fr["calls"], geo)
+        c = in_geography(fr["calls"], geo)
         c = c[_between(c.d, start, end).to_numpy()]
         cy = c.d.dt.year
         total = c.n.groupby(cy).sum()
