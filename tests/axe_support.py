@@ -302,8 +302,8 @@ def chromium():
 
 @pytest.fixture(scope="module")
 def browser(chromium):
-    """The run's Chromium, as a new one would be for this module: no cookies, no cached files, no
-    console entries, the default window and no emulated viewport; the module's local and session
+    """The run's Chromium, as a new one would be for this module: a new tab (no injected scripts,
+    no emulated viewport), no cookies, no cached files, no console entries, the default window; the module's local and session
     storage are cleared when it ends (ports, and so origins, can come round again)."""
     reset_browser(chromium)
     yield chromium
@@ -315,6 +315,14 @@ def browser(chromium):
 
 
 def reset_browser(driver) -> None:
+    # a new tab: nothing a module added to the old one (scripts run on every new document, such as
+    # the round-trip tests' fetch hook; emulated devices) carries over
+    old = driver.current_window_handle
+    driver.switch_to.new_window("tab")
+    new = driver.current_window_handle
+    driver.switch_to.window(old)
+    driver.close()
+    driver.switch_to.window(new)
     driver.get("about:blank")
     driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
     driver.execute_cdp_cmd("Network.clearBrowserCache", {})
