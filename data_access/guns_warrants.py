@@ -586,7 +586,7 @@ def compute_open_area(rows: pd.DataFrame) -> pd.DataFrame:
     """``agg_warrant_open_area`` of ``rows`` (``AGG_SOURCE_COLUMNS``): each warrant still open at
     the end (no ``closed_date``) counted under each of its areas, its issue month and each of its
     type, charge category and neighborhood; in (field, area, m) order. One group-by per field and
-    dimension over the open warrants only (the same count in SQL, ``OPEN_AREA_SQL``, took seconds)."""
+    dimension over the open warrants only (the same count in SQL, migration 0015's fill, took seconds)."""
     cols = ["field", "area", "m", "dim", "key", "n"]
     open_ = rows[rows["closed_date"].isna()]
     if open_.empty:
@@ -607,23 +607,6 @@ def compute_open_area(rows: pd.DataFrame) -> pd.DataFrame:
     out = pd.concat(parts, ignore_index=True).sort_values(["field", "area", "m"], kind="stable")
     out["m"] = out.m.dt.date
     return out[cols].reset_index(drop=True)
-
-
-# agg_warrant_open_area from the rows in the database (what compute_open_area counts; migration
-# 0015 fills the table with a frozen copy of this)
-OPEN_AREA_SQL = """
-INSERT INTO agg_warrant_open_area (field, area, m, dim, key, n)
-SELECT g.field, g.area, date_trunc('month', w.issued_date)::date, k.dim, k.key, count(*)
-FROM warrant w
-CROSS JOIN LATERAL (VALUES ('police_district', w.police_district), ('neighborhood', w.neighborhood),
-                           ('council_district', w.council_district),
-                           ('legislative_district', w.legislative_district)) AS g(field, area)
-CROSS JOIN LATERAL (VALUES ('warrant_type', w.warrant_type), ('charge_category', w.charge_category),
-                           ('neighborhood', w.neighborhood)) AS k(dim, key)
-WHERE w.closed_date IS NULL AND g.area IS NOT NULL AND k.key IS NOT NULL
-GROUP BY 1, 2, 3, 4, 5
-ORDER BY 1, 2, 3
-"""
 
 
 def refresh_aggregates(conn, rows: pd.DataFrame | None = None) -> None:
@@ -651,5 +634,5 @@ def refresh_aggregates(conn, rows: pd.DataFrame | None = None) -> None:
 __all__ = ["FIREARM_TYPES", "RECOVERY_TYPES", "SEIZURE_STATUSES", "WARRANT_TYPES", "WARRANT_STATUSES", "AGE_BUCKETS",
            "AGE_CODES", "FLOWS", "age_bucket", "grain", "area_field", "seizures_over_time", "seizures_by", "geo_flows",
            "seizures_by_area", "warrants_as_of", "outstanding_day", "warrants_over_time", "open_counts", "outstanding_by_age",
-           "warrants_by_category", "warrants_by_area", "compute_aggregates", "refresh_aggregates", "OPEN_AREA_SQL",
+           "warrants_by_category", "warrants_by_area", "compute_aggregates", "refresh_aggregates",
            "compute_open_area"]

@@ -18,7 +18,8 @@ depends_on = None
 
 GEO = ("police_district", "neighborhood", "council_district", "legislative_district")
 
-# frozen here as of this revision (data_access.guns_warrants.OPEN_AREA_SQL is the live copy)
+# the table's fill for a database that already holds warrants (a load refills it with
+# data_access.guns_warrants.compute_open_area, the same count)
 FILL = """
 INSERT INTO agg_warrant_open_area (field, area, m, dim, key, n)
 SELECT g.field, g.area, date_trunc('month', w.issued_date)::date, k.dim, k.key, count(*)
