@@ -192,7 +192,7 @@ def trend_rows(df: pd.DataFrame, grain: str, start: date | None = None, end: dat
                            else [d >= 1 for d in days])
     cats = _present(df)
     rows = [(s, e, d, bool(c), cat, got.get((s, cat), 0))
-            for s, e, d, c in periods.itertuples(index=False) for cat in cats]
+            for s, e, d, c in periods.itertuples(index=False, name=None) for cat in cats]
     return pd.DataFrame(rows, columns=cols)
 
 

@@ -161,7 +161,7 @@ def trend_rows(df: pd.DataFrame, grain: str, start: date | None = None, end: dat
     periods["complete"] = complete_periods(periods, grain)
     present = [r for r in RESPONSE_TYPES.codes if r in set(df.response_type)]
     rows = [(s, e, d, bool(c), r, got.get((s, r), 0))
-            for s, e, d, c in periods.itertuples(index=False) for r in present]
+            for s, e, d, c in periods.itertuples(index=False, name=None) for r in present]
     return pd.DataFrame(rows, columns=cols)
 
 

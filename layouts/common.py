@@ -6,6 +6,9 @@ go through the reader's language (1,234 / 1.234)."""
 
 from __future__ import annotations
 
+import functools
+import inspect
+
 from dash import dcc, html
 
 from app import i18n
@@ -191,15 +194,37 @@ def chart(graph_id: str, table_id: str, name: str, height: int = 320, **kw) -> h
     ], className="chart", role="figure", **{"aria-label": name})
 
 
+@functools.cache
+def _prop_names(component: type) -> frozenset[str]:
+    return frozenset(inspect.signature(component.__init__).parameters) - {"self", "kwargs"}
+
+
+def wire(component: type, children=None, **props) -> dict:
+    """``component(children, **props)`` as Dash sends it to the browser (``to_plotly_json``: type,
+    namespace, props), made directly. Constructing a Dash component costs some 25 times a dict (its
+    arguments are inspected and validated one by one), and a page's tables are hundreds of cells:
+    the Guns and warrants and Neighborhood Stat updates spent more on them than on their queries.
+    The props are still checked against the component's (a typo fails here, as in the constructor);
+    ``tests/test_neighborhood_stat_layout.py`` checks the result against the components themselves."""
+    names = _prop_names(component)
+    for k in props:
+        if k not in names and not k.startswith(("data-", "aria-")):
+            raise TypeError(f"{component.__name__} takes no {k!r}")
+    return {"props": {"children": children, **props},  # children always, as the constructor
+            "type": component._type, "namespace": component._namespace}
+
+
 def data_table(columns: list[str], rows: list[list], caption: str, *, numeric: tuple[int, ...] = ()) -> html.Div:
     """An HTML table of a chart's numbers (``rows`` already formatted as text): a caption, column
-    headers, numbers right-aligned (``numeric``: their column indexes), in a keyboard-scrollable box."""
+    headers, numbers right-aligned (``numeric``: their column indexes), in a keyboard-scrollable box.
+    The rows are built in the wire form (``wire``): a page holds several tables of 15 years by month."""
     table = html.Table([
         html.Caption(caption),
         html.Thead(html.Tr([html.Th(c, scope="col", className="num" if i in numeric else None)
                             for i, c in enumerate(columns)])),
-        html.Tbody([html.Tr([html.Th(r[0], scope="row") if i == 0 else html.Td(v, className="num" if i in numeric else None)
-                             for i, v in enumerate([r[0], *r[1:]])]) for r in rows]),
+        html.Tbody([wire(html.Tr, [wire(html.Th, r[0], scope="row")] + [
+            wire(html.Td, v, className="num" if i in numeric else None) for i, v in enumerate(r[1:], 1)])
+            for r in rows]),
     ], className="table table-sm chart-data")
     return scroll_region(table, caption)
 

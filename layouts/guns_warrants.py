@@ -140,7 +140,7 @@ def period_rows(df: pd.DataFrame, key: str, keys: tuple[str, ...], grain: str, s
     periods = pd.DataFrame({"period_start": starts, "period_end": ends, "days": days})
     periods["complete"] = complete_periods(periods, grain)
     present = [k for k in keys if k in set(df[key])]
-    rows = [(s, e, d, bool(c), k, got.get((s, k), 0)) for s, e, d, c in periods.itertuples(index=False)
+    rows = [(s, e, d, bool(c), k, got.get((s, k), 0)) for s, e, d, c in periods.itertuples(index=False, name=None)
             for k in present]
     return pd.DataFrame(rows, columns=cols)
 

@@ -338,7 +338,7 @@ def points_geojson(df: pd.DataFrame) -> dict:
     excludes them, and ``assert_no_sexual`` in the callback checks again."""
     feats = []
     for lon, lat, offense, d, block, weapon in df[["lon", "lat", "offense", "occurred_date", "block",
-                                                   "weapon"]].itertuples(index=False):
+                                                   "weapon"]].itertuples(index=False, name=None):
         feats.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [round(float(lon), 5),
                                                                                         round(float(lat), 5)]},
                       "properties": {"o": _(offense_label(offense)), "d": i18n.date_short(d),
@@ -353,7 +353,7 @@ def density_geojson(df: pd.DataFrame) -> dict:
     return {"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [float(lon), float(lat)]},
          "properties": {"n": int(n), "r": round(2 + 7 * math.sqrt(n / top), 1)}}
-        for lon, lat, n in df[["lon", "lat", "n"]].itertuples(index=False)]}
+        for lon, lat, n in df[["lon", "lat", "n"]].itertuples(index=False, name=None)]}
 
 
 def sites_geojson(sites: pd.DataFrame, near: dict[int, int] | None = None) -> dict:

@@ -13,8 +13,6 @@ Indicator labels, definitions and sources are BNIA's and stay as published (Engl
 
 from __future__ import annotations
 
-import functools
-import inspect
 from urllib.parse import urlencode
 
 from dash import dcc, html
@@ -24,6 +22,7 @@ from app.i18n import N_, _
 from data_access.vital_signs import CITY, CRIME_PAIRS
 from layouts.common import (
     COLORS,
+    data_table,
     dropdown_labels,
     empty_figure,
     figure,
@@ -32,6 +31,7 @@ from layouts.common import (
     graph_config,
     scroll_region,
     style_figure,
+    wire,
 )
 
 ABOUT_METHODOLOGY: tuple[tuple[str, str], ...] = (
@@ -132,40 +132,6 @@ def head(title: str, href: str | None) -> html.Div:
 
 
 # --- the profile ------------------------------------------------------------------------------------
-
-@functools.cache
-def _prop_names(component: type) -> frozenset[str]:
-    return frozenset(inspect.signature(component.__init__).parameters) - {"self", "kwargs"}
-
-
-def wire(component: type, children=None, **props) -> dict:
-    """``component(children, **props)`` as Dash sends it to the browser (``to_plotly_json``: type,
-    namespace, props), made directly. The profile is hundreds of rows of a dozen elements each, and
-    constructing a Dash component costs some 25 times a dict (its arguments are inspected and
-    validated one by one): the cold page update spent more on them than on its queries. The props
-    are still checked against the component's (a typo fails here, as in the constructor);
-    ``tests/test_neighborhood_stat_layout.py`` checks the result against the components themselves."""
-    names = _prop_names(component)
-    for k in props:
-        if k not in names and not k.startswith(("data-", "aria-")):
-            raise TypeError(f"{component.__name__} takes no {k!r}")
-    return {"props": {"children": children, **props},  # children always, as the constructor
-            "type": component._type, "namespace": component._namespace}
-
-
-def data_table(columns: list[str], rows: list[list], caption: str, *, numeric: tuple[int, ...] = ()) -> html.Div:
-    """``layouts.common.data_table``, its rows in the wire form (a ranking has 55 rows of four
-    elements); the test checks the two send the same."""
-    table = html.Table([
-        html.Caption(caption),
-        html.Thead(html.Tr([html.Th(c, scope="col", className="num" if i in numeric else None)
-                            for i, c in enumerate(columns)])),
-        html.Tbody([wire(html.Tr, [wire(html.Th, r[0], scope="row")] + [
-            wire(html.Td, v, className="num" if i in numeric else None) for i, v in enumerate(r[1:], 1)])
-            for r in rows]),
-    ], className="table table-sm chart-data")
-    return scroll_region(table, caption)
-
 
 def en(text) -> dict:
     """BNIA's words, in English on either page (WCAG 3.1.2: the language of parts)."""

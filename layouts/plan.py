@@ -180,7 +180,7 @@ def tracker_rows(data: PlanData, f: Filters) -> list[dict]:
                 row["status"] = NOT_BUILT
             else:
                 values, labels = {}, {}
-                for y, dv, part1 in data.dv[["year", "dv_incidents", "part1_incidents"]].itertuples(index=False):
+                for y, dv, part1 in data.dv[["year", "dv_incidents", "part1_incidents"]].itertuples(index=False, name=None):
                     if pd.isna(dv) or 0 < dv < IPV_MIN:  # withheld by the IPV data's own rule, or here
                         values[int(y)], labels[int(y)] = None, WITHHELD_IPV
                     elif not pd.isna(part1) and part1:
@@ -191,7 +191,7 @@ def tracker_rows(data: PlanData, f: Filters) -> list[dict]:
                 row["status"] = NOT_BUILT
             else:
                 values = {int(y): 100.0 * int(w) / int(c) for y, c, w in
-                          data.calls[["year", "calls", "without_police"]].itertuples(index=False)
+                          data.calls[["year", "calls", "without_police"]].itertuples(index=False, name=None)
                           if not pd.isna(c) and not pd.isna(w) and c}
                 _yearly(row, years, values, data.through, N_("911 calls for service (Open Baltimore)"))
         else:

@@ -100,3 +100,20 @@ def layout_props(node, cid):
         if found is not None:
             return found
     return None
+
+
+def from_wire(node):
+    """A node of ``layouts.common.wire``'s form (a dict as Dash sends a component) as the component
+    it stands for, its children too; anything else as it is. Tests that walk a layout tree of
+    components use it, so a chart's table (built in the wire form) is walked like the rest."""
+    if isinstance(node, (list, tuple)):
+        return [from_wire(n) for n in node]
+    if not (isinstance(node, dict) and "namespace" in node and "type" in node):
+        return node
+    import dash_bootstrap_components as dbc
+    from dash import dcc, html
+
+    module = {"dash_html_components": html, "dash_core_components": dcc, "dash_bootstrap_components": dbc}
+    props = dict(node["props"])
+    props["children"] = from_wire(props.get("children"))
+    return getattr(module[node["namespace"]], node["type"])(**props)

@@ -28,6 +28,7 @@ from data_access.filters import Filters
 from layouts import about as A
 from layouts import cvi as C
 from tests.axe_support import set_viewport, severe_logs, wait_for
+from tests.dash_support import from_wire
 
 # --- component walking ---------------------------------------------------------------------------
 
@@ -38,6 +39,7 @@ def walk(node, inside=()):
         for child in node:
             yield from walk(child, inside)
         return
+    node = from_wire(node)  # a chart's table comes in the wire form
     yield node, inside
     if hasattr(node, "children"):
         cls = getattr(node, "className", None) or ""

@@ -7,6 +7,7 @@ import pytest
 from app import reference
 from app.cli import main
 from app.settings import PROJECT_ROOT, SETTINGS
+from tests.dash_support import from_wire
 
 
 def test_readme_matches_the_code():
@@ -74,7 +75,7 @@ def test_psad_docs_check_exits_1_naming_the_section(tmp_path, monkeypatch, capsy
 
 def _walk(component):
     yield component
-    children = getattr(component, "children", None)
+    children = from_wire(getattr(component, "children", None))
     for child in children if isinstance(children, (list, tuple)) else [children]:
         if child is not None and not isinstance(child, str):
             yield from _walk(child)

@@ -6,6 +6,7 @@ import pandas as pd
 
 from data_access.filters import Filters
 from layouts import summary as L
+from tests.dash_support import from_wire
 
 F = Filters(date(2026, 1, 1), date(2026, 11, 14))
 
@@ -195,7 +196,7 @@ def test_offense_chart_and_its_buttons_in_spanish():
 
 def _walk(component):
     yield component
-    children = getattr(component, "children", None)
+    children = from_wire(getattr(component, "children", None))
     for child in children if isinstance(children, list) else [children]:
         if hasattr(child, "to_plotly_json"):
             yield from _walk(child)

@@ -1,4 +1,4 @@
-"""The Neighborhood Stat profile is built as Dash's wire form (``layouts.neighborhood_stat.wire``,
+"""The Neighborhood Stat profile and every chart's table are built as Dash's wire form (``layouts.common.wire``,
 for speed): what reaches the browser is exactly what the Dash components would send. No database."""
 
 from __future__ import annotations
@@ -74,10 +74,18 @@ def test_wire_checks_the_props_like_the_constructor():
         L.wire(html.Td, "1", classname="num")
 
 
-def test_the_tables_send_what_the_common_table_would():
+def test_the_data_tables_send_what_the_components_would():
+    """``layouts.common.data_table`` (every chart's table, rows in the wire form) against the same
+    table built from Dash components, as it was before."""
     from layouts.common import data_table
 
     rows = [["Canton ★", "1", "12.5"], ["Baltimore City", "—", "14.2"]]
     cols = ["CSA", "Rank", "Value"]
-    assert json.loads(to_json(L.data_table(cols, rows, "Ranked", numeric=(1, 2)))) == \
-        json.loads(to_json(data_table(cols, rows, "Ranked", numeric=(1, 2))))
+    reference = scroll_region(html.Table([
+        html.Caption("Ranked"),
+        html.Thead(html.Tr([html.Th(c, scope="col", className="num" if i in (1, 2) else None)
+                            for i, c in enumerate(cols)])),
+        html.Tbody([html.Tr([html.Th(r[0], scope="row") if i == 0 else html.Td(v, className="num" if i in (1, 2) else None)
+                             for i, v in enumerate(r)]) for r in rows]),
+    ], className="table table-sm chart-data"), "Ranked")
+    assert json.loads(to_json(data_table(cols, rows, "Ranked", numeric=(1, 2)))) == json.loads(to_json(reference))

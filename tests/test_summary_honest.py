@@ -14,6 +14,7 @@ import pytest
 from app import i18n
 from data_access.filters import Filters
 from layouts import summary as L
+from tests.dash_support import from_wire
 
 F = Filters(date(2025, 1, 1), date(2025, 12, 31))
 
@@ -34,7 +35,7 @@ def text_of(component) -> str:
 
 def walk(component):
     yield component
-    children = getattr(component, "children", None)
+    children = from_wire(getattr(component, "children", None))
     for child in children if isinstance(children, list) else [children]:
         if hasattr(child, "to_plotly_json"):
             yield from walk(child)

@@ -21,6 +21,7 @@ from layouts import arrests as LA
 from layouts import cases as LC
 from layouts import cvi as LV
 from layouts import map as LM
+from tests.dash_support import from_wire
 
 
 def _texts(component) -> list[str]:
@@ -29,7 +30,7 @@ def _texts(component) -> list[str]:
         return [component]
     if isinstance(component, (list, tuple)):
         return [t for c in component for t in _texts(c)]
-    children = getattr(component, "children", None)
+    children = from_wire(getattr(component, "children", None))
     return _texts(children) if children is not None else []
 
 
@@ -133,7 +134,7 @@ def test_cvi_page_offers_and_keys_every_program_type():
 
 def _walk(component):
     yield component
-    children = getattr(component, "children", None)
+    children = from_wire(getattr(component, "children", None))
     if isinstance(children, (list, tuple)):
         for c in children:
             yield from _walk(c)
