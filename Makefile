@@ -21,10 +21,12 @@ run: install
 	$(BIN)/psad demo load --if-empty
 	$(BIN)/psad serve
 
-# The linter first (zero findings), then every test.
+# The linter first (zero findings), then every test, in TEST_WORKERS processes (the browser tests
+# all in one of them: tests/conftest.py schedules them). TEST_WORKERS=0 runs them in this process.
+TEST_WORKERS ?= 2
 test: install
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 bench: install
 	$(BIN)/python bench/bench_summary.py

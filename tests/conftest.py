@@ -148,3 +148,27 @@ def pytest_collection_modifyitems(config, items):
         if "browser" in item.keywords:
             item.add_marker(skip)
 
+
+# --- two processes (`make test`: pytest-xdist, ``-n 2``) -------------------------------------------
+
+def _browser_modules() -> frozenset[str]:
+    """The test modules with a browser test (``pytest.mark.browser`` in their text)."""
+    here = PROJECT_ROOT / "tests"
+    return frozenset(f"tests/{p.name}" for p in here.glob("test_*.py") if "mark.browser" in p.read_text("utf-8"))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """Every browser module on one worker, one after another, so two Chromiums never compete for
+    this 2-core machine's CPU while a page is waited on; every other module runs whole on either
+    worker (its module fixtures are set up once), as ``--dist loadfile`` does."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    browser = _browser_modules()
+
+    class BrowserTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return "browser" if module in browser else module
+
+    return BrowserTogether(config, log)

@@ -198,7 +198,8 @@ def test_dropdowns_with_several_choices_say_so_in_the_readers_language(browser, 
     from tests.axe_support import format_axe, run_axe
 
     _open(browser, site, "/", f"lang={lang}&offense=homicide&offense=shooting&council_district=7&council_district=12")
-    button = browser.find_element(By.ID, ids.OFFENSE)
+    # the filter bar may still be drawing when the page is (a busy machine: tests run two at a time)
+    button = wait_for(lambda: (browser.find_elements(By.ID, ids.OFFENSE) or [None])[0], message="the offense dropdown")
     shown = {"en": "2 selected", "es": "2 seleccionados"}[lang]
     wait_for(lambda: shown in button.text, message=f"the offense dropdown shows {shown!r}")
     name = button.get_attribute("aria-label")
