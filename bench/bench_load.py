@@ -16,7 +16,8 @@ What it does:
    benches' shared ``psad_bench_s1``, loaded on first use), with a private ``redis-server`` on a
    free port (or ``--redis-url``: the bench empties its database N for the code under test and
    N+1 for the baseline). With ``--baseline REF`` the code at REF is served the same way from a
-   ``git worktree`` in /tmp, beside it, on the same database.
+   ``git worktree`` in /tmp, beside it, on the same database. Nothing is measured until every
+   server has finished its start-up warming (its CPU quiet for 4 s).
 2. Records each server's request flow with a real headless Chromium (the network events of its
    DevTools protocol): every request of a first view of the scenario's link, then of one filter
    change made in the page (the police district dropdown), with method, path, body and the order
@@ -197,6 +198,18 @@ class Server:
                 pass
             time.sleep(0.5)
         raise SystemExit(f"bench_load: the {self.label} server did not answer within 180 s; see {self.log}")
+
+    def wait_settled(self, timeout: float = 300.0, quiet: float = 0.1, every: float = 2.0) -> float:
+        """Wait until the server has finished what it does by itself after a start (each worker
+        warms the decks and the district views: tens of seconds of CPU): until it uses under
+        ``quiet`` CPU seconds in two ``every``-second windows running. Returns the seconds waited."""
+        t0, last, calm = time.time(), self.cpu_seconds(), 0
+        while time.time() - t0 < timeout and calm < 2:
+            time.sleep(every)
+            now = self.cpu_seconds()
+            calm = calm + 1 if now - last < quiet else 0
+            last = now
+        return time.time() - t0
 
     def cpu_seconds(self) -> float:
         """User + system CPU of the master and every worker so far (workers that exited included)."""
@@ -641,6 +654,10 @@ def main() -> int:
             s.start()
             servers.append(s)
             print(f"  gunicorn on {s.url} (log {s.log})", flush=True)
+        # every server done with its start-up warming before any is measured: a crowd on the first
+        # server while both still warmed made the first one look slower (17 s against 11 s at p95)
+        for s in servers:
+            print(f"  {s.label}: settled after {s.wait_settled():.0f} s", flush=True)
 
         flows: dict[tuple[str, str], Path] = {}
         for s in servers:
