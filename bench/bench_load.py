@@ -16,13 +16,14 @@ What it does:
    benches' shared ``psad_bench_s1``, loaded on first use), with a private ``redis-server`` on a
    free port (or ``--redis-url``: the bench empties its database N for the code under test and
    N+1 for the baseline). With ``--baseline REF`` the code at REF is served the same way from a
-   ``git worktree`` in /tmp, beside it, on the same database. Nothing is measured until every
-   server has finished its start-up warming (its CPU quiet for 4 s).
+   ``git worktree`` in /tmp, beside it, on the same database.
 2. Records each server's request flow with a real headless Chromium (the network events of its
    DevTools protocol): every request of a first view of the scenario's link, then of one filter
    change made in the page (the police district dropdown), with method, path, body and the order
    the browser's dependencies made them in (waves: the requests in flight together). Nothing of
-   today's callbacks is written here, so the bench follows the app's flow as it changes.
+   today's callbacks is written here, so the bench follows the app's flow as it changes. The
+   recording's first request starts each server's warming (the decks, every district's views);
+   nothing is measured until every server has finished it (its CPU quiet for 4 s).
 3. Replays it with locust (``bench/bench_load_locust.py``): viewers arrive evenly within 10 s,
    each one a browser (6 connections, a request resent once on a kept-alive connection the server
    closed, asking for the encodings Chromium asks for) that makes the first view wave by wave
@@ -654,10 +655,6 @@ def main() -> int:
             s.start()
             servers.append(s)
             print(f"  gunicorn on {s.url} (log {s.log})", flush=True)
-        # every server done with its start-up warming before any is measured: a crowd on the first
-        # server while both still warmed made the first one look slower (17 s against 11 s at p95)
-        for s in servers:
-            print(f"  {s.label}: settled after {s.wait_settled():.0f} s", flush=True)
 
         flows: dict[tuple[str, str], Path] = {}
         for s in servers:
@@ -673,6 +670,11 @@ def main() -> int:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(json.dumps(flow, indent=1))
                 flows[(s.label, link)] = path
+        # every server done with its warming (a request that first sees the data version starts it:
+        # the recording's) before any is measured: a crowd on the first server while both still
+        # warmed made the first one look slower (17 s against 11 s at p95)
+        for s in servers:
+            print(f"  {s.label}: settled after {s.wait_settled():.0f} s", flush=True)
         if args.record_only:
             print(f"flows written to {args.record_only}")
             return 0
