@@ -23,7 +23,9 @@ What it does:
    the browser's dependencies made them in (waves: the requests in flight together). Nothing of
    today's callbacks is written here, so the bench follows the app's flow as it changes. The
    recording's first request starts each server's warming (the decks, every district's views);
-   nothing is measured until every server has finished it (its CPU quiet for 4 s).
+   nothing is measured until every server has finished it (its CPU quiet for 4 s), and a
+   warm-up crowd (``--warmup``, 40 viewers) has visited each, unmeasured: the first crowd of a
+   run otherwise meets cold database caches, whichever server it is on.
 3. Replays it with locust (``bench/bench_load_locust.py``): viewers arrive evenly within 10 s,
    each one a browser (6 connections, a request resent once on a kept-alive connection the server
    closed, asking for the encodings Chromium asks for) that makes the first view wave by wave
@@ -595,6 +597,8 @@ def main() -> int:
                     help="viewers in every scenario (default: 200 in A, 800 in B)")
     ap.add_argument("--spawn-seconds", type=float, default=10.0, help="the viewers arrive within this time")
     ap.add_argument("--changes", type=int, default=3, help="filter changes per viewer")
+    ap.add_argument("--warmup", type=int, default=40,
+                    help="viewers of a first visit run on every server before the scenarios, not measured (0: none)")
     ap.add_argument("--duration", type=float, default=180.0, help="at most this many seconds per scenario run")
     ap.add_argument("--baseline", metavar="REF", default=None, help="also serve the code at this git ref")
     ap.add_argument("--current", metavar="REF", default=None,
@@ -679,6 +683,14 @@ def main() -> int:
             print(f"flows written to {args.record_only}")
             return 0
 
+        # a crowd on each server before any is measured, its figures thrown away: the first crowd of
+        # a run found PostgreSQL's and the system's caches cold and ran about 1.4x slower, whichever
+        # code it met (two runs with the order swapped, 2026-12-04)
+        if args.warmup:
+            for s in servers:
+                for link in dict.fromkeys(sc.link for sc in scenarios):
+                    print(f"warm-up: {args.warmup} viewers on {s.label} (not measured) ...", flush=True)
+                    run_scenario(args, s, flows[(s.label, link)], Scenario("warm-up", link, args.warmup, "first"), tmp)
         for sc in scenarios:
             results = {}
             for s in servers:
