@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -99,8 +100,6 @@ def ensure_loaded(url: str, scale: float) -> None:
 def in_geography(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
     """The rows of ``df`` inside ``f``'s geography filters (each chosen field, all at once): the
     pandas baselines' one geography rule."""
-    import numpy as np
-
     m = np.ones(len(df), dtype=bool)
     for g in GEO_FIELDS:
         if getattr(f, g):

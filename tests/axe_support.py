@@ -78,6 +78,21 @@ def wait_for(predicate, timeout: float = 15, message: str = "condition", interva
     raise AssertionError(f"timed out waiting for {message}" + (f" (last error: {last!r})" if last else ""))
 
 
+def click_when_free(driver, target, message: str | None = None) -> None:
+    """Click ``target`` (a CSS selector, found again at each try, or an element) once nothing covers
+    it: scrolled to the middle of the window, retried while the page still moves or grows as its
+    charts draw (a click can land on the panel below, or on an element just redrawn)."""
+    from selenium.webdriver.common.by import By
+
+    def attempt() -> bool:
+        element = driver.find_element(By.CSS_SELECTOR, target) if isinstance(target, str) else target
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element)
+        element.click()
+        return True
+
+    wait_for(attempt, message=message or f"a click on {target}")
+
+
 # --- axe-core -------------------------------------------------------------------------------------
 
 @lru_cache(maxsize=1)
@@ -303,8 +318,9 @@ def chromium():
 @pytest.fixture(scope="module")
 def browser(chromium):
     """The run's Chromium, as a new one would be for this module: a new tab (no injected scripts,
-    no emulated viewport), no cookies, no cached files, no console entries, the default window; the module's local and session
-    storage are cleared when it ends (ports, and so origins, can come round again)."""
+    no emulated viewport), no cookies, no cached files, no console entries, the default window; the
+    module's local and session storage are cleared when it ends (ports, and so origins, can come
+    round again)."""
     reset_browser(chromium)
     yield chromium
     try:

@@ -11,7 +11,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from app import ids
-from tests.axe_support import format_axe, run_axe, set_viewport, severe_logs, wait_for
+from tests.axe_support import click_when_free, format_axe, run_axe, set_viewport, severe_logs, wait_for
 
 pytestmark = pytest.mark.browser
 PATH = "/guns-warrants"
@@ -28,18 +28,6 @@ def drawn(driver) -> bool:
 
 def card(driver, name: str) -> str:
     return driver.find_element(By.CSS_SELECTOR, f"#gw-card-{name} .card-value").text
-
-
-def click(driver, element) -> bool:
-    """Scroll ``element`` into the middle of the window and click it (False: something moved over it)."""
-    from selenium.common.exceptions import ElementClickInterceptedException
-
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element)
-    try:
-        element.click()
-        return True
-    except ElementClickInterceptedException:
-        return False
 
 
 def open_page(driver, site, search: str, width: int = 1400) -> None:
@@ -63,12 +51,11 @@ def test_page_draws_filters_and_is_accessible(browser, site):
     assert all(v.replace(",", "").isdigit() and int(v.replace(",", "")) > 0 for v in before.values()), before
     assert "offense filter does not apply" in driver.find_element(By.ID, ids.page_id("guns_warrants")).text
     # choose a police district in the filter bar: the URL and every number follow
-    wait_for(lambda: click(driver, driver.find_element(By.CSS_SELECTOR, f"#{ids.POLICE_DISTRICT}")),
-             message="open the police district filter")
+    click_when_free(driver, f"#{ids.POLICE_DISTRICT}", "open the police district filter")
     wait_for(lambda: driver.switch_to.active_element, message="dropdown focus").send_keys("Western")
     option = wait_for(lambda: driver.find_element(By.XPATH, "//*[@role='option'][normalize-space()='Western']"),
                       message="option Western")
-    wait_for(lambda: click(driver, option), message="choose Western")
+    click_when_free(driver, option, "choose Western")
     driver.switch_to.active_element.send_keys(Keys.ESCAPE)
     wait_for(lambda: parse_qs(urlparse(driver.current_url).query).get("police_district") == ["Western"],
              message="district in the URL")

@@ -16,7 +16,7 @@ from selenium.webdriver.common.keys import Keys
 from app import ids
 from data_access import vital_signs as V
 from data_access.filters import Filters
-from tests.axe_support import format_axe, run_axe, set_viewport, severe_logs, wait_for
+from tests.axe_support import click_when_free, format_axe, run_axe, set_viewport, severe_logs, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -38,23 +38,6 @@ def open_page(driver, site, search: str, width: int = 1400) -> None:
         wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, f"#{chart} .main-svg .bars, #{chart} .main-svg .points"),
                  timeout=30, message=f"the chart {chart}")
     driver.execute_script("window.scrollTo(0, 0)")
-
-
-def click(driver, selector: str) -> None:
-    """Click ``selector`` once nothing covers it: the page may still be scrolling or growing as its
-    charts draw (a click landed on the panel below in a full run)."""
-    from selenium.common.exceptions import ElementClickInterceptedException, StaleElementReferenceException
-
-    def attempt():
-        try:
-            element = driver.find_element(By.CSS_SELECTOR, selector)
-            driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element)
-            element.click()
-            return True
-        except (ElementClickInterceptedException, StaleElementReferenceException):
-            return False
-
-    wait_for(attempt, message=f"a click on {selector}")
 
 
 def text(driver, selector: str) -> str:
@@ -90,7 +73,7 @@ def test_renders_and_a_filter_and_the_picker_change_the_profile(driver, site):
     assert not driver.find_elements(By.CSS_SELECTOR, f"#{ids.NS_ERROR} .alert")
 
     # the picker: another CSA of the district
-    click(driver, f"#{ids.NS_AREA}")
+    click_when_free(driver, f"#{ids.NS_AREA}")
     options = wait_for(lambda: driver.find_elements(By.XPATH, "//*[@role='option']"), message="CSA options")
     current = head.split(": ", 1)[1].split(" against")[0]
     other = next((o for o in options if o.text.strip() and o.text.strip() != current), None)
@@ -137,7 +120,7 @@ def test_a_filter_change_that_drops_the_csa_is_one_history_entry(driver, site, d
     wait_for(lambda: names[outside] in text(driver, f"#{ids.NS_PROFILE_HEAD}"), message="the linked CSA's profile")
     before, link = driver.execute_script("return window.history.length"), driver.current_url
 
-    click(driver, f"#{ids.COUNCIL_DISTRICT}")
+    click_when_free(driver, f"#{ids.COUNCIL_DISTRICT}")
     option = wait_for(lambda: [o for o in driver.find_elements(By.CSS_SELECTOR, "[role=option]")
                                if o.text.strip() == "Council District 7"], message="the council district options")
     option[0].click()
