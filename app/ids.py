@@ -153,15 +153,6 @@ def refresh_id(name: str) -> str:
     return f"{PAGE}-{name}-refresh"
 
 
-def chart_table(name: str, part: str = "data") -> dict:
-    """The parts of a chart's "Show as table" disclosure named ``name`` (``layouts.common.table_details``):
-    ``"data"`` the dcc.Store a page's update writes the table into, ``"details"`` the <details>,
-    ``"view"`` where the table is drawn, only while the disclosure is open. Pattern-matching ids,
-    so one clientside callback (``callbacks.shell``) serves every table; the drawn table itself
-    carries the plain id ``name``."""
-    return {"type": f"chart-table-{part}", "name": name}
-
-
 PATH_NOTICE = "path-notice"
 
 # Map page

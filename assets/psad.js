@@ -32,14 +32,6 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     // reloads in sessionStorage). On a phone, a filter chosen inside the open panel (a new filter
     // state) closes it and gives the focus back to the button, which says which filters are on, so
     // the results are in view.
-    // A chart's "Show as table" (layouts.common.table_details): the table its page's update
-    // wrote into the store is drawn only while the disclosure is open (a closed one costs a phone
-    // nothing), under the table's own plain id; closing it takes the table out again.
-    drawTable: function (open, table) {
-      if (!open || !table) { return null; }
-      var name = dash_clientside.callback_context.outputs_list.id.name;
-      return {type: "Div", namespace: "dash_html_components", props: {id: name, children: table}};
-    },
     toggleFilters: function (nClicks, filterState, className) {
       var nu = window.dash_clientside.no_update;
       var ctx = window.dash_clientside.callback_context;
@@ -228,15 +220,6 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       var query = window.matchMedia(psadFilters.PHONE);
       if (query.addEventListener) { query.addEventListener("change", syncExpanded); } else if (query.addListener) { query.addListener(syncExpanded); }
     }
-    // A "Show as table" opened or closed (by click, keyboard or script): Dash learns of it, and
-    // draws or takes out the table (drawTable). The event does not bubble, hence the capture.
-    document.addEventListener("toggle", function (e) {
-      var d = e.target, dc = window.dash_clientside;
-      if (!d.classList || !d.classList.contains("chart-details") || !d.id || !dc || !dc.set_props) { return; }
-      var id;
-      try { id = JSON.parse(d.id); } catch (err) { return; }
-      dc.set_props(id, {open: d.open});
-    }, true);
     document.addEventListener("click", function (e) {
       var button = e.target.closest && e.target.closest("#copy-link");
       if (button) { copyLink(button); }

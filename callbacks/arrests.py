@@ -10,7 +10,7 @@ from dash import Output
 from app import ids
 from app.i18n import _
 from app.pages import LayoutInputs, Page
-from callbacks.common import page_callback, table_output
+from callbacks.common import page_callback
 from data_access import arrests as A
 from data_access.db import Database
 from data_access.filters import Filters
@@ -63,17 +63,17 @@ def register(app, page: Page) -> None:
         app, page,
         output={"cards": Output(ids.ARRESTS_CARDS, "children"),
                 "trend": Output(ids.ARRESTS_TREND, "figure"),
-                "trend_table": table_output(L.ARRESTS_TREND_TABLE),
+                "trend_table": Output(L.ARRESTS_TREND_TABLE, "children"),
                 "trend_name": Output(L.ARRESTS_TREND_FIGURE, "aria-label"),
                 "category": Output(ids.ARRESTS_CATEGORY, "figure"),
-                "category_table": table_output(L.ARRESTS_CATEGORY_TABLE),
+                "category_table": Output(L.ARRESTS_CATEGORY_TABLE, "children"),
                 "category_name": Output(L.ARRESTS_CATEGORY_FIGURE, "aria-label"),
                 "area": Output(ids.ARRESTS_AREA, "figure"),
-                "area_table": table_output(L.ARRESTS_AREA_TABLE),
+                "area_table": Output(L.ARRESTS_AREA_TABLE, "children"),
                 "area_name": Output(L.ARRESTS_AREA_FIGURE, "aria-label"),
                 "charges": Output(ids.ARRESTS_CHARGES, "children"),
                 "clearance": Output(ids.ARRESTS_CLEARANCE, "figure"),
-                "clearance_chart_table": table_output(L.ARRESTS_CLEARANCE_CHART_TABLE),
+                "clearance_chart_table": Output(L.ARRESTS_CLEARANCE_CHART_TABLE, "children"),
                 "clearance_name": Output(L.ARRESTS_CLEARANCE_FIGURE, "aria-label"),
                 "clearance_table": Output(ids.ARRESTS_CLEARANCE_TABLE, "children"),
                 "error": Output(ids.ARRESTS_ERROR, "children")},

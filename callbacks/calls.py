@@ -10,7 +10,7 @@ from dash import Output
 from app import ids
 from app.i18n import _
 from app.pages import LayoutInputs, Page
-from callbacks.common import page_callback, table_output
+from callbacks.common import page_callback
 from data_access import calls as C
 from data_access.arrests import residents
 from data_access.concurrent import gather
@@ -84,7 +84,7 @@ def register(app, page: Page) -> None:
               "areas_style": Output(ids.CALLS_AREAS, "style")}
     for k, (graph, table, fig) in CHARTS.items():
         output[k] = Output(graph, "figure")
-        output[f"{k}_table"] = table_output(table)
+        output[f"{k}_table"] = Output(table, "children")
         output[f"{k}_name"] = Output(fig, "aria-label")
     page_callback(app, page, output=output,
                   compute=lambda r: calls_outputs(r.svc.db, r.filters, r.options, r.choices.data_as_of),

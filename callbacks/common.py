@@ -54,12 +54,6 @@ class PageRequest:
     values: dict[str, Any] = field(default_factory=dict)
 
 
-def table_output(table_id: str) -> Output:
-    """Where a page's update writes a chart's table (``layouts.common.table_details``): the store
-    it is drawn from while its "Show as table" is open."""
-    return Output(ids.chart_table(table_id), "data")
-
-
 def as_dict(value) -> dict:
     """A store's value as a dict: the browser only ever sends one (or None), a hand-made request
     may send anything, which then reads as empty instead of failing."""

@@ -10,7 +10,7 @@ from dash import Output
 from app import ids
 from app.i18n import _
 from app.pages import LayoutInputs, Page
-from callbacks.common import page_callback, table_output
+from callbacks.common import page_callback
 from data_access import guns_warrants as G
 from data_access.concurrent import gather
 from data_access.db import Database
@@ -116,7 +116,7 @@ def register(app, page: Page) -> None:
               "error": Output(ids.GW_ERROR, "children")}
     for g in ids.GW_CHARTS:
         output[g] = Output(g, "figure")
-        output[g + "-table"] = table_output(g + "-table")
+        output[g + "-table"] = Output(g + "-table", "children")
         output[g + "-figure"] = Output(g + "-figure", "aria-label")
         output[g + "-style"] = Output(g, "style")
     page_callback(app, page, output=output, compute=lambda r: guns_warrants_outputs(r.svc.db, r.filters, r.options),

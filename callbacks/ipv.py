@@ -10,7 +10,7 @@ from dash import Output
 from app import ids
 from app.i18n import _
 from app.pages import LayoutInputs, Page
-from callbacks.common import page_callback, table_output
+from callbacks.common import page_callback
 from data_access import ipv as Q
 from data_access.db import Database
 from data_access.filters import Filters
@@ -74,16 +74,16 @@ def register(app, page: Page) -> None:
         output={"caption": Output(ids.IPV_CAPTION, "children"),
                 "cards": Output(ids.IPV_CARDS, "children"),
                 "trend": Output(ids.IPV_TREND, "figure"),
-                "trend_table": table_output(ids.IPV_TREND_TABLE),
+                "trend_table": Output(ids.IPV_TREND_TABLE, "children"),
                 "trend_name": Output(ids.IPV_TREND_FIGURE, "aria-label"),
                 "area": Output(ids.IPV_AREA, "figure"),
-                "area_table": table_output(ids.IPV_AREA_TABLE),
+                "area_table": Output(ids.IPV_AREA_TABLE, "children"),
                 "area_name": Output(ids.IPV_AREA_FIGURE, "aria-label"),
                 "offense": Output(ids.IPV_OFFENSE, "figure"),
-                "offense_table": table_output(ids.IPV_OFFENSE_TABLE),
+                "offense_table": Output(ids.IPV_OFFENSE_TABLE, "children"),
                 "offense_name": Output(ids.IPV_OFFENSE_FIGURE, "aria-label"),
                 "relationship": Output(ids.IPV_RELATIONSHIP, "figure"),
-                "relationship_table": table_output(ids.IPV_RELATIONSHIP_TABLE),
+                "relationship_table": Output(ids.IPV_RELATIONSHIP_TABLE, "children"),
                 "relationship_name": Output(ids.IPV_RELATIONSHIP_FIGURE, "aria-label"),
                 "demographics": Output(ids.IPV_DEMOGRAPHICS, "children"),
                 "error": Output(ids.IPV_ERROR, "children")},

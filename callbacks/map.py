@@ -33,7 +33,7 @@ from app.pageparams import MAP_DEFAULTS, MAP_PARAMS, page_pairs, parse_cvi, pars
 from app.pages import LayoutInputs, Page
 from app.response_cache import nonce
 from app.settings import Settings
-from callbacks.common import NO_CHANGE, RELAY_TARGETS, PageRequest, page_callback, relay, shell_write, table_output
+from callbacks.common import NO_CHANGE, RELAY_TARGETS, PageRequest, page_callback, relay, shell_write
 from callbacks.filters import notice_alerts
 from data_access import map_queries as Q
 from data_access.db import Database
@@ -251,7 +251,7 @@ def register(app, page: Page) -> None:
             "sites": Output(ids.MAP_CVI, "data"),
             "notes": Output(ids.MAP_NOTES, "children"),
             "caption": Output(ids.MAP_CAPTION, "children"),
-            "table": table_output(L.AREA_TABLE),
+            "table": Output(L.AREA_TABLE, "children"),
             "error": Output(ids.MAP_ERROR, "children"),
             "viewport": Output(ids.MAP, "viewport"),
             "invalidate": Output(ids.MAP, "invalidateSize"),

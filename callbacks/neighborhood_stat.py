@@ -26,7 +26,7 @@ from app.context import services
 from app.i18n import _, get_lang, ngettext
 from app.pages import LayoutInputs, Page
 from app.urlstate import clean_pairs, to_query
-from callbacks.common import PageRequest, page_callback, relay, shell_write, table_output
+from callbacks.common import PageRequest, page_callback, relay, shell_write
 from callbacks.filters import notice_alerts
 from data_access import vital_signs as V
 from data_access.cache import cached_value, data_version
@@ -273,7 +273,7 @@ function (area, rank, x, y, shown) {
 
 def chart_outputs(key: str, figure_id: str, graph_id: str, table_id: str) -> dict:
     return {f"{key}_figure": Output(graph_id, "figure"), f"{key}_style": Output(graph_id, "style"),
-            f"{key}_name": Output(figure_id, "aria-label"), f"{key}_table": table_output(table_id)}
+            f"{key}_name": Output(figure_id, "aria-label"), f"{key}_table": Output(table_id, "children")}
 
 
 def register(app, page: Page) -> None:

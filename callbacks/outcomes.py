@@ -9,7 +9,7 @@ from dash import Output
 from app import ids
 from app.i18n import _
 from app.pages import LayoutInputs, Page
-from callbacks.common import page_callback, table_output
+from callbacks.common import page_callback
 from data_access import cases as C
 from data_access.db import Database
 from data_access.filters import Filters
@@ -45,10 +45,10 @@ def register(app, page: Page) -> None:
         app, page,
         output={"cards": Output(ids.OUTCOMES_CARDS, "children"),
                 "mix": Output(ids.OUTCOMES_MIX, "figure"),
-                "mix_table": table_output(L.OUTCOMES_MIX_TABLE),
+                "mix_table": Output(L.OUTCOMES_MIX_TABLE, "children"),
                 "mix_name": Output(L.OUTCOMES_MIX_FIGURE, "aria-label"),
                 "time": Output(ids.OUTCOMES_TIME, "figure"),
-                "time_table": table_output(L.OUTCOMES_TIME_TABLE),
+                "time_table": Output(L.OUTCOMES_TIME_TABLE, "children"),
                 "time_name": Output(L.OUTCOMES_TIME_FIGURE, "aria-label"),
                 "error": Output(ids.OUTCOMES_ERROR, "children")},
         compute=lambda r: outcomes_outputs(r.svc.db, r.filters, r.options),

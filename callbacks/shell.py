@@ -9,7 +9,7 @@ first view's layout holds (``app.factory.serve_layout``).
 
 from __future__ import annotations
 
-from dash import MATCH, ClientsideFunction, Input, Output, State
+from dash import ClientsideFunction, Input, Output, State
 
 from app import i18n, ids
 from app.context import load_choices, services
@@ -109,15 +109,6 @@ def register(app) -> None:
         Input(ids.FILTER_STATE, "data"),
         State(ids.FILTER_PANEL, "className"),
         prevent_initial_call=False,
-    )
-
-    # In the browser: a chart's table is drawn only while its "Show as table" is open.
-    app.clientside_callback(
-        ClientsideFunction(namespace="psad", function_name="drawTable"),
-        Output(ids.chart_table(MATCH, "view"), "children"),
-        Input(ids.chart_table(MATCH, "details"), "open"),
-        Input(ids.chart_table(MATCH), "data"),
-        prevent_initial_call=True,
     )
 
     # In the browser: the language switch reopens the same view (path, filters, page) in the other language.

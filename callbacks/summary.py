@@ -16,7 +16,7 @@ from app.i18n import _
 from app.pages import LayoutInputs, Page
 from app.settings import Settings
 from app.urlstate import Choices
-from callbacks.common import PRESSED, page_callback, relay, shell_write, table_output
+from callbacks.common import PRESSED, page_callback, relay, shell_write
 from data_access import summary as Q
 from data_access.concurrent import gather
 from data_access.db import Database
@@ -111,16 +111,16 @@ def register(app, page: Page) -> None:
         app, page,
         output={"cards": Output(ids.SUMMARY_CARDS, "children"),
                 "trend": Output(ids.SUMMARY_TREND, "figure"),
-                "trend_table": table_output(L.TREND_TABLE),
+                "trend_table": Output(L.TREND_TABLE, "children"),
                 "trend_name": Output(L.TREND_FIGURE, "aria-label"),
                 "offenses": Output(ids.SUMMARY_OFFENSES, "figure"),
-                "offenses_table": table_output(L.OFFENSES_TABLE),
+                "offenses_table": Output(L.OFFENSES_TABLE, "children"),
                 "offenses_name": Output(L.OFFENSES_FIGURE, "aria-label"),
                 "heatmap": Output(ids.SUMMARY_HEATMAP, "figure"),
-                "heatmap_table": table_output(L.HEATMAP_TABLE),
+                "heatmap_table": Output(L.HEATMAP_TABLE, "children"),
                 "heatmap_name": Output(L.HEATMAP_FIGURE, "aria-label"),
                 "goal": Output(ids.SUMMARY_GOAL, "figure"),
-                "goal_table": table_output(L.GOAL_TABLE),
+                "goal_table": Output(L.GOAL_TABLE, "children"),
                 "goal_name": Output(L.GOAL_FIGURE, "aria-label"),
                 "goal_status": Output(ids.SUMMARY_CAPTION, "children"),
                 "error": Output(ids.SUMMARY_ERROR, "children")},
@@ -147,7 +147,7 @@ def register(app, page: Page) -> None:
             raise PreventUpdate
         return relay(controls={"offense": L.toggle_offense(code, current)})
 
-    app.clientside_callback(REMEMBER_PRESSED, Output(ids.chart_table(L.OFFENSES_TABLE, "view"), "data-pressed"),
+    app.clientside_callback(REMEMBER_PRESSED, Output(L.OFFENSES_TABLE, "data-pressed"),
                             Input({"type": L.OFFENSE_BUTTON, "code": ALL}, "n_clicks"), prevent_initial_call=True)
     app.clientside_callback(REFOCUS_PRESSED, Output(L.OFFENSES_FIGURE, "data-refocus"),
-                            Input(ids.chart_table(L.OFFENSES_TABLE, "view"), "children"), prevent_initial_call=True)
+                            Input(L.OFFENSES_TABLE, "children"), prevent_initial_call=True)

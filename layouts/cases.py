@@ -134,7 +134,7 @@ def filled_chart(graph_id: str, table_id: str, name: str, fig: dict, table) -> h
     out = chart(graph_id, table_id, name, fig["layout"].get("height", 320))
     g, details = out.children
     g.figure = fig
-    details.children[2].data = table  # the table's dcc.Store (layouts.common.table_details)
+    details.children[1].children = table
     return out
 
 

@@ -11,7 +11,7 @@ import inspect
 
 from dash import dcc, html
 
-from app import i18n, ids
+from app import i18n
 from app.i18n import _
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
@@ -184,25 +184,14 @@ def dropdown_labels() -> dict:
 
 def chart(graph_id: str, table_id: str, name: str, height: int = 320, **kw) -> html.Figure:
     """A chart with its accessible name and its numbers: ``name`` says what it shows (a screen
-    reader announces the figure by it), and a "Show as table" disclosure under it
-    (``table_details``) holds an HTML table of the same numbers (the page's callback fills
-    ``table_id`` with ``data_table``)."""
-    return html.Figure([graph(graph_id, height, **kw), table_details(table_id)],
-                       className="chart", role="figure", **{"aria-label": name})
-
-
-def table_details(table_id: str, class_name: str = "", view_class: str = "") -> html.Details:
-    """A "Show as table" disclosure: the table a page's update writes into the dcc.Store
-    ``ids.chart_table(table_id)`` is drawn (under the plain id ``table_id``) only while the
-    disclosure is open, by ``callbacks.shell``'s clientside callback. A page holds several tables
-    of 15 years by month (the Map's, one row per area): drawn while closed, they were two thirds of
-    the Summary's DOM elements and a third of the main thread's work on a phone's first view.
-    <details> opens with the keyboard; ``assets/psad.js`` tells Dash when it opens or closes."""
-    return html.Details([
-        html.Summary(_("Show as table"), className="chart-table-toggle"),
-        html.Div(id=ids.chart_table(table_id, "view"), className=f"chart-table {view_class}".strip()),
-        dcc.Store(id=ids.chart_table(table_id)),
-    ], id=ids.chart_table(table_id, "details"), className=f"chart-details {class_name}".strip())
+    reader announces the figure by it), and a "Show as table" disclosure under it holds an HTML
+    table (``table_id``, filled by the page's callback with ``data_table``) of the same numbers.
+    <details> opens with the keyboard and needs no callback."""
+    return html.Figure([
+        graph(graph_id, height, **kw),
+        html.Details([html.Summary(_("Show as table"), className="chart-table-toggle"),
+                      html.Div(id=table_id, className="chart-table")], className="chart-details"),
+    ], className="chart", role="figure", **{"aria-label": name})
 
 
 @functools.cache

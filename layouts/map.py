@@ -30,7 +30,7 @@ from app.i18n import N_, _, ngettext
 from data_access.filters import GEO_FIELDS, LAYER_FIELD, Filters
 from data_access.map_queries import MAP_LAYERS
 from data_access.vocabulary import CVI_PROGRAM_TYPES, WEAPON_TYPES, offense_label
-from layouts.common import csv_link, data_table, fmt_dec, fmt_int, fmt_pct, pct_change, span_text, table_details
+from layouts.common import csv_link, data_table, fmt_dec, fmt_int, fmt_pct, pct_change, span_text
 
 # Component ids of this page that app/ids.py does not hold (the callbacks import them from here).
 AREA_TABLE = "map-area-table"  # the table of areas (the map's "Show as table")
@@ -580,7 +580,9 @@ def map_page(layer_options: dict[str, str], *, view: dict | None = None, notices
                                                             ("layer",))], className="note map-csv")],
                        className="map-side", tabIndex="0", **{"aria-label": _("Map key and notes")}),
         ], className="map-row"),
-        table_details(AREA_TABLE, "map-table-details", "map-area-table"),
+        html.Details([html.Summary(_("Show as table"), className="chart-table-toggle"),
+                      html.Div(id=AREA_TABLE, className="chart-table map-area-table")],
+                     className="chart-details map-table-details"),
     ])
 
 

@@ -31,7 +31,6 @@ from layouts.common import (
     graph_config,
     scroll_region,
     style_figure,
-    table_details,
     wire,
 )
 
@@ -341,7 +340,8 @@ def chart_box(figure_id: str, graph_id: str, table_id: str, height: int) -> html
     return html.Figure([
         dcc.Graph(id=graph_id, config=graph_config(), style={"height": f"{height}px"},
                   figure=empty_figure(_("Loading…"), height)),
-        table_details(table_id),
+        html.Details([html.Summary(_("Show as table"), className="chart-table-toggle"),
+                      html.Div(id=table_id, className="chart-table")], className="chart-details"),
     ], id=figure_id, className="chart", role="figure", **{"aria-label": _("Chart")})
 
 

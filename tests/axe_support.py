@@ -93,18 +93,6 @@ def click_when_free(driver, target, message: str | None = None) -> None:
     wait_for(attempt, message=message or f"a click on {target}")
 
 
-_OPEN_TABLES = """
-document.querySelectorAll('main details.chart-details:not([open])').forEach(d => { d.open = true; });
-return Array.from(document.querySelectorAll('main details.chart-details .chart-table')).every(t => t.childElementCount > 0);
-"""
-
-
-def open_tables(driver, message: str = "every chart's table drawn") -> None:
-    """Open every "Show as table" of the page shown and wait until each has drawn its table (a
-    table is drawn only while its disclosure is open: ``layouts.common.table_details``)."""
-    wait_for(lambda: driver.execute_script(_OPEN_TABLES), timeout=20, message=message)
-
-
 # --- axe-core -------------------------------------------------------------------------------------
 
 @lru_cache(maxsize=1)

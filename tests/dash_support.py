@@ -8,32 +8,18 @@ a callback's signature moves an input to a state.
 
 from __future__ import annotations
 
-import json
-
-from dash._utils import stringify_id
-
-from app import ids
-
-
-def table_key(table_id: str) -> str:
-    """The key of a chart's table in a callback's response: its store's pattern-matching id as the
-    renderer writes it (``ids.chart_table``); the table is the store's ``"data"``."""
-    return stringify_id(ids.chart_table(table_id))
-
 
 def _parts(key: str) -> list[dict]:
-    """The outputs of a callback's key as the renderer sends them: a pattern-matching id as its dict."""
     out = []
     for part in key.strip(".").split("..."):
         cid, prop = part.rsplit(".", 1)
-        cid = cid.split("@")[0]  # allow_duplicate: "@hash"
-        out.append({"id": json.loads(cid) if cid.startswith("{") else cid, "property": prop.split("@")[0]})
+        out.append({"id": cid.split("@")[0], "property": prop.split("@")[0]})  # allow_duplicate: "@hash"
     return out
 
 
 def callback_key(app, output: str, changed: str | None = None) -> str:
     def writes(key: str) -> bool:
-        names = [f"{stringify_id(p['id'])}.{p['property']}" for p in _parts(key)]
+        names = [f"{p['id']}.{p['property']}" for p in _parts(key)]
         return output in names or any(n.startswith(output + ".") for n in names)
 
     def triggered_by(key: str) -> bool:

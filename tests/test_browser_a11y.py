@@ -83,9 +83,6 @@ _RENDERED = """
 const [root, marker, parts, open] = arguments;
 const main = document.querySelector('main');
 if (!main || !main.querySelector(root)) { return false; }
-// a chart's table is drawn only while its "Show as table" is open: open them all, so axe reads them too
-main.querySelectorAll('details.chart-details:not([open])').forEach(d => { d.open = true; });
-const tablesDrawn = m => Array.from(m.querySelectorAll('details.chart-details .chart-table')).every(t => t.childElementCount > 0);
 const m = document.querySelector(marker);
 if (!m || !m.innerText.trim() || m.innerText.includes('Loading')) { return false; }
 if (document.querySelector('[data-dash-is-loading="true"]')) { return false; }
@@ -93,7 +90,7 @@ if (/Loading…|Cargando…|⟦Loading…⟧/.test(main.innerText)) { return fal
 if (open && !document.getElementById('case-detail')) { return false; }
 if (!parts.every(([sel, n, text]) => { const els = document.querySelectorAll(sel);
     return els.length >= n && (!text || Array.from(els).every(e => e.textContent.trim())); })) { return false; }
-if (!tablesDrawn(main)) { return false; }
+if (!Array.from(main.querySelectorAll('figure.chart .chart-table')).every(t => t.childElementCount > 0)) { return false; }
 return Array.from(main.querySelectorAll('.js-plotly-plot')).every(g => g._fullLayout && g.querySelector('.main-svg'));
 """
 

@@ -9,7 +9,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from app import ids
-from tests.axe_support import format_axe, open_tables, run_axe, set_viewport, severe_logs, wait_for
+from tests.axe_support import format_axe, run_axe, set_viewport, severe_logs, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +40,6 @@ def test_ipv_page_renders_filters_and_is_accessible(site, browser):
     assert "House of Ruth" in _text(browser, f"#{ids.IPV_RESOURCES}") and "1-800-799-7233" in _text(
         browser, f"#{ids.IPV_RESOURCES}")
     assert "<11" in _text(browser, "main .privacy-rule")
-    open_tables(browser)
     area_head = browser.find_element(By.CSS_SELECTOR, f"#{ids.IPV_AREA_TABLE} thead").get_attribute("textContent")
     assert "Police district" in area_head
 

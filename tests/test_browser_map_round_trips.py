@@ -22,7 +22,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 
 from layouts import map as L
-from tests.axe_support import browser, open_tables, severe_logs, site, wait_for  # noqa: F401 (fixtures)
+from tests.axe_support import browser, severe_logs, site, wait_for  # noqa: F401 (fixtures)
 from tests.test_browser_round_trips import (
     callbacks,
     choose,
@@ -104,7 +104,6 @@ def test_a_click_shows_numbers_without_a_request_and_filtering_is_one(site, hook
     assert len(rows) == 14 and {r["code"] for r in rows if r["chosen"] == "true"} == {code}
 
     # the table row's button removes it again: one request
-    open_tables(driver)  # the table is drawn once its "Show as table" is open: no request
     table_button = driver.find_element(By.CSS_SELECTOR, f"#{L.AREA_TABLE} button.area-filter[aria-label$=' {name}']")
     removed = change(driver, lambda: js_click(driver, table_button),
                      wait=lambda: "council_district" not in query(driver))

@@ -19,7 +19,7 @@ from data_access import cases as C
 from data_access import demographics as D
 from data_access.filters import Filters
 from data_access.vocabulary import DISPOSITIONS
-from tests.dash_support import post, shown, table_key, values_of
+from tests.dash_support import post, shown, values_of
 
 STATE_2025 = to_query(Filters(date(2025, 1, 1), date(2025, 12, 31)))
 
@@ -75,7 +75,7 @@ def test_arrests_and_outcomes_callbacks(app, client):
     assert [y.replace("<br>", " ") for y in body[ids.OUTCOMES_MIX]["figure"]["data"][0]["y"]] == \
         [label for _, label in DISPOSITIONS]
     # every chart's numbers as a table, and a name that says what it shows, for these filters
-    assert "Guilty" in json.dumps(body[table_key("outcomes-mix-table")]["data"])
+    assert "Guilty" in json.dumps(body["outcomes-mix-table"]["children"])
     assert "2025" in body["outcomes-mix-figure"]["aria-label"]
 
 

@@ -16,7 +16,7 @@ from app.pages import PAGES
 from app.urlstate import to_query
 from callbacks.filters import narrow_neighborhoods, sync
 from data_access.filters import Filters
-from tests.dash_support import post, shown, table_key, values_of
+from tests.dash_support import post, shown, values_of
 
 
 @pytest.fixture()
@@ -146,7 +146,7 @@ def test_summary_callback_in_spanish_fills_every_chart_name_and_table(app, clien
     assert names[0].startswith("Gráfico de líneas") and names[2].startswith("Mapa de calor")
     assert all("2025" in n for n in names[:3]) and "Toda la ciudad" in names[3]
     for table in (L.TREND_TABLE, L.OFFENSES_TABLE, L.HEATMAP_TABLE, L.GOAL_TABLE):
-        assert "chart-data" in json.dumps(out[table_key(table)]["data"]), table
+        assert "chart-data" in json.dumps(out[table]["children"]), table
     assert "Víctimas" in json.dumps(out[ids.SUMMARY_TREND]["figure"]["layout"], ensure_ascii=False)
 
 

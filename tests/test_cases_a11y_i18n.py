@@ -40,9 +40,6 @@ _RENDERED = """
 const [root, marker, open] = arguments;
 const main = document.querySelector('main');
 if (!main || !main.querySelector(root)) { return false; }
-// a chart's table is drawn only while its "Show as table" is open: open them all, so axe reads them too
-main.querySelectorAll('details.chart-details:not([open])').forEach(d => { d.open = true; });
-const tablesDrawn = m => Array.from(m.querySelectorAll('details.chart-details .chart-table')).every(t => t.childElementCount > 0);
 const m = document.querySelector(marker);
 if (!m || !m.textContent.trim()) { return false; }
 if (document.querySelector('[data-dash-is-loading="true"]')) { return false; }
@@ -50,7 +47,7 @@ if (/Loading…|Cargando…|⟦Loading…⟧/.test(main.textContent)) { return f
 if (open && !document.getElementById('case-detail')) { return false; }
 // every graph drawn: one Plotly has not reached yet has no .js-plotly-plot, so count dcc.Graph's own element
 if (!Array.from(main.querySelectorAll('.dash-graph')).every(g => g.querySelector('.main-svg'))) { return false; }
-return tablesDrawn(main);
+return Array.from(main.querySelectorAll('figure.chart .chart-table')).every(t => t.childElementCount > 0);
 """
 
 # Every chart's <figure>: its name, the numbers of its figure's data (x, y, customdata, and the

@@ -186,11 +186,11 @@ def test_each_csv_link_answers_with_the_pages_filters(client):
 
 def test_arrests_page_marks_the_month_its_dates_cut(app, client):
     from app import ids
-    from tests.dash_support import shown, table_key
+    from tests.dash_support import shown
 
     client.get("/")
     body = shown(client, app, "/arrests", "?start=2024-01-01&end=2025-06-15")
     fig = body[ids.ARRESTS_TREND]["figure"]
     assert [n["text"] for n in fig["layout"]["annotations"]] == ["to 15 Jun"]
     assert all(t["marker"]["color"][-1].startswith("rgba(") for t in fig["data"])
-    assert "Jun 2025 (to 15 Jun)" in json.dumps(body[table_key(LA.ARRESTS_TREND_TABLE)]["data"])
+    assert "Jun 2025 (to 15 Jun)" in json.dumps(body[LA.ARRESTS_TREND_TABLE]["children"])

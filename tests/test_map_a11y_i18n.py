@@ -28,7 +28,7 @@ from selenium.webdriver.common.keys import Keys
 
 from app import ids
 from layouts import map as L
-from tests.axe_support import ServedApp, open_tables, set_viewport, severe_logs, wait_for
+from tests.axe_support import ServedApp, set_viewport, severe_logs, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -59,9 +59,12 @@ def driver(browser, site):
 
 
 _RENDERED = """
+const [tableId] = arguments;
 if (document.querySelector('[data-dash-is-loading="true"]')) { return false; }
 const legend = document.getElementById('map-legend');
 if (!legend || !legend.innerText.trim()) { return false; }
+const table = document.getElementById(tableId);
+if (!table || !table.querySelector('tbody tr')) { return false; }
 return document.querySelectorAll('#map .leaflet-overlay-pane path').length > 10;
 """
 
@@ -70,7 +73,7 @@ def open_map(driver, site, search: str = "", width: int = 1400, lang: str = "en"
     set_viewport(driver, width, HEIGHT)
     query = "&".join(p for p in (search, "" if lang == "en" else f"lang={lang}") if p)
     driver.get(f"{site.url}/map{'?' + query if query else ''}")
-    wait_for(lambda: driver.execute_script(_RENDERED), timeout=30,
+    wait_for(lambda: driver.execute_script(_RENDERED, L.AREA_TABLE), timeout=30,
              message=f"/map?{query} rendered at {width} px")
     time.sleep(0.3)  # the last Leaflet redraw
 
@@ -80,8 +83,7 @@ def query(driver) -> dict:
 
 
 def open_table(driver) -> None:
-    """Open the "Show as table" under the map and wait for its rows (drawn only while it is open)."""
-    open_tables(driver, "the table of areas drawn")
+    driver.execute_script("document.querySelector('.map-table-details').open = true")
 
 
 def area_paths(driver):
@@ -201,7 +203,7 @@ def test_enter_on_an_area_row_button_sets_the_filter(driver, site):
     summary.send_keys(Keys.ENTER)  # <details> opens from the keyboard
     wait_for(lambda: driver.execute_script("return document.querySelector('.map-table-details').open"),
              message="table opened")
-    rows = wait_for(lambda: driver.find_elements("css selector", f"#{L.AREA_TABLE} tbody tr"), message="its rows drawn")
+    rows = driver.find_elements("css selector", f"#{L.AREA_TABLE} tbody tr")
     row = rows[len(rows) // 2]
     name = row.find_element("css selector", "th").text
     button = row.find_element("css selector", "button")

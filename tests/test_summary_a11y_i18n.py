@@ -19,7 +19,7 @@ from selenium.webdriver.common.keys import Keys
 
 from app import ids
 from layouts import summary as L
-from tests.axe_support import open_tables, set_viewport, severe_logs, wait_for
+from tests.axe_support import set_viewport, severe_logs, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -31,14 +31,15 @@ CHARTS = {  # graph id -> (figure id, table id)
     ids.SUMMARY_GOAL: (L.GOAL_FIGURE, L.GOAL_TABLE),
 }
 
-# Drawn: the cards have arrived, nothing is loading, every chart has its SVG (a chart's table is
-# drawn when its "Show as table" opens: ``open_tables``).
+# Drawn: the cards and every chart's table have arrived, nothing is loading, every chart has its SVG.
 _RENDERED = """
+const tables = arguments[0];
 const card = document.querySelector('#card-all .card-value');
 if (!card || !card.innerText.trim()) { return false; }
 if (document.querySelector('[data-dash-is-loading="true"]')) { return false; }
 const main = document.querySelector('main');
 if (!main || /Loading…|Cargando…/.test(main.innerText)) { return false; }
+if (!tables.every(t => { const el = document.getElementById(t); return el && el.children.length; })) { return false; }
 return Array.from(main.querySelectorAll('.js-plotly-plot')).every(g => g.querySelector('.main-svg'));
 """
 
@@ -55,8 +56,12 @@ def open_summary(driver, site, lang: str = "en", search: str = "", width: int = 
     set_viewport(driver, width, HEIGHT)
     query = "&".join(p for p in (f"lang={lang}", search) if p)
     driver.get(f"{site.url}/?{query}")
-    wait_for(lambda: driver.execute_script(_RENDERED),
+    wait_for(lambda: driver.execute_script(_RENDERED, [t for _, t in CHARTS.values()]),
              timeout=30, message=f"the Summary ?{query} drawn at {width} px")
+
+
+def open_tables(driver) -> None:
+    driver.execute_script("document.querySelectorAll('main details.chart-details').forEach(d => { d.open = true; })")
 
 
 def query(driver) -> dict:
@@ -169,7 +174,6 @@ def test_offense_filter_by_keyboard(driver, site):
     ActionChains(driver).send_keys(Keys.ENTER).perform()  # Enter opens the "Show as table" disclosure
     wait_for(lambda: driver.execute_script(f"return document.querySelector('#{L.OFFENSES_FIGURE} details').open"),
              message="the offense table open by Enter")
-    wait_for(lambda: driver.find_elements("css selector", f"#{L.OFFENSES_TABLE} button"), message="the offense table drawn")
     ActionChains(driver).send_keys(Keys.TAB).perform()
     # the table's scroll box, then its first offense button (the largest offense)
     for _ in range(3):
@@ -211,30 +215,6 @@ for (const el of document.querySelectorAll('main *')) {
 }
 return {scroll: document.documentElement.scrollWidth, inner: window.innerWidth, wide: out.slice(0, 8)};
 """
-
-
-# The trend's "Show as table": whether its <details> is open, how many <table> it holds, its caption.
-_TREND_TABLE = """
-const d = document.querySelector('#' + arguments[0] + ' details.chart-details');
-const c = d.querySelector('caption');
-return [d.open, d.querySelectorAll('table').length, c ? c.textContent : null];
-"""
-
-
-def test_a_charts_table_is_drawn_only_while_its_disclosure_is_open(driver, site):
-    """Closed, a chart's table costs the page nothing (no element); opened by a click it is drawn
-    with the page's numbers, and goes again once closed. (It follows a filter change while open:
-    test_offense_filter_by_keyboard.)"""
-    open_summary(driver, site, "en")
-    assert driver.execute_script("return document.querySelectorAll('main details.chart-details table').length") == 0
-    toggle = driver.find_element("css selector", f"#{L.TREND_FIGURE} details > summary")
-    driver.execute_script("arguments[0].click()", toggle)
-    wait_for(lambda: driver.execute_script(_TREND_TABLE, L.TREND_FIGURE)[1] == 1, message="the trend's table drawn")
-    _open, _n, caption = driver.execute_script(_TREND_TABLE, L.TREND_FIGURE)
-    assert "Citywide" in caption, caption
-    assert driver.find_element("css selector", f"#{L.TREND_TABLE} tbody tr"), "drawn under the table's own id"
-    driver.execute_script("arguments[0].click()", driver.find_element("css selector", f"#{L.TREND_FIGURE} details > summary"))
-    wait_for(lambda: driver.execute_script(_TREND_TABLE, L.TREND_FIGURE)[:2] == [False, 0], message="closed: no table")
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
