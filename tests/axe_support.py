@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from selenium import webdriver
+from selenium.webdriver.common.by import By
 from werkzeug.serving import make_server
 
 AXE_JS = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
@@ -82,8 +83,6 @@ def click_when_free(driver, target, message: str | None = None) -> None:
     """Click ``target`` (a CSS selector, found again at each try, or an element) once nothing covers
     it: scrolled to the middle of the window, retried while the page still moves or grows as its
     charts draw (a click can land on the panel below, or on an element just redrawn)."""
-    from selenium.webdriver.common.by import By
-
     def attempt() -> bool:
         element = driver.find_element(By.CSS_SELECTOR, target) if isinstance(target, str) else target
         driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element)
