@@ -28,6 +28,8 @@ from data_access.filters import Filters, month_split
 from data_access.schema import geography
 from data_access.schema_guns_warrants import (
     AGGREGATE_TABLES,
+    FLOW_AREA_FIELDS,
+    agg_warrant_flow_area,
     agg_warrant_flow_day,
     agg_warrant_flow_month,
     agg_warrant_geo_month,
@@ -243,13 +245,26 @@ def warrants_over_time(db: Database, version: int, f: Filters, grain_: str) -> p
 @cached_query
 def geo_flows(db: Database, version: int, f: Filters) -> pd.DataFrame:
     """A view inside an area: its warrants issued, served and recalled in the span, in one read
-    (the whole months from ``agg_warrant_geo_month``, the ragged days from ``warrant``) counted three
-    ways (GROUPING SETS): per month, per charge category and per neighborhood (rows without one left
+    (the whole months from ``agg_warrant_flow_area`` inside districts of one field, else from
+    ``agg_warrant_geo_month``; the ragged days from ``warrant``) counted three ways (GROUPING SETS): per month, per charge category and per neighborhood (rows without one left
     out). Columns: kind ("period", "category", "area"), key (the month's first day, the category,
     the neighborhood), flow, n. The trend, the categories and the areas read it, instead of each its own."""
     t = warrant
     months, spans = _geo_split(db, f, True)
-    parts = []
+    parts, summed = [], []
+    geo = _one_area_field(f)
+    if months and geo in FLOW_AREA_FIELDS and _has_table(db, agg_warrant_flow_area.name):
+        # inside districts: their whole months from the district roll-up, already one row per
+        # (month, flow, category) and (month, flow, neighborhood)
+        fa = agg_warrant_flow_area
+        where = (fa.c.field == geo, fa.c.area.in_(getattr(f, geo)), fa.c.m.between(*months))
+        summed += [select(case((fa.c.dim == "charge_category", "category"), else_="area").label("kind"),
+                          fa.c.key, fa.c.flow, func.sum(fa.c.n).label("n"))
+                   .where(*where).group_by(fa.c.dim, fa.c.key, fa.c.flow),
+                   select(literal("period").label("kind"), cast(fa.c.m, Text).label("key"), fa.c.flow,
+                          func.sum(fa.c.n).label("n"))
+                   .where(*where, fa.c.dim == "charge_category").group_by(fa.c.m, fa.c.flow)]
+        months = None
     if months:
         gm = agg_warrant_geo_month
         parts.append(select(gm.c.m.label("period"), gm.c.flow, gm.c.charge_category, gm.c.neighborhood.label("area"),
@@ -261,14 +276,20 @@ def geo_flows(db: Database, version: int, f: Filters) -> pd.DataFrame:
             parts.append(select(period.label("period"), literal(flow).label("flow"), t.c.charge_category,
                                 t.c.neighborhood.label("area"), literal(1).label("n"))
                          .where(col.between(lo, hi), *extra, *geo_conditions(t, f)))
-    u = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
-    g_cat, g_area = func.grouping(u.c.charge_category), func.grouping(u.c.area)
-    stmt = (select(case((g_cat == 0, "category"), (g_area == 0, "area"), else_="period").label("kind"),
-                   case((g_cat == 0, u.c.charge_category), (g_area == 0, u.c.area),
-                        else_=cast(u.c.period, Text)).label("key"),
-                   u.c.flow, func.sum(u.c.n).label("n"))
-            .group_by(func.grouping_sets(tuple_(u.c.period, u.c.flow), tuple_(u.c.charge_category, u.c.flow),
-                                         tuple_(u.c.area, u.c.flow))))
+    if parts:
+        u = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+        g_cat, g_area = func.grouping(u.c.charge_category), func.grouping(u.c.area)
+        summed.append(select(case((g_cat == 0, "category"), (g_area == 0, "area"), else_="period").label("kind"),
+                             case((g_cat == 0, u.c.charge_category), (g_area == 0, u.c.area),
+                                  else_=cast(u.c.period, Text)).label("key"),
+                             u.c.flow, func.sum(u.c.n).label("n"))
+                      .group_by(func.grouping_sets(tuple_(u.c.period, u.c.flow), tuple_(u.c.charge_category, u.c.flow),
+                                                   tuple_(u.c.area, u.c.flow))))
+    if len(summed) > 1:
+        a = union_all(*summed).subquery()
+        stmt = select(a.c.kind, a.c.key, a.c.flow, func.sum(a.c.n).label("n")).group_by(a.c.kind, a.c.key, a.c.flow)
+    else:
+        stmt = summed[0]
     df = db.frame(stmt)
     cols = ["kind", "key", "flow", "n"]
     if df.empty:
@@ -609,6 +630,26 @@ def compute_open_area(rows: pd.DataFrame) -> pd.DataFrame:
     return out[cols].reset_index(drop=True)
 
 
+def compute_flow_area(geo: pd.DataFrame) -> pd.DataFrame:
+    """``agg_warrant_flow_area`` of ``geo`` (``agg_warrant_geo_month``'s frame, from
+    ``compute_aggregates``): its flows summed per district field and area, month, flow and charge
+    category or neighborhood (NULL areas and keys left out); in (field, area, m) order."""
+    cols = ["field", "area", "m", "flow", "dim", "key", "n"]
+    parts = []
+    for field in FLOW_AREA_FIELDS:
+        for dim in ("charge_category", "neighborhood"):
+            x = geo[[field, "m", "flow", dim, "n"]].dropna(subset=[field, dim])
+            if len(x):
+                g = x.groupby([field, "m", "flow", dim], sort=False)["n"].sum()
+                parts.append(pd.DataFrame({"field": field, "area": g.index.get_level_values(0),
+                                           "m": g.index.get_level_values(1), "flow": g.index.get_level_values(2),
+                                           "dim": dim, "key": g.index.get_level_values(3), "n": g.to_numpy()}))
+    if not parts:
+        return pd.DataFrame({c: [] for c in cols})
+    return pd.concat(parts, ignore_index=True).sort_values(["field", "area", "m"], kind="stable")[cols] \
+        .reset_index(drop=True)
+
+
 def refresh_aggregates(conn, rows: pd.DataFrame | None = None) -> None:
     """Rebuild the pre-aggregates on ``conn`` (inside the load's transaction) from ``rows`` (the
     warrants just written, as a frame) or, without them, from the ``warrant`` table; then the
@@ -619,13 +660,15 @@ def refresh_aggregates(conn, rows: pd.DataFrame | None = None) -> None:
 
     if rows is None:
         rows = pd.read_sql(select(*[warrant.c[c] for c in AGG_SOURCE_COLUMNS]), conn)
-    # a database migrated before agg_warrant_geo_month (0012) or agg_warrant_open_area (0015) lacks them
-    present = {t.name for t in (*AGGREGATE_TABLES, agg_warrant_open_area)
+    # a database migrated before agg_warrant_geo_month (0012), agg_warrant_open_area (0015) or
+    # agg_warrant_flow_area (0018) lacks them
+    present = {t.name for t in (*AGGREGATE_TABLES, agg_warrant_open_area, agg_warrant_flow_area)
                if conn.execute(select(func.to_regclass(t.name).isnot(None))).scalar()}
     conn.execute(text("TRUNCATE " + ", ".join(sorted(present))))
     # each emptied table refilled whole, its keys and indexes built once after (not row by row:
     # 1.2 million rows at demo scale 1, in no order of the keys)
-    for table, frame in zip(AGGREGATE_TABLES, compute_aggregates(rows[list(AGG_SOURCE_COLUMNS)])):
+    frames = compute_aggregates(rows[list(AGG_SOURCE_COLUMNS)])
+    for table, frame in [*zip(AGGREGATE_TABLES, frames), (agg_warrant_flow_area, compute_flow_area(frames[3]))]:
         if table.name in present:
             with indexes_rebuilt_after(conn, table.name, keys=True):
                 copy_frame(conn, table, frame)
@@ -640,4 +683,4 @@ __all__ = ["FIREARM_TYPES", "RECOVERY_TYPES", "SEIZURE_STATUSES", "WARRANT_TYPES
            "AGE_CODES", "FLOWS", "age_bucket", "grain", "area_field", "seizures_over_time", "seizures_by", "geo_flows",
            "seizures_by_area", "warrants_as_of", "outstanding_day", "warrants_over_time", "open_counts", "outstanding_by_age",
            "warrants_by_category", "warrants_by_area", "compute_aggregates", "refresh_aggregates",
-           "compute_open_area"]
+           "compute_open_area", "compute_flow_area"]

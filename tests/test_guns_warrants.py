@@ -23,7 +23,13 @@ from data_access.filters import Filters
 from data_access.ingest.gun_seizures import load_gun_seizures_file
 from data_access.ingest.reader import IngestError
 from data_access.ingest.warrants import load_warrants_file
-from data_access.schema_guns_warrants import agg_warrant_open_area, agg_warrant_open_day, gun_seizure, warrant
+from data_access.schema_guns_warrants import (
+    agg_warrant_flow_area,
+    agg_warrant_open_area,
+    agg_warrant_open_day,
+    gun_seizure,
+    warrant,
+)
 
 AGE_EDGES = [-1, 29, 89, 364, 1094, 10**6]  # the buckets' last days, independently of the code's table
 
@@ -409,6 +415,16 @@ def assert_aggregates_match_rows(db) -> dict:
             for (a, m, k), n in x.groupby([x[field], [d.replace(day=1) for d in x.issued_date], x[dim]]).size().items():
                 want[(field, a, m, dim, k)] = int(n)
     assert {(r.field, r.area, r.m, r.dim, r.key): r.n for r in area.itertuples()} == want
+    # the flows per district field and area, month, flow and category or neighborhood
+    with db.engine.connect() as conn:
+        flow_area = pd.read_sql(select(agg_warrant_flow_area), conn)
+    want = {}
+    for field in ("police_district", "council_district", "legislative_district"):
+        for dim in ("charge_category", "neighborhood"):
+            x = gev[gev[field].notna() & gev[dim].notna()]
+            for (a, m, fl, k), n in x.groupby([field, "m", "flow", dim]).size().items():
+                want[(field, a, m, fl, dim, k)] = int(n)
+    assert {(r.field, r.area, r.m, r.flow, r.dim, r.key): r.n for r in flow_area.itertuples()} == want
     return {"day": day, "month": month, "open": open_}
 
 
@@ -440,6 +456,36 @@ def test_outstanding_inside_an_area_on_any_day_equals_the_rows(db):
             got = G.open_counts(db, f, at, "neighborhood")
             assert {(k, a, b if isinstance(b, str) else None): n for k, a, b, n in got.itertuples(index=False)} == \
                 open_on(w, at, field, areas), (field, at)
+
+
+def test_flows_inside_areas_equal_the_rows(db):
+    """``geo_flows`` (the trend, categories and neighborhoods of a view inside an area): per month,
+    category and neighborhood, the warrants issued, served and recalled in the span inside the areas,
+    counted from the rows. Districts of one field read their whole months from
+    ``agg_warrant_flow_area``; a neighborhood and two fields at once from ``agg_warrant_geo_month``;
+    spans with ragged days at either end, none, or no whole month."""
+    w = db.frame(select(warrant))
+    nbhd = w.neighborhood.dropna().value_counts().index[0]
+    views = ({"police_district": ("Western",)}, {"council_district": ("7", "12")},
+             {"legislative_district": (w.legislative_district.dropna().iloc[0],)}, {"neighborhood": (nbhd,)},
+             {"police_district": ("Western", "Central"),
+              "council_district": tuple(w[w.police_district == "Western"].council_district.value_counts().index[:2])})
+    spans = ((date(2023, 2, 14), date(2025, 9, 3)), (date(2024, 1, 1), date(2024, 12, 31)),
+             (date(2025, 3, 10), date(2025, 3, 29)), (w.issued_date.min(), w.issued_date.max()))
+    for geo in views:
+        inside = np.logical_and.reduce([w[k].isin(v) for k, v in geo.items()])
+        for start, end in spans:
+            want = {}
+            for flow, when in (("issued", w.issued_date), ("served", w.served_date), ("recalled", w.recalled_date)):
+                x = w[inside & when.notna()]
+                x = x[when[x.index].between(start, end)]
+                month = [d.replace(day=1) for d in when[x.index]]
+                for key, kind in ((month, "period"), (x.charge_category, "category"), (x.neighborhood, "area")):
+                    for k, n in x.groupby(key).size().items():
+                        want[(kind, k, flow)] = int(n)
+            got = G.geo_flows(db, Filters(start, end, **geo))
+            assert {(k, key, fl): n for k, key, fl, n in got.itertuples(index=False)} == want, (geo, start, end)
+            assert len(want) > 3, (geo, start, end)  # the demo has warrants in each of these
 
 
 def test_demo_aggregates_equal_the_raw_rows(db):
