@@ -140,6 +140,9 @@ def pytest_setup_options():
 
 
 def pytest_collection_modifyitems(config, items):
+    if hasattr(config, "workerinput"):  # under xdist: the late browser modules last (see BROWSER_LATE)
+        late = {f"tests/{m}.py" for m in BROWSER_LATE}
+        items.sort(key=lambda item: item.nodeid.split("::", 1)[0] in late)
     if shutil.which("chromedriver") and (shutil.which("chromium") or shutil.which("google-chrome")):
         return
     skip = pytest.mark.skip(reason="Chromium and chromedriver are not installed "
@@ -151,6 +154,15 @@ def pytest_collection_modifyitems(config, items):
 
 # --- two processes (`make test`: pytest-xdist, ``-n 2``) -------------------------------------------
 
+# Browser modules run as a second group, queued after every other module: the worker whose
+# non-browser modules end first takes them while the other finishes the first group. Two Chromiums
+# then share the 2 cores for the last minutes only; one worker running every browser module made
+# it the run's critical path (620 s of 630 s, with the other worker idle for four minutes).
+BROWSER_LATE = ("test_browser_i18n", "test_browser_demographics_arrests_cases", "test_browser_summary",
+                "test_browser_neighborhood_stat", "test_browser_guns_warrants", "test_browser_calls",
+                "test_browser_downloads", "test_browser_ipv", "test_browser_plan", "test_browser_filter_tools")
+
+
 def _browser_modules() -> frozenset[str]:
     """The test modules with a browser test (``pytest.mark.browser`` in their text)."""
     here = PROJECT_ROOT / "tests"
@@ -159,16 +171,23 @@ def _browser_modules() -> frozenset[str]:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
-    """Every browser module on one worker, one after another, so two Chromiums never compete for
-    this 2-core machine's CPU while a page is waited on; every other module runs whole on either
-    worker (its module fixtures are set up once), as ``--dist loadfile`` does."""
+    """The browser modules in two groups, each on one worker, one module after another: the first
+    group from the start, the second (``BROWSER_LATE``) after every other module, so two Chromiums
+    compete for this 2-core machine's CPU only at the end; every other module runs whole on either
+    worker (its module fixtures are set up once), as ``--dist loadfile`` does. The queue keeps the
+    collection's order (``pytest_collection_modifyitems`` puts the late group last), not xdist's
+    largest-scope-first order, which would start both groups at once."""
     from xdist.scheduler import LoadScopeScheduling
 
     browser = _browser_modules()
+    late = {f"tests/{m}.py" for m in BROWSER_LATE}
+    config.option.loadscopereorder = False
 
     class BrowserTogether(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             module = nodeid.split("::", 1)[0]
-            return "browser" if module in browser else module
+            if module not in browser:
+                return module
+            return "browser-late" if module in late else "browser"
 
     return BrowserTogether(config, log)
