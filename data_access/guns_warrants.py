@@ -29,6 +29,8 @@ from data_access.schema import geography
 from data_access.schema_guns_warrants import (
     AGGREGATE_TABLES,
     FLOW_AREA_FIELDS,
+    SEIZURE_DIMS,
+    agg_gun_seizure_month,
     agg_warrant_flow_area,
     agg_warrant_flow_day,
     agg_warrant_flow_month,
@@ -121,25 +123,66 @@ def seizure_counts(db: Database, version: int, f: Filters, grain_: str, field: s
     """The span's seized guns in one read, counted four ways (GROUPING SETS): per period and firearm
     type, per recovery type, per status (NULL: "unknown") and per ``field`` (rows without it left
     out). Columns: kind ("trend", "recovery_type", "status", "area"), a (the period's first day, the
-    code or the area), b (the firearm type for "trend"), n. The page's five seizure counts read it."""
+    code or the area), b (the firearm type for "trend"), n. The page's five seizure counts read it.
+    Citywide by month and police district, the whole months come from ``agg_gun_seizure_month``."""
     t = gun_seizure
-    period = cast(func.date_trunc(grain_, t.c.seized_date), Date)
-    status = func.coalesce(t.c.status, "unknown")
-    g_rec, g_status, g_area = (func.grouping(c) for c in (t.c.recovery_type, status, t.c[field]))
-    stmt = (select(case((g_rec == 0, "recovery_type"), (g_status == 0, "status"), (g_area == 0, "area"),
-                        else_="trend").label("kind"),
-                   case((g_rec == 0, t.c.recovery_type), (g_status == 0, status), (g_area == 0, t.c[field]),
-                        else_=cast(period, Text)).label("a"),
-                   t.c.firearm_type.label("b"), func.count().label("n"))
-            .where(*_seized(f))
-            .group_by(func.grouping_sets(tuple_(period, t.c.firearm_type), tuple_(t.c.recovery_type), tuple_(status),
-                                         tuple_(t.c[field]))))
+    months, spans = None, [(f.start, f.end)]
+    if grain_ == "month" and field == "police_district" and not has_geo(f) \
+            and _has_table(db, agg_gun_seizure_month.name):
+        months, spans = month_split(f.start, f.end)
+    parts = []
+    if months:
+        a = agg_gun_seizure_month
+        kind = case(*[(a.c.dim == d, k) for d, k in _SEIZURE_KINDS.items()])
+        parts.append(select(kind.label("kind"),
+                            case((a.c.dim == "firearm_type", cast(a.c.m, Text)), else_=a.c.key).label("a"),
+                            case((a.c.dim == "firearm_type", a.c.key), else_=None).label("b"), a.c.n)
+                     .where(a.c.m.between(*months)))
+    if spans:
+        period = cast(func.date_trunc(grain_, t.c.seized_date), Date)
+        status = func.coalesce(t.c.status, "unknown")
+        g_rec, g_status, g_area = (func.grouping(c) for c in (t.c.recovery_type, status, t.c[field]))
+        parts.append(select(case((g_rec == 0, "recovery_type"), (g_status == 0, "status"), (g_area == 0, "area"),
+                                 else_="trend").label("kind"),
+                            case((g_rec == 0, t.c.recovery_type), (g_status == 0, status), (g_area == 0, t.c[field]),
+                                 else_=cast(period, Text)).label("a"),
+                            t.c.firearm_type.label("b"), func.count().label("n"))
+                     .where(or_(*[t.c.seized_date.between(lo, hi) for lo, hi in spans]), *geo_conditions(t, f))
+                     .group_by(func.grouping_sets(tuple_(period, t.c.firearm_type), tuple_(t.c.recovery_type),
+                                                  tuple_(status), tuple_(t.c[field]))))
+    if months:  # a month's rows summed over the span's months, with the ragged days' counts
+        u = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+        stmt = select(u.c.kind, u.c.a, u.c.b, func.sum(u.c.n).label("n")).group_by(u.c.kind, u.c.a, u.c.b)
+    else:
+        stmt = parts[0]
     df = db.frame(stmt)
     if df.empty:
         return pd.DataFrame({c: [] for c in ("kind", "a", "b", "n")})
     df = df[df.a.notna()]
     return pd.DataFrame({"kind": df.kind.to_numpy(dtype=object), "a": df.a.to_numpy(dtype=object),
                          "b": df.b.to_numpy(dtype=object, na_value=None), "n": df.n.astype("int64").to_numpy()})
+
+
+_SEIZURE_KINDS = {"firearm_type": "trend", "recovery_type": "recovery_type", "status": "status",
+                  "police_district": "area"}  # agg_gun_seizure_month's dims -> seizure_counts' kinds
+
+
+def refresh_seizure_aggregate(conn) -> None:
+    """Rebuild ``agg_gun_seizure_month`` from ``gun_seizure`` on ``conn`` (inside the load's
+    transaction), with the planner's statistics of both; nothing when the database was migrated
+    before the table existed (0019)."""
+    a, t = agg_gun_seizure_month, gun_seizure
+    if conn.execute(select(func.to_regclass(a.name).isnot(None))).scalar():
+        conn.execute(text(f"TRUNCATE {a.name}"))
+        dims = union_all(*[select(cast(func.date_trunc("month", t.c.seized_date), Date).label("m"),
+                                  literal(d).label("dim"),
+                                  (func.coalesce(t.c.status, "unknown") if d == "status" else t.c[d]).label("key"))
+                           for d in SEIZURE_DIMS]).subquery()
+        rows = (select(dims.c.m, dims.c.dim, dims.c.key, func.count())
+                .where(dims.c.key.isnot(None)).group_by(dims.c.m, dims.c.dim, dims.c.key))
+        conn.execute(a.insert().from_select(["m", "dim", "key", "n"], rows))
+        conn.execute(text(f"ANALYZE {a.name}"))
+    conn.execute(text(f"ANALYZE {t.name}"))
 
 
 def _seizures(db: Database, f: Filters, kind: str, grain_: str | None = None, field: str | None = None):
@@ -683,4 +726,4 @@ __all__ = ["FIREARM_TYPES", "RECOVERY_TYPES", "SEIZURE_STATUSES", "WARRANT_TYPES
            "AGE_CODES", "FLOWS", "age_bucket", "grain", "area_field", "seizures_over_time", "seizures_by", "geo_flows",
            "seizures_by_area", "warrants_as_of", "outstanding_day", "warrants_over_time", "open_counts", "outstanding_by_age",
            "warrants_by_category", "warrants_by_area", "compute_aggregates", "refresh_aggregates",
-           "compute_open_area", "compute_flow_area"]
+           "compute_open_area", "compute_flow_area", "refresh_seizure_aggregate"]

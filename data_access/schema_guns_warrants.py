@@ -167,6 +167,23 @@ agg_warrant_flow_area = Table(
 Index("ix_agg_warrant_flow_area", agg_warrant_flow_area.c.field, agg_warrant_flow_area.c.area,
       agg_warrant_flow_area.c.m)
 
+# Migration 0019. The guns seized per month ``m``, counted four ways (``dim``): per
+# ``firearm_type``, ``recovery_type``, ``status`` ("unknown" when NULL) and ``police_district``
+# (``key``; guns without a district are not in that dim). A citywide span by month reads its whole
+# months here and its ragged days from ``gun_seizure``: 15 years are 4,000 rows here against
+# 34,000 seizures at demo scale 1 (343,000 at scale 10). Rebuilt from ``gun_seizure`` by every
+# load of seizures and the demo (``data_access.guns_warrants.refresh_seizure_aggregate``).
+SEIZURE_DIMS = ("firearm_type", "recovery_type", "status", "police_district")
+agg_gun_seizure_month = Table(
+    "agg_gun_seizure_month",
+    metadata,
+    Column("m", Date, nullable=False),
+    Column("dim", Text, nullable=False),
+    Column("key", Text, nullable=False),
+    Column("n", Integer, nullable=False),
+)
+Index("ix_agg_gun_seizure_month_m", agg_gun_seizure_month.c.m)
+
 AGGREGATE_TABLES = (agg_warrant_flow_day, agg_warrant_flow_month, agg_warrant_open_day, agg_warrant_geo_month)
 
 COUNTED_TABLES: dict = {"gun seizures": gun_seizure, "warrants": warrant}  # label -> Table

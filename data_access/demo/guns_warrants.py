@@ -22,7 +22,13 @@ import pandas as pd
 from sqlalchemy import text
 
 from data_access.db import indexes_rebuilt_after
-from data_access.guns_warrants import FIREARM_TYPES, RECOVERY_TYPES, WARRANT_TYPES, refresh_aggregates
+from data_access.guns_warrants import (
+    FIREARM_TYPES,
+    RECOVERY_TYPES,
+    WARRANT_TYPES,
+    refresh_aggregates,
+    refresh_seizure_aggregate,
+)
 from data_access.loading import copy_frame
 from data_access.schema_guns_warrants import gun_seizure, warrant
 from data_access.vocabulary import CHARGE_CATEGORIES
@@ -150,7 +156,7 @@ def load_demo(conn, data, summary, *, scale: float, seed: int, progress) -> int:
     guns = seizures(r_gun, data.victims, start, end, scale)
     wars = warrants(r_war, data.arrests, start, end, scale)
     n = copy_frame(conn, gun_seizure, guns.assign(load_id=summary.load_id))
-    conn.execute(text("ANALYZE gun_seizure"))  # its planner statistics (autovacuum may be off or late)
+    refresh_seizure_aggregate(conn)  # and the planner's statistics (autovacuum may be off or late)
     progress("gun seizures", n)
     with indexes_rebuilt_after(conn, warrant.name):  # four indexes: built once after COPY
         m = copy_frame(conn, warrant, wars.assign(load_id=summary.load_id))

@@ -38,7 +38,7 @@ import pandas as pd
 from sqlalchemy import text
 
 from data_access.db import Database
-from data_access.guns_warrants import refresh_aggregates
+from data_access.guns_warrants import refresh_aggregates, refresh_seizure_aggregate
 from data_access.ingest import normalize as N
 from data_access.ingest.base import (
     DEFAULT_MIN_DATE,
@@ -197,7 +197,7 @@ def commit(db: Database, summary: LoadSummary, table, frame: pd.DataFrame, rejec
         if table.name == "warrant" and (demo or summary.rows_loaded or summary.rows_updated):
             refresh_aggregates(conn)  # the pre-aggregates, rebuilt from the rows in this transaction
         elif demo or summary.rows_loaded or summary.rows_updated:
-            conn.execute(text(f'ANALYZE "{table.name}"'))  # the planner's statistics of the changed rows
+            refresh_seizure_aggregate(conn)  # its pre-aggregate and the planner's statistics of the rows
         write_rejects(conn, summary, dataset, rejects)
         log_names(conn, summary)
         # these tables are not among loading.SERVED_TABLES: say whether served rows changed
