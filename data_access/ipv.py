@@ -35,7 +35,6 @@ from sqlalchemy import and_, distinct, func, or_, select, text, union_all
 
 from data_access import suppression as S
 from data_access.cache import cached_query
-from data_access.concurrent import gather
 from data_access.conditions import filter_conditions, has_geo
 from data_access.db import Database, DataError, indexes_rebuilt_after
 from data_access.filters import Filters
@@ -375,11 +374,9 @@ def part1_counts(db: Database, f: Filters, *, raw: bool = False) -> dict[int, in
 def _kpi(db: Database, version: int, f: Filters) -> pd.DataFrame:
     t = ipv_incident
     year = func.extract("year", t.c.occurred_date)
-    ready = part1_ready(db, version)
-    # the numerator and the denominator asked at the same time, each on its own connection
-    dv_rows, p1 = gather(lambda: db.execute(select(year, func.count()).where(*conditions(f)).group_by(year)).rows,
-                         lambda: part1_counts(db, f, raw=not ready))
-    dv = {int(y): int(n) for y, n in dv_rows}
+    dv = {int(y): int(n) for y, n in db.execute(
+        select(year, func.count()).where(*conditions(f)).group_by(year)).rows}
+    p1 = part1_counts(db, f, raw=not part1_ready(db, version))
     years = list(range(f.start.year, f.end.year + 1))
     dv_col = [dv.get(y, 0) for y in years]
     return pd.DataFrame({
