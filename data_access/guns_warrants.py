@@ -113,11 +113,6 @@ def _frame(db: Database, stmt, cols: list[str]) -> pd.DataFrame:
 
 # --- gun seizures -------------------------------------------------------------------------------
 
-def _seized(f: Filters) -> list:
-    t = gun_seizure
-    return [t.c.seized_date.between(f.start, f.end), *geo_conditions(t, f)]
-
-
 @cached_query
 def seizure_counts(db: Database, version: int, f: Filters, grain_: str, field: str) -> pd.DataFrame:
     """The span's seized guns in one read, counted four ways (GROUPING SETS): per period and firearm
@@ -289,9 +284,10 @@ def warrants_over_time(db: Database, version: int, f: Filters, grain_: str) -> p
 def geo_flows(db: Database, version: int, f: Filters) -> pd.DataFrame:
     """A view inside an area: its warrants issued, served and recalled in the span, in one read
     (the whole months from ``agg_warrant_flow_area`` inside districts of one field, else from
-    ``agg_warrant_geo_month``; the ragged days from ``warrant``) counted three ways (GROUPING SETS): per month, per charge category and per neighborhood (rows without one left
-    out). Columns: kind ("period", "category", "area"), key (the month's first day, the category,
-    the neighborhood), flow, n. The trend, the categories and the areas read it, instead of each its own."""
+    ``agg_warrant_geo_month``; the ragged days from ``warrant``) counted three ways: per month, per
+    charge category and per neighborhood (rows without one left out). Columns: kind ("period",
+    "category", "area"), key (the month's first day, the category, the neighborhood), flow, n. The
+    trend, the categories and the areas read it, instead of each its own."""
     t = warrant
     months, spans = _geo_split(db, f, True)
     parts, summed = [], []
