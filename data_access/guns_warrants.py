@@ -124,7 +124,7 @@ def seizure_counts(db: Database, version: int, f: Filters, grain_: str, field: s
     months, spans = None, [(f.start, f.end)]
     if grain_ == "month" and field == "police_district" and not has_geo(f) \
             and _has_table(db, agg_gun_seizure_month.name):
-        months, spans = month_split(f.start, f.end)
+        months, spans = split_to_data_end(f.start, f.end, seizures_as_of(db))
     parts = []
     if months:
         a = agg_gun_seizure_month
@@ -178,6 +178,12 @@ def refresh_seizure_aggregate(conn) -> None:
         conn.execute(a.insert().from_select(["m", "dim", "key", "n"], rows))
         conn.execute(text(f"ANALYZE {a.name}"))
     conn.execute(text(f"ANALYZE {t.name}"))
+
+
+@cached_query
+def seizures_as_of(db: Database, version: int) -> date | None:
+    """The last day a gun was seized on in the data (an index lookup)."""
+    return db.execute(select(func.max(gun_seizure.c.seized_date))).scalar()
 
 
 def _seizures(db: Database, f: Filters, kind: str, grain_: str | None = None, field: str | None = None):
@@ -357,7 +363,17 @@ def _geo_split(db: Database, f: Filters, use_months: bool):
     A database migrated before that table existed reads every day from ``warrant``."""
     if not (use_months and _has_table(db, agg_warrant_geo_month.name)):
         return None, [(f.start, f.end)]
-    return month_split(f.start, f.end)
+    return split_to_data_end(f.start, f.end, warrants_as_of(db))
+
+
+def split_to_data_end(start: date, end: date, last: date | None):
+    """``month_split`` of the span, its end moved to its month's last day when the dataset has no
+    row after ``end`` (``last``, its last day, is on or before it): the span's last month then counts
+    whole in a monthly aggregate, the same number as its days up to ``end``. A view ending on the
+    data's last day (the year to date, the last 28 days: most views) reads no row one by one there."""
+    if last is not None and end >= last:
+        end = _month_end(end)
+    return month_split(start, end)
 
 
 def _flow_parts(f: Filters, dim: str, use_months: bool, keys, *, period_grain: str | None = None, flows=FLOWS):
