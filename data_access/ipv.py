@@ -318,12 +318,17 @@ def _year_spans(start: date, end: date):
     return [(y0, y1)], [(m0, y0), (y1, m1)], days
 
 
-def part1_statement(f: Filters):
+def part1_statement(f: Filters, last: date | None = None):
     """SELECT year, distinct Part 1 incidents under the filters, from the pre-aggregates: whole
     years from the year table, whole months outside them from the month table (all offenses: the
     "*" cells), the few days left from the victim table (less the incidents of the multi table),
-    plus the incidents counted distinct in ``ipv_part1_multi``."""
-    years, months, days = _year_spans(f.start, f.end)
+    plus the incidents counted distinct in ``ipv_part1_multi``. ``last``: the victims' last day;
+    a span ending on or after it counts its last month whole (no victim lies after it), so the
+    year to date reads no victim row one by one."""
+    end = f.end
+    if last is not None and end >= last:
+        end = _next_month(end.replace(day=1)) - timedelta(days=1)
+    years, months, days = _year_spans(f.start, end)
     parts = []
     for table, key, spans in ((ipv_part1_year, "y", years), (ipv_part1_month, "m", months)):
         spans = [(lo, hi) for lo, hi in spans if lo < hi]
@@ -366,8 +371,14 @@ def part1_raw_statement(f: Filters):
 
 def part1_counts(db: Database, f: Filters, *, raw: bool = False) -> dict[int, int]:
     """{year: distinct Part 1 incidents (victims' ``cc_number``)} under the filters."""
-    stmt = part1_raw_statement(f) if raw else part1_statement(f)
+    stmt = part1_raw_statement(f) if raw else part1_statement(f, victims_last_day(db))
     return {int(y): int(n) for y, n in db.execute(stmt).rows}
+
+
+@cached_query
+def victims_last_day(db: Database, version: int) -> date | None:
+    """The latest date of a victim row (an index lookup)."""
+    return db.execute(select(func.max(victim.c.occurred_date))).scalar()
 
 
 @cached_query

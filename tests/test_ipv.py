@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import pytest
@@ -210,13 +210,25 @@ def test_part1_tables_equal_the_victim_count_distinct(db):
                               ":nb, council_district, NULL FROM victim WHERE cc_number IS NOT NULL "
                               "AND offense <> 'larceny' AND source <> 'test' ORDER BY id DESC LIMIT 40"),
                          {"nb": areas[1][1]})
+            # incidents of their own on a day inside a month after the demo's last day (2026-10-31)
+            conn.execute(text(f"INSERT INTO victim ({cols}) SELECT 'test', 'LAST-' || id, DATE '2026-11-13', "
+                              "occurred_dow, offense, offense_group, is_gun_violence, police_district, neighborhood, "
+                              "council_district, legislative_district FROM victim WHERE cc_number IS NOT NULL "
+                              "AND source <> 'test' ORDER BY id DESC LIMIT 30"))
             Q.refresh_part1(conn, -1)
             assert conn.execute(text("SELECT count(DISTINCT cc_number) FROM ipv_part1_multi")).scalar() >= 90
             assert conn.execute(text("SELECT version FROM ipv_part1_state")).scalar() == -1
-            for f in filters:
-                got = dict(conn.execute(Q.part1_statement(f)).all())
+            # the victims' last day (2026-11-13, above): a span ending on it or after counts its last
+            # month whole
+            last = conn.execute(text("SELECT max(occurred_date) FROM victim")).scalar()
+            assert last.day != 1 and (last + timedelta(days=1)).day != 1  # inside a month
+            ends = [Filters(date(2024, 5, 9), last), Filters(last.replace(day=1) - timedelta(days=3), last),
+                    Filters(date(2025, 1, 1), last + timedelta(days=50))]
+            for f in filters + ends:
                 want = dict(conn.execute(Q.part1_raw_statement(f)).all())
-                assert {int(k): int(v) for k, v in got.items()} == {int(k): int(v) for k, v in want.items()}, f
+                for stmt in (Q.part1_statement(f), Q.part1_statement(f, last)):
+                    got = dict(conn.execute(stmt).all())
+                    assert {int(k): int(v) for k, v in got.items()} == {int(k): int(v) for k, v in want.items()}, f
                 assert sum(want.values()) > 0, f
         finally:
             tx.rollback()
