@@ -29,7 +29,9 @@ from data_access.schema import geography
 from data_access.schema_guns_warrants import (
     AGGREGATE_TABLES,
     FLOW_AREA_FIELDS,
+    SEIZURE_AREA_DIMS,
     SEIZURE_DIMS,
+    agg_gun_seizure_area,
     agg_gun_seizure_month,
     agg_warrant_flow_area,
     agg_warrant_flow_day,
@@ -119,20 +121,25 @@ def seizure_counts(db: Database, version: int, f: Filters, grain_: str, field: s
     type, per recovery type, per status (NULL: "unknown") and per ``field`` (rows without it left
     out). Columns: kind ("trend", "recovery_type", "status", "area"), a (the period's first day, the
     code or the area), b (the firearm type for "trend"), n. The page's five seizure counts read it.
-    Citywide by month and police district, the whole months come from ``agg_gun_seizure_month``."""
+    By month, the whole months come from ``agg_gun_seizure_month`` citywide (by police district)
+    and from ``agg_gun_seizure_area`` inside the areas of one field (by neighborhood)."""
     t = gun_seizure
     months, spans = None, [(f.start, f.end)]
-    if grain_ == "month" and field == "police_district" and not has_geo(f) \
-            and _has_table(db, agg_gun_seizure_month.name):
+    a, inside, geo = None, [], _one_area_field(f)
+    if grain_ == "month" and field == "police_district" and not has_geo(f):
+        a = agg_gun_seizure_month
+    elif grain_ == "month" and field == "neighborhood" and geo:  # inside the areas of one field
+        a = agg_gun_seizure_area
+        inside = [a.c.field == geo, a.c.area.in_(getattr(f, geo))]
+    if a is not None and _has_table(db, a.name):
         months, spans = split_to_data_end(f.start, f.end, seizures_as_of(db))
     parts = []
     if months:
-        a = agg_gun_seizure_month
         kind = case(*[(a.c.dim == d, k) for d, k in _SEIZURE_KINDS.items()])
         parts.append(select(kind.label("kind"),
                             case((a.c.dim == "firearm_type", cast(a.c.m, Text)), else_=a.c.key).label("a"),
                             case((a.c.dim == "firearm_type", a.c.key), else_=None).label("b"), a.c.n)
-                     .where(a.c.m.between(*months)))
+                     .where(a.c.m.between(*months), *inside))
     if spans:
         period = cast(func.date_trunc(grain_, t.c.seized_date), Date)
         status = func.coalesce(t.c.status, "unknown")
@@ -159,13 +166,13 @@ def seizure_counts(db: Database, version: int, f: Filters, grain_: str, field: s
 
 
 _SEIZURE_KINDS = {"firearm_type": "trend", "recovery_type": "recovery_type", "status": "status",
-                  "police_district": "area"}  # agg_gun_seizure_month's dims -> seizure_counts' kinds
+                  "police_district": "area", "neighborhood": "area"}  # the roll-ups' dims -> seizure_counts' kinds
 
 
 def refresh_seizure_aggregate(conn) -> None:
-    """Rebuild ``agg_gun_seizure_month`` from ``gun_seizure`` on ``conn`` (inside the load's
-    transaction), with the planner's statistics of both; nothing when the database was migrated
-    before the table existed (0019)."""
+    """Rebuild ``agg_gun_seizure_month`` and ``agg_gun_seizure_area`` from ``gun_seizure`` on
+    ``conn`` (inside the load's transaction), with the planner's statistics; each only when the
+    database was migrated to it (0019, 0020)."""
     a, t = agg_gun_seizure_month, gun_seizure
     if conn.execute(select(func.to_regclass(a.name).isnot(None))).scalar():
         conn.execute(text(f"TRUNCATE {a.name}"))
@@ -176,6 +183,19 @@ def refresh_seizure_aggregate(conn) -> None:
         rows = (select(dims.c.m, dims.c.dim, dims.c.key, func.count())
                 .where(dims.c.key.isnot(None)).group_by(dims.c.m, dims.c.dim, dims.c.key))
         conn.execute(a.insert().from_select(["m", "dim", "key", "n"], rows))
+        conn.execute(text(f"ANALYZE {a.name}"))
+    a = agg_gun_seizure_area
+    if conn.execute(select(func.to_regclass(a.name).isnot(None))).scalar():
+        conn.execute(text(f"TRUNCATE {a.name}"))
+        keys = {d: "coalesce(s.status, 'unknown')" if d == "status" else f"s.{d}" for d in SEIZURE_AREA_DIMS}
+        conn.execute(text(f"""
+            INSERT INTO {a.name} (field, area, m, dim, key, n)
+            SELECT g.field, g.area, date_trunc('month', s.seized_date)::date, k.dim, k.key, count(*)
+            FROM {t.name} s
+            CROSS JOIN LATERAL (VALUES {', '.join(f"('{g}', s.{g})" for g in GEO_AREA_FIELDS)}) AS g(field, area)
+            CROSS JOIN LATERAL (VALUES {', '.join(f"('{d}', {k})" for d, k in keys.items())}) AS k(dim, key)
+            WHERE g.area IS NOT NULL AND k.key IS NOT NULL
+            GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3"""))
         conn.execute(text(f"ANALYZE {a.name}"))
     conn.execute(text(f"ANALYZE {t.name}"))
 

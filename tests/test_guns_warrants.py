@@ -24,6 +24,7 @@ from data_access.ingest.gun_seizures import load_gun_seizures_file
 from data_access.ingest.reader import IngestError
 from data_access.ingest.warrants import load_warrants_file
 from data_access.schema_guns_warrants import (
+    agg_gun_seizure_area,
     agg_gun_seizure_month,
     agg_warrant_flow_area,
     agg_warrant_open_area,
@@ -137,7 +138,8 @@ def seizure_month_counts(db) -> dict:
 
 def assert_seizure_aggregate_matches_rows(db) -> None:
     """``agg_gun_seizure_month`` equals the seizures counted again per month and firearm type,
-    recovery type, status ("unknown" when missing) and police district (rows without one left out)."""
+    recovery type, status ("unknown" when missing) and police district (rows without one left out);
+    ``agg_gun_seizure_area`` the same inside each area of every geography field."""
     g = db.frame(select(gun_seizure))
     g["m"] = [d.replace(day=1) for d in g.seized_date]
     g["status"] = g.status.fillna("unknown")
@@ -147,7 +149,17 @@ def assert_seizure_aggregate_matches_rows(db) -> None:
             want[(m, dim, k)] = int(n)
     with db.engine.connect() as conn:
         agg = pd.read_sql(select(agg_gun_seizure_month), conn)
+        area = pd.read_sql(select(agg_gun_seizure_area), conn)
     assert {(r.m, r.dim, r.key): r.n for r in agg.itertuples()} == want
+    # inside areas: per geography field and area, month and type, recovery, status or neighborhood
+    want = {}
+    for field in ("police_district", "neighborhood", "council_district", "legislative_district"):
+        for dim in ("firearm_type", "recovery_type", "status", "neighborhood"):
+            x = g[g[field].notna() & g[dim].notna()]
+            for (a, m, k), n in x.groupby([field, "m", dim]).size().items():
+                want[(field, a, m, dim, k)] = int(n)
+    assert {(r.field, r.area, r.m, r.dim, r.key): r.n for r in area.itertuples()} == want
+    assert len(want) > len(g)  # every seizure with its areas counted in several cells
 
 
 def test_a_name_column_refuses_the_file_and_nothing_is_loaded(synth_db, tmp_path):
