@@ -124,6 +124,17 @@ for _g in GEO_FIELDS:
     # inside an area reads the few issue months ``agg_warrant_open_area`` cannot answer here
     Index(f"ix_warrant_open_{_g}", warrant.c[_g], warrant.c.issued_date, postgresql_where=text("closed_date IS NULL"))
 
+
+def _per_area_month(name: str, *extra: Column) -> Table:
+    """A count per geography ``field`` and its ``area``, month ``m`` (``extra`` columns), one ``dim``
+    and its ``key``, indexed by (field, area, m): an area's months are one index range."""
+    table = Table(name, metadata, Column("field", Text, nullable=False), Column("area", Text, nullable=False),
+                  Column("m", Date, nullable=False), *extra, Column("dim", Text, nullable=False),
+                  Column("key", Text, nullable=False), Column("n", Integer, nullable=False))
+    Index(f"ix_{name}", table.c.field, table.c.area, table.c.m)
+    return table
+
+
 # Migration 0015. The warrants outstanding at the data's end (``closed_date`` NULL), counted per
 # geography ``field`` and its ``area`` (every one of ``GEO_FIELDS``), issue month ``m`` and one
 # ``dim``: ``warrant_type``, ``charge_category`` or ``neighborhood`` (``key``; NULL keys left out).
@@ -132,18 +143,7 @@ for _g in GEO_FIELDS:
 # few months an age edge or the day cuts from ``warrant`` (``ix_warrant_open_*``), and the warrants
 # closed after the day from ``warrant`` too. Written in (field, area, m) order: an area's rows lie
 # together. Rebuilt with the others (``data_access.guns_warrants.refresh_aggregates``).
-agg_warrant_open_area = Table(
-    "agg_warrant_open_area",
-    metadata,
-    Column("field", Text, nullable=False),
-    Column("area", Text, nullable=False),
-    Column("m", Date, nullable=False),
-    Column("dim", Text, nullable=False),
-    Column("key", Text, nullable=False),
-    Column("n", Integer, nullable=False),
-)
-Index("ix_agg_warrant_open_area", agg_warrant_open_area.c.field, agg_warrant_open_area.c.area,
-      agg_warrant_open_area.c.m)
+agg_warrant_open_area = _per_area_month("agg_warrant_open_area")
 
 # Migration 0018. The flows of ``agg_warrant_geo_month`` rolled up per geography ``field`` other than
 # the neighborhood (a police, Council or legislative district: ``area``), month ``m`` and ``flow``,
@@ -153,19 +153,7 @@ Index("ix_agg_warrant_open_area", agg_warrant_open_area.c.field, agg_warrant_ope
 # (every warrant has one). A neighborhood's own rows there are few, so it has none here. Written in
 # (field, area, m) order; rebuilt with the others (``data_access.guns_warrants.refresh_aggregates``).
 FLOW_AREA_FIELDS = ("police_district", "council_district", "legislative_district")
-agg_warrant_flow_area = Table(
-    "agg_warrant_flow_area",
-    metadata,
-    Column("field", Text, nullable=False),
-    Column("area", Text, nullable=False),
-    Column("m", Date, nullable=False),
-    Column("flow", Text, nullable=False),
-    Column("dim", Text, nullable=False),  # charge_category | neighborhood
-    Column("key", Text, nullable=False),
-    Column("n", Integer, nullable=False),
-)
-Index("ix_agg_warrant_flow_area", agg_warrant_flow_area.c.field, agg_warrant_flow_area.c.area,
-      agg_warrant_flow_area.c.m)
+agg_warrant_flow_area = _per_area_month("agg_warrant_flow_area", Column("flow", Text, nullable=False))
 
 # Migration 0019. The guns seized per month ``m``, counted four ways (``dim``): per
 # ``firearm_type``, ``recovery_type``, ``status`` ("unknown" when NULL) and ``police_district``
@@ -191,18 +179,7 @@ Index("ix_agg_gun_seizure_month_m", agg_gun_seizure_month.c.m)
 # of every seizure of the span through the date index. In (field, area, m) order; rebuilt with
 # ``agg_gun_seizure_month``.
 SEIZURE_AREA_DIMS = ("firearm_type", "recovery_type", "status", "neighborhood")
-agg_gun_seizure_area = Table(
-    "agg_gun_seizure_area",
-    metadata,
-    Column("field", Text, nullable=False),
-    Column("area", Text, nullable=False),
-    Column("m", Date, nullable=False),
-    Column("dim", Text, nullable=False),
-    Column("key", Text, nullable=False),
-    Column("n", Integer, nullable=False),
-)
-Index("ix_agg_gun_seizure_area", agg_gun_seizure_area.c.field, agg_gun_seizure_area.c.area,
-      agg_gun_seizure_area.c.m)
+agg_gun_seizure_area = _per_area_month("agg_gun_seizure_area")
 
 AGGREGATE_TABLES = (agg_warrant_flow_day, agg_warrant_flow_month, agg_warrant_open_day, agg_warrant_geo_month)
 
