@@ -60,10 +60,15 @@ def embedded_url(data_dir: str | Path, database: str = DB_NAME) -> str:
         data_dir = Path(data_dir)
         data_dir.mkdir(parents=True, exist_ok=True)
         logging.getLogger("pgserver").setLevel(logging.WARNING)
-        server = pgserver.get_server(data_dir / "pgdata", cleanup_mode=None)
-        admin_uri = server.get_uri()
+    # One process at a time starts the server, checks its settings and maybe restarts it. A process
+    # that started it while another was restarting it (two test workers, two commands) wrote a new
+    # postmaster.pid that the restarting one's "pg_ctl stop" then waited on until its timeout.
     with open(data_dir / ".tune.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # one process at a time checks, and maybe restarts
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            server = pgserver.get_server(data_dir / "pgdata", cleanup_mode=None)
+            admin_uri = server.get_uri()
         _tune(server, admin_uri)
     with psycopg.connect(admin_uri, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,)).fetchone()
