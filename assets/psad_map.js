@@ -272,7 +272,7 @@ window.psad = window.psad || {};
     areaFilter: function (conf, args) {
       var t = triggered();
       if (!t || !t.value) { return nu(); }
-      var layer = args[2], members = args[3] || {}, current = args.slice(4);
+      var layer = args[3], members = args[4] || {}, current = args.slice(5);
       var field = conf.fields[layer];
       if (!field) { return nu(); }
       var now = current[conf.geo.indexOf(field)] || [];
@@ -283,7 +283,11 @@ window.psad = window.psad || {};
         codes = [];
       } else {
         var id;
-        try { id = JSON.parse(raw); } catch (e) { return nu(); }
+        if (raw === conf.pressed) {
+          id = t.value.id;  // a button of the areas' table (layouts/static.py)
+        } else {
+          try { id = JSON.parse(raw); } catch (e) { return nu(); }
+        }
         if (!id || typeof id.code !== "string") { return nu(); }
         codes = layer === "csa" ? members[id.code] : [id.code];
         if (!codes || !codes.length) { return nu(); }

@@ -283,14 +283,3 @@ def relay(*, search: str | None = None, keep_view: bool = False, controls: dict 
     return {"values": values, "keep_view": keep_view, "no_change": NO_CHANGE, "n": nonce()}
 
 
-# In the browser: which button was really pressed, into the page's ``ids.pressed_id`` store. A
-# table drawn anew inserts buttons at n_clicks 0, and the Dash renderer fires every callback that
-# has an input among them and an output outside them: in the browser that costs nothing.
-PRESSED = """
-function () {
-    const t = (dash_clientside.callback_context.triggered || [])[0];
-    if (!t || !t.value) { return dash_clientside.no_update; }
-    const raw = t.prop_id.slice(0, t.prop_id.lastIndexOf('.'));
-    return {id: raw.charAt(0) === '{' ? JSON.parse(raw) : raw, t: Date.now()};
-}
-"""

@@ -300,9 +300,10 @@ def register(app, page: Page) -> None:
         prevent_initial_call=True,
     )
 
-    # "Filter by this area" and "Clear chosen area" write the filter control in the browser
+    # "Filter by this area" and "Clear chosen area" write the filter control in the browser; the
+    # table's buttons (drawn by layouts.static) through the page's store of pressed buttons
     conf = {"fields": LAYER_FIELD, "geo": list(GEO_FIELDS), "n": len(RELAY_TARGETS), "noChange": NO_CHANGE,
-            "clear": ids.MAP_CLEAR_AREA,
+            "clear": ids.MAP_CLEAR_AREA, "pressed": ids.pressed_id(page.name),
             "index": {f: RELAY_TARGETS.index((ids.FILTER_CONTROLS[f], "value")) for f in GEO_FIELDS}}
     app.clientside_callback(
         "function () { return window.psad.map.areaFilter(%s, Array.prototype.slice.call(arguments)); }"
@@ -310,6 +311,7 @@ def register(app, page: Page) -> None:
         shell_write(app, page),
         Input({"type": L.AREA_BUTTON, "code": ALL, "where": ALL}, "n_clicks"),
         Input(ids.MAP_CLEAR_AREA, "n_clicks"),
+        Input(ids.pressed_id(page.name), "data"),
         State(ids.MAP_LAYER, "value"),
         State(L.MEMBERS, "data"),
         *[State(ids.FILTER_CONTROLS[f], "value") for f in GEO_FIELDS],

@@ -8,7 +8,7 @@ tests run exactly what the browser runs.
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import ALL, Input, Output, State, ctx, html
+from dash import Input, Output, State, ctx, html
 from dash.exceptions import PreventUpdate
 
 from app import i18n, ids
@@ -16,7 +16,7 @@ from app.i18n import _
 from app.pages import LayoutInputs, Page
 from app.settings import Settings
 from app.urlstate import Choices
-from callbacks.common import PRESSED, page_callback, relay, shell_write
+from callbacks.common import page_callback, relay, shell_write
 from data_access import summary as Q
 from data_access.concurrent import gather
 from data_access.db import Database
@@ -75,35 +75,6 @@ def layout(inputs: LayoutInputs):
     return L.summary_page(inputs.settings.goal_annual_reduction)
 
 
-# The offense table is drawn anew after each filter change, and the button a keyboard user pressed
-# goes with it: focus would fall back to the top of the page. The first script notes which
-# offense's button was pressed; the second, once the table is redrawn, puts focus back on that
-# offense's new button (unless the person has moved on meanwhile).
-REMEMBER_PRESSED = """
-function (clicks) {
-    const t = (dash_clientside.callback_context.triggered || [])[0];
-    if (!t || !t.value) { return dash_clientside.no_update; }
-    const id = JSON.parse(t.prop_id.slice(0, t.prop_id.lastIndexOf('.')));
-    window.psadSummaryFocus = id.code;
-    return id.code;
-}
-"""
-REFOCUS_PRESSED = """
-function (children) {
-    const code = window.psadSummaryFocus;
-    if (!code) { return dash_clientside.no_update; }
-    window.psadSummaryFocus = null;
-    let tries = 0;
-    const again = () => {
-        const buttons = Array.from(document.querySelectorAll('#%(table)s button'));
-        const b = buttons.find(x => { try { return JSON.parse(x.id).code === code; } catch (e) { return false; } });
-        const lost = !document.activeElement || document.activeElement === document.body;
-        if (b && lost) { b.focus(); } else if (!b && tries++ < 20) { setTimeout(again, 50); }
-    };
-    setTimeout(again, 0);
-    return code;
-}
-""" % {"table": L.OFFENSES_TABLE}
 
 
 def register(app, page: Page) -> None:
@@ -127,9 +98,8 @@ def register(app, page: Page) -> None:
         compute=lambda r: summary_outputs(r.svc.db, r.svc.settings, r.filters, r.choices),
         error=error_outputs)
 
-    app.clientside_callback(PRESSED, Output(ids.pressed_id(page.name), "data"),
-                            Input({"type": L.OFFENSE_BUTTON, "code": ALL}, "n_clicks"), prevent_initial_call=True)
-
+    # the offense table's buttons write ids.pressed_id (layouts.static: press), and focus returns to
+    # the pressed one when the table is drawn again
     @app.callback(
         shell_write(app, page),  # the offense filter, through the page (callbacks.common.shell_write)
         Input(ids.SUMMARY_OFFENSES, "clickData"),
@@ -147,7 +117,3 @@ def register(app, page: Page) -> None:
             raise PreventUpdate
         return relay(controls={"offense": L.toggle_offense(code, current)})
 
-    app.clientside_callback(REMEMBER_PRESSED, Output(L.OFFENSES_TABLE, "data-pressed"),
-                            Input({"type": L.OFFENSE_BUTTON, "code": ALL}, "n_clicks"), prevent_initial_call=True)
-    app.clientside_callback(REFOCUS_PRESSED, Output(L.OFFENSES_FIGURE, "data-refocus"),
-                            Input(L.OFFENSES_TABLE, "children"), prevent_initial_call=True)

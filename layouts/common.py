@@ -13,6 +13,7 @@ from dash import dcc, html
 
 from app import i18n
 from app.i18n import _
+from layouts.static import static
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 COLORS = {
@@ -214,10 +215,13 @@ def wire(component: type, children=None, **props) -> dict:
             "type": component._type, "namespace": component._namespace}
 
 
-def data_table(columns: list[str], rows: list[list], caption: str, *, numeric: tuple[int, ...] = ()) -> html.Div:
+def data_table(columns: list[str], rows: list[list], caption: str, *, numeric: tuple[int, ...] = (),
+               press: str | None = None) -> html.Div:
     """An HTML table of a chart's numbers (``rows`` already formatted as text): a caption, column
     headers, numbers right-aligned (``numeric``: their column indexes), in a keyboard-scrollable box.
-    The rows are built in the wire form (``wire``): a page holds several tables of 15 years by month."""
+    The rows are built in the wire form (``wire``): a page holds several tables of 15 years by month.
+    The browser draws it as one ``Static`` component (``layouts.static``); cells may hold buttons
+    with a pattern-matching id when ``press`` names the page's store of pressed buttons."""
     table = html.Table([
         html.Caption(caption),
         html.Thead(html.Tr([html.Th(c, scope="col", className="num" if i in numeric else None)
@@ -226,7 +230,7 @@ def data_table(columns: list[str], rows: list[list], caption: str, *, numeric: t
             wire(html.Td, v, className="num" if i in numeric else None) for i, v in enumerate(r[1:], 1)])
             for r in rows]),
     ], className="table table-sm chart-data")
-    return scroll_region(table, caption)
+    return scroll_region(static(table, press), caption)
 
 
 def csv_link(api_path: str, what: str, params: tuple[str, ...] = ()) -> html.A:

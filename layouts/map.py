@@ -480,7 +480,8 @@ def area_table(values: dict[str, dict], *, layer: str, layer_label: str, measure
         rows.append(row)
     what = (_("{layer}: victims per 1,000 residents, {span}") if rate else _("{layer}: victims, {span}"))
     numeric = (2, 3) if rate else (2,)
-    return data_table(columns, rows, what.format(layer=layer_label, span=span), numeric=numeric)
+    return data_table(columns, rows, what.format(layer=layer_label, span=span), numeric=numeric,
+                      press=ids.pressed_id("map"))
 
 
 def details_words() -> dict:

@@ -448,7 +448,7 @@ def offense_table(counts: pd.DataFrame, selected: tuple[str, ...], f: Filters) -
     hint = html.P(_("Choose an offense to filter every view to it; choose it again to clear the filter."),
                   className="offense-filter-hint")
     return html.Div([hint, data_table([_("Offense"), _("Group"), _("This span"), _("A year earlier"), _("Change")],
-                                      rows, caption, numeric=(2, 3, 4))])
+                                      rows, caption, numeric=(2, 3, 4), press=ids.pressed_id("summary"))])
 
 
 def offense_name(f: Filters) -> str:

@@ -104,12 +104,19 @@ def layout_props(node, cid):
 
 def from_wire(node):
     """A node of ``layouts.common.wire``'s form (a dict as Dash sends a component) as the component
-    it stands for, its children too; anything else as it is. Tests that walk a layout tree of
-    components use it, so a chart's table (built in the wire form) is walked like the rest."""
+    it stands for, its children too; a ``layouts.static.Static`` as the tree it draws; anything
+    else as it is. Tests that walk a layout tree of components use it, so a chart's table (built
+    in the wire form, drawn by a ``Static``) is walked like the rest."""
+    from layouts.static import NAMESPACE, Static
+
     if isinstance(node, (list, tuple)):
         return [from_wire(n) for n in node]
+    if isinstance(node, Static):
+        return from_wire(node.content)
     if not (isinstance(node, dict) and "namespace" in node and "type" in node):
         return node
+    if node["namespace"] == NAMESPACE:
+        return from_wire(node["props"].get("content"))
     import dash_bootstrap_components as dbc
     from dash import dcc, html
 

@@ -11,6 +11,7 @@ from dash._utils import to_json
 
 from layouts import neighborhood_stat as L
 from layouts.common import scroll_region
+from layouts.static import static
 
 ROWS = [
     {"section": "Crime and Safety", "indicator": "violent_crime_rate_per_1_000_residents", "label": "Violent crime rate",
@@ -75,17 +76,17 @@ def test_wire_checks_the_props_like_the_constructor():
 
 
 def test_the_data_tables_send_what_the_components_would():
-    """``layouts.common.data_table`` (every chart's table, rows in the wire form) against the same
+    """``layouts.common.data_table`` (every chart's table, rows in the wire form, drawn by a ``Static``) against the same
     table built from Dash components, as it was before."""
     from layouts.common import data_table
 
     rows = [["Canton ★", "1", "12.5"], ["Baltimore City", "—", "14.2"]]
     cols = ["CSA", "Rank", "Value"]
-    reference = scroll_region(html.Table([
+    reference = scroll_region(static(html.Table([
         html.Caption("Ranked"),
         html.Thead(html.Tr([html.Th(c, scope="col", className="num" if i in (1, 2) else None)
                             for i, c in enumerate(cols)])),
         html.Tbody([html.Tr([html.Th(r[0], scope="row") if i == 0 else html.Td(v, className="num" if i in (1, 2) else None)
                              for i, v in enumerate(r)]) for r in rows]),
-    ], className="table table-sm chart-data"), "Ranked")
+    ], className="table table-sm chart-data")), "Ranked")
     assert json.loads(to_json(data_table(cols, rows, "Ranked", numeric=(1, 2)))) == json.loads(to_json(reference))

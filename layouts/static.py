@@ -1,0 +1,83 @@
+"""``Static``: a block of plain HTML (a chart's table) that the browser draws as one component.
+
+Dash draws every ``html.*`` component through its own wrapper (a React component with its store
+subscriptions, its loading state and its callbacks' bookkeeping), so a page's "Show as table"
+disclosures, closed or not, cost as much as the rest of the page: on the Summary 593 of 885
+elements, on the Map 1,640 of 3,530, most of the React work of a phone's first view (Lighthouse's
+two long tasks of 458 and 280 ms in react-dom). A table's cells need none of that: no callback
+reads or writes them. ``Static(content=…)`` carries the same tree in Dash's wire form, and
+``assets/psad_static.js`` turns it into plain React elements: the same ``<table>``, ``<caption>``,
+``<th scope>`` and classes, at the cost of the elements alone.
+
+Only ``html.*`` components without an ``id`` may be inside (``static`` checks, and keeps a tree
+that has one as Dash components): a callback can neither find nor update what is inside a
+``Static``. One exception, for the tables whose rows are buttons (the Summary's offenses, the
+Map's areas): with ``press`` (the id of the page's ``dcc.Store`` of pressed buttons,
+``app.ids.pressed_id``), ``html.Button``s with a pattern-matching id are drawn as buttons with that
+id, and a press writes ``{"id": …, "t": …}`` into the store, as the page's own clientside code
+did for Dash's buttons; focus returns to the pressed button when the table is redrawn.
+``tests.dash_support.from_wire`` turns a ``Static`` back into the components it stands for, so a
+test walks a page's tree as before.
+"""
+
+from __future__ import annotations
+
+from dash.development.base_component import Component
+
+NAMESPACE = "psad"  # window.psad in assets/psad_static.js
+HTML = "dash_html_components"
+
+
+class Static(Component):
+    """Plain HTML drawn without Dash's per-component wrapper; ``content``: one ``html.*`` tree in
+    the wire form (``to_wire``)."""
+
+    _children_props: list[str] = []
+    _base_nodes = ["children"]
+    _namespace = NAMESPACE
+    _type = "Static"
+
+    def __init__(self, content=None, press=None, id=None, **kwargs):  # noqa: A002 (Dash's own name)
+        self._prop_names = ["id", "content", "press"]
+        self._valid_wildcard_attributes = []
+        self.available_properties = ["id", "content", "press"]
+        self.available_wildcard_properties = []
+        props = {k: v for k, v in (("content", content), ("press", press), ("id", id)) if v is not None}
+        super().__init__(**props, **kwargs)
+
+
+def to_wire(node):
+    """A component tree as the JSON Dash sends (the dicts ``layouts.common.wire`` makes are kept)."""
+    if isinstance(node, Component):
+        return to_wire(node.to_plotly_json())
+    if isinstance(node, (list, tuple)):
+        return [to_wire(n) for n in node]
+    if isinstance(node, dict):
+        return {k: to_wire(v) for k, v in node.items()}
+    return node
+
+
+def _plain(node, press: bool) -> bool:
+    """Whether a wire tree holds only text and ``html.*`` elements no callback addresses (with
+    ``press``: buttons with a pattern-matching id too, their click counter dropped)."""
+    if isinstance(node, list):
+        return all(_plain(n, press) for n in node)
+    if isinstance(node, dict):
+        props = node.get("props", {})
+        if node.get("namespace") != HTML:
+            return False
+        if "id" in props:
+            if not (press and node.get("type") == "Button" and isinstance(props["id"], dict)):
+                return False
+            for counter in ("n_clicks", "n_clicks_timestamp"):
+                props.pop(counter, None)
+        return _plain(props.get("children"), press)
+    return node is None or isinstance(node, (str, int, float))
+
+
+def static(tree, press: str | None = None):
+    """``tree`` (an ``html.*`` component or its wire form) as a ``Static`` when nothing in it is
+    addressed by a callback (``press``: see the module's text); otherwise ``tree`` itself, drawn
+    by Dash as usual."""
+    content = to_wire(tree)
+    return Static(content=content, press=press) if _plain(content, bool(press)) else tree
