@@ -21,6 +21,12 @@
   ``<meta name="psad-leaflet">`` and ``assets/psad_bundles.js`` loads it the first time a map is
   drawn (the reader moving to the Map), through a stand-in for ``window.dash_leaflet``; then the
   map functions (``assets/psad_map.js``, on every page) run again so they patch the new Leaflet.
+* **After the first paint**: the page's HTML carries its first view (``app.first_view``), so no
+  script is needed to show it. The script tags are marked ``type="text/psad-later"`` (the browser
+  neither fetches nor runs them) and ``assets/psad_loader.js`` adds them, in order, once the
+  browser has painted, and starts Dash's renderer (``window.psadStartRenderer``,
+  Dash's own inline start, wrapped) when the last has run. On a slow phone the 400 KB of scripts
+  no longer share the connection with the HTML and the style sheets the first paint waits for.
 
 To update plotly.js: ``npm pack plotly.js-cartesian-dist-min@<version>`` (the version
 ``plotly.offline.get_plotlyjs_version()`` names), copy its ``plotly-cartesian.min.js`` and
@@ -46,6 +52,9 @@ PLOTLY_TRACES = frozenset({"bar", "box", "contour", "heatmap", "histogram", "his
 # Dash's DataTable bundle: on every page by default, used by none
 _DASH_TABLE_TAG = re.compile(r'<script src="[^"]*/_dash-component-suites/dash/dash_table/[^"]*"></script>\n?')
 _POLYFILL_TAG = re.compile(r'<script src="[^"]*/_dash-component-suites/dash/deps/polyfill@[^"]*"></script>')
+_SCRIPT_TAG = re.compile(r'<script src="([^"]*)"></script>\n?')
+LOADER = "psad_loader.js"
+LATER = "text/psad-later"  # a script type no browser runs: psad_loader.js runs these
 LEAFLET_NAMESPACE = "dash_leaflet"
 # dash-leaflet's main bundle (its async chunks are loaded by the bundle itself, when needed)
 _LEAFLET_TAG = re.compile(r'<script src="([^"]*/_dash-component-suites/dash_leaflet/dash_leaflet\.[^"]*)"></script>\n?')
@@ -59,7 +68,7 @@ def install(app) -> None:
     chart; drop the unused DataTable bundle; the regenerator runtime instead of @babel/polyfill;
     dash-leaflet only on pages that open with a map (elsewhere when a map is first drawn)."""
     ignore = app.config.assets_ignore
-    own = r"^(?:plotly-.*\.min|regenerator-runtime-.*)\.js$"  # loaded by the tags written below
+    own = r"^(?:plotly-.*\.min|regenerator-runtime-.*|psad_loader)\.js$"  # loaded by the tags written below
     app.config.assets_ignore = f"(?:{ignore})|(?:{own})" if ignore else own
     charted: dict[str, bool] = {}  # page path -> its first view holds a chart (decided on first use)
     mapped: dict[str, bool] = {}  # page path -> its first view holds a map
@@ -77,9 +86,21 @@ def install(app) -> None:
             if later:
                 meta += "\n      " + later
         kwargs["metas"] = kwargs.get("metas", "") + "\n      " + meta
+        kwargs["scripts"] = load_after_paint(app, kwargs["scripts"])
         return original(**kwargs)
 
     app.interpolate_index = interpolate_index
+    # started by psad_loader.js once the scripts have run (its inline text is hashed for the CSP as it is)
+    app.renderer = ("window.psadStartRenderer = function () { if (!window.renderer) { "
+                    + app.renderer.replace("var renderer =", "window.renderer =", 1) + " } };")
+
+
+def load_after_paint(app, scripts: str) -> str:
+    """``scripts`` with every ``<script src>`` tag marked ``type="text/psad-later"`` (the browser
+    neither fetches nor runs it) for ``assets/psad_loader.js`` (its own tag at the end) to load
+    after the first paint; inline scripts (Dash's clientside functions) stay as they are."""
+    later = _SCRIPT_TAG.sub(lambda m: f'<script type="{LATER}" src="{m.group(1)}"></script>\n', scripts)
+    return f'{later}\n<script defer src="{escape(asset_url(app, LOADER))}"></script>'
 
 
 def plotly_url(app) -> str:

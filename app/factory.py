@@ -14,7 +14,7 @@ from dash import html
 from dash.development.base_component import Component
 from flask import Response, current_app, g, jsonify, request
 
-from app import bundles, i18n, ids, response_cache, static_compression, warming
+from app import bundles, first_view, i18n, ids, response_cache, static_compression, warming
 from app.context import EXTENSION, Services, load_choices, services
 from app.pages import NAV_PAGES, PAGE_BY_NAME, PAGE_PARAMS, PAGES, LayoutInputs
 from app.serving import cache_fingerprinted_assets, install_security
@@ -62,6 +62,7 @@ def create_app(config: Settings | dict[str, Any] | None = None, *, cache_type: s
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     i18n.install(app)
     bundles.install(app)
+    first_view.install(app)  # the page's HTML carries its first view, drawn before any script runs
     server = app.server
     server.json.ensure_ascii = False  # API messages keep their typographic quotes readable
     cache_fingerprinted_assets(server)
@@ -138,10 +139,16 @@ HREF_TOKEN = "__psad_href_7c1e__"
 MAX_SEARCH = 4096  # a longer Referer query is no view of ours: the browser's own address takes over
 
 
+def view_address() -> str:
+    """The address of the page the layout is for: the ``Referer`` of a layout request, or the page's
+    own address while its HTML draws the first view (``app.first_view``)."""
+    return g.get("psad_first_view") or request.headers.get("Referer", "")
+
+
 def referer_view() -> tuple[str, str] | None:
     """(path, query string) of the page that asked for the layout, from its ``Referer`` (the
     layout request has no query string of its own; ``Referrer-Policy: same-origin`` sends it)."""
-    raw = request.headers.get("Referer", "")
+    raw = view_address()
     if not raw:
         return None
     parts = urlsplit(raw)
@@ -222,7 +229,7 @@ def install_layout_cache(app) -> None:
                 cache.set(key, body)
         where = referer_view()
         search = where[1] if where else ""
-        href = request.headers.get("Referer", "").split("#")[0]
+        href = view_address().split("#")[0]
         body = (response_cache.fill_nonces(body, "0").replace(SEARCH_TOKEN, json.dumps(search, ensure_ascii=False)[1:-1])
                 .replace(HREF_TOKEN, json.dumps(href, ensure_ascii=False)[1:-1]))
         return Response(body, mimetype="application/json")

@@ -340,7 +340,7 @@ def install(app) -> None:
         page = original(**kwargs).replace('<html lang="en">', f'<html lang="{html_lang}"{marker}>', 1)
         if lang == "es":
             # dcc.DatePickerRange reads window.dateFns.locale (date-fns' own CDN build, vendored)
-            script = f'<script src="{app.get_asset_url("vendor/date-fns-locale-es.js")}"></script>'
+            script = f'<script defer src="{app.get_asset_url("vendor/date-fns-locale-es.js")}"></script>'
             page = page.replace("</head>", f"{script}\n</head>", 1)
         return page
 

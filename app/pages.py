@@ -63,6 +63,9 @@ class Page:
     # parameter can fall out of the new filters (a CSA outside them) drops it here, in the filter
     # change's one URL write, instead of correcting the URL afterwards (a second history entry).
     params_for_filters: str | None = None
+    # The page's HTML carries its first view, drawn on the server (app/first_view.py). Not the deck:
+    # its own script takes over the slides it finds, and must find only Dash's.
+    first_view: bool = True
 
     @property
     def param_names(self) -> tuple[str, ...]:
@@ -126,7 +129,7 @@ PAGES: tuple[Page, ...] = (
     Page("guns_warrants", N_("Guns and warrants"), "/guns-warrants", "callbacks.guns_warrants"),
     Page("ipv", N_("Intimate-partner violence"), "/ipv", "callbacks.ipv"),
     Page("about", N_("About the data"), "/about", "callbacks.about"),
-    Page("present", N_("Present"), "/present", "callbacks.present", in_nav=False, params=(
+    Page("present", N_("Present"), "/present", "callbacks.present", in_nav=False, first_view=False, params=(
         PageParam("slide", "the slide shown, `1` … the number of slides; kept as the presenter moves", "1",
                   client_side=True),
         PageParam("compare", "`city`, or a second area as `field:code` (e.g. `council_district:7`, "

@@ -134,12 +134,28 @@ axe.run(document, {runOnly: {type: 'tag', values: tags}, rules: rules})
 UNCLIP_BODY = "body { overflow: visible !important; }"
 
 
+# The page's HTML carries its first view (app/first_view.py) until Dash has drawn its own and
+# assets/psad_first.js has swapped them: true once that is done (at once on a page without one).
+DRAWN = "return !document.getElementById('psad-first') && !document.querySelector('#react-entry-point.psad-pending')"
+
+
+def wait_drawn(driver, timeout: float = 40) -> None:
+    """Wait until Dash's page has taken the place of the server's first view (``DRAWN``): a test
+    that reads or presses what Dash draws (by id, by visible text) waits for this, since the
+    server's copy has the same classes and text but neither ids nor callbacks."""
+    wait_for(lambda: driver.execute_script(DRAWN), timeout=timeout, message="Dash's page in place of the first view")
+
+
 def run_axe(driver, tags=AXE_TAGS, extra_rules=AXE_EXTRA_RULES, style: str | None = None,
-            within: str | None = None) -> dict:
-    """axe-core over the whole document as shown now (hidden content is skipped by axe):
+            within: str | None = None, drawn: bool = True) -> dict:
+    """axe-core over the whole document as shown now (hidden content is skipped by axe), once
+    Dash's page has taken the place of the server's first view (``wait_drawn``):
     {"violations": [...], "incomplete": [...], "ran": [rule ids], "checked": {rule id: nodes judged}}. Injects axe-core once per page;
     ``style``: CSS applied only while axe runs (e.g. ``UNCLIP_BODY``); ``within``: a selector,
-    "checked" counts only the nodes inside it (to prove axe judged what the test is about)."""
+    "checked" counts only the nodes inside it (to prove axe judged what the test is about);
+    ``drawn=False``: as it is now, the server's first view included."""
+    if drawn:
+        wait_drawn(driver)
     if not driver.execute_script("return typeof window.axe === 'object'"):
         driver.execute_script(_axe_source())
     if style:

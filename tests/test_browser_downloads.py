@@ -24,7 +24,7 @@ import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 
 from app import ids
-from tests.axe_support import set_viewport, severe_logs, wait_for
+from tests.axe_support import set_viewport, severe_logs, wait_drawn, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -166,6 +166,7 @@ def test_every_download_link_gives_the_pages_numbers_for_the_pages_filters(drive
         search = "&".join(p for p in (FILTER, PAGE_PARAMS.get(path, "")) if p)
         driver.get(f"{site.url}{path}?{search}")
         wait_for(lambda: driver.execute_script(_RENDERED, marker), timeout=40, message=f"{path}?{search} drawn")
+        wait_drawn(driver)
         links = driver.execute_script(_LINKS)
         seen[path] = [link["api"] or link["href"].split("?")[0] for link in links]
         if not links:

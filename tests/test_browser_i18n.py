@@ -109,8 +109,8 @@ def _open(driver, site, path: str, search: str, width: int = 1400) -> None:
     set_viewport(driver, width, HEIGHT)
     driver.get(f"{site.url}{path}?{search}")
     wait_for(lambda: driver.execute_script(
-        "const m = document.querySelector('main');"
-        "return !!(m && m.querySelector('.page') && !document.querySelector('[data-dash-is-loading=\"true\"]')"
+        "const m = document.querySelector('#react-entry-point:not(.psad-pending) main');"
+        "return !!(m && !document.getElementById('psad-first') && m.querySelector('.page') && !document.querySelector('[data-dash-is-loading=\"true\"]')"
         " && !/Loading…|Cargando…|⟦Loading…⟧/.test(m.innerText)"
         " && Array.from(m.querySelectorAll('.js-plotly-plot')).every(g => g.querySelector('.main-svg')));"),
         timeout=40, message=f"{path}?{search} rendered")

@@ -95,11 +95,87 @@ def test_the_page_loads_the_runtime_not_babels_polyfill_and_no_datatable(demo_ur
     from app import create_app
 
     page = create_app({"database_url": demo_url}).server.test_client().get("/").get_data(as_text=True)
-    scripts = [line for line in page.splitlines() if "<script src=" in line]
+    scripts = [line for line in page.splitlines() if '<script type="text/psad-later" src=' in line]
     assert bundles.REGENERATOR in scripts[0], scripts[:3]
     assert not [s for s in scripts if "polyfill@" in s or "dash_table" in s]
     assert f'content="/assets/{bundles.PLOTLY_BUNDLE}?m=' in page
     assert 'data-load="now"' in page  # the Summary opens with charts
+
+
+def test_the_first_view_in_the_html_is_swapped_for_dashs_own(driver, site):
+    """The page's HTML carries its first view (app/first_view.py); once Dash has drawn the same
+    page, the server's copy is gone, Dash's is shown, each id names one element, and the numbers
+    are those the HTML showed."""
+    import re
+    import urllib.request
+
+    address = f"{site.url}/?range=last365&police_district=Central"
+    page = urllib.request.urlopen(address).read().decode("utf-8")
+    shown = re.search(r'data-ssr-id="card-all".*?class="card-value">([^<]+)<', page, re.S).group(1)
+    driver.get(address)
+    wait_for(lambda: driver.execute_script(
+        "return !document.getElementById('psad-first') && !document.querySelector('.psad-pending')"
+        " && !!document.querySelector('#react-entry-point #page-content')"),
+        timeout=30, message="the server's first view swapped for Dash's")
+    assert driver.find_element(By.CSS_SELECTOR, "#card-all .card-value").text == shown
+    all_ids = driver.execute_script("return Array.from(document.querySelectorAll('[id]')).map(e => e.id)")
+    assert len(all_ids) == len(set(all_ids)), "an id on two elements"
+    assert not driver.find_elements(By.CSS_SELECTOR, "[data-ssr-id]")
+    assert not severe_logs(driver)
+
+
+@pytest.mark.parametrize("path", ["/", "/map", "/guns-warrants"])
+def test_the_first_view_alone_is_accessible(driver, site, path):
+    """What a reader meets before the scripts run, or without them (the loader blocked, so Dash
+    never starts): zero axe violations at 1400 and 390 px, in Spanish too, links that work."""
+    from tests.axe_support import format_axe, run_axe
+
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*psad_loader.js*"]})
+    try:
+        problems = []
+        for lang in ("en", "es"):
+            driver.get(f"{site.url}{path}?lang={lang}")
+            wait_for(lambda: driver.find_elements(By.ID, "psad-first"), message="the first view")
+            for width in (1400, 390):
+                set_viewport(driver, width, 800)
+                result = run_axe(driver, extra_rules=(), drawn=False)  # WCAG 2.1 A and AA
+                problems += [f"{path} {lang} {width}: {line}" for line in format_axe(result["violations"])]
+            assert driver.find_element(By.ID, "psad-first").is_displayed()
+            assert not driver.execute_script("return !!window.renderer"), "Dash started without its loader"
+        assert not problems, "\n".join(problems)
+        nav = driver.find_element(By.CSS_SELECTOR, '#psad-first [data-ssr-id="nav-about"]')
+        nav.click()  # a plain link: the next page, also drawn by the server
+        wait_for(lambda: driver.current_url.split("?")[0].endswith("/about"), message="the About page")
+        wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, '#psad-first [data-ssr-id="page-about"]'),
+                 message="the About page's first view")
+    finally:
+        driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
+
+
+def test_focus_and_an_opened_table_go_across_the_swap(driver, site):
+    """A keyboard user who moves focus, or opens a "Show as table", on the server's first view
+    before Dash has drawn its own finds both where they were after the swap (assets/psad_first.js).
+    The CPU is slowed (as Lighthouse does for a phone) so there is time to act before the swap."""
+    driver.execute_cdp_cmd("Emulation.setCPUThrottlingRate", {"rate": 8})
+    try:
+        driver.execute_script("window.location.href = arguments[0]", f"{site.url}/?range=last28")
+        acted = wait_for(lambda: driver.execute_script("""
+            const first = document.getElementById('psad-first');
+            if (!first) { return 'swapped already'; }
+            const link = first.querySelector('[data-ssr-id="nav-map"]');
+            const details = first.querySelectorAll('details')[1];
+            if (!link || !details) { return null; }
+            link.focus(); details.open = true;
+            return document.activeElement === link ? 'acted' : null;"""), timeout=30, message="the server's first view")
+        assert acted == "acted", "Dash swapped in before the test could act"
+        wait_for(lambda: driver.execute_script("return !document.getElementById('psad-first')"), timeout=60,
+                 message="Dash's page swapped in")
+    finally:
+        driver.execute_cdp_cmd("Emulation.setCPUThrottlingRate", {"rate": 1})
+    assert driver.execute_script("return document.activeElement.id") == "nav-map"
+    assert driver.execute_script("return Array.from(document.querySelectorAll('details')).map(d => d.open)")[:2] == \
+        [False, True]
 
 
 def test_the_vendored_bundle_is_the_python_packages_plotly_js():

@@ -19,7 +19,8 @@ _META = re.compile(r'<meta name="psad-leaflet" content="([^"]+)" data-then="([^"
 
 
 def scripts(page: str) -> list[str]:
-    return re.findall(r'<script src="([^"]+)"', page)
+    """The scripts the page runs: those app/bundles.py leaves for assets/psad_loader.js to run."""
+    return re.findall(r'<script type="text/psad-later" src="([^"]+)"', page)
 
 
 @pytest.fixture()
