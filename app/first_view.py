@@ -42,6 +42,8 @@ TAGS = {"MapEl": "map", "ObjectEl": "object"}
 
 
 def _css(style) -> str:
+    if isinstance(style, str):
+        return style
     if not isinstance(style, dict):
         return ""
     parts = []
@@ -63,7 +65,7 @@ def _attrs(props: dict, skip=NOT_ATTRIBUTES, **extra) -> str:
     if isinstance(cid, str):
         out.append(f' data-ssr-id="{escape(cid)}"')
     items = [(k, v) for k, v in props.items() if k not in skip] + [(k.rstrip("_"), v) for k, v in extra.items()]
-    for name, value in items:
+    for name, value in sorted(items, key=lambda kv: kv[0].lower()):  # one spelling per tree (Dash's order varies)
         if value is None or value is False:
             continue
         name = ATTRIBUTES.get(name, name if name.startswith(("aria-", "data-")) else name.lower())
@@ -168,8 +170,9 @@ class Renderer:
 
         def box(which, value, placeholder):
             shown = self.date(value, fmt)
+            width = f"width: {0.87 * max(len(shown or placeholder), 4):.1f}ch"  # about as wide as its text, as Dash sizes it
             return (f'<input type="text" class="dash-datepicker-input dash-datepicker-{which}-date" readonly'
-                    f'{_attrs({}, value=shown, placeholder=placeholder, **{"aria-label": placeholder})}>')
+                    f'{_attrs({}, value=shown, placeholder=placeholder, style=width, **{"aria-label": placeholder})}>')
 
         start = box("start", props.get("start_date"), props.get("start_date_placeholder_text") or "")
         end = box("end", props.get("end_date"), props.get("end_date_placeholder_text") or "")

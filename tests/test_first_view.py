@@ -27,7 +27,7 @@ def test_html_components_become_their_elements_with_ids_kept_aside():
     out = render(html.Div([html.H2("Title", className="h6"), html.Br(), html.Span("a < b & c", title='say "hi"'),
                            html.Td("3", colSpan=2, style={"minWidth": 40, "opacity": 0.5})],
                           id="page-summary", role="region", **{"aria-label": "x", "data-kind": "y"}))
-    assert out == ('<div data-ssr-id="page-summary" role="region" data-kind="y" aria-label="x">'
+    assert out == ('<div data-ssr-id="page-summary" aria-label="x" data-kind="y" role="region">'
                    '<h2 class="h6">Title</h2><br><span title="say &quot;hi&quot;">a &lt; b &amp; c</span>'
                    '<td colspan="2" style="min-width: 40px; opacity: 0.5">3</td></div>')
     assert " id=" not in out  # Dash draws the same ids beside it: one element per id
