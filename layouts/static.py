@@ -30,7 +30,7 @@ HTML = "dash_html_components"
 
 class Static(Component):
     """Plain HTML drawn without Dash's per-component wrapper; ``content``: one ``html.*`` tree in
-    the wire form (``to_wire``)."""
+    the wire form (``static`` makes it)."""
 
     _children_props: list[str] = []
     _base_nodes = ["children"]
@@ -46,38 +46,48 @@ class Static(Component):
         super().__init__(**props, **kwargs)
 
 
-def to_wire(node):
-    """A component tree as the JSON Dash sends (the dicts ``layouts.common.wire`` makes are kept)."""
+class _Addressed(Exception):
+    """Something in the tree a callback addresses: the tree stays Dash components."""
+
+
+def _wire(node, press: bool):
+    """``node`` in the wire form, checked in the same walk: Dash components become their JSON
+    (``to_plotly_json``), nodes already in the wire form (``layouts.common.wire``'s rows, most of a
+    big table) are kept as they are, not copied; a button's click counter is dropped from a copy
+    of its props. Raises ``_Addressed`` at anything but text and ``html.*`` elements without an
+    id (with ``press``: buttons with a pattern-matching id too)."""
     if isinstance(node, Component):
-        return to_wire(node.to_plotly_json())
+        node = node.to_plotly_json()
     if isinstance(node, (list, tuple)):
-        return [to_wire(n) for n in node]
-    if isinstance(node, dict):
-        return {k: to_wire(v) for k, v in node.items()}
-    return node
-
-
-def _plain(node, press: bool) -> bool:
-    """Whether a wire tree holds only text and ``html.*`` elements no callback addresses (with
-    ``press``: buttons with a pattern-matching id too, their click counter dropped)."""
-    if isinstance(node, list):
-        return all(_plain(n, press) for n in node)
+        out = [_wire(n, press) for n in node]
+        return node if isinstance(node, list) and all(a is b for a, b in zip(out, node)) else out
     if isinstance(node, dict):
         props = node.get("props", {})
         if node.get("namespace") != HTML:
-            return False
+            raise _Addressed
+        counters = ()
         if "id" in props:
             if not (press and node.get("type") == "Button" and isinstance(props["id"], dict)):
-                return False
-            for counter in ("n_clicks", "n_clicks_timestamp"):
-                props.pop(counter, None)
-        return _plain(props.get("children"), press)
-    return node is None or isinstance(node, (str, int, float))
+                raise _Addressed
+            counters = [k for k in ("n_clicks", "n_clicks_timestamp") if k in props]
+        children = props.get("children")
+        wired = _wire(children, press)
+        if wired is children and not counters:
+            return node
+        props = {k: v for k, v in props.items() if k not in counters}
+        props["children"] = wired
+        return {**node, "props": props}
+    if node is None or isinstance(node, (str, int, float)):
+        return node
+    raise _Addressed
 
 
 def static(tree, press: str | None = None):
     """``tree`` (an ``html.*`` component or its wire form) as a ``Static`` when nothing in it is
     addressed by a callback (``press``: see the module's text); otherwise ``tree`` itself, drawn
     by Dash as usual."""
-    content = to_wire(tree)
-    return Static(content=content, press=press) if _plain(content, bool(press)) else tree
+    try:
+        content = _wire(tree, bool(press))
+    except _Addressed:
+        return tree
+    return Static(content=content, press=press)
