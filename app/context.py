@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 
 from app.settings import Settings
 from app.urlstate import Choices
@@ -31,7 +31,19 @@ def services() -> Services:
 
 
 def load_choices(db: Database) -> tuple[Choices, dict, dict]:
-    """(choices for URL parsing, filter options, data state) — all cached by data version."""
+    """(choices for URL parsing, filter options, data state) — all cached by data version, and
+    made once per request (kept on ``flask.g``, as ``status.state`` keeps the state): a page's
+    request asks in its outage gate, its layout key and its layout."""
+    if has_request_context():
+        memo = g.setdefault("psad_choices", {})
+        key = repr(db)
+        if key not in memo:
+            memo[key] = _load_choices(db)
+        return memo[key]
+    return _load_choices(db)
+
+
+def _load_choices(db: Database) -> tuple[Choices, dict, dict]:
     state = status.state(db)
     options = opts.filter_options(db) if state["version"] else {}
     values = {k: [code for code, _ in options.get(k, [])] for k in MULTI_FIELDS}
