@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, g, has_request_context
+from flask import current_app
 
 from app.settings import Settings
 from app.urlstate import Choices
@@ -34,13 +34,7 @@ def load_choices(db: Database) -> tuple[Choices, dict, dict]:
     """(choices for URL parsing, filter options, data state) — all cached by data version, and
     made once per request (kept on ``flask.g``, as ``status.state`` keeps the state): a page's
     request asks in its outage gate, its layout key and its layout."""
-    if has_request_context():
-        memo = g.setdefault("psad_choices", {})
-        key = repr(db)
-        if key not in memo:
-            memo[key] = _load_choices(db)
-        return memo[key]
-    return _load_choices(db)
+    return status.once_per_request("psad_choices", db, _load_choices)
 
 
 def _load_choices(db: Database) -> tuple[Choices, dict, dict]:

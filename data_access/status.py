@@ -30,13 +30,19 @@ def state(db: Database) -> dict:
     """What is being served: data version, demo flag, data-as-of date, first date, and when the
     data was last loaded (``updated_at``). Read once per request (kept on ``flask.g``): an API
     view and its HTTP caching both ask, and they must see the same version anyway."""
-    if has_request_context():
-        memo = g.setdefault("psad_state", {})
-        key = repr(db)
-        if key not in memo:
-            memo[key] = _read_state(db)
-        return memo[key]
-    return _read_state(db)
+    return once_per_request("psad_state", db, _read_state)
+
+
+def once_per_request(name: str, db: Database, read):
+    """``read(db)``, made once per request and database (kept on ``flask.g`` under ``name``);
+    outside a request, every time."""
+    if not has_request_context():
+        return read(db)
+    memo = g.setdefault(name, {})
+    key = repr(db)
+    if key not in memo:
+        memo[key] = read(db)
+    return memo[key]
 
 
 def _read_state(db: Database) -> dict:
