@@ -5,7 +5,7 @@ the code at another git ref in the same run.
         [--database-url URL] [--redis-url URL] [--duration S] [--changes 3]
 
 Needs locust in its own virtualenv (``--locust-python``, default ``/work/bench-venv/bin/python``;
-``python3 -m venv /work/bench-venv && /work/bench-venv/bin/pip install locust brotli backports.zstd``): it pins a
+``python3 -m venv /work/bench-venv && /work/bench-venv/bin/pip install locust``): it pins a
 newer urllib3 than dash[testing] allows in ``.venv``. Traffic goes to 127.0.0.1 only, and every
 scenario stops by itself after ``--duration`` seconds at most.
 
@@ -35,6 +35,12 @@ What it does:
    substituted wherever it appears). The shared query cache (Redis) is emptied before each
    scenario (``--keep-cache`` keeps it), so the first viewers find it cold, as after a load.
 
+With ``--proxy nginx`` each server is the production setup the README documents: the repository's
+nginx site (deploy/nginx-psad.conf, bench/nginx.py: as written but in plain HTTP on a private port)
+in front of gunicorn, its cache answering the fingerprinted files (kept across scenarios, as a
+proxy's is in production; the recording and the warm-up fill it). The server CPU is then
+gunicorn's and nginx's together. Needs nginx (``apt-get install nginx-light``).
+
 Scenarios (Issue 12's goals on a 2-core machine in brackets):
 
 * A-first: 200 viewers on one shared link (``--link-a``, a police district), first visit: every
@@ -60,6 +66,7 @@ import base64
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -165,14 +172,23 @@ class Server:
     log: Path
     workers: int | None = None
     threads: int | None = None
+    proxy: str | None = None  # "nginx": deploy/nginx-psad.conf in front (bench/nginx.py)
     port: int = 0
     proc: subprocess.Popen | None = None
+    proxy_port: int = 0
+    proxy_proc: subprocess.Popen | None = None
     _cpu_gone: float = 0.0
     _seen: dict = field(default_factory=dict)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        """Where viewers go: the proxy when there is one, else gunicorn."""
+        return f"http://127.0.0.1:{self.proxy_port or self.port}"
+
+    @property
+    def logs(self) -> list[Path]:
+        """The access logs: gunicorn's, and the proxy's (it answers cached files itself)."""
+        return [self.log] + ([self.log.with_suffix(".nginx") / "psad.access.log"] if self.proxy else [])
 
     def start(self) -> None:
         self.port = free_port()
@@ -196,13 +212,22 @@ class Server:
             if self.proc.poll() is not None:
                 raise SystemExit(f"bench_load: the {self.label} server exited; see {self.log}")
             try:
-                with urllib.request.urlopen(self.url + "/", timeout=5) as r:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/", timeout=5) as r:
                     if r.status == 200:
+                        self._start_proxy()
                         return
             except (urllib.error.URLError, OSError):
                 pass
             time.sleep(0.5)
         raise SystemExit(f"bench_load: the {self.label} server did not answer within 180 s; see {self.log}")
+
+    def _start_proxy(self) -> None:
+        if not self.proxy:
+            return
+        from bench import nginx
+
+        self.proxy_port = free_port()
+        self.proxy_proc = nginx.start(self.log.with_suffix(".nginx"), listen=self.proxy_port, upstream=self.port)
 
     def wait_settled(self, timeout: float = 300.0, quiet: float = 0.1, every: float = 2.0) -> float:
         """Wait until the server has finished what it does by itself after a start (each worker
@@ -221,11 +246,15 @@ class Server:
         import psutil
 
         total = 0.0
-        try:
-            procs = [psutil.Process(self.proc.pid)]
-            procs += procs[0].children(recursive=True)
-        except psutil.NoSuchProcess:
-            procs = []
+        procs = []
+        for top in (self.proc, self.proxy_proc):
+            if top is None:
+                continue
+            try:
+                procs.append(psutil.Process(top.pid))
+                procs += procs[-1].children(recursive=True)
+            except psutil.NoSuchProcess:
+                pass
         alive = {}
         for p in procs:
             try:
@@ -241,6 +270,7 @@ class Server:
         return total
 
     def stop(self) -> None:
+        stop(self.proxy_proc, signal.SIGQUIT)
         stop(self.proc)
 
 
@@ -503,6 +533,7 @@ def run_scenario(args, server: Server, flow_path: Path, sc: Scenario, tmp: Path)
         flush(server.redis_url)
     out = tmp / f"result-{server.label}-{sc.name}.json"
     cpu0, t0 = server.cpu_seconds(), time.time()
+    gen0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     cmd = [args.locust_python, str(ROOT / "bench" / "bench_load_locust.py"), "--flow", str(flow_path),
            "--host", server.url, "--viewers", str(sc.viewers), "--spawn-seconds", str(args.spawn_seconds),
            "--max-seconds", str(args.duration), "--visit", sc.visit, "--changes", str(args.changes),
@@ -519,6 +550,8 @@ def run_scenario(args, server: Server, flow_path: Path, sc: Scenario, tmp: Path)
     res = json.loads(out.read_text())
     res["cpu_s"] = server.cpu_seconds() - cpu0
     res["wall_s"] = time.time() - t0
+    gen = resource.getrusage(resource.RUSAGE_CHILDREN)  # locust, waited for above
+    res["generator_cpu_s"] = gen.ru_utime + gen.ru_stime - gen0.ru_utime - gen0.ru_stime
     return res
 
 
@@ -551,6 +584,12 @@ def summarize(res: dict) -> dict[str, float | None]:
     rows["204 answers (callbacks that did nothing)"] = sum(r["status"] == 204 for r in reqs)
     rows["server CPU ms per request"] = 1000 * res["cpu_s"] / len(reqs) if reqs else None
     rows["server CPU ms per viewer"] = 1000 * res["cpu_s"] / len(views) if views else None
+    # the load generator shares the cores: when it is near one core for the run (it is one
+    # process), the figures above measure it as much as the server
+    if res.get("generator_cpu_s") is not None and res["elapsed_s"]:
+        rows["load generator CPU ms per request"] = 1000 * res["generator_cpu_s"] / len(reqs) if reqs else None
+        rows["load generator CPU, cores busy"] = res["generator_cpu_s"] / res["elapsed_s"]
+        rows["server CPU, cores busy"] = res["cpu_s"] / res["elapsed_s"]
     by_name: dict[str, list[float]] = {}
     for r in reqs:
         by_name.setdefault(r["name"], []).append(r["ms"])
@@ -629,6 +668,9 @@ def main() -> int:
     ap.add_argument("--link-b", default=None, help="scenario B's news link (default: /?police_district=<second>)")
     ap.add_argument("--workers", type=int, default=None, help="WEB_CONCURRENCY for both servers")
     ap.add_argument("--threads", type=int, default=None, help="PSAD_THREADS for both servers")
+    ap.add_argument("--proxy", choices=["nginx"], default=None,
+                    help="serve every server behind deploy/nginx-psad.conf (plain HTTP on a private port; its "
+                         "cache answers the fingerprinted files, kept across scenarios as in production)")
     ap.add_argument("--keep-cache", action="store_true", help="do not empty Redis before each scenario")
     ap.add_argument("--locust-python", default=os.environ.get("BENCH_LOCUST_PYTHON", "/work/bench-venv/bin/python"))
     ap.add_argument("--record-only", metavar="DIR", default=None,
@@ -637,7 +679,7 @@ def main() -> int:
     if not args.record_only and subprocess.run([args.locust_python, "-c", "import locust"],
                                                capture_output=True).returncode != 0:
         raise SystemExit(f"bench_load: locust is not installed for {args.locust_python}: python3 -m venv "
-                         "/work/bench-venv && /work/bench-venv/bin/pip install locust brotli backports.zstd")
+                         "/work/bench-venv && /work/bench-venv/bin/pip install locust")
 
     db_url = demo_database(args.database_url)
     values = district_values(db_url)
@@ -673,11 +715,13 @@ def main() -> int:
             trees.append(path)
             roots.append((f"baseline ({args.baseline} {sha[:9]})", path))
         for i, (label, root) in enumerate(roots):
-            s = Server(label, root, db_url, redis_db(redis_url, i), tmp / f"server-{i}.log", args.workers, args.threads)
+            s = Server(label, root, db_url, redis_db(redis_url, i), tmp / f"server-{i}.log", args.workers, args.threads,
+                       args.proxy)
             print(f"starting {label}: {root} ...", flush=True)
             s.start()
             servers.append(s)
-            print(f"  gunicorn on {s.url} (log {s.log})", flush=True)
+            print(f"  gunicorn on 127.0.0.1:{s.port} (log {s.log})"
+                  + (f", behind nginx on {s.url} (deploy/nginx-psad.conf)" if s.proxy else ""), flush=True)
 
         flows: dict[tuple[str, str], Path] = {}
         for s in servers:
@@ -718,9 +762,10 @@ def main() -> int:
             report(sc, results)
         for s in servers:
             text = s.log.read_text(errors="replace")
-            n500 = len(re.findall(r'" 5\d\d ', text))
+            n500 = sum(len(re.findall(r'" 5\d\d ', log.read_text(errors="replace"))) for log in s.logs if log.exists())
             tracebacks = text.count("Traceback")
-            print(f"\n{s.label}: {n500} HTTP 5xx in the access log, {tracebacks} tracebacks ({s.log})")
+            print(f"\n{s.label}: {n500} HTTP 5xx in the access log{'s' if s.proxy else ''}, {tracebacks} tracebacks "
+                  f"({', '.join(map(str, s.logs))})")
         print(f"\nrecorded flows and raw results: {tmp}")
     finally:
         for s in servers:

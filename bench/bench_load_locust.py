@@ -5,7 +5,7 @@ whatever it is today.
 
 It runs in its own virtualenv (locust pins a newer urllib3 than dash[testing] allows):
 
-    python3 -m venv /work/bench-venv && /work/bench-venv/bin/pip install locust brotli backports.zstd
+    python3 -m venv /work/bench-venv && /work/bench-venv/bin/pip install locust
 
 ``bench_load.py`` starts it as a subprocess (``python bench/bench_load_locust.py --flow ...``) and
 reads the JSON it writes. It also runs under locust's own command line, against a flow file that
@@ -30,7 +30,7 @@ import os
 import random
 import re
 import time
-from urllib.parse import quote, quote_plus
+from urllib.parse import quote, quote_plus, urlsplit
 
 import gevent
 from gevent.pool import Pool
@@ -39,24 +39,10 @@ from locust import User, constant, events, task
 MAX_PARALLEL = 6  # a browser's connections per host over HTTP/1.1
 
 
-def _accept_encoding() -> str:
-    """What Chromium asks for (its ETags are per encoding, so a revalidation only matches when we
-    ask for the same), less what this client cannot decode."""
-    import urllib3
-
-    out = ["gzip", "deflate"]
-    for name, module in (("br", "brotli"), ("zstd", "backports.zstd")):
-        if name == "zstd" and int(urllib3.__version__.split(".")[0]) < 2:
-            continue  # urllib3 1.x (dash[testing]'s pin) does not decode zstd
-        try:
-            __import__(module)
-            out.append(name)
-        except ImportError:
-            pass
-    return ", ".join(out)
-
-
-ACCEPT_ENCODING = _accept_encoding()
+# What Chromium asks for (its ETags are per encoding, so a repeat visit's revalidation only matches
+# when we ask for the same). Bodies are never decompressed here: the bench counts wire bytes and
+# judges answers by their status, and a browser's decompression is not the server's work.
+ACCEPT_ENCODING = "gzip, deflate, br, zstd"
 
 FLOW: dict = {}
 CONFIG = {"visit": "first", "changes": 3, "think": (2.0, 5.0), "viewers": 0}
@@ -94,20 +80,37 @@ class Viewer(User):
     wait_time = constant(0)
 
     def on_start(self) -> None:
-        import requests
-        from requests.adapters import HTTPAdapter
-        from urllib3.util.retry import Retry
+        # geventhttpclient (locust's FastHttpUser client), not requests: with requests the load
+        # generator spent about 1 ms of CPU per request in Python, so one locust process could not
+        # send more than ~550 requests/s and the crowd waited for it, not for the server
+        # (scenario B: 800 viewers x 36 requests)
+        from geventhttpclient import HTTPClient
 
-        self.session = requests.Session()
-        # A browser resends a request once when a kept-alive connection turns out closed by the
-        # server (gunicorn closes idle ones after its keepalive): so do we, for any method.
-        retry = Retry(total=1, connect=1, read=1, status=0, other=0, allowed_methods=None, raise_on_status=False)
-        self.session.mount("http://", HTTPAdapter(pool_connections=1, pool_maxsize=MAX_PARALLEL, max_retries=retry))
-        self.session.headers.update({"User-Agent": "psad-bench-load", "Accept-Encoding": ACCEPT_ENCODING})
+        u = urlsplit(self.host)
+        self.client = HTTPClient(u.hostname, u.port, concurrency=MAX_PARALLEL, connection_timeout=60,
+                                 network_timeout=60,
+                                 headers={"User-Agent": "psad-bench-load", "Accept-Encoding": ACCEPT_ENCODING})
         self.finished = False
 
     def on_stop(self) -> None:
-        self.session.close()
+        self.client.close()
+
+    def send(self, method: str, path: str, body: bytes | None, headers: dict) -> tuple[int, int]:
+        """One request on this browser's connections: (status, body bytes as sent on the wire). A
+        browser resends a request once when a kept-alive connection turns out closed by the server
+        (gunicorn closes idle ones after its keepalive), whatever its method: so do we
+        (geventhttpclient itself resends only idempotent ones)."""
+        from geventhttpclient.response import HTTPConnectionClosed
+
+        for attempt in (1, 2):
+            try:
+                r = self.client.request(method, path, body=body, headers=headers)
+                data = r.read()
+                return r.status_code, len(data)
+            except (HTTPConnectionClosed, ConnectionResetError, BrokenPipeError):
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
     def fetch(self, req: dict, pairs: list[tuple[str, str]], kind: str) -> tuple[bool, int]:
         """One request as the browser sent it; reported to locust with its wire size."""
@@ -117,11 +120,7 @@ class Viewer(User):
         t0 = time.perf_counter()
         exc, size, status = None, 0, 0
         try:
-            r = self.session.request(req["method"], self.host + path, data=body.encode() if body else None,
-                                     headers=headers, timeout=60, allow_redirects=False)
-            r.content  # noqa: B018  read the body (decompressed) ...
-            size = r.raw.tell() or len(r.content)  # ... and count what came over the wire
-            status = r.status_code
+            status, size = self.send(req["method"], path, body.encode() if body else None, headers)
             if status >= 400:
                 exc = RuntimeError(f"HTTP {status}")
         except Exception as e:  # a refused or reset connection, a timeout

@@ -4,45 +4,47 @@ limits agree with the app's, and the systemd unit runs the production command.""
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 
 import pytest
 
 from app.settings import PROJECT_ROOT, Settings
+from bench import nginx as bench_nginx
 
 DEPLOY = PROJECT_ROOT / "deploy"
 
 
 def test_nginx_accepts_the_site_configuration(tmp_path):
-    nginx = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
+    nginx = bench_nginx.executable()
     if not nginx:
         pytest.skip("nginx is not installed (apt-get install nginx-light)")
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=test",
                     "-keyout", str(tmp_path / "key.pem"), "-out", str(tmp_path / "cert.pem")],
                    check=True, capture_output=True)
-    site = (DEPLOY / "nginx-psad.conf").read_text()
-    site = (site.replace("/etc/letsencrypt/live/dashboard.example.org/fullchain.pem", str(tmp_path / "cert.pem"))
-                .replace("/etc/letsencrypt/live/dashboard.example.org/privkey.pem", str(tmp_path / "key.pem"))
-                .replace("/var/cache/nginx/psad", str(tmp_path / "cache"))
-                .replace("/var/log/nginx/", str(tmp_path) + "/"))
-    (tmp_path / "psad.conf").write_text(site)
-    (tmp_path / "nginx.conf").write_text(f"""
-pid {tmp_path}/nginx.pid;
-error_log {tmp_path}/error.log;
-events {{}}
-http {{
-    access_log off;
-    client_body_temp_path {tmp_path}/body;
-    proxy_temp_path {tmp_path}/proxy;
-    include {tmp_path}/psad.conf;
-}}
-""")
-    run = subprocess.run([nginx, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
+    conf = bench_nginx.write(tmp_path, bench_nginx.site_config(tmp_path, tls=(tmp_path / "cert.pem",
+                                                                           tmp_path / "key.pem")))
+    run = subprocess.run([nginx, "-t", "-p", str(tmp_path), "-c", str(conf)],
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert "[warn]" not in run.stderr, run.stderr
 
+
+
+def test_the_benchmarks_plain_http_copy_of_the_site(tmp_path):
+    """bench_load.py --proxy nginx runs the site as written but in plain HTTP on a private port:
+    the copy must stay a valid configuration as the site changes, with no TLS left in it."""
+    nginx = bench_nginx.executable()
+    if not nginx:
+        pytest.skip("nginx is not installed (apt-get install nginx-light)")
+    site = bench_nginx.site_config(tmp_path, listen=18050, upstream=18051)
+    assert "listen 127.0.0.1:18050;" in site and "server 127.0.0.1:18051;" in site
+    assert "443" not in site and "return 301" not in site
+    for location in ("location /api/v1/", "location /assets/", "location /_dash-component-suites/"):
+        assert location in site
+    conf = bench_nginx.write(tmp_path, site)
+    run = subprocess.run([nginx, "-t", "-p", str(tmp_path), "-c", str(conf)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "[warn]" not in run.stderr, run.stderr
 
 def test_proxy_limits_agree_with_the_app():
     defaults = Settings.from_env({})
