@@ -38,8 +38,8 @@ def test_brotli_when_the_client_prefers_it(client):
 
 def test_fingerprinted_assets_are_cached_for_a_year_others_revalidated(served):
     client, _, html = served
-    css = re.search(r'href="(/assets/app\.css\?m=[^"]+)"', html).group(1)
-    r = client.get(css)
+    script = re.search(r'src="(/assets/psad\.js\?m=[^"]+)"', html).group(1)
+    r = client.get(script)
     assert r.status_code == 200
     cc = r.headers["Cache-Control"]
     assert "max-age=31536000" in cc and "public" in cc and "immutable" in cc and "no-cache" not in cc
