@@ -29,6 +29,7 @@ import hashlib
 import itertools
 import logging
 import re
+from datetime import date
 from pathlib import Path
 
 from flask import Response, g, has_request_context, request
@@ -84,17 +85,19 @@ def code_stamp(root: Path) -> str:
 def answer_key(stamp: str) -> str | None:
     """The shared cache's key for this callback request's answer; None when it is not to be kept."""
     from app import i18n
-    from app.context import load_choices, services
+    from app.context import services
+    from data_access import status
     from data_access.db import DataError
 
-    try:
-        choices, _options, state = load_choices(services().db)
+    try:  # the data state alone: a stored answer is found without the filter options
+        state = status.state(services().db)
     except DataError:
         return None
     if not state["version"]:
         return None
+    today = state["data_as_of"] or date.today()  # Choices.today, as the callbacks see it
     raw = b"|".join([stamp.encode(), str(state["version"]).encode(), i18n.get_lang().encode(),
-                     choices.today.isoformat().encode(), request.get_data(cache=True)])
+                     today.isoformat().encode(), request.get_data(cache=True)])
     return "answer:" + hashlib.sha256(raw).hexdigest()
 
 

@@ -29,6 +29,8 @@ import random
 import threading
 import time
 import uuid
+from collections import OrderedDict
+from datetime import date
 from typing import Any, Callable, TypeVar
 
 from flask import g, has_app_context, has_request_context
@@ -367,6 +369,94 @@ def cached_query(fn):
 
     wrapper.uncached = lambda db, *args: fn(db, data_version(db), *args)
     return wrapper
+
+
+class FrozenList(list):
+    """A list no caller can change (a value several requests share: ``near_cached_query``). It is
+    still a list (JSON, ``isinstance``, ``+``); a copy, deep copy or pickle of it is a plain list."""
+
+    def _refuse(self, *_args, **_kwargs):
+        raise TypeError("a shared cached value cannot be changed: copy it first (list(value))")
+
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse
+    append = extend = insert = pop = remove = clear = sort = reverse = _refuse
+
+    def __reduce_ex__(self, _protocol):
+        return list, (list(self),)
+
+
+class FrozenDict(dict):
+    """A dict no caller can change (see ``FrozenList``); a copy, deep copy or pickle is a dict."""
+
+    def _refuse(self, *_args, **_kwargs):
+        raise TypeError("a shared cached value cannot be changed: copy it first (dict(value))")
+
+    __setitem__ = __delitem__ = __ior__ = _refuse
+    pop = popitem = clear = update = setdefault = _refuse
+
+    def __reduce_ex__(self, _protocol):
+        return dict, (dict(self),)
+
+
+def freeze(value: Any) -> Any:
+    """``value`` (dicts, lists, tuples, sets and scalars) with every container made unchangeable."""
+    if isinstance(value, dict):
+        return FrozenDict({k: freeze(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return FrozenList(freeze(v) for v in value)
+    if isinstance(value, tuple):
+        return tuple(freeze(v) for v in value)
+    if isinstance(value, set):
+        return frozenset(value)
+    if isinstance(value, (str, int, float, bool, bytes, date, type(None), frozenset)):
+        return value
+    raise TypeError(f"near_cached_query keeps plain data only, not {type(value).__name__}")
+
+
+NEAR_ENTRIES = 64  # values kept per process (per cache backend) by near_cached_query
+
+
+def near_cached_query(fn):
+    """``cached_query`` for a small result that nearly every request reads (the filter options,
+    the first date of the data), with a copy kept in this process as well: unpickling the options
+    from Redis was half of a warm callback's server time under a crowd (issue 12, scenario B).
+
+    The copy is kept per cache backend (so per app) under the shared cache's own key, which names
+    the data version: a load makes a new entry, never a stale one, and the oldest of
+    ``NEAR_ENTRIES`` go. The value is returned frozen (``freeze``), from the memo or not, so no
+    caller can change what the next request gets, and the test suite (which mostly runs with the
+    NullCache, where nothing is kept) meets the same frozen values as production."""
+    inner = cached_query(fn)
+    name = f"q:{fn.__module__}.{fn.__qualname__}"
+
+    @functools.wraps(fn)
+    def wrapper(db: Database, *args):
+        if not has_app_context():
+            return freeze(inner(db, *args))
+        backend = cache.cache
+        if isinstance(backend, NullCache):
+            return freeze(inner(db, *args))
+        version = data_version(db)
+        ident = "|".join(_caching_id(a) for a in (db, version, *args))
+        key = f"{name}:{ident}"
+        memo = backend.__dict__.get("_psad_near")
+        if memo is None:
+            memo = backend.__dict__.setdefault("_psad_near", OrderedDict())
+        found = memo.get(key, _MISSING)
+        if found is _MISSING:
+            found = freeze(inner(db, *args))
+            with _NEAR_LOCK:
+                memo[key] = found
+                while len(memo) > NEAR_ENTRIES:
+                    memo.popitem(last=False)
+        return found
+
+    wrapper.uncached = inner.uncached
+    return wrapper
+
+
+_MISSING = object()
+_NEAR_LOCK = threading.Lock()
 
 
 def cached_value(name: str, key: tuple, make: Callable[[], T], wait_s: float = LOCK_WAIT_S) -> T:

@@ -6,13 +6,13 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import select
 
-from data_access.cache import cached_query
+from data_access.cache import near_cached_query
 from data_access.db import Database
 from data_access.filters import FILTER_FIELDS, LAYER_FIELD
 from data_access.schema import area_link, geography, offense_category
 
 
-@cached_query
+@near_cached_query
 def filter_options(db: Database, version: int) -> dict:
     """Choices for the filter bar (a list of (code, label) per filter field) and the links used to
     narrow neighborhoods by district."""

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import ProgrammingError
 
 from data_access import schema_calls, schema_guns_warrants, schema_ipv, schema_kpi, schema_vital_signs
-from data_access.cache import cached_query, request_versions
+from data_access.cache import near_cached_query, request_versions
 from data_access.db import Database
 from data_access.schema import (
     agg_victim_city_daily,
@@ -61,7 +61,7 @@ def _read_state(db: Database) -> dict:
             "first_date": first_date(db), "updated_at": updated_at}
 
 
-@cached_query
+@near_cached_query
 def first_date(db: Database, version: int) -> date | None:
     return db.execute(select(func.min(agg_victim_city_daily.c.d))).scalar()
 

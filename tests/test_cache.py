@@ -129,3 +129,70 @@ def test_an_open_breaker_lets_one_caller_probe_after_the_window():
     assert breaker.admit() is True
     breaker.succeeded()
     assert [breaker.admit() for _ in range(3)] == [True] * 3 and not breaker.failing
+
+
+def test_a_frozen_value_refuses_changes_and_copies_to_plain_data():
+    import copy
+    import json
+    import pickle
+
+    from data_access.cache import FrozenDict, FrozenList, freeze
+
+    value = freeze({"a": [("x", "X"), ("y", "Y")], "links": {"n1": {"police_district": ["Eastern"]}}, "d": date(2025, 1, 2)})
+    assert isinstance(value, FrozenDict) and isinstance(value["a"], FrozenList)
+    for change in (lambda: value.__setitem__("b", 1), lambda: value.pop("a"), lambda: value.update(b=1),
+                   lambda: value.setdefault("b", []), lambda: value["a"].append(("z", "Z")),
+                   lambda: value["links"]["n1"]["police_district"].extend(["Western"]),
+                   lambda: value["a"].sort(), lambda: value["links"].clear()):
+        with pytest.raises(TypeError, match="cannot be changed"):
+            change()
+    plain = {"a": [("x", "X"), ("y", "Y")], "links": {"n1": {"police_district": ["Eastern"]}}, "d": date(2025, 1, 2)}
+    assert value == plain and value["a"] + [("z", "Z")] == plain["a"] + [("z", "Z")]
+    for made in (copy.deepcopy(value), pickle.loads(pickle.dumps(value))):
+        assert made == plain and type(made) is dict and type(made["a"]) is list
+        made["a"].append(("z", "Z"))  # a copy is the caller's own
+    assert type(copy.copy(value["a"])) is list
+    assert json.dumps(value, default=str) == json.dumps(plain, default=str)
+    with pytest.raises(TypeError, match="plain data only"):
+        freeze({"frame": object()})
+
+
+def test_the_filter_options_are_kept_in_the_process_per_data_version(make_database):
+    """near_cached_query: the second request's options come from the process (no cache read, the
+    same object); a load (new data version) makes a new entry; the NullCache keeps nothing."""
+    from data_access import migrate
+    from data_access.cache import FrozenDict, cache
+    from data_access.loading import load_demo
+    from data_access.options import filter_options
+
+    url = make_database()
+    app = create_app({"database_url": url})  # the default in-process cache
+    db = app.server.extensions["psad"].db
+    migrate.upgrade(db)
+    load_demo(db, scale=0.02, start=date(2024, 1, 1), end=date(2025, 12, 31))
+    reads = []
+    with app.server.test_request_context("/"):
+        backend = cache.cache
+        original = backend.get
+        backend.get = lambda key: reads.append(key) or original(key)
+        first = filter_options(db)
+    assert isinstance(first, FrozenDict) and first["police_district"]
+    n_reads = len(reads)
+    with app.server.test_request_context("/"):
+        again = filter_options(db)
+    assert again is first and len(reads) == n_reads  # from the process: no shared-cache read
+    with db.begin() as conn:
+        bump_version(conn, is_demo=True, data_as_of=date(2025, 12, 31))
+    with app.server.test_request_context("/"):
+        after_load = filter_options(db)
+    assert after_load is not first and after_load == first and len(reads) > n_reads
+    backend.get = original
+    db.dispose()
+
+    null = create_app({"database_url": url}, cache_type="null")
+    with null.server.test_request_context("/"):
+        one = filter_options(null.server.extensions["psad"].db)
+    with null.server.test_request_context("/"):
+        two = filter_options(null.server.extensions["psad"].db)
+    assert isinstance(one, FrozenDict) and one == two and one is not two  # frozen, never kept
+    null.server.extensions["psad"].db.dispose()

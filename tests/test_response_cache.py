@@ -64,6 +64,24 @@ def test_each_language_and_each_code_stamp_has_its_own_answer(cached):
         assert response_cache.answer_key("stamp-a") == response_cache.answer_key("stamp-a")
 
 
+
+def test_the_key_names_the_day_the_callbacks_see(cached):
+    """answer_key reads only the data state (no filter options on a stored answer's path), so its
+    day must be Choices.today, the day every callback computes with."""
+    import hashlib
+
+    from flask import request
+
+    from app import i18n
+    from app.context import load_choices, services
+
+    server = cached.server
+    with server.test_request_context("/_dash-update-component", method="POST", json=change_body(cached, "Western")):
+        choices, _options, state = load_choices(services().db)
+        raw = b"|".join([b"stamp", str(state["version"]).encode(), i18n.get_lang().encode(),
+                         choices.today.isoformat().encode(), request.get_data(cache=True)])
+        assert response_cache.answer_key("stamp") == "answer:" + hashlib.sha256(raw).hexdigest()
+
 def test_a_load_is_a_new_answer(synth_db, demo_small, tmp_path):
     from data_access.ingest.cvi import load_cvi_file
     from tests.test_ingest_cvi_cases import _cvi_rows
