@@ -41,6 +41,8 @@ import logging
 import re
 from html import escape
 
+from app import joined
+
 log = logging.getLogger(__name__)
 
 REGENERATOR = "vendor/regenerator-runtime-0.13.11.js"
@@ -86,6 +88,9 @@ def install(app) -> None:
             if later:
                 meta += "\n      " + later
         kwargs["metas"] = kwargs.get("metas", "") + "\n      " + meta
+        own = joined.scripts(app)  # after defer_leaflet has named the map functions' own address
+        if own is not None:
+            kwargs["scripts"] = own.replace(kwargs["scripts"])
         kwargs["scripts"] = load_after_paint(app, kwargs["scripts"])
         return original(**kwargs)
 

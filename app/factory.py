@@ -14,7 +14,7 @@ from dash import html
 from dash.development.base_component import Component
 from flask import Response, current_app, g, jsonify, request
 
-from app import bundles, first_view, i18n, ids, response_cache, static_compression, styles, warming
+from app import bundles, first_view, i18n, ids, joined, response_cache, static_compression, warming
 from app.context import EXTENSION, Services, load_choices, services
 from app.pages import NAV_PAGES, PAGE_BY_NAME, PAGE_PARAMS, PAGES, LayoutInputs
 from app.serving import cache_fingerprinted_assets, install_security
@@ -61,8 +61,8 @@ def create_app(config: Settings | dict[str, Any] | None = None, *, cache_type: s
     # writes the request's language (lang=, Accept-Language) in its place
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     i18n.install(app)
+    joined.install(app)  # one style sheet and one script of our own, not one request per file in assets/
     bundles.install(app)
-    styles.install(app)  # one style sheet, not one request per file in assets/
     first_view.install(app)  # the page's HTML carries its first view, drawn before any script runs
     server = app.server
     server.json.ensure_ascii = False  # API messages keep their typographic quotes readable

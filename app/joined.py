@@ -1,16 +1,29 @@
-"""The app's style sheets as one file (issue 12: fewer requests per first view).
+"""The app's own style sheets, and its own scripts, as one file each (issue 12: fewer requests per
+first view).
 
-Dash links every ``.css`` file in ``assets/`` with a tag of its own: ten requests, on ten new
-connections of a first visit, before the page's first view (which the HTML carries,
-``app.first_view``) can be shown. Here the page links one style sheet instead,
-``/assets/psad-styles.css?m=<digest>``: those files joined in the order Dash links them (so the
-cascade is the same), each after a comment naming it, without its ``@charset`` (the answer says
-``text/css; charset=utf-8``). The files stay in ``assets/`` as they are, and the joined text is
-made in memory, on first use, from the files Dash would link (``Dash._generate_css_dist_html``):
-nothing is generated into the tree. The digest names the content, so the address is cached for a
-year like every fingerprinted asset (``app.serving``), compressed once per process and replayed
-(``app.static_compression``). A style sheet of another origin (``external_stylesheets``) keeps its
-own tag.
+Dash links every ``.css`` and ``.js`` file in ``assets/`` with a tag of its own: ten style sheets,
+on as many new connections of a first visit, before the page's first view (which the HTML carries,
+``app.first_view``) can be shown, and eight small scripts among the bundles. Here the page links
+one style sheet, ``/assets/psad-styles.css?m=<digest>``, and one script,
+``/assets/psad-scripts.js?m=<digest>``, where the first of the files' tags stood:
+
+* The files are joined in the order Dash links them, so the cascade and the order the scripts run
+  in are the same, each after a comment naming it.
+* A style sheet's ``@charset`` is dropped: it would be void past the start of the joined text, and
+  the answer says ``text/css; charset=utf-8``.
+* Each script runs inside its own ``try``: an error in one is reported (thrown again a moment
+  later, so the console shows it) and the next still runs, as with separate tags. A script's
+  top-level ``let``, ``const`` or ``class`` would then be local to it, so none may have one
+  (tests/test_joined.py checks; the files declare their globals on ``window`` or with ``var``).
+* Only the files at the top of ``assets/`` are joined; ``assets/vendor/`` keeps its own tags (the
+  regenerator runtime must run before React, app.bundles).
+
+The files stay in ``assets/`` as they are (each is still served at its own address: app.bundles
+runs the map functions again by theirs once Leaflet has arrived). The joined text is made in
+memory from the files Dash links (its tags), again when one changes (their ``?m=`` modification
+times): nothing is generated into the tree. The digest of the content is the fingerprint, so the
+address is cached for a year like every fingerprinted asset (``app.serving``), compressed once per
+process and replayed (``app.static_compression``). Other origins' files keep their tags.
 """
 
 from __future__ import annotations
@@ -20,94 +33,118 @@ import re
 import threading
 from html import escape, unescape
 from pathlib import Path
+from typing import Callable
 
 from flask import Response, request
 
-NAME = "psad-styles.css"
+STYLES = "psad-styles.css"
+SCRIPTS = "psad-scripts.js"
+EXTENSION = "psad_joined"
 _CHARSET = re.compile(rb'^(?:\xef\xbb\xbf)?@charset "[^"]*";')  # (a byte-order mark too)
 _LINK = re.compile(r'<link rel="stylesheet" href="([^"]+)">\n?')
+_SCRIPT = re.compile(r'<script src="([^"]+)"></script>\n?')
+
+
+def _style_part(name: str, text: bytes) -> bytes:
+    return b"/* " + name.encode() + b" */\n" + _CHARSET.sub(b"", text, count=1).rstrip() + b"\n"
+
+
+def _script_part(name: str, text: bytes) -> bytes:
+    return (b"/* " + name.encode() + b" */\ntry {\n" + text.rstrip() + b"\n;\n} catch (e) { setTimeout(function () "
+            b"{ throw e; }); }\n")
 
 
 class Joined:
-    """The joined style sheet of one Dash app: its files, text and digest, made again when a file
-    changes (its modification time, as Dash's own ``?m=`` fingerprints follow it)."""
+    """One joined file of a Dash app: the local files among some of its tags, their joined text and
+    digest (made again when a tag's fingerprint changes), and the tag that replaces theirs."""
 
-    def __init__(self, app):
-        self.app = app
+    def __init__(self, app, name: str, tag: re.Pattern, part: Callable[[str, bytes], bytes], content_type: str,
+                 source: Callable[[], str], make_tag: Callable[[str], str]):
+        self.app, self.name, self.tag, self.part = app, name, tag, part
+        self.content_type, self.source, self.make_tag = content_type, source, make_tag
         self.lock = threading.Lock()
         self.key: tuple = ()
         self.body = b""
         self.digest = ""
 
-    def files(self) -> list[Path]:
-        """The local style sheets Dash links, in its order."""
+    def _joined(self, href: str) -> bool:
+        """Whether the file at ``href`` is one of those joined: in assets/ itself, not a subfolder."""
+        prefix = self.app.get_asset_url("")
+        path = unescape(href).split("?", 1)[0]
+        return path.startswith(prefix) and "/" not in path[len(prefix):]
+
+    def local(self, html: str) -> list[tuple[str, Path]]:
+        """The joined files among ``html``'s tags: (href, file), in order."""
         prefix = self.app.get_asset_url("")
         folder = Path(self.app.config.assets_folder)
-        out = []
-        for href in _LINK.findall(self.app._generate_css_dist_html()):
-            path = unescape(href).split("?", 1)[0]
-            if path.startswith(prefix):
-                out.append(folder / path[len(prefix):])
-        return out
+        return [(href, folder / unescape(href).split("?", 1)[0][len(prefix):])
+                for href in self.tag.findall(html) if self._joined(href)]
 
-    def current(self) -> tuple[bytes, str]:
-        files = self.files()
-        key = tuple((str(f), f.stat().st_mtime_ns) for f in files)
+    def current(self, html: str | None = None) -> tuple[bytes, str]:
+        """The joined text and its digest for Dash's tags ``html`` (by default Dash's tags now).
+        The tags carry each file's modification time (``?m=``), so the text is made again only
+        when they change: a page costs a look at its tags, not a read of every file."""
+        files = self.local(self.source() if html is None else html)
+        key = tuple(href for href, _f in files)
         with self.lock:
             if key != self.key:
-                parts = []
-                for f in files:
-                    # a file's @charset would be void past the start of the joined text: the answer's
-                    # Content-Type names UTF-8 instead
-                    text = _CHARSET.sub(b"", f.read_bytes(), count=1)
-                    parts.append(b"/* " + f.name.encode() + b" */\n" + text.rstrip() + b"\n")
-                self.body = b"".join(parts)
+                self.body = b"".join(self.part(f.name, f.read_bytes()) for _href, f in files)
                 self.digest = hashlib.sha256(self.body).hexdigest()[:16]
                 self.key = key
             return self.body, self.digest
 
-    def url(self) -> str:
-        return f"{self.app.get_asset_url(NAME)}?m={self.current()[1]}"
-
-    def link_tags(self, css: str) -> str:
-        """``css`` (Dash's ``<link>`` tags) with the local style sheets' tags replaced by one tag of
-        the joined sheet, where the first of them stood; other origins' tags kept."""
-        prefix = self.app.get_asset_url("")
+    def replace(self, html: str) -> str:
+        """``html`` with the joined files' tags replaced by one tag of the joined file, where the
+        first of them stood; every other tag kept. No joined file: ``html`` as it is."""
+        if not self.local(html):
+            return html
+        url = f"{self.app.get_asset_url(self.name)}?m={self.current(html)[1]}"
         seen = False
 
         def one(m: re.Match) -> str:
             nonlocal seen
-            if not unescape(m.group(1)).startswith(prefix):
+            if not self._joined(m.group(1)):
                 return m.group(0)
             if seen:
                 return ""
             seen = True
-            return f'<link rel="stylesheet" href="{escape(self.url())}">\n'
+            return self.make_tag(escape(url))
 
-        return _LINK.sub(one, css)
+        return self.tag.sub(one, html)
 
-
-def install(app) -> Joined:
-    """Serve the joined style sheet and link it from every page instead of the separate files."""
-    joined = Joined(app)
-    route = (app.config.routes_pathname_prefix.rstrip("/") + "/" + app.config.assets_url_path.strip("/")
-             + "/" + NAME)
-
-    def serve():
-        body, digest = joined.current()
-        response = Response(body, content_type="text/css; charset=utf-8")
+    def serve(self):
+        body, digest = self.current()
+        response = Response(body, content_type=self.content_type)
         response.set_etag(digest)
         # app.serving gives an address with ?m= its year of caching; app.static_compression
         # compresses it once and answers If-None-Match
         return response.make_conditional(request)
 
-    app.server.add_url_rule(route, endpoint="psad_styles", view_func=serve)
+
+def install(app) -> dict[str, Joined]:
+    """Serve the joined style sheet and script, and link the style sheet from every page instead of
+    the separate files (the scripts' tags are replaced by app.bundles, which needs the map
+    functions' own tag first: ``scripts(app).replace``)."""
+    base = app.config.routes_pathname_prefix.rstrip("/") + "/" + app.config.assets_url_path.strip("/") + "/"
+    joined = {
+        STYLES: Joined(app, STYLES, _LINK, _style_part, "text/css; charset=utf-8", app._generate_css_dist_html,
+                       lambda url: f'<link rel="stylesheet" href="{url}">\n'),
+        SCRIPTS: Joined(app, SCRIPTS, _SCRIPT, _script_part, "text/javascript; charset=utf-8",
+                        app._generate_scripts_html, lambda url: f'<script src="{url}"></script>\n'),
+    }
+    for name, one in joined.items():
+        app.server.add_url_rule(base + name, endpoint=f"psad_joined_{name}", view_func=one.serve)
     original = app.interpolate_index
 
     def interpolate_index(**kwargs):
-        kwargs["css"] = joined.link_tags(kwargs.get("css", ""))
+        kwargs["css"] = joined[STYLES].replace(kwargs.get("css", ""))
         return original(**kwargs)
 
     app.interpolate_index = interpolate_index
-    app.server.extensions["psad_styles"] = joined
+    app.server.extensions[EXTENSION] = joined
     return joined
+
+
+def scripts(app) -> Joined | None:
+    """The joined script of ``app`` (None before ``install``)."""
+    return app.server.extensions.get(EXTENSION, {}).get(SCRIPTS)

@@ -1,5 +1,6 @@
-"""The app's style sheets as one file (app/styles.py): one request instead of one per file, the
-same rules in the same order, cached for a year under a digest that follows the files."""
+"""The app's own style sheets and scripts as one file each (app/joined.py): one request instead of
+one per file, the same rules and scripts in the same order, cached for a year under a digest that
+follows the files."""
 
 from __future__ import annotations
 
@@ -9,12 +10,34 @@ from pathlib import Path
 
 import brotli
 import dash
+import pytest
 from dash import html
 
-from app import styles
+from app import joined
 from app.settings import PROJECT_ROOT
 
 LINK = re.compile(r'<link rel="stylesheet" href="([^"]+)">')
+LATER = re.compile(r'<script type="text/psad-later" src="([^"]+)">')
+ASSETS = PROJECT_ROOT / "assets"
+
+
+def _in_order(body: bytes, files: list[Path], part) -> None:
+    """Each file's text, as ``part`` makes it, appears whole in ``body`` and in turn."""
+    at = 0
+    for f in files:
+        text = part(f.read_bytes())
+        found = body.find(text, at)
+        assert found >= at, f"{f.name} is missing or out of order"
+        assert body[:found].endswith(b"/* " + f.name.encode() + b" */\n" + (b"try {\n" if part is _script else b""))
+        at = found + len(text)
+
+
+def _style(text: bytes) -> bytes:
+    return re.sub(rb'^@charset "[^"]*";', b"", text).rstrip()
+
+
+def _script(text: bytes) -> bytes:
+    return text.rstrip()
 
 
 def test_a_page_links_one_style_sheet_holding_every_file_in_dash_order(client):
@@ -22,37 +45,70 @@ def test_a_page_links_one_style_sheet_holding_every_file_in_dash_order(client):
     links = LINK.findall(page)
     assert len(links) == 1 and links[0].startswith("/assets/psad-styles.css?m="), links
     body = client.get(links[0]).get_data()
-    # every .css file in assets/, as Dash orders them (sorted names), each whole and in turn
-    files = sorted(p for p in (PROJECT_ROOT / "assets").glob("*.css"))
+    files = sorted(ASSETS.glob("*.css"))  # Dash's order: sorted names
     assert len(files) >= 10
-    at = 0
-    for f in files:
-        text = re.sub(rb'^@charset "[^"]*";', b"", f.read_bytes()).rstrip()
-        found = body.find(text, at)
-        assert found >= at, f"{f.name} is missing or out of order"
-        assert body[:found].endswith(b"/* " + f.name.encode() + b" */\n")
-        at = found + len(text)
+    _in_order(body, files, _style)
     assert b"@charset" not in body  # void past the start: the Content-Type says UTF-8
 
 
-def test_the_joined_sheet_is_cached_for_a_year_compressed_and_revalidated(client):
-    url = LINK.findall(client.get("/").get_data(as_text=True))[0]
+def test_a_page_runs_one_script_of_its_own_in_the_place_of_its_files(client):
+    page = client.get("/map").get_data(as_text=True)
+    later = LATER.findall(page)
+    own = [u for u in later if u.startswith("/assets/psad-scripts.js?m=")]
+    assert len(own) == 1, later
+    # no file of assets/ itself has a tag of its own any more; vendor/ keeps its own (first of all)
+    assert not [u for u in later if re.match(r"/assets/[^/?]+\.js", u) and u != own[0]]
+    assert later[0].startswith("/assets/vendor/regenerator-runtime-")
+    # where Dash put them: after the component libraries, before the renderer
+    at = later.index(own[0])
+    assert "dash_bootstrap_components" in later[at - 1] or "dash_leaflet" in later[at - 1]
+    assert "dash_renderer" in later[at + 1]
+    body = client.get(own[0]).get_data()
+    files = [f for f in sorted(ASSETS.glob("*.js")) if f.name != "psad_loader.js"]  # the loader: its own tag
+    assert len(files) >= 8
+    _in_order(body, files, _script)
+    assert body.count(b"} catch (e) { setTimeout(function () { throw e; }); }") == len(files)
+
+
+def test_the_map_functions_keep_their_own_address_for_the_second_run(client):
+    """On a page without a map, Leaflet arrives later and psad_bundles.js runs the map functions
+    again by their own address (data-then): that address still serves the file."""
+    page = client.get("/").get_data(as_text=True)
+    then = re.search(r'<meta name="psad-leaflet" content="[^"]+" data-then="([^"]+)">', page).group(1)
+    assert then.startswith("/assets/psad_map.js?m=")
+    r = client.get(then)
+    assert r.status_code == 200 and r.get_data() == (ASSETS / "psad_map.js").read_bytes()
+
+
+@pytest.mark.parametrize("name", [joined.STYLES, joined.SCRIPTS])
+def test_a_joined_file_is_cached_for_a_year_compressed_and_revalidated(client, name):
+    page = client.get("/").get_data(as_text=True)
+    url = re.search(rf'(/assets/{re.escape(name)}\?m=[0-9a-f]+)"', page).group(1)
     r = client.get(url, headers={"Accept-Encoding": "br"})
-    assert r.status_code == 200 and r.headers["Content-Type"] == "text/css; charset=utf-8"
+    kind = "text/css" if name.endswith(".css") else "text/javascript"
+    assert r.status_code == 200 and r.headers["Content-Type"] == f"{kind}; charset=utf-8"
     assert r.headers["Content-Encoding"] == "br"
     cc = {d.strip() for d in r.headers["Cache-Control"].split(",")}
     assert {"public", "max-age=31536000", "immutable"} <= cc
     assert brotli.decompress(r.get_data()) == client.get(url).get_data()
     again = client.get(url, headers={"Accept-Encoding": "br", "If-None-Match": r.headers["ETag"]})
     assert again.status_code == 304 and not again.get_data()
-    bare = client.get("/assets/psad-styles.css")  # without its digest: revalidated every time
+    bare = client.get(f"/assets/{name}")  # without its digest: revalidated every time
     assert bare.status_code == 200 and "no-cache" in bare.headers["Cache-Control"]
+
+
+def test_no_script_of_ours_declares_a_global_that_a_try_block_would_hide():
+    """Each joined script runs inside its own try block, where a top-level let, const or class
+    would be local to the block; a global goes on window or is a var."""
+    for f in sorted(ASSETS.glob("*.js")):
+        top = re.findall(r"^(?:let|const|class)\b.*", f.read_text(), re.M)
+        assert not top, f"{f.name}: {top}"
 
 
 def _small_app(folder: Path, external: list[str] | None = None) -> dash.Dash:
     app = dash.Dash(__name__, assets_folder=str(folder), external_stylesheets=external or [])
     app.layout = html.Div("x")
-    styles.install(app)
+    joined.install(app)
     return app
 
 
@@ -61,8 +117,7 @@ def test_the_digest_follows_the_files_and_other_origins_keep_their_tags(tmp_path
     (tmp_path / "b.css").write_text(".b { color: blue; }\n")
     app = _small_app(tmp_path, external=["https://example.org/x.css"])
     client = app.server.test_client()
-    page = client.get("/").get_data(as_text=True)
-    links = LINK.findall(page)
+    links = LINK.findall(client.get("/").get_data(as_text=True))
     assert links[0] == "https://example.org/x.css" and len(links) == 2
     first = links[1]
     assert client.get(first).get_data() == b"/* a.css */\n\n.a { color: red; }\n/* b.css */\n.b { color: blue; }\n"
@@ -75,7 +130,28 @@ def test_the_digest_follows_the_files_and_other_origins_keep_their_tags(tmp_path
     assert b"green" in client.get(second).get_data()
 
 
-def test_no_style_sheet_of_its_own_no_joined_tag(tmp_path):
+def test_a_failing_script_does_not_stop_the_next(tmp_path):
+    """Run in Node when it is here: the joined text of a script that throws and one after it."""
+    import shutil
+    import subprocess
+
+    (tmp_path / "a.js").write_text("(function () { throw new Error('a fails'); })()")
+    (tmp_path / "b.js").write_text("(function () { globalThis.ranB = true; })()\nvar shared = 1")
+    app = _small_app(tmp_path)
+    body, _digest = joined.scripts(app).current(
+        '<script src="/assets/a.js?m=1"></script>\n<script src="/assets/b.js?m=1"></script>\n')
+    assert body.index(b"a fails") < body.index(b"ranB")
+    node = shutil.which("node")
+    if not node:
+        pytest.skip("node is not installed")
+    run = subprocess.run([node, "-e", body.decode() + "\nsetTimeout(() => {}, 0);"
+                          "\nprocess.on('exit', () => console.log(globalThis.ranB, typeof globalThis.shared));"],
+                         capture_output=True, text=True)
+    assert "true number" in run.stdout  # b ran, and its var is still a global
+    assert "a fails" in run.stderr  # a's error is thrown again, not swallowed
+
+
+def test_no_file_of_its_own_no_joined_tag(tmp_path):
     app = _small_app(tmp_path)
     page = app.server.test_client().get("/").get_data(as_text=True)
-    assert not LINK.findall(page)
+    assert not LINK.findall(page) and "psad-scripts.js" not in page

@@ -38,7 +38,7 @@ def test_brotli_when_the_client_prefers_it(client):
 
 def test_fingerprinted_assets_are_cached_for_a_year_others_revalidated(served):
     client, _, html = served
-    script = re.search(r'src="(/assets/psad\.js\?m=[^"]+)"', html).group(1)
+    script = re.search(r'src="(/assets/vendor/regenerator-runtime-[\d.]+\.js\?m=[^"]+)"', html).group(1)
     r = client.get(script)
     assert r.status_code == 200
     cc = r.headers["Cache-Control"]
