@@ -84,7 +84,9 @@ class Joined:
         """The joined text and its digest for Dash's tags ``html`` (by default Dash's tags now).
         The tags carry each file's modification time (``?m=``), so the text is made again only
         when they change: a page costs a look at its tags, not a read of every file."""
-        files = self.local(self.source() if html is None else html)
+        return self._made(self.local(self.source() if html is None else html))
+
+    def _made(self, files: list[tuple[str, Path]]) -> tuple[bytes, str]:
         key = tuple(href for href, _f in files)
         with self.lock:
             if key != self.key:
@@ -96,9 +98,10 @@ class Joined:
     def replace(self, html: str) -> str:
         """``html`` with the joined files' tags replaced by one tag of the joined file, where the
         first of them stood; every other tag kept. No joined file: ``html`` as it is."""
-        if not self.local(html):
+        files = self.local(html)
+        if not files:
             return html
-        url = f"{self.app.get_asset_url(self.name)}?m={self.current(html)[1]}"
+        url = f"{self.app.get_asset_url(self.name)}?m={self._made(files)[1]}"
         seen = False
 
         def one(m: re.Match) -> str:
