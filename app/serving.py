@@ -30,6 +30,11 @@ def cache_fingerprinted_assets(server: Flask, assets_url_path: str = "/assets/")
                 response.cache_control.no_cache = None
             else:
                 response.cache_control.no_cache = True
+        elif request.path == "/_favicon.ico" and request.args.get("v") and response.status_code == 200:
+            # Dash links its icon with its own version (?v=4.4.1): the same bytes until Dash changes
+            response.cache_control.public = True
+            response.cache_control.max_age = YEAR
+            response.cache_control.immutable = True
         elif (request.path.startswith("/_dash-component-suites/") and response.status_code == 200
               and response.cache_control.max_age == YEAR):
             # Dash sends a fingerprinted bundle "max-age" only: public and immutable too, so a shared

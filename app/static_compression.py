@@ -33,7 +33,7 @@ from flask import Flask, request
 
 log = logging.getLogger(__name__)
 
-STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/")
+STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/", "/_favicon.ico")
 COMPRESSIBLE = {"application/javascript", "text/javascript", "text/css", "application/json",
                 "image/svg+xml", "text/plain", "application/x-javascript"}
 MIN_SIZE = 500

@@ -39,7 +39,8 @@ def test_the_benchmarks_plain_http_copy_of_the_site(tmp_path):
     site = bench_nginx.site_config(tmp_path, listen=18050, upstream=18051)
     assert "listen 127.0.0.1:18050;" in site and "server 127.0.0.1:18051;" in site
     assert "443" not in site and "return 301" not in site
-    for location in ("location /api/v1/", "location /assets/", "location /_dash-component-suites/"):
+    for location in ("location /api/v1/", "location /assets/", "location /_dash-component-suites/",
+                     "location = /_favicon.ico"):
         assert location in site
     conf = bench_nginx.write(tmp_path, site)
     run = subprocess.run([nginx, "-t", "-p", str(tmp_path), "-c", str(conf)], capture_output=True, text=True)

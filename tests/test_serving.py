@@ -49,6 +49,20 @@ def test_fingerprinted_assets_are_cached_for_a_year_others_revalidated(served):
     assert again.status_code == 304
 
 
+
+def test_dashs_icon_with_its_version_is_cached_for_a_year_and_replayed(app):
+    server = app.server
+    page = server.test_client().get("/").get_data(as_text=True)
+    icon = re.search(r'href="(/_favicon\.ico\?v=[^"]+)"', page).group(1)
+    replay = server.extensions["psad_static_replay"]
+    first = server.test_client().get(icon)
+    assert first.status_code == 200 and first.get_data()
+    cc = {d.strip() for d in first.headers["Cache-Control"].split(",")}
+    assert {"public", "max-age=31536000", "immutable"} <= cc
+    before = replay.replayed
+    again = server.test_client().get(icon)
+    assert again.get_data() == first.get_data() and replay.replayed == before + 1  # no Flask the second time
+
 def test_api_answers_carry_an_etag_that_a_load_changes(synth_db, demo_small, tmp_path):
     from app import create_app
     from data_access.ingest.cvi import load_cvi_file
