@@ -11,10 +11,13 @@ one style sheet, ``/assets/psad-styles.css?m=<digest>``, and one script,
   in are the same, each after a comment naming it.
 * A style sheet's ``@charset`` is dropped: it would be void past the start of the joined text, and
   the answer says ``text/css; charset=utf-8``.
-* Each script runs inside its own ``try``: an error in one is reported (thrown again a moment
-  later, so the console shows it) and the next still runs, as with separate tags. A script's
-  top-level ``let``, ``const`` or ``class`` would then be local to it, so none may have one
-  (tests/test_joined.py checks; the files declare their globals on ``window`` or with ``var``).
+* Each script runs inside its own ``try``: an error one throws as it runs is reported (thrown
+  again a moment later, so the console shows it) and the next still runs, as with separate tags.
+  A syntax error would stop them all (one file is parsed as a whole), so tests/test_joined.py
+  checks that each file parses on its own. Inside a block a top-level ``let``, ``const``,
+  ``class``, ``async function`` or generator would be local, and a top-level ``"use strict"``
+  would do nothing, so no file may have one (the same test; the files declare their globals on
+  ``window`` or with ``var``).
 * Only the files at the top of ``assets/`` are joined; ``assets/vendor/`` keeps its own tags (the
   regenerator runtime must run before React, app.bundles).
 
@@ -31,26 +34,28 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
-from html import escape, unescape
+from html import escape
 from pathlib import Path
 from typing import Callable
 
-from flask import Response, request
+from flask import Response, redirect, request
 
 STYLES = "psad-styles.css"
 SCRIPTS = "psad-scripts.js"
 EXTENSION = "psad_joined"
-_CHARSET = re.compile(rb'^(?:\xef\xbb\xbf)?@charset "[^"]*";')  # (a byte-order mark too)
+_CHARSET = re.compile(rb'^@charset "[^"]*";')
+_BOM = b"\xef\xbb\xbf"  # a byte-order mark: void, or worse, past the start of the joined text
 _LINK = re.compile(r'<link rel="stylesheet" href="([^"]+)">\n?')
 _SCRIPT = re.compile(r'<script src="([^"]+)"></script>\n?')
 
 
 def _style_part(name: str, text: bytes) -> bytes:
+    text = text.removeprefix(_BOM)
     return b"/* " + name.encode() + b" */\n" + _CHARSET.sub(b"", text, count=1).rstrip() + b"\n"
 
 
 def _script_part(name: str, text: bytes) -> bytes:
-    return (b"/* " + name.encode() + b" */\ntry {\n" + text.rstrip() + b"\n;\n} catch (e) { setTimeout(function () "
+    return (b"/* " + name.encode() + b" */\ntry {\n" + text.removeprefix(_BOM).rstrip() + b"\n;\n} catch (e) { setTimeout(function () "
             b"{ throw e; }); }\n")
 
 
@@ -70,14 +75,14 @@ class Joined:
     def _joined(self, href: str) -> bool:
         """Whether the file at ``href`` is one of those joined: in assets/ itself, not a subfolder."""
         prefix = self.app.get_asset_url("")
-        path = unescape(href).split("?", 1)[0]
+        path = href.split("?", 1)[0]  # Dash writes its hrefs as they are (no HTML escaping)
         return path.startswith(prefix) and "/" not in path[len(prefix):]
 
     def local(self, html: str) -> list[tuple[str, Path]]:
         """The joined files among ``html``'s tags: (href, file), in order."""
         prefix = self.app.get_asset_url("")
         folder = Path(self.app.config.assets_folder)
-        return [(href, folder / unescape(href).split("?", 1)[0][len(prefix):])
+        return [(href, folder / href.split("?", 1)[0][len(prefix):])
                 for href in self.tag.findall(html) if self._joined(href)]
 
     def current(self, html: str | None = None) -> tuple[bytes, str]:
@@ -117,6 +122,13 @@ class Joined:
 
     def serve(self):
         body, digest = self.current()
+        asked = request.args.get("m")
+        if asked and asked != digest:
+            # an old digest (a page from before a deploy) or a made-up one: sent on to the current
+            # file, and nothing kept under that address (a year of caching, a compressed copy)
+            response = redirect(f"{self.app.get_asset_url(self.name)}?m={digest}", code=302)
+            response.headers["Cache-Control"] = "no-store"
+            return response
         response = Response(body, content_type=self.content_type)
         response.set_etag(digest)
         # app.serving gives an address with ?m= its year of caching; app.static_compression

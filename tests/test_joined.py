@@ -97,12 +97,31 @@ def test_a_joined_file_is_cached_for_a_year_compressed_and_revalidated(client, n
     assert bare.status_code == 200 and "no-cache" in bare.headers["Cache-Control"]
 
 
-def test_no_script_of_ours_declares_a_global_that_a_try_block_would_hide():
-    """Each joined script runs inside its own try block, where a top-level let, const or class
-    would be local to the block; a global goes on window or is a var."""
+def test_every_script_of_ours_parses_alone_and_has_nothing_a_try_block_would_change():
+    """Each joined script runs inside its own try block: a syntax error in one would stop all of
+    them (so each must parse on its own), and a top-level let, const, class, async function or
+    generator would become local to its block, a top-level "use strict" void; a global goes on
+    window or is a var."""
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
     for f in sorted(ASSETS.glob("*.js")):
-        top = re.findall(r"^(?:let|const|class)\b.*", f.read_text(), re.M)
+        text = f.read_text()
+        top = re.findall(r"^(?:let|const|class|async\s+function|function\s*\*)\b.*|^[\"']use strict[\"']", text, re.M)
         assert not top, f"{f.name}: {top}"
+        if node:
+            run = subprocess.run([node, "--check", str(f)], capture_output=True, text=True)
+            assert run.returncode == 0, f"{f.name}: {run.stderr}"
+
+
+def test_an_old_or_made_up_digest_is_sent_on_to_the_current_file_and_not_kept(client):
+    page = client.get("/").get_data(as_text=True)
+    for name in (joined.STYLES, joined.SCRIPTS):
+        current = re.search(rf'(/assets/{re.escape(name)}\?m=[0-9a-f]+)"', page).group(1)
+        r = client.get(f"/assets/{name}?m=0123456789abcdef")
+        assert r.status_code == 302 and r.headers["Location"].endswith(current), r.headers.get("Location")
+        assert r.headers["Cache-Control"] == "no-store"
 
 
 def _small_app(folder: Path, external: list[str] | None = None) -> dash.Dash:
@@ -113,8 +132,8 @@ def _small_app(folder: Path, external: list[str] | None = None) -> dash.Dash:
 
 
 def test_the_digest_follows_the_files_and_other_origins_keep_their_tags(tmp_path):
-    (tmp_path / "a.css").write_text('@charset "UTF-8";\n.a { color: red; }\n')
-    (tmp_path / "b.css").write_text(".b { color: blue; }\n")
+    (tmp_path / "a.css").write_bytes(b'\xef\xbb\xbf@charset "UTF-8";\n.a { color: red; }\n')  # a byte-order mark too
+    (tmp_path / "b.css").write_bytes(b"\xef\xbb\xbf.b { color: blue; }\n")  # a mark alone
     app = _small_app(tmp_path, external=["https://example.org/x.css"])
     client = app.server.test_client()
     links = LINK.findall(client.get("/").get_data(as_text=True))
