@@ -43,7 +43,17 @@ from sqlalchemy.exc import ProgrammingError
 from data_access.db import Database
 from data_access.schema import data_state
 
-cache = Cache()
+NEAR = "_psad_near"  # near_cached_query's copies, kept on the cache backend
+
+
+class _Cache(Cache):
+    def clear(self) -> bool:
+        """Empty the shared cache, and this process's near copies with it (``near_cached_query``)."""
+        self.cache.__dict__.pop(NEAR, None)
+        return super().clear()
+
+
+cache = _Cache()
 VERSIONS = "psad_data_versions"
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -423,7 +433,8 @@ def near_cached_query(fn):
 
     The copy is kept per cache backend (so per app) under the shared cache's own key, which names
     the data version: a load makes a new entry, never a stale one, and the oldest of
-    ``NEAR_ENTRIES`` go. The value is returned frozen (``freeze``), from the memo or not, so no
+    ``NEAR_ENTRIES`` go; ``cache.clear()`` empties them too (a Redis emptied from outside, as
+    bench_load does between scenarios, does not: the next load's version still names new ones). The value is returned frozen (``freeze``), from the memo or not, so no
     caller can change what the next request gets, and the test suite (which mostly runs with the
     NullCache, where nothing is kept) meets the same frozen values as production."""
     inner = cached_query(fn)
@@ -439,9 +450,9 @@ def near_cached_query(fn):
         version = data_version(db)
         ident = "|".join(_caching_id(a) for a in (db, version, *args))
         key = f"{name}:{ident}"
-        memo = backend.__dict__.get("_psad_near")
+        memo = backend.__dict__.get(NEAR)
         if memo is None:
-            memo = backend.__dict__.setdefault("_psad_near", OrderedDict())
+            memo = backend.__dict__.setdefault(NEAR, OrderedDict())
         found = memo.get(key, _MISSING)
         if found is _MISSING:
             found = freeze(inner(db, *args))
