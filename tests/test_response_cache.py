@@ -65,22 +65,32 @@ def test_each_language_and_each_code_stamp_has_its_own_answer(cached):
 
 
 
-def test_the_key_names_the_day_the_callbacks_see(cached):
-    """answer_key reads only the data state (no filter options on a stored answer's path), so its
-    day must be Choices.today, the day every callback computes with."""
+def test_the_key_reads_no_filter_options_and_names_the_day_the_callbacks_see(cached, monkeypatch):
+    """answer_key reads only the data state (a stored answer is found without the filter options:
+    reading them here raises), and its day is Choices.today, the day every callback computes with:
+    the data's as-of date, or the calendar's when the data has none."""
     import hashlib
 
     from flask import request
 
-    from app import i18n
-    from app.context import load_choices, services
+    from app import context, i18n
+    from data_access import status
+
+    def no_options(db):
+        raise AssertionError("answer_key read the filter options")
 
     server = cached.server
-    with server.test_request_context("/_dash-update-component", method="POST", json=change_body(cached, "Western")):
-        choices, _options, state = load_choices(services().db)
-        raw = b"|".join([b"stamp", str(state["version"]).encode(), i18n.get_lang().encode(),
-                         choices.today.isoformat().encode(), request.get_data(cache=True)])
-        assert response_cache.answer_key("stamp") == "answer:" + hashlib.sha256(raw).hexdigest()
+    body = change_body(cached, "Western")
+    with server.test_request_context("/"):
+        state = status.state(context.services().db)
+    monkeypatch.setattr(context.opts, "filter_options", no_options)
+    for as_of in (state["data_as_of"], None):
+        monkeypatch.setattr(status, "state", lambda db, as_of=as_of: dict(state, data_as_of=as_of))
+        with server.test_request_context("/_dash-update-component", method="POST", json=body):
+            today = context.Choices(values={}, data_as_of=as_of).today
+            raw = b"|".join([b"stamp", str(state["version"]).encode(), i18n.get_lang().encode(),
+                             today.isoformat().encode(), request.get_data(cache=True)])
+            assert response_cache.answer_key("stamp") == "answer:" + hashlib.sha256(raw).hexdigest(), as_of
 
 def test_a_load_is_a_new_answer(synth_db, demo_small, tmp_path):
     from data_access.ingest.cvi import load_cvi_file
