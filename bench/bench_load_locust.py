@@ -81,7 +81,7 @@ class Viewer(User):
 
     def on_start(self) -> None:
         # geventhttpclient (locust's FastHttpUser client), not requests: with requests the load
-        # generator spent about 1 ms of CPU per request in Python, so one locust process could not
+        # generator spent about 1.8 ms of CPU per request (0.6 ms now), so one locust process could not
         # send more than ~550 requests/s and the crowd waited for it, not for the server
         # (scenario B: 800 viewers x 36 requests)
         from geventhttpclient import HTTPClient
