@@ -362,6 +362,13 @@ def _caching_id(arg: Any) -> str:
     return ident() if callable(ident) else repr(arg)
 
 
+def _query_key(name: str, db: Database, version: int, args: tuple) -> str:
+    """The shared cache's key of ``name(db, version, *args)`` (``cached_query``'s, and the near
+    copies' of ``near_cached_query``)."""
+    ident = "|".join(_caching_id(a) for a in (db, version, *args))
+    return f"{name}:{hashlib.sha256(ident.encode()).hexdigest()}"
+
+
 def cached_query(fn):
     """Memoize ``fn(db, version, *args)``, exposed as ``fn(db, *args)``. On a miss one caller runs
     it while the others asking for the same key wait for its result (``_once``), at most the
@@ -373,8 +380,7 @@ def cached_query(fn):
         version = data_version(db)
         if not has_app_context():  # the command line: no app, nothing to share a cache with
             return fn(db, version, *args)
-        ident = "|".join(_caching_id(a) for a in (db, version, *args))
-        key = f"{name}:{hashlib.sha256(ident.encode()).hexdigest()}"
+        key = _query_key(name, db, version, args)
         return _once(key, db.statement_timeout_ms / 1000, lambda: fn(db, version, *args))
 
     wrapper.uncached = lambda db, *args: fn(db, data_version(db), *args)
@@ -434,9 +440,10 @@ def near_cached_query(fn):
     The copy is kept per cache backend (so per app) under the shared cache's own key, which names
     the data version: a load makes a new entry, never a stale one, and the oldest of
     ``NEAR_ENTRIES`` go; ``cache.clear()`` empties them too (a Redis emptied from outside, as
-    bench_load does between scenarios, does not: the next load's version still names new ones). The value is returned frozen (``freeze``), from the memo or not, so no
-    caller can change what the next request gets, and the test suite (which mostly runs with the
-    NullCache, where nothing is kept) meets the same frozen values as production."""
+    bench_load does between scenarios, does not: the next load's version still names new ones).
+    The value is returned frozen (``freeze``), from the memo or not, so no caller can change what
+    the next request gets, and the test suite (which mostly runs with the NullCache, where nothing
+    is kept) meets the same frozen values as production."""
     inner = cached_query(fn)
     name = f"q:{fn.__module__}.{fn.__qualname__}"
 
@@ -447,9 +454,7 @@ def near_cached_query(fn):
         backend = cache.cache
         if isinstance(backend, NullCache):
             return freeze(inner(db, *args))
-        version = data_version(db)
-        ident = "|".join(_caching_id(a) for a in (db, version, *args))
-        key = f"{name}:{ident}"
+        key = _query_key(name, db, data_version(db), args)
         memo = backend.__dict__.get(NEAR)
         if memo is None:
             memo = backend.__dict__.setdefault(NEAR, OrderedDict())
