@@ -29,7 +29,6 @@ import hashlib
 import itertools
 import logging
 import re
-from datetime import date
 from pathlib import Path
 
 from flask import Response, g, has_request_context, request
@@ -86,6 +85,7 @@ def answer_key(stamp: str) -> str | None:
     """The shared cache's key for this callback request's answer; None when it is not to be kept."""
     from app import i18n
     from app.context import services
+    from app.urlstate import data_today
     from data_access import status
     from data_access.db import DataError
 
@@ -95,7 +95,7 @@ def answer_key(stamp: str) -> str | None:
         return None
     if not state["version"]:
         return None
-    today = state["data_as_of"] or date.today()  # Choices.today, as the callbacks see it
+    today = data_today(state["data_as_of"])  # Choices.today, as the callbacks see it
     raw = b"|".join([stamp.encode(), str(state["version"]).encode(), i18n.get_lang().encode(),
                      today.isoformat().encode(), request.get_data(cache=True)])
     return "answer:" + hashlib.sha256(raw).hexdigest()

@@ -52,6 +52,12 @@ class BadParameter(ValueError):
         self.message = message
 
 
+def data_today(data_as_of: date | None) -> date:
+    """The day the views count up to: the data's as-of date, or the calendar's when it has none
+    (``Choices.today``; the callbacks' stored answers are keyed by it, app.response_cache)."""
+    return data_as_of or date.today()
+
+
 @dataclass(frozen=True)
 class Choices:
     """The values each multi-value parameter may take, and the dates the data covers."""
@@ -71,7 +77,7 @@ class Choices:
 
     @property
     def today(self) -> date:
-        return self.data_as_of or date.today()
+        return data_today(self.data_as_of)
 
 
 def default_filters(choices: Choices) -> Filters:
