@@ -54,7 +54,6 @@ PLOTLY_TRACES = frozenset({"bar", "box", "contour", "heatmap", "histogram", "his
 # Dash's DataTable bundle: on every page by default, used by none
 _DASH_TABLE_TAG = re.compile(r'<script src="[^"]*/_dash-component-suites/dash/dash_table/[^"]*"></script>\n?')
 _POLYFILL_TAG = re.compile(r'<script src="[^"]*/_dash-component-suites/dash/deps/polyfill@[^"]*"></script>')
-_SCRIPT_TAG = re.compile(r'<script src="([^"]*)"></script>\n?')
 LOADER = "psad_loader.js"
 LATER = "text/psad-later"  # a script type no browser runs: psad_loader.js runs these
 LEAFLET_NAMESPACE = "dash_leaflet"
@@ -104,7 +103,7 @@ def load_after_paint(app, scripts: str) -> str:
     """``scripts`` with every ``<script src>`` tag marked ``type="text/psad-later"`` (the browser
     neither fetches nor runs it) for ``assets/psad_loader.js`` (its own tag at the end) to load
     after the first paint; inline scripts (Dash's clientside functions) stay as they are."""
-    later = _SCRIPT_TAG.sub(lambda m: f'<script type="{LATER}" src="{m.group(1)}"></script>\n', scripts)
+    later = joined.SCRIPT_TAG.sub(lambda m: f'<script type="{LATER}" src="{m.group(1)}"></script>\n', scripts)
     return f'{later}\n<script defer src="{escape(asset_url(app, LOADER))}"></script>'
 
 

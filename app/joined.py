@@ -46,7 +46,7 @@ EXTENSION = "psad_joined"
 _CHARSET = re.compile(rb'^@charset "[^"]*";')
 _BOM = b"\xef\xbb\xbf"  # a byte-order mark: void, or worse, past the start of the joined text
 _LINK = re.compile(r'<link rel="stylesheet" href="([^"]+)">\n?')
-_SCRIPT = re.compile(r'<script src="([^"]+)"></script>\n?')
+SCRIPT_TAG = re.compile(r'<script src="([^"]*)"></script>\n?')  # as Dash writes a script's tag (app.bundles too)
 
 
 def _style_part(name: str, text: bytes) -> bytes:
@@ -144,7 +144,7 @@ def install(app) -> dict[str, Joined]:
     joined = {
         STYLES: Joined(app, STYLES, _LINK, _style_part, "text/css; charset=utf-8", app._generate_css_dist_html,
                        lambda url: f'<link rel="stylesheet" href="{url}">\n'),
-        SCRIPTS: Joined(app, SCRIPTS, _SCRIPT, _script_part, "text/javascript; charset=utf-8",
+        SCRIPTS: Joined(app, SCRIPTS, SCRIPT_TAG, _script_part, "text/javascript; charset=utf-8",
                         app._generate_scripts_html, lambda url: f'<script src="{url}"></script>\n'),
     }
     for name, one in joined.items():

@@ -19,28 +19,30 @@ log = logging.getLogger(__name__)
 YEAR = 365 * 24 * 3600
 
 
+def _for_a_year(response) -> None:
+    """The answer names one version of its file for ever: any cache may keep it a year."""
+    response.cache_control.public = True
+    response.cache_control.max_age = YEAR
+    response.cache_control.immutable = True
+
+
 def cache_fingerprinted_assets(server: Flask, assets_url_path: str = "/assets/") -> None:
     @server.after_request
     def _asset_cache(response):
         if request.path.startswith(assets_url_path) and response.status_code == 200:
             if request.args.get("m"):
-                response.cache_control.public = True
-                response.cache_control.max_age = YEAR
-                response.cache_control.immutable = True
+                _for_a_year(response)
                 response.cache_control.no_cache = None
             else:
                 response.cache_control.no_cache = True
         elif request.path == "/_favicon.ico" and request.args.get("v") and response.status_code == 200:
             # Dash links its icon with its own version (?v=4.4.1): the same bytes until Dash changes
-            response.cache_control.public = True
-            response.cache_control.max_age = YEAR
-            response.cache_control.immutable = True
+            _for_a_year(response)
         elif (request.path.startswith("/_dash-component-suites/") and response.status_code == 200
               and response.cache_control.max_age == YEAR):
             # Dash sends a fingerprinted bundle "max-age" only: public and immutable too, so a shared
             # cache may keep it and a browser's reload does not revalidate it
-            response.cache_control.public = True
-            response.cache_control.immutable = True
+            _for_a_year(response)
         elif (request.path.endswith(("/_dash-layout", "/_dash-dependencies")) and request.method == "GET"
               and response.status_code == 200):
             # the same layout (a view of one data version, in one language) or the same callback
