@@ -221,6 +221,7 @@ def install_layout_cache(app) -> None:
     def layout_view():
         key = layout_key()
         body = cache.get(key) if key else None
+        kept = body
         if body is None:
             response = original()
             if response.status_code != 200:
@@ -228,6 +229,9 @@ def install_layout_cache(app) -> None:
             body = response.get_data(as_text=True)
             if key and g.get("psad_layout_cacheable"):
                 cache.set(key, body)
+                kept = None if _null_cache(server) else body
+        if g.get("psad_first_view"):  # the page's HTML draws it next (app.first_view), not reading it back
+            setattr(g, first_view.LAYOUT_KEPT, kept)
         where = referer_view()
         search = where[1] if where else ""
         href = view_address().split("#")[0]

@@ -317,6 +317,7 @@ def markdown(text: str) -> str:
 # --- serving ----------------------------------------------------------------------------------
 
 FIRST = ":first-view"  # the layout cache's key + this: the layout drawn as HTML
+LAYOUT_KEPT = "psad_layout_kept"  # flask.g: the layout body the layout view found or put in the cache
 
 
 def page_html(app) -> str | None:
@@ -341,7 +342,7 @@ def page_html(app) -> str | None:
             response = current_app.view_functions[app.config.routes_pathname_prefix + "_dash-layout"]()
             if getattr(response, "status_code", 200) != 200:
                 return None
-            raw = cache.get(key) if key else None  # the layout as cached: its address still stand-ins
+            raw = g.pop(LAYOUT_KEPT, None)  # the layout as cached (the view says): its address still stand-ins
             body = response_cache.fill_nonces(raw, "0") if raw is not None else response.get_data(as_text=True)
             drawn = Renderer(i18n.get_lang()).render(json.loads(body))
             if raw is not None:
@@ -355,15 +356,16 @@ def page_html(app) -> str | None:
 def install(app) -> None:
     """The page's HTML carries its first view (``page_html``) beside Dash's entry point."""
     original = app.interpolate_index
-    failed = []
+    logged = False
 
     def interpolate_index(**kwargs):
+        nonlocal logged
         try:
             drawn = page_html(app)
         except Exception:  # noqa: BLE001 — the page still works without it: Dash draws it
-            if not failed:
+            if not logged:
                 log.exception("the first view could not be drawn on the server; Dash draws it alone")
-            failed.append(1)
+                logged = True
             drawn = None
         if drawn:
             kwargs["app_entry"] = ('<div id="psad-first" class="psad-first">' + drawn + "</div>\n"
