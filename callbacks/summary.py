@@ -75,8 +75,6 @@ def layout(inputs: LayoutInputs):
     return L.summary_page(inputs.settings.goal_annual_reduction)
 
 
-
-
 def register(app, page: Page) -> None:
     page_callback(
         app, page,
@@ -116,4 +114,3 @@ def register(app, page: Page) -> None:
         if not isinstance(code, str):
             raise PreventUpdate
         return relay(controls={"offense": L.toggle_offense(code, current)})
-

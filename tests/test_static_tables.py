@@ -31,3 +31,18 @@ def test_from_wire_reads_a_static_as_the_tree_it_draws():
     assert isinstance(tree, html.Table) and tree.className == "table table-sm chart-data"
 
 
+def test_the_browser_and_the_server_draw_the_same_props_as_attributes():
+    """assets/psad_static.js (in the browser) and app/first_view.py (the server's first view) each
+    keep a list of Dash's props that are no HTML attributes, and of html.* names whose element is
+    not the lower-cased name: the two must agree, or a table would differ across the swap."""
+    import json
+    import re
+
+    from app import first_view
+    from app.settings import PROJECT_ROOT
+
+    js = (PROJECT_ROOT / "assets" / "psad_static.js").read_text()
+    dash_only = re.search(r"var DASH_ONLY = (\{[^}]*\})", js).group(1)
+    assert set(re.findall(r"(\w+): 1", dash_only)) == set(first_view.NOT_ATTRIBUTES)
+    tags = re.search(r"var TAGS = (\{[^}]*\})", js).group(1)
+    assert json.loads(re.sub(r"(\w+):", r'"\1":', tags)) == first_view.TAGS
