@@ -39,6 +39,7 @@ from layouts.common import (
     section,
     span_text,
     style_figure,
+    time_cell,
 )
 from layouts.summary import complete_periods
 
@@ -280,8 +281,7 @@ def trend_table(df: pd.DataFrame, grain: str, start: date | None = None, end: da
     for s, part in rows.groupby("period_start", sort=True):
         first = part.iloc[0]
         by = dict(zip(part.charge_category, part.n))
-        body.append([html.Time(period_label(s, first.period_end, grain, start, end, bool(first.complete)),
-                               dateTime=s.isoformat()),
+        body.append([time_cell(period_label(s, first.period_end, grain, start, end, bool(first.complete)), s),
                      *[fmt_int(int(by.get(c, 0))) for c in cats], fmt_int(int(part.n.sum()))])
     cols = [_("Period"), *[category_label(c) for c in cats], _("Total")]
     return data_table(cols, body, _(GRAIN_TITLES.get(grain, GRAIN_TITLES["month"])) + " — " + _("by charge category"),

@@ -22,7 +22,18 @@ from data_access.calls import CATEGORIES, PRIORITIES, RESPONSE_TYPES, WITHOUT_PO
 from data_access.filters import Filters
 from layouts.arrests import PARTIAL_ALPHA, _period_end, _period_start, _rgba, partial_text, period_label, where_text
 from layouts.cases import OKABE_ITO, clear_modebar, figure_id, pct_text, wrap_label
-from layouts.common import chart, data_table, empty_figure, figure, fmt_dec, fmt_int, section, span_text, style_figure
+from layouts.common import (
+    chart,
+    data_table,
+    empty_figure,
+    figure,
+    fmt_dec,
+    fmt_int,
+    section,
+    span_text,
+    style_figure,
+    time_cell,
+)
 from layouts.summary import complete_periods
 
 ABOUT_METHODOLOGY: tuple[tuple[str, str], ...] = (
@@ -226,7 +237,7 @@ def trend_table(df: pd.DataFrame, grain: str, start: date | None = None, end: da
     body = []
     for s, e, c in sorted(periods):
         by = [counts.get((s, r), 0) for r in present]
-        body.append([html.Time(period_label(s, e, grain, start, end, c), dateTime=s.isoformat()),
+        body.append([time_cell(period_label(s, e, grain, start, end, c), s),
                      *[fmt_int(n) for n in by], fmt_int(sum(by))])
     cols = [_("Period"), *[response_label(r) for r in present], _("Total")]
     return data_table(cols, body, _(GRAIN_TITLES[grain]) + " — " + _("by response type"),

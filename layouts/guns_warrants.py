@@ -33,7 +33,18 @@ from layouts.arrests import (
     rate_per_1000,
 )
 from layouts.cases import OKABE_ITO, clear_modebar, figure_id, pct_text, wrap_label
-from layouts.common import chart, data_table, empty_figure, figure, fmt_dec, fmt_int, section, span_text, style_figure
+from layouts.common import (
+    chart,
+    data_table,
+    empty_figure,
+    figure,
+    fmt_dec,
+    fmt_int,
+    section,
+    span_text,
+    style_figure,
+    time_cell,
+)
 from layouts.summary import complete_periods
 
 # What the About page adds for this page's datasets (layouts.about reads these):
@@ -121,6 +132,11 @@ def flow_label(flow: str) -> str:
 
 # --- numbers shared with the API ----------------------------------------------------------------
 
+def _day(p) -> date:
+    """A period's first day as a ``date`` (the queries give dates, the pandas baseline Timestamps)."""
+    return p if type(p) is date else pd.Timestamp(p).date()
+
+
 def period_rows(df: pd.DataFrame, key: str, keys: tuple[str, ...], grain: str, start: date, end: date) -> pd.DataFrame:
     """Every period from ``start`` to ``end`` (``end``: the last day with data) times every ``key``
     value of ``keys`` present (in that order), with its first and last day, its days in the span,
@@ -129,7 +145,7 @@ def period_rows(df: pd.DataFrame, key: str, keys: tuple[str, ...], grain: str, s
     cols = ["period_start", "period_end", "days", "complete", key, "n"]
     if df.empty or end < start:
         return pd.DataFrame({c: [] for c in cols})
-    got = {(pd.Timestamp(p).date(), k): int(n) for p, k, n in zip(df.period.tolist(), df[key].tolist(), df.n.tolist())}
+    got = {(_day(p), k): int(n) for p, k, n in zip(df.period.tolist(), df[key].tolist(), df.n.tolist())}
     starts = []
     s, last = _period_start(start, grain), _period_start(end, grain)
     while s <= last:
@@ -137,10 +153,10 @@ def period_rows(df: pd.DataFrame, key: str, keys: tuple[str, ...], grain: str, s
         s = _period_end(s, grain) + timedelta(days=1)
     ends = [_period_end(s, grain) for s in starts]
     days = [max(0, (min(e, end) - max(s, start)).days + 1) for s, e in zip(starts, ends)]
-    periods = pd.DataFrame({"period_start": starts, "period_end": ends, "days": days})
-    periods["complete"] = complete_periods(periods, grain)
-    present = [k for k in keys if k in set(df[key])]
-    rows = [(s, e, d, bool(c), k, got.get((s, k), 0)) for s, e, d, c in periods.itertuples(index=False, name=None)
+    complete = complete_periods(pd.DataFrame({"period_start": starts, "days": days}), grain)
+    have = set(df[key].tolist())  # a list first: iterating an Arrow column value by value is slow
+    present = [k for k in keys if k in have]
+    rows = [(s, e, d, bool(c), k, got.get((s, k), 0)) for s, e, d, c in zip(starts, ends, days, complete)
             for k in present]
     return pd.DataFrame(rows, columns=cols)
 
@@ -307,7 +323,7 @@ def seizure_trend_table(rows: pd.DataFrame, grain: str, start: date, end: date) 
     codes = [c for c in G.FIREARM_TYPES.codes if c in set(rows.firearm_type.tolist())]
     body = []
     for s, (e, complete, by) in _by_period(rows, "firearm_type"):
-        body.append([html.Time(period_name(s, e, grain, start, end, complete), dateTime=s.isoformat()),
+        body.append([time_cell(period_name(s, e, grain, start, end, complete), s),
                      *[fmt_int(int(by.get(c, 0))) for c in codes], fmt_int(int(sum(by.values())))])
     cols = [_("Period"), *[label_of(G.FIREARM_TYPES, c) for c in codes], _("Total")]
     return data_table(cols, body, _("Guns seized by firearm type"), numeric=tuple(range(1, len(cols))))
@@ -400,7 +416,7 @@ def warrant_trend_table(rows: pd.DataFrame, grain: str, start: date, end: date) 
     flows = [f for f in G.FLOWS if f in set(rows.flow.tolist())]
     body = []
     for s, (e, complete, by) in _by_period(rows, "flow"):
-        body.append([html.Time(period_name(s, e, grain, start, end, complete), dateTime=s.isoformat()),
+        body.append([time_cell(period_name(s, e, grain, start, end, complete), s),
                      *[fmt_int(int(by.get(x, 0))) for x in flows]])
     cols = [_("Period"), *[flow_label(x) for x in flows]]
     return data_table(cols, body, _("Warrants issued, served and recalled"), numeric=tuple(range(1, len(cols))))

@@ -36,6 +36,7 @@ from layouts.common import (
     section,
     span_text,
     style_figure,
+    time_cell,
 )
 
 RULE_TEXT = N_("Privacy: this page is stricter than the others. Any number of 1–10 incidents is shown as “<11” "
@@ -233,8 +234,8 @@ def trend_figure(rows: list[dict], start: date, through: date) -> dict:
 def trend_table(rows: list[dict], start: date, through: date) -> html.Div:
     if not rows:
         return html.P(_("No incidents to show for these filters"))
-    body = [[html.Time(period_label(r["period_start"], r["period_end"], "month", start, through, r["complete"]),
-                       dateTime=r["period_start"].isoformat()), r["text"]] for r in rows]
+    body = [[time_cell(period_label(r["period_start"], r["period_end"], "month", start, through, r["complete"]),
+                      r["period_start"]), r["text"]] for r in rows]
     note = _withheld_note(rows)
     return html.Div([data_table([_("Month"), _("Incidents")], body, _("Incidents per month"), numeric=(1,)),
                      html.P(note, className="section-note withheld-note") if note else None])

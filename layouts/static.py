@@ -46,6 +46,18 @@ class Static(Component):
         super().__init__(**props, **kwargs)
 
 
+class Wired(dict):
+    """A node ``layouts.common.wire`` made whose whole tree is plain ``html.*`` in the wire form,
+    without an id (text, numbers and other ``Wired`` nodes inside): ``_wire`` takes it as it is
+    instead of walking its cells again (a fifteen-year table is thousands of them). JSON sees a
+    plain dict, and so does pickle (a cached answer names no class of ours)."""
+
+    __slots__ = ()
+
+    def __reduce_ex__(self, _protocol):
+        return dict, (dict(self),)
+
+
 class _Addressed(Exception):
     """Something in the tree a callback addresses: the tree stays Dash components."""
 
@@ -56,6 +68,8 @@ def _wire(node, press: bool):
     big table) are kept as they are, not copied; a button's click counter is dropped from a copy
     of its props. Raises ``_Addressed`` at anything but text and ``html.*`` elements without an
     id (with ``press``: buttons with a pattern-matching id too)."""
+    if type(node) is Wired:  # checked when it was made
+        return node
     if isinstance(node, Component):
         node = node.to_plotly_json()
     if isinstance(node, (list, tuple)):

@@ -4,6 +4,8 @@ buttons pressed in the browser are checked by the Summary's and the Map's browse
 
 from __future__ import annotations
 
+import json
+
 from dash import html
 
 from app import ids
@@ -46,3 +48,54 @@ def test_the_browser_and_the_server_draw_the_same_props_as_attributes():
     assert set(re.findall(r"(\w+): 1", dash_only)) == set(first_view.NOT_ATTRIBUTES)
     tags = re.search(r"var TAGS = (\{[^}]*\})", js).group(1)
     assert json.loads(re.sub(r"(\w+):", r'"\1":', tags)) == first_view.TAGS
+
+
+def test_wired_marks_only_plain_html_without_an_id():
+    """``layouts.common.wire`` marks a node ``Wired`` (taken by ``static`` without walking it again)
+    only when nothing inside could be addressed by a callback."""
+    import pickle
+
+    from dash import dcc
+
+    from layouts.common import wire
+    from layouts.static import Wired
+
+    cell = wire(html.Td, "1", className="num")
+    assert type(cell) is Wired and type(wire(html.Tr, [cell, "2", 3, None])) is Wired
+    assert type(wire(html.Td, "1", id="x")) is dict
+    assert type(wire(html.Td, html.Button("x", id={"type": "t", "code": "c"}))) is dict  # a component inside
+    assert type(wire(html.Td, [cell, {"type": "Td", "namespace": "dash_html_components", "props": {"id": "y"}}])) is dict
+    assert type(wire(dcc.Markdown, "x")) is dict  # not html.*
+    assert type(pickle.loads(pickle.dumps(cell))) is dict and pickle.loads(pickle.dumps(cell)) == cell
+    # a row holding an unmarked node with an id is still refused as a Static
+    addressed = html.Table(wire(html.Tr, [wire(html.Td, "1", id="x")]))
+    assert static(addressed) is addressed
+
+
+def test_data_tables_with_time_cells_and_buttons_send_what_the_components_would():
+    """Periods (``time_cell``) and pressable buttons in ``data_table``'s cells, against the same
+    table built from Dash components."""
+    from datetime import date
+
+    from dash._utils import to_json
+
+    from layouts.common import scroll_region, time_cell
+
+    press = ids.pressed_id("summary")
+    cols = ["Month", "Victims", "Offense"]
+
+    def button():
+        return html.Button("Homicide", id={"type": "t", "code": "homicide"}, n_clicks=0)
+
+    rows = [[time_cell("Jan 2025", date(2025, 1, 1)), "1,234", button()], ["Feb 2025", "—", button()]]
+    reference = scroll_region(static(html.Table([
+        html.Caption("Victims"),
+        html.Thead(html.Tr([html.Th(c, scope="col", className="num" if i == 1 else None) for i, c in enumerate(cols)])),
+        html.Tbody([html.Tr([html.Th(html.Time("Jan 2025", dateTime="2025-01-01"), scope="row"),
+                             html.Td("1,234", className="num"), html.Td(button(), className=None)]),
+                    html.Tr([html.Th("Feb 2025", scope="row"), html.Td("—", className="num"),
+                             html.Td(button(), className=None)])]),
+    ], className="table table-sm chart-data"), press), "Victims")
+    got = data_table(cols, rows, "Victims", numeric=(1,), press=press)
+    assert isinstance(got.children, Static)
+    assert json.loads(to_json(got)) == json.loads(to_json(reference))
