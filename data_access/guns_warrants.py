@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Date, Text, case, cast, func, literal, or_, select, text, tuple_, union_all
 
-from data_access.cache import cached_query
+from data_access.cache import cached_query, near_cached_query
 from data_access.conditions import geo_conditions, has_geo
 from data_access.db import Database
 from data_access.filters import Filters, month_split
@@ -237,12 +237,24 @@ def seizures_by(db: Database, version: int, f: Filters, dimension: str) -> pd.Da
     return pd.DataFrame({"code": df.a.to_numpy(dtype=object), "n": df.n.to_numpy(dtype="int64")})
 
 
+@near_cached_query
+def layer_population(db: Database, version: int, layer: str) -> dict:
+    """Residents per area of a geography layer (``{code: population}``, None where unknown)."""
+    rows = db.execute(select(geography.c.code, geography.c.population).where(geography.c.layer == layer)).rows
+    return {code: (int(p) if p is not None else None) for code, p in rows}
+
+
 def _with_population(db: Database, df: pd.DataFrame, field: str) -> pd.DataFrame:
-    layer = "police_district_2023" if field == "police_district" else field
-    pop = db.frame(select(geography.c.code.label("area"), geography.c.population).where(geography.c.layer == layer))
+    """``df`` (an ``area`` column) with each area's residents (None where unknown; every row None
+    when the layer has none loaded): a dict lookup, not a pandas merge (this page's update ran two)."""
+    pop = layer_population(db, "police_district_2023" if field == "police_district" else field)
     if df.empty:
         return df.assign(population=[])
-    return df.merge(pop, on="area", how="left") if len(pop) else df.assign(population=None)
+    if not pop:
+        return df.assign(population=None)
+    values = [pop.get(a) for a in df.area.tolist()]
+    # as the merge it replaces gave: int64, or float64 with NaN where an area has no figure
+    return df.assign(population=pd.Series(values, index=df.index, dtype="float64" if None in values else None))
 
 
 @cached_query
@@ -522,20 +534,17 @@ def _counts_by(db: Database, f: Filters, at: date, key, kind: str, field: str, c
     """issued and served (in the span, each read through its own date index) and outstanding (on
     ``at``, from ``open_counts``) per value of ``key``."""
     t = warrant
+    counts: dict = {}  # key -> [issued, served]: plain Python, the page reads a few dozen keys
     if not has_geo(f) and key.name in FLOW_DIMS:  # citywide: the flow aggregates
         u = _flow_parts(f, key.name, True, lambda a, _when: (a.c.key, a.c.flow), flows=("issued", "served")).subquery()
         issued_, served_ = (func.coalesce(func.sum(case((u.c.flow == fl, u.c.n))), 0) for fl in ("issued", "served"))
-        flows = _frame(db, select(u.c.key, issued_.label("issued"), served_.label("served")).group_by(u.c.key),
-                       ["key", "issued", "served"])
+        rows = db.execute(select(u.c.key, issued_.label("issued"), served_.label("served")).group_by(u.c.key)).rows
     elif has_geo(f) and key.name in ("charge_category", "neighborhood"):  # the one read of the area's flows
         df = geo_flows(db, f)
-        df = df[(df.kind == ("category" if key.name == "charge_category" else "area")) & df.flow.isin(FLOWS[:2])]
-        counts: dict = {}
-        for k, fl, n in zip(df.key, df.flow, df.n):
-            counts.setdefault(k, {"issued": 0, "served": 0})[fl] += int(n)
-        flows = pd.DataFrame({"key": list(counts), "issued": [c["issued"] for c in counts.values()],
-                              "served": [c["served"] for c in counts.values()]}).astype(
-            {"issued": "int64", "served": "int64"})
+        keep = ((df.kind == ("category" if key.name == "charge_category" else "area")) & df.flow.isin(FLOWS[:2])).to_numpy()
+        for k, fl, n in zip(df.key.to_numpy()[keep].tolist(), df.flow.to_numpy()[keep].tolist(), df.n.to_numpy()[keep].tolist()):
+            counts.setdefault(k, [0, 0])[fl == "served"] += n
+        rows = ()
     else:
         where = [*geo_conditions(t, f), *cols_where]
         one, zero = literal(1), literal(0)
@@ -554,16 +563,20 @@ def _counts_by(db: Database, f: Filters, at: date, key, kind: str, field: str, c
                                                                                       *where),
                       select(key.label("key"), zero, one).where(t.c.served_date.between(lo, hi), *where)]
         u = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
-        flows = _frame(db, select(u.c.key, func.sum(u.c.i).label("issued"), func.sum(u.c.s).label("served"))
-                       .group_by(u.c.key), ["key", "issued", "served"])
+        rows = db.execute(select(u.c.key, func.sum(u.c.i).label("issued"), func.sum(u.c.s).label("served"))
+                          .group_by(u.c.key)).rows
+    for k, issued, served in rows:
+        counts[k] = [int(issued or 0), int(served or 0)]
     open_ = open_counts(db, f, at, field)
-    open_ = open_[open_.kind == kind]
-    out = flows.merge(pd.DataFrame({"key": open_.a.to_numpy(), "outstanding": open_.n.to_numpy()}), on="key",
-                      how="outer")
-    if out.empty:
+    keep = (open_.kind == kind).to_numpy()
+    outstanding = dict(zip(open_.a.to_numpy()[keep].tolist(), open_.n.to_numpy()[keep].tolist()))
+    # every key of either, in the order of the outer merge this replaces: sorted, a missing key last
+    keys = sorted(counts.keys() | outstanding.keys(), key=lambda k: (k is None, k or ""))
+    if not keys:
         return pd.DataFrame({c: [] for c in ("key", "issued", "served", "outstanding")})
-    return out.fillna({"issued": 0, "served": 0, "outstanding": 0}).astype(
-        {"issued": "int64", "served": "int64", "outstanding": "int64"})
+    return pd.DataFrame({"key": keys, "issued": np.array([counts.get(k, (0, 0))[0] for k in keys], dtype="int64"),
+                         "served": np.array([counts.get(k, (0, 0))[1] for k in keys], dtype="int64"),
+                         "outstanding": np.array([outstanding.get(k, 0) for k in keys], dtype="int64")})
 
 
 @cached_query
