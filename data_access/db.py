@@ -147,8 +147,14 @@ class Database:
         # row cap is in it because a truncated result depends on it: a result read under one
         # cap is never served to a database with another. It names the primary only, not the
         # read URL: every process serving the same data (reading from a replica or from the
-        # primary, or loading into it) shares the same cache entries.
-        return f"Database({make_url(self.url).render_as_string(hide_password=True)}, row_cap={self.row_cap})"
+        # primary, or loading into it) shares the same cache entries. Made once per URL and cap
+        # (a cold page update makes a hundred keys; parsing the URL for each was 4 ms of it).
+        made = self.__dict__.get("_repr")
+        if made is None or made[0] != (self.url, self.row_cap):
+            made = ((self.url, self.row_cap),
+                    f"Database({make_url(self.url).render_as_string(hide_password=True)}, row_cap={self.row_cap})")
+            self._repr = made
+        return made[1]
 
     __caching_id__ = __repr__
 

@@ -207,17 +207,26 @@ def seizures_as_of(db: Database, version: int) -> date | None:
 
 
 def _seizures(db: Database, f: Filters, kind: str, grain_: str | None = None, field: str | None = None):
+    """``seizure_counts``' rows of one ``kind`` as three lists (a, b, n): each of the page's five
+    seizure counts reads a few dozen of them, and pandas' own filtering cost more than the rest."""
     df = seizure_counts(db, f, grain_ or grain(f), field or area_field(f))
-    return df[df.kind == kind]
+    keep = df.kind.to_numpy(dtype=object) == kind
+    return (df.a.to_numpy(dtype=object)[keep].tolist(), df.b.to_numpy(dtype=object)[keep].tolist(),
+            df.n.to_numpy(dtype="int64")[keep].tolist())
+
+
+def _nulls_last(v) -> tuple:
+    return (v is None, v or "")
 
 
 @cached_query
 def seizures_over_time(db: Database, version: int, f: Filters, grain_: str) -> pd.DataFrame:
     """Guns seized per period and firearm type. Columns: period, firearm_type, n."""
-    df = _seizures(db, f, "trend", grain_=grain_)
-    out = pd.DataFrame({"period": [date.fromisoformat(p) for p in df.a], "firearm_type": df.b.to_numpy(),
-                        "n": df.n.to_numpy(dtype="int64")})
-    return out.sort_values(["period", "firearm_type"]).reset_index(drop=True)
+    a, b, n = _seizures(db, f, "trend", grain_=grain_)
+    rows = sorted(zip((date.fromisoformat(p) for p in a), b, n), key=lambda r: (r[0], _nulls_last(r[1])))
+    return pd.DataFrame({"period": [r[0] for r in rows],
+                         "firearm_type": np.array([r[1] for r in rows], dtype=object) if rows else [],
+                         "n": np.array([r[2] for r in rows], dtype="int64")})
 
 
 SEIZURE_DIMENSIONS = ("firearm_type", "recovery_type", "status")
@@ -229,12 +238,15 @@ def seizures_by(db: Database, version: int, f: Filters, dimension: str) -> pd.Da
     Columns: code, n."""
     if dimension not in SEIZURE_DIMENSIONS:
         raise ValueError(f"unknown dimension {dimension!r}")
-    if dimension == "firearm_type":  # the trend's periods summed
-        df = _seizures(db, f, "trend")
-        df = df.groupby("b", sort=False).n.sum()
-        return pd.DataFrame({"code": df.index.to_numpy(dtype=object), "n": df.to_numpy(dtype="int64")})
-    df = _seizures(db, f, dimension)
-    return pd.DataFrame({"code": df.a.to_numpy(dtype=object), "n": df.n.to_numpy(dtype="int64")})
+    if dimension == "firearm_type":  # the trend's periods summed, in the order the types first appear
+        by: dict = {}
+        for code, k in zip(*_seizures(db, f, "trend")[1:]):
+            if code is not None:
+                by[code] = by.get(code, 0) + k
+        codes, counts = list(by), list(by.values())
+    else:
+        codes, _b, counts = _seizures(db, f, dimension)
+    return pd.DataFrame({"code": np.array(codes, dtype=object), "n": np.array(counts, dtype="int64")})
 
 
 @near_cached_query
@@ -260,8 +272,8 @@ def _with_population(db: Database, df: pd.DataFrame, field: str) -> pd.DataFrame
 @cached_query
 def seizures_by_area(db: Database, version: int, f: Filters, field: str) -> pd.DataFrame:
     """Guns seized per area (rows without the area left out). Columns: area, n, population."""
-    df = _seizures(db, f, "area", field=field)
-    df = _with_population(db, pd.DataFrame({"area": df.a.to_numpy(dtype=object), "n": df.n.to_numpy(dtype="int64")}),
+    areas, _b, counts = _seizures(db, f, "area", field=field)
+    df = _with_population(db, pd.DataFrame({"area": np.array(areas, dtype=object), "n": np.array(counts, dtype="int64")}),
                           field)
     return df.sort_values(["n", "area"], ascending=[False, True]).reset_index(drop=True)
 

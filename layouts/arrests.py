@@ -17,6 +17,7 @@ clearance chart. Which periods are whole is decided as on the Summary
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import lru_cache
 
 import pandas as pd
 from dash import dcc, html
@@ -154,6 +155,7 @@ def _period_start(d: date, grain: str) -> date:
     return d
 
 
+@lru_cache(maxsize=4096)
 def _period_end(s: date, grain: str) -> date:
     if grain == "month":
         return (s.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
