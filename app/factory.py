@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
@@ -122,12 +123,25 @@ def resolved_settings(settings: Settings | None = None) -> Settings:
 
 def warm(server) -> None:
     """Make Dash register its bundles before real traffic (a request for the page and for its
-    dependencies), compress the page's scripts and style sheets, then drop any database engine so no connection is shared across a fork."""
+    dependencies), compress the page's scripts and style sheets, then drop any database engine so
+    no connection is shared across a fork; last, ``settle_heap``."""
     client = server.test_client()
     client.get("/")
     client.get("/_dash-dependencies")
     static_compression.prime(server)  # compressed once here, shared by every forked worker
     server.extensions[EXTENSION].db.dispose()
+    settle_heap()
+
+
+def settle_heap() -> None:
+    """Move every object alive now (the modules, the app, what warming made: some 200,000) out of
+    the garbage collector's sight (``gc.freeze``). They live as long as the process, yet each of
+    the collector's full passes walked them all: one pass took about 100 ms, with the GIL held, in
+    the middle of whichever request set it off (a cold Guns and warrants update met one in about
+    34; ``bench/bench_guns_warrants.py`` shows it in the p95). Called in gunicorn's master before it
+    forks the workers, it also keeps the collector from writing to the pages the workers share."""
+    gc.collect()
+    gc.freeze()
 
 
 # --- the first view ----------------------------------------------------------------------------

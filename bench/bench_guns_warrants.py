@@ -39,6 +39,7 @@ from bench_summary import database_for, ensure_loaded, filter_set, in_geography,
 import callbacks.guns_warrants as C  # noqa: E402
 from app import create_app  # noqa: E402
 from app.context import load_choices  # noqa: E402
+from app.factory import settle_heap  # noqa: E402
 from data_access import guns_warrants as G  # noqa: E402
 from data_access.cache import cache  # noqa: E402
 from data_access.db import Database  # noqa: E402
@@ -161,6 +162,7 @@ def run(scale: float, repeat: int, database_url: str | None = None) -> dict:
         print(f"  {n_w:,} warrants, {n_g:,} gun seizures; {len(filters)} filter combinations x {repeat}")
         cold, warm = [], []
         C.guns_warrants_outputs(db, filters[0], options)  # connection pool, imports
+        settle_heap()  # as gunicorn's master does after warming (gunicorn.conf.py, when_ready)
         for _ in range(repeat):
             for f in filters:
                 cache.clear()
