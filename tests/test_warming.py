@@ -9,6 +9,7 @@ test database, so runs are counted across processes.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import subprocess
@@ -135,7 +136,13 @@ def test_a_failing_job_is_one_line_and_never_reaches_a_user(url, caplog):
 
 def test_no_thread_for_page_loads_the_prefork_warm_or_a_cache_that_keeps_nothing(url):
     app = app_with_job(url)
-    warm(app.server)  # gunicorn's pre-fork warm-up: a page load and the dependencies
+    gc.unfreeze()
+    try:
+        warm(app.server)  # gunicorn's pre-fork warm-up: a page load and the dependencies
+        # and the warmed heap frozen (factory.settle_heap): the workers' collector never walks it
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()  # this test process goes on collecting as before
     app.server.test_client().get("/")
     assert app.server.test_client().get(API).status_code == 200  # the API: scripts, not viewers on a page
     assert app.server.extensions[warming.RUNNER].thread is None
