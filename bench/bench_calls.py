@@ -36,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app  # noqa: E402
 from app.context import load_choices  # noqa: E402
+from app.factory import settle_heap  # noqa: E402
 from bench.bench_summary import database_named  # noqa: E402
 from callbacks.calls import calls_outputs  # noqa: E402
 from data_access import calls as C  # noqa: E402
@@ -171,6 +172,7 @@ def run(scale: float, repeat: int, data) -> None:
         print(f"  {geo[1]:,} calls ({geo[0]:,} rows of agg_call_geo_day); {len(filters)} filter combinations x "
               f"{repeat}", flush=True)
         calls_outputs(svc.db, filters[0], options, choices.data_as_of)  # connection pool, imports
+        settle_heap()  # as gunicorn's master does after warming (gunicorn.conf.py, when_ready)
         cold, warm = [], []
         for _ in range(repeat):
             for f in filters:

@@ -41,6 +41,7 @@ from sqlalchemy import text  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.context import load_choices  # noqa: E402
+from app.factory import settle_heap  # noqa: E402
 from app.settings import PROJECT_ROOT  # noqa: E402
 from callbacks.ipv import ipv_outputs  # noqa: E402
 from data_access import ipv as Q  # noqa: E402
@@ -143,6 +144,7 @@ def run(scale: float, repeat: int, rebuild: bool) -> None:
         print("  Part 1 tables: month {:,}, year {:,}, multi {:,} rows".format(*sizes))
         opts, as_of = options, choices.data_as_of  # what the page callback passes
         ipv_outputs(db, filters[0], opts, as_of)  # connection pool, imports
+        settle_heap()  # as gunicorn's master does after warming (gunicorn.conf.py, when_ready)
         res: dict[str, tuple[list, list]] = {"view": ([], []), "kpi": ([], [])}
         kpi_filters = spans + filters
         for _ in range(repeat):

@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app  # noqa: E402
 from app.context import load_choices  # noqa: E402
+from app.factory import settle_heap  # noqa: E402
 from app.i18n import _  # noqa: E402
 from bench.bench_summary import demo_database, one_request, stats, timed_request  # noqa: E402
 from callbacks.neighborhood_stat import ns_outputs  # noqa: E402
@@ -158,6 +159,7 @@ def run(scale: float, database_url: str | None, repeat: int) -> None:
             sys.exit("no Vital Signs in this database: load the demo (or psad ingest vital-signs) first")
         todo = views(choices, options, indicators)
         ns_outputs(svc.db, todo[0][0], options)  # connection pool, imports
+        settle_heap()  # as gunicorn's master does after warming (gunicorn.conf.py, when_ready)
         cold, warm = [], []
         for _ in range(repeat):
             for f, picks in todo:

@@ -41,6 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app  # noqa: E402
 from app.context import load_choices  # noqa: E402
+from app.factory import settle_heap  # noqa: E402
 from bench.bench_summary import demo_database, filter_set, in_geography, stats, timed_request  # noqa: E402
 from callbacks.plan import plan_outputs, tracker  # noqa: E402
 from data_access import kpi as K  # noqa: E402
@@ -251,6 +252,7 @@ def run(scale: float, url: str | None, repeat: int) -> None:
         choices, options, _ = load_choices(db)
         todo = views(choices, options)
         plan_outputs(db, settings, todo[0], choices)  # connection pool, imports
+        settle_heap()  # as gunicorn's master does after warming (gunicorn.conf.py, when_ready)
         cold, warm = [], []
         part_cold: dict[str, list[float]] = {}
         for _ in range(repeat):

@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app  # noqa: E402
 from app.context import load_choices  # noqa: E402
+from app.factory import settle_heap  # noqa: E402
 from app.settings import PROJECT_ROOT, Settings  # noqa: E402
 from callbacks.summary import summary_outputs  # noqa: E402
 from data_access import migrate  # noqa: E402
@@ -238,6 +239,7 @@ def run(scale: float, repeat: int) -> dict:
         print(f"  {victims:,} victim rows; {len(filters)} filter combinations x {repeat}")
         cold, warm = [], []
         summary_outputs(svc.db, svc.settings, filters[0], choices)  # connection pool, imports
+        settle_heap()  # as gunicorn's master does after warming (gunicorn.conf.py, when_ready)
         for _ in range(repeat):
             for f in filters:
                 cache.clear()
