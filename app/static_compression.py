@@ -153,23 +153,29 @@ def prime(server: Flask, paths: tuple[str, ...] | None = None) -> int:
 
 
 REPLAY_BYTES = 64 * 1024 * 1024  # replayable answers kept per process
+MAX_ANSWERS = 4096  # and at most this many (a 304 weighs nothing: each If-None-Match asked is one)
+PACKAGE_FILES = "/_dash-component-suites/"  # the installed packages' files: fixed while the process runs
 _UNSEEN = object()
 
 
 class Replay:
     """WSGI middleware in front of the Flask app: a GET of a fingerprinted static file (an answer
-    Flask sent ``200``, cacheable for a year (``long_lived``) and without a cookie) is recorded whole, per
-    path, query and chosen encoding, and later requests for it are answered from the record, byte
-    for byte what Flask sent (a fresh ``Date`` aside). A conditional or range request, and anything
-    not yet recorded or not replayable, goes to Flask as before. At most ``limit`` bytes are kept;
-    beyond that new answers are served by Flask, not recorded."""
+    Flask sent ``200``, cacheable for a year (``long_lived``) and without a cookie) is recorded
+    whole, per path, query and chosen encoding, and later requests for it are answered from the
+    record, byte for byte what Flask sent (a fresh ``Date`` aside). A package file Dash asks for
+    without a fingerprint is recorded too, its ``200`` and the ``304`` to each ``If-None-Match``
+    (``replayable``): a viewer's dcc chunks then cost no Flask request either. Any other
+    conditional or range request, and anything not yet recorded or not replayable, goes to Flask
+    as before. At most ``limit`` bytes and ``MAX_ANSWERS`` answers are kept; beyond that new
+    answers are served by Flask, not recorded."""
 
     def __init__(self, wsgi_app, limit: int = REPLAY_BYTES):
         self.wsgi_app = wsgi_app
         self.limit = limit
         self.size = 0
-        # (path, query, encoding) -> (status, headers but Date, whether Flask sent a Date, body)
-        self.answers: dict[tuple[str, str, str | None], tuple[str, list[tuple[str, str]], bool, bytes]] = {}
+        # (path, query, encoding, If-None-Match or None) -> (status, headers but Date, whether Flask
+        # sent a Date, body)
+        self.answers: dict[tuple[str, str, str | None, str | None], tuple[str, list[tuple[str, str]], bool, bytes]] = {}
         self.encodings: dict[str, str | None] = {}  # an Accept-Encoding header -> the encoding chosen
         self.lock = threading.Lock()
         self.replayed = 0  # answers given from the record (tests, logs)
@@ -189,11 +195,12 @@ class Replay:
     def __call__(self, environ, start_response):
         method = environ.get("REQUEST_METHOD")
         path = environ.get("PATH_INFO", "")
+        match = environ.get("HTTP_IF_NONE_MATCH")
         if (method not in ("GET", "HEAD") or not path.startswith(STATIC_PREFIXES)
-                or "HTTP_RANGE" in environ or "HTTP_IF_NONE_MATCH" in environ
-                or "HTTP_IF_MODIFIED_SINCE" in environ):
+                or "HTTP_RANGE" in environ or "HTTP_IF_MODIFIED_SINCE" in environ
+                or (match is not None and not path.startswith(PACKAGE_FILES))):
             return self.wsgi_app(environ, start_response)
-        key = (path, environ.get("QUERY_STRING", ""), self.encoding(environ.get("HTTP_ACCEPT_ENCODING", "")))
+        key = (path, environ.get("QUERY_STRING", ""), self.encoding(environ.get("HTTP_ACCEPT_ENCODING", "")), match)
         found = self.answers.get(key)
         if found is not None:
             status, headers, dated, body = found
@@ -220,14 +227,34 @@ class Replay:
                 answer.close()
         status, headers = got["status"], got["headers"]
         names = {name.lower(): value for name, value in headers}
-        if status.startswith("200") and long_lived(names.get("cache-control", "")) and "set-cookie" not in names:
+        if self.replayable(key, status, names):
             kept = [(name, value) for name, value in headers if name.lower() != "date"]
             with self.lock:
-                if key not in self.answers and self.size + len(body) <= self.limit:
+                if (key not in self.answers and self.size + len(body) <= self.limit
+                        and len(self.answers) < MAX_ANSWERS):
                     self.answers[key] = (status, kept, len(kept) < len(headers), body)
                     self.size += len(body)
         start_response(status, headers, got["exc_info"])
         return [body]
+
+
+    @staticmethod
+    def replayable(key, status: str, names: dict[str, str]) -> bool:
+        """Whether Flask's answer to the request ``key`` names may be given again as it is: a
+        fingerprinted file's ``200`` (cacheable for a year); or, for a file of an installed package
+        without a fingerprint (dcc's ``async-dropdown.js`` and its like: Dash asks for them by bare
+        name, on every visit, so browsers revalidate them), its ``200`` with an ETag and the ``304``
+        to an ``If-None-Match`` (kept per the value asked for). A package's files do not change
+        while the process runs. Never an answer that sets a cookie or is private."""
+        if "set-cookie" in names:
+            return False
+        cache_control = names.get("cache-control", "")
+        if key[3] is None and status.startswith("200") and long_lived(cache_control):
+            return True
+        if not key[0].startswith(PACKAGE_FILES) or "etag" not in names or "private" in cache_control \
+                or "no-store" in cache_control:
+            return False
+        return status.startswith("304") if key[3] is not None else status.startswith("200")
 
 
 def long_lived(cache_control: str) -> bool:

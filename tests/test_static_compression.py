@@ -167,3 +167,33 @@ def test_the_replay_keeps_within_its_limit_and_prime_fills_it(app):
     replay = server.extensions["psad_static_replay"]
     sc.prime(server)
     assert {key[2] for key in replay.answers} >= {"br", "gzip"} and replay.size > 0
+
+
+def test_a_package_file_without_a_fingerprint_is_replayed_and_revalidated_without_flask(app):
+    """dcc's chunks (async-dropdown.js, …) are asked for by bare name on every visit: their 200 and
+    the 304 to a matching If-None-Match are given from the record, exactly as Flask gave them; a
+    stale ETag still gets the file from Flask, and an asset without a fingerprint is not kept."""
+    server = app.server
+    replay = server.extensions["psad_static_replay"]
+    server.test_client().get("/")  # Dash registers its bundles on its first page
+    url = "/_dash-component-suites/dash/dcc/async-dropdown.js"
+    first = _wsgi_get(server.wsgi_app, url, **{"Accept-Encoding": "br"})
+    assert first[0] == "200 OK" and "Cache-Control" not in dict(first[1])  # Dash sends it to be revalidated
+    etag = dict(first[1])["ETag"]
+    before = replay.replayed
+    again = _wsgi_get(server.wsgi_app, url, **{"Accept-Encoding": "br"})
+    assert replay.replayed == before + 1 and again[2] == first[2] and _without_date(again[1]) == _without_date(first[1])
+    flask_304 = _wsgi_get(replay.wsgi_app, url, **{"Accept-Encoding": "br", "If-None-Match": etag})
+    for _ in range(2):
+        got = _wsgi_get(server.wsgi_app, url, **{"Accept-Encoding": "br", "If-None-Match": etag})
+        assert got[0].startswith("304") and got[2] == b"" and _without_date(got[1]) == _without_date(flask_304[1])
+    assert replay.replayed == before + 2  # the first 304 came from Flask and was kept, the second not
+    stale = _wsgi_get(server.wsgi_app, url, **{"Accept-Encoding": "br", "If-None-Match": '"old:br"'})
+    assert stale[0] == "200 OK" and stale[2] == first[2] and replay.replayed == before + 2
+    gzip_copy = _wsgi_get(server.wsgi_app, url, **{"Accept-Encoding": "gzip"})  # kept per encoding
+    assert gzip.decompress(gzip_copy[2]) == brotli.decompress(first[2])
+    page = server.test_client().get("/").get_data(as_text=True)
+    plain_asset = re.search(r'src="(/assets/vendor/regenerator-runtime-[\d.]+\.js)[^"]*"', page).group(1)
+    tag = dict(_wsgi_get(server.wsgi_app, plain_asset, **{"Accept-Encoding": "br"})[1])["ETag"]
+    _wsgi_get(server.wsgi_app, plain_asset, **{"Accept-Encoding": "br", "If-None-Match": tag})
+    assert not any(key[0] == plain_asset for key in replay.answers)  # assets/ may change on disk: Flask decides
