@@ -41,6 +41,8 @@ from data_access.filters import Filters
 from data_access.schema import victim
 from data_access.schema_ipv import (
     P1_FIELDS,
+    ipv_dv_month,
+    ipv_dv_year,
     ipv_incident,
     ipv_part1_month,
     ipv_part1_multi,
@@ -246,8 +248,36 @@ def refresh_part1(conn, version: int) -> None:
             SELECT m, '*', {areas}, sum(n) FROM ipv_part1_month GROUP BY m, {areas}"""))
         conn.execute(text(f"""INSERT INTO ipv_part1_year (y, {cols}, n)
             SELECT date_trunc('year', m)::date, {cols}, sum(n) FROM ipv_part1_month GROUP BY 1, {cols}"""))
+    refresh_dv(conn)
     stamp_part1(conn, version)
     for t in P1_TABLES:
+        conn.execute(text(f"ANALYZE {t}"))
+
+
+DV_TABLES = ("ipv_dv_month", "ipv_dv_year")
+
+
+def refresh_dv(conn) -> None:
+    """Rebuild the domestic-violence counts (``schema_ipv.ipv_dv_*``: incidents per month and
+    year, offense and areas, "*" for every offense together) from ``ipv_incident`` on ``conn``,
+    inside the caller's transaction. ``refresh_part1`` calls it, and so does every IPV load
+    (``carry_part1``): the tables are current whenever ``ipv_part1_state`` says the Part 1 ones are."""
+    areas = ", ".join(P1_FIELDS[1:])
+    month = "date_trunc('month', occurred_date)"
+    conn.execute(text("TRUNCATE " + ", ".join(DV_TABLES)))
+    with ExitStack() as rebuilt:
+        for t in DV_TABLES:
+            rebuilt.enter_context(indexes_rebuilt_after(conn, t))
+        conn.execute(text(f"""
+            INSERT INTO ipv_dv_month (m, offense, {areas}, n)
+            SELECT {month}::date, CASE WHEN GROUPING(offense) = 1 THEN '{ALL_OFFENSES}' ELSE offense END, {areas},
+                   count(*)
+            FROM ipv_incident
+            GROUP BY GROUPING SETS (({month}, offense, {areas}), ({month}, {areas}))"""))
+        conn.execute(text(f"""INSERT INTO ipv_dv_year (y, offense, {areas}, n)
+            SELECT date_trunc('year', m)::date, offense, {areas}, sum(n) FROM ipv_dv_month
+            GROUP BY 1, offense, {areas}"""))
+    for t in DV_TABLES:
         conn.execute(text(f"ANALYZE {t}"))
 
 
@@ -269,11 +299,13 @@ def refresh_part1_in_load(conn) -> None:
 
 def carry_part1(conn, before: int, after: int) -> None:
     """After a load that did not change the victims (an IPV load) moved the data version from
-    ``before`` to ``after``: tables that were current stay current; stale ones are rebuilt."""
+    ``before`` to ``after``: Part 1 tables that were current stay current (the DV counts are
+    rebuilt); stale ones are rebuilt, the DV counts with them."""
     if after == before:
         return
     row = conn.execute(text("SELECT version FROM ipv_part1_state WHERE id = 1")).scalar()
     if row == before:
+        refresh_dv(conn)  # the incidents did change
         stamp_part1(conn, after)
     else:
         refresh_part1(conn, after)
@@ -361,6 +393,52 @@ def part1_statement(f: Filters, last: date | None = None):
     return select(u.c.year, func.sum(u.c.n)).group_by(u.c.year)
 
 
+def dv_statement(f: Filters, last: date | None = None):
+    """SELECT year, incidents flagged as domestic under the filters, from the DV counts: whole years
+    from the year table, whole months outside them from the month table, the days left from the
+    incidents themselves. ``last``: the incidents' last day (a span ending on or after it counts
+    its last month whole, as ``part1_statement`` does)."""
+    end = f.end
+    if last is not None and end >= last:
+        end = _next_month(end.replace(day=1)) - timedelta(days=1)
+    years, months, days = _year_spans(f.start, end)
+    parts = []
+    for table, key, spans in ((ipv_dv_year, "y", years), (ipv_dv_month, "m", months)):
+        spans = [(lo, hi) for lo, hi in spans if lo < hi]
+        if spans:
+            col = table.c[key]
+            parts.append(select(func.extract("year", col).label("year"), func.sum(table.c.n).label("n"))
+                         .where(or_(*[and_(col >= lo, col < hi) for lo, hi in spans]),
+                                *filter_conditions(table, f, col, dates=False),
+                                *([] if f.offense else [table.c.offense == ALL_OFFENSES]))
+                         .group_by(func.extract("year", col)))
+    days = [(lo, hi) for lo, hi in days if lo < hi]
+    if days:
+        t = ipv_incident
+        col = t.c.occurred_date
+        parts.append(select(func.extract("year", col).label("year"), func.count().label("n"))
+                     .where(or_(*[and_(col >= lo, col < hi) for lo, hi in days]),
+                            *filter_conditions(t, f, col, dates=False))
+                     .group_by(func.extract("year", col)))
+    if not parts:
+        return None
+    u = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+    return select(u.c.year, func.sum(u.c.n)).group_by(u.c.year)
+
+
+def dv_raw_statement(f: Filters):
+    """The same counted over the incidents (what the tables must equal)."""
+    t = ipv_incident
+    year = func.extract("year", t.c.occurred_date)
+    return select(year, func.count()).where(*conditions(f)).group_by(year)
+
+
+@cached_query
+def incidents_last_day(db: Database, version: int) -> date | None:
+    """The latest date of an incident flagged as domestic (an index lookup)."""
+    return db.execute(select(func.max(ipv_incident.c.occurred_date))).scalar()
+
+
 def part1_raw_statement(f: Filters):
     """The same counted distinct over the victim table (what the tables must equal)."""
     v = victim
@@ -383,11 +461,10 @@ def victims_last_day(db: Database, version: int) -> date | None:
 
 @cached_query
 def _kpi(db: Database, version: int, f: Filters) -> pd.DataFrame:
-    t = ipv_incident
-    year = func.extract("year", t.c.occurred_date)
-    dv = {int(y): int(n) for y, n in db.execute(
-        select(year, func.count()).where(*conditions(f)).group_by(year)).rows}
-    p1 = part1_counts(db, f, raw=not part1_ready(db, version))
+    ready = part1_ready(db, version)  # the DV counts are current whenever the Part 1 tables are
+    stmt = dv_statement(f, incidents_last_day(db)) if ready else dv_raw_statement(f)
+    dv = {} if stmt is None else {int(y): int(n) for y, n in db.execute(stmt).rows}
+    p1 = part1_counts(db, f, raw=not ready)
     years = list(range(f.start.year, f.end.year + 1))
     dv_col = [dv.get(y, 0) for y in years]
     return pd.DataFrame({
