@@ -350,6 +350,31 @@ def _year_spans(start: date, end: date):
     return [(y0, y1)], [(m0, y0), (y1, m1)], days
 
 
+def _tiers(f: Filters, last: date | None):
+    """``_year_spans`` of the filters' dates, empty spans dropped; a span ending on or after
+    ``last`` (the data's last day) counts its last month whole: no row lies after it."""
+    end = f.end
+    if last is not None and end >= last:
+        end = _next_month(end.replace(day=1)) - timedelta(days=1)
+    return tuple([(lo, hi) for lo, hi in spans if lo < hi] for spans in _year_spans(f.start, end))
+
+
+def _counted_parts(year_table, month_table, f: Filters, years, months) -> list:
+    """SELECT year, sum(n) of a pair of count tables (``_p1_table``'s shape) under the filters:
+    the whole ``years`` from the one, the whole ``months`` from the other ("*" cells without an
+    offense filter)."""
+    parts = []
+    for table, key, spans in ((year_table, "y", years), (month_table, "m", months)):
+        if spans:
+            col = table.c[key]
+            parts.append(select(func.extract("year", col).label("year"), func.sum(table.c.n).label("n"))
+                         .where(or_(*[and_(col >= lo, col < hi) for lo, hi in spans]),
+                                *filter_conditions(table, f, col, dates=False),
+                                *([] if f.offense else [table.c.offense == ALL_OFFENSES]))
+                         .group_by(func.extract("year", col)))
+    return parts
+
+
 def part1_statement(f: Filters, last: date | None = None):
     """SELECT year, distinct Part 1 incidents under the filters, from the pre-aggregates: whole
     years from the year table, whole months outside them from the month table (all offenses: the
@@ -357,22 +382,8 @@ def part1_statement(f: Filters, last: date | None = None):
     plus the incidents counted distinct in ``ipv_part1_multi``. ``last``: the victims' last day;
     a span ending on or after it counts its last month whole (no victim lies after it), so the
     year to date reads no victim row one by one."""
-    end = f.end
-    if last is not None and end >= last:
-        end = _next_month(end.replace(day=1)) - timedelta(days=1)
-    years, months, days = _year_spans(f.start, end)
-    parts = []
-    for table, key, spans in ((ipv_part1_year, "y", years), (ipv_part1_month, "m", months)):
-        spans = [(lo, hi) for lo, hi in spans if lo < hi]
-        if not spans:
-            continue
-        col = table.c[key]
-        parts.append(select(func.extract("year", col).label("year"), func.sum(table.c.n).label("n"))
-                     .where(or_(*[and_(col >= lo, col < hi) for lo, hi in spans]),
-                            *filter_conditions(table, f, col, dates=False),
-                            *([] if f.offense else [table.c.offense == ALL_OFFENSES]))
-                     .group_by(func.extract("year", col)))
-    days = [(lo, hi) for lo, hi in days if lo < hi]
+    years, months, days = _tiers(f, last)
+    parts = _counted_parts(ipv_part1_year, ipv_part1_month, f, years, months)
     m = ipv_part1_multi
     if days:  # a few weeks at most: the victims themselves, but for the incidents counted in multi
         v = victim
@@ -398,21 +409,8 @@ def dv_statement(f: Filters, last: date | None = None):
     from the year table, whole months outside them from the month table, the days left from the
     incidents themselves. ``last``: the incidents' last day (a span ending on or after it counts
     its last month whole, as ``part1_statement`` does)."""
-    end = f.end
-    if last is not None and end >= last:
-        end = _next_month(end.replace(day=1)) - timedelta(days=1)
-    years, months, days = _year_spans(f.start, end)
-    parts = []
-    for table, key, spans in ((ipv_dv_year, "y", years), (ipv_dv_month, "m", months)):
-        spans = [(lo, hi) for lo, hi in spans if lo < hi]
-        if spans:
-            col = table.c[key]
-            parts.append(select(func.extract("year", col).label("year"), func.sum(table.c.n).label("n"))
-                         .where(or_(*[and_(col >= lo, col < hi) for lo, hi in spans]),
-                                *filter_conditions(table, f, col, dates=False),
-                                *([] if f.offense else [table.c.offense == ALL_OFFENSES]))
-                         .group_by(func.extract("year", col)))
-    days = [(lo, hi) for lo, hi in days if lo < hi]
+    years, months, days = _tiers(f, last)
+    parts = _counted_parts(ipv_dv_year, ipv_dv_month, f, years, months)
     if days:
         t = ipv_incident
         col = t.c.occurred_date
