@@ -583,7 +583,7 @@ def _counts_by(db: Database, f: Filters, at: date, key, kind: str, field: str, c
     keep = (open_.kind == kind).to_numpy()
     outstanding = dict(zip(open_.a.to_numpy()[keep].tolist(), open_.n.to_numpy()[keep].tolist()))
     # every key of either, in the order of the outer merge this replaces: sorted, a missing key last
-    keys = sorted(counts.keys() | outstanding.keys(), key=lambda k: (k is None, k or ""))
+    keys = sorted(counts.keys() | outstanding.keys(), key=_nulls_last)
     if not keys:
         return pd.DataFrame({c: [] for c in ("key", "issued", "served", "outstanding")})
     return pd.DataFrame({"key": keys, "issued": np.array([counts.get(k, (0, 0))[0] for k in keys], dtype="int64"),
