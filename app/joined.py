@@ -49,14 +49,19 @@ _LINK = re.compile(r'<link rel="stylesheet" href="([^"]+)">\n?')
 SCRIPT_TAG = re.compile(r'<script src="([^"]*)"></script>\n?')  # as Dash writes a script's tag (app.bundles too)
 
 
+def _named(name: str, text: bytes) -> tuple[bytes, bytes]:
+    """The comment naming a joined file, and its text without a byte-order mark."""
+    return b"/* " + name.encode() + b" */\n", text.removeprefix(_BOM)
+
+
 def _style_part(name: str, text: bytes) -> bytes:
-    text = text.removeprefix(_BOM)
-    return b"/* " + name.encode() + b" */\n" + _CHARSET.sub(b"", text, count=1).rstrip() + b"\n"
+    head, text = _named(name, text)
+    return head + _CHARSET.sub(b"", text, count=1).rstrip() + b"\n"
 
 
 def _script_part(name: str, text: bytes) -> bytes:
-    return (b"/* " + name.encode() + b" */\ntry {\n" + text.removeprefix(_BOM).rstrip() + b"\n;\n} catch (e) { setTimeout(function () "
-            b"{ throw e; }); }\n")
+    head, text = _named(name, text)
+    return head + b"try {\n" + text.rstrip() + b"\n;\n} catch (e) { setTimeout(function () { throw e; }); }\n"
 
 
 class Joined:

@@ -237,7 +237,6 @@ class Replay:
         start_response(status, headers, got["exc_info"])
         return [body]
 
-
     @staticmethod
     def replayable(key, status: str, names: dict[str, str]) -> bool:
         """Whether Flask's answer to the request ``key`` names may be given again as it is: a

@@ -218,11 +218,14 @@ def wire(component: type, children=None, **props) -> dict:
     for k in props:
         if k not in names and not k.startswith(("data-", "aria-")):
             raise TypeError(f"{component.__name__} takes no {k!r}")
+    return _node(component._type, component._namespace, children, props)
+
+
+def _node(kind: str, namespace: str, children, props: dict) -> dict:
+    """A wire-form node, props already checked; ``Wired`` when it is plain ``html.*`` without an id."""
     node = {"props": {"children": children, **props},  # children always, as the constructor
-            "type": component._type, "namespace": component._namespace}
-    if component._namespace == HTML and "id" not in props and _plain(children):
-        return Wired(node)
-    return node
+            "type": kind, "namespace": namespace}
+    return Wired(node) if namespace == HTML and "id" not in props and _plain(children) else node
 
 
 def time_cell(text: str, d) -> dict:
@@ -232,14 +235,9 @@ def time_cell(text: str, d) -> dict:
     return wire(html.Time, text, dateTime=d.isoformat())
 
 
+# a body cell's props in data_table, known good: a big table is thousands of cells, and ``wire``
+# checks each one's props
 _ROW_HEAD, _NUM, _TEXT = {"scope": "row"}, {"className": "num"}, {"className": None}
-
-
-def _cell(kind: str, v, props: dict) -> dict:
-    """``wire(html.<kind>, v, **props)`` for a body cell of ``data_table``, whose props are known
-    good: a big table is thousands of cells, and ``wire`` checks each one's props."""
-    node = {"props": {"children": v, **props}, "type": kind, "namespace": HTML}
-    return Wired(node) if _plain(v) else node
 
 
 def data_table(columns: list[str], rows: list[list], caption: str, *, numeric: tuple[int, ...] = (),
@@ -253,8 +251,8 @@ def data_table(columns: list[str], rows: list[list], caption: str, *, numeric: t
         html.Caption(caption),
         html.Thead(html.Tr([html.Th(c, scope="col", className="num" if i in numeric else None)
                             for i, c in enumerate(columns)])),
-        html.Tbody([wire(html.Tr, [_cell("Th", r[0], _ROW_HEAD)] + [
-            _cell("Td", v, _NUM if i in numeric else _TEXT) for i, v in enumerate(r[1:], 1)])
+        html.Tbody([wire(html.Tr, [_node("Th", HTML, r[0], _ROW_HEAD)] + [
+            _node("Td", HTML, v, _NUM if i in numeric else _TEXT) for i, v in enumerate(r[1:], 1)])
             for r in rows]),
     ], className="table table-sm chart-data")
     return scroll_region(static(table, press), caption)
