@@ -15,6 +15,7 @@ from data_access.conditions import geo_conditions, has_geo
 from data_access.db import Database
 from data_access.demographics import matching_neighborhoods
 from data_access.filters import Filters
+from data_access.population import with_population
 from data_access.schema import agg_arrest_daily, agg_gun_arrest, agg_gun_incident, arrest, geography
 from data_access.text import N_
 from data_access.vocabulary import ARREST_LINKS
@@ -66,12 +67,9 @@ def by_area(db: Database, version: int, f: Filters, field: str) -> pd.DataFrame:
     df = db.frame(select(t.c[field].label("area"), func.sum(t.c.n).label("n"))
                   .where(t.c.d.between(f.start, f.end), t.c[field].isnot(None), *geo_conditions(t, f))
                   .group_by(t.c[field]))
-    layer = "police_district_2023" if field == "police_district" else field
-    pop = db.frame(select(geography.c.code.label("area"), geography.c.population)
-                   .where(geography.c.layer == layer))
     if df.empty:
         return pd.DataFrame({"area": [], "n": [], "population": []})
-    df = df.merge(pop, on="area", how="left")
+    df = with_population(db, df, field)
     return df.astype({"n": "int64"}).sort_values("n", ascending=False).reset_index(drop=True)
 
 

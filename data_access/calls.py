@@ -23,7 +23,7 @@ from data_access.cache import cached_query
 from data_access.conditions import geo_conditions, has_geo
 from data_access.db import Database
 from data_access.filters import Filters, month_split
-from data_access.schema import geography
+from data_access.population import with_population
 from data_access.schema_calls import (
     CALL_TABLES,
     agg_call_area_day,
@@ -159,9 +159,7 @@ def by_area(db: Database, version: int, f: Filters, field: str) -> pd.DataFrame:
                   .where(sub.c.area.isnot(None)).group_by(sub.c.area))
     if df.empty:
         return pd.DataFrame({"area": [], "n": [], "without_police": [], "population": []})
-    layer = "police_district_2023" if field == "police_district" else field
-    pop = db.frame(select(geography.c.code.label("area"), geography.c.population).where(geography.c.layer == layer))
-    df = df.merge(pop, on="area", how="left") if len(pop) else df.assign(population=None)
+    df = with_population(db, df, field)
     df = df.astype({"n": "int64", "without_police": "int64"})
     return df.sort_values(["n", "area"], ascending=[False, True]).reset_index(drop=True)
 

@@ -21,11 +21,11 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Date, Text, case, cast, func, literal, or_, select, text, tuple_, union_all
 
-from data_access.cache import cached_query, near_cached_query
+from data_access.cache import cached_query
 from data_access.conditions import geo_conditions, has_geo
 from data_access.db import Database
 from data_access.filters import Filters, month_split
-from data_access.schema import geography
+from data_access.population import with_population
 from data_access.schema_guns_warrants import (
     AGGREGATE_TABLES,
     FLOW_AREA_FIELDS,
@@ -249,31 +249,11 @@ def seizures_by(db: Database, version: int, f: Filters, dimension: str) -> pd.Da
     return pd.DataFrame({"code": np.array(codes, dtype=object), "n": np.array(counts, dtype="int64")})
 
 
-@near_cached_query
-def layer_population(db: Database, version: int, layer: str) -> dict:
-    """Residents per area of a geography layer (``{code: population}``, None where unknown)."""
-    rows = db.execute(select(geography.c.code, geography.c.population).where(geography.c.layer == layer)).rows
-    return {code: (int(p) if p is not None else None) for code, p in rows}
-
-
-def _with_population(db: Database, df: pd.DataFrame, field: str) -> pd.DataFrame:
-    """``df`` (an ``area`` column) with each area's residents (None where unknown; every row None
-    when the layer has none loaded): a dict lookup, not a pandas merge (this page's update ran two)."""
-    pop = layer_population(db, "police_district_2023" if field == "police_district" else field)
-    if df.empty:
-        return df.assign(population=[])
-    if not pop:
-        return df.assign(population=None)
-    values = [pop.get(a) for a in df.area.tolist()]
-    # as the merge it replaces gave: int64, or float64 with NaN where an area has no figure
-    return df.assign(population=pd.Series(values, index=df.index, dtype="float64" if None in values else None))
-
-
 @cached_query
 def seizures_by_area(db: Database, version: int, f: Filters, field: str) -> pd.DataFrame:
     """Guns seized per area (rows without the area left out). Columns: area, n, population."""
     areas, _b, counts = _seizures(db, f, "area", field=field)
-    df = _with_population(db, pd.DataFrame({"area": np.array(areas, dtype=object), "n": np.array(counts, dtype="int64")}),
+    df = with_population(db, pd.DataFrame({"area": np.array(areas, dtype=object), "n": np.array(counts, dtype="int64")}),
                           field)
     return df.sort_values(["n", "area"], ascending=[False, True]).reset_index(drop=True)
 
@@ -603,7 +583,7 @@ def warrants_by_category(db: Database, version: int, f: Filters, at: date) -> pd
 def warrants_by_area(db: Database, version: int, f: Filters, at: date, field: str) -> pd.DataFrame:
     """Per area (rows without it left out): issued, served, outstanding, population."""
     df = _counts_by(db, f, at, warrant.c[field], "area", field, (warrant.c[field].isnot(None),))
-    df = _with_population(db, df.rename(columns={"key": "area"}), field)
+    df = with_population(db, df.rename(columns={"key": "area"}), field)
     return df.sort_values(["outstanding", "area"], ascending=[False, True]).reset_index(drop=True)
 
 
