@@ -123,6 +123,10 @@ for _g in GEO_FIELDS:
     # the warrants outstanding now, per area and issue day (migration 0015 added the day): a view
     # inside an area reads the few issue months ``agg_warrant_open_area`` cannot answer here
     Index(f"ix_warrant_open_{_g}", warrant.c[_g], warrant.c.issued_date, postgresql_where=text("closed_date IS NULL"))
+# migration 0022: the open warrants in issue order with the area fields as keys, the read of an edge
+# month inside an area (the per-area indexes above are costed by the area column's heap order, none)
+Index("ix_warrant_open_issued", warrant.c.issued_date, *[warrant.c[_g] for _g in GEO_FIELDS],
+      postgresql_where=text("closed_date IS NULL"))
 
 
 def _per_area_month(name: str, *extra: Column) -> Table:
@@ -140,7 +144,7 @@ def _per_area_month(name: str, *extra: Column) -> Table:
 # ``dim``: ``warrant_type``, ``charge_category`` or ``neighborhood`` (``key``; NULL keys left out).
 # Such a warrant is outstanding on any day from its issue on, so a view inside one area counts its
 # open warrants on a day here: the issue months wholly inside one age bucket from this table, the
-# few months an age edge or the day cuts from ``warrant`` (``ix_warrant_open_*``), and the warrants
+# few months an age edge or the day cuts from ``warrant`` (``ix_warrant_open_issued``), and the warrants
 # closed after the day from ``warrant`` too. Written in (field, area, m) order: an area's rows lie
 # together. Rebuilt with the others (``data_access.guns_warrants.refresh_aggregates``).
 agg_warrant_open_area = _per_area_month("agg_warrant_open_area")
