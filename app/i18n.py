@@ -191,13 +191,39 @@ def decimal(x: float, digits: int = 1) -> str:
     return _decimal(x, digits, babel_locale())
 
 
-# Babel parses its pattern on every call (about 25 µs); a Summary update writes some 4,000 numbers,
-# most of them the same small counts, so the formatted text is kept per value and language.
+# Babel parses its pattern on every call (about 25 µs, 40 with its Decimal arithmetic); a Summary
+# update writes some 4,000 numbers and a Guns and warrants update over a district ~500 new ones. A
+# whole number is Python's own ``{:,}`` with the language's group and minus signs, where that
+# gives exactly what Babel gives (``_int_signs``), and each text is kept per value and language.
 @lru_cache(maxsize=1 << 16)
 def _number(n: int, locale: str) -> str:
+    signs = _int_signs(locale)
+    return _grouped(n, *signs) if signs else _babel_int(n, locale)
+
+
+def _babel_int(n: int, locale: str) -> str:
     from babel.numbers import format_decimal
 
     return format_decimal(n, format="#,##0", locale=locale)
+
+
+def _grouped(n: int, group: str, minus: str) -> str:
+    text = f"{abs(n):,}"
+    if group != ",":
+        text = text.replace(",", group)
+    return minus + text if n < 0 else text
+
+
+@lru_cache(maxsize=None)
+def _int_signs(locale: str) -> tuple[str, str] | None:
+    """``locale``'s group and minus signs when ``_grouped`` with them writes what Babel writes (a
+    few values checked, once per language); None otherwise, and Babel formats every number (a
+    language whose numbers are grouped otherwise, or not at all)."""
+    from babel.numbers import get_group_symbol, get_minus_sign_symbol
+
+    signs = get_group_symbol(locale), get_minus_sign_symbol(locale)
+    probes = (0, 7, -7, 999, 1000, 1234, -1234, 12345, 123456, -1234567, 1234567890)
+    return signs if all(_grouped(n, *signs) == _babel_int(n, locale) for n in probes) else None
 
 
 @lru_cache(maxsize=1 << 16)

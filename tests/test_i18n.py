@@ -93,6 +93,23 @@ def test_numbers_and_dates_in_each_language():
         assert i18n.date_short(d) == "24 Nov 2026" and i18n.date_long(d) == "24 November 2026"
 
 
+def test_whole_numbers_are_written_as_babel_writes_them():
+    """``i18n.number`` writes a whole number without Babel where Python's grouping gives the same
+    text: the same text as Babel's ``#,##0`` in both languages, for values of every length and
+    sign; a language whose grouping differs (Swiss German writes none) is left to Babel."""
+    from babel.numbers import format_decimal
+
+    values = [0, 1, -1, 9, 10, 99, 100, 999, 1000, -1000, 1001, 9999, 10000, 65536, 99999, 100000, 999999,
+              1000000, -1000000, 123456789, 2**31, -(2**40)] + [7 ** k for k in range(25)]
+    for lang in i18n.LANGUAGES:
+        with i18n.use(lang):
+            got = [i18n.number(v) for v in values]
+        assert got == [format_decimal(v, format="#,##0", locale=lang) for v in values], lang
+    assert i18n._int_signs("es") == (".", "-")
+    assert i18n._int_signs("de_CH") is None
+    assert i18n._number(-1234567, "de_CH") == format_decimal(-1234567, format="#,##0", locale="de_CH")
+
+
 def test_plotly_gets_spanish_month_names_and_separators():
     from layouts.common import graph_config
 
