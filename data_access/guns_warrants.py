@@ -39,6 +39,7 @@ from data_access.schema_guns_warrants import (
     agg_warrant_geo_month,
     agg_warrant_open_area,
     agg_warrant_open_day,
+    agg_warrant_open_end,
     gun_seizure,
     warrant,
 )
@@ -476,6 +477,18 @@ def _open_in_area(db: Database, f: Filters, at: date, geo: str) -> pd.DataFrame:
                          "b": df.b.to_numpy(dtype=object, na_value=None), "n": df.n.astype("int64").to_numpy()})
 
 
+def _open_at_end(db: Database, f: Filters, at: date, geo: str) -> pd.DataFrame:
+    """``open_counts`` inside one geography field's areas, by neighborhood, on the data's last day
+    (``at``): ``agg_warrant_open_end``'s rows of those areas, summed. Columns: kind, a, b, n."""
+    o = agg_warrant_open_end
+    rows = db.execute(select(o.c.kind, o.c.a, o.c.b, func.sum(o.c.n))
+                      .where(o.c.field == geo, o.c.area.in_(getattr(f, geo)), o.c.d == at)
+                      .group_by(o.c.kind, o.c.a, o.c.b).order_by(o.c.kind, o.c.a, o.c.b)).rows
+    kind, a, b, n = (list(c) for c in zip(*rows)) if rows else ([], [], [], [])
+    return pd.DataFrame({"kind": np.array(kind, dtype=object), "a": np.array(a, dtype=object),
+                         "b": np.array(b, dtype=object), "n": np.array(n, dtype="int64")})
+
+
 @cached_query
 def open_counts(db: Database, version: int, f: Filters, at: date, field: str) -> pd.DataFrame:
     """Warrants outstanding on ``at``, in one scan, counted three ways (GROUPING SETS): by age and
@@ -491,8 +504,11 @@ def open_counts(db: Database, version: int, f: Filters, at: date, field: str) ->
         return pd.DataFrame({"kind": kind.to_numpy(), "a": df.a.to_numpy(dtype=object),
                              "b": df.b.to_numpy(dtype=object, na_value=None), "n": df.n.astype("int64").to_numpy()})
     geo = _one_area_field(f)
-    if geo and field == "neighborhood" and _has_table(db, agg_warrant_open_area.name):
-        return _open_in_area(db, f, at, geo)
+    if geo and field == "neighborhood":
+        if at == warrants_as_of(db) and _has_table(db, agg_warrant_open_end.name):
+            return _open_at_end(db, f, at, geo)
+        if _has_table(db, agg_warrant_open_area.name):
+            return _open_in_area(db, f, at, geo)
     t = warrant
     cols_ = (_age_case(at).label("age"), t.c.warrant_type, t.c.charge_category, t.c[field].label("area"))
     # still open (through the partial per-area indexes of open warrants) and closed after ``at``
@@ -710,6 +726,43 @@ def compute_open_area(rows: pd.DataFrame) -> pd.DataFrame:
     return out[cols].reset_index(drop=True)
 
 
+def compute_open_end(rows: pd.DataFrame) -> pd.DataFrame:
+    """``agg_warrant_open_end`` of ``rows`` (``AGG_SOURCE_COLUMNS``): the warrants open on the data's
+    last day (its latest issue or closing, as ``warrants_as_of`` reads it), per geography field and
+    area: by age bucket on that day and warrant type, by charge category, by neighborhood; in
+    (field, area) order."""
+    cols = ["d", "field", "area", "kind", "a", "b", "n"]
+    issued = _day_numbers(rows["issued_date"]) if len(rows) else np.array([])
+    closed = _day_numbers(rows["closed_date"]) if len(rows) else np.array([])
+    is_open = np.isnan(closed)
+    if not is_open.any():
+        return pd.DataFrame({c: [] for c in cols})
+    last = int(np.nanmax(np.concatenate([issued, closed])))
+    o = rows[is_open]
+    his = np.array([hi for _c, _l, _lo, hi in AGE_BUCKETS if hi is not None])
+    age = np.asarray(AGE_CODES, dtype=object)[np.searchsorted(his, last - issued[is_open], side="left")]
+    none = np.full(len(o), "", dtype=object)  # no second key (a group-by key cannot be None)
+    keys = (("age", age, o["warrant_type"].to_numpy(dtype=object)),
+            ("category", o["charge_category"].to_numpy(dtype=object), none),
+            ("area", o["neighborhood"].to_numpy(dtype=object, na_value=None), none))
+    parts = []
+    for field in GEO_AREA_FIELDS:
+        area = o[field].to_numpy(dtype=object, na_value=None)
+        for kind, a, b in keys:
+            x = pd.DataFrame({"area": area, "a": a, "b": b}).dropna()
+            if len(x):
+                g = x.groupby(["area", "a", "b"], sort=True).size()
+                parts.append(pd.DataFrame({"field": field, "area": g.index.get_level_values(0), "kind": kind,
+                                           "a": g.index.get_level_values(1), "b": g.index.get_level_values(2),
+                                           "n": g.to_numpy()}))
+    if not parts:
+        return pd.DataFrame({c: [] for c in cols})
+    out = pd.concat(parts, ignore_index=True).sort_values(["field", "area"], kind="stable")
+    out["b"] = out.b.astype(object).where(out.b != "", None)
+    out["d"] = _as_dates(np.array([last]))[0]
+    return out[cols].reset_index(drop=True)
+
+
 def compute_flow_area(geo: pd.DataFrame) -> pd.DataFrame:
     """``agg_warrant_flow_area`` of ``geo`` (``agg_warrant_geo_month``'s frame, from
     ``compute_aggregates``): its flows summed per district field and area, month, flow and charge
@@ -740,9 +793,9 @@ def refresh_aggregates(conn, rows: pd.DataFrame | None = None) -> None:
 
     if rows is None:
         rows = pd.read_sql(select(*[warrant.c[c] for c in AGG_SOURCE_COLUMNS]), conn)
-    # a database migrated before agg_warrant_geo_month (0012), agg_warrant_open_area (0015) or
-    # agg_warrant_flow_area (0018) lacks them
-    present = {t.name for t in (*AGGREGATE_TABLES, agg_warrant_open_area, agg_warrant_flow_area)
+    # a database migrated before agg_warrant_geo_month (0012), agg_warrant_open_area (0015),
+    # agg_warrant_flow_area (0018) or agg_warrant_open_end (0023) lacks them
+    present = {t.name for t in (*AGGREGATE_TABLES, agg_warrant_open_area, agg_warrant_open_end, agg_warrant_flow_area)
                if conn.execute(select(func.to_regclass(t.name).isnot(None))).scalar()}
     conn.execute(text("TRUNCATE " + ", ".join(sorted(present))))
     # each emptied table refilled whole, its keys and indexes built once after (not row by row:
@@ -755,6 +808,9 @@ def refresh_aggregates(conn, rows: pd.DataFrame | None = None) -> None:
     if agg_warrant_open_area.name in present:
         with indexes_rebuilt_after(conn, agg_warrant_open_area.name, keys=True):
             copy_frame(conn, agg_warrant_open_area, compute_open_area(rows))
+    if agg_warrant_open_end.name in present:
+        with indexes_rebuilt_after(conn, agg_warrant_open_end.name, keys=True):
+            copy_frame(conn, agg_warrant_open_end, compute_open_end(rows))
     for name in ("warrant", *sorted(present)):
         conn.execute(text(f"ANALYZE {name}"))
 
@@ -763,4 +819,4 @@ __all__ = ["FIREARM_TYPES", "RECOVERY_TYPES", "SEIZURE_STATUSES", "WARRANT_TYPES
            "AGE_CODES", "FLOWS", "age_bucket", "grain", "area_field", "seizures_over_time", "seizures_by", "geo_flows",
            "seizures_by_area", "warrants_as_of", "outstanding_day", "warrants_over_time", "open_counts", "outstanding_by_age",
            "warrants_by_category", "warrants_by_area", "compute_aggregates", "refresh_aggregates",
-           "compute_open_area", "compute_flow_area", "refresh_seizure_aggregate"]
+           "compute_open_area", "compute_open_end", "compute_flow_area", "refresh_seizure_aggregate"]

@@ -149,6 +149,27 @@ def _per_area_month(name: str, *extra: Column) -> Table:
 # together. Rebuilt with the others (``data_access.guns_warrants.refresh_aggregates``).
 agg_warrant_open_area = _per_area_month("agg_warrant_open_area")
 
+# Migration 0023. The warrants outstanding on the data's last day ``d`` (every row the same day:
+# the latest issue, service or recall, ``guns_warrants.warrants_as_of``), counted per geography
+# ``field`` and its ``area`` three ways (``kind``, as ``guns_warrants.open_counts`` answers):
+# ``age`` (``a``: the age bucket on ``d``, ``b``: the warrant type), ``category`` (``a``: the
+# charge category) and ``area`` (``a``: the neighborhood; warrants without one left out). A view
+# inside an area whose end date reaches the data's end (the default) reads its outstanding
+# warrants here in one index range, instead of summing ``agg_warrant_open_area``'s issue months
+# and reading the months an age edge cuts from ``warrant``. Rebuilt with the others.
+agg_warrant_open_end = Table(
+    "agg_warrant_open_end",
+    metadata,
+    Column("d", Date, nullable=False),
+    Column("field", Text, nullable=False),
+    Column("area", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("a", Text, nullable=False),
+    Column("b", Text),
+    Column("n", Integer, nullable=False),
+)
+Index("ix_agg_warrant_open_end", agg_warrant_open_end.c.field, agg_warrant_open_end.c.area)
+
 # Migration 0018. The flows of ``agg_warrant_geo_month`` rolled up per geography ``field`` other than
 # the neighborhood (a police, Council or legislative district: ``area``), month ``m`` and ``flow``,
 # counted two ways (``dim``): per ``charge_category`` and per ``neighborhood`` (``key``; NULL keys

@@ -28,6 +28,7 @@ from data_access.schema_guns_warrants import (
     agg_gun_seizure_month,
     agg_warrant_flow_area,
     agg_warrant_open_area,
+    agg_warrant_open_end,
     agg_warrant_open_day,
     gun_seizure,
     warrant,
@@ -465,6 +466,16 @@ def assert_aggregates_match_rows(db) -> dict:
             for (a, m, k), n in x.groupby([x[field], [d.replace(day=1) for d in x.issued_date], x[dim]]).size().items():
                 want[(field, a, m, dim, k)] = int(n)
     assert {(r.field, r.area, r.m, r.dim, r.key): r.n for r in area.itertuples()} == want
+    # the warrants open on the data's last day, per area field and area, by age and type, category, neighborhood
+    with db.engine.connect() as conn:
+        end = pd.read_sql(select(agg_warrant_open_end), conn)
+    want = {}
+    for field in ("police_district", "neighborhood", "council_district", "legislative_district"):
+        for a in now[field].dropna().unique():
+            for (kind, key, b), n in open_on(w, last, field, (a,)).items():
+                want[(last, field, a, kind, key, b)] = n
+    assert {(r.d, r.field, r.area, r.kind, r.a, r.b if isinstance(r.b, str) else None): r.n
+            for r in end.itertuples()} == want
     # the flows per district field and area, month, flow and category or neighborhood
     with db.engine.connect() as conn:
         flow_area = pd.read_sql(select(agg_warrant_flow_area), conn)
@@ -503,9 +514,31 @@ def test_outstanding_inside_an_area_on_any_day_equals_the_rows(db):
     for field, areas in views:
         for at in days:
             f = Filters(date(2023, 1, 1), at, **{field: areas})
-            got = G.open_counts(db, f, at, "neighborhood")
-            assert {(k, a, b if isinstance(b, str) else None): n for k, a, b, n in got.itertuples(index=False)} == \
-                open_on(w, at, field, areas), (field, at)
+            want = open_on(w, at, field, areas)
+            # on the last day from agg_warrant_open_end; the months' path must give the same
+            for got in (G.open_counts(db, f, at, "neighborhood"), G._open_in_area(db, f, at, field)):
+                assert {(k, a, b if isinstance(b, str) else None): n for k, a, b, n in got.itertuples(index=False)} \
+                    == want, (field, at)
+
+
+def test_migration_0023_fills_the_open_end_table_as_a_load_does(db):
+    """Migration 0023 fills ``agg_warrant_open_end`` of a database that holds warrants with its own SQL:
+    the same rows as ``compute_open_end``, which every load writes."""
+    import importlib
+
+    fill = importlib.import_module("data_access.migrations.versions.0023_warrant_open_end").FILL
+    query = fill.replace("INSERT INTO agg_warrant_open_end (d, field, area, kind, a, b, n)\n", "")
+    assert query != fill
+    with db.engine.connect() as conn:
+        by_sql = pd.read_sql(text(query), conn)
+        rows = pd.read_sql(select(*[warrant.c[c] for c in G.AGG_SOURCE_COLUMNS]), conn)
+    by_load = G.compute_open_end(rows)
+
+    def keyed(df):
+        return {(r[0], r[1], r[2], r[3], r[4], r[5] if isinstance(r[5], str) else None): int(r[6])
+                for r in df.itertuples(index=False)}
+
+    assert len(by_load) > 100 and keyed(by_sql) == keyed(by_load)
 
 
 def test_flows_inside_areas_equal_the_rows(db):
