@@ -28,8 +28,8 @@ from data_access.schema_guns_warrants import (
     agg_gun_seizure_month,
     agg_warrant_flow_area,
     agg_warrant_open_area,
-    agg_warrant_open_end,
     agg_warrant_open_day,
+    agg_warrant_open_end,
     gun_seizure,
     warrant,
 )
