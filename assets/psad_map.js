@@ -159,6 +159,37 @@ window.psad = window.psad || {};
     (document.body || document.documentElement).appendChild(svg);
   }
 
+  // The density grid's circles (a citywide year is some 1,300 of them) are painted on one canvas per
+  // map instead of one SVG element each: on a phone's first view of the Map, Leaflet making those
+  // elements was the largest part of the blocking script time. The canvas lies in a pane of its own
+  // above the areas (so the circles read as before) that lets every click and tap through to the
+  // area under it.
+  var DENSITY_PANE = "psadDensity";
+  function densityRenderer(map) {
+    if (!map._psadDensity) {
+      var pane = map.getPane(DENSITY_PANE) || map.createPane(DENSITY_PANE);
+      pane.style.zIndex = 450;  // the areas' overlay pane is 400, markers 600
+      pane.style.pointerEvents = "none";
+      map._psadDensity = L.canvas({pane: DENSITY_PANE, padding: 0.5});
+    }
+    return map._psadDensity;
+  }
+  var DensityCircle = null;
+  function densityCircle(latlng, options) {
+    // made on first use: Leaflet arrives with the Map's bundle, after this script (app/bundles.py)
+    if (!DensityCircle || DensityCircle.psadBase !== L.CircleMarker) {
+      var base = L.CircleMarker;
+      DensityCircle = base.extend({
+        beforeAdd: function (map) {
+          this.options.renderer = densityRenderer(map);
+          return base.prototype.beforeAdd.call(this, map);
+        }
+      });
+      DensityCircle.psadBase = base;
+    }
+    return new DensityCircle(latlng, options);
+  }
+
   function nu() { return window.dash_clientside.no_update; }
   function triggered() {
     var ctx = window.dash_clientside.callback_context;
@@ -325,8 +356,8 @@ window.psad = window.psad || {};
     densityToLayer: function (feature, latlng) {
       // Not interactive: a click or tap goes through to the area under the circle.
       var p = feature.properties;
-      return L.circleMarker(latlng, {radius: p.r, weight: 0.5, color: "#1f4e79", fillColor: "#1f4e79",
-                                     fillOpacity: 0.35, interactive: false, bubblingMouseEvents: true});
+      return densityCircle(latlng, {radius: p.r, weight: 0.5, color: "#1f4e79", fillColor: "#1f4e79",
+                                    fillOpacity: 0.35, interactive: false, bubblingMouseEvents: true});
     },
     siteToLayer: function (feature, latlng, context) {
       var p = feature.properties;

@@ -30,7 +30,8 @@ def server(duo):
 
 
 def areas(dash_duo):
-    """The shaded area paths (density circles and points share the overlay pane, in another colour)."""
+    """The shaded area paths (points share the overlay pane, in another colour; the density circles
+    are painted on a canvas of their own)."""
     shades = {c.lower() for c in L.PALETTE + (L.ZERO_COLOR, L.FLAG_COLOR, "#ffffff", "url(#psad-outside)")}
     return [p for p in dash_duo.find_elements("#map .leaflet-overlay-pane path.leaflet-interactive")
             if (p.get_attribute("fill") or "").lower() in shades]

@@ -255,17 +255,26 @@ def test_a_click_shows_the_numbers_and_only_the_button_filters(driver, site):
 
 
 _CIRCLE = """
-// A density circle over an area (not over another circle's edge); returns its centre.
-const circles = Array.from(document.querySelectorAll('#map .leaflet-overlay-pane path'))
-  .filter(p => p.getAttribute('fill') === '#1f4e79');
-const frame = document.getElementById('map').getBoundingClientRect();
+// A density circle over an area (not over another circle's edge): the circles are painted on one
+// canvas per map (assets/psad_map.js), so they are found through Leaflet's own layers. Returns the
+// centre of one whose pixel is painted on that canvas and whose point on the page is an area's path.
+const map = (window.psad.maps || []).find(m => m._psadDensity && m.getContainer().id === 'map');
+if (!map || !map._psadDensity._container) { return null; }
+const canvas = map._psadDensity._container;
+const circles = Object.values(map._layers).filter(l => l.options && l.options.renderer === map._psadDensity && l._point);
+const frame = map.getContainer().getBoundingClientRect();
+const cbox = canvas.getBoundingClientRect();
+const ctx = canvas.getContext('2d');
 for (const c of circles) {
-  const r = c.getBoundingClientRect();
-  const x = r.left + r.width / 2, y = r.top + r.height / 2;
-  if (r.width < 8 || x < frame.left + 80 || x > frame.right - 40 || y < frame.top + 40 || y > frame.bottom - 180) { continue; }
+  const p = map.layerPointToContainerPoint(c._point);
+  const x = frame.left + p.x, y = frame.top + p.y;
+  if (c._radius < 4 || x < frame.left + 80 || x > frame.right - 40 || y < frame.top + 40 || y > frame.bottom - 180) { continue; }
+  const px = Math.round((x - cbox.left) * canvas.width / cbox.width), py = Math.round((y - cbox.top) * canvas.height / cbox.height);
+  const painted = ctx.getImageData(px, py, 1, 1).data[3] > 0;
   const hit = document.elementFromPoint(x, y);
-  if (hit && hit.tagName === 'path' && hit.getAttribute('fill') !== '#1f4e79') {
-    return {x: x, y: y, under: hit.getAttribute('fill'), circleEvents: getComputedStyle(c).pointerEvents};
+  if (painted && hit && hit.tagName === 'path' && hit.getAttribute('fill') !== '#1f4e79') {
+    return {x: x, y: y, under: hit.getAttribute('fill'), circles: circles.length,
+            circleEvents: getComputedStyle(canvas).pointerEvents};
   }
 }
 return null;
@@ -276,7 +285,10 @@ def test_a_click_on_a_density_circle_reaches_the_area_under_it(driver, site):
     open_map(driver, site, DENSITY)
     assert driver.find_elements("css selector", "#map-density-note"), "the density grid is drawn"
     spot = wait_for(lambda: driver.execute_script(_CIRCLE), message="a circle over an area")
-    assert spot["circleEvents"] == "none"
+    assert spot["circleEvents"] == "none" and spot["circles"] > 100
+    # one canvas, not an element per circle
+    assert not driver.execute_script(
+        "return document.querySelectorAll('#map .leaflet-overlay-pane path[fill=\"#1f4e79\"]').length")
     url = driver.current_url
     click_at(driver, spot["x"], spot["y"])
     wait_for(lambda: driver.find_element("css selector", f"#{L.AREA_DETAILS} .area-details-box"),
