@@ -255,7 +255,7 @@ def seizures_by_area(db: Database, version: int, f: Filters, field: str) -> pd.D
     """Guns seized per area (rows without the area left out). Columns: area, n, population."""
     areas, _b, counts = _seizures(db, f, "area", field=field)
     df = with_population(db, pd.DataFrame({"area": np.array(areas, dtype=object), "n": np.array(counts, dtype="int64")}),
-                          field)
+                         field)
     return df.sort_values(["n", "area"], ascending=[False, True]).reset_index(drop=True)
 
 
