@@ -699,29 +699,37 @@ def compute_aggregates(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, 
 OPEN_AREA_DIMS = ("warrant_type", "charge_category", "neighborhood")
 
 
+def _per_area(open_: pd.DataFrame, label: str, specs) -> pd.DataFrame | None:
+    """The warrants of ``open_`` counted under each of their areas of every ``GEO_AREA_FIELDS``, once
+    per ``(name, keys)`` of ``specs`` (``keys``: column -> an array beside ``open_``'s rows), rows
+    with a missing area or key left out: columns field, area, ``label`` (the name), the keys, n;
+    None when nothing is counted. One group-by per field and spec."""
+    parts = []
+    for field in GEO_AREA_FIELDS:
+        area = open_[field].to_numpy(dtype=object)
+        for name, keys in specs:
+            x = pd.DataFrame({"area": area, **keys}).dropna()
+            if len(x):
+                g = x.groupby(["area", *keys], sort=True).size()
+                parts.append(pd.DataFrame({"field": field, "area": g.index.get_level_values(0), label: name,
+                                           **{k: g.index.get_level_values(i) for i, k in enumerate(keys, 1)},
+                                           "n": g.to_numpy()}))
+    return pd.concat(parts, ignore_index=True) if parts else None
+
+
 def compute_open_area(rows: pd.DataFrame) -> pd.DataFrame:
     """``agg_warrant_open_area`` of ``rows`` (``AGG_SOURCE_COLUMNS``): each warrant still open at
     the end (no ``closed_date``) counted under each of its areas, its issue month and each of its
-    type, charge category and neighborhood; in (field, area, m) order. One group-by per field and
-    dimension over the open warrants only (the same count in SQL, migration 0015's fill, took seconds)."""
+    type, charge category and neighborhood; in (field, area, m) order. Counted over the open
+    warrants only (the same count in SQL, migration 0015's fill, took seconds)."""
     cols = ["field", "area", "m", "dim", "key", "n"]
     open_ = rows[rows["closed_date"].isna()]
-    if open_.empty:
-        return pd.DataFrame({c: [] for c in cols})
     month = pd.to_datetime(open_["issued_date"]).to_numpy().astype("datetime64[M]").astype("datetime64[D]")
-    parts = []
-    for field in GEO_AREA_FIELDS:
-        for dim in OPEN_AREA_DIMS:
-            x = pd.DataFrame({"area": open_[field].to_numpy(dtype=object), "m": month,
-                              "key": open_[dim].to_numpy(dtype=object)}).dropna()
-            if len(x):
-                g = x.groupby(["area", "m", "key"], sort=True).size()
-                parts.append(pd.DataFrame({"field": field, "area": g.index.get_level_values(0),
-                                           "m": g.index.get_level_values(1), "dim": dim,
-                                           "key": g.index.get_level_values(2), "n": g.to_numpy()}))
-    if not parts:
+    out = _per_area(open_, "dim", [(dim, {"m": month, "key": open_[dim].to_numpy(dtype=object)})
+                                   for dim in OPEN_AREA_DIMS])
+    if out is None:
         return pd.DataFrame({c: [] for c in cols})
-    out = pd.concat(parts, ignore_index=True).sort_values(["field", "area", "m"], kind="stable")
+    out = out.sort_values(["field", "area", "m"], kind="stable")
     out["m"] = out.m.dt.date
     return out[cols].reset_index(drop=True)
 
@@ -732,32 +740,20 @@ def compute_open_end(rows: pd.DataFrame) -> pd.DataFrame:
     area: by age bucket on that day and warrant type, by charge category, by neighborhood; in
     (field, area) order."""
     cols = ["d", "field", "area", "kind", "a", "b", "n"]
-    issued = _day_numbers(rows["issued_date"]) if len(rows) else np.array([])
-    closed = _day_numbers(rows["closed_date"]) if len(rows) else np.array([])
-    is_open = np.isnan(closed)
-    if not is_open.any():
+    open_ = rows[rows["closed_date"].isna()]
+    if open_.empty:
         return pd.DataFrame({c: [] for c in cols})
-    last = int(np.nanmax(np.concatenate([issued, closed])))
-    o = rows[is_open]
+    last = int(np.nanmax(_day_numbers(pd.Series([rows["issued_date"].max(), rows["closed_date"].max()]))))
     his = np.array([hi for _c, _l, _lo, hi in AGE_BUCKETS if hi is not None])
-    age = np.asarray(AGE_CODES, dtype=object)[np.searchsorted(his, last - issued[is_open], side="left")]
-    none = np.full(len(o), "", dtype=object)  # no second key (a group-by key cannot be None)
-    keys = (("age", age, o["warrant_type"].to_numpy(dtype=object)),
-            ("category", o["charge_category"].to_numpy(dtype=object), none),
-            ("area", o["neighborhood"].to_numpy(dtype=object, na_value=None), none))
-    parts = []
-    for field in GEO_AREA_FIELDS:
-        area = o[field].to_numpy(dtype=object, na_value=None)
-        for kind, a, b in keys:
-            x = pd.DataFrame({"area": area, "a": a, "b": b}).dropna()
-            if len(x):
-                g = x.groupby(["area", "a", "b"], sort=True).size()
-                parts.append(pd.DataFrame({"field": field, "area": g.index.get_level_values(0), "kind": kind,
-                                           "a": g.index.get_level_values(1), "b": g.index.get_level_values(2),
-                                           "n": g.to_numpy()}))
-    if not parts:
+    age = np.asarray(AGE_CODES, dtype=object)[np.searchsorted(his, last - _day_numbers(open_["issued_date"]), side="left")]
+    none = np.full(len(open_), "", dtype=object)  # no second key (a group-by key cannot be None)
+    out = _per_area(open_, "kind", [
+        ("age", {"a": age, "b": open_["warrant_type"].to_numpy(dtype=object)}),
+        ("category", {"a": open_["charge_category"].to_numpy(dtype=object), "b": none}),
+        ("area", {"a": open_["neighborhood"].to_numpy(dtype=object), "b": none})])
+    if out is None:
         return pd.DataFrame({c: [] for c in cols})
-    out = pd.concat(parts, ignore_index=True).sort_values(["field", "area"], kind="stable")
+    out = out.sort_values(["field", "area"], kind="stable")
     out["b"] = out.b.astype(object).where(out.b != "", None)
     out["d"] = _as_dates(np.array([last]))[0]
     return out[cols].reset_index(drop=True)
