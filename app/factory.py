@@ -18,7 +18,7 @@ from flask import Response, current_app, g, jsonify, request
 from app import bundles, first_view, i18n, ids, joined, response_cache, static_compression, warming
 from app.context import EXTENSION, Services, load_choices, services
 from app.pages import NAV_PAGES, PAGE_BY_NAME, PAGE_PARAMS, PAGES, LayoutInputs
-from app.serving import cache_fingerprinted_assets, install_security
+from app.serving import allow_proxy_cache, cache_fingerprinted_assets, install_security
 from app.settings import PROJECT_ROOT, Settings
 from app.urlstate import Choices, parse, range_in, to_query
 from callbacks.common import set_value
@@ -68,6 +68,7 @@ def create_app(config: Settings | dict[str, Any] | None = None, *, cache_type: s
     server = app.server
     server.json.ensure_ascii = False  # API messages keep their typographic quotes readable
     cache_fingerprinted_assets(server)
+    allow_proxy_cache(server, settings.proxy_cache_s, PAGES)  # a crowd on one link reaches the app once per variant
     static_compression.install(server)  # bundles and assets compressed once per process, not per viewer
     install_security(app, settings)
     static_compression.install_replay(server)  # outermost: a fingerprinted file answered without Flask

@@ -66,6 +66,10 @@ class Page:
     # The page's HTML carries its first view, drawn on the server (app/first_view.py). Not the deck:
     # its own script takes over the slides it finds, and must find only Dash's.
     first_view: bool = True
+    # A reverse proxy may keep the page's HTML and layout for a few seconds (PSAD_PROXY_CACHE_S,
+    # app.serving.allow_proxy_cache). Not where the address holds what a reader typed: kept out of
+    # the proxy's disk as it is kept out of its access log.
+    proxy_cache: bool = True
 
     @property
     def param_names(self) -> tuple[str, ...]:
@@ -102,7 +106,7 @@ PAGES: tuple[Page, ...] = (
     Page("demographics", N_("Demographics"), "/demographics", "callbacks.demographics"),
     Page("arrests", N_("Arrests"), "/arrests", "callbacks.arrests"),
     Page("outcomes", N_("Case outcomes"), "/outcomes", "callbacks.outcomes"),
-    Page("lookup", N_("Case lookup"), "/lookup", "callbacks.lookup", params=(
+    Page("lookup", N_("Case lookup"), "/lookup", "callbacks.lookup", proxy_cache=False, params=(
         PageParam("case", "an exact case number (letters and digits; spaces and dashes are ignored); other "
                           "filters are then ignored"),
         PageParam("charge", "a charge description exactly as listed in the Charge picker, e.g. `HANDGUN ON PERSON`"),

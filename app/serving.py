@@ -54,6 +54,54 @@ def cache_fingerprinted_assets(server: Flask, assets_url_path: str = "/assets/")
         return response
 
 
+# --- a reverse proxy's short cache of the first view (issue 12: a crowd on one link) --------------
+
+PROXY_TTL = "X-Accel-Expires"  # nginx's own: it sets the cache time and is never passed to a browser
+
+
+def allow_proxy_cache(server: Flask, seconds: int, pages) -> None:
+    """Let the reverse proxy keep, for ``seconds``, the answers every viewer of a link asks for
+    alike: the page's HTML (its first view drawn in), the layout (per page address: ``Vary:
+    Referer``), the callback graph and Dash's unfingerprinted script chunks (dcc's dropdown, date
+    picker and chart code, the same bytes while the process runs). 200 viewers arriving on one
+    shared link then cost the app one of each per variant instead of 200; a browser still
+    revalidates (``no-cache`` for it is unchanged) and nginx answers that from its copy too.
+
+    Only ``GET`` answers that are a 200 and set no cookie; never a page whose ``proxy_cache`` is
+    off (the case lookup: its address holds what a reader typed), nor its layout. ``Vary`` names
+    every request header the answer depends on (the language comes from ``lang=`` or
+    ``Accept-Language``; the encoding from ``Accept-Encoding``, added by the compressor), so the
+    proxy keeps one copy per variant. Callbacks (POST), the API (its own ``max-age``), errors and
+    the fingerprinted files (a year already) are left as they are."""
+    if seconds <= 0:
+        return
+    from urllib.parse import urlsplit
+
+    shared = frozenset(p.path for p in pages if p.proxy_cache)
+
+    @server.after_request
+    def _proxy_cache(response):
+        if request.method != "GET" or response.status_code != 200 or "Set-Cookie" in response.headers:
+            return response
+        path = request.path
+        if path.endswith("/_dash-layout"):
+            if (urlsplit(request.headers.get("Referer", "")).path or "/") not in shared:
+                return response
+            vary = ("Referer", "Accept-Language")
+        elif path.endswith("/_dash-dependencies"):
+            vary = ()
+        elif path.startswith("/_dash-component-suites/") and response.cache_control.max_age is None:
+            vary = ()  # an unfingerprinted chunk; the fingerprinted bundles are cached a year already
+        elif path in shared and response.mimetype == "text/html":
+            vary = ("Accept-Language",)
+        else:
+            return response
+        response.headers[PROXY_TTL] = str(seconds)
+        for name in vary:
+            response.vary.add(name)
+        return response
+
+
 # --- security headers, unknown paths, page loads during an outage (issue 13, items 10 and 11) -----
 
 def content_security_policy(script_hashes: list[str], tile_url: str = "") -> str:

@@ -72,6 +72,13 @@ SETTINGS: tuple[Setting, ...] = (
             "Seconds a browser, reverse proxy or CDN may reuse an API answer without asking again "
             "(`Cache-Control: max-age`); after that it revalidates with the ETag, which changes "
             "with every load.", limits=(0, None)),
+    Setting("PSAD_PROXY_CACHE_S", "proxy_cache_s", 10, int,
+            "Seconds the reverse proxy in front (deploy/nginx-psad.conf) may answer a page, its layout, "
+            "its callback graph and Dash's unfingerprinted script chunks from its own cache "
+            "(`X-Accel-Expires`, which nginx keeps to itself: browsers still revalidate). A crowd on one "
+            "link then reaches the app once per variant (address, language, encoding) in this time, and a "
+            "new load reaches those pages at most this late. Never the case lookup (its address holds "
+            "what a reader typed). 0: never.", limits=(0, 3600)),
     Setting("WEB_CONCURRENCY", "workers", 0, int,
             "gunicorn worker processes for `psad serve --production`; 0: one per core (at least 2).",
             limits=(0, 256)),
@@ -193,6 +200,7 @@ class Settings:
     statement_timeout_ms: int
     row_cap: int
     api_max_age: int
+    proxy_cache_s: int
     workers: int
     threads: int
     host: str
