@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, request
+from flask import Flask, g, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,9 @@ def allow_proxy_cache(server: Flask, seconds: int, pages) -> None:
     revalidates (``no-cache`` for it is unchanged) and nginx answers that from its copy too.
 
     Only ``GET`` answers that are a 200 and set no cookie; never a page whose ``proxy_cache`` is
-    off (the case lookup: its address holds what a reader typed), nor its layout. ``Vary`` names
+    off (the case lookup: its address holds what a reader typed), nor its layout, nor a layout
+    the app itself does not keep (``app.factory.serve_layout``: drawn while the database was
+    unreachable, or with nothing loaded), which the next request must build again. ``Vary`` names
     every request header the answer depends on (the language comes from ``lang=`` or
     ``Accept-Language``; the encoding from ``Accept-Encoding``, added by the compressor), so the
     proxy keeps one copy per variant. Callbacks (POST), the API (its own ``max-age``), errors and
@@ -86,6 +88,8 @@ def allow_proxy_cache(server: Flask, seconds: int, pages) -> None:
         path = request.path
         if path.endswith("/_dash-layout"):
             if (urlsplit(request.headers.get("Referer", "")).path or "/") not in shared:
+                return response
+            if g.get("psad_layout_cacheable") is False:  # built during an outage, or with no data loaded
                 return response
             vary = ("Referer", "Accept-Language")
         elif path.endswith("/_dash-dependencies"):

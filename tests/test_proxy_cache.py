@@ -54,6 +54,16 @@ def test_nothing_else_is_marked(client):
     assert not marked(client.post("/_dash-update-component", json=body, headers=HEADERS))
 
 
+def test_nothing_drawn_during_an_outage_is_marked():
+    # the database is unreachable: the page is a 503, and the layout (a 200 that says so) must be
+    # built again by the next request, not kept by the proxy after the database is back
+    app = create_app({"database_url": "postgresql://postgres@127.0.0.1:1/none"}, cache_type="null")
+    client = app.server.test_client()
+    assert client.get(LINK, headers=HEADERS).status_code == 503
+    layout = client.get("/_dash-layout", headers={**HEADERS, "Referer": "http://localhost" + LINK})
+    assert layout.status_code == 200 and not marked(layout)
+
+
 def test_zero_seconds_marks_nothing(demo_url):
     app = create_app({"database_url": demo_url, "proxy_cache_s": 0}, cache_type="null")
     client = app.server.test_client()
