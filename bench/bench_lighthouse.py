@@ -240,6 +240,10 @@ def performance_main(args, lighthouse: str, chrome: str, work: Path, base: str) 
             for i in range(args.runs):
                 r = run_performance(lighthouse, f"{base}{page}?lang={lang}", work / "config.json", chrome,
                                     work / f"{name}-perf-{i + 1}.json")
+                if r["score"] is None and r.get("error"):  # e.g. NO_NAVSTART: Lighthouse says to run it again
+                    print(f"  {page:<14} {lang} run {i + 1}: no score ({r['error'][:80]}), run again", flush=True)
+                    r = run_performance(lighthouse, f"{base}{page}?lang={lang}", work / "config.json", chrome,
+                                        work / f"{name}-perf-{i + 1}.json")
                 runs.append(r)
                 m = r.get("metrics") or {}
                 r["load"] = os.getloadavg()[0]  # the score moves with the machine's load: say it
