@@ -77,8 +77,6 @@ def allow_proxy_cache(server: Flask, seconds: int, pages) -> None:
     the fingerprinted files (a year already) are left as they are."""
     if seconds <= 0:
         return
-    from urllib.parse import urlsplit
-
     shared = frozenset(p.path for p in pages if p.proxy_cache)
 
     @server.after_request
@@ -87,7 +85,10 @@ def allow_proxy_cache(server: Flask, seconds: int, pages) -> None:
             return response
         path = request.path
         if path.endswith("/_dash-layout"):
-            if (urlsplit(request.headers.get("Referer", "")).path or "/") not in shared:
+            from app.factory import referer_view  # the page the layout is for, as the layout read it
+
+            where = referer_view()
+            if (where[0] if where else "/") not in shared:
                 return response
             if g.get("psad_layout_cacheable") is False:  # built during an outage, or with no data loaded
                 return response

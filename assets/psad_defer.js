@@ -18,8 +18,7 @@
 
   function Defer(props) {
     var state = React.useState(false), shown = state[0], show = state[1];
-    React.useEffect(function () {
-      if (shown) { return undefined; }
+    React.useEffect(function () {  // once, after the first drawing (shown is false then)
       var timer = setTimeout(function () {
         if (sliced) { React.startTransition(function () { show(true); }); } else { show(true); }
       }, 0);

@@ -6,6 +6,7 @@ no I/O here. The shown page's layout goes into ``ids.PAGE_CONTENT`` (``page_fram
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 
 import dash_bootstrap_components as dbc
@@ -133,8 +134,10 @@ def page_frame(name: str, layout) -> html.Div:
     The page's own elements are drawn in a ``Defer`` (sliced, after the shell); its stores stay
     outside it, first, as a store must (``layouts.static.Defer``)."""
     if isinstance(layout, html.Div) and isinstance(layout.children, list):
-        stores = [c for c in layout.children if isinstance(c, dcc.Store)]
-        layout.children = stores + [Defer([c for c in layout.children if not isinstance(c, dcc.Store)])]
+        children = layout.children
+        layout = copy.copy(layout)  # the caller's component stays as it was made
+        layout.children = ([c for c in children if isinstance(c, dcc.Store)]
+                           + [Defer([c for c in children if not isinstance(c, dcc.Store)])])
     return html.Div([dcc.Store(id=ids.relay_id(name)), dcc.Store(id=ids.refresh_id(name)),
                      dcc.Store(id=ids.pressed_id(name)), layout],
                     id=ids.page_id(name), className="page")
