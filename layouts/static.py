@@ -46,28 +46,6 @@ class Static(Component):
         super().__init__(**props, **kwargs)
 
 
-class Defer(Component):
-    """Its ``children``, drawn by the browser in a React transition just after the rest of the page
-    (``assets/psad_defer.js``): in slices the browser can interrupt to answer the reader, not in
-    the one long task in which Dash draws a layout (on a phone, Lighthouse's total blocking time).
-    The server's first view (``app.first_view``) shows them as usual and stays on screen until
-    every ``Defer`` has drawn. No ``dcc.Store`` holding data may be inside: it calls setProps while
-    being drawn, which restarts the transition (``layouts.shell.page_frame`` keeps them out)."""
-
-    _children_props: list[str] = []
-    _base_nodes = ["children"]
-    _namespace = NAMESPACE
-    _type = "Defer"
-
-    def __init__(self, children=None, id=None, **kwargs):  # noqa: A002 (Dash's own name)
-        self._prop_names = ["children", "id"]
-        self._valid_wildcard_attributes = []
-        self.available_properties = ["children", "id"]
-        self.available_wildcard_properties = []
-        props = {k: v for k, v in (("children", children), ("id", id)) if v is not None}
-        super().__init__(**props, **kwargs)
-
-
 class Wired(dict):
     """A node ``layouts.common.wire`` made whose whole tree is plain ``html.*`` in the wire form,
     without an id (text, numbers and other ``Wired`` nodes inside): ``_wire`` takes it as it is
