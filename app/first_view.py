@@ -115,6 +115,9 @@ class Renderer:
 
     # --- this project's own -------------------------------------------------------------------
 
+    def _psad_Gate(self, props):  # drawn later by the browser, when shown; here, as it will look
+        return self.render(props.get("children"))
+
     def _psad_Static(self, props):
         return self.render(props.get("content"))
 

@@ -19,6 +19,7 @@ DATE_RANGE = "date-range"
 CLEAR_FILTERS = "clear-filters"
 FILTER_TOGGLE = "filter-toggle"  # phones: shows and hides FILTER_PANEL
 FILTER_PANEL = "filter-panel"
+FILTER_GATE = "filter-gate"  # inside FILTER_PANEL: its controls, drawn by the browser once the panel is shown
 FILTER_SUMMARY = "filter-summary"  # inside FILTER_TOGGLE: how many filters are on, and which
 LANG_SWITCH = "lang-switch"  # the header's link to the other language
 

@@ -2,9 +2,11 @@
    same page in the hidden #react-entry-point (.psad-pending), then the two are swapped in one
    step: the server's copy is removed and Dash's shown. Swapped only once Dash's page is whole
    (its lazily loaded dropdowns and date pickers there too, or 4 s after the page appeared), so
-   nothing on screen changes but the charts. What the reader did meanwhile goes across: the focused
-   link or button (by its id) and the "Show as table" disclosures opened. Without scripts, or if
-   Dash fails, the server's copy stays: numbers, tables and links still work. */
+   nothing on screen changes but the charts. What a closed psad.Gate holds (assets/psad_gate.js) is
+   not waited for where the gate is hidden (the filter panel folded on a phone): Dash draws it when
+   it is opened; a gate on screen opens at once and is waited for. What the reader did meanwhile
+   goes across: the focused link or button (by its id) and the "Show as table" disclosures opened.
+   Without scripts, or if Dash fails, the server's copy stays: numbers, tables and links still work. */
 (function () {
   var first = document.getElementById("psad-first");
   var root = document.getElementById("react-entry-point");
@@ -16,8 +18,18 @@
     if (!root.querySelector("#page-content")) { return false; }
     if (!appeared) { appeared = Date.now(); setTimeout(check, 4000); }
     if (Date.now() - appeared >= 4000) { return true; }
+    var hidden = [];
+    var gates = root.querySelectorAll("[data-psad-gate]");
+    for (var g = 0; g < gates.length; g++) {
+      if (gates[g].getClientRects().length) { return false; }  // on screen: it opens now
+      var holder = gates[g].parentElement;
+      var theirs = holder && holder.id ? first.querySelector('[data-ssr-id="' + holder.id + '"]') : null;
+      if (theirs) { hidden.push(theirs); }
+    }
     for (var i = 0; i < LAZY.length; i++) {
-      if (root.querySelectorAll(LAZY[i]).length < first.querySelectorAll(LAZY[i]).length) { return false; }
+      var want = first.querySelectorAll(LAZY[i]).length;
+      hidden.forEach(function (el) { want -= el.querySelectorAll(LAZY[i]).length; });
+      if (root.querySelectorAll(LAZY[i]).length < want) { return false; }
     }
     return true;
   }

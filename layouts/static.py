@@ -46,6 +46,31 @@ class Static(Component):
         super().__init__(**props, **kwargs)
 
 
+class Gate(Component):
+    """Its ``children``, drawn by the browser only once the gate is on screen (``assets/psad_gate.js``:
+    at once where its container is shown, later when a folded container opens; then kept). Until
+    then Dash keeps them in its layout, where callbacks read and write them as usual, but nothing of
+    them is drawn: on a phone, the folded filter panel's dropdowns and date range cost a fifth of
+    the first view's script time (each dropdown builds a search index of its choices) for a panel
+    nobody had opened. ``prefetch``: files of dash_core_components' folder that the children load
+    when drawn (Dash's lazily loaded dropdown and date picker), fetched ahead once the page has
+    loaded, so that opening is not a round trip on a slow connection. The server's first view
+    (``app.first_view``) draws the children as usual."""
+
+    _children_props: list[str] = []
+    _base_nodes = ["children"]
+    _namespace = NAMESPACE
+    _type = "Gate"
+
+    def __init__(self, children=None, id=None, prefetch=None, **kwargs):  # noqa: A002 (Dash's own name)
+        self._prop_names = ["children", "id", "prefetch"]
+        self._valid_wildcard_attributes = []
+        self.available_properties = ["children", "id", "prefetch"]
+        self.available_wildcard_properties = []
+        props = {k: v for k, v in (("children", children), ("id", id), ("prefetch", prefetch)) if v is not None}
+        super().__init__(**props, **kwargs)
+
+
 class Wired(dict):
     """A node ``layouts.common.wire`` made whose whole tree is plain ``html.*`` in the wire form,
     without an id (text, numbers and other ``Wired`` nodes inside): ``_wire`` takes it as it is

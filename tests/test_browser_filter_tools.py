@@ -113,3 +113,51 @@ def test_a_phone_shows_the_page_it_opens_on_in_the_nav_row(site, browser, name):
         assert state["scrolls"], "the nav row does not scroll at 390 px: the test proves nothing"
     finally:
         set_viewport(browser, 1280, 720)
+
+
+_DRAWN = """
+const root = document.getElementById('react-entry-point');
+return {swapped: !document.getElementById('psad-first') && !root.classList.contains('psad-pending'),
+        gates: root.querySelectorAll('[data-psad-gate]').length,
+        dropdowns: root.querySelectorAll('.dash-dropdown').length,
+        pickers: root.querySelectorAll('.dash-datepicker').length,
+        prefetched: Array.from(document.querySelectorAll('link[rel=prefetch]')).map(l => l.getAttribute('href'))};
+"""
+
+
+def test_a_phone_draws_the_filter_controls_when_the_panel_opens(site, browser):
+    """On a phone the filter panel starts folded: its dropdowns and date range (a fifth of a phone's
+    first-view script time) are not drawn, and the page does not wait for them, until the panel is
+    opened (layouts.static.Gate); their scripts are fetched ahead. Opened, they show the link's
+    filters, work, and stay drawn when a choice folds the panel again."""
+    set_viewport(browser, 390, 844)
+    try:
+        _open(site, browser, "/?police_district=Central")
+        state = wait_for(lambda: (s := browser.execute_script(_DRAWN))["swapped"] and s, timeout=40,
+                         message="Dash's page in place of the first view")
+        assert state["gates"] == 1 and state["dropdowns"] == 0 and state["pickers"] == 0, state
+        wait_for(lambda: len(browser.execute_script(_DRAWN)["prefetched"]) == 2, message="scripts fetched ahead")
+        assert all("/dash/dcc/async-" in href for href in browser.execute_script(_DRAWN)["prefetched"])
+        assert "Central" in browser.find_element(By.ID, ids.FILTER_SUMMARY).text  # the button says it
+
+        browser.find_element(By.ID, ids.FILTER_TOGGLE).click()
+        state = wait_for(lambda: (s := browser.execute_script(_DRAWN))["dropdowns"] == 6 and s, timeout=30,
+                         message="the panel's dropdowns drawn once it opened")
+        assert state["gates"] == 0 and state["pickers"] == 1, state
+        wait_for(lambda: "Central" in browser.find_element(By.ID, ids.FILTER_CONTROLS["police_district"]).text,
+                 message="the link's district in its dropdown")
+        result = run_axe(browser, extra_rules=(), within=f"#{ids.FILTER_PANEL}")
+        assert result["violations"] == [], format_axe(result["violations"])
+        assert result["checked"].get("label") or result["checked"].get("aria-input-field-name")
+
+        browser.find_element(By.ID, ids.QUICK_RANGE).click()
+        wait_for(lambda: browser.find_element(By.XPATH, "//*[@role='option'][normalize-space()='Last 90 days']"),
+                 message="quick range options").click()
+        wait_for(lambda: _query(browser).get("range") == ["last90"], message="range=last90 in the URL")
+        wait_for(lambda: not _panel_shown(browser), message="a choice folds the panel on a phone")
+        assert browser.execute_script(_DRAWN)["dropdowns"] == 6  # kept: opening again draws nothing new
+        assert _query(browser).get("police_district") == ["Central"]
+    finally:
+        set_viewport(browser, 1280, 720)
+    assert severe_logs(browser) == []
+

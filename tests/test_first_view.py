@@ -11,6 +11,7 @@ from dash import dcc, html
 
 from app.first_view import Renderer, markdown
 from layouts.common import data_table
+from layouts.static import Gate
 
 
 def wire(component) -> dict:
@@ -63,6 +64,18 @@ def test_a_chart_keeps_its_space_and_a_static_table_is_drawn_whole():
     out = render(table)
     assert "<caption>Victims by year</caption>" in out
     assert '<th scope="row">2025</th><td class="num">1,234</td>' in out
+
+
+def test_a_gate_shows_its_children_as_they_will_look():
+    """The browser draws a Gate's children only when it is on screen (the filter panel folded on a
+    phone); the server's first view shows them as usual, so a wide screen sees the controls at once."""
+    out = render(html.Div(Gate([html.Label("Police district", htmlFor="pd"),
+                                dcc.Dropdown(id="pd", options=[{"label": "Central", "value": "C"}], value=["C"],
+                                             multi=True)], id="gate", prefetch=["async-dropdown.js"]),
+                          id="filter-panel"))
+    assert out.startswith('<div data-ssr-id="filter-panel"><label for="pd">Police district</label>')
+    assert 'class="dash-dropdown"' in out and "Central" in out
+    assert "gate" not in out and "prefetch" not in out
 
 
 def test_markdown_subset():
