@@ -3,8 +3,8 @@
    step: the server's copy is removed and Dash's shown. Swapped only once Dash's page is whole
    (its lazily loaded dropdowns and date pickers there too, or 4 s after the page appeared), so
    nothing on screen changes but the charts. What a closed psad.Gate holds (assets/psad_gate.js) is
-   not waited for where the gate is hidden (the filter panel folded on a phone): Dash draws it when
-   it is opened; a gate on screen opens at once and is waited for. What the reader did meanwhile
+   not waited for once the gate has found itself hidden (the filter panel folded on a phone): Dash
+   draws it when it is opened; a gate on screen opens at once and is waited for. What the reader did meanwhile
    goes across: the focused link or button (by its id) and the "Show as table" disclosures opened.
    Without scripts, or if Dash fails, the server's copy stays: numbers, tables and links still work. */
 (function () {
@@ -21,7 +21,7 @@
     var hidden = [];
     var gates = root.querySelectorAll("[data-psad-gate]");
     for (var g = 0; g < gates.length; g++) {
-      if (gates[g].getClientRects().length) { return false; }  // on screen: it opens now
+      if (gates[g].getAttribute("data-psad-gate") !== "hidden") { return false; }  // opens, or is being seen
       var holder = gates[g].parentElement;
       var theirs = holder && holder.id ? first.querySelector('[data-ssr-id="' + holder.id + '"]') : null;
       if (theirs) { hidden.push(theirs); }
@@ -57,5 +57,5 @@
   }
 
   observer = new MutationObserver(check);
-  observer.observe(root, {childList: true, subtree: true});
+  observer.observe(root, {childList: true, subtree: true, attributes: true, attributeFilter: ["data-psad-gate"]});
 })();

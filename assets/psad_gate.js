@@ -1,17 +1,24 @@
 /* psad.Gate (layouts/static.py): its children drawn only once the gate is on screen, then kept.
-   Closed, it is an empty marker (data-psad-gate) in its container: where the container is shown
-   (the filter panel on a wide screen) it opens at once, in the task after the page is drawn;
-   where it is hidden (the panel folded on a phone) it opens when the container is shown, which a
-   ResizeObserver sees (a hidden element has no box; a shown one gets its width). The children stay
-   in Dash's layout meanwhile, so callbacks read and write them as usual. assets/psad_first.js
-   does not wait for what a hidden gate holds. `prefetch`: files of dash_core_components' folder
+   Closed, it is an empty marker (data-psad-gate="closed") in its container. Once the browser has
+   laid the page out, an IntersectionObserver says whether the marker has a box: where the
+   container is shown (the filter panel on a wide screen) the gate opens then; where it is hidden
+   (the panel folded on a phone) the marker says "hidden", and the gate opens when the container
+   is shown, which a ResizeObserver sees. The children stay in Dash's layout meanwhile, so
+   callbacks read and write them as usual. assets/psad_first.js waits for a gate that is still
+   "closed", not for what a "hidden" one holds. `prefetch`: files of dash_core_components' folder
    the children load when drawn, fetched ahead (link rel=prefetch) once the page has loaded. */
 (function () {
   var React = window.React;
   if (!React) { return; }
   var h = React.createElement;
 
-  function onScreen(el) { return !!(el && el.getClientRects().length); }
+  // whether an observer's entry has a box: a hidden element (display: none) has none, a shown one
+  // its width. Read from the observers' entries, never from the element: asking the element would
+  // make the browser lay the page out there and then, inside Dash's drawing.
+  function boxed(entry) {
+    var r = entry.contentRect || entry.boundingClientRect;
+    return !!(r && (r.width > 0 || r.height > 0));
+  }
 
   // dash_core_components' folder, from its script's address (Dash's lazily loaded parts live there)
   function dccFolder() {
@@ -39,13 +46,23 @@
     React.useEffect(function () {
       if (open) { return undefined; }
       var el = marker.current;
-      if (!window.ResizeObserver || onScreen(el)) { setOpen(true); return undefined; }
-      var observer = new ResizeObserver(function () { if (onScreen(el)) { setOpen(true); } });
-      observer.observe(el);
-      var fetchAhead = function () { prefetch(props.prefetch); };
-      if (document.readyState === "complete") { setTimeout(fetchAhead, 0); }
+      if (!el || !window.ResizeObserver || !window.IntersectionObserver) { setOpen(true); return undefined; }
+      function seen(entries) {
+        if (entries.some(boxed)) { setOpen(true); } else { el.setAttribute("data-psad-gate", "hidden"); }
+      }
+      // the first answer, once the browser has laid the page out (an IntersectionObserver always
+      // gives one), then every change of box (a ResizeObserver: the folded panel opening)
+      var first = new IntersectionObserver(function (entries) { first.disconnect(); seen(entries); });
+      var later = new ResizeObserver(function (entries) { if (entries.some(boxed)) { setOpen(true); } });
+      first.observe(el);
+      later.observe(el);
+      var fetchAhead = function () { prefetch(props.prefetch); }, timer = null;
+      if (document.readyState === "complete") { timer = setTimeout(fetchAhead, 0); }
       else { window.addEventListener("load", fetchAhead, {once: true}); }
-      return function () { observer.disconnect(); window.removeEventListener("load", fetchAhead); };
+      return function () {
+        first.disconnect(); later.disconnect(); clearTimeout(timer);
+        window.removeEventListener("load", fetchAhead);
+      };
     }, [open]);
     if (!open) { return h("div", {"data-psad-gate": "closed", ref: marker}); }
     return h(React.Fragment, null, props.children);
