@@ -2,7 +2,8 @@
    ({type, namespace, props}), drawn as plain React elements, one component for the whole tree.
    Dash draws each of its components through a wrapper with its own store subscriptions; a
    chart's table is hundreds of cells no callback touches, so here they cost only the elements.
-   The Python side lets through only html.* components with no id, so the props are the element's
+   The Python side lets through only html.* components with no id (or, with static(named=True), a
+   plain id no callback names, kept as the element's id), so the props are the element's
    own attributes under React's names (className, colSpan, style, aria-*, data-*), as Dash's html
    components pass them on. With `press` (a dcc.Store's id), buttons with a pattern-matching id
    are drawn with that id (as Dash writes it) and a press writes {id, t} into the store; when the
@@ -46,6 +47,7 @@
         attrs[name] = props[name];
       }
     }
+    if (typeof props.id === "string") { attrs.id = props.id; }  // static(named=True): no callback's
     if (press && props.id && typeof props.id === "object") {
       attrs.id = stringifyId(props.id);
       attrs.onClick = pressed(press, props.id);

@@ -21,6 +21,7 @@ from functools import lru_cache
 
 import pandas as pd
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from app import i18n, ids
 from app.i18n import N_, _, ngettext, pgettext
@@ -39,6 +40,7 @@ from layouts.common import (
     scroll_region,
     section,
     span_text,
+    stat_cards,
     style_figure,
     time_cell,
 )
@@ -120,7 +122,7 @@ def chart_names(where: str) -> dict[str, str]:
     }
 
 
-def cards(total: int, population: int | None, f: Filters) -> html.Div:
+def cards(total: int, population: int | None, f: Filters) -> Component:
     rate = rate_per_1000(total, population)
     items = [
         ("arrests-total", _("Arrests"), fmt_int(total), span_text(f)),
@@ -128,9 +130,7 @@ def cards(total: int, population: int | None, f: Filters) -> html.Div:
          _("No population figures for this area") if rate is None
          else ngettext("in this span; {n} resident", "in this span; {n} residents", population).format(n=fmt_int(population))),
     ]
-    return html.Div([html.Div([html.Div(t, className="card-title"), html.Div(v, className="card-value"),
-                               html.Div(note, className="card-note")], className="stat-card", id=i)
-                     for i, t, v, note in items], className="stat-cards")
+    return stat_cards(items)
 
 
 def period_text(d, grain: str) -> str:

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from app import i18n, ids
 from app.i18n import N_, _, ngettext
@@ -31,6 +32,7 @@ from layouts.common import (
     fmt_int,
     section,
     span_text,
+    stat_cards,
     style_figure,
     time_cell,
 )
@@ -121,7 +123,7 @@ def card_numbers(kinds: pd.DataFrame) -> dict:
     return {"total": int(total), "without_police": int(without), "urgent": int(urgent)}
 
 
-def cards(kinds: pd.DataFrame, population: int | None, f: Filters) -> html.Div:
+def cards(kinds: pd.DataFrame, population: int | None, f: Filters) -> Component:
     c = card_numbers(kinds)
     total = c["total"]
     per_day = total / f.days if f.days else 0
@@ -140,9 +142,7 @@ def cards(kinds: pd.DataFrame, population: int | None, f: Filters) -> html.Div:
          else ngettext("in this span; {n} resident", "in this span; {n} residents", population).format(
              n=fmt_int(population))),
     ]
-    return html.Div([html.Div([html.Div(t, className="card-title"), html.Div(v, className="card-value"),
-                               html.Div(note, className="card-note")], className="stat-card", id=i)
-                     for i, t, v, note in items], className="stat-cards")
+    return stat_cards(items)
 
 
 # --- over time -----------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from app import i18n, ids
 from app.i18n import N_, _, ngettext
@@ -35,6 +36,7 @@ from layouts.common import (
     graph_config,
     scroll_region,
     section,
+    stat_cards,
     style_figure,
 )
 
@@ -195,7 +197,7 @@ def outcome_summary(status: pd.DataFrame) -> dict[str, dict]:
     return out
 
 
-def outcome_cards(summary: dict) -> html.Div:
+def outcome_cards(summary: dict) -> Component:
     a, g = summary["all"], summary["gun"]
     items = [
         ("outcomes-cases", _("Cases filed"), fmt_int(a["cases"]),
@@ -207,9 +209,7 @@ def outcome_cards(summary: dict) -> html.Div:
          ngettext("gun cases {days}; measured on {n} decided case", "gun cases {days}; measured on {n} decided cases",
                   a["timed"]).format(days=days_text(g["median_days"]), n=fmt_int(a["timed"]))),
     ]
-    return html.Div([html.Div([html.Div(t, className="card-title"), html.Div(v, className="card-value"),
-                               html.Div(n, className="card-note")], className="stat-card", id=i)
-                     for i, t, v, n in items], className="stat-cards")
+    return stat_cards(items)
 
 
 def mix_rows(mix: pd.DataFrame) -> pd.DataFrame:

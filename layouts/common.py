@@ -288,12 +288,22 @@ def _endpoint_refuses_offense(path: str) -> bool:
     return spec.offense == "never"
 
 
+def stat_cards(items, value_class=lambda value: "card-value"):
+    """Headline cards: ``items`` of (id, title, value, note), one card each; ``value_class`` gives
+    a value's class. Drawn as one ``Static`` (no callback names a card: they are redrawn whole), the
+    cards keeping their ids for links and tests."""
+    return static(html.Div([html.Div([html.Div(t, className="card-title"), html.Div(v, className=value_class(v)),
+                                      html.Div(note, className="card-note")], className="stat-card", id=i)
+                            for i, t, v, note in items], className="stat-cards"), named=True)
+
+
 def section(title: str, body, note: str | None = None, *, width_class: str = "", csv: str | None = None,
             csv_params: tuple[str, ...] = ()) -> html.Section:
     """A titled panel; ``csv`` (an API path such as ``/summary/trend``) adds a "Download CSV" link
     for its numbers beside the title (``csv_params``: the page parameters that endpoint takes)."""
     heading = html.H2(title, className="h6 section-title")
-    children = [html.Div([heading, csv_link(csv, title, csv_params)], className="section-head") if csv else heading]
+    children = [static(html.Div([heading, csv_link(csv, title, csv_params)], className="section-head")) if csv
+                else heading]
     if note:
         children.append(html.P(note, className="section-note"))
     children.append(body)

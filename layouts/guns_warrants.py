@@ -17,6 +17,7 @@ from functools import lru_cache
 
 import pandas as pd
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from app import i18n, ids
 from app.i18n import N_, _
@@ -42,6 +43,7 @@ from layouts.common import (
     fmt_int,
     section,
     span_text,
+    stat_cards,
     style_figure,
     time_cell,
 )
@@ -232,7 +234,7 @@ def day_text(d: date) -> str:
     return i18n.date_short(d)
 
 
-def cards(seized: int, ghost: int, issued: int, served: int, outstanding: int, at: date, f: Filters) -> html.Div:
+def cards(seized: int, ghost: int, issued: int, served: int, outstanding: int, at: date, f: Filters) -> Component:
     span = span_text(f)
     items = [
         ("gw-card-seized", _("Guns seized"), fmt_int(seized), span),
@@ -243,9 +245,7 @@ def cards(seized: int, ghost: int, issued: int, served: int, outstanding: int, a
         ("gw-card-outstanding", _("Warrants outstanding"), fmt_int(outstanding),
          _("on {day}").format(day=day_text(at))),
     ]
-    return html.Div([html.Div([html.Div(t, className="card-title"), html.Div(v, className="card-value"),
-                               html.Div(note, className="card-note")], className="stat-card", id=i)
-                     for i, t, v, note in items], className="stat-cards")
+    return stat_cards(items)
 
 
 def caption_text(f: Filters, at: date, options: dict | None = None) -> str:

@@ -17,6 +17,7 @@ import calendar
 from datetime import date
 
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from app import i18n, ids
 from app.i18n import N_, _, ngettext
@@ -35,6 +36,7 @@ from layouts.common import (
     geo_phrases,
     section,
     span_text,
+    stat_cards,
     style_figure,
     time_cell,
 )
@@ -280,7 +282,7 @@ def chart_names(where: str) -> dict[str, str]:
     }
 
 
-def cards(view: Q.IpvView, f: Filters) -> html.Div:
+def cards(view: Q.IpvView, f: Filters) -> Component:
     rel = {c.category: c for c in view.tables["relationship"].cells}
     partner = [rel[k] for k in Q.PARTNER if k in rel]
     if view.total is not None and partner and all(c.shown for c in partner):
@@ -296,11 +298,7 @@ def cards(view: Q.IpvView, f: Filters) -> html.Div:
         ("ipv-partner", _("Intimate-partner incidents"), partner_text, partner_note),
     ]
     # a word in place of a number ("withheld") is set smaller, so it fits a phone's half-width card
-    return html.Div([html.Div([html.Div(t, className="card-title"),
-                               html.Div(v, className="card-value" + ("" if v[:1].isdigit() or v[:1] == "<"
-                                                                     else " ipv-card-word")),
-                               html.Div(note, className="card-note")], className="stat-card", id=i)
-                     for i, t, v, note in items], className="stat-cards")
+    return stat_cards(items, lambda v: "card-value" + ("" if v[:1].isdigit() or v[:1] == "<" else " ipv-card-word"))
 
 
 def caption_text(f: Filters, options: dict | None, through: date) -> str:

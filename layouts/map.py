@@ -24,6 +24,7 @@ import dash_bootstrap_components as dbc
 import dash_leaflet as dl
 import pandas as pd
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from app import i18n, ids
 from app.i18n import N_, _, ngettext
@@ -31,6 +32,7 @@ from data_access.filters import GEO_FIELDS, LAYER_FIELD, Filters
 from data_access.map_queries import MAP_LAYERS
 from data_access.vocabulary import CVI_PROGRAM_TYPES, WEAPON_TYPES, offense_label
 from layouts.common import csv_link, data_table, fmt_dec, fmt_int, fmt_pct, pct_change, span_text
+from layouts.static import static
 
 # Component ids of this page that app/ids.py does not hold (the callbacks import them from here).
 AREA_TABLE = "map-area-table"  # the table of areas (the map's "Show as table")
@@ -411,8 +413,9 @@ def legend_marks(view: dict, *, points_shown: bool = False, density_shown: bool 
     return marks
 
 
-def legend_component(items: list[dict], measure: str, marks: list[dict] = (), *, selected: bool = True) -> html.Div:
-    """The map's key: every colour, hatching and mark drawn, in words."""
+def legend_component(items: list[dict], measure: str, marks: list[dict] = (), *, selected: bool = True) -> Component:
+    """The map's key: every colour, hatching and mark drawn, in words (one ``Static``: plain HTML
+    the map's callback redraws whole)."""
     title = _("Victims") if measure == "count" else _("Victims per 1,000 residents")
     rows = [html.Li([html.Span(className=f"swatch swatch-{it['kind']}", style={"background": it["color"]}
                                if it["kind"] not in ("outside",) else None),
@@ -425,7 +428,7 @@ def legend_component(items: list[dict], measure: str, marks: list[dict] = (), *,
                                                    else f"mark mark-{m['kind']}")),
                               html.Span(m["label"])]) for m in marks]
         parts += [html.Div(_("On the map"), className="legend-title"), html.Ul(mark_rows, className="legend-list")]
-    return html.Div(parts, className="map-legend-box")
+    return static(html.Div(parts, className="map-legend-box"))
 
 
 def area_button(code: str, name: str, chosen: bool, where: str) -> dbc.Button:

@@ -87,30 +87,31 @@ class _Addressed(Exception):
     """Something in the tree a callback addresses: the tree stays Dash components."""
 
 
-def _wire(node, press: bool):
+def _wire(node, press: bool, named: bool = False):
     """``node`` in the wire form, checked in the same walk: Dash components become their JSON
     (``to_plotly_json``), nodes already in the wire form (``layouts.common.wire``'s rows, most of a
     big table) are kept as they are, not copied; a button's click counter is dropped from a copy
     of its props. Raises ``_Addressed`` at anything but text and ``html.*`` elements without an
-    id (with ``press``: buttons with a pattern-matching id too)."""
+    id (with ``press``: buttons with a pattern-matching id too; with ``named``: plain string ids,
+    kept as the elements' ids)."""
     if type(node) is Wired:  # checked when it was made
         return node
     if isinstance(node, Component):
         node = node.to_plotly_json()
     if isinstance(node, (list, tuple)):
-        out = [_wire(n, press) for n in node]
+        out = [_wire(n, press, named) for n in node]
         return node if isinstance(node, list) and all(a is b for a, b in zip(out, node)) else out
     if isinstance(node, dict):
         props = node.get("props", {})
         if node.get("namespace") != HTML:
             raise _Addressed
         counters = ()
-        if "id" in props:
+        if "id" in props and not (named and isinstance(props["id"], str)):
             if not (press and node.get("type") == "Button" and isinstance(props["id"], dict)):
                 raise _Addressed
             counters = [k for k in ("n_clicks", "n_clicks_timestamp") if k in props]
         children = props.get("children")
-        wired = _wire(children, press)
+        wired = _wire(children, press, named)
         if wired is children and not counters:
             return node
         props = {k: v for k, v in props.items() if k not in counters}
@@ -121,12 +122,14 @@ def _wire(node, press: bool):
     raise _Addressed
 
 
-def static(tree, press: str | None = None):
+def static(tree, press: str | None = None, *, named: bool = False):
     """``tree`` (an ``html.*`` component or its wire form) as a ``Static`` when nothing in it is
     addressed by a callback (``press``: see the module's text); otherwise ``tree`` itself, drawn
-    by Dash as usual."""
+    by Dash as usual. ``named``: the tree's plain string ids (a headline card's, for links and
+    tests) are no callback's, so they are kept as the elements' ids; tests/test_static_tables.py
+    checks every page's layout for an id inside a ``Static`` that a callback names."""
     try:
-        content = _wire(tree, bool(press))
+        content = _wire(tree, bool(press), named)
     except _Addressed:
         return tree
     return Static(content=content, press=press)

@@ -19,6 +19,7 @@ from datetime import date
 
 import pandas as pd
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from app import i18n, ids
 from app.chance import NORMAL, TOO_FEW, UNUSUAL, Judgement, judge
@@ -42,6 +43,7 @@ from layouts.common import (
     span_text,
     style_figure,
 )
+from layouts.static import static
 
 HEATMAP_HEIGHT = 360
 TOP_ROW_HEIGHT = 520  # trend and offense breakdown: room for all 14 offense labels, two lines on a phone
@@ -203,7 +205,7 @@ def card_change_text(c: Card) -> str:
     return _("{change} · {verdict}").format(change=text, verdict=verdict) if verdict else text
 
 
-def cards_component(cards: list[Card], f: Filters) -> html.Div:
+def cards_component(cards: list[Card], f: Filters) -> Component:
     p = f.prior()
     items = []
     for c in cards:
@@ -226,9 +228,10 @@ def cards_component(cards: list[Card], f: Filters) -> html.Div:
     caption = _("{filters}: {span} compared with {prior_span}").format(
         filters=describe_filters(f), span=span_text(f), prior_span=span_text(p))
     how = html.A(_("How a change is judged against chance"), href="/about#" + ABOUT_CHANCE)
-    return html.Div([html.Div(items, className="stat-cards"),
-                     html.P([caption, ". ", how, " · ", csv_link("/summary/headline", _("Headline numbers"))],
-                            className="caption")])
+    # one Static (no callback names a card: the callback redraws them whole), the cards' ids kept
+    return static(html.Div([html.Div(items, className="stat-cards"),
+                            html.P([caption, ". ", how, " · ", csv_link("/summary/headline", _("Headline numbers"))],
+                                   className="caption")]), named=True)
 
 
 # --- trend ------------------------------------------------------------------------------------

@@ -99,3 +99,49 @@ def test_data_tables_with_time_cells_and_buttons_send_what_the_components_would(
     got = data_table(cols, rows, "Victims", numeric=(1,), press=press)
     assert isinstance(got.children, Static)
     assert json.loads(to_json(got)) == json.loads(to_json(reference))
+
+
+def _static_ids(node, inside=False):
+    """Every id inside a ``Static`` of a layout in the wire form (a pressed button's too)."""
+    if isinstance(node, list):
+        for child in node:
+            yield from _static_ids(child, inside)
+    elif isinstance(node, dict):
+        props = node.get("props") if "namespace" in node else None
+        if props is None:
+            for value in node.values():
+                yield from _static_ids(value, inside)
+            return
+        if inside and "id" in props:
+            yield props["id"]
+        for name, value in props.items():
+            yield from _static_ids(value, inside or node["namespace"] == "psad" and name == "content")
+
+
+def test_no_id_inside_a_static_is_a_callbacks(app, client):
+    """A ``Static`` draws plain elements: a callback naming an id inside one would find nothing to
+    read or update. Every page's layout (with its first view filled in: the headline cards, the
+    tables), in both languages: no id inside a Static is an output, input or state of any callback
+    or of any page's update (``callbacks.common.page_callback``, sent through ``set_props``), but
+    the pressed buttons' pattern-matching ids, which write into their page's store instead."""
+    from app.pages import NAV_PAGES
+    from callbacks.common import updates
+
+    named = set()
+    for callback in client.get("/_dash-dependencies").get_json():
+        for part in callback["output"].split("..") + [i["id"] for i in callback["inputs"] + callback["state"]]:
+            named.add(part if part.startswith("{") else part.split(".")[0])
+    for page in NAV_PAGES:
+        for update in updates(app, page):
+            named.update(str(dep.component_id) for dep in [*update.output.values(), *update.reads.values()])
+    assert {"summary-cards", "arrests-cards", "page-content"} <= named  # the updates were read
+    seen = set()
+    for page in NAV_PAGES:
+        for lang in ("en", "es"):
+            layout = client.get("/_dash-layout", headers={"Referer": f"http://localhost{page.path}?lang={lang}"})
+            for found in _static_ids(layout.get_json()):
+                if isinstance(found, dict):
+                    continue  # a pressed button (static(press=...)): tests above and the browser tests
+                assert found not in named, (page.path, found)
+                seen.add(found)
+    assert {"card-all", "arrests-total", "gw-card-served"} <= seen, sorted(seen)  # the walk reached them

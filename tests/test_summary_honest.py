@@ -34,6 +34,7 @@ def text_of(component) -> str:
 
 
 def walk(component):
+    component = from_wire(component)  # the headline cards are drawn as one Static
     yield component
     children = from_wire(getattr(component, "children", None))
     for child in children if isinstance(children, list) else [children]:
