@@ -121,6 +121,9 @@ class Renderer:
     def _psad_Static(self, props):
         return self.render(props.get("content"))
 
+    def _psad_Defer(self, props):  # drawn later by the browser; here, as it will look
+        return self.render(props.get("children"))
+
     # --- dash_core_components -----------------------------------------------------------------
 
     def _dash_core_components_Store(self, props):

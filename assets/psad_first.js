@@ -1,5 +1,6 @@
 /* The first view drawn by the server (app/first_view.py) stays on screen until Dash has drawn the
-   same page in the hidden #react-entry-point (.psad-pending), then the two are swapped in one
+   same page in the hidden #react-entry-point (.psad-pending), every psad.Defer in it included
+   (assets/psad_defer.js: no [data-psad-deferred] marker left), then the two are swapped in one
    step: the server's copy is removed and Dash's shown. Swapped only once Dash's page is whole
    (its lazily loaded dropdowns and date pickers there too, or 4 s after the page appeared), so
    nothing on screen changes but the charts. What a closed psad.Gate holds (assets/psad_gate.js) is
@@ -15,7 +16,7 @@
   var appeared = 0, observer = null, done = false;
 
   function whole() {
-    if (!root.querySelector("#page-content")) { return false; }
+    if (!root.querySelector("#page-content") || root.querySelector("[data-psad-deferred]")) { return false; }
     if (!appeared) { appeared = Date.now(); setTimeout(check, 4000); }
     if (Date.now() - appeared >= 4000) { return true; }
     var hidden = [];

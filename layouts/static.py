@@ -28,25 +28,35 @@ NAMESPACE = "psad"  # window.psad in assets/psad_static.js
 HTML = "dash_html_components"
 
 
-class Static(Component):
-    """Plain HTML drawn without Dash's per-component wrapper; ``content``: one ``html.*`` tree in
-    the wire form (``static`` makes it)."""
+class _Psad(Component):
+    """One of this project's own components (``window.psad`` in ``assets/``): ``_props`` are its
+    properties; those given as None are left out, as Dash's generated components do."""
 
     _children_props: list[str] = []
     _base_nodes = ["children"]
     _namespace = NAMESPACE
+    _props: tuple[str, ...] = ()
+
+    def __init__(self, **values):
+        self._prop_names = list(self._props)
+        self._valid_wildcard_attributes = []
+        self.available_properties = list(self._props)
+        self.available_wildcard_properties = []
+        super().__init__(**{k: v for k, v in values.items() if v is not None})
+
+
+class Static(_Psad):
+    """Plain HTML drawn without Dash's per-component wrapper; ``content``: one ``html.*`` tree in
+    the wire form (``static`` makes it)."""
+
     _type = "Static"
+    _props = ("id", "content", "press")
 
     def __init__(self, content=None, press=None, id=None, **kwargs):  # noqa: A002 (Dash's own name)
-        self._prop_names = ["id", "content", "press"]
-        self._valid_wildcard_attributes = []
-        self.available_properties = ["id", "content", "press"]
-        self.available_wildcard_properties = []
-        props = {k: v for k, v in (("content", content), ("press", press), ("id", id)) if v is not None}
-        super().__init__(**props, **kwargs)
+        super().__init__(content=content, press=press, id=id, **kwargs)
 
 
-class Gate(Component):
+class Gate(_Psad):
     """Its ``children``, drawn by the browser only once the gate is on screen (``assets/psad_gate.js``:
     at once where its container is shown, later when a folded container opens; then kept). Until
     then Dash keeps them in its layout, where callbacks read and write them as usual, but nothing of
@@ -57,18 +67,26 @@ class Gate(Component):
     loaded, so that opening is not a round trip on a slow connection. The server's first view
     (``app.first_view``) draws the children as usual."""
 
-    _children_props: list[str] = []
-    _base_nodes = ["children"]
-    _namespace = NAMESPACE
     _type = "Gate"
+    _props = ("children", "id", "prefetch")
 
     def __init__(self, children=None, id=None, prefetch=None, **kwargs):  # noqa: A002 (Dash's own name)
-        self._prop_names = ["children", "id", "prefetch"]
-        self._valid_wildcard_attributes = []
-        self.available_properties = ["children", "id", "prefetch"]
-        self.available_wildcard_properties = []
-        props = {k: v for k, v in (("children", children), ("id", id), ("prefetch", prefetch)) if v is not None}
-        super().__init__(**props, **kwargs)
+        super().__init__(children=children, id=id, prefetch=prefetch, **kwargs)
+
+
+class Defer(_Psad):
+    """Its ``children``, drawn by the browser in a React transition just after the rest of the page
+    (``assets/psad_defer.js``): in slices the browser can interrupt to answer the reader, not in
+    the one long task in which Dash draws a layout (on a phone, Lighthouse's total blocking time).
+    The server's first view (``app.first_view``) shows them as usual and stays on screen until
+    every ``Defer`` has drawn. No ``dcc.Store`` holding data may be inside: it calls setProps while
+    being drawn, which restarts the transition (``layouts.shell.page_frame`` keeps them out)."""
+
+    _type = "Defer"
+    _props = ("children", "id")
+
+    def __init__(self, children=None, id=None, **kwargs):  # noqa: A002 (Dash's own name)
+        super().__init__(children=children, id=id, **kwargs)
 
 
 class Wired(dict):

@@ -103,7 +103,8 @@ def case_number(browser, site):
 
 _CHART_INTO_VIEW = """
 const root = document.querySelector('main ' + arguments[0]);
-if (!root) { return false; }
+// the page's own elements are drawn a moment after its root (psad.Defer): wait for them
+if (!root || root.querySelector('[data-psad-deferred]')) { return false; }
 const graph = root.querySelector('.dash-graph');
 if (graph) { graph.scrollIntoView(); }
 return true;
