@@ -13,7 +13,8 @@
      last line sets window.Plotly to the real library. On a phone the first screenful is the
      headline cards: the 445 KB download would only share the phone's bandwidth with what draws
      them, so it starts only when a chart comes into view or the reader does
-     anything (a tap, a key: a filter change's charts must be ready before Dash asks for them).
+     anything (a tap, a key: a filter change's charts must be ready before Dash asks for them),
+     then once the browser is idle, after what the tap itself set off (the filter panel's controls).
      Until then no plotly.js is downloaded, parsed or drawn: the phone's first screenful is
      drawn by Dash's scripts alone;
    * the charts are drawn one per task, nearest the screen first: every dcc.Graph waits on the
@@ -111,7 +112,7 @@
   // change's answer may hold charts and Dash waits for them to be ready before it asks.
   var seen = new IntersectionObserver(function (entries) {
     for (var i = 0; i < entries.length; i++) {
-      if (entries[i].isIntersecting) { now(); return; }
+      if (entries[i].isIntersecting) { now(); start(); return; }
     }
   });
   function watch(root) {
@@ -128,10 +129,16 @@
   function now() {
     seen.disconnect();
     added.disconnect();
-    cues.forEach(function (c) { window.removeEventListener(c, now, true); });
-    start();
+    cues.forEach(function (c) { window.removeEventListener(c, acted, true); });
   }
-  cues.forEach(function (c) { window.addEventListener(c, now, {capture: true, passive: true}); });
+  // A tap or a key is answered first (the filter panel it opens draws its controls then: on a slow
+  // phone plotly.js's start-up is 0.5-2 s of script), and plotly.js starts once the browser is idle.
+  function acted() {
+    now();
+    if (window.requestIdleCallback) { window.requestIdleCallback(start, {timeout: 1000}); }
+    else { setTimeout(start, 200); }
+  }
+  cues.forEach(function (c) { window.addEventListener(c, acted, {capture: true, passive: true}); });
   added.observe(document.documentElement, {childList: true, subtree: true});
   watch(document);
 })();

@@ -5,8 +5,8 @@
    (the panel folded on a phone) the marker says "hidden", and the gate opens when the container
    is shown, which a ResizeObserver sees. The children stay in Dash's layout meanwhile, so
    callbacks read and write them as usual. assets/psad_first.js waits for a gate that is still
-   "closed", not for what a "hidden" one holds. `prefetch`: files of dash_core_components' folder
-   the children load when drawn, fetched ahead (link rel=prefetch) once the page has loaded. */
+   "closed", not for what a "hidden" one holds. `load_ahead`: files of dash_core_components' folder
+   the children load when drawn (Dash's lazily loaded chunks), run once the page has loaded. */
 (function () {
   var React = window.React;
   if (!React) { return; }
@@ -26,17 +26,19 @@
     return s ? s.getAttribute("src").replace(/[^/]*$/, "") : null;
   }
 
-  function prefetch(names) {
+  // Run ahead the lazily loaded parts the children will ask for: a chunk's script only registers
+  // its modules with dash_core_components (webpack marks the chunk as loaded), so when the gate
+  // opens, Dash's import of it answers at once instead of fetching it then.
+  function loadAhead(names) {
     var folder = dccFolder();
     if (!folder || !names || !names.length) { return; }
     names.forEach(function (name) {
-      var href = folder + name;
-      if (document.querySelector('link[rel="prefetch"][href="' + href + '"]')) { return; }
-      var link = document.createElement("link");
-      link.rel = "prefetch";
-      link.as = "script";
-      link.href = href;
-      document.head.appendChild(link);
+      var src = folder + name;
+      if (document.querySelector('script[src="' + src + '"]')) { return; }
+      var script = document.createElement("script");
+      script.src = src;
+      script.async = true;
+      document.head.appendChild(script);
     });
   }
 
@@ -56,7 +58,7 @@
       var later = new ResizeObserver(function (entries) { if (entries.some(boxed)) { setOpen(true); } });
       first.observe(el);
       later.observe(el);
-      var fetchAhead = function () { prefetch(props.prefetch); }, timer = null;
+      var fetchAhead = function () { loadAhead(props.load_ahead); }, timer = null;
       if (document.readyState === "complete") { timer = setTimeout(fetchAhead, 0); }
       else { window.addEventListener("load", fetchAhead, {once: true}); }
       return function () {

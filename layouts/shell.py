@@ -88,7 +88,7 @@ def filter_bar(options: dict, choices: Choices) -> html.Div:
     ], className="filter-bar", role="search", **{"aria-label": _("Filters")})
 
 
-# Dash's lazily loaded parts of the filter bar, in dash_core_components' folder: fetched ahead
+# Dash's lazily loaded parts of the filter bar, in dash_core_components' folder: run ahead
 # while the panel is still folded (layouts.static.Gate).
 FILTER_CHUNKS = ["async-dropdown.js", "async-datepicker.js"]
 
@@ -179,7 +179,7 @@ def shell(options: dict, choices: Choices, is_demo: bool, pages, content=None) -
         filter_tools(),
         # the panel's controls are drawn when it is first shown (at once on a wide screen; on a phone,
         # folded by default, when its button opens it): assets/psad_gate.js
-        html.Div(Gate(filter_bar(options, choices), id=ids.FILTER_GATE, prefetch=FILTER_CHUNKS),
+        html.Div(Gate(filter_bar(options, choices), id=ids.FILTER_GATE, load_ahead=FILTER_CHUNKS),
                  id=ids.FILTER_PANEL, className="filter-panel"),
         nav(pages),
         # tabIndex -1: the skip link can focus it (a screen reader then reads from the page's start)

@@ -62,16 +62,16 @@ class Gate(_Psad):
     then Dash keeps them in its layout, where callbacks read and write them as usual, but nothing of
     them is drawn: on a phone, the folded filter panel's dropdowns and date range cost a fifth of
     the first view's script time (each dropdown builds a search index of its choices) for a panel
-    nobody had opened. ``prefetch``: files of dash_core_components' folder that the children load
-    when drawn (Dash's lazily loaded dropdown and date picker), fetched ahead once the page has
-    loaded, so that opening is not a round trip on a slow connection. The server's first view
+    nobody had opened. ``load_ahead``: files of dash_core_components' folder that the children load
+    when drawn (Dash's lazily loaded dropdown and date picker), run once the page has loaded (a
+    chunk only registers its modules), so that opening waits for no request. The server's first view
     (``app.first_view``) draws the children as usual."""
 
     _type = "Gate"
-    _props = ("children", "id", "prefetch")
+    _props = ("children", "id", "load_ahead")
 
-    def __init__(self, children=None, id=None, prefetch=None, **kwargs):  # noqa: A002 (Dash's own name)
-        super().__init__(children=children, id=id, prefetch=prefetch, **kwargs)
+    def __init__(self, children=None, id=None, load_ahead=None, **kwargs):  # noqa: A002 (Dash's own name)
+        super().__init__(children=children, id=id, load_ahead=load_ahead, **kwargs)
 
 
 class Defer(_Psad):

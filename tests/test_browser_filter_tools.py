@@ -121,7 +121,7 @@ return {swapped: !document.getElementById('psad-first') && !root.classList.conta
         gates: root.querySelectorAll('[data-psad-gate]').length,
         dropdowns: root.querySelectorAll('.dash-dropdown').length,
         pickers: root.querySelectorAll('.dash-datepicker').length,
-        prefetched: Array.from(document.querySelectorAll('link[rel=prefetch]')).map(l => l.getAttribute('href'))};
+        ahead: Array.from(document.querySelectorAll('head > script[src*="/dash/dcc/async-"]')).map(s => s.getAttribute('src'))};
 """
 
 
@@ -136,14 +136,16 @@ def test_a_phone_draws_the_filter_controls_when_the_panel_opens(site, browser):
         state = wait_for(lambda: (s := browser.execute_script(_DRAWN))["swapped"] and s, timeout=40,
                          message="Dash's page in place of the first view")
         assert state["gates"] == 1 and state["dropdowns"] == 0 and state["pickers"] == 0, state
-        wait_for(lambda: len(browser.execute_script(_DRAWN)["prefetched"]) == 2, message="scripts fetched ahead")
-        assert all("/dash/dcc/async-" in href for href in browser.execute_script(_DRAWN)["prefetched"])
+        wait_for(lambda: len(browser.execute_script(_DRAWN)["ahead"]) == 2, message="their chunks run ahead")
         assert "Central" in browser.find_element(By.ID, ids.FILTER_SUMMARY).text  # the button says it
 
         browser.find_element(By.ID, ids.FILTER_TOGGLE).click()
         state = wait_for(lambda: (s := browser.execute_script(_DRAWN))["dropdowns"] == 6 and s, timeout=30,
                          message="the panel's dropdowns drawn once it opened")
         assert state["gates"] == 0 and state["pickers"] == 1, state
+        asked = browser.execute_script(
+            "return performance.getEntriesByType('resource').filter(e => /async-dropdown\\.js/.test(e.name)).length")
+        assert asked == 1, "opening the panel fetched the dropdown's chunk again"
         wait_for(lambda: "Central" in browser.find_element(By.ID, ids.FILTER_CONTROLS["police_district"]).text,
                  message="the link's district in its dropdown")
         result = run_axe(browser, extra_rules=(), within=f"#{ids.FILTER_PANEL}")

@@ -71,11 +71,11 @@ def test_a_gate_shows_its_children_as_they_will_look():
     phone); the server's first view shows them as usual, so a wide screen sees the controls at once."""
     out = render(html.Div(Gate([html.Label("Police district", htmlFor="pd"),
                                 dcc.Dropdown(id="pd", options=[{"label": "Central", "value": "C"}], value=["C"],
-                                             multi=True)], id="gate", prefetch=["async-dropdown.js"]),
+                                             multi=True)], id="gate", load_ahead=["async-dropdown.js"]),
                           id="filter-panel"))
     assert out.startswith('<div data-ssr-id="filter-panel"><label for="pd">Police district</label>')
     assert 'class="dash-dropdown"' in out and "Central" in out
-    assert "gate" not in out and "prefetch" not in out
+    assert "gate" not in out and "load_ahead" not in out
 
 
 def test_markdown_subset():
