@@ -5,8 +5,9 @@
    (its lazily loaded dropdowns and date pickers there too, or 4 s after the page appeared), so
    nothing on screen changes but the charts. What a closed psad.Gate holds (assets/psad_gate.js) is
    not waited for once the gate has found itself hidden (the filter panel folded on a phone): Dash
-   draws it when it is opened; a gate on screen opens at once and is waited for. What the reader did meanwhile
-   goes across: the focused link or button (by its id) and the "Show as table" disclosures opened.
+   draws it when it is opened; a gate on screen opens at once and is waited for. What the reader
+   did meanwhile goes across: the focused link or button (by its id) and the "Show as table"
+   disclosures opened.
    Without scripts, or if Dash fails, the server's copy stays: numbers, tables and links still work. */
 (function () {
   var first = document.getElementById("psad-first");

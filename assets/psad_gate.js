@@ -58,12 +58,12 @@
       var later = new ResizeObserver(function (entries) { if (entries.some(boxed)) { setOpen(true); } });
       first.observe(el);
       later.observe(el);
-      var fetchAhead = function () { loadAhead(props.load_ahead); }, timer = null;
-      if (document.readyState === "complete") { timer = setTimeout(fetchAhead, 0); }
-      else { window.addEventListener("load", fetchAhead, {once: true}); }
+      var runAhead = function () { loadAhead(props.load_ahead); }, timer = null;
+      if (document.readyState === "complete") { timer = setTimeout(runAhead, 0); }
+      else { window.addEventListener("load", runAhead, {once: true}); }
       return function () {
         first.disconnect(); later.disconnect(); clearTimeout(timer);
-        window.removeEventListener("load", fetchAhead);
+        window.removeEventListener("load", runAhead);
       };
     }, [open]);
     if (!open) { return h("div", {"data-psad-gate": "closed", ref: marker}); }
