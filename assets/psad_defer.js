@@ -16,6 +16,18 @@
   var h = React.createElement;
   var sliced = typeof React.startTransition === "function";
 
+  // The children as Dash's layout holds them now. Dash made these elements when the Defer (or a
+  // psad.Gate) was drawn, each marked as a new drawing (_newRender), and a component newly drawn
+  // shows the props it was made with: a value a callback wrote meanwhile (a link's filter read
+  // from the address, with no Referer) would not show until it changed again. Unmarked, each
+  // reads its props from Dash's store as it is drawn.
+  function current(children) {
+    return React.Children.map(children, function (child) {
+      var marked = React.isValidElement(child) && child.props._newRender;
+      return marked ? React.cloneElement(child, {_newRender: 0}) : child;
+    });
+  }
+
   function Defer(props) {
     var state = React.useState(false), shown = state[0], show = state[1];
     React.useEffect(function () {  // once, after the first drawing (shown is false then)
@@ -25,9 +37,10 @@
       return function () { clearTimeout(timer); };
     }, []);
     if (!shown) { return h("div", {"data-psad-deferred": "", hidden: true}); }
-    return h(React.Fragment, null, props.children);
+    return h(React.Fragment, null, current(props.children));
   }
 
   window.psad = window.psad || {};
   window.psad.Defer = Defer;
+  window.psad.currentChildren = current;  // psad_gate.js too
 })();

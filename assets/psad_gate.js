@@ -67,7 +67,7 @@
       };
     }, [open]);
     if (!open) { return h("div", {"data-psad-gate": "closed", ref: marker}); }
-    return h(React.Fragment, null, props.children);
+    return h(React.Fragment, null, window.psad.currentChildren(props.children));  // psad_defer.js
   }
 
   window.psad = window.psad || {};

@@ -163,3 +163,25 @@ def test_a_phone_draws_the_filter_controls_when_the_panel_opens(site, browser):
         set_viewport(browser, 1280, 720)
     assert severe_logs(browser) == []
 
+
+
+def test_a_phone_without_a_referer_opens_the_panel_on_the_links_filters(site, browser):
+    """A privacy extension strips the Referer: the layout cannot know the link's filters, a callback
+    writes them into the controls while the folded panel has not drawn them, and opening the panel
+    shows them (layouts.static.Gate draws its children as Dash's store holds them then, not as they
+    were when the page was drawn)."""
+    set_viewport(browser, 390, 844)
+    browser.execute_cdp_cmd("Network.enable", {})
+    browser.execute_cdp_cmd("Network.setExtraHTTPHeaders", {"headers": {"Referer": site.url + "/"}})
+    try:
+        _open(site, browser, "/arrests?police_district=Central")
+        wait_for(lambda: "Central" in browser.find_element(By.ID, ids.FILTER_SUMMARY).text, timeout=30,
+                 message="the link's filter read from the address")
+        assert browser.execute_script(_DRAWN)["dropdowns"] == 0  # the panel has drawn nothing yet
+        browser.find_element(By.ID, ids.FILTER_TOGGLE).click()
+        wait_for(lambda: "Central" in browser.find_element(By.ID, ids.FILTER_CONTROLS["police_district"]).text,
+                 timeout=30, message="the link's district in its dropdown once the panel opens")
+    finally:
+        browser.execute_cdp_cmd("Network.setExtraHTTPHeaders", {"headers": {}})
+        set_viewport(browser, 1280, 720)
+    assert severe_logs(browser) == []
