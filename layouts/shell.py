@@ -181,7 +181,7 @@ def shell(options: dict, choices: Choices, is_demo: bool, pages, content=None) -
         # folded by default, when its button opens it): assets/psad_gate.js
         html.Div(Gate(filter_bar(options, choices), id=ids.FILTER_GATE, load_ahead=FILTER_CHUNKS),
                  id=ids.FILTER_PANEL, className="filter-panel"),
-        nav(pages),
+        Defer(nav(pages)),  # thirteen links, drawn in a transition too, after the shell (layouts.static.Defer)
         # tabIndex -1: the skip link can focus it (a screen reader then reads from the page's start)
         html.Main(content, id=ids.PAGE_CONTENT, tabIndex="-1"),
         html.Footer([_("Open-source dashboard. Counts are victims of Part 1 crime unless stated.") + " ",
