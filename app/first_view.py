@@ -115,14 +115,13 @@ class Renderer:
 
     # --- this project's own -------------------------------------------------------------------
 
-    def _psad_Gate(self, props):  # drawn later by the browser, when shown; here, as it will look
-        return self.render(props.get("children"))
-
     def _psad_Static(self, props):
         return self.render(props.get("content"))
 
-    def _psad_Defer(self, props):  # drawn later by the browser; here, as it will look
+    def _psad_Defer(self, props):  # drawn later by the browser (a Gate: when shown); here, as it will look
         return self.render(props.get("children"))
+
+    _psad_Gate = _psad_Defer
 
     # --- dash_core_components -----------------------------------------------------------------
 

@@ -112,7 +112,7 @@
   // change's answer may hold charts and Dash waits for them to be ready before it asks.
   var seen = new IntersectionObserver(function (entries) {
     for (var i = 0; i < entries.length; i++) {
-      if (entries[i].isIntersecting) { now(); start(); return; }
+      if (entries[i].isIntersecting) { stopWatching(); start(); return; }
     }
   });
   function watch(root) {
@@ -126,7 +126,7 @@
     }
   });
   var cues = ["pointerdown", "keydown", "touchstart", "wheel", "popstate"];
-  function now() {
+  function stopWatching() {
     seen.disconnect();
     added.disconnect();
     cues.forEach(function (c) { window.removeEventListener(c, acted, true); });
@@ -134,7 +134,7 @@
   // A tap or a key is answered first (the filter panel it opens draws its controls then: on a slow
   // phone plotly.js's start-up is 0.5-2 s of script), and plotly.js starts once the browser is idle.
   function acted() {
-    now();
+    stopWatching();
     if (window.requestIdleCallback) { window.requestIdleCallback(start, {timeout: 1000}); }
     else { setTimeout(start, 200); }
   }

@@ -238,12 +238,12 @@ def performance_main(args, lighthouse: str, chrome: str, work: Path, base: str) 
             name = (page.strip("/") or "summary") + f"-{lang}"
             runs = []
             for i in range(args.runs):
-                r = run_performance(lighthouse, f"{base}{page}?lang={lang}", work / "config.json", chrome,
-                                    work / f"{name}-perf-{i + 1}.json")
-                if r["score"] is None and r.get("error"):  # e.g. NO_NAVSTART: Lighthouse says to run it again
-                    print(f"  {page:<14} {lang} run {i + 1}: no score ({r['error'][:80]}), run again", flush=True)
+                for attempt in range(2):  # a run with Lighthouse's own error (NO_NAVSTART) is run once more
                     r = run_performance(lighthouse, f"{base}{page}?lang={lang}", work / "config.json", chrome,
                                         work / f"{name}-perf-{i + 1}.json")
+                    if attempt or r["score"] is not None or not r.get("error"):
+                        break
+                    print(f"  {page:<14} {lang} run {i + 1}: no score ({r['error'][:80]}), run again", flush=True)
                 runs.append(r)
                 m = r.get("metrics") or {}
                 r["load"] = os.getloadavg()[0]  # the score moves with the machine's load: say it
