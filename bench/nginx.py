@@ -79,13 +79,14 @@ def write(tmp: Path, site: str, **kwargs) -> Path:
     return conf
 
 
-def start(tmp: Path, *, listen: int, upstream: int) -> subprocess.Popen:
+def start(tmp: Path, *, listen: int, upstream: int, workers: str = "auto") -> subprocess.Popen:
     """A private nginx serving the site in plain HTTP on 127.0.0.1:``listen`` in front of the
-    gunicorn on ``upstream``; returns its master (``stop`` it with SIGQUIT)."""
+    gunicorn on ``upstream``, with ``workers`` worker processes; returns its master (``stop`` it
+    with SIGQUIT)."""
     exe = executable()
     if not exe:
         raise SystemExit("nginx is not installed (apt-get install nginx-light)")
-    conf = write(tmp, site_config(tmp, listen=listen, upstream=upstream))
+    conf = write(tmp, site_config(tmp, listen=listen, upstream=upstream), workers=workers)
     proc = subprocess.Popen([exe, "-p", str(tmp), "-c", str(conf), "-g", "daemon off;"],
                             stdout=subprocess.DEVNULL, stderr=(tmp / "stderr.log").open("w"))
     for _ in range(100):
