@@ -105,6 +105,31 @@ window.psad = window.psad || {};
         quiet(layer._path);
       };
     }
+    // A GeoJSON layer's features (the Map's 272 areas, its 1,300 density circles) are added a
+    // task after dash-leaflet asks for them, not inside React's commit of the page: on a slow
+    // phone the commit that drew the page, made the map and added both layers was one 0.3-0.7 s
+    // task, which no tap could interrupt; each now runs in a task of its own. Clearing the layer
+    // (new data) forgets what was still to be added.
+    if (L.GeoJSON) {
+      var G = L.GeoJSON.prototype, addData = G.addData, clearLayers = G.clearLayers;
+      G.addData = function (geojson) {
+        if (!geojson || geojson.type !== "FeatureCollection" || !geojson.features || geojson.features.length < 100) {
+          return addData.call(this, geojson);
+        }
+        var layer = this, token = {};
+        layer._psadPending = token;
+        setTimeout(function () {
+          if (layer._psadPending !== token) { return; }
+          layer._psadPending = null;
+          addData.call(layer, geojson);
+        }, 0);
+        return this;
+      };
+      G.clearLayers = function () {
+        this._psadPending = null;
+        return clearLayers.apply(this, arguments);
+      };
+    }
     var initIcon = L.Marker.prototype._initIcon;
     L.Marker.prototype._initIcon = function () {
       initIcon.call(this);

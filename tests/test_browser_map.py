@@ -146,3 +146,38 @@ def test_opening_a_page_never_rewrites_its_link(server):
     time.sleep(1)
     assert dash_duo.driver.current_url.endswith("/lookup?start=2025-01-01&end=2025-12-31&page=2&charge=X")
     assert dash_duo.get_logs() == []
+
+
+ADD_LATER = """
+const done = arguments[arguments.length - 1];
+const fc = (n, lng) => ({type: "FeatureCollection", features: Array.from({length: n}, (_, i) => ({
+  type: "Feature", properties: {i}, geometry: {type: "Point", coordinates: [lng, 39.2 + i / 1000]}}))});
+const count = (layer) => layer.getLayers().length;
+const out = {};
+const big = L.geoJSON();
+big.addData(fc(150, -76.6));
+out.bigAtOnce = count(big);                 // not yet: a task later
+const small = L.geoJSON();
+small.addData(fc(20, -76.6));
+out.smallAtOnce = count(small);             // a few features: at once, as Leaflet does
+const replaced = L.geoJSON();
+replaced.addData(fc(150, -76.6));
+replaced.clearLayers();                     // new data before the first was added
+replaced.addData(fc(120, -76.5));
+setTimeout(() => {
+  out.bigLater = count(big);
+  out.replacedLater = count(replaced);
+  out.replacedLng = replaced.getLayers().every((l) => l.getLatLng().lng === -76.5);
+  done(out);
+}, 50);
+"""
+
+
+def test_a_large_geojson_is_added_a_task_later_and_new_data_replaces_what_was_waiting(server):
+    """``psad_map.js`` adds a GeoJSON layer's 100 or more features in a task after dash-leaflet asks
+    (not inside React's commit of the page); clearing the layer first forgets them."""
+    dash_duo = server
+    dash_duo.wait_for_element("#nav-map").click()
+    wait_for(lambda: len(areas(dash_duo)) > 50, message="areas drawn")  # Leaflet and the patch are loaded
+    out = dash_duo.driver.execute_async_script(ADD_LATER)
+    assert out == {"bigAtOnce": 0, "smallAtOnce": 20, "bigLater": 150, "replacedLater": 120, "replacedLng": True}
