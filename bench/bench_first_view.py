@@ -3,7 +3,7 @@ figures that do not move with the machine's load: bytes on the wire and decoded,
 scripts, DOM nodes, and the renderer main thread's tasks from a Chrome trace, by CPU time.
 
     .venv/bin/python bench/bench_first_view.py [--url http://host:port | --database-url URL]
-        [--pages / /map] [--runs 3] [--width 412 --height 823] [--json FILE]
+        [--pages / /map] [--runs 3] [--width 412 --height 823] [--cpu-slowdown 4] [--json FILE]
 
 It serves the app with ``psad serve`` on a free port (as bench_lighthouse.py does) unless ``--url``
 names a running one, opens each page in a fresh headless Chromium (``bench/first_view_trace.mjs``,
@@ -20,6 +20,11 @@ navigation until the page has asked for nothing new for 2 s and no callback is p
   simulated 4x slowdown. Script evaluation and compilation are summed per script URL
   (``EvaluateScript``, ``v8.compile``), and the rest per kind (style, layout, paint, GC, function
   calls from timers and events).
+
+With ``--cpu-slowdown N`` the page's CPU is slowed N times by Chromium itself (DevTools'
+throttling: real, where Lighthouse simulates it from an unslowed trace), and the long tasks the
+page observes (PerformanceObserver ``longtask``) say what a slow phone waits: how many, the
+longest (what a tap may wait for), and their blocking time after the first paint.
 
 The median run (by main-thread CPU) is printed per page. CPU time still varies a little with
 caches and frequency scaling, but far less than wall time on a busy machine; print ``uptime``
@@ -49,9 +54,10 @@ NODE_MODULES: list[str] = []
 LONG_MS = 50.0
 
 
-def run_trace(url: str, width: int, height: int, work: Path, i: int) -> tuple[dict, list[dict]]:
+def run_trace(url: str, width: int, height: int, work: Path, i: int, slowdown: float = 1) -> tuple[dict, list[dict]]:
     trace = work / f"trace-{i}.json"
-    done = subprocess.run(["node", str(HERE / "first_view_trace.mjs"), url, str(trace), str(width), str(height)],
+    done = subprocess.run(["node", str(HERE / "first_view_trace.mjs"), url, str(trace), str(width), str(height),
+                           f"{slowdown:g}"],
                           env={**os.environ, "NODE_PATH": NODE_MODULES[0],
                                "CHROME_PATH": find_chrome() or "/usr/bin/chromium"},
                           capture_output=True, text=True, timeout=180)
@@ -146,15 +152,28 @@ def analyse(events: list[dict], fcp_ms: float | None) -> dict:
             "blocking_ms": blocking, "by_url": dict(by_url), "by_kind": dict(by_kind)}
 
 
-def measure(url: str, width: int, height: int, work: Path, i: int) -> dict:
-    facts, events = run_trace(url, width, height, work, i)
+def observed(long_tasks: list, fcp: float | None) -> dict:
+    """The browser's own long tasks (PerformanceObserver "longtask": over 50 ms of wall time):
+    how many, the longest (what a tap may wait), and Lighthouse's blocking rule (the part of each
+    over 50 ms) from the first paint on."""
+    after = [d for start, d in long_tasks if fcp is None or start >= fcp]
+    return {"observed_long": len(long_tasks), "observed_longest_ms": max((d for _s, d in long_tasks), default=0.0),
+            "observed_blocking_ms": sum(max(0.0, d - 50) for d in after)}
+
+
+def measure(url: str, width: int, height: int, work: Path, i: int, slowdown: float = 1) -> dict:
+    facts, events = run_trace(url, width, height, work, i, slowdown)
     entries, fcp = facts["entries"], facts["fcp_ms"]
     scripts = [e for e in entries if e["type"] == "script" or e["name"].split("?")[0].endswith(".js")]
     return {"transfer": sum(e["transfer"] for e in entries), "decoded": sum(e["decoded"] for e in entries),
             "requests": len(entries), "scripts": len(scripts),
             "script_decoded": sum(e["decoded"] for e in scripts), "dom": facts["dom"], "fcp_ms": fcp,
             "largest": sorted(((e["transfer"], e["decoded"], e["name"]) for e in entries), reverse=True)[:8],
-            **analyse(events, fcp)}
+            **observed(facts.get("long_tasks", []), fcp), **analyse(events, fcp)}
+
+
+def slowdown_words(r: dict) -> str:
+    return f" at a {r['slowdown']:g}x CPU slowdown" if r.get("slowdown", 1) > 1 else ""
 
 
 def report(page: str, runs: list[dict]) -> None:
@@ -165,6 +184,9 @@ def report(page: str, runs: list[dict]) -> None:
     print(f"  wire {r['transfer'] / 1024:,.0f} KiB, decoded {r['decoded'] / 1024:,.0f} KiB, {r['requests']} requests, "
           f"{r['scripts']} scripts ({r['script_decoded'] / 1024:,.0f} KiB decoded), {r['dom']} DOM elements, "
           f"first paint {r['fcp_ms'] or 0:,.0f} ms")
+    print(f"  long tasks the page observed{slowdown_words(r)}: {r['observed_long']}, longest "
+          f"{r['observed_longest_ms']:,.0f} ms, blocking after first paint {r['observed_blocking_ms']:,.0f} ms "
+          f"(per run: longest {', '.join(format(x.get('observed_longest_ms', 0), ',.0f') for x in runs)} ms)")
     if "cpu_ms" not in r:
         print("  (no trace events)")
         return
@@ -193,6 +215,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--width", type=int, default=412)
     ap.add_argument("--height", type=int, default=823)
     ap.add_argument("--json", help="write every run's figures to this file")
+    ap.add_argument("--cpu-slowdown", type=float, default=1,
+                    help="slow the page's CPU this many times (DevTools' throttling, real, not simulated; "
+                         "4 is Lighthouse's phone): the observed long tasks then say what a slow phone waits")
     args = ap.parse_args(argv)
     lighthouse = Path(find_lighthouse(None))
     NODE_MODULES.append(str(lighthouse.parents[1]))  # <prefix>/node_modules/.bin/lighthouse
@@ -208,7 +233,8 @@ def main(argv: list[str] | None = None) -> int:
             url = f"{base}{page}{'&' if '?' in page else '?'}lang={args.lang}"
             urllib.request.urlopen(url, timeout=30).read()  # the server's caches warm, Dash registers its bundles
             measure(url, args.width, args.height, work, 0)  # once untimed: the layout and answers cached
-            runs = [measure(url, args.width, args.height, work, i + 1) for i in range(args.runs)]
+            runs = [{**measure(url, args.width, args.height, work, i + 1, args.cpu_slowdown),
+                     "slowdown": args.cpu_slowdown} for i in range(args.runs)]
             results[page] = runs
             report(page, runs)
         print(f"\nload average {os.getloadavg()[0]:.2f} at the end")
