@@ -109,7 +109,9 @@ window.psad = window.psad || {};
     // task after dash-leaflet asks for them, not inside React's commit of the page: on a slow
     // phone the commit that drew the page, made the map and added both layers was one 0.3-0.7 s
     // task, which no tap could interrupt; each now runs in a task of its own. Clearing the layer
-    // (new data) forgets what was still to be added.
+    // (new data) forgets what was still to be added. A layer with dash-leaflet's zoomToBounds
+    // would find no bounds yet when it asks, right after: none of the site's layers has it
+    // (they zoom to the filters' bounds, computed by the server).
     if (L.GeoJSON) {
       var G = L.GeoJSON.prototype, addData = G.addData, clearLayers = G.clearLayers;
       G.addData = function (geojson) {
