@@ -165,7 +165,8 @@ def measure(url: str, width: int, height: int, work: Path, i: int, slowdown: flo
     facts, events = run_trace(url, width, height, work, i, slowdown)
     entries, fcp = facts["entries"], facts["fcp_ms"]
     scripts = [e for e in entries if e["type"] == "script" or e["name"].split("?")[0].endswith(".js")]
-    return {"transfer": sum(e["transfer"] for e in entries), "decoded": sum(e["decoded"] for e in entries),
+    return {"slowdown": slowdown, "transfer": sum(e["transfer"] for e in entries),
+            "decoded": sum(e["decoded"] for e in entries),
             "requests": len(entries), "scripts": len(scripts),
             "script_decoded": sum(e["decoded"] for e in scripts), "dom": facts["dom"], "fcp_ms": fcp,
             "largest": sorted(((e["transfer"], e["decoded"], e["name"]) for e in entries), reverse=True)[:8],
@@ -233,8 +234,7 @@ def main(argv: list[str] | None = None) -> int:
             url = f"{base}{page}{'&' if '?' in page else '?'}lang={args.lang}"
             urllib.request.urlopen(url, timeout=30).read()  # the server's caches warm, Dash registers its bundles
             measure(url, args.width, args.height, work, 0)  # once untimed: the layout and answers cached
-            runs = [{**measure(url, args.width, args.height, work, i + 1, args.cpu_slowdown),
-                     "slowdown": args.cpu_slowdown} for i in range(args.runs)]
+            runs = [measure(url, args.width, args.height, work, i + 1, args.cpu_slowdown) for i in range(args.runs)]
             results[page] = runs
             report(page, runs)
         print(f"\nload average {os.getloadavg()[0]:.2f} at the end")
