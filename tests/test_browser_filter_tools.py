@@ -100,17 +100,20 @@ return {scrolls: row.scrollWidth > row.clientWidth, inside: l.left >= r.left - 1
 """
 
 
-@pytest.mark.parametrize("name", ["about", "summary"])
-def test_a_phone_shows_the_page_it_opens_on_in_the_nav_row(site, browser, name):
+@pytest.mark.parametrize("name, lang, width", [("about", "en", 390), ("summary", "en", 390),
+                                               ("neighborhood_stat", "es", 320)])
+def test_a_phone_shows_the_page_it_opens_on_in_the_nav_row(site, browser, name, lang, width):
     """On a phone the nav is a row that scrolls sideways: a link to the last tab opens with that
-    tab scrolled into view, not off the right edge (and the first tab leaves the row where it is)."""
-    set_viewport(browser, 390, 844)
+    tab scrolled into view, not off the right edge (and the first tab leaves the row where it is).
+    A label wider than the row (Spanish's "Neighborhood Stat (indicadores de barrio)" on a 320 px
+    phone) wraps inside it instead of being cut at both ends."""
+    set_viewport(browser, width, 844)
     try:
-        path = "/" if name == "summary" else f"/{name}"
-        browser.get(f"{site.url}{path}")
+        path = "/" if name == "summary" else "/" + name.replace("_", "-")
+        browser.get(f"{site.url}{path}?lang={lang}")
         state = wait_for(lambda: (s := browser.execute_script(_TAB_IN_ROW)) and s["name"] == ids.nav_id(name)
                          and s["inside"] and s, timeout=30, message=f"the {name} tab in view")
-        assert state["scrolls"], "the nav row does not scroll at 390 px: the test proves nothing"
+        assert state["scrolls"], f"the nav row does not scroll at {width} px: the test proves nothing"
     finally:
         set_viewport(browser, 1280, 720)
 
