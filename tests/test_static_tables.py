@@ -27,6 +27,32 @@ def test_static_takes_plain_html_only():
     assert button["props"]["id"] == {"type": "t", "code": "c"} and "n_clicks" not in button["props"]
 
 
+def test_the_projects_components_check_their_props_without_importing_their_namespace(monkeypatch):
+    """Dash's Component.__init__ imports a component's namespace once per property to word its error
+    messages; ours ("psad") is no module, so each failed import searched the whole path (30 us a
+    property, five times a whole html.Div). They check the same things themselves."""
+    import builtins
+
+    import pytest
+
+    from layouts.static import Defer, Gate
+
+    imported = []
+    real = builtins.__import__
+    monkeypatch.setattr(builtins, "__import__", lambda name, *a, **k: imported.append(name) or real(name, *a, **k))
+    made = [Static(content={"x": 1}, id="s", press="p"), Gate(children=[html.Div("a")], id="g"), Defer(id="d")]
+    assert "psad" not in imported
+    assert made[0].to_plotly_json() == {"props": {"id": "s", "content": {"x": 1}, "press": "p"},
+                                        "type": "Static", "namespace": "psad"}
+    assert list(made[1]._traverse()) == made[1].children  # Dash walks the children as usual
+    with pytest.raises(TypeError, match="unexpected keyword argument: `colour`"):
+        Static(colour="red")
+    with pytest.raises(TypeError, match="`content`"):
+        Static(content=html.Div("a"))
+    with pytest.raises(TypeError, match="`id` prop must be a string or dict"):
+        Defer(id=3)
+
+
 def test_from_wire_reads_a_static_as_the_tree_it_draws():
     table = data_table(["Year"], [["2025"]], "Caption")
     tree = from_wire(table.children)
