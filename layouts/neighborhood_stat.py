@@ -139,33 +139,54 @@ def en(text) -> dict:
 
 
 def profile_table(rows: list[dict], area: str, caption: str) -> html.Div:
+    """An area's indicators against the city's: each indicator's latest year, value, the city's value
+    and trend. On a phone (``assets/neighborhood_stat.css``) the year and trend columns give way to a
+    line under the indicator's name (its trend, which ends with the latest year), so the area's value
+    and the city's stay side by side on the screen instead of past its right edge."""
     is_city = area == _("Baltimore City")
     cols = [_("Indicator"), _("Year"), area] + ([] if is_city else [_("City")]) + [_("Trend")]
+    head_class = {1: "num ns-year", len(cols) - 1: "ns-trend"}
     body = []
     # the words every row repeats, translated once per table (a profile has a few hundred rows)
     trend_words, source_word, definition_word = _("{first}: {v0} → {last}: {v1}"), _("Source") + ": ", _("Definition")
     for r in rows:
         trend_text = trend_words.format(
             first=r["first_year"], v0=fmt_value(r["first_value"]), last=r["year"], v1=fmt_value(r["value"]))
-        label = [en(r["label"]), wire(html.Span, [source_word, en(r["source"] or "—")], className="ns-source")]
+        trend = [wire(html.Span, sparkline([v for _y, v in r["trend"]]), className="ns-spark", **{"aria-hidden": "true"}),
+                 " ", wire(html.Span, trend_text, className="ns-trend-text")]
+        label = [en(r["label"]), wire(html.Span, trend, className="ns-phone-trend"),
+                 wire(html.Span, [source_word, en(r["source"] or "—")], className="ns-source")]
         if r.get("definition"):
             label.append(wire(html.Details, [wire(html.Summary, definition_word, className="ns-def-toggle"),
                                              wire(html.P, en(r["definition"]), className="ns-def")],
                               className="ns-def-box"))
-        cells = [wire(html.Th, label, scope="row", className="ns-label"), wire(html.Td, str(r["year"]), className="num"),
+        cells = [wire(html.Th, label, scope="row", className="ns-label"),
+                 wire(html.Td, str(r["year"]), className="num ns-year"),
                  wire(html.Td, fmt_value(r["value"]), className="num")]
         if not is_city:
             cells.append(wire(html.Td, fmt_value(r["city_value"]), className="num"))
-        cells += [wire(html.Td, [wire(html.Span, sparkline([v for _y, v in r["trend"]]), className="ns-spark",
-                                      **{"aria-hidden": "true"}), " ",
-                                 wire(html.Span, trend_text, className="ns-trend-text")], className="ns-trend")]
+        cells.append(wire(html.Td, trend, className="ns-trend"))
         body.append(wire(html.Tr, cells, **{"data-indicator": r["indicator"]}))
     table = html.Table([
         html.Caption(caption),
-        html.Thead(html.Tr([html.Th(c, scope="col", className="num" if 0 < k < len(cols) - 1 else None)
+        html.Thead(html.Tr([html.Th(slashed(c) if k == 2 else c, scope="col",
+                                    className=head_class.get(k, "num" if k else None))
                             for k, c in enumerate(cols)])),
         html.Tbody(body)], className="table table-sm ns-table")
     return scroll_region(table, caption)
+
+
+def slashed(name: str):
+    """A CSA's name with a line-break opportunity after each "/" ("Allendale/Irvington/S. Hilton"):
+    a browser breaks no line at a slash, so on a phone the name's column was as wide as its longest
+    run of slashed words."""
+    parts = name.split("/")
+    if len(parts) == 1:
+        return name
+    out: list = []
+    for part in parts[:-1]:
+        out += [part + "/", html.Wbr()]
+    return out + [parts[-1]]
 
 
 def profile_view(rows: list[dict], area: str, sections_order: list[str]) -> html.Div:

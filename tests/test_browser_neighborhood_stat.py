@@ -110,6 +110,38 @@ def test_spanish_and_a_phone(driver, site):
 
 
 
+_PROFILE_FIT = """
+const table = document.querySelector('#%s details[open] table'), region = table.closest('[role=region], .table-scroll');
+const row = table.querySelector('tbody tr'), shown = el => el && getComputedStyle(el).display !== 'none';
+const cells = Array.from(row.children), city = cells[3], r = region.getBoundingClientRect(), c = city.getBoundingClientRect();
+return {fits: region.scrollWidth <= region.clientWidth + 1, city_inside: c.right <= r.right + 1,
+        widths: [region.scrollWidth, region.clientWidth].concat(cells.map(x => Math.round(x.getBoundingClientRect().width))),
+        heads: Array.from(table.querySelectorAll('thead th')).map(h => h.innerText),
+        year: shown(row.querySelector('.ns-year')), trend: shown(row.querySelector('td.ns-trend')),
+        phone_trend: shown(row.querySelector('.ns-phone-trend')) ? row.querySelector('.ns-phone-trend').innerText : null};
+"""
+
+
+@pytest.mark.parametrize("width, lang", [(320, "es"), (390, "en"), (1400, "en")])
+def test_a_phone_shows_the_area_beside_the_city_in_the_profile(driver, site, db, width, lang):
+    """On a phone the profile's year and trend columns give way to the trend under each indicator's
+    name, so the chosen area's value and the city's fit the screen side by side (before, the city's
+    was past the right edge, to be scrolled to); a CSA's name may break after its slashes. A wide
+    screen keeps every column."""
+    names = V.csa_names.uncached(db)
+    code = max(names, key=lambda c: ("/" in names[c], len(names[c])))
+    open_page(driver, site, f"csa={code}".replace(" ", "+").replace("/", "%2F") + f"&lang={lang}", width=width)
+    wait_for(lambda: names[code] in text(driver, f"#{ids.NS_PROFILE_HEAD}"), message="the CSA's profile")
+    state = driver.execute_script(_PROFILE_FIT % ids.NS_PROFILE)
+    if width < 576:
+        assert state["fits"] and state["city_inside"], (state["widths"], state)
+        assert not state["year"] and not state["trend"], state
+        assert state["phone_trend"] and "→" in state["phone_trend"], state
+    else:
+        assert state["year"] and state["trend"] and state["phone_trend"] is None, state
+        assert state["city_inside"], state
+
+
 def test_a_filter_change_that_drops_the_csa_is_one_history_entry(driver, site, db):
     """Issue 15: the filter change writes the URL once, the CSA it no longer holds already dropped
     (the registry's hook), so Back is one press back to the CSA and the filters before."""

@@ -38,27 +38,29 @@ def reference_table(rows, area, caption):
     for r in rows:
         trend_text = "{first}: {v0} → {last}: {v1}".format(
             first=r["first_year"], v0=L.fmt_value(r["first_value"]), last=r["year"], v1=L.fmt_value(r["value"]))
-        label = [en(r["label"]), html.Span(["Source: ", en(r["source"] or "—")], className="ns-source")]
+        trend = [html.Span(L.sparkline([v for _y, v in r["trend"]]), className="ns-spark", **{"aria-hidden": "true"}),
+                 " ", html.Span(trend_text, className="ns-trend-text")]
+        label = [en(r["label"]), html.Span(trend, className="ns-phone-trend"),
+                 html.Span(["Source: ", en(r["source"] or "—")], className="ns-source")]
         if r.get("definition"):
             label.append(html.Details([html.Summary("Definition", className="ns-def-toggle"),
                                        html.P(en(r["definition"]), className="ns-def")], className="ns-def-box"))
-        cells = [html.Th(label, scope="row", className="ns-label"), html.Td(str(r["year"]), className="num"),
+        cells = [html.Th(label, scope="row", className="ns-label"), html.Td(str(r["year"]), className="num ns-year"),
                  html.Td(L.fmt_value(r["value"]), className="num")]
         if not is_city:
             cells.append(html.Td(L.fmt_value(r["city_value"]), className="num"))
-        cells += [html.Td([html.Span(L.sparkline([v for _y, v in r["trend"]]), className="ns-spark",
-                                     **{"aria-hidden": "true"}), " ", html.Span(trend_text, className="ns-trend-text")],
-                          className="ns-trend")]
+        cells += [html.Td(trend, className="ns-trend")]
         body.append(html.Tr(cells, **{"data-indicator": r["indicator"]}))
+    heads = {1: "num ns-year", len(cols) - 1: "ns-trend"}
     table = html.Table([
         html.Caption(caption),
-        html.Thead(html.Tr([html.Th(c, scope="col", className="num" if 0 < k < len(cols) - 1 else None)
-                            for k, c in enumerate(cols)])),
+        html.Thead(html.Tr([html.Th(L.slashed(c) if k == 2 else c, scope="col",
+                                    className=heads.get(k, "num" if k else None)) for k, c in enumerate(cols)])),
         html.Tbody(body)], className="table table-sm ns-table")
     return scroll_region(table, caption)
 
 
-@pytest.mark.parametrize("area", ["Canton", "Baltimore City"])
+@pytest.mark.parametrize("area", ["Canton", "Baltimore City", "Allendale/Irvington/S. Hilton"])
 def test_the_profile_table_sends_what_the_components_would(area):
     got = json.loads(to_json(L.profile_table(ROWS, area, "A caption")))
     assert got == json.loads(to_json(reference_table(ROWS, area, "A caption")))
@@ -66,6 +68,13 @@ def test_the_profile_table_sends_what_the_components_would(area):
     view = json.loads(to_json(L.profile_view(ROWS, area, list(L.SECTION_LABELS))))
     assert [b["props"]["data-section"] for b in view["props"]["children"][1:]] == ["Crime and Safety",
                                                                                   "Census Demographics"]
+
+
+def test_a_slashed_name_may_break_after_each_slash():
+    assert L.slashed("Canton") == "Canton"
+    parts = L.slashed("Allendale/Irvington/S. Hilton")
+    assert [p if isinstance(p, str) else type(p).__name__ for p in parts] == [
+        "Allendale/", "Wbr", "Irvington/", "Wbr", "S. Hilton"]
 
 
 def test_wire_checks_the_props_like_the_constructor():
