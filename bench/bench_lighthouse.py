@@ -60,10 +60,11 @@ CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usag
 def config(form_factor: str, category: str = "accessibility", cpu_slowdown: float | None = None) -> dict:
     if category == "performance":
         # Lighthouse's defaults for the form factor (its simulated throttling), nothing changed unless
-        # --cpu-slowdown asks for another CPU multiplier (the network's stays Lighthouse's)
+        # --cpu-slowdown asks for another CPU multiplier (Lighthouse merges it into its own settings,
+        # so the network's stay Lighthouse's)
         throttling = {} if form_factor == "mobile" else dict(DESKTOP_THROTTLING)
         if cpu_slowdown is not None:
-            throttling = {**(throttling or MOBILE_THROTTLING), "cpuSlowdownMultiplier": cpu_slowdown}
+            throttling["cpuSlowdownMultiplier"] = cpu_slowdown
         return {"extends": "lighthouse:default",
                 "settings": {"onlyCategories": ["performance"], "formFactor": form_factor,
                              "screenEmulation": LIGHTHOUSE_SCREENS[form_factor],
@@ -97,11 +98,6 @@ LIGHTHOUSE_SCREENS = {
 }
 DESKTOP_THROTTLING = {"rttMs": 40, "throughputKbps": 10240, "cpuSlowdownMultiplier": 1,
                       "requestLatencyMs": 0, "downloadThroughputKbps": 0, "uploadThroughputKbps": 0}
-# Lighthouse's default mobile throttling (constants.js throttling.mobileSlow4G), written out only
-# when --cpu-slowdown changes its CPU multiplier
-MOBILE_THROTTLING = {"rttMs": 150, "throughputKbps": 1638.4, "cpuSlowdownMultiplier": 4,
-                     "requestLatencyMs": 150 * 3.75, "downloadThroughputKbps": 1638.4 * 0.9,
-                     "uploadThroughputKbps": 750 * 0.9}
 METRICS = (("first-contentful-paint", "FCP"), ("largest-contentful-paint", "LCP"),
            ("total-blocking-time", "TBT"), ("cumulative-layout-shift", "CLS"), ("speed-index", "SI"))
 
